@@ -1,0 +1,65 @@
+// Environment variables, parsed and validated once at start-up. Defaults make `npm start` work on a
+// fresh machine (embedded SQLite, simulators on localhost). Every variable is listed in README.md.
+import { z } from 'zod';
+
+const dbUrl = z
+  .string()
+  .regex(/^(mysql|mariadb):\/\/|^sqlite:/, 'must start with mysql://, mariadb:// or sqlite:');
+const httpUrl = z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL');
+const port = z.coerce.number().int().min(0).max(65535);
+const ms = z.coerce.number().int().min(1).max(600_000);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+
+  ERP_DATABASE_URL: dbUrl.default('sqlite:data/erp.sqlite'),
+  WMS_DATABASE_URL: dbUrl.default('sqlite:data/wms.sqlite'),
+  HUB_DATABASE_URL: dbUrl.default('sqlite:data/hub.sqlite'),
+  TMS_API_URL: httpUrl.default('http://127.0.0.1:4301'),
+  CRM_API_URL: httpUrl.default('http://127.0.0.1:4302'),
+
+  GATEWAY_PORT: port.default(4000),
+  ERP_SUBGRAPH_PORT: port.default(4101),
+  WMS_SUBGRAPH_PORT: port.default(4102),
+  TMS_SUBGRAPH_PORT: port.default(4103),
+  CRM_SUBGRAPH_PORT: port.default(4104),
+  ORDER_LINK_SUBGRAPH_PORT: port.default(4105),
+
+  /** Override a subgraph's routing_url from rover-config.yaml (e.g. inside docker-compose). */
+  ERP_SUBGRAPH_URL: httpUrl.optional(),
+  WMS_SUBGRAPH_URL: httpUrl.optional(),
+  TMS_SUBGRAPH_URL: httpUrl.optional(),
+  CRM_SUBGRAPH_URL: httpUrl.optional(),
+  ORDER_LINK_SUBGRAPH_URL: httpUrl.optional(),
+  SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
+
+  /** Timeout of one legacy HTTP call (TMS, CRM). */
+  LEGACY_TIMEOUT_MS: ms.default(2000),
+  /** Keep-alive connections per subgraph from the gateway. */
+  GATEWAY_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+  /** How often order-link looks for new and changed legacy documents. */
+  LINK_POLL_MS: ms.default(500),
+  /** How far apart (days) an order and an outbound without reference may be and still match. */
+  LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
+  /** Rows read per table per sync round. */
+  LINK_BATCH_SIZE: z.coerce.number().int().min(10).max(20_000).default(2000),
+  /** The simulators' own stores and the demo's trickle of new orders (npm start only). */
+  TMS_SIM_DATABASE_URL: dbUrl.default('sqlite:data/tms.sqlite'),
+  CRM_SIM_DATABASE_URL: dbUrl.default('sqlite:data/crm.sqlite'),
+  SIM_LIVE_ORDERS_PER_MIN: z.coerce.number().min(0).max(6000).default(6),
+
+  /** DataLoader batching; off only to measure what N+1 costs (bench). */
+  LOADER_BATCHING: z.enum(['on', 'off']).default('on'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

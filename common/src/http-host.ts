@@ -1,0 +1,150 @@
+// Serves an Apollo Server over node:http together with the operational endpoints every component
+// has: /healthz (alive), /readyz (dependencies reachable), /metrics (Prometheus).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Metrics } from './metrics.js';
+import type { Logger } from './logger.js';
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface HostOptions<TContext extends BaseContext> {
+  name: string;
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  metrics: Metrics;
+  logger: Logger;
+  /** Named dependency checks for /readyz; each throws when its dependency is unreachable. */
+  readiness?: Record<string, ReadinessCheck>;
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function createHandler<TContext extends BaseContext>(opts: HostOptions<TContext>) {
+  const limit = opts.maxBodyBytes ?? 1_000_000;
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    try {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', component: opts.name });
+      if (url.pathname === '/readyz') {
+        const results: Record<string, string> = {};
+        let ok = true;
+        for (const [name, check] of Object.entries(opts.readiness ?? {})) {
+          try {
+            await check();
+            results[name] = 'ok';
+          } catch (err) {
+            ok = false;
+            results[name] = err instanceof Error ? err.message : String(err);
+          }
+        }
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', component: opts.name, checks: results });
+      }
+      if (url.pathname === '/metrics') {
+        const text = await opts.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': opts.metrics.registry.contentType });
+        return res.end(text);
+      }
+      if (url.pathname !== '/graphql' && url.pathname !== '/') {
+        return sendJson(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz', '/metrics'] });
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      let body: unknown = undefined;
+      if (req.method === 'POST') {
+        const text = await readBody(req, limit);
+        try {
+          body = text.length ? JSON.parse(text) : {};
+        } catch {
+          return sendJson(res, 400, {
+            errors: [{ message: '请求体不是合法的 JSON / Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+          });
+        }
+      }
+      const response = await opts.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => opts.context(req, requestId),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        return sendJson(res, 413, {
+          errors: [{ message: `请求体超过 ${limit} 字节 / Request body exceeds ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+        });
+      }
+      opts.logger.error({ err, requestId }, 'unhandled error');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  };
+}
+
+export async function listen<TContext extends BaseContext>(
+  opts: HostOptions<TContext>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
+  await opts.apollo.start();
+  const handler = createHandler(opts);
+  const server = createServer((req, res) => void handler(req, res));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}/graphql`,
+    port: actual,
+    server,
+    async close() {
+      await opts.apollo.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

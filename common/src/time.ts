@@ -1,0 +1,43 @@
+// Legacy systems keep Beijing wall-clock time (UTC+8, no DST) in strings or epoch numbers; the graph
+// speaks ISO 8601 with an explicit offset. Every conversion goes through here.
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/** '2025-11-08 14:03:00' (or '2025/11/08 14:03:00', 'T' separator, optional .fff) in Beijing time → epoch ms. */
+export function parseBeijing(text: string | null | undefined): number | null {
+  if (text == null || text === '') return null;
+  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(String(text).trim());
+  if (!m) throw new Error(`not a Beijing time string: ${text}`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
+  return Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0')) - BEIJING_OFFSET_MS;
+}
+
+/** epoch ms → '2025-11-08 14:03:00' Beijing wall clock (what the legacy systems store). */
+export function formatBeijing(epochMs: number): string {
+  const d = new Date(epochMs + BEIJING_OFFSET_MS);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** epoch ms → '2025-11-08T14:03:00+08:00', the graph's time format. */
+export function toIsoBeijing(epochMs: number | null | undefined): string | null {
+  if (epochMs == null) return null;
+  return formatBeijing(epochMs).replace(' ', 'T') + '+08:00';
+}
+
+/** Beijing legacy string → ISO with +08:00. */
+export function beijingToIso(text: string | null | undefined): string | null {
+  return toIsoBeijing(parseBeijing(text));
+}
+
+/** The Beijing calendar date ('2025-11-08') of an instant. */
+export function beijingDate(epochMs: number): string {
+  return formatBeijing(epochMs).slice(0, 10);
+}
+
+/** Parses an ISO 8601 instant with offset, or a bare date taken as Beijing midnight; null if malformed. */
+export function parseIsoInstant(text: string): number | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return parseBeijing(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? null : t;
+}

@@ -1,0 +1,112 @@
+// The only place that speaks CRM: its {success, result} envelope, epoch milliseconds, level codes
+// and comma-joined tag strings.
+import type { LegacyHttpClient } from '../../../common/src/legacy-http.js';
+import { upstreamUnavailable } from '../../../common/src/errors.js';
+import { toIsoBeijing } from '../../../common/src/time.js';
+import { decode } from '../../../common/src/legacy-codes.js';
+import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
+
+export type CustomerLevel = 'NORMAL' | 'SILVER' | 'GOLD' | 'DIAMOND';
+const LEVEL: Record<number, CustomerLevel> = { 1: 'NORMAL', 2: 'SILVER', 3: 'GOLD', 4: 'DIAMOND' };
+
+interface CrmCustomer {
+  custCode: string;
+  levelCode: number | null;
+  tagList: string | null;
+  satisfaction: number | null;
+}
+
+interface CrmTicket {
+  ticketId: string;
+  orderRef: string;
+  type: string;
+  status: string;
+  createdAt: number;
+  closedAt: number | null;
+  title: string;
+  transcript: { from: string; at: number; text: string }[];
+  satisfaction: number | null;
+}
+
+export interface CrmCustomerRecord {
+  code: string;
+  level: CustomerLevel | null;
+  tags: string[];
+  satisfaction: number | null;
+}
+
+export interface CrmCustomerRef {
+  code: string;
+}
+
+export interface OrderRef {
+  erpOrderNo: string;
+}
+
+export type TicketType = 'COMPLAINT' | 'INQUIRY' | 'RETURN' | 'EXCHANGE';
+export type TicketStatus = 'OPEN' | 'PROCESSING' | 'CLOSED';
+
+export interface Ticket {
+  ticketNo: string;
+  orderRef: string;
+  type: TicketType;
+  status: TicketStatus;
+  title: string;
+  openedAt: string;
+  closedAt: string | null;
+  satisfaction: number | null;
+  transcript: { speaker: 'CUSTOMER' | 'AGENT'; at: string; text: string }[];
+}
+
+function unwrap<T>(body: unknown, operation: string): T {
+  const envelope = body as { success?: boolean; result?: T; errorCode?: string; errorMsg?: string };
+  if (envelope?.success !== true) throw upstreamUnavailable('CRM', `${operation}: ${envelope?.errorCode ?? 'malformed response'} ${envelope?.errorMsg ?? ''}`);
+  return envelope.result as T;
+}
+
+const toCustomer = (c: CrmCustomer): CrmCustomerRecord => ({
+  code: c.custCode,
+  level: c.levelCode == null ? null : decode('CRM', 'levelCode', LEVEL, Number(c.levelCode)),
+  // Agents type tags with either comma, full-width or ASCII, and sometimes spaces.
+  tags: (c.tagList ?? '')
+    .split(/[,，、;；]/)
+    .map((t) => t.trim())
+    .filter(Boolean),
+  satisfaction: c.satisfaction == null ? null : Number(c.satisfaction),
+});
+
+const toTicket = (t: CrmTicket): Ticket => ({
+  ticketNo: t.ticketId,
+  orderRef: t.orderRef,
+  type: decode('CRM', 'ticket type', { COMPLAINT: 'COMPLAINT', INQUIRY: 'INQUIRY', RETURN: 'RETURN', EXCHANGE: 'EXCHANGE' } as const, t.type),
+  status: decode('CRM', 'ticket status', { OPEN: 'OPEN', PROCESSING: 'PROCESSING', CLOSED: 'CLOSED' } as const, t.status),
+  title: t.title,
+  openedAt: toIsoBeijing(t.createdAt)!,
+  closedAt: toIsoBeijing(t.closedAt),
+  satisfaction: t.satisfaction == null ? null : Number(t.satisfaction),
+  transcript: (t.transcript ?? []).map((e) => ({
+    speaker: e.from === 'agent' ? 'AGENT' : 'CUSTOMER',
+    at: toIsoBeijing(e.at)!,
+    text: e.text,
+  })),
+});
+
+export class CrmDatasource {
+  constructor(private readonly http: LegacyHttpClient) {}
+
+  async customersByCode(codes: readonly string[]): Promise<(CrmCustomerRecord | null)[]> {
+    const body = await this.http.get('customers.byCode', '/crm/api/customers', { codes: unique(codes).join(',') });
+    return byKey(codes, unwrap<CrmCustomer[]>(body, 'customers').map(toCustomer), (c) => c.code);
+  }
+
+  async ticketsByOrderNo(orderNos: readonly string[]): Promise<Ticket[][]> {
+    const body = await this.http.post('tickets.byOrder', '/crm/api/tickets/search', { orderRefs: unique(orderNos) });
+    const tickets = unwrap<CrmTicket[]>(body, 'tickets').map(toTicket);
+    tickets.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    return groupByKey(orderNos, tickets, (t) => t.orderRef);
+  }
+
+  ping(): Promise<void> {
+    return this.http.ping('/health');
+  }
+}

@@ -1,0 +1,205 @@
+// The only place that speaks ERP (Yonyou-U8-like): table and column names, iStatus codes, Beijing
+// DATETIME text, DECIMAL money. Everything leaves here as domain types.
+import { In, type DataSource } from 'typeorm';
+import type { Metrics } from '../../../common/src/metrics.js';
+import { beijingToIso } from '../../../common/src/time.js';
+import { money } from '../../../common/src/money.js';
+import { decode } from '../../../common/src/legacy-codes.js';
+import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
+import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
+import { SoMainEntity, type SoMainRow } from './entities/SO_SOMain.js';
+import { SoDetailsEntity, type SoDetailsRow } from './entities/SO_SODetails.js';
+import { CustomerEntity, type CustomerRow } from './entities/Customer.js';
+import { InventoryEntity, type InventoryRow } from './entities/Inventory.js';
+import { DepartmentEntity, type DepartmentRow } from './entities/Department.js';
+
+export const erpEntities = [SoMainEntity, SoDetailsEntity, CustomerEntity, InventoryEntity, DepartmentEntity];
+
+export type ErpOrderStatus = 'OPEN' | 'APPROVED' | 'PAID' | 'CLOSED' | 'CANCELLED';
+const ORDER_STATUS: Record<number, ErpOrderStatus> = { 1: 'OPEN', 2: 'APPROVED', 3: 'PAID', 6: 'CLOSED', 9: 'CANCELLED' };
+
+export interface SalesOrder {
+  erpOrderNo: string;
+  orderedAt: string;
+  promisedAt: string | null;
+  paidAt: string | null;
+  closedAt: string | null;
+  erpStatus: ErpOrderStatus;
+  storeCode: string;
+  region: string;
+  remark: string | null;
+  salesClerk: string | null;
+  totalAmount: string;
+  customerCode: string;
+}
+
+export interface SalesOrderLine {
+  erpOrderNo: string;
+  rowNo: number;
+  skuCode: string;
+  quantity: number;
+  unitPrice: string;
+  amount: string;
+}
+
+/** A customer or SKU as other subgraphs hand it over: the key only; fields load lazily. */
+export interface CodeRef {
+  code: string;
+}
+export type ErpCustomer = CodeRef;
+export type ErpSku = CodeRef;
+
+export interface CustomerRecord {
+  code: string;
+  name: string;
+  grade: 'A' | 'B' | 'C';
+  creditLine: string;
+  phone: string | null;
+  homeStoreCode: string | null;
+}
+
+export interface SkuRecord {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  spec: string;
+  category: string;
+  unit: string;
+  listPrice: string;
+  shelfLifeMonths: number | null;
+  isService: boolean;
+  gtin: string | null;
+}
+
+export interface ErpStore {
+  code: string;
+  name: string;
+  region: string;
+  warehouseCode: string;
+}
+
+const toOrder = (r: SoMainRow): SalesOrder => ({
+  erpOrderNo: r.cSOCode,
+  orderedAt: beijingToIso(r.dDate)!,
+  promisedAt: beijingToIso(r.dPreDate),
+  paidAt: beijingToIso(r.dPayTime),
+  closedAt: beijingToIso(r.dCloseTime),
+  erpStatus: decode('ERP', 'SO_SOMain.iStatus', ORDER_STATUS, Number(r.iStatus)),
+  storeCode: r.cDepCode,
+  region: r.cRegion,
+  remark: r.cMemo?.trim() ? r.cMemo : null,
+  salesClerk: r.cMaker,
+  totalAmount: money(r.iTotalSum)!,
+  customerCode: r.cCusCode,
+});
+
+const toLine = (r: SoDetailsRow): SalesOrderLine => ({
+  erpOrderNo: r.cSOCode,
+  rowNo: Number(r.iRowNo),
+  skuCode: r.cInvCode,
+  quantity: Number(r.iQuantity),
+  unitPrice: money(r.iTaxUnitPrice)!,
+  amount: money(r.iSum)!,
+});
+
+const toCustomer = (r: CustomerRow): CustomerRecord => ({
+  code: r.cCusCode,
+  name: r.cCusName,
+  grade: decode('ERP', 'Customer.cGrade', { A: 'A', B: 'B', C: 'C' } as const, r.cGrade.trim().toUpperCase()),
+  creditLine: money(r.iCreditLine)!,
+  phone: r.cCusPhone,
+  homeStoreCode: r.cDepCode,
+});
+
+const toSku = (r: InventoryRow): SkuRecord => ({
+  code: r.cInvCode,
+  name: r.cInvName,
+  nameEn: r.cInvNameEn,
+  spec: r.cInvStd,
+  category: r.cInvCCode,
+  unit: r.cComUnitName,
+  listPrice: money(r.iInvSPrice)!,
+  shelfLifeMonths: r.iShelfLifeMonths == null ? null : Number(r.iShelfLifeMonths),
+  isService: Number(r.bService) === 1,
+  gtin: r.cBarCode,
+});
+
+const toStore = (r: DepartmentRow): ErpStore => ({ code: r.cDepCode, name: r.cDepName, region: r.cRegion, warehouseCode: r.cWhCode });
+
+export class ErpDatasource {
+  constructor(
+    private readonly db: DataSource,
+    private readonly metrics: Metrics,
+  ) {}
+
+  private call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    return this.metrics.legacyCall('erp', operation, run);
+  }
+
+  async ordersByNo(orderNos: readonly string[]): Promise<(SalesOrder | null)[]> {
+    const rows = await this.call('SO_SOMain.byCode', () =>
+      this.db.getRepository(SoMainEntity).find({ where: { cSOCode: In(unique(orderNos)) } }),
+    );
+    return byKey(orderNos, rows.map(toOrder), (o) => o.erpOrderNo);
+  }
+
+  async linesByOrderNo(orderNos: readonly string[], operation = 'SO_SODetails.byOrder'): Promise<SalesOrderLine[][]> {
+    const rows = await this.call(operation, () =>
+      this.db.getRepository(SoDetailsEntity).find({ where: { cSOCode: In(unique(orderNos)) }, order: { cSOCode: 'ASC', iRowNo: 'ASC' } }),
+    );
+    return groupByKey(orderNos, rows.map(toLine), (l) => l.erpOrderNo);
+  }
+
+  async customersByCode(codes: readonly string[]): Promise<(CustomerRecord | null)[]> {
+    const rows = await this.call('Customer.byCode', () =>
+      this.db.getRepository(CustomerEntity).find({ where: { cCusCode: In(unique(codes)) } }),
+    );
+    return byKey(codes, rows.map(toCustomer), (c) => c.code);
+  }
+
+  async skusByCode(codes: readonly string[]): Promise<(SkuRecord | null)[]> {
+    const rows = await this.call('Inventory.byCode', () =>
+      this.db.getRepository(InventoryEntity).find({ where: { cInvCode: In(unique(codes)) } }),
+    );
+    return byKey(codes, rows.map(toSku), (s) => s.code);
+  }
+
+  async storesByCode(codes: readonly string[]): Promise<(ErpStore | null)[]> {
+    const rows = await this.call('Department.byCode', () =>
+      this.db.getRepository(DepartmentEntity).find({ where: { cDepCode: In(unique(codes)) } }),
+    );
+    return byKey(codes, rows.map(toStore), (s) => s.code);
+  }
+
+  /**
+   * Orders changed after a (dModifyTime, ID) keyset cursor, oldest first, with the SKU codes of
+   * their goods (services are never picked, so an outbound cannot show them): the change feed
+   * order-link syncs from. Three batched queries per page.
+   */
+  async ordersChangedSince(cursor: ChangeCursor, limit: number): Promise<ChangePage<SalesOrder & { goodsSkuCodes: string[] }>> {
+    const rows = await this.call('sync.SO_SOMain', () =>
+      this.db
+        .getRepository(SoMainEntity)
+        .createQueryBuilder('o')
+        .where('(o.dModifyTime > :t OR (o.dModifyTime = :t AND o.ID > :id))', { t: cursor.modifiedAt, id: cursor.rowId })
+        .orderBy('o.dModifyTime', 'ASC')
+        .addOrderBy('o.ID', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
+    if (rows.length === 0) return { items: [], next: cursor };
+    const lines = await this.linesByOrderNo(rows.map((r) => r.cSOCode), 'sync.SO_SODetails');
+    const skuCodes = unique(lines.flat().map((l) => l.skuCode));
+    const skus = await this.call('sync.Inventory', () => this.db.getRepository(InventoryEntity).find({ where: { cInvCode: In(skuCodes) } }));
+    const services = new Set(skus.filter((k) => Number(k.bService) === 1).map((k) => k.cInvCode));
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((r, i) => ({ ...toOrder(r), goodsSkuCodes: lines[i].map((l) => l.skuCode).filter((c) => !services.has(c)) })),
+      next: { modifiedAt: String(last.dModifyTime).slice(0, 19), rowId: Number(last.ID) },
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.call('ping', () => this.db.query('SELECT 1'));
+  }
+}

@@ -1,0 +1,5 @@
+import { loadConfig } from '../../../common/src/config.js';
+import { createErpSubgraph } from './server.js';
+
+const config = loadConfig();
+await (await createErpSubgraph(config)).start(config.ERP_SUBGRAPH_PORT, config.HOST);

@@ -1,0 +1,44 @@
+// Thin: each field picks a loader and maps; no SQL, no business rule.
+import type { Resolvers } from '../../../codegen/generated/erp.js';
+import { DateTimeScalar, MoneyScalar } from '../../../common/src/scalars.js';
+import { lazyFields, need } from '../../../common/src/loader.js';
+import type { CustomerRecord, SkuRecord } from './datasource.js';
+import type { Context } from './context.js';
+
+const customerFields = lazyFields<CustomerRecord, 'name' | 'grade' | 'creditLine' | 'phone'>(
+  (ctx: Context) => ctx.loaders.customer,
+  '客户/customer',
+  ['name', 'grade', 'creditLine', 'phone'],
+);
+const skuFields = lazyFields<SkuRecord, 'name' | 'nameEn' | 'spec' | 'category' | 'unit' | 'listPrice' | 'shelfLifeMonths' | 'isService' | 'gtin'>(
+  (ctx: Context) => ctx.loaders.sku,
+  '商品/SKU',
+  ['name', 'nameEn', 'spec', 'category', 'unit', 'listPrice', 'shelfLifeMonths', 'isService', 'gtin'],
+);
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Money: MoneyScalar,
+  Order: {
+    __resolveReference: (ref, ctx) => ctx.loaders.order.load(ref.erpOrderNo),
+    store: (order, _args, ctx) => need(ctx.loaders.store, order.storeCode, '门店/store'),
+    customer: (order) => ({ code: order.customerCode }),
+    lines: async (order, _args, ctx) => (await ctx.loaders.lines.load(order.erpOrderNo)) ?? [],
+  },
+  OrderLine: {
+    sku: (line) => ({ code: line.skuCode }),
+  },
+  Customer: {
+    // Existence is checked here so that an unknown code resolves to null, not to a half-object.
+    __resolveReference: async (ref, ctx) => ((await ctx.loaders.customer.load(ref.code)) ? { code: ref.code } : null),
+    ...customerFields,
+    homeStore: async (ref, _args, ctx) => {
+      const customer = await need(ctx.loaders.customer, ref.code, '客户/customer');
+      return customer.homeStoreCode ? ctx.loaders.store.load(customer.homeStoreCode) : null;
+    },
+  },
+  Sku: {
+    __resolveReference: async (ref, ctx) => ((await ctx.loaders.sku.load(ref.code)) ? { code: ref.code } : null),
+    ...skuFields,
+  },
+};

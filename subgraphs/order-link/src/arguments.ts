@@ -1,0 +1,100 @@
+// Validation of the graph's arguments: every refusal is a BAD_USER_INPUT naming the argument, in
+// Chinese and English.
+import { badInput } from '../../../common/src/errors.js';
+import { classifyDocumentNo, parseHubOrderId, type DocumentKind } from '../../../common/src/docno.js';
+import { parseIsoInstant } from '../../../common/src/time.js';
+import type { OrderQuery } from './datasource.js';
+import type { OrderStatus } from './lifecycle.js';
+
+export const MAX_PAGE_SIZE = 200;
+
+export function parseOrderId(id: string): { kind: DocumentKind; canonical: string; rowId: number | null } {
+  const parsed = id.length <= 64 ? classifyDocumentNo(id) : null;
+  if (!parsed) {
+    throw badInput(
+      {
+        zh: `无法识别的单号「${id.slice(0, 64)}」：请使用统一订单号（OH…）、ERP 销售订单号（SO-…）、WMS 出库单号（CK…）或承运商运单号`,
+        en: `"${id.slice(0, 64)}" is not an order number: use the unified ID (OH…), the ERP order no. (SO-…), the WMS outbound no. (CK…) or a carrier waybill no.`,
+      },
+      { argument: 'id' },
+    );
+  }
+  return { ...parsed, rowId: parsed.kind === 'ORDER' ? parseHubOrderId(parsed.canonical) : null };
+}
+
+export function parsePageSize(first: number | null | undefined, argument = 'first'): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
+    throw badInput(
+      { zh: `${argument} 必须在 0 到 ${MAX_PAGE_SIZE} 之间（收到 ${n}）`, en: `${argument} must be between 0 and ${MAX_PAGE_SIZE} (got ${n})` },
+      { argument, max: MAX_PAGE_SIZE },
+    );
+  }
+  return n;
+}
+
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor<T>(after: string | null | undefined, check: (v: any) => v is T): T | null {
+  if (after == null) return null;
+  try {
+    const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    if (check(value)) return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput({ zh: 'after 游标无效：请使用上一页返回的 endCursor', en: 'Invalid after cursor: pass the endCursor of the previous page' }, { argument: 'after' });
+}
+
+function parseInstant(value: string | null | undefined, field: string): number | null {
+  if (value == null) return null;
+  const t = parseIsoInstant(value);
+  if (t == null) {
+    throw badInput(
+      { zh: `filter.${field} 不是合法时间「${value}」：请用带时区的 ISO 8601，如 2025-11-08T00:00:00+08:00，或日期 2025-11-08`, en: `filter.${field} "${value}" is not a valid time: use ISO 8601 with offset, e.g. 2025-11-08T00:00:00+08:00, or a date 2025-11-08` },
+      { argument: `filter.${field}` },
+    );
+  }
+  return t;
+}
+
+function parseCode(value: string | null | undefined, field: string): string | null {
+  if (value == null) return null;
+  const v = value.trim();
+  if (v.length === 0 || v.length > 40) {
+    throw badInput({ zh: `filter.${field} 不能为空且不超过 40 个字符`, en: `filter.${field} must be 1–40 characters` }, { argument: `filter.${field}` });
+  }
+  return v;
+}
+
+export interface OrderFilterInput {
+  customerCode?: string | null;
+  storeCode?: string | null;
+  region?: string | null;
+  orderedFrom?: string | null;
+  orderedTo?: string | null;
+  status?: OrderStatus[] | null;
+  hasMissingNodes?: boolean | null;
+}
+
+export function parseOrderFilter(filter: OrderFilterInput | null | undefined): OrderQuery {
+  const f = filter ?? {};
+  const query: OrderQuery = {
+    customerCode: parseCode(f.customerCode, 'customerCode'),
+    storeCode: parseCode(f.storeCode, 'storeCode'),
+    region: parseCode(f.region, 'region'),
+    orderedFrom: parseInstant(f.orderedFrom, 'orderedFrom'),
+    orderedTo: parseInstant(f.orderedTo, 'orderedTo'),
+    status: f.status ?? null,
+    hasMissingNodes: f.hasMissingNodes ?? null,
+  };
+  if (query.orderedFrom != null && query.orderedTo != null && query.orderedFrom >= query.orderedTo) {
+    throw badInput(
+      { zh: 'filter.orderedFrom 必须早于 filter.orderedTo', en: 'filter.orderedFrom must be before filter.orderedTo' },
+      { argument: 'filter.orderedFrom' },
+    );
+  }
+  return query;
+}

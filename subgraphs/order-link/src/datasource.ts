@@ -1,0 +1,207 @@
+// Reads the hub's own tables for the graph. Everything cross-system was settled by the linker;
+// here it is only looked up, in batches.
+import type { DataSource } from 'typeorm';
+import type { Metrics } from '../../../common/src/metrics.js';
+import { placeholders } from '../../../common/src/db.js';
+import { formatHubOrderId } from '../../../common/src/docno.js';
+import { toIsoBeijing } from '../../../common/src/time.js';
+import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
+import { computeLifecycle, type Lifecycle, type OrderStatus } from './lifecycle.js';
+import { readDocument, readOrder, type DocumentRecord, type LinkMethod, type OrderRecord, type UnlinkedReason } from './linking/records.js';
+
+export interface HubOrder {
+  id: string;
+  rowId: number;
+  erpOrderNo: string;
+  wmsOutboundNo: string | null;
+  tmsWaybillNo: string | null;
+  status: OrderStatus;
+  orderedAt: number;
+  lifecycle: Lifecycle;
+  createdAt: number;
+}
+
+export interface HubLink {
+  system: 'ERP' | 'WMS' | 'TMS';
+  documentNo: string;
+  method: LinkMethod;
+  confidence: number;
+  reference: string | null;
+  linkedAt: string;
+}
+
+export interface HubUnlinkedDocument {
+  system: 'WMS' | 'TMS';
+  documentNo: string;
+  reason: UnlinkedReason;
+  reference: string | null;
+  customerCode: string | null;
+  candidateOrderNos: string[];
+  firstSeenAt: string;
+}
+
+export interface OrderQuery {
+  customerCode?: string | null;
+  storeCode?: string | null;
+  region?: string | null;
+  orderedFrom?: number | null;
+  orderedTo?: number | null;
+  status?: OrderStatus[] | null;
+  hasMissingNodes?: boolean | null;
+}
+
+/** Keyset position in a newest-first list. */
+export interface ListCursor {
+  at: number;
+  id: number;
+}
+
+export function toHubOrder(o: OrderRecord): HubOrder {
+  const lifecycle = computeLifecycle({
+    cancelled: o.cancelled === 1,
+    times: {
+      PAID: o.paid_at,
+      PICKING: o.picking_at,
+      SHIPPED_OUT: o.shipped_out_at,
+      IN_TRANSIT: o.in_transit_at,
+      OUT_FOR_DELIVERY: o.out_for_delivery_at,
+      SIGNED: o.signed_at,
+      COMPLETED: o.completed_at,
+    },
+    documents: { ERP: o.erp_order_no, WMS: o.wms_outbound_no, TMS: o.tms_waybill_no },
+  });
+  return {
+    id: formatHubOrderId(o.id),
+    rowId: o.id,
+    erpOrderNo: o.erp_order_no,
+    wmsOutboundNo: o.wms_outbound_no,
+    tmsWaybillNo: o.tms_waybill_no,
+    status: lifecycle.status,
+    orderedAt: o.ordered_at,
+    lifecycle,
+    createdAt: o.created_at,
+  };
+}
+
+const toLink = (d: DocumentRecord): HubLink => ({
+  system: d.system,
+  documentNo: d.document_no,
+  method: d.method!,
+  confidence: d.confidence ?? 1,
+  reference: d.reference_raw,
+  linkedAt: toIsoBeijing(d.linked_at ?? d.first_seen_at)!,
+});
+
+const toUnlinked = (d: DocumentRecord): HubUnlinkedDocument => ({
+  system: d.system,
+  documentNo: d.document_no,
+  reason: d.reason ?? 'NO_MATCH',
+  reference: d.reference_raw,
+  customerCode: d.customer_code,
+  candidateOrderNos: d.candidates ? d.candidates.split(',') : [],
+  firstSeenAt: toIsoBeijing(d.first_seen_at)!,
+});
+
+export class HubStore {
+  constructor(
+    private readonly db: DataSource,
+    private readonly metrics: Metrics,
+  ) {}
+
+  private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
+    return this.metrics.legacyCall('hub', operation, () => this.db.query(sql, params));
+  }
+
+  async ordersByRowId(ids: readonly number[]): Promise<(HubOrder | null)[]> {
+    const keys = unique(ids);
+    const rows = await this.query('order.byId', `SELECT * FROM hub_order WHERE id IN (${placeholders(keys.length)})`, keys);
+    return byKey(ids, rows.map(readOrder).map(toHubOrder), (o) => o.rowId);
+  }
+
+  async ordersByErpNo(nos: readonly string[]): Promise<(HubOrder | null)[]> {
+    const keys = unique(nos);
+    const rows = await this.query('order.byErpNo', `SELECT * FROM hub_order WHERE erp_order_no IN (${placeholders(keys.length)})`, keys);
+    return byKey(nos, rows.map(readOrder).map(toHubOrder), (o) => o.erpOrderNo);
+  }
+
+  /** Order row ids of linked documents; keys are `WMS:CK…` / `TMS:SF…`. */
+  async orderIdsByDocument(keys: readonly string[]): Promise<(number | null)[]> {
+    const pairs = unique(keys).map((k) => k.split(':') as [string, string]);
+    const where = pairs.map(() => '(system = ? AND document_no = ?)').join(' OR ');
+    const rows = await this.query('document.orderId', `SELECT system, document_no, order_id FROM hub_document WHERE state = 'LINKED' AND (${where})`, pairs.flat());
+    const found = new Map(rows.map((r) => [`${r.system}:${r.document_no}`, Number(r.order_id)]));
+    return keys.map((k) => found.get(k) ?? null);
+  }
+
+  async linksByOrderRowId(ids: readonly number[]): Promise<HubLink[][]> {
+    const keys = unique(ids);
+    const rows = (
+      await this.query(
+        'document.byOrder',
+        `SELECT * FROM hub_document WHERE state = 'LINKED' AND order_id IN (${placeholders(keys.length)}) ORDER BY system DESC, first_seen_at, document_no`,
+        keys,
+      )
+    ).map(readDocument);
+    return groupByKey(ids, rows, (d) => d.order_id!).map((docs) => docs.map(toLink));
+  }
+
+  async listOrders(filter: OrderQuery, first: number, after: ListCursor | null): Promise<{ orders: HubOrder[]; hasNextPage: boolean; totalCount: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.customerCode) (where.push('customer_code = ?'), params.push(filter.customerCode));
+    if (filter.storeCode) (where.push('store_code = ?'), params.push(filter.storeCode));
+    if (filter.region) (where.push('region = ?'), params.push(filter.region));
+    if (filter.orderedFrom != null) (where.push('ordered_at >= ?'), params.push(filter.orderedFrom));
+    if (filter.orderedTo != null) (where.push('ordered_at < ?'), params.push(filter.orderedTo));
+    if (filter.status?.length) (where.push(`status IN (${placeholders(filter.status.length)})`), params.push(...filter.status));
+    if (filter.hasMissingNodes != null) where.push(filter.hasMissingNodes ? "missing_nodes <> ''" : "missing_nodes = ''");
+    const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (after) {
+      pageWhere.push('(ordered_at < ? OR (ordered_at = ? AND id < ?))');
+      pageParams.push(after.at, after.at, after.id);
+    }
+    const [rows, count] = await Promise.all([
+      this.query(
+        'order.list',
+        `SELECT * FROM hub_order ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ordered_at DESC, id DESC LIMIT ?`,
+        [...pageParams, first + 1],
+      ),
+      this.query('order.count', `SELECT COUNT(*) AS n FROM hub_order ${filterSql}`, params),
+    ]);
+    const orders = rows.slice(0, first).map(readOrder).map(toHubOrder);
+    return { orders, hasNextPage: rows.length > first, totalCount: Number(count[0].n) };
+  }
+
+  async listUnlinked(system: string | null, first: number, after: { at: number; key: string } | null) {
+    const where = ["state = 'UNLINKED'"];
+    const params: unknown[] = [];
+    if (system) (where.push('system = ?'), params.push(system));
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (after) {
+      pageWhere.push("(first_seen_at < ? OR (first_seen_at = ? AND CONCAT_KEY > ?))");
+      pageParams.push(after.at, after.at, after.key);
+    }
+    const concat = this.db.options.type === 'mysql' ? "CONCAT(system, ':', document_no)" : "(system || ':' || document_no)";
+    const [rows, count] = await Promise.all([
+      this.query(
+        'document.unlinked',
+        `SELECT * FROM hub_document WHERE ${pageWhere.join(' AND ').replace('CONCAT_KEY', concat)} ORDER BY first_seen_at DESC, ${concat} ASC LIMIT ?`,
+        [...pageParams, first + 1],
+      ),
+      this.query('document.unlinkedCount', `SELECT COUNT(*) AS n FROM hub_document WHERE ${where.join(' AND ')}`, params),
+    ]);
+    const docs = rows.slice(0, first).map(readDocument);
+    return {
+      documents: docs.map((d) => ({ doc: toUnlinked(d), cursor: { at: d.first_seen_at, key: `${d.system}:${d.document_no}` } })),
+      hasNextPage: rows.length > first,
+      totalCount: Number(count[0].n),
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.query('ping', 'SELECT 1');
+  }
+}

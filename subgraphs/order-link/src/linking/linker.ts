@@ -1,0 +1,568 @@
+// Keeps the hub's index of legacy documents current and joins them into orders.
+//
+// Each round reads the change feeds of ERP, WMS and TMS (batched pages, never one call per
+// document), links what it can — by reference, by normalized reference, or by matching customer,
+// date and SKU set — records why the rest cannot be linked, and re-derives the lifecycle of every
+// order touched. Unlinked documents are retried when something that could complete them arrives.
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../../../../common/src/logger.js';
+import type { Metrics } from '../../../../common/src/metrics.js';
+import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
+import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
+import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
+import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
+import type { ErpDatasource, SalesOrder } from '../../../erp/src/datasource.js';
+import type { OutboundOrder, WmsDatasource } from '../../../wms/src/datasource.js';
+import type { TmsDatasource, Waybill } from '../../../tms/src/datasource.js';
+import { computeLifecycle, type Stage } from '../lifecycle.js';
+import {
+  daysBetween,
+  readDocument,
+  readOrder,
+  shiftDate,
+  skuSignature,
+  type DocumentRecord,
+  type LinkMethod,
+  type OrderRecord,
+  type UnlinkedReason,
+} from './records.js';
+
+export interface LinkerOptions {
+  batchSize: number;
+  matchWindowDays: number;
+  pollMs: number;
+  /** Re-read this much of each feed every round: catches rows committed late with an older modify time. */
+  overlapMs?: number;
+}
+
+export interface LinkerSources {
+  erp: ErpDatasource;
+  wms: WmsDatasource;
+  tms: TmsDatasource;
+}
+
+export interface RoundStats {
+  erpOrders: number;
+  outbounds: number;
+  waybills: number;
+  ordersRefreshed: number;
+  millis: number;
+}
+
+/** What one round has changed so far, so later steps know what to retry and what to refresh. */
+class Round {
+  readonly now = Date.now();
+  readonly touchedOrders = new Set<number>();
+  readonly newOrderNos = new Set<string>();
+  readonly newCustomers = new Set<string>();
+  /** Outbounds whose link changed: their waybills must follow. */
+  readonly relinkedOutbounds = new Set<string>();
+  /** Customers with an outbound linked this round: their unmatched outbounds may now fit. */
+  readonly linkedCustomers = new Set<string>();
+  stats = { erpOrders: 0, outbounds: 0, waybills: 0 };
+  touch(...ids: (number | null | undefined)[]) {
+    for (const id of ids) if (id != null) this.touchedOrders.add(id);
+  }
+}
+
+const MATCH_BASE_CONFIDENCE = 0.9;
+const MATCH_CONFIDENCE_PER_DAY = 0.1;
+
+const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+function earliest(events: Waybill['events'], codes: string[]): number | undefined {
+  const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
+  return times.length ? Math.min(...times) : undefined;
+}
+
+export class Linker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<RoundStats> | null = null;
+  private stopped = false;
+  lastRoundAt: number | null = null;
+  lastError: unknown = null;
+
+  constructor(
+    private readonly hub: DataSource,
+    private readonly sources: LinkerSources,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: LinkerOptions,
+  ) {}
+
+  private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
+    return this.metrics.legacyCall('hub', operation, () => this.hub.query(sql, params));
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        await this.runRound();
+      } catch (err) {
+        this.lastError = err;
+        this.logger.warn({ err }, 'link round failed; retrying next round');
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One round; concurrent callers share the round in flight. */
+  runRound(): Promise<RoundStats> {
+    if (!this.running) {
+      this.running = this.round().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  private async round(): Promise<RoundStats> {
+    const round = new Round();
+    await this.syncErp(round);
+    await this.syncWms(round);
+    await this.syncTms(round);
+    const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
+    this.lastRoundAt = Date.now();
+    this.lastError = null;
+    return { ...round.stats, ordersRefreshed: refreshed, millis: Date.now() - round.now };
+  }
+
+  // ---- cursors -------------------------------------------------------------------------------
+
+  private async loadCursor(source: string): Promise<ChangeCursor> {
+    const rows = await this.query('cursor.get', 'SELECT position FROM hub_sync_cursor WHERE source = ?', [source]);
+    return rows.length ? (JSON.parse(rows[0].position) as ChangeCursor) : FEED_START;
+  }
+
+  private async saveCursor(source: string, cursor: ChangeCursor, now: number): Promise<void> {
+    await upsertRows(this.hub, 'hub_sync_cursor', [{ source, position: JSON.stringify(cursor), updated_at: now }], ['source']);
+  }
+
+  private rewind(cursor: ChangeCursor): ChangeCursor {
+    if (cursor === FEED_START) return cursor;
+    const t = parseBeijing(cursor.modifiedAt)! - (this.options.overlapMs ?? 3000);
+    return { modifiedAt: formatBeijing(Math.max(0, t)), rowId: 0 };
+  }
+
+  /** Reads a keyset change feed to its end, page by page. */
+  private async drain<T>(
+    source: string,
+    round: Round,
+    read: (cursor: ChangeCursor, limit: number) => Promise<{ items: T[]; next: ChangeCursor }>,
+    apply: (items: T[]) => Promise<void>,
+  ): Promise<void> {
+    const saved = await this.loadCursor(source);
+    let cursor = this.rewind(saved);
+    let last = saved;
+    // Until a page comes back empty: a legacy API may return fewer rows than asked for (TMS caps
+    // its pages), so a short page does not prove the feed is drained.
+    for (;;) {
+      const page = await read(cursor, this.options.batchSize);
+      if (page.items.length === 0) break;
+      await apply(page.items);
+      cursor = last = page.next;
+    }
+    if (last !== saved) await this.saveCursor(source, last, round.now);
+  }
+
+  // ---- ERP: the orders themselves -------------------------------------------------------------
+
+  private async syncErp(round: Round): Promise<void> {
+    await this.drain(
+      'erp',
+      round,
+      (c, n) => this.sources.erp.ordersChangedSince(c, n),
+      (items) => this.applyErpOrders(items, round),
+    );
+  }
+
+  private async applyErpOrders(items: (SalesOrder & { goodsSkuCodes: string[] })[], round: Round): Promise<void> {
+    round.stats.erpOrders += items.length;
+    const nos = items.map((i) => i.erpOrderNo);
+    const existing = new Map(
+      (await this.query('order.byErpNo', `SELECT * FROM hub_order WHERE erp_order_no IN (${placeholders(nos.length)})`, nos))
+        .map(readOrder)
+        .map((o) => [o.erp_order_no, o]),
+    );
+    const inserts: Record<string, unknown>[] = [];
+    const updates: OrderRecord[] = [];
+    for (const item of items) {
+      const orderedAt = Date.parse(item.orderedAt);
+      const facts = {
+        customer_code: item.customerCode,
+        store_code: item.storeCode,
+        region: item.region,
+        ordered_at: orderedAt,
+        order_date: beijingDate(orderedAt),
+        sku_signature: skuSignature(item.goodsSkuCodes),
+        cancelled: item.erpStatus === 'CANCELLED' ? 1 : 0,
+        paid_at: epoch(item.paidAt),
+        completed_at: epoch(item.closedAt),
+      };
+      const known = existing.get(item.erpOrderNo);
+      if (!known) {
+        inserts.push({ erp_order_no: item.erpOrderNo, ...facts, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
+      } else if (Object.entries(facts).some(([k, v]) => (known as any)[k] !== v)) {
+        updates.push({ ...known, ...facts, updated_at: round.now });
+        round.touch(known.id);
+      }
+    }
+    if (inserts.length) {
+      await this.metrics.legacyCall('hub', 'order.insert', () => insertRows(this.hub, 'hub_order', inserts));
+      const newNos = inserts.map((r) => r.erp_order_no as string);
+      const created = await this.query(
+        'order.byErpNo',
+        `SELECT id, erp_order_no, customer_code FROM hub_order WHERE erp_order_no IN (${placeholders(newNos.length)})`,
+        newNos,
+      );
+      for (const row of created) {
+        round.touch(Number(row.id));
+        round.newOrderNos.add(row.erp_order_no);
+        round.newCustomers.add(row.customer_code);
+      }
+    }
+    if (updates.length) await this.metrics.legacyCall('hub', 'order.update', () => upsertRows(this.hub, 'hub_order', updates as any, ['id']));
+  }
+
+  // ---- WMS: outbounds -------------------------------------------------------------------------
+
+  private async syncWms(round: Round): Promise<void> {
+    await this.drain(
+      'wms',
+      round,
+      (c, n) => this.sources.wms.outboundsChangedSince(c, n),
+      (items) => this.applyOutbounds(items, round),
+    );
+    // Outbounds waiting for an order that has just arrived, or whose customer's orders changed
+    // hands: re-deciding an unlinked document is idempotent, so one more look is always safe.
+    const nos = [...round.newOrderNos];
+    const customers = [...new Set([...round.newCustomers, ...round.linkedCustomers])];
+    if (nos.length || customers.length) {
+      const waiting = (
+        await this.query(
+          'document.waiting',
+          `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND (` +
+            `reference_doc IN (${nos.length ? placeholders(nos.length) : 'NULL'}) OR ` +
+            `(reference_doc IS NULL AND customer_code IN (${customers.length ? placeholders(customers.length) : 'NULL'})))`,
+          [...nos, ...customers],
+        )
+      ).map(readDocument);
+      if (waiting.length) await this.decideOutbounds(waiting, round);
+    }
+  }
+
+  private async applyOutbounds(items: (OutboundOrder & { skuCodes: string[] })[], round: Round): Promise<void> {
+    round.stats.outbounds += items.length;
+    const existing = await this.documents('WMS', items.map((i) => i.outboundNo));
+    const toDecide: DocumentRecord[] = [];
+    const changed: DocumentRecord[] = [];
+    for (const item of items) {
+      const milestones: Partial<Record<Stage, number>> = {};
+      if (item.pickStartedAt) milestones.PICKING = Date.parse(item.pickStartedAt);
+      if (item.shippedAt) milestones.SHIPPED_OUT = Date.parse(item.shippedAt);
+      const known = existing.get(item.outboundNo);
+      const doc = this.documentFacts('WMS', item.outboundNo, known, round.now, {
+        reference_raw: item.reference,
+        reference_doc: normalizeErpOrderNo(item.reference),
+        customer_code: item.customerCode,
+        doc_date: item.createdAt.slice(0, 10),
+        sku_signature: skuSignature(item.skuCodes),
+        milestones: JSON.stringify(milestones),
+      });
+      this.classify(doc, known, toDecide, changed, round);
+    }
+    if (changed.length) await this.saveDocuments(changed);
+    if (toDecide.length) await this.decideOutbounds(toDecide, round);
+  }
+
+  private async decideOutbounds(docs: DocumentRecord[], round: Round): Promise<void> {
+    const before = new Map(docs.map((d) => [d.document_no, d.order_id]));
+    const taken = new Set<number>();
+    const withRef = docs.filter((d) => d.reference_raw?.trim());
+    const withoutRef = docs.filter((d) => !d.reference_raw?.trim());
+
+    const orders = await this.ordersByErpNo(withRef.map((d) => d.reference_doc).filter((n): n is string => !!n));
+    for (const doc of withRef) {
+      const order = doc.reference_doc ? orders.get(doc.reference_doc) : undefined;
+      if (!order) {
+        this.unlink(doc, 'REFERENCE_NOT_FOUND');
+        continue;
+      }
+      this.link(doc, order.id, doc.reference_raw === doc.reference_doc ? 'REFERENCE' : 'NORMALIZED_REFERENCE', 1, round.now);
+      taken.add(order.id);
+    }
+
+    // A reference beats an earlier guess: a matched outbound on an order now claimed by
+    // reference goes back to matching.
+    const claimed = [...taken];
+    const batchNos = new Set(docs.map((d) => d.document_no));
+    if (claimed.length) {
+      const demoted = (
+        await this.query(
+          'document.matchedOnOrders',
+          `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND method = 'MATCHED' AND order_id IN (${placeholders(claimed.length)})`,
+          claimed,
+        )
+      )
+        .map(readDocument)
+        .filter((d) => !batchNos.has(d.document_no));
+      for (const d of demoted) {
+        before.set(d.document_no, d.order_id);
+        docs.push(d);
+        withoutRef.push(d);
+      }
+    }
+
+    if (withoutRef.length) {
+      const window = this.options.matchWindowDays;
+      const dates = withoutRef.map((d) => d.doc_date!).sort();
+      const customers = [...new Set(withoutRef.map((d) => d.customer_code!))];
+      // An order already holding a linked outbound is not free, whether linked in this round or an
+      // earlier one (hub_order.wms_outbound_no is only refreshed at the end of a round).
+      const pool = (
+        await this.query(
+          'order.matchCandidates',
+          `SELECT o.id, o.erp_order_no, o.customer_code, o.order_date, o.sku_signature, ` +
+            `(SELECT MIN(d.document_no) FROM hub_document d WHERE d.system = 'WMS' AND d.state = 'LINKED' AND d.order_id = o.id) AS linked_outbound ` +
+            `FROM hub_order o WHERE o.customer_code IN (${placeholders(customers.length)}) AND o.order_date >= ? AND o.order_date <= ? AND o.cancelled = 0`,
+          [...customers, shiftDate(dates[0], -window), dates[dates.length - 1]],
+        )
+      ).map((r) => ({ ...r, id: Number(r.id) }));
+      for (const doc of withoutRef) {
+        const fits = pool.filter((o) => {
+          const days = daysBetween(o.order_date, doc.doc_date!);
+          const free = !taken.has(o.id) && (!o.linked_outbound || o.linked_outbound === doc.document_no);
+          return free && o.customer_code === doc.customer_code && o.sku_signature === doc.sku_signature && days >= 0 && days <= window;
+        });
+        if (fits.length === 1) {
+          const days = daysBetween(fits[0].order_date, doc.doc_date!);
+          this.link(doc, fits[0].id, 'MATCHED', Math.max(0.5, MATCH_BASE_CONFIDENCE - MATCH_CONFIDENCE_PER_DAY * days), round.now);
+          taken.add(fits[0].id);
+        } else {
+          this.unlink(doc, fits.length > 1 ? 'AMBIGUOUS_MATCH' : 'NO_MATCH', fits.map((o) => o.erp_order_no));
+        }
+      }
+    }
+
+    for (const doc of docs) {
+      const previous = before.get(doc.document_no) ?? null;
+      if (doc.state === 'LINKED' && doc.customer_code) round.linkedCustomers.add(doc.customer_code);
+      round.touch(previous, doc.order_id);
+      if (previous !== doc.order_id) round.relinkedOutbounds.add(doc.document_no);
+    }
+    await this.saveDocuments(docs);
+  }
+
+  // ---- TMS: waybills --------------------------------------------------------------------------
+
+  private async syncTms(round: Round): Promise<void> {
+    await this.drain(
+      'tms',
+      round,
+      async (c, n) => {
+        const page = await this.sources.tms.waybillsChangedSince(c.modifiedAt, c.rowId === 0 ? '' : String(c.rowId), n);
+        return { items: page.items, next: { modifiedAt: page.nextSince, rowId: page.nextAfterNo } };
+      },
+      (items) => this.applyWaybills(items, round),
+    );
+    const refs = [...round.relinkedOutbounds, ...round.newOrderNos];
+    if (refs.length) {
+      const waiting = (
+        await this.query('document.waiting', `SELECT * FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${placeholders(refs.length)})`, refs)
+      ).map(readDocument);
+      if (waiting.length) await this.decideWaybills(waiting, round);
+    }
+  }
+
+  private async applyWaybills(items: Waybill[], round: Round): Promise<void> {
+    round.stats.waybills += items.length;
+    const existing = await this.documents('TMS', items.map((i) => i.waybillNo));
+    const toDecide: DocumentRecord[] = [];
+    const changed: DocumentRecord[] = [];
+    for (const item of items) {
+      const milestones: Partial<Record<Stage, number>> = {};
+      const inTransit = earliest(item.events, ['COLLECTED', 'IN_TRANSIT']);
+      const outForDelivery = earliest(item.events, ['OUT_FOR_DELIVERY']);
+      const signed = earliest(item.events, ['SIGNED']);
+      if (inTransit) milestones.IN_TRANSIT = inTransit;
+      if (outForDelivery) milestones.OUT_FOR_DELIVERY = outForDelivery;
+      if (signed) milestones.SIGNED = signed;
+      const known = existing.get(item.waybillNo);
+      const doc = this.documentFacts('TMS', item.waybillNo, known, round.now, {
+        reference_raw: item.customerReference,
+        reference_doc: normalizeOutboundNo(item.customerReference) ?? normalizeErpOrderNo(item.customerReference),
+        customer_code: null,
+        doc_date: item.createdAt.slice(0, 10),
+        sku_signature: null,
+        milestones: JSON.stringify(milestones),
+      });
+      this.classify(doc, known, toDecide, changed, round);
+    }
+    if (changed.length) await this.saveDocuments(changed);
+    if (toDecide.length) await this.decideWaybills(toDecide, round);
+  }
+
+  private async decideWaybills(docs: DocumentRecord[], round: Round): Promise<void> {
+    const before = new Map(docs.map((d) => [d.document_no, d.order_id]));
+    const outboundNos = docs.map((d) => d.reference_doc).filter((n): n is string => !!n && n.startsWith('CK'));
+    const orderNos = docs.map((d) => d.reference_doc).filter((n): n is string => !!n && n.startsWith('SO'));
+    const outbounds = await this.documents('WMS', outboundNos);
+    const orders = await this.ordersByErpNo(orderNos);
+    for (const doc of docs) {
+      const ref = doc.reference_doc;
+      const method: LinkMethod = doc.reference_raw === ref ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
+      if (!doc.reference_raw?.trim()) this.unlink(doc, 'NO_MATCH');
+      else if (!ref) this.unlink(doc, 'REFERENCE_NOT_FOUND');
+      else if (ref.startsWith('CK')) {
+        const outbound = outbounds.get(ref);
+        if (!outbound) this.unlink(doc, 'REFERENCE_NOT_FOUND');
+        else if (outbound.state !== 'LINKED' || outbound.order_id == null) this.unlink(doc, 'OUTBOUND_UNLINKED');
+        // Only as sure of the order as we are of the outbound it names.
+        else this.link(doc, outbound.order_id, method, outbound.confidence ?? 1, round.now);
+      } else {
+        const order = orders.get(ref);
+        if (order) this.link(doc, order.id, method, 1, round.now);
+        else this.unlink(doc, 'REFERENCE_NOT_FOUND');
+      }
+      round.touch(before.get(doc.document_no), doc.order_id);
+    }
+    await this.saveDocuments(docs);
+  }
+
+  // ---- shared document handling ---------------------------------------------------------------
+
+  private documentFacts(
+    system: 'WMS' | 'TMS',
+    documentNo: string,
+    known: DocumentRecord | undefined,
+    now: number,
+    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'milestones'>,
+  ): DocumentRecord {
+    const base: DocumentRecord = known ?? {
+      system,
+      document_no: documentNo,
+      order_id: null,
+      state: 'UNLINKED',
+      method: null,
+      confidence: null,
+      reason: null,
+      candidates: null,
+      reference_raw: null,
+      reference_doc: null,
+      customer_code: null,
+      doc_date: null,
+      sku_signature: null,
+      milestones: '{}',
+      first_seen_at: now,
+      linked_at: null,
+      updated_at: now,
+    };
+    return { ...base, ...facts, updated_at: now };
+  }
+
+  /** New, unlinked or re-referenced documents are (re)decided; linked ones only carry new milestones. */
+  private classify(doc: DocumentRecord, known: DocumentRecord | undefined, toDecide: DocumentRecord[], changed: DocumentRecord[], round: Round) {
+    const keyChanged =
+      known &&
+      (known.reference_raw !== doc.reference_raw || known.sku_signature !== doc.sku_signature || known.customer_code !== doc.customer_code);
+    if (!known || known.state !== 'LINKED' || keyChanged) toDecide.push(doc);
+    else if (known.milestones !== doc.milestones) {
+      changed.push(doc);
+      round.touch(doc.order_id);
+    }
+  }
+
+  private link(doc: DocumentRecord, orderId: number, method: LinkMethod, confidence: number, now: number) {
+    if (doc.state !== 'LINKED' || doc.order_id !== orderId) doc.linked_at = now;
+    Object.assign(doc, { state: 'LINKED', order_id: orderId, method, confidence: Math.round(confidence * 1000) / 1000, reason: null, candidates: null });
+  }
+
+  private unlink(doc: DocumentRecord, reason: UnlinkedReason, candidates: string[] = []) {
+    Object.assign(doc, { state: 'UNLINKED', order_id: null, method: null, confidence: null, reason, linked_at: null, candidates: candidates.length ? candidates.join(',').slice(0, 255) : null });
+  }
+
+  private async documents(system: 'WMS' | 'TMS', nos: string[]): Promise<Map<string, DocumentRecord>> {
+    if (nos.length === 0) return new Map();
+    const rows = await this.query(
+      'document.byNo',
+      `SELECT * FROM hub_document WHERE system = ? AND document_no IN (${placeholders(nos.length)})`,
+      [system, ...nos],
+    );
+    return new Map(rows.map(readDocument).map((d) => [d.document_no, d]));
+  }
+
+  private async ordersByErpNo(nos: string[]): Promise<Map<string, { id: number }>> {
+    if (nos.length === 0) return new Map();
+    const rows = await this.query('order.byErpNo', `SELECT id, erp_order_no FROM hub_order WHERE erp_order_no IN (${placeholders(nos.length)})`, [...new Set(nos)]);
+    return new Map(rows.map((r) => [r.erp_order_no as string, { id: Number(r.id) }]));
+  }
+
+  private async saveDocuments(docs: DocumentRecord[]): Promise<void> {
+    await this.metrics.legacyCall('hub', 'document.upsert', () => upsertRows(this.hub, 'hub_document', docs as any, ['system', 'document_no']));
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Re-derives documents, node times and status for the given orders; writes only what changed. */
+  async refreshOrders(ids: number[], now = Date.now()): Promise<number> {
+    let written = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const orders = (await this.query('order.byId', `SELECT * FROM hub_order WHERE id IN (${placeholders(chunk.length)})`, chunk)).map(readOrder);
+      const docs = (
+        await this.query(
+          'document.byOrder',
+          `SELECT * FROM hub_document WHERE state = 'LINKED' AND order_id IN (${placeholders(chunk.length)}) ORDER BY first_seen_at, document_no`,
+          chunk,
+        )
+      ).map(readDocument);
+      const updates: OrderRecord[] = [];
+      for (const order of orders) {
+        const mine = docs.filter((d) => d.order_id === order.id);
+        const outbound = primaryDocument(mine.filter((d) => d.system === 'WMS'));
+        const waybill = primaryDocument(mine.filter((d) => d.system === 'TMS'));
+        const wmsTimes = outbound ? (JSON.parse(outbound.milestones) as Partial<Record<Stage, number>>) : {};
+        const tmsTimes = waybill ? (JSON.parse(waybill.milestones) as Partial<Record<Stage, number>>) : {};
+        const lifecycle = computeLifecycle({
+          cancelled: order.cancelled === 1,
+          times: { PAID: order.paid_at, COMPLETED: order.completed_at, ...wmsTimes, ...tmsTimes },
+          documents: { ERP: order.erp_order_no, WMS: outbound?.document_no ?? null, TMS: waybill?.document_no ?? null },
+        });
+        const next: OrderRecord = {
+          ...order,
+          status: lifecycle.status,
+          wms_outbound_no: outbound?.document_no ?? null,
+          tms_waybill_no: waybill?.document_no ?? null,
+          picking_at: wmsTimes.PICKING ?? null,
+          shipped_out_at: wmsTimes.SHIPPED_OUT ?? null,
+          in_transit_at: tmsTimes.IN_TRANSIT ?? null,
+          out_for_delivery_at: tmsTimes.OUT_FOR_DELIVERY ?? null,
+          signed_at: tmsTimes.SIGNED ?? null,
+          missing_nodes: lifecycle.missing.join(','),
+        };
+        const fields: (keyof OrderRecord)[] = ['status', 'wms_outbound_no', 'tms_waybill_no', 'picking_at', 'shipped_out_at', 'in_transit_at', 'out_for_delivery_at', 'signed_at', 'missing_nodes'];
+        if (fields.some((f) => next[f] !== order[f])) updates.push({ ...next, updated_at: now });
+      }
+      if (updates.length) {
+        await this.metrics.legacyCall('hub', 'order.update', () => upsertRows(this.hub, 'hub_order', updates as any, ['id']));
+        written += updates.length;
+      }
+    }
+    return written;
+  }
+}
+
+/** The document that speaks for an order when several are linked: references before guesses, then the first seen. */
+function primaryDocument(docs: DocumentRecord[]): DocumentRecord | undefined {
+  const rank = (d: DocumentRecord) => (d.method === 'REFERENCE' ? 0 : d.method === 'NORMALIZED_REFERENCE' ? 1 : 2);
+  return [...docs].sort((a, b) => rank(a) - rank(b) || a.first_seen_at - b.first_seen_at)[0];
+}

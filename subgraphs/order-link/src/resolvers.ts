@@ -1,0 +1,92 @@
+// Thin: arguments are validated, then each field picks a loader and maps.
+import type { Resolvers } from '../../../codegen/generated/order-link.js';
+import { DateTimeScalar } from '../../../common/src/scalars.js';
+import { toIsoBeijing } from '../../../common/src/time.js';
+import type { HubOrder, HubUnlinkedDocument, ListCursor } from './datasource.js';
+import { decodeCursor, encodeCursor, parseOrderFilter, parseOrderId, parsePageSize } from './arguments.js';
+import type { Context } from './context.js';
+
+const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
+const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
+
+async function findOrder(id: string, ctx: Context): Promise<HubOrder | null> {
+  const { kind, canonical, rowId } = parseOrderId(id);
+  if (kind === 'ORDER') return ctx.loaders.orderByRowId.load(rowId!);
+  if (kind === 'ERP') return ctx.loaders.orderByErpNo.load(canonical);
+  const orderRowId = await ctx.loaders.orderIdByDocument.load(`${kind}:${canonical}`);
+  return orderRowId == null ? null : ctx.loaders.orderByRowId.load(orderRowId);
+}
+
+const UNLINKED_TEXT: Record<HubUnlinkedDocument['reason'], (d: HubUnlinkedDocument) => { zh: string; en: string }> = {
+  REFERENCE_NOT_FOUND: (d) => ({
+    zh: `单据引用的「${d.reference ?? ''}」在各系统中都找不到对应单据`,
+    en: `The reference "${d.reference ?? ''}" names a document no system has`,
+  }),
+  AMBIGUOUS_MATCH: (d) => ({
+    zh: `单据没有引用单号，且有 ${d.candidateOrderNos.length} 个订单同样符合（同客户、同日期、同商品）：${d.candidateOrderNos.join('、')}，需人工确认`,
+    en: `No reference, and ${d.candidateOrderNos.length} orders fit equally (same customer, date and SKUs): ${d.candidateOrderNos.join(', ')}; a person must decide`,
+  }),
+  NO_MATCH: () => ({
+    zh: '单据没有引用单号，也找不到符合的订单（同客户、两天内、同商品）',
+    en: 'No reference, and no order fits (same customer, within two days, same SKUs)',
+  }),
+  OUTBOUND_UNLINKED: (d) => ({
+    zh: `运单引用的出库单「${d.reference ?? ''}」本身未能关联到订单`,
+    en: `The waybill names outbound "${d.reference ?? ''}", which is itself not linked to an order`,
+  }),
+};
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query: {
+    order: (_root, { id }, ctx) => findOrder(id, ctx),
+    orders: async (_root, { filter, first, after }, ctx) => {
+      const size = parsePageSize(first);
+      const query = parseOrderFilter(filter);
+      const cursor = decodeCursor(after, isListCursor);
+      const page = await ctx.hub.listOrders(query, size, cursor);
+      const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor({ at: order.orderedAt, id: order.rowId }) }));
+      return {
+        edges,
+        totalCount: page.totalCount,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+      };
+    },
+    unlinkedDocuments: async (_root, { system, first, after }, ctx) => {
+      const size = parsePageSize(first);
+      const cursor = decodeCursor(after, isUnlinkedCursor);
+      const page = await ctx.hub.listUnlinked(system ?? null, size, cursor);
+      const edges = page.documents.map(({ doc, cursor: c }) => ({ node: doc, cursor: encodeCursor(c) }));
+      return {
+        edges,
+        totalCount: page.totalCount,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+      };
+    },
+  },
+  Order: {
+    __resolveReference: (ref, ctx) => ('id' in ref ? findOrder(ref.id, ctx) : ctx.loaders.orderByErpNo.load(ref.erpOrderNo)),
+    links: async (order, _args, ctx) => [
+      // The ERP order is the anchor every other document is joined to.
+      { system: 'ERP', documentNo: order.erpOrderNo, method: 'REFERENCE', confidence: 1, reference: null, linkedAt: toIsoBeijing(order.createdAt)! },
+      ...((await ctx.loaders.links.load(order.rowId)) ?? []),
+    ],
+    lifecycle: (order) =>
+      order.lifecycle.nodes.map((n) => ({
+        stage: n.stage,
+        reached: n.reached,
+        recorded: n.recorded,
+        missing: n.missing,
+        at: toIsoBeijing(n.at),
+        sourceSystem: n.sourceSystem,
+        sourceDocumentNo: n.sourceDocumentNo,
+      })),
+    missingNodes: (order) => order.lifecycle.missing,
+    outbound: (order) => (order.wmsOutboundNo ? { outboundNo: order.wmsOutboundNo } : null),
+    shipment: (order) => (order.tmsWaybillNo ? { waybillNo: order.tmsWaybillNo } : null),
+  },
+  UnlinkedDocument: {
+    messageZh: (d) => UNLINKED_TEXT[d.reason](d).zh,
+    messageEn: (d) => UNLINKED_TEXT[d.reason](d).en,
+  },
+};

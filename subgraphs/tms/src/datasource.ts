@@ -1,0 +1,120 @@
+// The only place that speaks TMS: its {code, msg, data} envelope, numeric status/opCodes and
+// Beijing-time strings.
+import type { LegacyHttpClient } from '../../../common/src/legacy-http.js';
+import { upstreamUnavailable } from '../../../common/src/errors.js';
+import { beijingToIso } from '../../../common/src/time.js';
+import { decode } from '../../../common/src/legacy-codes.js';
+import { byKey, unique } from '../../../common/src/loader.js';
+
+export type ShipmentStatus = 'CREATED' | 'COLLECTED' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'SIGNED' | 'EXCEPTION' | 'RETURNED';
+const STATUS: Record<number, ShipmentStatus> = {
+  0: 'CREATED',
+  10: 'COLLECTED',
+  20: 'IN_TRANSIT',
+  30: 'OUT_FOR_DELIVERY',
+  40: 'SIGNED',
+  50: 'EXCEPTION',
+  60: 'RETURNED',
+};
+
+const CARRIERS: Record<string, string> = { SF: '顺丰速运', JD: '京东物流', ZTO: '中通快递', DB: '德邦物流' };
+
+interface TmsTrack {
+  opCode: number;
+  opTime: string;
+  opCity: string | null;
+  opDesc: string;
+}
+
+interface TmsWaybill {
+  waybillNo: string;
+  carrierCode: string;
+  customerRef: string | null;
+  consignee: string | null;
+  destCity: string | null;
+  status: number;
+  weightKg: string | number | null;
+  createTime: string;
+  updateTime: string;
+  exception: { code: string; desc: string | null; delayMinutes: number | null } | null;
+  tracks: TmsTrack[];
+}
+
+interface TmsEnvelope<T> {
+  code: number;
+  msg: string;
+  data: T;
+}
+
+export interface TrackingEvent {
+  code: ShipmentStatus;
+  at: string;
+  city: string | null;
+  description: string;
+}
+
+export interface Waybill {
+  waybillNo: string;
+  carrier: { code: string; name: string };
+  status: ShipmentStatus;
+  customerReference: string | null;
+  consignee: string | null;
+  destinationCity: string | null;
+  weightKg: string | null;
+  createdAt: string;
+  updatedAt: string;
+  events: TrackingEvent[];
+  exception: { type: string; description: string | null; delayMinutes: number | null } | null;
+}
+
+function unwrap<T>(body: unknown, operation: string): T {
+  const envelope = body as TmsEnvelope<T>;
+  if (typeof envelope?.code !== 'number') throw new Error(`TMS ${operation}: malformed response`);
+  if (envelope.code !== 0) throw upstreamUnavailable('TMS', `${operation}: code ${envelope.code} ${envelope.msg}`);
+  return envelope.data;
+}
+
+export function toWaybill(w: TmsWaybill): Waybill {
+  const events = [...(w.tracks ?? [])]
+    .map((t) => ({
+      code: decode('TMS', 'track opCode', STATUS, Number(t.opCode)),
+      at: beijingToIso(t.opTime)!,
+      city: t.opCity ?? null,
+      description: t.opDesc,
+    }))
+    .sort((a, b) => a.at.localeCompare(b.at));
+  return {
+    waybillNo: w.waybillNo,
+    carrier: { code: w.carrierCode, name: CARRIERS[w.carrierCode] ?? w.carrierCode },
+    status: decode('TMS', 'waybill status', STATUS, Number(w.status)),
+    customerReference: w.customerRef ?? null,
+    consignee: w.consignee ?? null,
+    destinationCity: w.destCity ?? null,
+    weightKg: w.weightKg == null ? null : String(w.weightKg),
+    createdAt: beijingToIso(w.createTime)!,
+    updatedAt: beijingToIso(w.updateTime)!,
+    events,
+    exception: w.exception ? { type: w.exception.code, description: w.exception.desc ?? null, delayMinutes: w.exception.delayMinutes ?? null } : null,
+  };
+}
+
+export class TmsDatasource {
+  constructor(private readonly http: LegacyHttpClient) {}
+
+  async waybillsByNo(waybillNos: readonly string[]): Promise<(Waybill | null)[]> {
+    const body = await this.http.post('waybill.batchQuery', '/api/v1/waybill/batchQuery', { waybillNos: unique(waybillNos) });
+    const waybills = unwrap<TmsWaybill[]>(body, 'batchQuery').map(toWaybill);
+    return byKey(waybillNos, waybills, (w) => w.waybillNo);
+  }
+
+  /** Waybills updated after (updateTime, waybillNo), oldest first: TMS's own change feed. */
+  async waybillsChangedSince(since: string, afterNo: string, limit: number): Promise<{ items: Waybill[]; nextSince: string; nextAfterNo: string }> {
+    const body = await this.http.get('sync.waybill.changes', '/api/v1/waybill/changes', { since, afterNo, limit: String(limit) });
+    const data = unwrap<{ items: TmsWaybill[]; nextSince: string; nextAfterNo: string }>(body, 'changes');
+    return { items: data.items.map(toWaybill), nextSince: data.nextSince ?? since, nextAfterNo: data.nextAfterNo ?? afterNo };
+  }
+
+  ping(): Promise<void> {
+    return this.http.ping('/health');
+  }
+}
