@@ -1,0 +1,249 @@
+// New orders as they happen: stories like the generator's, written into the running simulated
+// systems as they unfold (compressed in time), the way the real ERP, WMS and TMS would record
+// them. `npm start` keeps a trickle flowing; tests create one order and time how fast it links.
+import type { DataSource } from 'typeorm';
+import { insertRows, openDataSource } from '../../common/src/db.js';
+import { formatBeijing } from '../../common/src/time.js';
+import { Random } from './random.js';
+import { buildOrderStory, fefoKey, HOUR, type Customer, type World } from './generator.js';
+import { outLineRows, outOrderRow, soDetailRows, soMainRow, visibleTracks, waybillAt, type OrderStory } from './story.js';
+import { STORES, loadCatalog, warehouseByCode, cityByName, type Store } from './world.js';
+
+export interface LiveTargets {
+  erpUrl: string;
+  wmsUrl: string;
+  tmsApiUrl: string;
+}
+
+export interface LiveOrderNumbers {
+  erpOrderNo: string;
+  outboundNo: string;
+  waybillNo: string;
+}
+
+/** Real time divided by this: a four-hour wait takes a minute. */
+const DEFAULT_PACE = 1 / 240;
+
+/** What has been written of one story so far. */
+interface Progress {
+  story: OrderStory;
+  erp?: { iStatus: number; dPayTime: string | null; dCloseTime: string | null };
+  outbound?: { status: number };
+  waybillNo?: string;
+  tracksPosted: number;
+}
+
+class LiveWriter {
+  private readonly sequences = new Map<string, number>();
+
+  private constructor(
+    private readonly erp: DataSource,
+    private readonly wms: DataSource,
+    private readonly tmsApiUrl: string,
+    readonly world: World,
+  ) {}
+
+  /** Reads the world (customers, stores, stock) from the running systems, not from a seed. */
+  static async open(targets: LiveTargets): Promise<LiveWriter> {
+    const erp = await openDataSource(targets.erpUrl, { poolSize: 2 });
+    const wms = await openDataSource(targets.wmsUrl, { poolSize: 2 });
+    const stores = new Map<string, Store>(STORES.map((s) => [s.code, s]));
+    const customers: Customer[] = (await erp.query('SELECT cCusCode, cCusName, cGrade, cDepCode, cCusPhone FROM Customer')).map((r: any) => ({
+      code: r.cCusCode,
+      name: r.cCusName,
+      grade: String(r.cGrade).trim().toUpperCase(),
+      creditLineFen: 0,
+      store: stores.get(r.cDepCode) ?? STORES[0],
+      phone: r.cCusPhone,
+      weight: 1,
+    }));
+    const stock: World['stock'] = (await wms.query('SELECT warehouse_code, sku, batch_no, exp_date, loc_code, qty, locked_qty FROM t_stock')).map((r: any) => ({
+      warehouseCode: r.warehouse_code,
+      skuCode: r.sku,
+      batchNo: r.batch_no,
+      expDate: r.exp_date ? String(r.exp_date).slice(0, 10) : null,
+      locCode: r.loc_code,
+      qty: Number(r.qty),
+      lockedQty: Number(r.locked_qty),
+    }));
+    const fefo: World['fefo'] = new Map();
+    for (const lot of stock) fefo.set(fefoKey(lot.warehouseCode, lot.skuCode), [...(fefo.get(fefoKey(lot.warehouseCode, lot.skuCode)) ?? []), lot]);
+    for (const lots of fefo.values()) lots.sort((a, b) => (a.expDate ?? '9999').localeCompare(b.expDate ?? '9999') || a.batchNo.localeCompare(b.batchNo));
+    const catalog = loadCatalog();
+    const world: World = { catalog, sku: new Map(catalog.map((c) => [c.code, c])), goods: catalog.filter((c) => !c.isService), customers, locations: [], stock, fefo };
+    if (!customers.length) throw new Error('live orders need a seeded ERP (no customers found)');
+    return new LiveWriter(erp, wms, targets.tmsApiUrl.replace(/\/$/, ''), world);
+  }
+
+  story(rng: Random, orderedAt: number, pace: number): OrderStory {
+    const customer = rng.pick(this.world.customers);
+    return buildOrderStory(this.world, { seed: rng.int(0, 2 ** 31 - 1), erpOrderNo: '', orderedAt, customer, store: customer.store, pace, workHours: false });
+  }
+
+  /** Next number of a daily sequence, continuing whatever the system already holds. */
+  private async next(ds: DataSource, table: string, column: string, prefix: string): Promise<number> {
+    let seq = this.sequences.get(prefix);
+    if (seq === undefined) {
+      const rows = await ds.query(`SELECT ${column} AS no FROM ${table} WHERE ${column} LIKE ?`, [`${prefix}%`]);
+      seq = Math.max(0, ...rows.map((r: any) => Number(String(r.no).slice(prefix.length)) || 0));
+    }
+    this.sequences.set(prefix, ++seq);
+    return seq;
+  }
+
+  private async tms(path: string, body: unknown): Promise<any> {
+    const res = await fetch(`${this.tmsApiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const envelope = (await res.json()) as { code: number; msg: string; data: any };
+    if (envelope.code !== 0) throw new Error(`TMS ${path}: ${envelope.code} ${envelope.msg}`);
+    return envelope.data;
+  }
+
+  /** Writes whatever of the story has happened by `now` and was not written yet. */
+  async advance(p: Progress, now = Date.now()): Promise<boolean> {
+    const s = p.story;
+    const stamp = formatBeijing(now);
+    const header = soMainRow(s, now);
+    if (!header) return false;
+    if (!p.erp) {
+      const day = stamp.slice(0, 10).replace(/-/g, '');
+      s.erpOrderNo = `SO-${day}-${String(await this.next(this.erp, 'SO_SOMain', 'cSOCode', `SO-${day}-`)).padStart(3, '0')}`;
+      await this.erp.transaction(async (em) => {
+        const row = { ...soMainRow(s, now)!, dModifyTime: stamp };
+        await insertRows(em, 'SO_SOMain', [row]);
+        await insertRows(em, 'SO_SODetails', soDetailRows(s));
+      });
+    } else if (p.erp.iStatus !== header.iStatus || p.erp.dPayTime !== header.dPayTime || p.erp.dCloseTime !== header.dCloseTime) {
+      await this.erp.query('UPDATE SO_SOMain SET iStatus = ?, dPayTime = ?, dCloseTime = ?, dModifyTime = ? WHERE cSOCode = ?', [
+        header.iStatus,
+        header.dPayTime,
+        header.dCloseTime,
+        stamp,
+        s.erpOrderNo,
+      ]);
+    }
+    p.erp = { iStatus: header.iStatus, dPayTime: header.dPayTime, dCloseTime: header.dCloseTime };
+
+    const ob = s.outbound;
+    const outRow = ob ? outOrderRow({ ...ob, reference: s.erpOrderNo }, now) : null;
+    if (ob && outRow) {
+      if (!p.outbound) {
+        const day = stamp.slice(0, 10).replace(/-/g, '');
+        ob.outboundNo = `CK${day}-${String(await this.next(this.wms, 't_out_order', 'out_no', `CK${day}-`)).padStart(3, '0')}`;
+        ob.reference = s.erpOrderNo;
+        await this.wms.transaction(async (em) => {
+          await insertRows(em, 't_out_order', [{ ...outOrderRow(ob, now)!, update_time: stamp }]);
+          await insertRows(em, 't_out_line', outLineRows(ob, now));
+        });
+      } else if (p.outbound.status !== outRow.status) {
+        await this.wms.transaction(async (em) => {
+          await em.query('UPDATE t_out_order SET status = ?, pick_start_time = ?, pick_end_time = ?, ship_time = ?, update_time = ? WHERE out_no = ?', [
+            outRow.status,
+            outRow.pick_start_time,
+            outRow.pick_end_time,
+            outRow.ship_time,
+            stamp,
+            ob.outboundNo,
+          ]);
+          if (outRow.pick_end_time) await em.query('UPDATE t_out_line SET picked_qty = plan_qty WHERE out_no = ? AND picked_qty IS NULL', [ob.outboundNo]);
+        });
+      }
+      p.outbound = { status: outRow.status };
+    }
+
+    const wb = s.waybill;
+    if (wb && ob?.outboundNo && waybillAt(wb, now)) {
+      if (!p.waybillNo) {
+        const from = warehouseByCode.get(cityByName.get(s.region)!.warehouse)!.city;
+        const created = await this.tms('/api/v1/waybill/create', {
+          carrierCode: wb.carrierCode,
+          customerRef: ob.outboundNo,
+          consignee: wb.consignee,
+          destCity: wb.destCity,
+          weightKg: wb.weightKg,
+          fromCity: from,
+          createTime: formatBeijing(wb.createAt),
+        });
+        p.waybillNo = wb.waybillNo = created.waybillNo;
+        p.tracksPosted = 1;
+      }
+      const tracks = visibleTracks(wb, now);
+      for (const t of tracks.slice(p.tracksPosted)) {
+        await this.tms(`/api/v1/waybill/${p.waybillNo}/track`, {
+          opCode: t.code,
+          opTime: formatBeijing(t.at),
+          opCity: t.city,
+          opDesc: t.desc,
+          ...(t.code === 50 && wb.exception ? { exception: { code: wb.exception.code, desc: wb.exception.desc, delayMinutes: wb.exception.delayMinutes } } : {}),
+        });
+        p.tracksPosted++;
+      }
+    }
+    const done = s.cancelAt != null ? s.cancelAt <= now : s.payAt == null ? s.orderedAt + HOUR <= now : s.closeAt != null ? s.closeAt <= now : (wb?.tracks.at(-1)?.at ?? 0) <= now;
+    return done;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.erp.destroy(), this.wms.destroy()]);
+  }
+}
+
+/**
+ * Writes one new order that has, by now, been paid, picked, shipped and collected: its ERP order,
+ * WMS outbound and TMS waybill all exist. Returns its three numbers.
+ */
+export async function createLiveOrder(targets: LiveTargets, seed = Date.now()): Promise<LiveOrderNumbers> {
+  const writer = await LiveWriter.open(targets);
+  try {
+    const rng = new Random(seed);
+    let story: OrderStory;
+    // An order that is paid and ships (most do); the same seed gives the same waits wherever it starts.
+    for (;;) {
+      const storySeed = rng.int(0, 2 ** 31 - 1);
+      const probe = writer.story(new Random(storySeed), 0, DEFAULT_PACE);
+      const collected = probe.waybill?.tracks.find((t) => t.code === 10)?.at;
+      if (collected == null) continue;
+      story = writer.story(new Random(storySeed), Date.now() - collected - 1000, DEFAULT_PACE);
+      break;
+    }
+    const progress: Progress = { story, tracksPosted: 0 };
+    await writer.advance(progress);
+    return { erpOrderNo: story.erpOrderNo, outboundNo: story.outbound!.outboundNo, waybillNo: progress.waybillNo! };
+  } finally {
+    await writer.close();
+  }
+}
+
+export interface LiveFeed {
+  stop(): Promise<void>;
+}
+
+/** A new order every 60/perMinute seconds, each written step by step as its story unfolds. */
+export function startLiveFeed(targets: LiveTargets, options: { perMinute: number; pace?: number; seed?: number; onError?: (err: unknown) => void }): LiveFeed {
+  const pace = options.pace ?? DEFAULT_PACE;
+  const rng = new Random(options.seed ?? Date.now());
+  const active: Progress[] = [];
+  let writer: LiveWriter | null = null;
+  let stopped = false;
+  let nextOrderAt = Date.now();
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    writer ??= await LiveWriter.open(targets);
+    if (Date.now() >= nextOrderAt) {
+      active.push({ story: writer.story(rng, Date.now(), pace), tracksPosted: 0 });
+      nextOrderAt += 60_000 / options.perMinute;
+    }
+    for (const p of [...active]) if (await writer.advance(p)) active.splice(active.indexOf(p), 1);
+  };
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running.then(tick).catch((err) => options.onError?.(err));
+  }, 1000);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await writer?.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// The contract between the simulator and everything that checks the hub against it.
+
+export const LIFECYCLE_NODES = [
+  'PAID',
+  'PICKING',
+  'SHIPPED_OUT',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'SIGNED',
+  'COMPLETED',
+] as const;
+export type LifecycleNode = (typeof LIFECYCLE_NODES)[number];
+
+/**
+ * Where each node's record lives (the hub reads it the same way):
+ * PAID ← ERP SO_SOMain.dPayTime · PICKING ← WMS t_out_order.pick_start_time ·
+ * SHIPPED_OUT ← WMS ship_time · IN_TRANSIT ← earliest TMS track opCode 10 or 20 ·
+ * OUT_FOR_DELIVERY ← earliest track 30 · SIGNED ← earliest track 40 · COMPLETED ← ERP dCloseTime.
+ */
+export type LinkMethod = 'REFERENCE' | 'NORMALIZED_REFERENCE' | 'MATCHED';
+export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED';
+export type OrderStatus = 'CREATED' | LifecycleNode | 'CANCELLED';
+
+export type AnomalyKind =
+  | 'refVariant'
+  | 'refMissing'
+  | 'refAmbiguous'
+  | 'waybillWithoutOutbound'
+  | 'outboundWithoutWaybill'
+  | 'orphanWaybill'
+  | 'orphanOutbound'
+  | 'missingNode'
+  | 'quantityMismatch';
+
+export type AnomalyRates = Record<AnomalyKind, number>;
+
+export interface TruthOrder {
+  erpOrderNo: string;
+  customerCode: string;
+  storeCode: string;
+  /** ERP cRegion */
+  region: string;
+  /** ISO 8601 with +08:00 */
+  orderedAt: string;
+  /** Canonical total, 'yuan.fen' */
+  totalAmount: string;
+  /** The hub's expected status: last reached node, CREATED if none, CANCELLED if ERP iStatus 9. */
+  expectedStatus: OrderStatus;
+  /** The true outbound; method null = the hub cannot and must not link it (see `unlinked`). */
+  outbound: { outboundNo: string; method: LinkMethod | null; /** MATCHED only: 0.9 − 0.1 per day between order and outbound */ confidence?: number } | null;
+  waybill: { waybillNo: string; method: LinkMethod | null } | null;
+  /** Nodes the hub can see a record of, from documents it is expected to link: node → ISO time. */
+  recorded: Partial<Record<LifecycleNode, string>>;
+  /** Nodes with no record although a later node is recorded (the status black holes). */
+  missing: LifecycleNode[];
+}
+
+export interface TruthUnlinked {
+  system: 'WMS' | 'TMS';
+  documentNo: string;
+  reason: UnlinkedReason;
+}
+
+export interface TruthAnomaly {
+  kind: AnomalyKind;
+  erpOrderNo?: string;
+  system?: 'ERP' | 'WMS' | 'TMS';
+  documentNo?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface GroundTruth {
+  generator: {
+    seed: number;
+    orders: number;
+    days: number;
+    start: string;
+    /** ISO: the instant the data set is a snapshot of */
+    asOf: string;
+    rates: AnomalyRates;
+    /** The match window (days) the anomalies were made unambiguous for: the hub's LINK_MATCH_WINDOW_DAYS. */
+    matchWindowDays: number;
+  };
+  orders: TruthOrder[];
+  unlinked: TruthUnlinked[];
+  anomalies: TruthAnomaly[];
+}
+
+/** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */
+export interface SeedTargets {
+  erpUrl: string;
+  wmsUrl: string;
+  tmsStoreUrl: string;
+  crmStoreUrl: string;
+}
+
+export interface SeedOptions {
+  orders: number;
+  days: number;
+  seed: number;
+  /** First day, 'YYYY-MM-DD' (Beijing) */
+  start: string;
+  customers: number;
+  rates: Partial<AnomalyRates>;
+  /** Where to write the ground truth JSON; none when omitted. */
+  truthPath?: string;
+}
