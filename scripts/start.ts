@@ -1,0 +1,108 @@
+// npm start: the whole graph with demo data. Seeds the simulated legacy systems on first run
+// (embedded SQLite under data/, no MySQL needed), starts the TMS and CRM simulators, the five
+// subgraphs and the gateway, and keeps a trickle of new orders flowing.
+//   npm start -- --reseed      seed again from scratch
+//   npm start -- --no-sim      do not start simulators (adapters point at real systems)
+import { dirname } from 'node:path';
+import { loadConfig } from '../common/src/config.js';
+import { dialectOf, dropDatabase, ensureDatabase, openDataSource, sqlitePath } from '../common/src/db.js';
+import type { RunningServer } from '../common/src/http-host.js';
+import { seed } from '../legacy-sim/src/seed.js';
+import { DEFAULT_SEED_OPTIONS } from '../legacy-sim/src/generator.js';
+import { startTmsSim } from '../legacy-sim/src/tms-server.js';
+import { startCrmSim } from '../legacy-sim/src/crm-server.js';
+import { startLiveFeed } from '../legacy-sim/src/live.js';
+import { createErpSubgraph } from '../subgraphs/erp/src/server.js';
+import { createWmsSubgraph } from '../subgraphs/wms/src/server.js';
+import { createTmsSubgraph } from '../subgraphs/tms/src/server.js';
+import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
+import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
+import { startGateway } from '../gateway/src/server.js';
+
+const args = new Set(process.argv.slice(2));
+const config = loadConfig();
+const simulate = !args.has('--no-sim');
+const closers: (() => Promise<void>)[] = [];
+
+/** Has the simulated ERP been filled yet (on SQLite or MySQL alike)? */
+async function seeded(url: string): Promise<boolean> {
+  await ensureDatabase(url);
+  const ds = await openDataSource(url, { poolSize: 1 });
+  try {
+    await ds.query('SELECT 1 FROM SO_SOMain LIMIT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+if (simulate) {
+  if (args.has('--reseed') || !(await seeded(config.ERP_DATABASE_URL))) {
+    const truthPath = dialectOf(config.ERP_DATABASE_URL) === 'sqlite' ? `${dirname(sqlitePath(config.ERP_DATABASE_URL))}/ground-truth.json` : 'data/ground-truth.json';
+    console.log('Seeding the simulated legacy systems (3 days × 2,600 orders)…');
+    await dropDatabase(config.HUB_DATABASE_URL);
+    const truth = await seed(
+      { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsStoreUrl: config.TMS_SIM_DATABASE_URL, crmStoreUrl: config.CRM_SIM_DATABASE_URL },
+      { ...DEFAULT_SEED_OPTIONS, truthPath },
+    );
+    console.log(`Seeded ${truth.orders.length} orders; ground truth in ${truthPath}`);
+  }
+  const port = (url: string) => Number(new URL(url).port || 80);
+  const tms = await startTmsSim({ databaseUrl: config.TMS_SIM_DATABASE_URL, port: port(config.TMS_API_URL), host: config.HOST });
+  const crm = await startCrmSim({ databaseUrl: config.CRM_SIM_DATABASE_URL, port: port(config.CRM_API_URL), host: config.HOST });
+  closers.push(tms.close, crm.close);
+}
+
+const servers: RunningServer[] = [];
+const subgraphUrls: Record<string, string> = {};
+const serve = async (name: string, subgraph: { start(port: number, host?: string): Promise<RunningServer> }, port: number) => {
+  const running = await subgraph.start(port, config.HOST);
+  servers.push(running);
+  // The gateway goes where the subgraphs really listen, whatever rover-config.yaml says.
+  subgraphUrls[name] = running.url;
+};
+await serve('erp', await createErpSubgraph(config), config.ERP_SUBGRAPH_PORT);
+await serve('wms', await createWmsSubgraph(config), config.WMS_SUBGRAPH_PORT);
+await serve('tms', await createTmsSubgraph(config), config.TMS_SUBGRAPH_PORT);
+await serve('crm', await createCrmSubgraph(config), config.CRM_SUBGRAPH_PORT);
+const orderLink = await createOrderLinkSubgraph(config);
+await serve('order-link', orderLink.subgraph, config.ORDER_LINK_SUBGRAPH_PORT);
+const first = await orderLink.linker.runRound();
+const gateway = await startGateway(config, { subgraphUrls });
+servers.push(gateway);
+
+if (simulate && config.SIM_LIVE_ORDERS_PER_MIN > 0) {
+  const feed = startLiveFeed(
+    { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsApiUrl: config.TMS_API_URL },
+    { perMinute: config.SIM_LIVE_ORDERS_PER_MIN, onError: (err) => console.error('live orders:', err instanceof Error ? err.message : err) },
+  );
+  closers.push(async () => feed.stop());
+}
+
+const sample = await fetch(gateway.url, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ query: '{ orders(first: 1, filter: { status: [IN_TRANSIT] }) { edges { node { erpOrderNo } } } }' }),
+}).then((r) => r.json() as Promise<any>);
+const orderNo = sample?.data?.orders?.edges?.[0]?.node?.erpOrderNo ?? 'SO-20251110-001';
+
+console.log(`
+Order Hub is up: ${gateway.url}
+  synced ${first.erpOrders} ERP orders, ${first.outbounds} outbounds, ${first.waybills} waybills in ${first.millis} ms
+
+Try:
+  curl -s ${gateway.url} -H 'content-type: application/json' \\
+    -d '{"query":"{ order(id: \\"${orderNo}\\") { id erpOrderNo wmsOutboundNo tmsWaybillNo status missingNodes customer { name grade level tags } lines { sku { name spec } quantity amount } shipment { carrier { name } events { at description } } } }"}'
+
+Health: ${gateway.url.replace('/graphql', '/readyz')}   Metrics: ${gateway.url.replace('/graphql', '/metrics')}
+`);
+
+const shutdown = async () => {
+  for (const s of servers.reverse()) await s.close().catch(() => undefined);
+  for (const c of closers) await c().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,248 @@
+// The federated order graph end to end: seeded MariaDB legacy databases and real simulator
+// servers behind the five subgraphs, queried through the gateway, checked against the
+// generator's ground truth.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, type Stack } from './helpers/stack.js';
+import { allOrders, allUnlinked, assertLifecyclesMatchTruth, assertLinksMatchTruth, expectedUnlinked } from './helpers/truth.js';
+import { createLiveOrder } from '../legacy-sim/src/live.js';
+import type { TruthOrder } from '../legacy-sim/src/types.js';
+
+let stack: Stack;
+const byNo = new Map<string, TruthOrder>();
+/** Every order in the graph, fetched once by paging through `orders`. */
+let graphOrders: any[] = [];
+
+before(async () => {
+  stack = await startStack({
+    name: 'graph',
+    orders: 800,
+    days: 2,
+    seed: 7,
+    // Raised rates so every anomaly kind appears several times in a small set.
+    rates: {
+      refVariant: 0.06,
+      refMissing: 0.04,
+      refAmbiguous: 0.01,
+      waybillWithoutOutbound: 0.02,
+      outboundWithoutWaybill: 0.02,
+      orphanWaybill: 0.01,
+      orphanOutbound: 0.01,
+      missingNode: 0.05,
+      quantityMismatch: 0.03,
+    },
+  });
+  for (const o of stack.truth.orders) byNo.set(o.erpOrderNo, o);
+  graphOrders = await allOrders(stack);
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+describe('the federated order graph', () => {
+  test('runs against the database the environment asks for', () => {
+    if (process.env.REQUIRE_MYSQL === '1') assert.equal(stack.dialect, 'mysql');
+    assert.ok(stack.truth.orders.length >= 800);
+  });
+
+  test('order(id) finds the same order by unified ID, SO, CK and waybill numbers', async () => {
+    const full = stack.truth.orders.filter((o) => o.outbound?.method && o.waybill?.method).slice(0, 25);
+    assert.ok(full.length >= 10);
+    for (const t of full) {
+      const bySo = await stack.query(`query($id: ID!) { order(id: $id) { id erpOrderNo wmsOutboundNo tmsWaybillNo } }`, { id: t.erpOrderNo });
+      const order = bySo.data.order;
+      assert.equal(order.erpOrderNo, t.erpOrderNo);
+      assert.match(order.id, /^OH\d{10}$/);
+      const variant = t.erpOrderNo.replace(/-/g, '');
+      for (const id of [order.id, t.outbound!.outboundNo, t.waybill!.waybillNo, variant]) {
+        const res = await stack.query(`query($id: ID!) { order(id: $id) { id erpOrderNo } }`, { id });
+        assert.deepEqual(res.data.order, { id: order.id, erpOrderNo: t.erpOrderNo }, `by ${id}`);
+      }
+    }
+  });
+
+  test('every true link is found with the right method and no false link is made', () => {
+    assertLinksMatchTruth(graphOrders, stack.truth);
+  });
+
+  test('unlinkedDocuments lists exactly the documents that cannot be linked, with the reason', async () => {
+    const expected = expectedUnlinked(stack.truth);
+    assert.ok(expected.length >= 5, 'the set has unlinkable documents');
+    assert.deepEqual(await allUnlinked(stack), expected);
+    const wmsOnly = await stack.query(`{ unlinkedDocuments(system: WMS, first: 200) { totalCount edges { node { system } } } }`);
+    assert.equal(wmsOnly.data.unlinkedDocuments.totalCount, stack.truth.unlinked.filter((u) => u.system === 'WMS').length);
+    assert.ok(wmsOnly.data.unlinkedDocuments.edges.every((e: any) => e.node.system === 'WMS'));
+  });
+
+  test('lifecycle shows recorded nodes with their times and reports the status black holes', () => {
+    const withMissing = assertLifecyclesMatchTruth(graphOrders, stack.truth);
+    assert.ok(withMissing >= 10, `black holes present (${withMissing})`);
+  });
+
+  test('orders filters by customer, store, region, date range and status, and pages without gaps', async () => {
+    const sample = stack.truth.orders[17];
+    const cases: [Record<string, unknown>, (o: TruthOrder) => boolean][] = [
+      [{ customerCode: sample.customerCode }, (o) => o.customerCode === sample.customerCode],
+      [{ storeCode: sample.storeCode }, (o) => o.storeCode === sample.storeCode],
+      [{ region: sample.region }, (o) => o.region === sample.region],
+      [{ status: ['SIGNED', 'COMPLETED'] }, (o) => o.expectedStatus === 'SIGNED' || o.expectedStatus === 'COMPLETED'],
+      [{ status: ['CANCELLED'] }, (o) => o.expectedStatus === 'CANCELLED'],
+      [{ hasMissingNodes: true }, (o) => o.missing.length > 0],
+      [
+        { orderedFrom: '2025-11-09', orderedTo: '2025-11-09T12:00:00+08:00' },
+        (o) => o.orderedAt >= '2025-11-09T00:00:00+08:00' && o.orderedAt < '2025-11-09T12:00:00+08:00',
+      ],
+      [{ region: sample.region, status: ['PAID', 'PICKING', 'SHIPPED_OUT', 'IN_TRANSIT'] }, (o) => o.region === sample.region && ['PAID', 'PICKING', 'SHIPPED_OUT', 'IN_TRANSIT'].includes(o.expectedStatus)],
+    ];
+    for (const [filter, keep] of cases) {
+      const expected = stack.truth.orders.filter(keep).map((o) => o.erpOrderNo).sort();
+      assert.ok(expected.length > 0, `case ${JSON.stringify(filter)} selects something`);
+      const got: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      do {
+        const res: any = await stack.query(
+          `query($f: OrderFilter, $after: String) { orders(filter: $f, first: 37, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { erpOrderNo } } } }`,
+          { f: filter, after },
+        );
+        assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+        assert.equal(res.data.orders.totalCount, expected.length, JSON.stringify(filter));
+        got.push(...res.data.orders.edges.map((e: any) => e.node.erpOrderNo));
+        after = res.data.orders.pageInfo.hasNextPage ? res.data.orders.pageInfo.endCursor : null;
+        pages++;
+      } while (after && pages < 100);
+      assert.deepEqual(got.sort(), expected, JSON.stringify(filter));
+    }
+  });
+
+  test('an order carries every system: ERP header and lines, customer, SKUs, outbound, shipment, tickets', async () => {
+    const t = stack.truth.orders.find((o) => o.outbound?.method && o.waybill?.method && o.expectedStatus === 'COMPLETED')!;
+    const res = await stack.query(
+      `query($id: ID!) { order(id: $id) {
+        orderedAt promisedAt totalAmount region remark erpStatus store { code name region warehouseCode }
+        customer { code name grade creditLine level tags }
+        lines { rowNo quantity unitPrice amount sku { code name spec category shelfLifeMonths isService availableQuantity batches { batchNo expiresOn location { code floor aisle shelf } } } }
+        outbound { outboundNo status warehouseCode createdAt pickStartedAt pickedAt shippedAt lines { sku { code name } batchNo expiresOn quantity location { code floor aisle shelf } } }
+        shipment { waybillNo carrier { code name } status customerReference events { code at city description } }
+        tickets { ticketNo }
+      } }`,
+      { id: t.erpOrderNo },
+    );
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const o = res.data.order;
+    assert.equal(o.orderedAt, t.orderedAt);
+    assert.equal(o.totalAmount, t.totalAmount);
+    assert.match(o.totalAmount, /^\d+\.\d{2}$/);
+    assert.equal(o.region, t.region);
+    assert.equal(o.store.code, t.storeCode);
+    assert.equal(o.erpStatus, 'CLOSED');
+    assert.equal(o.customer.code, t.customerCode);
+    assert.match(o.customer.grade, /^[ABC]$/);
+    assert.match(o.customer.creditLine, /^\d+\.\d{2}$/);
+    assert.ok(['NORMAL', 'SILVER', 'GOLD', 'DIAMOND'].includes(o.customer.level));
+    assert.ok(Array.isArray(o.customer.tags));
+    // Money adds up exactly, in fen.
+    const fen = (s: string) => Math.round(Number(s) * 100);
+    assert.equal(o.lines.reduce((sum: number, l: any) => sum + fen(l.amount), 0), fen(o.totalAmount));
+    for (const l of o.lines) assert.equal(fen(l.amount), fen(l.unitPrice) * l.quantity);
+    assert.ok(o.lines.every((l: any) => l.sku.name && l.sku.spec));
+    assert.equal(o.outbound.outboundNo, t.outbound!.outboundNo);
+    assert.equal(o.outbound.status, 'SHIPPED');
+    assert.ok(o.outbound.lines.length > 0 && o.outbound.lines.every((l: any) => l.location.floor >= 1 && l.batchNo));
+    assert.equal(o.shipment.waybillNo, t.waybill!.waybillNo);
+    assert.equal(o.shipment.customerReference, t.outbound!.outboundNo);
+    assert.ok(o.shipment.events.length >= 3);
+    const times = [o.orderedAt, o.promisedAt, o.outbound.createdAt, o.outbound.shippedAt, ...o.shipment.events.map((e: any) => e.at)];
+    for (const time of times) assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+    assert.equal(o.shipment.events.at(-1).code, 'SIGNED');
+    assert.equal(o.shipment.events.find((e: any) => e.code === 'SIGNED').at, t.recorded.SIGNED);
+  });
+
+  test('tickets come from the CRM by order number', async () => {
+    const nos = stack.truth.orders.map((o) => o.erpOrderNo);
+    const crm = (await (
+      await fetch(new URL('/crm/api/tickets/search', stack.crmApiUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderRefs: nos.slice(0, 500) }) })
+    ).json()) as any;
+    const withTicket = crm.result[0];
+    assert.ok(withTicket, 'the data set has tickets');
+    const res = await stack.query(`query($id: ID!) { order(id: $id) { tickets { ticketNo type status openedAt transcript { speaker at text } } } }`, { id: withTicket.orderRef });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const expected = crm.result.filter((t: any) => t.orderRef === withTicket.orderRef).map((t: any) => t.ticketId).sort();
+    assert.deepEqual(res.data.order.tickets.map((t: any) => t.ticketNo).sort(), expected);
+    assert.match(res.data.order.tickets[0].openedAt, /\+08:00$/);
+  });
+
+  test('orders(first: 100) with every system\'s fields makes at most 2 legacy calls per system and entity type', async () => {
+    const before = await stack.legacyCalls();
+    const res = await stack.query(`{ orders(first: 100) { edges { node {
+      id erpOrderNo status links { method } lifecycle { stage at }
+      orderedAt totalAmount store { name } customer { name grade creditLine level tags satisfaction }
+      lines { quantity amount sku { name spec shelfLifeMonths availableQuantity batches { batchNo expiresOn } } }
+      outbound { status shippedAt lines { batchNo expiresOn location { floor aisle shelf } sku { name } } }
+      shipment { status carrier { name } events { code at } exception { type } }
+      tickets { ticketNo }
+    } } } }`);
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    assert.equal(res.data.orders.edges.length, 100);
+    const after = await stack.legacyCalls();
+    const used = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+    const systems = new Set(Object.keys(used).map((k) => k.split(':')[0]));
+    assert.deepEqual([...systems].sort(), ['crm', 'erp', 'tms', 'wms'], JSON.stringify(used));
+    for (const [operation, calls] of Object.entries(used)) assert.ok((calls as number) <= 2, `${operation} made ${calls} calls: ${JSON.stringify(used)}`);
+  });
+
+  test('bad input gets BAD_USER_INPUT with a message in Chinese and English', async () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['query($id: ID!) { order(id: $id) { id } }', { id: 'not-a-number' }],
+      ['query($id: ID!) { order(id: $id) { id } }', { id: "SO' OR 1=1 --" }],
+      ['{ orders(first: 201) { totalCount } }', {}],
+      ['{ orders(first: -1) { totalCount } }', {}],
+      ['{ orders(after: "garbage") { totalCount } }', {}],
+      ['{ orders(filter: { orderedFrom: "last tuesday" }) { totalCount } }', {}],
+      ['{ orders(filter: { orderedFrom: "2025-11-09", orderedTo: "2025-11-08" }) { totalCount } }', {}],
+      ['{ orders(filter: { customerCode: "" }) { totalCount } }', {}],
+    ];
+    for (const [q, variables] of cases) {
+      const res = await stack.query(q, variables);
+      assert.equal(res.data?.order ?? res.data?.orders ?? null, null, q);
+      assert.equal(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', `${q}: ${JSON.stringify(res.errors)}`);
+      assert.match(res.errors![0].message, /[\u4e00-\u9fff].* \/ .*[A-Za-z]{3}/, res.errors![0].message);
+    }
+    const unknown = await stack.query('{ order(id: "SO-20991231-999") { id } }');
+    assert.deepEqual(unknown, { data: { order: null } });
+  });
+
+  test('a document inserted into the legacy systems is linked and queryable by every number within 2 seconds', async () => {
+    const started = Date.now();
+    const live = await createLiveOrder({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl });
+    let found: any = null;
+    while (Date.now() - started < 5000) {
+      const answers = await Promise.all(
+        [live.erpOrderNo, live.outboundNo, live.waybillNo].map((id) => stack.query(`query($id: ID!) { order(id: $id) { id erpOrderNo wmsOutboundNo tmsWaybillNo status } }`, { id })),
+      );
+      const ids = answers.map((a) => a.data?.order?.id);
+      if (ids.every((id) => id && id === ids[0]) && answers[0].data.order.tmsWaybillNo) {
+        found = answers[0].data.order;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const elapsed = Date.now() - started;
+    assert.ok(found, 'linked within 5 s');
+    assert.deepEqual([found.erpOrderNo, found.wmsOutboundNo, found.tmsWaybillNo], [live.erpOrderNo, live.outboundNo, live.waybillNo]);
+    assert.ok(elapsed < 2000, `linked in ${elapsed} ms`);
+  });
+
+  test('health, readiness and metrics are served by the gateway and every subgraph', async () => {
+    for (const url of [stack.gatewayUrl, ...Object.values(stack.subgraphUrls)]) {
+      assert.equal((await fetch(new URL('/healthz', url))).status, 200, url);
+      const ready = await fetch(new URL('/readyz', url));
+      assert.equal(ready.status, 200, `${url}: ${await ready.clone().text()}`);
+      const metrics = await (await fetch(new URL('/metrics', url))).text();
+      assert.match(metrics, /# TYPE/);
+    }
+    const erpMetrics = await (await fetch(new URL('/metrics', stack.subgraphUrls.erp))).text();
+    assert.match(erpMetrics, /legacy_calls_total\{[^}]*system="erp"/);
+  });
+});

@@ -1,0 +1,166 @@
+// Starts the whole stack for a test file: seeded legacy databases on MariaDB (or SQLite), the TMS
+// and CRM simulators, the five subgraphs and the gateway, each on a free port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { loadConfig, type Config } from '../../common/src/config.js';
+import { dropDatabase } from '../../common/src/db.js';
+import type { RunningServer } from '../../common/src/http-host.js';
+import { seed } from '../../legacy-sim/src/seed.js';
+import { startTmsSim } from '../../legacy-sim/src/tms-server.js';
+import { startCrmSim } from '../../legacy-sim/src/crm-server.js';
+import type { AnomalyRates, GroundTruth, SeedTargets } from '../../legacy-sim/src/types.js';
+import { createErpSubgraph } from '../../subgraphs/erp/src/server.js';
+import { createWmsSubgraph } from '../../subgraphs/wms/src/server.js';
+import { createTmsSubgraph } from '../../subgraphs/tms/src/server.js';
+import { createCrmSubgraph } from '../../subgraphs/crm/src/server.js';
+import { createOrderLinkSubgraph } from '../../subgraphs/order-link/src/server.js';
+import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
+import { startGateway } from '../../gateway/src/server.js';
+
+export const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+
+export interface StackOptions {
+  /** Short name: database names are oh_<name>_erp … */
+  name: string;
+  orders?: number;
+  days?: number;
+  seed?: number;
+  rates?: Partial<AnomalyRates>;
+  batching?: boolean;
+  /** Force a dialect; by default MariaDB when reachable (and required under REQUIRE_MYSQL=1). */
+  dialect?: 'mysql' | 'sqlite';
+  /** Rows per change-feed page for the linker (small values force many pages). */
+  linkBatchSize?: number;
+}
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export interface Stack {
+  dialect: 'mysql' | 'sqlite';
+  config: Config;
+  truth: GroundTruth;
+  targets: SeedTargets;
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  tmsApiUrl: string;
+  crmApiUrl: string;
+  linker: Linker;
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Sum of legacy_calls_total per `system` label across all subgraphs, excluding the linker's sync.* calls. */
+  legacyCalls(): Promise<Record<string, number>>;
+  setTmsFault(f: { down?: boolean; latencyMs?: number }): void;
+  close(): Promise<void>;
+}
+
+/** MariaDB when reachable; CI sets REQUIRE_MYSQL=1 so that an unreachable server fails instead. */
+export async function mysqlAvailable(): Promise<boolean> {
+  try {
+    const conn = await createConnection({ uri: MYSQL_URL, connectTimeout: 2000 });
+    await conn.end();
+    return true;
+  } catch (err) {
+    if (process.env.REQUIRE_MYSQL === '1') throw new Error(`REQUIRE_MYSQL=1 but MariaDB at ${MYSQL_URL} is unreachable: ${String(err)}`);
+    console.warn(`MariaDB at ${MYSQL_URL} unreachable; running on embedded SQLite instead`);
+    return false;
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const dialect = options.dialect ?? ((await mysqlAvailable()) ? 'mysql' : 'sqlite');
+  const tmp = mkdtempSync(join(tmpdir(), `oh-${options.name}-`));
+  const url = (db: string) => (dialect === 'mysql' ? `${MYSQL_URL.replace(/\/$/, '')}/oh_${options.name}_${db}` : `sqlite:${join(tmp, `${db}.sqlite`)}`);
+  const targets: SeedTargets = { erpUrl: url('erp'), wmsUrl: url('wms'), tmsStoreUrl: url('tms'), crmStoreUrl: url('crm') };
+  const hubUrl = url('hub');
+  await dropDatabase(hubUrl);
+  const truth = await seed(targets, {
+    orders: options.orders ?? 400,
+    days: options.days ?? 2,
+    seed: options.seed ?? 42,
+    start: '2025-11-08',
+    customers: Math.max(20, Math.round((options.orders ?? 400) / 10)),
+    rates: options.rates ?? {},
+  });
+  const tms = await startTmsSim({ databaseUrl: targets.tmsStoreUrl, port: 0 });
+  const crm = await startCrmSim({ databaseUrl: targets.crmStoreUrl, port: 0 });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ERP_DATABASE_URL: targets.erpUrl,
+    WMS_DATABASE_URL: targets.wmsUrl,
+    HUB_DATABASE_URL: hubUrl,
+    TMS_API_URL: tms.url,
+    CRM_API_URL: crm.url,
+    GATEWAY_PORT: '0',
+    LOADER_BATCHING: options.batching === false ? 'off' : 'on',
+    ...(options.linkBatchSize ? { LINK_BATCH_SIZE: String(options.linkBatchSize) } : {}),
+  });
+  const servers: RunningServer[] = [];
+  const subgraphUrls: Record<string, string> = {};
+  const start = async (name: string, subgraph: { start(port: number): Promise<RunningServer> }) => {
+    const running = await subgraph.start(0);
+    servers.push(running);
+    subgraphUrls[name] = running.url;
+  };
+  await start('erp', await createErpSubgraph(config));
+  await start('wms', await createWmsSubgraph(config));
+  await start('tms', await createTmsSubgraph(config));
+  await start('crm', await createCrmSubgraph(config));
+  const orderLink = await createOrderLinkSubgraph(config);
+  await start('order-link', orderLink.subgraph);
+  // The first round links the whole seeded set; a second one settles documents woken by the first.
+  await orderLink.linker.runRound();
+  await orderLink.linker.runRound();
+  const gateway = await startGateway(config, { subgraphUrls });
+  servers.push(gateway);
+
+  const query = async <T>(q: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: q, variables }),
+    });
+    return (await res.json()) as GraphQLResponse<T>;
+  };
+
+  const legacyCalls = async () => {
+    const totals: Record<string, number> = {};
+    for (const name of ['erp', 'wms', 'tms', 'crm', 'order-link']) {
+      const text = await (await fetch(new URL('/metrics', subgraphUrls[name]))).text();
+      for (const line of text.split('\n')) {
+        const m = /^legacy_calls_total\{([^}]*)\} (\d+(?:\.\d+)?)$/.exec(line);
+        if (!m) continue;
+        const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+        if (labels.operation.startsWith('sync.') || labels.system === 'hub') continue;
+        const key = `${labels.system}:${labels.operation}`;
+        totals[key] = (totals[key] ?? 0) + Number(m[2]);
+      }
+    }
+    return totals;
+  };
+
+  return {
+    dialect,
+    config,
+    truth,
+    targets,
+    gatewayUrl: gateway.url,
+    subgraphUrls,
+    tmsApiUrl: tms.url,
+    crmApiUrl: crm.url,
+    linker: orderLink.linker,
+    query,
+    legacyCalls,
+    setTmsFault: (f) => tms.setFault(f),
+    async close() {
+      for (const s of servers.reverse()) await s.close();
+      await tms.close();
+      await crm.close();
+      if (dialect === 'mysql') for (const u of [...Object.values(targets), hubUrl]) await dropDatabase(u);
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Checks what no engine runs here: docker-compose.yml against the code's configuration, the
+// supergraph against rover-config.yaml, and the README against the variables the code reads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { parse as parseYaml } from 'yaml';
+import { configSchema } from '../common/src/config.js';
+import { composeSubgraphs, readRoverConfig } from '../gateway/src/supergraph.js';
+
+const compose = parseYaml(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
+const configKeys = new Set(Object.keys(configSchema.shape));
+const appServices = ['seed', 'tms-sim', 'crm-sim', 'erp', 'wms', 'tms', 'crm', 'order-link', 'gateway'];
+
+/** What each service must be told, by the variables its entry point reads. */
+const required: Record<string, string[]> = {
+  seed: ['ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_SIM_DATABASE_URL', 'CRM_SIM_DATABASE_URL'],
+  'tms-sim': ['TMS_SIM_DATABASE_URL', 'TMS_API_URL'],
+  'crm-sim': ['CRM_SIM_DATABASE_URL', 'CRM_API_URL'],
+  erp: ['ERP_DATABASE_URL', 'ERP_SUBGRAPH_PORT'],
+  wms: ['WMS_DATABASE_URL', 'WMS_SUBGRAPH_PORT'],
+  tms: ['TMS_API_URL', 'TMS_SUBGRAPH_PORT'],
+  crm: ['CRM_API_URL', 'CRM_SUBGRAPH_PORT'],
+  'order-link': ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'ORDER_LINK_SUBGRAPH_PORT'],
+  gateway: ['GATEWAY_PORT', 'ERP_SUBGRAPH_URL', 'WMS_SUBGRAPH_URL', 'TMS_SUBGRAPH_URL', 'CRM_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL'],
+};
+
+test('docker-compose.yml runs MySQL 8, the simulators, five subgraphs and the gateway with health checks', () => {
+  assert.deepEqual(Object.keys(compose.services).sort(), ['mysql', ...appServices].sort());
+  assert.match(compose.services.mysql.image, /^mysql:8/);
+  assert.ok(compose.services.mysql.healthcheck.test.length > 0);
+  assert.match(readFileSync('Dockerfile', 'utf8'), /^FROM node:22/m);
+  for (const name of appServices) {
+    const service = compose.services[name];
+    const env = service.environment ?? {};
+    for (const key of Object.keys(env)) assert.ok(configKeys.has(key), `${name}: ${key} is not a variable the code reads`);
+    for (const key of required[name]) assert.ok(key in env, `${name} needs ${key}`);
+    for (const [key, value] of Object.entries(env)) {
+      const parsed = configSchema.shape[key as keyof typeof configSchema.shape].safeParse(value);
+      assert.ok(parsed.success, `${name}: ${key}=${value} is invalid`);
+    }
+    const entry = service.command.find((part: string) => part.endsWith('.ts'));
+    assert.ok(existsSync(entry), `${name}: ${entry} exists`);
+    if (name !== 'seed') assert.ok(service.healthcheck?.test, `${name} has a health check`);
+  }
+});
+
+test('docker-compose wires the gateway to the ports the subgraphs listen on', () => {
+  const gatewayEnv = compose.services.gateway.environment;
+  const portVar: Record<string, string> = { erp: 'ERP_SUBGRAPH_PORT', wms: 'WMS_SUBGRAPH_PORT', tms: 'TMS_SUBGRAPH_PORT', crm: 'CRM_SUBGRAPH_PORT', 'order-link': 'ORDER_LINK_SUBGRAPH_PORT' };
+  for (const [service, variable] of Object.entries(portVar)) {
+    const url = new URL(gatewayEnv[`${service.toUpperCase().replace('-', '_')}_SUBGRAPH_URL`]);
+    assert.equal(url.hostname, service);
+    assert.equal(url.port, compose.services[service].environment[variable]);
+    assert.match(compose.services[service].healthcheck.test.join(' '), new RegExp(`:${url.port}/readyz`));
+  }
+  const tmsUrl = new URL(compose.services.tms.environment.TMS_API_URL);
+  assert.equal(tmsUrl.hostname, 'tms-sim');
+  assert.equal(tmsUrl.port, new URL(compose.services['tms-sim'].environment.TMS_API_URL).port);
+});
+
+test('rover-config.yaml composes, and supergraph.graphql is its current composition', () => {
+  const subgraphs = readRoverConfig('rover-config.yaml');
+  assert.deepEqual(subgraphs.map((s) => s.name).sort(), ['crm', 'erp', 'order-link', 'tms', 'wms']);
+  for (const s of subgraphs) assert.match(s.sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+  const outcome = composeSubgraphs(subgraphs);
+  assert.deepEqual(outcome.errors, []);
+  assert.deepEqual(outcome.hints, []);
+  assert.equal(readFileSync('supergraph.graphql', 'utf8'), outcome.supergraphSdl, 'run npm run compose');
+});
+
+test('npm run compose fails on a composition error and prints it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oh-compose-'));
+  writeFileSync(join(dir, 'a.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { a: Int }\ntype Thing { id: ID! name: String }');
+  writeFileSync(join(dir, 'b.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { b: Int }\ntype Thing { id: ID! name: Int }');
+  writeFileSync(
+    join(dir, 'rover.yaml'),
+    'federation_version: =2.14.4\nsubgraphs:\n  a:\n    routing_url: http://127.0.0.1:1/graphql\n    schema:\n      file: ./a.graphql\n  b:\n    routing_url: http://127.0.0.1:2/graphql\n    schema:\n      file: ./b.graphql\n',
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/compose.ts', join(dir, 'rover.yaml'), join(dir, 'out.graphql')], { encoding: 'utf8' });
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /error: \[[A-Z_]+\]/);
+  assert.ok(!existsSync(join(dir, 'out.graphql')));
+});
+
+test('README documents every configuration variable', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  for (const key of configKeys) assert.ok(readme.includes(`\`${key}\``), `README lacks ${key}`);
+});
