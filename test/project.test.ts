@@ -16,7 +16,7 @@ const appServices = ['seed', 'tms-sim', 'crm-sim', 'erp', 'wms', 'tms', 'crm', '
 
 /** What each service must be told, by the variables its entry point reads. */
 const required: Record<string, string[]> = {
-  seed: ['ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_SIM_DATABASE_URL', 'CRM_SIM_DATABASE_URL'],
+  seed: ['ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_SIM_DATABASE_URL', 'CRM_SIM_DATABASE_URL', 'HUB_DATABASE_URL'],
   'tms-sim': ['TMS_SIM_DATABASE_URL', 'TMS_API_URL'],
   'crm-sim': ['CRM_SIM_DATABASE_URL', 'CRM_API_URL'],
   erp: ['ERP_DATABASE_URL', 'ERP_SUBGRAPH_PORT'],

@@ -1,8 +1,9 @@
-// npm run seed -- --orders N --days D --seed S --start YYYY-MM-DD --customers C --rate name=value --truth path
+// npm run seed -- --orders N --days D --seed S --start YYYY-MM-DD --customers C --rate name=value --truth path [--if-empty]
 // Refills the simulated ERP, WMS, TMS and CRM stores named by the *_DATABASE_URL variables, and
-// empties the hub's database, whose links would no longer describe anything.
+// empties the hub's database, whose links would no longer describe anything. With --if-empty it
+// does nothing when the ERP already holds orders (docker compose runs it on every `up`).
 import { loadConfig } from '../../common/src/config.js';
-import { dropDatabase } from '../../common/src/db.js';
+import { dropDatabase, ensureDatabase, openDataSource } from '../../common/src/db.js';
 import { DEFAULT_RATES, DEFAULT_SEED_OPTIONS } from './generator.js';
 import { seed } from './seed.js';
 import type { AnomalyKind, SeedOptions } from './types.js';
@@ -10,13 +11,14 @@ import type { AnomalyKind, SeedOptions } from './types.js';
 function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run seed -- [--orders N] [--days D] [--seed S] [--start YYYY-MM-DD] [--customers C]
-                       [--rate name=value]... [--truth data/ground-truth.json]
+                       [--rate name=value]... [--truth data/ground-truth.json] [--if-empty]
 rates: ${Object.entries(DEFAULT_RATES).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   process.exit(2);
 }
 
 const options: SeedOptions = { ...DEFAULT_SEED_OPTIONS, rates: {}, truthPath: 'data/ground-truth.json' };
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a) => a !== '--if-empty');
+const ifEmpty = args.length < process.argv.length - 2;
 for (let i = 0; i < args.length; i++) {
   const flag = args[i];
   const value = args[++i];
@@ -44,6 +46,16 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const config = loadConfig();
+if (ifEmpty) {
+  await ensureDatabase(config.ERP_DATABASE_URL);
+  const erp = await openDataSource(config.ERP_DATABASE_URL, { poolSize: 1 });
+  const orders = await erp.query('SELECT COUNT(*) AS n FROM SO_SOMain').then((r) => Number(r[0].n), () => 0);
+  await erp.destroy();
+  if (orders > 0) {
+    console.log(`ERP already holds ${orders} orders; nothing seeded (--if-empty)`);
+    process.exit(0);
+  }
+}
 const started = Date.now();
 const truth = await seed(
   { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsStoreUrl: config.TMS_SIM_DATABASE_URL, crmStoreUrl: config.CRM_SIM_DATABASE_URL },
