@@ -3,6 +3,7 @@
 // subgraphs and the gateway, and keeps a trickle of new orders flowing.
 //   npm start -- --reseed      seed again from scratch
 //   npm start -- --no-sim      do not start simulators (adapters point at real systems)
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig } from '../common/src/config.js';
 import { dialectOf, dropDatabase, ensureDatabase, openDataSource, sqlitePath } from '../common/src/db.js';
@@ -18,6 +19,8 @@ import { createTmsSubgraph } from '../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
 import { startGateway } from '../gateway/src/server.js';
+import { mintToken } from '../gateway/src/auth.js';
+import { ROLES } from '../common/src/caller.js';
 
 const args = new Set(process.argv.slice(2));
 const config = loadConfig();
@@ -38,9 +41,12 @@ async function seeded(url: string): Promise<boolean> {
   }
 }
 
+/** Where the demo keeps what it writes beside the data: the ERP's folder on SQLite, else data/. */
+const dataDir = dialectOf(config.ERP_DATABASE_URL) === 'sqlite' ? dirname(sqlitePath(config.ERP_DATABASE_URL)) : 'data';
+
 if (simulate) {
   if (args.has('--reseed') || !(await seeded(config.ERP_DATABASE_URL))) {
-    const truthPath = dialectOf(config.ERP_DATABASE_URL) === 'sqlite' ? `${dirname(sqlitePath(config.ERP_DATABASE_URL))}/ground-truth.json` : 'data/ground-truth.json';
+    const truthPath = `${dataDir}/ground-truth.json`;
     console.log('Seeding the simulated legacy systems (3 days × 2,600 orders)…');
     await dropDatabase(config.HUB_DATABASE_URL);
     const truth = await seed(
@@ -81,20 +87,36 @@ if (simulate && config.SIM_LIVE_ORDERS_PER_MIN > 0) {
   closers.push(async () => feed.stop());
 }
 
+// Development tokens, so a newcomer can query at once (loadConfig refuses the dev secret in production).
+const auth = { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+const tokens: Record<string, string> = {};
+for (const role of ROLES.filter((r) => r !== 'customer')) tokens[role] = await mintToken(auth, `demo-${role}`, role);
 const sample = await fetch(gateway.url, {
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ query: '{ orders(first: 1, filter: { status: [IN_TRANSIT] }) { edges { node { erpOrderNo } } } }' }),
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.ops}` },
+  body: JSON.stringify({ query: '{ orders(first: 1, filter: { status: [IN_TRANSIT], orderedTo: "2025-11-11" }) { edges { node { erpOrderNo customer { code } } } } }' }),
 }).then((r) => r.json() as Promise<any>);
 const orderNo = sample?.data?.orders?.edges?.[0]?.node?.erpOrderNo ?? 'SO-20251110-001';
+const demoCustomer = sample?.data?.orders?.edges?.[0]?.node?.customer?.code ?? 'C00001';
+tokens.customer = await mintToken(auth, `demo-customer-${demoCustomer}`, 'customer', demoCustomer);
+mkdirSync(dataDir, { recursive: true });
+writeFileSync(`${dataDir}/dev-tokens.json`, JSON.stringify({ customerCode: demoCustomer, tokens }, null, 2));
 
 console.log(`
 Order Hub is up: ${gateway.url}
   synced ${first.erpOrders} ERP orders, ${first.outbounds} outbounds, ${first.waybills} waybills in ${first.millis} ms
 
-Try:
-  curl -s ${gateway.url} -H 'content-type: application/json' \\
+Development tokens (30 days; also in ${dataDir}/dev-tokens.json):
+${Object.entries(tokens)
+  .map(([role, token]) => `  ${role.padEnd(9)} ${role === 'customer' ? `(${demoCustomer}) ` : ''}${token}`)
+  .join('\n')}
+
+Try, as ops staff:
+  curl -s ${gateway.url} -H 'content-type: application/json' -H 'authorization: Bearer ${tokens.ops}' \\
     -d '{"query":"{ order(id: \\"${orderNo}\\") { id erpOrderNo wmsOutboundNo tmsWaybillNo status missingNodes customer { name grade level tags } lines { sku { name spec } quantity amount } shipment { carrier { name } events { at description } } } }"}'
+As customer ${demoCustomer}, the same order (grade and tags are internal: drop them, or be refused):
+  curl -s ${gateway.url} -H 'content-type: application/json' -H 'authorization: Bearer ${tokens.customer}' \\
+    -d '{"query":"{ order(id: \\"${orderNo}\\") { status lifecycle { stage at } shipment { events { at description } } } }"}'
 
 Health: ${gateway.url.replace('/graphql', '/readyz')}   Metrics: ${gateway.url.replace('/graphql', '/metrics')}
 `);

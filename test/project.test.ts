@@ -19,12 +19,12 @@ const required: Record<string, string[]> = {
   seed: ['ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_SIM_DATABASE_URL', 'CRM_SIM_DATABASE_URL', 'HUB_DATABASE_URL'],
   'tms-sim': ['TMS_SIM_DATABASE_URL', 'TMS_API_URL'],
   'crm-sim': ['CRM_SIM_DATABASE_URL', 'CRM_API_URL'],
-  erp: ['ERP_DATABASE_URL', 'ERP_SUBGRAPH_PORT'],
-  wms: ['WMS_DATABASE_URL', 'WMS_SUBGRAPH_PORT'],
-  tms: ['TMS_API_URL', 'TMS_SUBGRAPH_PORT'],
-  crm: ['CRM_API_URL', 'CRM_SUBGRAPH_PORT'],
-  'order-link': ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'ORDER_LINK_SUBGRAPH_PORT'],
-  gateway: ['GATEWAY_PORT', 'ERP_SUBGRAPH_URL', 'WMS_SUBGRAPH_URL', 'TMS_SUBGRAPH_URL', 'CRM_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL'],
+  erp: ['ERP_DATABASE_URL', 'ERP_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  wms: ['WMS_DATABASE_URL', 'WMS_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  tms: ['TMS_API_URL', 'TMS_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  crm: ['CRM_API_URL', 'CRM_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  'order-link': ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'ORDER_LINK_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  gateway: ['GATEWAY_PORT', 'ERP_SUBGRAPH_URL', 'WMS_SUBGRAPH_URL', 'TMS_SUBGRAPH_URL', 'CRM_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL', 'SUBGRAPH_SIGNING_SECRET', 'AUTH_JWT_SECRET'],
 };
 
 test('docker-compose.yml runs MySQL 8, the simulators, five subgraphs and the gateway with health checks', () => {
@@ -38,6 +38,11 @@ test('docker-compose.yml runs MySQL 8, the simulators, five subgraphs and the ga
     for (const key of Object.keys(env)) assert.ok(configKeys.has(key), `${name}: ${key} is not a variable the code reads`);
     for (const key of required[name]) assert.ok(key in env, `${name} needs ${key}`);
     for (const [key, value] of Object.entries(env)) {
+      // Secrets come from the user's environment: compose must demand them, not hold a value.
+      if (/SECRET/.test(key)) {
+        assert.match(String(value), /^\$\{[A-Z_]+:\?.+\}$/, `${name}: ${key} is required from the environment`);
+        continue;
+      }
       const parsed = configSchema.shape[key as keyof typeof configSchema.shape].safeParse(value);
       assert.ok(parsed.success, `${name}: ${key}=${value} is invalid`);
     }

@@ -51,17 +51,23 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     assert.match(output, /Order Hub is up: http:\/\/127\.0\.0\.1:\d+\/graphql/, output);
     assert.match(output, /Seeded 7800 orders/);
     const url = `http://127.0.0.1:${gateway}/graphql`;
+
+    // The printed examples, exactly as printed: as staff, and as the demo customer.
+    const printed = [...output.matchAll(/-H 'authorization: (Bearer [\w.-]+)' \\\n\s+-d '(\{"query":.*\})'/g)];
+    assert.equal(printed.length, 2, 'a staff and a customer example are printed');
+    const run = async ([, authorization, body]: RegExpMatchArray) =>
+      (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body })).json()) as any;
+    const staff = await run(printed[0]);
+    assert.equal(staff.errors, undefined, JSON.stringify(staff.errors));
+    assert.match(staff.data.order.id, /^OH\d{10}$/);
+    assert.ok(staff.data.order.customer.name && staff.data.order.customer.grade && staff.data.order.lines.length > 0);
+    const customer = await run(printed[1]);
+    assert.equal(customer.errors, undefined, JSON.stringify(customer.errors));
+    assert.equal(customer.data.order.lifecycle.length, 7);
+    const token = /  ops +(\S+)/.exec(output)![1];
+
     const ask = async (query: string) =>
-      (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as any;
-
-    // The printed example, exactly as printed.
-    const printed = /-d '(\{"query":.*\})'/.exec(output);
-    assert.ok(printed, 'an example query is printed');
-    const example = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: printed[1] })).json()) as any;
-    assert.equal(example.errors, undefined, JSON.stringify(example.errors));
-    assert.match(example.data.order.id, /^OH\d{10}$/);
-    assert.ok(example.data.order.customer.name && example.data.order.lines.length > 0);
-
+      (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })).json()) as any;
     const seededCount = (await ask('{ orders(first: 1, filter: { orderedTo: "2025-11-11" }) { totalCount } }')).data.orders.totalCount;
     assert.equal(seededCount, 7800);
     // Live orders (two a second would be 120/min; give them a few seconds) appear linked.

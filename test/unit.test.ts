@@ -26,6 +26,10 @@ test('outbound and waybill numbers are recognised and told apart', () => {
   assert.deepEqual(classifyDocumentNo('CK20251108-001'), { kind: 'WMS', canonical: 'CK20251108-001' });
   assert.deepEqual(classifyDocumentNo('JD100000001CN'), { kind: 'TMS', canonical: 'JD100000001CN' });
   assert.equal(classifyDocumentNo("1' OR '1'='1"), null);
+  assert.deepEqual(classifyDocumentNo('ＳＯ２０２５１１０８００１'), { kind: 'ERP', canonical: 'SO-20251108-001' }, 'full-width, as an IME types it');
+  assert.equal(classifyDocumentNo('SO-20251399-001'), null, 'no such date');
+  assert.equal(classifyDocumentNo('CK20250230-001'), null, 'no such date');
+  assert.equal(classifyDocumentNo('SO\u200B-20251108-001'), null, 'a zero-width space is not ignored');
   assert.equal(classifyDocumentNo('hello'), null);
 });
 
@@ -40,6 +44,12 @@ test('Beijing wall-clock strings become ISO 8601 instants with +08:00', () => {
   assert.equal(parseIsoInstant('2025-11-08T10:00:00Z'), Date.parse('2025-11-08T10:00:00Z'));
   assert.equal(parseIsoInstant('yesterday'), null);
   assert.equal(parseIsoInstant('2025-11-08T10:00:00'), null, 'an instant without offset is ambiguous');
+  assert.equal(parseIsoInstant('2025-02-30'), null, 'no 30 February');
+  assert.equal(parseIsoInstant('2025-11-08T25:00:00+08:00'), null);
+  assert.equal(parseIsoInstant('2025-11-08T10:00:00+25:00'), null);
+  assert.equal(parseIsoInstant('2025-11-08T10:00:00.5+08:00'), Date.parse('2025-11-08T02:00:00.500Z'));
+  assert.equal(parseIsoInstant('2025-11-08T10:00:00-05:30'), Date.parse('2025-11-08T15:30:00Z'));
+  assert.throws(() => parseBeijing('2025-02-29 00:00:00'), /not a real/);
 });
 
 test('money is exact: decimal strings and integer fen, never float arithmetic', () => {

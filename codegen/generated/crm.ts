@@ -21,10 +21,10 @@ export type Customer = {
   code: Scalars['String']['output'];
   /** CRM levelCode */
   level?: Maybe<CustomerLevel>;
-  /** CRM satisfaction, 1–5; null when never surveyed */
+  /** CRM satisfaction, 1–5; null when never surveyed (internal) */
   satisfaction?: Maybe<Scalars['Float']['output']>;
-  /** CRM tagList, split */
-  tags: Array<Scalars['String']['output']>;
+  /** CRM tagList, split (internal); null while the CRM is unreachable */
+  tags?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 /** CRM levelCode */
@@ -42,8 +42,8 @@ export type Order = {
   __typename?: 'Order';
   /** ERP SO_SOMain.cSOCode */
   erpOrderNo: Scalars['String']['output'];
-  /** CRM tickets whose orderRef is this order */
-  tickets: Array<ServiceTicket>;
+  /** CRM tickets whose orderRef is this order; null while the CRM is unreachable */
+  tickets?: Maybe<Array<ServiceTicket>>;
 };
 
 /** A CRM service ticket about an order. */
@@ -231,7 +231,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   level?: Resolver<Maybe<ResolversTypes['CustomerLevel']>, ParentType, ContextType>;
   satisfaction?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -241,7 +241,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  tickets?: Resolver<Array<ResolversTypes['ServiceTicket']>, ParentType, ContextType>;
+  tickets?: Resolver<Maybe<Array<ResolversTypes['ServiceTicket']>>, ParentType, ContextType>;
 }>;
 
 export type ServiceTicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceTicket'] = ResolversParentTypes['ServiceTicket']> = ResolversObject<{

@@ -23,9 +23,9 @@ export type Customer = {
   __typename?: 'Customer';
   /** ERP Customer.cCusCode */
   code: Scalars['String']['output'];
-  /** ERP Customer.iCreditLine */
+  /** ERP Customer.iCreditLine (internal) */
   creditLine: Scalars['Money']['output'];
-  /** ERP Customer.cGrade */
+  /** ERP Customer.cGrade (internal) */
   grade: CustomerGrade;
   /** ERP Customer.cDepCode */
   homeStore?: Maybe<Store>;
@@ -57,29 +57,29 @@ export type Order = {
   __typename?: 'Order';
   /** ERP SO_SOMain.dCloseTime */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
-  customer: Customer;
+  customer?: Maybe<Customer>;
   /** ERP SO_SOMain.cSOCode */
   erpOrderNo: Scalars['String']['output'];
   /** ERP SO_SOMain.iStatus */
-  erpStatus: ErpOrderStatus;
+  erpStatus?: Maybe<ErpOrderStatus>;
   /** ERP SO_SODetails, by iRowNo */
-  lines: Array<OrderLine>;
+  lines?: Maybe<Array<OrderLine>>;
   /** ERP SO_SOMain.dDate */
-  orderedAt: Scalars['DateTime']['output'];
+  orderedAt?: Maybe<Scalars['DateTime']['output']>;
   /** ERP SO_SOMain.dPayTime */
   paidAt?: Maybe<Scalars['DateTime']['output']>;
   /** ERP SO_SOMain.dPreDate: the delivery time promised to the customer */
   promisedAt?: Maybe<Scalars['DateTime']['output']>;
   /** ERP SO_SOMain.cRegion: delivery city as ERP spells it */
-  region: Scalars['String']['output'];
-  /** ERP SO_SOMain.cMemo: free text typed by sales */
+  region?: Maybe<Scalars['String']['output']>;
+  /** ERP SO_SOMain.cMemo: free text typed by sales (internal) */
   remark?: Maybe<Scalars['String']['output']>;
-  /** ERP SO_SOMain.cMaker */
+  /** ERP SO_SOMain.cMaker (internal) */
   salesClerk?: Maybe<Scalars['String']['output']>;
   /** ERP SO_SOMain.cDepCode, the selling store */
-  store: Store;
+  store?: Maybe<Store>;
   /** ERP SO_SOMain.iTotalSum */
-  totalAmount: Scalars['Money']['output'];
+  totalAmount?: Maybe<Scalars['Money']['output']>;
 };
 
 /** An order line (ERP SO_SODetails). */
@@ -297,18 +297,18 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  erpStatus?: Resolver<ResolversTypes['ErpOrderStatus'], ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
-  orderedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  erpStatus?: Resolver<Maybe<ResolversTypes['ErpOrderStatus']>, ParentType, ContextType>;
+  lines?: Resolver<Maybe<Array<ResolversTypes['OrderLine']>>, ParentType, ContextType>;
+  orderedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   promisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  region?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   remark?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   salesClerk?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  store?: Resolver<ResolversTypes['Store'], ParentType, ContextType>;
-  totalAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  store?: Resolver<Maybe<ResolversTypes['Store']>, ParentType, ContextType>;
+  totalAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
 
 export type OrderLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = ResolversObject<{

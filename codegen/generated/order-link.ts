@@ -164,10 +164,11 @@ export type Query = {
    * One order by any of its numbers: the unified ID (OH0000001234), the ERP order no.
    * (SO-20251108-001, variants accepted), the WMS outbound no. (CK20251108-001) or the TMS
    * waybill no. (SF100000123CN). Null when the number is well formed but unknown; BAD_USER_INPUT
-   * when it is none of the four.
+   * when it is none of the four. A customer sees only its own orders: another customer's number is
+   * answered like an unknown one.
    */
   order?: Maybe<Order>;
-  /** Orders, newest first. `first` is at most 200. */
+  /** Orders, newest first. `first` is at most 200. A customer's list holds only its own orders. */
   orders: OrderConnection;
   /** Legacy documents the hub could not link to an order, with the reason, newest first. */
   unlinkedDocuments: UnlinkedDocumentConnection;

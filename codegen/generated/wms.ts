@@ -60,6 +60,7 @@ export type OutboundLine = {
   /** t_stock.exp_date of that batch; null when the SKU does not expire */
   expiresOn?: Maybe<Scalars['Date']['output']>;
   lineNo: Scalars['Int']['output'];
+  /** The bin it is picked from (internal) */
   location: BinLocation;
   /** t_out_line.picked_qty */
   pickedQuantity?: Maybe<Scalars['Int']['output']>;
@@ -87,10 +88,10 @@ export type OutboundStatus =
 
 export type Sku = {
   __typename?: 'Sku';
-  /** Sum over batches of qty - locked_qty */
-  availableQuantity: Scalars['Int']['output'];
-  /** t_stock rows for this SKU, soonest expiry first */
-  batches: Array<StockBatch>;
+  /** Sum over batches of qty - locked_qty; null while the WMS is unreachable */
+  availableQuantity?: Maybe<Scalars['Int']['output']>;
+  /** t_stock rows for this SKU, soonest expiry first (internal: bins and locks); null while the WMS is unreachable */
+  batches?: Maybe<Array<StockBatch>>;
   code: Scalars['String']['output'];
 };
 
@@ -289,8 +290,8 @@ export type OutboundLineResolvers<ContextType = Context, ParentType extends Reso
 
 export type SkuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Sku'] = ResolversParentTypes['Sku'], FederationReferenceType extends FederationReferenceTypes['Sku'] = FederationReferenceTypes['Sku']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Sku']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  availableQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  batches?: Resolver<Array<ResolversTypes['StockBatch']>, ParentType, ContextType>;
+  availableQuantity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  batches?: Resolver<Maybe<Array<ResolversTypes['StockBatch']>>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -9,6 +9,10 @@ const httpUrl = z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL')
 const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().min(1).max(600_000);
 
+/** Development-only secrets: loadConfig refuses them when NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'order-hub-development-jwt-secret-not-for-production';
+export const DEV_SIGNING_SECRET = 'order-hub-development-subgraph-signing-not-for-production';
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -34,8 +38,33 @@ export const configSchema = z.object({
   ORDER_LINK_SUBGRAPH_URL: httpUrl.optional(),
   SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
 
-  /** Timeout of one legacy HTTP call (TMS, CRM). */
-  LEGACY_TIMEOUT_MS: ms.default(2000),
+  /** One attempt of a legacy call (SQL query or TMS/CRM request) may take this long. */
+  LEGACY_TIMEOUT_MS: ms.default(700),
+  /** All attempts of one legacy call together (retries included) finish within this. */
+  LEGACY_DEADLINE_MS: ms.default(1500),
+  /** Retries of an idempotent read, with exponential backoff and full jitter. */
+  LEGACY_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Consecutive failures after which a legacy system's circuit opens. */
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open circuit fails fast before one trial call goes through. */
+  BREAKER_COOLDOWN_MS: ms.default(5000),
+  /** The gateway gives up on one subgraph fetch after this. */
+  SUBGRAPH_TIMEOUT_MS: ms.default(1900),
+
+  /** HS256 secret for development tokens; production uses AUTH_JWKS_URL and must not keep the default. */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+  /** JWKS URL of the identity provider (RS256/ES256/EdDSA); when set, HS256 tokens are refused. */
+  AUTH_JWKS_URL: httpUrl.optional(),
+  AUTH_ISSUER: z.string().min(1).default('order-hub'),
+  AUTH_AUDIENCE: z.string().min(1).default('order-hub'),
+  /** Shared by the gateway and every subgraph: the HMAC key of gateway → subgraph requests. */
+  SUBGRAPH_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SIGNING_SECRET),
+
+  /** Request limits at the gateway. */
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
+  MAX_QUERY_COST: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(100_000),
   /** Keep-alive connections per subgraph from the gateway. */
   GATEWAY_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   /** How often order-link looks for new and changed legacy documents. */
@@ -61,5 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    if (config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) problems.push('  SUBGRAPH_SIGNING_SECRET: the development secret must not be used in production');
+    if (!config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
+    if (problems.length) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return config;
 }

@@ -27,11 +27,24 @@ export function appError(code: ErrorCode, text: Bilingual, extensions: Record<st
 export const badInput = (text: Bilingual, extensions: Record<string, unknown> = {}) =>
   appError(ErrorCode.BAD_USER_INPUT, text, extensions);
 
-/** A legacy system did not answer in time or answered with an error. */
+export type UpstreamReason = 'TIMEOUT' | 'CIRCUIT_OPEN' | 'ERROR';
+
+const REASON_TEXT: Record<UpstreamReason, Bilingual> = {
+  TIMEOUT: { zh: '响应超时', en: 'did not answer in time' },
+  CIRCUIT_OPEN: { zh: '近期连续失败，暂停调用等待恢复', en: 'failed repeatedly and is rested before the next try' },
+  ERROR: { zh: '返回错误', en: 'answered with an error' },
+};
+
+/**
+ * A legacy system did not answer in time or answered with an error. The cause is logged, never
+ * sent: it may hold SQL or a host name.
+ */
 export function upstreamUnavailable(system: string, cause: unknown): GraphQLError {
+  const name = cause instanceof Error ? cause.name + ' ' + cause.message : String(cause);
+  const reason: UpstreamReason = /timeout|no answer within|aborted/i.test(name) ? 'TIMEOUT' : /circuit open/i.test(name) ? 'CIRCUIT_OPEN' : 'ERROR';
   return appError(
     ErrorCode.UPSTREAM_UNAVAILABLE,
-    { zh: `${system} 系统暂时不可用`, en: `${system} is unavailable right now` },
-    { system, cause: cause instanceof Error ? cause.message : String(cause) },
+    { zh: `${system} 系统暂时不可用（${REASON_TEXT[reason].zh}）`, en: `${system} is unavailable right now (${REASON_TEXT[reason].en})` },
+    { system, reason },
   );
 }

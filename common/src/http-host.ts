@@ -6,13 +6,29 @@ import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Metrics } from './metrics.js';
 import type { Logger } from './logger.js';
+import type { Caller } from './caller.js';
+import { runInScope } from './request-scope.js';
 
 export type ReadinessCheck = () => Promise<void>;
+
+/** Thrown by an authenticate hook: answered as plain HTTP, before any GraphQL runs. */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly zh: string,
+    readonly en: string,
+  ) {
+    super(`${zh} / ${en}`);
+  }
+}
 
 export interface HostOptions<TContext extends BaseContext> {
   name: string;
   apollo: ApolloServer<TContext>;
-  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  context: (req: IncomingMessage, requestId: string, caller: Caller | null) => Promise<TContext>;
+  /** Who is calling, from the request and its raw body; throws HttpRefusal to turn the caller away. */
+  authenticate?: (req: IncomingMessage, body: string) => Promise<Caller | null>;
   metrics: Metrics;
   logger: Logger;
   /** Named dependency checks for /readyz; each throws when its dependency is unreachable. */
@@ -30,26 +46,31 @@ export interface RunningServer {
 class BodyTooLarge extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Stop keeping it, but let it drain so the 413 reaches the client instead of a reset.
+        req.off('data', onData);
+        req.resume();
         reject(new BodyTooLarge());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -57,7 +78,9 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
   const limit = opts.maxBodyBytes ?? 1_000_000;
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    // A request ID from outside is kept only when it looks like one (it goes into logs and headers).
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && /^[\w.:-]{1,80}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     try {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', component: opts.name });
@@ -87,9 +110,12 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
+      const text = req.method === 'POST' ? await readBody(req, limit) : '';
+      // A browser asking for the landing page gets it; it holds no data.
+      const landingPage = req.method === 'GET' && !url.search && String(req.headers.accept ?? '').includes('text/html');
+      const caller = opts.authenticate && !landingPage ? await opts.authenticate(req, text) : null;
       let body: unknown = undefined;
       if (req.method === 'POST') {
-        const text = await readBody(req, limit);
         try {
           body = text.length ? JSON.parse(text) : {};
         } catch {
@@ -98,10 +124,13 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
           });
         }
       }
-      const response = await opts.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => opts.context(req, requestId),
-      });
+      const logger = opts.logger.child({ requestId });
+      const response = await runInScope({ requestId, logger, caller }, () =>
+        opts.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: () => opts.context(req, requestId, caller),
+        }),
+      );
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
@@ -111,10 +140,21 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
         res.end();
       }
     } catch (err) {
+      if (err instanceof HttpRefusal) {
+        return sendJson(
+          res,
+          err.status,
+          { errors: [{ message: err.message, extensions: { code: err.code, messageZh: err.zh, messageEn: err.en } }] },
+          err.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+        );
+      }
       if (err instanceof BodyTooLarge) {
-        return sendJson(res, 413, {
-          errors: [{ message: `请求体超过 ${limit} 字节 / Request body exceeds ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-        });
+        return sendJson(
+          res,
+          413,
+          { errors: [{ message: `请求体超过 ${limit} 字节 / Request body exceeds ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', limit } }] },
+          { connection: 'close' },
+        );
       }
       opts.logger.error({ err, requestId }, 'unhandled error');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -1,18 +1,17 @@
 // HTTP JSON client for the legacy services (TMS, CRM): one pooled keep-alive undici Pool per
-// system, a hard timeout on every call, each call counted in metrics.
+// system; every request is a guarded legacy call (timeout, retries for reads, circuit breaker,
+// metrics) and carries the request ID it is made for.
 import { Pool } from 'undici';
-import type { Metrics } from './metrics.js';
-import { upstreamUnavailable } from './errors.js';
+import type { LegacySystem } from './legacy.js';
+import { currentScope } from './request-scope.js';
 
 export class LegacyHttpClient {
   private readonly pool: Pool;
   private readonly basePath: string;
 
   constructor(
-    private readonly system: string,
+    private readonly system: LegacySystem,
     baseUrl: string,
-    private readonly metrics: Metrics,
-    private readonly timeoutMs: number,
     connections = 16,
   ) {
     const url = new URL(baseUrl);
@@ -22,22 +21,25 @@ export class LegacyHttpClient {
 
   get(operation: string, path: string, query: Record<string, string> = {}): Promise<unknown> {
     const search = new URLSearchParams(query).toString();
-    return this.send(operation, 'GET', `${path}${search ? `?${search}` : ''}`);
+    return this.send(operation, 'GET', `${path}${search ? `?${search}` : ''}`, undefined, true);
   }
 
-  post(operation: string, path: string, body: unknown): Promise<unknown> {
-    return this.send(operation, 'POST', path, JSON.stringify(body));
+  /** A POST that only reads (batch look-ups) may be retried; one that writes may not. */
+  post(operation: string, path: string, body: unknown, options: { idempotent: boolean }): Promise<unknown> {
+    return this.send(operation, 'POST', path, JSON.stringify(body), options.idempotent);
   }
 
-  private send(operation: string, method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
-    return this.metrics.legacyCall(this.system, operation, async () => {
-      try {
+  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean): Promise<unknown> {
+    const requestId = currentScope()?.requestId;
+    return this.system.call(
+      operation,
+      async (timeoutMs) => {
         const res = await this.pool.request({
           method,
           path: `${this.basePath}${path}`,
           body,
-          headers: body ? { 'content-type': 'application/json' } : {},
-          signal: AbortSignal.timeout(this.timeoutMs),
+          headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(requestId ? { 'x-request-id': requestId } : {}) },
+          signal: AbortSignal.timeout(timeoutMs),
         });
         const text = await res.body.text();
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}`);
@@ -46,10 +48,9 @@ export class LegacyHttpClient {
         } catch {
           throw new Error(`HTTP ${res.statusCode}: response is not JSON`);
         }
-      } catch (err) {
-        throw upstreamUnavailable(this.system.toUpperCase(), err);
-      }
-    });
+      },
+      { idempotent },
+    );
   }
 
   async ping(path: string): Promise<void> {

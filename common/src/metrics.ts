@@ -1,11 +1,14 @@
 // Prometheus metrics, one registry per component so each subgraph's /metrics shows its own
 // counters even when several components share a process (npm start, tests).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
-  /** Wraps one call to a legacy system (one SQL query or one HTTP request) and counts it. */
-  legacyCall<T>(system: string, operation: string, call: () => Promise<T>): Promise<T>;
+  /** One per attempt at a legacy system (SQL query or HTTP request), by system, operation and outcome. */
+  legacyCalls: Counter<'system' | 'operation' | 'outcome'>;
+  legacyDuration: Histogram<'system' | 'operation'>;
+  /** 0 closed, 1 half-open, 2 open. */
+  circuitState: Gauge<'system'>;
 }
 
 let defaultMetricsTaken = false;
@@ -18,33 +21,26 @@ export function createMetrics(component: string): Metrics {
     defaultMetricsTaken = true;
     collectDefaultMetrics({ register: registry });
   }
-  const calls = new Counter({
-    name: 'legacy_calls_total',
-    help: 'Calls to legacy systems (SQL queries or HTTP requests), by system and operation',
-    labelNames: ['system', 'operation', 'outcome'],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'legacy_call_duration_seconds',
-    help: 'Latency of legacy calls',
-    labelNames: ['system', 'operation'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
   return {
     registry,
-    async legacyCall(system, operation, call) {
-      const stop = duration.startTimer({ system, operation });
-      try {
-        const result = await call();
-        calls.inc({ system, operation, outcome: 'ok' });
-        return result;
-      } catch (err) {
-        calls.inc({ system, operation, outcome: 'error' });
-        throw err;
-      } finally {
-        stop();
-      }
-    },
+    legacyCalls: new Counter({
+      name: 'legacy_calls_total',
+      help: 'Calls to legacy systems (SQL queries or HTTP requests), by system and operation; each retry counts',
+      labelNames: ['system', 'operation', 'outcome'],
+      registers: [registry],
+    }),
+    legacyDuration: new Histogram({
+      name: 'legacy_call_duration_seconds',
+      help: 'Latency of legacy calls',
+      labelNames: ['system', 'operation'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    circuitState: new Gauge({
+      name: 'legacy_circuit_state',
+      help: 'Circuit breaker per legacy system: 0 closed, 1 half-open, 2 open',
+      labelNames: ['system'],
+      registers: [registry],
+    }),
   };
 }

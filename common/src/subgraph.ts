@@ -1,25 +1,60 @@
-// Builds a subgraph server from its schema.graphql and resolvers: one shape for all five.
+// Builds a subgraph server from its schema.graphql and resolvers: one shape for all five. A
+// subgraph answers only requests signed by the gateway, and knows who the caller is from them.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { parse } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
-import { listen, type HostOptions, type ReadinessCheck, type RunningServer } from './http-host.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createLegacySystem, policyFrom, type LegacySystem } from './legacy.js';
+import { HttpRefusal, listen, type HostOptions, type ReadinessCheck, type RunningServer } from './http-host.js';
+import { verifyRequest } from './signing.js';
 import { ErrorCode } from './errors.js';
+import type { Caller } from './caller.js';
 
 export interface RequestContext {
   requestId: string;
   logger: Logger;
+  /** Who the gateway says is asking; every request carries one. */
+  caller: Caller;
+}
+
+/** What every subgraph server is built with: its name, config, metrics, logger and guarded legacy systems. */
+export interface SubgraphKit {
+  name: string;
+  config: Config;
+  metrics: Metrics;
+  logger: Logger;
+  batching: boolean;
+  /** A guarded legacy system of this component (one circuit breaker per system and process). */
+  legacy(system: string): LegacySystem;
+}
+
+export function subgraphKit(name: string, config: Config): SubgraphKit {
+  const metrics = createMetrics(name);
+  const logger = createLogger(name);
+  const systems = new Map<string, LegacySystem>();
+  return {
+    name,
+    config,
+    metrics,
+    logger,
+    batching: config.LOADER_BATCHING === 'on',
+    legacy(system) {
+      let s = systems.get(system);
+      if (!s) systems.set(system, (s = createLegacySystem(system, metrics, policyFrom(config), logger)));
+      return s;
+    },
+  };
 }
 
 export interface SubgraphDefinition<TContext extends RequestContext> {
-  name: string;
+  kit: SubgraphKit;
   schemaPath: URL;
   resolvers: unknown;
-  metrics: Metrics;
   createContext: (base: RequestContext, req: IncomingMessage) => TContext;
   readiness: Record<string, ReadinessCheck>;
   /** Closes what the subgraph opened (database pools, pollers). */
@@ -32,7 +67,8 @@ export interface Subgraph {
 }
 
 export function buildSubgraph<TContext extends RequestContext>(def: SubgraphDefinition<TContext>): Subgraph {
-  const logger = createLogger(def.name);
+  const { kit } = def;
+  const logger = kit.logger;
   const typeDefs = parse(readFileSync(def.schemaPath, 'utf8'));
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: def.resolvers as any }),
@@ -50,15 +86,23 @@ export function buildSubgraph<TContext extends RequestContext>(def: SubgraphDefi
     },
   });
   const host: HostOptions<TContext> = {
-    name: def.name,
+    name: kit.name,
     apollo,
-    metrics: def.metrics,
+    metrics: kit.metrics,
     logger,
     readiness: def.readiness,
-    context: async (req, requestId) => def.createContext({ requestId, logger: logger.child({ requestId }) }, req),
+    authenticate: async (req, body) => {
+      const verdict = verifyRequest(kit.config.SUBGRAPH_SIGNING_SECRET, req.headers, body);
+      if (!verdict.ok) {
+        logger.warn({ reason: verdict.reason, remote: req.socket.remoteAddress }, 'refused a request not signed by the gateway');
+        throw new HttpRefusal(401, 'UNAUTHENTICATED', `子图只接受网关签名的请求（${verdict.reason}）`, `Subgraphs answer only requests signed by the gateway (${verdict.reason})`);
+      }
+      return verdict.caller;
+    },
+    context: async (req, requestId, caller) => def.createContext({ requestId, logger: logger.child({ requestId }), caller: caller! }, req),
   };
   return {
-    name: def.name,
+    name: kit.name,
     async start(port, hostname) {
       const running = await listen(host, port, hostname);
       logger.info({ url: running.url }, 'subgraph listening');

@@ -8,7 +8,11 @@ export function parseBeijing(text: string | null | undefined): number | null {
   const m = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(String(text).trim());
   if (!m) throw new Error(`not a Beijing time string: ${text}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m;
-  return Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0')) - BEIJING_OFFSET_MS;
+  const utc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0'));
+  // Date.UTC rolls 02-30 over into March; a calendar date that does not exist is an error.
+  const back = new Date(utc);
+  if (back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) throw new Error(`not a real Beijing time: ${text}`);
+  return utc - BEIJING_OFFSET_MS;
 }
 
 /** epoch ms → '2025-11-08 14:03:00' Beijing wall clock (what the legacy systems store). */
@@ -36,8 +40,16 @@ export function beijingDate(epochMs: number): string {
 
 /** Parses an ISO 8601 instant with offset, or a bare date taken as Beijing midnight; null if malformed. */
 export function parseIsoInstant(text: string): number | null {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return parseBeijing(text);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return null;
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? null : t;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2}))?$/.exec(text);
+  if (!m) return null;
+  try {
+    // The wall-clock part must be a real date and time whatever the offset.
+    const wall = parseBeijing(m[2] ? `${m[1]} ${m[2]}` : m[1])!;
+    if (!m[3]) return wall;
+    const offset = m[3] === 'Z' ? 0 : (m[3][0] === '-' ? -1 : 1) * (Number(m[3].slice(1, 3)) * 60 + Number(m[3].slice(4, 6)));
+    if (Math.abs(offset) > 14 * 60 || Number(m[3].slice(4, 6)) > 59) return null;
+    return wall + BEIJING_OFFSET_MS - offset * 60_000;
+  } catch {
+    return null;
+  }
 }

@@ -1,19 +1,31 @@
-// Builds the gateway: Apollo Gateway over the composed supergraph, served with /healthz, /readyz
-// and /metrics; index.ts runs it.
+// Builds the gateway: Apollo Gateway over the composed supergraph, behind JWT authentication,
+// request limits and the access policy, served with /healthz, /readyz and /metrics; index.ts runs it.
 import { existsSync, readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+
+import { GraphQLError } from 'graphql';
 import { Counter, Histogram } from 'prom-client';
 import { request } from 'undici';
 import type { Config } from '../../common/src/config.js';
+import { encodeCaller, type Caller } from '../../common/src/caller.js';
+import { CALLER_HEADER } from '../../common/src/signing.js';
+import { appError, ErrorCode } from '../../common/src/errors.js';
 import { createLogger } from '../../common/src/logger.js';
 import { createMetrics } from '../../common/src/metrics.js';
 import { listen, type RunningServer } from '../../common/src/http-host.js';
 import { composeSubgraphs, readRoverConfig } from './supergraph.js';
 import { createPooledFetcher } from './fetcher.js';
+import { createAuthenticator } from './auth.js';
+import { checkAccess, readPolicy } from './policy.js';
+import { checkLimits, measureOperation } from './limits.js';
+
+const refuse = (code: string, zh: string, en: string) =>
+  new GraphQLError(`${zh} / ${en}`, { extensions: { code, messageZh: zh, messageEn: en, http: { status: 400 } } });
 
 export interface GatewayContext {
   requestId: string;
+  caller: Caller;
 }
 
 export interface GatewayOptions {
@@ -43,40 +55,63 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const metrics = createMetrics('gateway');
   const requests = new Counter({
     name: 'gateway_requests_total',
-    help: 'GraphQL requests served by the gateway',
+    help: 'GraphQL requests served by the gateway, by outcome (ok, or the first error code)',
     labelNames: ['outcome'],
     registers: [metrics.registry],
   });
   const subgraphFetches = new Histogram({
     name: 'gateway_subgraph_fetch_seconds',
     help: 'Latency of fetches from the gateway to subgraphs',
-    labelNames: ['subgraph'],
+    labelNames: ['subgraph', 'outcome'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [metrics.registry],
   });
-  const pooled = createPooledFetcher(config.GATEWAY_SUBGRAPH_CONNECTIONS);
+  const supergraphSdl = loadSupergraph(config, options.roverConfigPath);
+  const policy = readPolicy(supergraphSdl);
+  const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxCost: config.MAX_QUERY_COST };
+  const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const pooled = createPooledFetcher({ connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS, signingSecret: config.SUBGRAPH_SIGNING_SECRET, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const subgraphUrls = new Map<string, string>();
 
+  class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+    constructor(
+      readonly name: string,
+      url: string,
+    ) {
+      super({ url, fetcher: pooled.fetcher });
+    }
+
+    override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+      // The request ID travels gateway → subgraph → legacy call; the caller goes signed (fetcher.ts).
+      if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+      if (context?.caller) request.http?.headers.set(CALLER_HEADER, encodeCaller(context.caller));
+    }
+
+    override async process(args: GraphQLDataSourceProcessOptions<GatewayContext>) {
+      const stop = subgraphFetches.startTimer({ subgraph: this.name });
+      try {
+        const result = await super.process(args);
+        stop({ outcome: 'ok' });
+        return result;
+      } catch (err) {
+        stop({ outcome: 'error' });
+        logger.warn({ subgraph: this.name, requestId: args.context?.requestId, err: (err as Error)?.message }, 'subgraph fetch failed');
+        // A subgraph that is down, slow or refusing: its part of the answer is missing, the rest stands.
+        throw appError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          { zh: `${this.name} 子图暂时不可用`, en: `The ${this.name} subgraph is unavailable right now` },
+          { subgraph: this.name, system: this.name.toUpperCase(), reason: /abort|timeout/i.test(String((err as Error)?.message)) ? 'TIMEOUT' : 'ERROR' },
+        );
+      }
+    }
+  }
+
   const gateway = new ApolloGateway({
-    supergraphSdl: loadSupergraph(config, options.roverConfigPath),
+    supergraphSdl,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls?.[name] ?? (config[ENV_URL[name]] as string | undefined) ?? url!;
       subgraphUrls.set(name, target);
-      return new (class extends RemoteGraphQLDataSource<GatewayContext> {
-        override willSendRequest(options: Parameters<RemoteGraphQLDataSource<GatewayContext>['willSendRequest'] & {}>[0]) {
-          // The request ID travels gateway → subgraph → logs, so one query can be followed end to end.
-          const requestId = (options.context as Partial<GatewayContext>)?.requestId;
-          if (requestId) options.request.http?.headers.set('x-request-id', requestId);
-        }
-        override async process(args: Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0]) {
-          const stop = subgraphFetches.startTimer({ subgraph: name });
-          try {
-            return await super.process(args);
-          } finally {
-            stop();
-          }
-        }
-      })({ url: target, fetcher: pooled.fetcher });
+      return new SubgraphSource(name, target);
     },
   });
 
@@ -84,13 +119,43 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     gateway,
     introspection: config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => {
+      const code = formatted.extensions?.code;
+      if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
+        logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'gateway error');
+        return { ...formatted, message: '内部错误 / Internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+      }
+      return formatted;
+    },
     plugins: [
       {
-        async requestDidStart() {
+        async requestDidStart({ contextValue }) {
+          const started = Date.now();
           return {
-            async willSendResponse({ response }) {
+            async didResolveOperation({ document, operation, schema, request }) {
+              // The query planner would answer these with HTTP 500; they are the client's mistakes.
+              if (!operation) {
+                throw refuse(
+                  'BAD_REQUEST',
+                  request.operationName ? `文档中没有名为「${request.operationName}」的操作` : '文档含多个操作时必须给出 operationName',
+                  request.operationName ? `The document has no operation named "${request.operationName}"` : 'A document with several operations needs an operationName',
+                );
+              }
+              const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+              if (!root || operation.operation === 'subscription') {
+                throw refuse('GRAPHQL_VALIDATION_FAILED', `本图不支持 ${operation.operation} 操作`, `This graph has no ${operation.operation} operations`);
+              }
+              // Before any subgraph is asked: what it may cost, and whether this caller may ask it.
+              checkLimits(measureOperation(schema, document, operation, request.variables ?? {}), limits);
+              checkAccess(policy, schema, document, contextValue.caller);
+            },
+            async willSendResponse({ response, operationName }) {
               const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-              requests.inc({ outcome: errors?.length ? 'error' : 'ok' });
+              const outcome = errors?.length ? String(errors[0].extensions?.code ?? 'ERROR') : 'ok';
+              requests.inc({ outcome });
+              const entry = { requestId: contextValue.requestId, role: contextValue.caller?.role, operationName, ms: Date.now() - started, outcome };
+              if (errors?.length) logger.warn(entry, 'request answered with errors');
+              else logger.debug(entry, 'request');
             },
           };
         },
@@ -104,16 +169,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       apollo,
       metrics,
       logger,
-      context: async (_req, requestId) => ({ requestId }),
+      maxBodyBytes: config.MAX_REQUEST_BYTES,
+      authenticate: (req) => authenticate(req.headers.authorization),
+      context: async (_req, requestId, caller) => ({ requestId, caller: caller! }),
       readiness: Object.fromEntries(
         ['erp', 'wms', 'tms', 'crm', 'order-link'].map((name) => [
           name,
           async () => {
             const url = subgraphUrls.get(name);
             if (!url) throw new Error('not configured');
-            const res = await request(new URL('/healthz', url), { signal: AbortSignal.timeout(1000) });
+            const res = await request(new URL('/readyz', url), { signal: AbortSignal.timeout(1000) });
             await res.body.dump();
-            if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+            if (res.statusCode !== 200) throw new Error(`not ready (HTTP ${res.statusCode})`);
           },
         ]),
       ),
@@ -130,3 +197,4 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     },
   };
 }
+

@@ -18,6 +18,9 @@ import { createCrmSubgraph } from '../../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../../subgraphs/order-link/src/server.js';
 import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
 import { startGateway } from '../../gateway/src/server.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { mintToken } from '../../gateway/src/auth.js';
+import type { Role } from '../../common/src/caller.js';
 
 export const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
@@ -33,6 +36,10 @@ export interface StackOptions {
   dialect?: 'mysql' | 'sqlite';
   /** Rows per change-feed page for the linker (small values force many pages). */
   linkBatchSize?: number;
+  /** Put a fault proxy between the adapters and the ERP and WMS databases (MariaDB only). */
+  faultProxies?: boolean;
+  /** More configuration for every component. */
+  env?: Record<string, string>;
 }
 
 export interface GraphQLResponse<T = any> {
@@ -50,10 +57,16 @@ export interface Stack {
   tmsApiUrl: string;
   crmApiUrl: string;
   linker: Linker;
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Asks the gateway as admin, or with the token given. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResponse<T>>;
+  /** A development token for a role (customers need their code). */
+  token(role: Role, customerCode?: string): Promise<string>;
   /** Sum of legacy_calls_total per `system` label across all subgraphs, excluding the linker's sync.* calls. */
   legacyCalls(): Promise<Record<string, number>>;
   setTmsFault(f: { down?: boolean; latencyMs?: number }): void;
+  setCrmFault(f: { down?: boolean; latencyMs?: number }): void;
+  /** Present with `faultProxies`: the ERP and WMS databases as the adapters reach them. */
+  proxies: { erp?: FaultProxy; wms?: FaultProxy };
   close(): Promise<void>;
 }
 
@@ -87,16 +100,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   const tms = await startTmsSim({ databaseUrl: targets.tmsStoreUrl, port: 0 });
   const crm = await startCrmSim({ databaseUrl: targets.crmStoreUrl, port: 0 });
+  const proxies: Stack['proxies'] = {};
+  const viaProxy = async (url: string, system: 'erp' | 'wms') => {
+    if (!options.faultProxies || dialect !== 'mysql') return url;
+    const u = new URL(url);
+    const proxy = (proxies[system] = await startFaultProxy(u.hostname, Number(u.port || 3306)));
+    u.hostname = '127.0.0.1';
+    u.port = String(proxy.port);
+    return u.toString();
+  };
   const config = loadConfig({
     NODE_ENV: 'test',
-    ERP_DATABASE_URL: targets.erpUrl,
-    WMS_DATABASE_URL: targets.wmsUrl,
+    ERP_DATABASE_URL: await viaProxy(targets.erpUrl, 'erp'),
+    WMS_DATABASE_URL: await viaProxy(targets.wmsUrl, 'wms'),
     HUB_DATABASE_URL: hubUrl,
     TMS_API_URL: tms.url,
     CRM_API_URL: crm.url,
     GATEWAY_PORT: '0',
     LOADER_BATCHING: options.batching === false ? 'off' : 'on',
     ...(options.linkBatchSize ? { LINK_BATCH_SIZE: String(options.linkBatchSize) } : {}),
+    ...options.env,
   });
   const servers: RunningServer[] = [];
   const subgraphUrls: Record<string, string> = {};
@@ -117,10 +140,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const gateway = await startGateway(config, { subgraphUrls });
   servers.push(gateway);
 
-  const query = async <T>(q: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+  const auth = { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  const token = (role: Role, customerCode?: string) => mintToken(auth, `test-${role}`, role, customerCode);
+  const adminToken = await token('admin');
+  const query = async <T>(q: string, variables?: Record<string, unknown>, options: { token?: string } = {}): Promise<GraphQLResponse<T>> => {
     const res = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token ?? adminToken}` },
       body: JSON.stringify({ query: q, variables }),
     });
     return (await res.json()) as GraphQLResponse<T>;
@@ -153,12 +179,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     crmApiUrl: crm.url,
     linker: orderLink.linker,
     query,
+    token,
     legacyCalls,
     setTmsFault: (f) => tms.setFault(f),
+    setCrmFault: (f) => crm.setFault(f),
+    proxies,
     async close() {
       for (const s of servers.reverse()) await s.close();
       await tms.close();
       await crm.close();
+      for (const p of Object.values(proxies)) await p?.close();
       if (dialect === 'mysql') for (const u of [...Object.values(targets), hubUrl]) await dropDatabase(u);
       rmSync(tmp, { recursive: true, force: true });
     },

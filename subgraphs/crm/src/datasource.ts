@@ -19,6 +19,7 @@ interface CrmCustomer {
 interface CrmTicket {
   ticketId: string;
   orderRef: string;
+  custCode: string;
   type: string;
   status: string;
   createdAt: number;
@@ -49,6 +50,7 @@ export type TicketStatus = 'OPEN' | 'PROCESSING' | 'CLOSED';
 export interface Ticket {
   ticketNo: string;
   orderRef: string;
+  customerCode: string;
   type: TicketType;
   status: TicketStatus;
   title: string;
@@ -78,6 +80,7 @@ const toCustomer = (c: CrmCustomer): CrmCustomerRecord => ({
 const toTicket = (t: CrmTicket): Ticket => ({
   ticketNo: t.ticketId,
   orderRef: t.orderRef,
+  customerCode: t.custCode,
   type: decode('CRM', 'ticket type', { COMPLAINT: 'COMPLAINT', INQUIRY: 'INQUIRY', RETURN: 'RETURN', EXCHANGE: 'EXCHANGE' } as const, t.type),
   status: decode('CRM', 'ticket status', { OPEN: 'OPEN', PROCESSING: 'PROCESSING', CLOSED: 'CLOSED' } as const, t.status),
   title: t.title,
@@ -100,7 +103,7 @@ export class CrmDatasource {
   }
 
   async ticketsByOrderNo(orderNos: readonly string[]): Promise<Ticket[][]> {
-    const body = await this.http.post('tickets.byOrder', '/crm/api/tickets/search', { orderRefs: unique(orderNos) });
+    const body = await this.http.post('tickets.byOrder', '/crm/api/tickets/search', { orderRefs: unique(orderNos) }, { idempotent: true });
     const tickets = unwrap<CrmTicket[]>(body, 'tickets').map(toTicket);
     tickets.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
     return groupByKey(orderNos, tickets, (t) => t.orderRef);

@@ -1,24 +1,21 @@
 // Builds the CRM adapter subgraph; index.ts runs it.
 import type { Config } from '../../../common/src/config.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
-import { createMetrics } from '../../../common/src/metrics.js';
-import { buildSubgraph } from '../../../common/src/subgraph.js';
+import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
 import { CrmDatasource } from './datasource.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import type { Context } from './context.js';
 
 export async function createCrmSubgraph(config: Config) {
-  const metrics = createMetrics('crm');
-  const http = new LegacyHttpClient('crm', config.CRM_API_URL, metrics, config.LEGACY_TIMEOUT_MS);
+  const kit = subgraphKit('crm', config);
+  const http = new LegacyHttpClient(kit.legacy('crm'), config.CRM_API_URL);
   const crm = new CrmDatasource(http);
-  const batching = config.LOADER_BATCHING === 'on';
   return buildSubgraph<Context>({
-    name: 'crm',
+    kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    metrics,
-    createContext: (base) => ({ ...base, loaders: createLoaders(crm, { batching }) }),
+    createContext: (base) => ({ ...base, loaders: createLoaders(crm, { batching: kit.batching }) }),
     readiness: { crmApi: () => crm.ping() },
     close: () => http.close(),
   });

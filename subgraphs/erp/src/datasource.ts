@@ -1,7 +1,7 @@
 // The only place that speaks ERP (Yonyou-U8-like): table and column names, iStatus codes, Beijing
 // DATETIME text, DECIMAL money. Everything leaves here as domain types.
 import { In, type DataSource } from 'typeorm';
-import type { Metrics } from '../../../common/src/metrics.js';
+import type { LegacySystem } from '../../../common/src/legacy.js';
 import { beijingToIso } from '../../../common/src/time.js';
 import { money } from '../../../common/src/money.js';
 import { decode } from '../../../common/src/legacy-codes.js';
@@ -129,11 +129,11 @@ const toStore = (r: DepartmentRow): ErpStore => ({ code: r.cDepCode, name: r.cDe
 export class ErpDatasource {
   constructor(
     private readonly db: DataSource,
-    private readonly metrics: Metrics,
+    private readonly legacy: LegacySystem,
   ) {}
 
   private call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return this.metrics.legacyCall('erp', operation, run);
+    return this.legacy.call(operation, run);
   }
 
   async ordersByNo(orderNos: readonly string[]): Promise<(SalesOrder | null)[]> {

@@ -2,6 +2,7 @@
 import type { Resolvers } from '../../../codegen/generated/erp.js';
 import { DateTimeScalar, MoneyScalar } from '../../../common/src/scalars.js';
 import { lazyFields, need } from '../../../common/src/loader.js';
+import { mayRead } from '../../../common/src/caller.js';
 import type { CustomerRecord, SkuRecord } from './datasource.js';
 import type { Context } from './context.js';
 
@@ -20,7 +21,11 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Money: MoneyScalar,
   Order: {
-    __resolveReference: (ref, ctx) => ctx.loaders.order.load(ref.erpOrderNo),
+    // Defence in depth behind order-link's scoping: a customer never resolves another's order.
+    __resolveReference: async (ref, ctx) => {
+      const order = await ctx.loaders.order.load(ref.erpOrderNo);
+      return order && mayRead(ctx.caller, order.customerCode) ? order : null;
+    },
     store: (order, _args, ctx) => need(ctx.loaders.store, order.storeCode, '门店/store'),
     customer: (order) => ({ code: order.customerCode }),
     lines: async (order, _args, ctx) => (await ctx.loaders.lines.load(order.erpOrderNo)) ?? [],
@@ -30,7 +35,7 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     // Existence is checked here so that an unknown code resolves to null, not to a half-object.
-    __resolveReference: async (ref, ctx) => ((await ctx.loaders.customer.load(ref.code)) ? { code: ref.code } : null),
+    __resolveReference: async (ref, ctx) => (mayRead(ctx.caller, ref.code) && (await ctx.loaders.customer.load(ref.code)) ? { code: ref.code } : null),
     ...customerFields,
     homeStore: async (ref, _args, ctx) => {
       const customer = await need(ctx.loaders.customer, ref.code, '客户/customer');

@@ -1,24 +1,21 @@
 // Builds the ERP adapter subgraph; index.ts runs it.
 import type { Config } from '../../../common/src/config.js';
 import { openDataSource } from '../../../common/src/db.js';
-import { createMetrics } from '../../../common/src/metrics.js';
-import { buildSubgraph } from '../../../common/src/subgraph.js';
+import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
 import { ErpDatasource, erpEntities } from './datasource.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import type { Context } from './context.js';
 
 export async function createErpSubgraph(config: Config) {
+  const kit = subgraphKit('erp', config);
   const db = await openDataSource(config.ERP_DATABASE_URL, { entities: erpEntities });
-  const metrics = createMetrics('erp');
-  const erp = new ErpDatasource(db, metrics);
-  const batching = config.LOADER_BATCHING === 'on';
+  const erp = new ErpDatasource(db, kit.legacy('erp'));
   return buildSubgraph<Context>({
-    name: 'erp',
+    kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    metrics,
-    createContext: (base) => ({ ...base, loaders: createLoaders(erp, { batching }) }),
+    createContext: (base) => ({ ...base, loaders: createLoaders(erp, { batching: kit.batching }) }),
     readiness: { erpDatabase: () => erp.ping() },
     close: () => db.destroy(),
   });

@@ -60,13 +60,28 @@ function parseInstant(value: string | null | undefined, field: string): number |
   return t;
 }
 
-function parseCode(value: string | null | undefined, field: string): string | null {
+/** Legacy codes are letters, digits, - and _ (C00042, MD007); a city is letters (苏州). */
+const CODE = /^[A-Za-z0-9_-]{1,20}$/;
+const PLACE = /^[\p{L}]{1,20}$/u;
+
+function parseCode(value: string | null | undefined, field: string, pattern = CODE): string | null {
   if (value == null) return null;
-  const v = value.trim();
-  if (v.length === 0 || v.length > 40) {
-    throw badInput({ zh: `filter.${field} 不能为空且不超过 40 个字符`, en: `filter.${field} must be 1–40 characters` }, { argument: `filter.${field}` });
+  const v = value.normalize('NFKC').trim();
+  if (!pattern.test(v)) {
+    throw badInput(
+      pattern === CODE
+        ? { zh: `filter.${field} 应为 1–20 位字母、数字、- 或 _（如 C00042、MD007）`, en: `filter.${field} must be 1–20 letters, digits, - or _ (e.g. C00042, MD007)` }
+        : { zh: `filter.${field} 应为 1–20 个字的城市名（如 苏州）`, en: `filter.${field} must be a city name of 1–20 letters (e.g. 苏州)` },
+      { argument: `filter.${field}` },
+    );
   }
   return v;
+}
+
+function parseStatuses(statuses: OrderStatus[] | null | undefined): OrderStatus[] | null {
+  if (statuses == null) return null;
+  if (statuses.length > 20) throw badInput({ zh: 'filter.status 最多 20 项', en: 'filter.status takes at most 20 entries' }, { argument: 'filter.status' });
+  return [...new Set(statuses)];
 }
 
 export interface OrderFilterInput {
@@ -84,10 +99,10 @@ export function parseOrderFilter(filter: OrderFilterInput | null | undefined): O
   const query: OrderQuery = {
     customerCode: parseCode(f.customerCode, 'customerCode'),
     storeCode: parseCode(f.storeCode, 'storeCode'),
-    region: parseCode(f.region, 'region'),
+    region: parseCode(f.region, 'region', PLACE),
     orderedFrom: parseInstant(f.orderedFrom, 'orderedFrom'),
     orderedTo: parseInstant(f.orderedTo, 'orderedTo'),
-    status: f.status ?? null,
+    status: parseStatuses(f.status),
     hasMissingNodes: f.hasMissingNodes ?? null,
   };
   if (query.orderedFrom != null && query.orderedTo != null && query.orderedFrom >= query.orderedTo) {

@@ -1,7 +1,7 @@
 // Reads the hub's own tables for the graph. Everything cross-system was settled by the linker;
 // here it is only looked up, in batches.
 import type { DataSource } from 'typeorm';
-import type { Metrics } from '../../../common/src/metrics.js';
+import type { LegacySystem } from '../../../common/src/legacy.js';
 import { placeholders } from '../../../common/src/db.js';
 import { formatHubOrderId } from '../../../common/src/docno.js';
 import { toIsoBeijing } from '../../../common/src/time.js';
@@ -13,6 +13,7 @@ export interface HubOrder {
   id: string;
   rowId: number;
   erpOrderNo: string;
+  customerCode: string;
   wmsOutboundNo: string | null;
   tmsWaybillNo: string | null;
   status: OrderStatus;
@@ -74,6 +75,7 @@ export function toHubOrder(o: OrderRecord): HubOrder {
     id: formatHubOrderId(o.id),
     rowId: o.id,
     erpOrderNo: o.erp_order_no,
+    customerCode: o.customer_code,
     wmsOutboundNo: o.wms_outbound_no,
     tmsWaybillNo: o.tms_waybill_no,
     status: lifecycle.status,
@@ -105,11 +107,11 @@ const toUnlinked = (d: DocumentRecord): HubUnlinkedDocument => ({
 export class HubStore {
   constructor(
     private readonly db: DataSource,
-    private readonly metrics: Metrics,
+    private readonly hub: LegacySystem,
   ) {}
 
   private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
-    return this.metrics.legacyCall('hub', operation, () => this.db.query(sql, params));
+    return this.hub.call(operation, () => this.db.query(sql, params));
   }
 
   async ordersByRowId(ids: readonly number[]): Promise<(HubOrder | null)[]> {

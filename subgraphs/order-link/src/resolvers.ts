@@ -1,6 +1,8 @@
 // Thin: arguments are validated, then each field picks a loader and maps.
 import type { Resolvers } from '../../../codegen/generated/order-link.js';
 import { DateTimeScalar } from '../../../common/src/scalars.js';
+import { mayRead } from '../../../common/src/caller.js';
+import { appError, ErrorCode } from '../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../common/src/time.js';
 import type { HubOrder, HubUnlinkedDocument, ListCursor } from './datasource.js';
 import { decodeCursor, encodeCursor, parseOrderFilter, parseOrderId, parsePageSize } from './arguments.js';
@@ -9,12 +11,15 @@ import type { Context } from './context.js';
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
 
+/** Another customer's order is answered like an unknown one: its existence is not given away. */
+const visible = (order: HubOrder | null, ctx: Context) => (order && mayRead(ctx.caller, order.customerCode) ? order : null);
+
 async function findOrder(id: string, ctx: Context): Promise<HubOrder | null> {
   const { kind, canonical, rowId } = parseOrderId(id);
-  if (kind === 'ORDER') return ctx.loaders.orderByRowId.load(rowId!);
-  if (kind === 'ERP') return ctx.loaders.orderByErpNo.load(canonical);
+  if (kind === 'ORDER') return visible(await ctx.loaders.orderByRowId.load(rowId!), ctx);
+  if (kind === 'ERP') return visible(await ctx.loaders.orderByErpNo.load(canonical), ctx);
   const orderRowId = await ctx.loaders.orderIdByDocument.load(`${kind}:${canonical}`);
-  return orderRowId == null ? null : ctx.loaders.orderByRowId.load(orderRowId);
+  return orderRowId == null ? null : visible(await ctx.loaders.orderByRowId.load(orderRowId), ctx);
 }
 
 const UNLINKED_TEXT: Record<HubUnlinkedDocument['reason'], (d: HubUnlinkedDocument) => { zh: string; en: string }> = {
@@ -44,6 +49,11 @@ export const resolvers: Resolvers = {
       const size = parsePageSize(first);
       const query = parseOrderFilter(filter);
       const cursor = decodeCursor(after, isListCursor);
+      if (ctx.caller.role === 'customer') {
+        // A customer's list is its own, whatever the filter asks for.
+        if (query.customerCode && query.customerCode !== ctx.caller.customerCode) return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } };
+        query.customerCode = ctx.caller.customerCode;
+      }
       const page = await ctx.hub.listOrders(query, size, cursor);
       const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor({ at: order.orderedAt, id: order.rowId }) }));
       return {
@@ -53,6 +63,8 @@ export const resolvers: Resolvers = {
       };
     },
     unlinkedDocuments: async (_root, { system, first, after }, ctx) => {
+      // The gateway's policy refuses customers already; a subgraph does not rely on it alone.
+      if (ctx.caller.role === 'customer') throw appError(ErrorCode.FORBIDDEN, { zh: '客户无权查看未关联单据', en: 'Customers may not list unlinked documents' });
       const size = parsePageSize(first);
       const cursor = decodeCursor(after, isUnlinkedCursor);
       const page = await ctx.hub.listUnlinked(system ?? null, size, cursor);
@@ -65,7 +77,7 @@ export const resolvers: Resolvers = {
     },
   },
   Order: {
-    __resolveReference: (ref, ctx) => ('id' in ref ? findOrder(ref.id, ctx) : ctx.loaders.orderByErpNo.load(ref.erpOrderNo)),
+    __resolveReference: async (ref, ctx) => ('id' in ref ? findOrder(ref.id, ctx) : visible(await ctx.loaders.orderByErpNo.load(ref.erpOrderNo), ctx)),
     links: async (order, _args, ctx) => [
       // The ERP order is the anchor every other document is joined to.
       { system: 'ERP', documentNo: order.erpOrderNo, method: 'REFERENCE', confidence: 1, reference: null, linkedAt: toIsoBeijing(order.createdAt)! },

@@ -2,9 +2,7 @@
 import type { Config } from '../../../common/src/config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
-import { createLogger } from '../../../common/src/logger.js';
-import { createMetrics } from '../../../common/src/metrics.js';
-import { buildSubgraph } from '../../../common/src/subgraph.js';
+import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
 import { ErpDatasource, erpEntities } from '../../erp/src/datasource.js';
 import { WmsDatasource, wmsEntities } from '../../wms/src/datasource.js';
 import { TmsDatasource } from '../../tms/src/datasource.js';
@@ -16,6 +14,7 @@ import { HubInit1732406400000 } from './migrations/1732406400000-HubInit.js';
 import type { Context } from './context.js';
 
 export async function createOrderLinkSubgraph(config: Config, options: { startLinker?: boolean } = {}) {
+  const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000] });
   await hubDb.runMigrations({ transaction: 'each' });
@@ -23,28 +22,27 @@ export async function createOrderLinkSubgraph(config: Config, options: { startLi
   // speaks each legacy tongue.
   const erpDb = await openDataSource(config.ERP_DATABASE_URL, { entities: erpEntities, poolSize: 4 });
   const wmsDb = await openDataSource(config.WMS_DATABASE_URL, { entities: wmsEntities, poolSize: 4 });
-  const metrics = createMetrics('order-link');
-  const tmsHttp = new LegacyHttpClient('tms', config.TMS_API_URL, metrics, config.LEGACY_TIMEOUT_MS, 4);
-  const hub = new HubStore(hubDb, metrics);
+  const tmsHttp = new LegacyHttpClient(kit.legacy('tms'), config.TMS_API_URL, 4);
+  const hub = new HubStore(hubDb, kit.legacy('hub'));
   const linker = new Linker(
     hubDb,
-    { erp: new ErpDatasource(erpDb, metrics), wms: new WmsDatasource(wmsDb, metrics), tms: new TmsDatasource(tmsHttp) },
-    metrics,
-    createLogger('order-link.linker'),
+    { erp: new ErpDatasource(erpDb, kit.legacy('erp')), wms: new WmsDatasource(wmsDb, kit.legacy('wms')), tms: new TmsDatasource(tmsHttp) },
+    kit.legacy('hub'),
+    kit.logger.child({ part: 'linker' }),
     { batchSize: config.LINK_BATCH_SIZE, matchWindowDays: config.LINK_MATCH_WINDOW_DAYS, pollMs: config.LINK_POLL_MS },
   );
   if (options.startLinker !== false) linker.start();
-  const batching = config.LOADER_BATCHING === 'on';
   const subgraph = buildSubgraph<Context>({
-    name: 'order-link',
+    kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    metrics,
-    createContext: (base) => ({ ...base, hub, loaders: createLoaders(hub, { batching }) }),
+    createContext: (base) => ({ ...base, hub, loaders: createLoaders(hub, { batching: kit.batching }) }),
     readiness: {
       hubDatabase: () => hub.ping(),
+      // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).
       linker: async () => {
-        if (linker.lastRoundAt == null) throw new Error(linker.lastError ? String(linker.lastError) : 'first link round not finished');
+        if (linker.lastRoundAt == null) throw new Error(linker.lastError ? 'link rounds failing' : 'first link round not finished');
+        if (Date.now() - linker.lastRoundAt > Math.max(10_000, 20 * config.LINK_POLL_MS)) throw new Error('no full link round lately');
       },
     },
     close: async () => {

@@ -102,7 +102,7 @@ export class TmsDatasource {
   constructor(private readonly http: LegacyHttpClient) {}
 
   async waybillsByNo(waybillNos: readonly string[]): Promise<(Waybill | null)[]> {
-    const body = await this.http.post('waybill.batchQuery', '/api/v1/waybill/batchQuery', { waybillNos: unique(waybillNos) });
+    const body = await this.http.post('waybill.batchQuery', '/api/v1/waybill/batchQuery', { waybillNos: unique(waybillNos) }, { idempotent: true });
     const waybills = unwrap<TmsWaybill[]>(body, 'batchQuery').map(toWaybill);
     return byKey(waybillNos, waybills, (w) => w.waybillNo);
   }

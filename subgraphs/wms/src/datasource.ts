@@ -1,6 +1,6 @@
 // The only place that speaks WMS: t_out_* tables, status codes 10–90, bin codes F2-A03-S05.
 import { In, type DataSource } from 'typeorm';
-import type { Metrics } from '../../../common/src/metrics.js';
+import type { LegacySystem } from '../../../common/src/legacy.js';
 import { beijingToIso } from '../../../common/src/time.js';
 import { decode } from '../../../common/src/legacy-codes.js';
 import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
@@ -112,11 +112,11 @@ export const batchKey = (skuCode: string, batchNo: string) => `${skuCode}\u0000$
 export class WmsDatasource {
   constructor(
     private readonly db: DataSource,
-    private readonly metrics: Metrics,
+    private readonly legacy: LegacySystem,
   ) {}
 
   private call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return this.metrics.legacyCall('wms', operation, run);
+    return this.legacy.call(operation, run);
   }
 
   async outboundsByNo(outboundNos: readonly string[]): Promise<(OutboundOrder | null)[]> {

@@ -2,12 +2,16 @@
 import type { Resolvers } from '../../../codegen/generated/wms.js';
 import { DateScalar, DateTimeScalar } from '../../../common/src/scalars.js';
 import { batchKey } from './datasource.js';
+import { mayRead } from '../../../common/src/caller.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Outbound: {
-    __resolveReference: (ref, ctx) => ctx.loaders.outbound.load(ref.outboundNo),
+    __resolveReference: async (ref, ctx) => {
+      const outbound = await ctx.loaders.outbound.load(ref.outboundNo);
+      return outbound && mayRead(ctx.caller, outbound.customerCode) ? outbound : null;
+    },
     lines: async (outbound, _args, ctx) => (await ctx.loaders.lines.load(outbound.outboundNo)) ?? [],
   },
   OutboundLine: {

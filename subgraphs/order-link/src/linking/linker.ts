@@ -6,7 +6,7 @@
 // order touched. Unlinked documents are retried when something that could complete them arrives.
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../../../common/src/logger.js';
-import type { Metrics } from '../../../../common/src/metrics.js';
+import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
 import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
@@ -47,6 +47,8 @@ export interface RoundStats {
   waybills: number;
   ordersRefreshed: number;
   millis: number;
+  /** Feeds that could not be read this round (their systems were unreachable). */
+  failedFeeds: number;
 }
 
 /** What one round has changed so far, so later steps know what to retry and what to refresh. */
@@ -85,13 +87,14 @@ export class Linker {
   constructor(
     private readonly hub: DataSource,
     private readonly sources: LinkerSources,
-    private readonly metrics: Metrics,
+    /** The hub's database as a guarded system: reads are retried, inserts are not. */
+    private readonly hubSystem: LegacySystem,
     private readonly logger: Logger,
     private readonly options: LinkerOptions,
   ) {}
 
   private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
-    return this.metrics.legacyCall('hub', operation, () => this.hub.query(sql, params));
+    return this.hubSystem.call(operation, () => this.hub.query(sql, params));
   }
 
   start(): void {
@@ -127,13 +130,25 @@ export class Linker {
 
   private async round(): Promise<RoundStats> {
     const round = new Round();
-    await this.syncErp(round);
-    await this.syncWms(round);
-    await this.syncTms(round);
+    // One system down must not stop the others from linking: each feed keeps its own cursor and
+    // picks up where it stopped once its system is back.
+    const failures: unknown[] = [];
+    for (const [feed, sync] of [
+      ['erp', () => this.syncErp(round)],
+      ['wms', () => this.syncWms(round)],
+      ['tms', () => this.syncTms(round)],
+    ] as const) {
+      try {
+        await sync();
+      } catch (err) {
+        failures.push(err);
+        this.logger.warn({ feed, err: (err as Error)?.message }, 'change feed not read this round');
+      }
+    }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
-    this.lastRoundAt = Date.now();
-    this.lastError = null;
-    return { ...round.stats, ordersRefreshed: refreshed, millis: Date.now() - round.now };
+    this.lastError = failures[0] ?? null;
+    if (!failures.length) this.lastRoundAt = Date.now();
+    return { ...round.stats, ordersRefreshed: refreshed, millis: Date.now() - round.now, failedFeeds: failures.length };
   }
 
   // ---- cursors -------------------------------------------------------------------------------
@@ -217,7 +232,7 @@ export class Linker {
       }
     }
     if (inserts.length) {
-      await this.metrics.legacyCall('hub', 'order.insert', () => insertRows(this.hub, 'hub_order', inserts));
+      await this.hubSystem.call('order.insert', () => insertRows(this.hub, 'hub_order', inserts), { idempotent: false });
       const newNos = inserts.map((r) => r.erp_order_no as string);
       const created = await this.query(
         'order.byErpNo',
@@ -230,7 +245,7 @@ export class Linker {
         round.newCustomers.add(row.customer_code);
       }
     }
-    if (updates.length) await this.metrics.legacyCall('hub', 'order.update', () => upsertRows(this.hub, 'hub_order', updates as any, ['id']));
+    if (updates.length) await this.hubSystem.call('order.update', () => upsertRows(this.hub, 'hub_order', updates, ['id']));
   }
 
   // ---- WMS: outbounds -------------------------------------------------------------------------
@@ -507,7 +522,7 @@ export class Linker {
   }
 
   private async saveDocuments(docs: DocumentRecord[]): Promise<void> {
-    await this.metrics.legacyCall('hub', 'document.upsert', () => upsertRows(this.hub, 'hub_document', docs as any, ['system', 'document_no']));
+    await this.hubSystem.call('document.upsert', () => upsertRows(this.hub, 'hub_document', docs, ['system', 'document_no']));
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -553,7 +568,7 @@ export class Linker {
         if (fields.some((f) => next[f] !== order[f])) updates.push({ ...next, updated_at: now });
       }
       if (updates.length) {
-        await this.metrics.legacyCall('hub', 'order.update', () => upsertRows(this.hub, 'hub_order', updates as any, ['id']));
+        await this.hubSystem.call('order.update', () => upsertRows(this.hub, 'hub_order', updates, ['id']));
         written += updates.length;
       }
     }

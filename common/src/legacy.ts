@@ -1,0 +1,66 @@
+// Every call a component makes to a legacy system (or the hub's own database) goes through one of
+// these: counted and timed in /metrics, bounded by a timeout, retried with jitter when it is an
+// idempotent read, cut off by a circuit breaker while the system is known to be down, logged with
+// the request ID, and turned into UPSTREAM_UNAVAILABLE naming the system when it fails.
+import type { GraphQLError } from 'graphql';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { CircuitBreaker, CircuitOpenError, guarded, type ResiliencePolicy } from './resilience.js';
+import { currentScope } from './request-scope.js';
+import { upstreamUnavailable } from './errors.js';
+
+export interface LegacySystem {
+  /** Lower case, as in metrics: erp, wms, tms, crm, hub. */
+  readonly name: string;
+  readonly breaker: CircuitBreaker;
+  /**
+   * Runs one legacy call. `run` gets the time one attempt may take (an HTTP client aborts with it).
+   * Reads are idempotent and retried; pass `idempotent: false` for writes.
+   */
+  call<T>(operation: string, run: (timeoutMs: number) => Promise<T>, options?: { idempotent?: boolean }): Promise<T>;
+}
+
+export const policyFrom = (config: Config): ResiliencePolicy => ({
+  attemptTimeoutMs: config.LEGACY_TIMEOUT_MS,
+  deadlineMs: config.LEGACY_DEADLINE_MS,
+  retries: config.LEGACY_RETRIES,
+  breakerFailures: config.BREAKER_FAILURE_THRESHOLD,
+  breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
+});
+
+const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export function createLegacySystem(name: string, metrics: Metrics, policy: ResiliencePolicy, logger: Logger): LegacySystem {
+  const breaker = new CircuitBreaker(policy.breakerFailures, policy.breakerCooldownMs, (state) => {
+    metrics.circuitState.set({ system: name }, STATE_VALUE[state]);
+    logger.warn({ system: name, state }, `circuit ${state}`);
+  });
+  metrics.circuitState.set({ system: name }, 0);
+  return {
+    name,
+    breaker,
+    async call(operation, run, options = {}) {
+      const scope = currentScope();
+      try {
+        return await guarded(breaker, policy, options.idempotent !== false, async (timeoutMs) => {
+          const stop = metrics.legacyDuration.startTimer({ system: name, operation });
+          try {
+            const result = await run(timeoutMs);
+            metrics.legacyCalls.inc({ system: name, operation, outcome: 'ok' });
+            return result;
+          } catch (err) {
+            metrics.legacyCalls.inc({ system: name, operation, outcome: 'error' });
+            (scope?.logger ?? logger).warn({ system: name, operation, requestId: scope?.requestId, err: (err as Error)?.message }, 'legacy call failed');
+            throw err;
+          } finally {
+            stop();
+          }
+        });
+      } catch (err) {
+        if ((err as GraphQLError)?.extensions?.code === 'UPSTREAM_UNAVAILABLE') throw err;
+        throw upstreamUnavailable(name.toUpperCase(), err instanceof CircuitOpenError ? 'circuit open: failing fast while the system recovers' : err);
+      }
+    },
+  };
+}

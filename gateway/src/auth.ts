@@ -1,0 +1,54 @@
+// Bearer JWT verification (jose): HS256 with a shared secret in development, a JWKS URL in
+// production. Every failure is a 401 UNAUTHENTICATED with a message a developer can act on.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { isRole, type Caller, type Role } from '../../common/src/caller.js';
+import { HttpRefusal } from '../../common/src/http-host.js';
+
+export interface AuthSettings {
+  secret: string;
+  jwksUrl?: string;
+  issuer: string;
+  audience: string;
+}
+
+export const unauthenticated = (zh: string, en: string) => new HttpRefusal(401, 'UNAUTHENTICATED', zh, en);
+
+export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
+
+export function createAuthenticator(settings: AuthSettings): Authenticator {
+  const key = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : new TextEncoder().encode(settings.secret);
+  const algorithms = settings.jwksUrl ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
+  return async (authorization) => {
+    if (!authorization) throw unauthenticated('缺少 Authorization: Bearer 令牌', 'Missing Authorization: Bearer token');
+    const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/.exec(authorization);
+    if (!m) throw unauthenticated('Authorization 头格式错误，应为 "Bearer <JWT>"', 'Malformed Authorization header: expected "Bearer <JWT>"');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(m[1], key as any, { issuer: settings.issuer, audience: settings.audience, algorithms }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauthenticated('令牌已过期，请重新登录', 'Token expired: sign in again');
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw unauthenticated('令牌签名无效', 'Token signature is invalid');
+      if (err instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`令牌声明无效：${err.claim}`, `Token claim "${err.claim}" is invalid`);
+      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw unauthenticated('令牌签名算法不被接受', `Token algorithm is not accepted here (${algorithms.join(', ')} only)`);
+      if (err instanceof joseErrors.JWKSNoMatchingKey) throw unauthenticated('找不到令牌签名所用的密钥', 'No key of the identity provider matches the token');
+      throw unauthenticated('令牌无效', 'Token is invalid: not a well-formed, signed JWT');
+    }
+    const role = payload.role;
+    if (!isRole(role)) throw unauthenticated('令牌缺少有效角色', 'Token has no valid role claim');
+    const customerCode = typeof payload.customerCode === 'string' ? payload.customerCode : null;
+    if (role === 'customer' && !customerCode) throw unauthenticated('客户令牌缺少 customerCode', 'A customer token must carry customerCode');
+    return { subject: String(payload.sub ?? 'unknown'), role, customerCode: role === 'customer' ? customerCode : null };
+  };
+}
+
+/** Mints a development token (HS256); npm start prints one per role. */
+export async function mintToken(settings: AuthSettings, subject: string, role: Role, customerCode?: string, ttl = '30d'): Promise<string> {
+  return new SignJWT({ role, ...(customerCode ? { customerCode } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(new TextEncoder().encode(settings.secret));
+}

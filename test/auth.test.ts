@@ -1,0 +1,247 @@
+// Who may see what, through the gateway: tokens, the role matrix, a customer's own orders only,
+// internal fields refused to customers, and subgraphs that answer only the gateway.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { getIntrospectionQuery, buildClientSchema } from 'graphql';
+import { startStack, type Stack } from './helpers/stack.js';
+import { loadConfig, DEV_JWT_SECRET } from '../common/src/config.js';
+import { ROLES, encodeCaller, type Role } from '../common/src/caller.js';
+import { signRequest } from '../common/src/signing.js';
+import { startGateway } from '../gateway/src/server.js';
+import type { RunningServer } from '../common/src/http-host.js';
+import type { TruthOrder } from '../legacy-sim/src/types.js';
+
+let stack: Stack;
+let customerA: string;
+let customerB: string;
+let ordersA: TruthOrder[];
+let ordersB: TruthOrder[];
+
+before(async () => {
+  stack = await startStack({ name: 'auth', orders: 400, days: 2, seed: 21 });
+  // Two customers with fully linked orders, so every kind of number can be tried.
+  const full = (o: TruthOrder) => o.outbound?.method && o.waybill?.method;
+  const counts = new Map<string, number>();
+  for (const o of stack.truth.orders.filter(full)) counts.set(o.customerCode, (counts.get(o.customerCode) ?? 0) + 1);
+  [customerA, customerB] = [...counts].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+  ordersA = stack.truth.orders.filter((o) => o.customerCode === customerA);
+  ordersB = stack.truth.orders.filter((o) => o.customerCode === customerB);
+});
+
+after(async () => {
+  await stack?.close();
+});
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('authentication at the gateway', () => {
+  test('the graph needs a valid bearer token; health endpoints do not', async () => {
+    const q = { query: '{ orders(first: 1) { totalCount } }' };
+    const secret = new TextEncoder().encode(DEV_JWT_SECRET);
+    const base = (claims: Record<string, unknown>) => new SignJWT({ role: 'ops', ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject('t').setIssuer('order-hub').setAudience('order-hub');
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ['no header', {}, /Missing Authorization/],
+      ['not bearer', { authorization: 'Basic dXNlcjpwYXNz' }, /Malformed Authorization/],
+      ['garbage', { authorization: 'Bearer not.a.jwt' }, /Token is invalid/],
+      ['forged', { authorization: `Bearer ${await base({}).setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'))}` }, /signature is invalid/],
+      ['expired', { authorization: `Bearer ${await base({}).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret)}` }, /expired/],
+      ['wrong audience', { authorization: `Bearer ${await base({}).setAudience('someone-else').setExpirationTime('1h').sign(secret)}` }, /"aud"/],
+      ['no role', { authorization: `Bearer ${await base({ role: 'superuser' }).setExpirationTime('1h').sign(secret)}` }, /no valid role/],
+      ['customer without code', { authorization: `Bearer ${await base({ role: 'customer' }).setExpirationTime('1h').sign(secret)}` }, /customerCode/],
+      ['alg none', { authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"role":"admin"}').toString('base64url')}.` }, /Token/],
+    ];
+    for (const [name, headers, message] of cases) {
+      const res = await post(stack.gatewayUrl, q, headers);
+      assert.equal(res.status, 401, name);
+      assert.equal(res.body.errors[0].extensions.code, 'UNAUTHENTICATED', name);
+      assert.match(res.body.errors[0].message, message, name);
+      assert.match(res.body.errors[0].message, /[\u4e00-\u9fff]/, `${name}: Chinese too`);
+      assert.equal(res.body.data, undefined);
+    }
+    for (const path of ['/healthz', '/readyz', '/metrics']) assert.equal((await fetch(new URL(path, stack.gatewayUrl))).status, 200, path);
+  });
+
+  test('with AUTH_JWKS_URL the gateway accepts the identity provider\'s RS256 tokens and refuses HS256 ones', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    const jwks: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
+    let gateway: RunningServer | undefined;
+    try {
+      const config = loadConfig({ ...stack.config, GATEWAY_PORT: '0', AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as any).port}/jwks.json` } as any);
+      gateway = await startGateway(config, { subgraphUrls: stack.subgraphUrls });
+      const rs = await new SignJWT({ role: 'finance' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('f').setIssuer('order-hub').setAudience('order-hub').setExpirationTime('1h').sign(privateKey);
+      const ok = await post(gateway.url, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: `Bearer ${rs}` });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(ok.body.data.orders.totalCount, stack.truth.orders.length);
+      const hs = await post(gateway.url, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: `Bearer ${await stack.token('admin')}` });
+      assert.equal(hs.status, 401);
+    } finally {
+      await gateway?.close();
+      jwks.close();
+    }
+  });
+
+  test('production refuses the development secrets and turns introspection off', async () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /AUTH_JWT_SECRET: the development secret[\s\S]*|SUBGRAPH_SIGNING_SECRET: the development secret/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.com/jwks.json' }), /SUBGRAPH_SIGNING_SECRET/);
+    const prod = loadConfig({
+      ...stack.config,
+      NODE_ENV: 'production',
+      GATEWAY_PORT: '0',
+      SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length',
+      AUTH_JWT_SECRET: 'a-production-jwt-secret-of-enough-length-0123',
+    } as any);
+    const gateway = await startGateway(prod, { subgraphUrls: stack.subgraphUrls });
+    try {
+      const { mintToken } = await import('../gateway/src/auth.js');
+      const token = await mintToken({ secret: prod.AUTH_JWT_SECRET, issuer: prod.AUTH_ISSUER, audience: prod.AUTH_AUDIENCE }, 'p', 'admin');
+      const res = await post(gateway.url, { query: getIntrospectionQuery() }, { authorization: `Bearer ${token}` });
+      assert.equal(res.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+      assert.match(res.body.errors[0].message, /introspection/i);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+/**
+ * The specification, field by field: which roles may use each root field. Checked against the
+ * schema so a new root field cannot go live without a line here.
+ */
+const STAFF: Role[] = ['sales', 'warehouse', 'finance', 'ops', 'admin'];
+const ROOTS: Record<string, { roles: Role[]; query: string }> = {
+  'Query.order': { roles: ['customer', ...STAFF], query: '{ order(id: "SO-20991231-001") { id } }' },
+  'Query.orders': { roles: ['customer', ...STAFF], query: '{ orders(first: 1) { totalCount } }' },
+  'Query.unlinkedDocuments': { roles: STAFF, query: '{ unlinkedDocuments(first: 1) { totalCount } }' },
+};
+
+describe('authorization', () => {
+  test('every root field is in the specification, and each role is allowed or refused exactly as it says', async () => {
+    const schema = buildClientSchema((await stack.query(getIntrospectionQuery())).data);
+    const roots = [
+      ...Object.keys(schema.getQueryType()!.getFields()).map((f) => `Query.${f}`),
+      ...Object.keys(schema.getMutationType()?.getFields() ?? {}).map((f) => `Mutation.${f}`),
+    ];
+    assert.deepEqual(roots.sort(), Object.keys(ROOTS).sort(), 'the specification covers exactly the graph\'s root fields');
+    for (const role of ROLES) {
+      const token = await stack.token(role, role === 'customer' ? customerA : undefined);
+      for (const [field, spec] of Object.entries(ROOTS)) {
+        const res = await post(stack.gatewayUrl, { query: spec.query }, { authorization: `Bearer ${token}` });
+        if (spec.roles.includes(role)) {
+          assert.ok(!res.body.errors?.some((e: any) => e.extensions?.code === 'FORBIDDEN'), `${role} may use ${field}: ${JSON.stringify(res.body.errors)}`);
+          assert.ok(res.body.data, `${role} ${field} answered`);
+        } else {
+          assert.equal(res.status, 403, `${role} is refused ${field}`);
+          assert.equal(res.body.errors[0].extensions.code, 'FORBIDDEN');
+          assert.match(res.body.errors[0].message, new RegExp(`${role}.*${field}`));
+        }
+      }
+    }
+  });
+
+  test('a customer sees its own orders by every number, and another customer\'s by none', async () => {
+    const token = await stack.token('customer', customerA);
+    const ask = (id: string) => stack.query(`query($id: ID!) { order(id: $id) { id erpOrderNo customer { code } } }`, { id }, { token });
+    const numbers = async (o: TruthOrder) => {
+      const staff = await stack.query(`query($id: ID!) { order(id: $id) { id } }`, { id: o.erpOrderNo });
+      return [o.erpOrderNo, o.erpOrderNo.replace(/-/g, ''), o.outbound!.outboundNo, o.waybill!.waybillNo, staff.data.order.id];
+    };
+    const mine = ordersA.find((o) => o.outbound?.method && o.waybill?.method)!;
+    for (const id of await numbers(mine)) {
+      const res = await ask(id);
+      assert.equal(res.errors, undefined);
+      assert.equal(res.data.order.erpOrderNo, mine.erpOrderNo, `own order by ${id}`);
+      assert.equal(res.data.order.customer.code, customerA);
+    }
+    for (const theirs of ordersB.filter((o) => o.outbound?.method && o.waybill?.method).slice(0, 3)) {
+      for (const id of await numbers(theirs)) {
+        const res = await ask(id);
+        // Answered exactly like a number nobody has: nothing, and no hint that it exists.
+        assert.deepEqual(res, { data: { order: null } }, `other customer's order by ${id}`);
+      }
+    }
+  });
+
+  test('a customer\'s order list holds its own orders only, whatever the filter says', async () => {
+    const token = await stack.token('customer', customerA);
+    const all = await stack.query('{ orders(first: 200) { totalCount edges { node { erpOrderNo customer { code } } } } }', {}, { token });
+    assert.equal(all.data.orders.totalCount, ordersA.length);
+    assert.deepEqual(all.data.orders.edges.map((e: any) => e.node.erpOrderNo).sort(), ordersA.map((o) => o.erpOrderNo).sort());
+    assert.ok(all.data.orders.edges.every((e: any) => e.node.customer.code === customerA));
+    const probing = await stack.query(`{ orders(filter: { customerCode: "${customerB}" }) { totalCount edges { node { erpOrderNo } } } }`, {}, { token });
+    assert.deepEqual(probing.data.orders, { totalCount: 0, edges: [] });
+    const region = ordersA[0].region;
+    const filtered = await stack.query(`{ orders(filter: { region: "${region}" }, first: 200) { totalCount } }`, {}, { token });
+    assert.equal(filtered.data.orders.totalCount, ordersA.filter((o) => o.region === region).length);
+  });
+
+  test('internal fields are refused to customers with a clear error, however they are asked for', async () => {
+    const token = await stack.token('customer', customerA);
+    const own = ordersA[0].erpOrderNo;
+    const cases: [string, string[]][] = [
+      [`{ order(id: "${own}") { customer { grade } } }`, ['Customer.grade']],
+      [`{ order(id: "${own}") { customer { creditLine tags satisfaction } } }`, ['Customer.creditLine', 'Customer.satisfaction', 'Customer.tags']],
+      [`{ order(id: "${own}") { remark salesClerk } }`, ['Order.remark', 'Order.salesClerk']],
+      [`{ order(id: "${own}") { lines { sku { batches { batchNo } } } } }`, ['Sku.batches']],
+      [`{ order(id: "${own}") { outbound { lines { location { code } } } } }`, ['OutboundLine.location']],
+      [`{ order(id: "${own}") { ...F } } fragment F on Order { customer { money: creditLine } }`, ['Customer.creditLine']],
+      [`{ orders(first: 1) { edges { node { ... on Order { remark } } } } }`, ['Order.remark']],
+    ];
+    for (const [query, fields] of cases) {
+      const res = await post(stack.gatewayUrl, { query }, { authorization: `Bearer ${token}` });
+      assert.equal(res.status, 403, query);
+      assert.equal(res.body.errors[0].extensions.code, 'FORBIDDEN');
+      assert.deepEqual(res.body.errors[0].extensions.fields, fields, query);
+      assert.match(res.body.errors[0].message, /内部信息.*internal/);
+      assert.equal(res.body.data, undefined, 'refused, not nulled');
+    }
+    const allowed = await stack.query(
+      `{ order(id: "${own}") { status lifecycle { stage at } totalAmount customer { code name level } lines { quantity sku { name spec availableQuantity } } shipment { events { description } } tickets { ticketNo } } }`,
+      {},
+      { token },
+    );
+    assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
+    assert.equal(allowed.data.order.customer.code, customerA);
+    const staff = await stack.query(`{ order(id: "${own}") { customer { grade creditLine tags } remark } }`, {}, { token: await stack.token('sales') });
+    assert.equal(staff.errors, undefined);
+  });
+});
+
+describe('subgraphs trust only the gateway', () => {
+  test('a direct call, a hand-made _entities query, a tampered body, a stale or a foreign signature are all refused', async () => {
+    const secret = stack.config.SUBGRAPH_SIGNING_SECRET;
+    const erp = stack.subgraphUrls.erp;
+    const caller = encodeCaller({ subject: 'x', role: 'admin', customerCode: null });
+    const entities = JSON.stringify({
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { erpOrderNo totalAmount customer { creditLine } } } }',
+      variables: { r: [{ __typename: 'Order', erpOrderNo: ordersB[0].erpOrderNo }] },
+    });
+    const cases: [string, Record<string, string>, string][] = [
+      ['no signature', {}, entities],
+      ['caller header only', { 'x-hub-caller': caller }, entities],
+      ['tampered body', signRequest(secret, caller, entities.replace('totalAmount', 'remark')), entities],
+      ['stale', signRequest(secret, caller, entities, Date.now() - 5 * 60_000), entities],
+      ['foreign secret', signRequest('some-other-secret-of-sufficient-length!!', caller, entities), entities],
+    ];
+    for (const [name, headers, body] of cases) {
+      const res = await post(erp, body, headers);
+      assert.equal(res.status, 401, name);
+      assert.equal(res.body.errors[0].extensions.code, 'UNAUTHENTICATED', name);
+      assert.equal(res.body.data, undefined, name);
+    }
+    // The same request, properly signed, is answered: the refusals above are the signature's doing.
+    const signed = await post(erp, entities, signRequest(secret, caller, entities));
+    assert.equal(signed.status, 200);
+    assert.equal(signed.body.data._entities[0].erpOrderNo, ordersB[0].erpOrderNo);
+    // And a subgraph holds its own line: a signed customer caller still cannot resolve another's order.
+    const asCustomer = encodeCaller({ subject: 'c', role: 'customer', customerCode: customerA });
+    const probe = await post(erp, entities, signRequest(secret, asCustomer, entities));
+    assert.deepEqual(probe.body.data._entities, [null]);
+  });
+});
