@@ -2,7 +2,7 @@
 // Output goes to codegen/generated/ (generated, never edited; `npm run codegen` rewrites it).
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-const scalars = { DateTime: 'string', Date: 'string', Money: 'string' };
+const scalars = { DateTime: 'string', Date: 'string', Money: 'string', JSON: 'unknown' };
 
 /** GraphQL type → the row/DTO the resolver receives (the datasource's domain types). */
 const mappers: Record<string, Record<string, string>> = {
@@ -31,6 +31,19 @@ const mappers: Record<string, Record<string, string>> = {
     Order: '../../subgraphs/order-link/src/datasource.js#HubOrder',
     UnlinkedDocument: '../../subgraphs/order-link/src/datasource.js#HubUnlinkedDocument',
     DocumentLink: '../../subgraphs/order-link/src/datasource.js#HubLink',
+    Rule: '../../subgraphs/order-link/src/rules/store.js#Rule',
+    AuditEntry: '../../subgraphs/order-link/src/rules/store.js#AuditEntry',
+    RuleDecision: '../../subgraphs/order-link/src/rules/ledger.js#DecisionRecord',
+    Hold: '../../subgraphs/order-link/src/rules/ledger.js#HoldRecord',
+    PriceAdjustment: '../../subgraphs/order-link/src/rules/ledger.js#Adjustment',
+    RuleEffect: '../../subgraphs/order-link/src/rules/kinds.js#Effect',
+    OutboxMessage: '../../subgraphs/order-link/src/rules/outbox.js#OutboxMessage',
+    Blocker: '../../subgraphs/order-link/src/blockers.js#Blocker',
+    CustomerBlocker: '../../subgraphs/order-link/src/blockers.js#Blocker',
+    DeliveryPromise: '../../subgraphs/order-link/src/blockers.js#PromiseView',
+    RuleSimulation: '../../subgraphs/order-link/src/rules/simulation.js#SimulationView',
+    SimulatedDecision: '../../subgraphs/order-link/src/rules/simulation.js#SimulatedOrder',
+    EvaluateOrderPayload: '../../subgraphs/order-link/src/rules/simulation.js#EvaluationView',
   },
 };
 
@@ -53,6 +66,8 @@ const config: CodegenConfig = {
           enumsAsTypes: true,
           useTypeImports: true,
           avoidOptionals: false,
+          // Mappers are imported as XxxModel so they never collide with the generated GraphQL types.
+          mapperTypeSuffix: 'Model',
         },
       },
     ]),

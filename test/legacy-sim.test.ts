@@ -51,12 +51,15 @@ describe('the generator', () => {
   });
 
   test('injects every anomaly kind exactly at its configured rate', () => {
-    const rates = { refVariant: 0.05, refMissing: 0.03, refAmbiguous: 0.004, waybillWithoutOutbound: 0.01, outboundWithoutWaybill: 0.01, orphanWaybill: 0.004, orphanOutbound: 0.004, missingNode: 0.03, quantityMismatch: 0.02 };
+    const rates = {
+      refVariant: 0.05, refMissing: 0.03, refAmbiguous: 0.004, waybillWithoutOutbound: 0.01, outboundWithoutWaybill: 0.01, orphanWaybill: 0.004, orphanOutbound: 0.004, missingNode: 0.03, quantityMismatch: 0.02,
+      gradeCLargeOrder: 0.004, creditBreach: 0.002, missedGradeDiscount: 0.006, overQuantity: 0.004, belowPriceFloor: 0.004, duplicateOrder: 0.004,
+    };
     const { truth } = generate({ ...small, rates });
     const counted = new Map<AnomalyKind, number>();
     for (const a of truth.anomalies) counted.set(a.kind, (counted.get(a.kind) ?? 0) + 1);
     for (const [kind, rate] of Object.entries(rates) as [AnomalyKind, number][]) {
-      // Ambiguity comes in pairs of orders.
+      // Ambiguity comes in pairs of orders; a credit breach is a whole customer (rate × orders customers).
       const expected = Math.round(rate * small.orders) * (kind === 'refAmbiguous' ? 2 : 1);
       assert.equal(counted.get(kind), expected, kind);
     }
@@ -88,6 +91,24 @@ describe('the generator', () => {
       if (a.kind === 'missingNode') assert.ok(t.missing.includes(a.detail!.node as any), `${a.erpOrderNo} misses ${a.detail!.node}`);
     }
     assert.ok(truth.anomalies.some((a) => a.kind === 'refMissing' && a.detail?.repeatOrderNo), 'some missing references sit beside a repeat order');
+  });
+
+  test('every injected rule violation is among the orders its rule must fire for', () => {
+    const { truth } = generate({ ...small, rates: { gradeCLargeOrder: 0.004, creditBreach: 0.002, missedGradeDiscount: 0.006, overQuantity: 0.004, belowPriceFloor: 0.004, duplicateOrder: 0.004 } });
+    const ruleOf: Record<string, string> = {
+      gradeCLargeOrder: 'R01-grade-c-large-order',
+      missedGradeDiscount: 'R08-grade-discount',
+      overQuantity: 'R09-quantity-limit',
+      belowPriceFloor: 'R10-price-floor',
+      duplicateOrder: 'R11-duplicate-order',
+    };
+    for (const a of truth.anomalies.filter((x) => ruleOf[x.kind])) assert.ok(truth.rules[ruleOf[a.kind]].includes(a.erpOrderNo!), `${a.kind} ${a.erpOrderNo}`);
+    const breached = truth.anomalies.filter((a) => a.kind === 'creditBreach').map((a) => a.detail!.customerCode);
+    assert.ok(breached.length > 0);
+    // Cut customers breach; so may a big grade-C order on its own (both are real breaches).
+    const customerOf = (no: string) => truth.orders.find((o) => o.erpOrderNo === no)!.customerCode;
+    assert.ok(truth.rules['R02-credit-limit'].some((no) => breached.includes(customerOf(no))), 'the cut customers breach');
+    for (const id of Object.keys(truth.rules)) assert.ok(truth.rules[id].length > 0, `${id} fires somewhere`);
   });
 });
 

@@ -1,5 +1,6 @@
 // Who is asking: verified by the gateway from a JWT, carried to the subgraphs in a signed header.
-export const ROLES = ['customer', 'sales', 'warehouse', 'finance', 'ops', 'admin'] as const;
+// director: the sales director, who approves what a salesperson may not (large orders of risky customers, prices below floor).
+export const ROLES = ['customer', 'sales', 'director', 'warehouse', 'finance', 'ops', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Caller {

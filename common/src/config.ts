@@ -50,6 +50,8 @@ export const configSchema = z.object({
   BREAKER_COOLDOWN_MS: ms.default(5000),
   /** The gateway gives up on one subgraph fetch after this. */
   SUBGRAPH_TIMEOUT_MS: ms.default(1900),
+  /** … or after this, for root fields tagged slow in the SDL (reports, dry runs). */
+  SUBGRAPH_SLOW_TIMEOUT_MS: ms.default(60_000),
 
   /** HS256 secret for development tokens; production uses AUTH_JWKS_URL and must not keep the default. */
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
@@ -71,6 +73,8 @@ export const configSchema = z.object({
   LINK_POLL_MS: ms.default(500),
   /** How far apart (days) an order and an outbound without reference may be and still match. */
   LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
+  /** How often the outbox worker delivers the rules' side effects (SMS, requisitions, locks, free lines). */
+  OUTBOX_POLL_MS: ms.default(500),
   /** Rows read per table per sync round. */
   LINK_BATCH_SIZE: z.coerce.number().int().min(10).max(20_000).default(2000),
   /** The simulators' own stores and the demo's trickle of new orders (npm start only). */

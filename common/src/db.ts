@@ -136,7 +136,7 @@ export async function insertRows(
  * both dialects (MySQL ON DUPLICATE KEY UPDATE, SQLite ON CONFLICT). Rows carry every NOT NULL column.
  */
 export async function upsertRows(
-  ds: DataSource,
+  ds: DataSource | EntityManager,
   table: string,
   rows: object[],
   keyColumns: string[],
@@ -147,7 +147,7 @@ export async function upsertRows(
   const updates = columns.filter((c) => !keyColumns.includes(c));
   const colSql = columns.map((c) => `\`${c}\``).join(', ');
   const rowSql = `(${columns.map(() => '?').join(', ')})`;
-  const mysql = ds.options.type === 'mysql';
+  const mysql = (ds instanceof DataSource ? ds : ds.connection).options.type === 'mysql';
   const onConflict = mysql
     ? ` ON DUPLICATE KEY UPDATE ${updates.map((c) => `\`${c}\` = VALUES(\`${c}\`)`).join(', ')}`
     : ` ON CONFLICT (${keyColumns.map((c) => `\`${c}\``).join(', ')}) DO UPDATE SET ${updates.map((c) => `\`${c}\` = excluded.\`${c}\``).join(', ')}`;
@@ -157,6 +157,21 @@ export async function upsertRows(
     for (const r of chunk) for (const c of columns) params.push((r as Record<string, unknown>)[c] ?? null);
     await ds.query(`INSERT INTO \`${table}\` (${colSql}) VALUES ${chunk.map(() => rowSql).join(', ')}${onConflict}`, params);
   }
+}
+
+/** Row lock for a SELECT inside a transaction: MySQL locks rows; SQLite serializes writers anyway. */
+export const forUpdate = (db: DataSource | EntityManager): string =>
+  ((db instanceof DataSource ? db : db.connection).options.type === 'mysql' ? ' FOR UPDATE' : '');
+
+/** INSERT that leaves an existing row (same unique key) alone, on both dialects. */
+export async function insertIgnore(db: DataSource | EntityManager, table: string, rows: object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const mysql = (db instanceof DataSource ? db : db.connection).options.type === 'mysql';
+  const columns = Object.keys(rows[0]);
+  const params: unknown[] = [];
+  for (const r of rows) for (const c of columns) params.push((r as Record<string, unknown>)[c] ?? null);
+  const values = rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
+  await db.query(`INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ${values}`, params);
 }
 
 /** `?, ?, ?` for an IN list. */

@@ -6,7 +6,7 @@ import type { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { CircuitBreaker, CircuitOpenError, guarded, type ResiliencePolicy } from './resilience.js';
+import { CircuitBreaker, CircuitOpenError, guarded, isApplicationError, type ResiliencePolicy } from './resilience.js';
 import { currentScope } from './request-scope.js';
 import { upstreamUnavailable } from './errors.js';
 
@@ -50,6 +50,10 @@ export function createLegacySystem(name: string, metrics: Metrics, policy: Resil
             metrics.legacyCalls.inc({ system: name, operation, outcome: 'ok' });
             return result;
           } catch (err) {
+            if (isApplicationError(err)) {
+              metrics.legacyCalls.inc({ system: name, operation, outcome: 'ok' });
+              throw err;
+            }
             metrics.legacyCalls.inc({ system: name, operation, outcome: 'error' });
             (scope?.logger ?? logger).warn({ system: name, operation, requestId: scope?.requestId, err: (err as Error)?.message }, 'legacy call failed');
             throw err;
@@ -58,7 +62,7 @@ export function createLegacySystem(name: string, metrics: Metrics, policy: Resil
           }
         });
       } catch (err) {
-        if ((err as GraphQLError)?.extensions?.code === 'UPSTREAM_UNAVAILABLE') throw err;
+        if ((err as GraphQLError)?.extensions?.code === 'UPSTREAM_UNAVAILABLE' || isApplicationError(err)) throw err;
         throw upstreamUnavailable(name.toUpperCase(), err instanceof CircuitOpenError ? 'circuit open: failing fast while the system recovers' : err);
       }
     },

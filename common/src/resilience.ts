@@ -53,6 +53,12 @@ export class CircuitBreaker {
   }
 }
 
+/** An error meant for the caller (FORBIDDEN, BAD_USER_INPUT …), not a sign the system is unwell. */
+export function isApplicationError(err: unknown): boolean {
+  const code = (err as { extensions?: { code?: unknown } })?.extensions?.code;
+  return typeof code === 'string' && code !== 'UPSTREAM_UNAVAILABLE';
+}
+
 export class TimeoutError extends Error {
   constructor(ms: number) {
     super(`no answer within ${ms} ms`);
@@ -93,6 +99,12 @@ export async function guarded<T>(breaker: CircuitBreaker, policy: ResiliencePoli
       breaker.success();
       return result;
     } catch (err) {
+      // The system answered; the answer is a refusal for the caller (a GraphQL error with its own
+      // code): neither a failure of the system nor worth a retry.
+      if (isApplicationError(err)) {
+        breaker.success();
+        throw err;
+      }
       breaker.failure();
       attempt++;
       const backoff = Math.random() * Math.min(400, 25 * 2 ** attempt);

@@ -3,6 +3,7 @@
 //   @tag(name: "internal")   a field customers may not see (asking is refused, not nulled)
 //   @tag(name: "customer")   a root field customers may use (others are staff-only)
 //   @tag(name: "role-ops")   a root field only these roles (and admin) may use; repeatable
+//   @tag(name: "slow")       a root field that may take longer than an order page (reports, dry runs)
 // A Query root without role tags is open to every staff role; a Mutation without them is admin-only.
 import {
   GraphQLError,
@@ -13,6 +14,7 @@ import {
   visitWithTypeInfo,
   type DocumentNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { ROLES, type Caller, type Role } from '../../common/src/caller.js';
 
@@ -20,12 +22,14 @@ export interface AccessPolicy {
   internal: Set<string>;
   customerRoots: Set<string>;
   rootRoles: Map<string, Set<Role>>;
+  /** Root fields allowed the slow timeout (`Query.simulateRule` …). */
+  slowRoots: Set<string>;
 }
 
 const STAFF = ROLES.filter((r) => r !== 'customer');
 
 export function readPolicy(supergraphSdl: string): AccessPolicy {
-  const policy: AccessPolicy = { internal: new Set(), customerRoots: new Set(), rootRoles: new Map() };
+  const policy: AccessPolicy = { internal: new Set(), customerRoots: new Set(), rootRoles: new Map(), slowRoots: new Set() };
   for (const def of parse(supergraphSdl).definitions) {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION && def.kind !== Kind.OBJECT_TYPE_EXTENSION && def.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
     for (const field of def.fields ?? []) {
@@ -36,6 +40,7 @@ export function readPolicy(supergraphSdl: string): AccessPolicy {
         const tag = arg?.value.kind === Kind.STRING ? arg.value.value : '';
         if (tag === 'internal') policy.internal.add(key);
         else if (tag === 'customer') policy.customerRoots.add(key);
+        else if (tag === 'slow') policy.slowRoots.add(key);
         else if (tag.startsWith('role-')) {
           const role = tag.slice(5) as Role;
           if (!ROLES.includes(role)) throw new Error(`supergraph: ${key} is tagged for unknown role "${role}"`);
@@ -49,6 +54,13 @@ export function readPolicy(supergraphSdl: string): AccessPolicy {
 
 function forbidden(zh: string, en: string, extensions: Record<string, unknown>): GraphQLError {
   return new GraphQLError(`${zh} / ${en}`, { extensions: { code: 'FORBIDDEN', messageZh: zh, messageEn: en, http: { status: 403 }, ...extensions } });
+}
+
+/** Does the operation ask for a root field that may be slow? */
+export function asksForSlow(policy: AccessPolicy, operation: OperationDefinitionNode | undefined | null): boolean {
+  if (!operation || !policy.slowRoots.size) return false;
+  const root = operation.operation === 'mutation' ? 'Mutation' : 'Query';
+  return operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && policy.slowRoots.has(`${root}.${s.name.value}`));
 }
 
 /** May this caller use this root field? */

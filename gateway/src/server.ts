@@ -15,9 +15,9 @@ import { createLogger } from '../../common/src/logger.js';
 import { createMetrics } from '../../common/src/metrics.js';
 import { listen, type RunningServer } from '../../common/src/http-host.js';
 import { composeSubgraphs, readRoverConfig } from './supergraph.js';
-import { createPooledFetcher } from './fetcher.js';
+import { createPooledFetcher, TIMEOUT_HEADER } from './fetcher.js';
 import { createAuthenticator } from './auth.js';
-import { checkAccess, readPolicy } from './policy.js';
+import { asksForSlow, checkAccess, readPolicy } from './policy.js';
 import { checkLimits, measureOperation } from './limits.js';
 
 const refuse = (code: string, zh: string, en: string) =>
@@ -70,7 +70,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const policy = readPolicy(supergraphSdl);
   const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxCost: config.MAX_QUERY_COST };
   const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
-  const pooled = createPooledFetcher({ connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS, signingSecret: config.SUBGRAPH_SIGNING_SECRET, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  const pooled = createPooledFetcher({
+    connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS,
+    signingSecret: config.SUBGRAPH_SIGNING_SECRET,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    slowTimeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
+  });
   const subgraphUrls = new Map<string, string>();
 
   class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -81,10 +86,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       super({ url, fetcher: pooled.fetcher });
     }
 
-    override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+      const { request, context } = options;
       // The request ID travels gateway → subgraph → legacy call; the caller goes signed (fetcher.ts).
       if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
       if (context?.caller) request.http?.headers.set(CALLER_HEADER, encodeCaller(context.caller));
+      if ('incomingRequestContext' in options && asksForSlow(policy, options.incomingRequestContext.operation)) request.http?.headers.set(TIMEOUT_HEADER, 'slow');
     }
 
     override async process(args: GraphQLDataSourceProcessOptions<GatewayContext>) {

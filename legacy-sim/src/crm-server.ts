@@ -60,6 +60,31 @@ export async function startCrmSim(options: CrmSimOptions): Promise<SimServer> {
         },
       },
       {
+        // The CRM's SMS channel to customers. bizKey makes a resend of the same message a no-op.
+        method: 'POST',
+        path: /^\/crm\/api\/sms$/,
+        handle: async (_p, _q, body) => {
+          if (typeof body?.mobile !== 'string' || !/^1\d{10}$/.test(body.mobile)) throw new BadRequest('mobile must be an 11-digit mobile number');
+          if (typeof body?.content !== 'string' || !body.content || body.content.length > 500) throw new BadRequest('content is 1–500 characters');
+          if (typeof body?.bizKey !== 'string' || !body.bizKey || body.bizKey.length > 160) throw new BadRequest('bizKey is required (1–160 characters)');
+          const existing = await ds.query('SELECT * FROM crm_sms WHERE biz_key = ?', [body.bizKey]);
+          if (!existing.length) {
+            await ds.query(`INSERT ${ds.options.type === 'mysql' ? 'IGNORE' : 'OR IGNORE'} INTO crm_sms (biz_key, mobile, content, created_at) VALUES (?, ?, ?, ?)`, [body.bizKey, body.mobile, body.content, Date.now()]);
+          }
+          const [row] = await ds.query('SELECT * FROM crm_sms WHERE biz_key = ?', [body.bizKey]);
+          return ok({ smsId: Number(row.id), mobile: row.mobile, content: row.content, bizKey: row.biz_key, duplicate: existing.length > 0 });
+        },
+      },
+      {
+        // Not part of the real CRM: lets a test see what was sent.
+        method: 'GET',
+        path: /^\/crm\/api\/sms$/,
+        handle: async (_p, q) => {
+          const rows = await ds.query('SELECT * FROM crm_sms WHERE mobile = ? OR ? = \'\' ORDER BY id', [q.get('mobile') ?? '', q.get('mobile') ?? '']);
+          return ok(rows.map((r: any) => ({ smsId: Number(r.id), mobile: r.mobile, content: r.content, bizKey: r.biz_key, createdAt: Number(r.created_at) })));
+        },
+      },
+      {
         method: 'POST',
         path: /^\/crm\/api\/tickets$/,
         handle: async (_p, _q, body) => {

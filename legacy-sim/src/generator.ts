@@ -20,6 +20,7 @@ import {
   type CatalogItem,
   type Store,
 } from './world.js';
+import { ruleTruth } from './rule-truth.js';
 import { visibleTracks, type OrderStory, type OutboundStory, type StoryLine, type TrackPlan, type WaybillStory } from './story.js';
 import {
   LIFECYCLE_NODES,
@@ -44,6 +45,12 @@ export const DEFAULT_RATES: AnomalyRates = {
   orphanOutbound: 0.003,
   missingNode: 0.03,
   quantityMismatch: 0.02,
+  gradeCLargeOrder: 0.002,
+  creditBreach: 0.0005,
+  missedGradeDiscount: 0.004,
+  overQuantity: 0.003,
+  belowPriceFloor: 0.003,
+  duplicateOrder: 0.003,
 };
 
 export const DEFAULT_SEED_OPTIONS: SeedOptions = {
@@ -113,6 +120,11 @@ export interface World {
 }
 
 const GRADE_DISCOUNT = { A: 0.9, B: 0.95, C: 1 } as const;
+
+/** SKUs with an old lot near expiry in stock (what the expiry rule must catch). */
+export const SHORT_DATED_SKUS = ['FLD-DOT4-1L', 'FLD-DOT4-500'];
+/** SKUs a warehouse does not stock at all: an order for them ships from far away. */
+export const NOT_STOCKED: Record<string, string[]> = { 'WH-HZ01': ['BRK-DISC-09A'], 'WH-SZ01': ['LMP-D1S'] };
 
 /** How often each category is ordered, how many at a time, and how heavy one is (kg). */
 const CATEGORY: Record<string, { weight: number; qty: [number, number]; kg: number }> = {
@@ -188,10 +200,13 @@ export function buildWorld(rng: Random, customerCount: number, start: number): W
   const startDate = dateOf(start);
   const stock: StockLot[] = [];
   for (const item of goods) {
-    // Manufacturer lots: the same batch number and expiry wherever the lot is stored.
+    // Manufacturer lots: the same batch number and expiry wherever the lot is stored. Stock turns
+    // within a year; perishables at most half their shelf life old. DOT4 brake fluid is the
+    // exception the expiry rule exists for: one old lot, three months from expiry.
     const lotCount = rng.int(3, 4);
-    const maxAge = item.shelfLifeMonths ? item.shelfLifeMonths - 1 : 18;
+    const maxAge = Math.min(12, item.shelfLifeMonths ? Math.max(2, Math.floor(item.shelfLifeMonths / 2) - 1) : 12);
     const ages = rng.shuffle(Array.from({ length: maxAge }, (_, k) => k + 1)).slice(0, lotCount).sort((a, b) => b - a);
+    if (SHORT_DATED_SKUS.includes(item.code)) ages.unshift(item.shelfLifeMonths! - 3);
     const perMonth = new Map<string, number>();
     const lots = ages.map((age) => {
       const produced = addMonths(startDate, -age);
@@ -201,6 +216,7 @@ export function buildWorld(rng: Random, customerCount: number, start: number): W
       return { batchNo: `${month}${String.fromCharCode(65 + n)}`, expDate: item.shelfLifeMonths ? addMonths(produced, item.shelfLifeMonths) : null };
     });
     for (const wh of WAREHOUSES) {
+      if (NOT_STOCKED[wh.code]?.includes(item.code)) continue;
       lots.forEach((lot, i) => {
         // Every warehouse holds the two newest lots; older ones only here and there.
         if (i < lots.length - 2 && !rng.chance(0.6)) return;
@@ -230,6 +246,8 @@ export interface StoryParams {
   store: Store;
   /** Force the order's SKUs (quantities are still drawn). */
   skuCodes?: string[];
+  /** Force the order's lines exactly (a duplicate, an injected rule violation). */
+  lines?: StoryLine[];
   /** 1 for real time; below 1 compresses every wait (the live demo). */
   pace: number;
   /** Keep warehouse work between 08:00 and 22:00 Beijing time. */
@@ -374,7 +392,7 @@ export function buildOrderStory(world: World, p: StoryParams): OrderStory {
   const city = cityByName.get(p.store.city)!;
   const whCity = warehouseByCode.get(city.warehouse)!.city;
 
-  const lines = drawLines(world, content, p.customer, p.skuCodes);
+  const lines = p.lines ? p.lines.map((l, i) => ({ ...l, rowNo: i + 1 })) : drawLines(world, content, p.customer, p.skuCodes);
   const remark = content.chance(0.3) ? content.pick(REMARKS) : null;
   const maker = content.pick(SALES_CLERKS);
 
@@ -546,18 +564,87 @@ export function generate(options: SeedOptions): DataSet {
   const customerByCode = new Map(world.customers.map((c) => [c.code, c]));
   const storeByCode = new Map(STORES.map((s) => [s.code, s]));
 
-  /** The draft's order made again for another order's customer, store and SKUs; its timing (same seed) stays. */
-  const copyOf = (draft: Draft, model: OrderStory) =>
+  /** The draft's order made again for another order's customer and store; its timing (same seed) stays. */
+  const remake = (draft: Draft, model: OrderStory, content: Pick<StoryParams, 'skuCodes' | 'lines'>) =>
     buildOrderStory(world, {
       seed: draft.seed,
       erpOrderNo: draft.story.erpOrderNo,
       orderedAt: draft.story.orderedAt,
       customer: customerByCode.get(model.customerCode)!,
       store: storeByCode.get(model.storeCode)!,
-      skuCodes: model.lines.map((l) => l.skuCode),
+      ...content,
       pace: 1,
       workHours: true,
     });
+  /** … with the model's SKUs (quantities drawn anew). */
+  const copyOf = (draft: Draft, model: OrderStory) => remake(draft, model, { skuCodes: model.lines.map((l) => l.skuCode) });
+  /** … with exactly these lines. */
+  const withLines = (draft: Draft, lines: StoryLine[], model: OrderStory = draft.story) => remake(draft, model, { lines });
+  injectRuleViolations();
+
+  /**
+   * Orders that break the rules of rules/default-rules.yaml where the data alone would not (a big
+   * order of a grade-C customer, a customer over its credit line, a forgotten grade discount, too
+   * many batteries, a price below floor, the same order twice): the rule engine must catch them.
+   */
+  function injectRuleViolations() {
+    const customerOf = (s: OrderStory) => customerByCode.get(s.customerCode)!;
+    const line = (code: string, quantity: number, customer: Customer, priceFen?: number): StoryLine => {
+      const item = world.sku.get(code)!;
+      return { rowNo: 0, skuCode: code, quantity, unitPriceFen: priceFen ?? Math.round(item.priceFen * GRADE_DISCOUNT[customer.grade]), isService: item.isService };
+    };
+    const live = (s: OrderStory) => s.cancelAt == null;
+    const firstGoods = (s: OrderStory) => s.lines.findIndex((l) => !l.isService);
+    const reprice = (s: OrderStory, price: (listFen: number) => number) => {
+      const at = firstGoods(s);
+      return s.lines.map((l, i) => (i === at ? { ...l, unitPriceFen: price(world.sku.get(l.skuCode)!.priceFen) } : l));
+    };
+
+    for (let k = 0; k < count('gradeCLargeOrder'); k++) {
+      const i = take((s) => live(s) && customerOf(s).grade === 'C');
+      if (i === undefined) break;
+      const d = drafts[i];
+      d.story = withLines(d, [...d.story.lines, line('OIL-M1-0W20', 130 + arng.int(0, 40), customerOf(d.story))]);
+      anomalies.push({ kind: 'gradeCLargeOrder', erpOrderNo: d.story.erpOrderNo, system: 'ERP' });
+    }
+    // Whole customers: a credit line cut to 1,000 CNY makes their larger and unpaid orders breach it.
+    const customers = arng.shuffle([...new Set(drafts.map((d) => d.story.customerCode))]).slice(0, count('creditBreach'));
+    for (const code of customers) {
+      customerByCode.get(code)!.creditLineFen = 1000_00;
+      anomalies.push({ kind: 'creditBreach', system: 'ERP', detail: { customerCode: code, creditLine: '1000.00' } });
+    }
+    for (let k = 0; k < count('missedGradeDiscount'); k++) {
+      const i = take((s) => live(s) && customerOf(s).grade !== 'C' && firstGoods(s) >= 0);
+      if (i === undefined) break;
+      const d = drafts[i];
+      d.story = withLines(d, reprice(d.story, (list) => list));
+      anomalies.push({ kind: 'missedGradeDiscount', erpOrderNo: d.story.erpOrderNo, system: 'ERP' });
+    }
+    for (let k = 0; k < count('overQuantity'); k++) {
+      const i = take((s) => live(s) && !s.lines.some((l) => l.skuCode === 'BAT-VARTA60'));
+      if (i === undefined) break;
+      const d = drafts[i];
+      d.story = withLines(d, [...d.story.lines, line('BAT-VARTA60', arng.int(6, 9), customerOf(d.story))]);
+      anomalies.push({ kind: 'overQuantity', erpOrderNo: d.story.erpOrderNo, system: 'ERP' });
+    }
+    for (let k = 0; k < count('belowPriceFloor'); k++) {
+      const i = take((s) => live(s) && firstGoods(s) >= 0);
+      if (i === undefined) break;
+      const d = drafts[i];
+      d.story = withLines(d, reprice(d.story, (list) => Math.round(list * 0.7)));
+      anomalies.push({ kind: 'belowPriceFloor', erpOrderNo: d.story.erpOrderNo, system: 'ERP' });
+    }
+    // The same order again, a few minutes later: a double tap in the ordering app.
+    for (let k = 0; k < count('duplicateOrder'); k++) {
+      const a = take(live);
+      if (a === undefined) break;
+      const first = drafts[a].story;
+      const b = take((s) => live(s) && s.orderedAt - first.orderedAt >= 2 * MIN && s.orderedAt - first.orderedAt <= 25 * MIN);
+      if (b === undefined) continue;
+      drafts[b].story = withLines(drafts[b], first.lines, first);
+      anomalies.push({ kind: 'duplicateOrder', erpOrderNo: drafts[b].story.erpOrderNo, system: 'ERP', detail: { duplicateOf: first.erpOrderNo } });
+    }
+  }
 
   const ambiguous = new Set<string>();
   for (let k = 0; k < count('refAmbiguous'); k++) {
@@ -740,6 +827,7 @@ export function generate(options: SeedOptions): DataSet {
   const crm = buildCrm(world, orders, rng.fork('crm'), asOf);
   const weatherAlerts = buildWeather(rng.fork('weather'), start, options.days);
   const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, orphanOutbounds, orphanWaybills, anomalies });
+  truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
   return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, weatherAlerts, truth };
 }
 
@@ -811,7 +899,10 @@ function buildCrm(world: World, orders: OrderStory[], rng: Random, asOf: number)
 }
 
 function buildWeather(rng: Random, start: number, days: number): WeatherAlertRow[] {
-  const alerts: WeatherAlertRow[] = [];
+  // Always one in Shanghai on the first day, while orders are placed: the weather rule must fire.
+  const alerts: WeatherAlertRow[] = [
+    { alert_id: `WA${ymd(start)}000`, city: '上海', level: '黄', alert_type: '暴雨', start_time: formatBeijing(start + 10 * HOUR), end_time: formatBeijing(start + 16 * HOUR), description: '预计累计降雨量50毫米以上，注意防范城市内涝' },
+  ];
   for (let d = 0; d < days; d++) {
     if (!rng.chance(0.4)) continue;
     const from = start + d * DAY + rng.int(0, 20) * HOUR;
@@ -921,5 +1012,6 @@ function groundTruth(p: {
     orders,
     unlinked,
     anomalies: p.anomalies,
+    rules: {},
   };
 }

@@ -71,9 +71,22 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       cInvCode VARCHAR(30) NOT NULL,
       iQuantity INT NOT NULL,
       iTaxUnitPrice DECIMAL(18,2) NOT NULL,
-      iSum DECIMAL(18,2) NOT NULL
+      iSum DECIMAL(18,2) NOT NULL,
+      cMemo VARCHAR(255) NULL
     )${tail}`,
     'CREATE INDEX ix_sod_order ON SO_SODetails (cSOCode, iRowNo)',
+    `CREATE TABLE PU_AppVouch (
+      ID ${pk},
+      cCode VARCHAR(40) NOT NULL,
+      dDate DATETIME NOT NULL,
+      cInvCode VARCHAR(30) NOT NULL,
+      iQuantity INT NOT NULL,
+      cWhCode VARCHAR(12) NOT NULL,
+      cMemo VARCHAR(255) NULL,
+      cMaker VARCHAR(40) NOT NULL,
+      dModifyTime DATETIME NOT NULL
+    )${tail}`,
+    'CREATE UNIQUE INDEX ux_pu_appvouch_code ON PU_AppVouch (cCode)',
   ],
   wms: ({ pk, tail }) => [
     `CREATE TABLE t_out_order (
@@ -183,7 +196,7 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
     )${tail}`,
     'CREATE INDEX ix_alert_city ON tms_weather_alert (city, start_time)',
   ],
-  crm: ({ tail }) => [
+  crm: ({ pk, tail }) => [
     `CREATE TABLE crm_customer (
       cust_code VARCHAR(20) NOT NULL PRIMARY KEY,
       cust_name VARCHAR(98) NOT NULL,
@@ -205,6 +218,14 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       satisfaction SMALLINT NULL
     )${tail}`,
     'CREATE INDEX ix_ticket_order ON crm_ticket (order_ref)',
+    `CREATE TABLE crm_sms (
+      id ${pk},
+      biz_key VARCHAR(160) NOT NULL,
+      mobile VARCHAR(20) NOT NULL,
+      content VARCHAR(500) NOT NULL,
+      created_at BIGINT NOT NULL
+    )${tail}`,
+    'CREATE UNIQUE INDEX ux_crm_sms_key ON crm_sms (biz_key)',
     'CREATE INDEX ix_ticket_customer ON crm_ticket (cust_code, created_at)',
   ],
 };

@@ -124,12 +124,15 @@ export async function startTmsSim(options: TmsSimOptions): Promise<SimServer> {
         method: 'GET',
         path: /^\/api\/v1\/weather\/alerts$/,
         handle: async (_p, q) => {
+          // Active at one moment (`at`, default now), or overlapping a period (`from` … `to`).
           const at = q.get('at') ?? formatBeijing(Date.now());
-          if (!BEIJING_TEXT.test(at)) return fail(400, 'at must be YYYY-MM-DD HH:mm:ss');
+          const from = q.get('from') ?? at;
+          const to = q.get('to') ?? at;
+          if (![at, from, to].every((t) => BEIJING_TEXT.test(t))) return fail(400, 'at, from and to must be YYYY-MM-DD HH:mm:ss');
           const cities = (q.get('cities') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
           const rows = await ds.query(
             `SELECT * FROM tms_weather_alert WHERE start_time <= ? AND end_time > ?${cities.length ? ` AND city IN (${placeholders(cities.length)})` : ''} ORDER BY start_time`,
-            [at, at, ...cities],
+            [to, from, ...cities],
           );
           return ok(
             rows.map((r: any) => ({

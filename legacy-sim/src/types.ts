@@ -30,7 +30,14 @@ export type AnomalyKind =
   | 'orphanWaybill'
   | 'orphanOutbound'
   | 'missingNode'
-  | 'quantityMismatch';
+  | 'quantityMismatch'
+  // Rule violations the hub's rule engine must intercept (rules/default-rules.yaml):
+  | 'gradeCLargeOrder'
+  | 'creditBreach'
+  | 'missedGradeDiscount'
+  | 'overQuantity'
+  | 'belowPriceFloor'
+  | 'duplicateOrder';
 
 export type AnomalyRates = Record<AnomalyKind, number>;
 
@@ -84,6 +91,8 @@ export interface GroundTruth {
   orders: TruthOrder[];
   unlinked: TruthUnlinked[];
   anomalies: TruthAnomaly[];
+  /** Per rule of rules/default-rules.yaml: the orders it must fire for, sorted. */
+  rules: Record<string, string[]>;
 }
 
 /** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */

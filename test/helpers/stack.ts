@@ -17,6 +17,7 @@ import { createTmsSubgraph } from '../../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../../subgraphs/order-link/src/server.js';
 import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
+import type { OutboxWorker } from '../../subgraphs/order-link/src/rules/outbox.js';
 import { startGateway } from '../../gateway/src/server.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { mintToken } from '../../gateway/src/auth.js';
@@ -57,6 +58,10 @@ export interface Stack {
   tmsApiUrl: string;
   crmApiUrl: string;
   linker: Linker;
+  /** The rules' outbox worker, to deliver now rather than on its next poll. */
+  outbox: OutboxWorker;
+  /** order-link's parts, for benchmarks that time them directly. */
+  orderLink: Awaited<ReturnType<typeof createOrderLinkSubgraph>>;
   /** Asks the gateway as admin, or with the token given. */
   query<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResponse<T>>;
   /** A development token for a role (customers need their code). */
@@ -178,6 +183,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     tmsApiUrl: tms.url,
     crmApiUrl: crm.url,
     linker: orderLink.linker,
+    outbox: orderLink.outbox,
+    orderLink,
     query,
     token,
     legacyCalls,

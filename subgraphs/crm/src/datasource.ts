@@ -109,6 +109,12 @@ export class CrmDatasource {
     return groupByKey(orderNos, tickets, (t) => t.orderRef);
   }
 
+  /** Texts a customer through the CRM; the business key makes a repeat send nothing. */
+  async sendSms(message: { mobile: string; content: string; bizKey: string }): Promise<{ smsId: number; duplicate: boolean }> {
+    const body = await this.http.post('sms.send', '/crm/api/sms', message, { idempotent: true });
+    return unwrap<{ smsId: number; duplicate: boolean }>(body, 'sms');
+  }
+
   ping(): Promise<void> {
     return this.http.ping('/health');
   }

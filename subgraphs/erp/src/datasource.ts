@@ -7,6 +7,7 @@ import { money } from '../../../common/src/money.js';
 import { decode } from '../../../common/src/legacy-codes.js';
 import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
 import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
+import { forUpdate, insertIgnore, insertRows } from '../../../common/src/db.js';
 import { SoMainEntity, type SoMainRow } from './entities/SO_SOMain.js';
 import { SoDetailsEntity, type SoDetailsRow } from './entities/SO_SODetails.js';
 import { CustomerEntity, type CustomerRow } from './entities/Customer.js';
@@ -40,7 +41,12 @@ export interface SalesOrderLine {
   quantity: number;
   unitPrice: string;
   amount: string;
+  /** SO_SODetails.cMemo */
+  remark: string | null;
 }
+
+/** The hub marks the free lines it adds to an ERP order with this line remark. */
+export const HUB_GIFT_MEMO = 'HUB-GIFT:';
 
 /** A customer or SKU as other subgraphs hand it over: the key only; fields load lazily. */
 export interface CodeRef {
@@ -100,6 +106,7 @@ const toLine = (r: SoDetailsRow): SalesOrderLine => ({
   quantity: Number(r.iQuantity),
   unitPrice: money(r.iTaxUnitPrice)!,
   amount: money(r.iSum)!,
+  remark: r.cMemo?.trim() ? r.cMemo : null,
 });
 
 const toCustomer = (r: CustomerRow): CustomerRecord => ({
@@ -132,8 +139,8 @@ export class ErpDatasource {
     private readonly legacy: LegacySystem,
   ) {}
 
-  private call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return this.legacy.call(operation, run);
+  private call<T>(operation: string, run: () => Promise<T>, options?: { idempotent: boolean }): Promise<T> {
+    return this.legacy.call(operation, run, options);
   }
 
   async ordersByNo(orderNos: readonly string[]): Promise<(SalesOrder | null)[]> {
@@ -194,9 +201,70 @@ export class ErpDatasource {
     const services = new Set(skus.filter((k) => Number(k.bService) === 1).map((k) => k.cInvCode));
     const last = rows[rows.length - 1];
     return {
-      items: rows.map((r, i) => ({ ...toOrder(r), goodsSkuCodes: lines[i].map((l) => l.skuCode).filter((c) => !services.has(c)) })),
+      // The gifts the hub adds are never on an outbound made before them: matching ignores them.
+      items: rows.map((r, i) => ({ ...toOrder(r), goodsSkuCodes: lines[i].filter((l) => !services.has(l.skuCode) && !l.remark?.startsWith(HUB_GIFT_MEMO)).map((l) => l.skuCode) })),
       next: { modifiedAt: String(last.dModifyTime).slice(0, 19), rowId: Number(last.ID) },
     };
+  }
+
+  /** Unpaid orders (开立, 已审核) of these customers: what each owes on orders not yet paid. */
+  async unpaidOrdersByCustomer(codes: readonly string[]): Promise<{ customerCode: string; erpOrderNo: string; totalAmount: string }[]> {
+    if (!codes.length) return [];
+    const rows = await this.call('SO_SOMain.unpaidByCustomer', () =>
+      this.db.getRepository(SoMainEntity).find({ select: { cSOCode: true, cCusCode: true, iTotalSum: true }, where: { cCusCode: In(unique(codes)), iStatus: In([1, 2]) } }),
+    );
+    return rows.map((r) => ({ customerCode: r.cCusCode, erpOrderNo: r.cSOCode, totalAmount: money(r.iTotalSum)! }));
+  }
+
+  /** Orders (not voided) of these customers placed within [from, to], Beijing wall-clock text. */
+  async ordersOfCustomersBetween(codes: readonly string[], from: string, to: string): Promise<SalesOrder[]> {
+    if (!codes.length) return [];
+    const rows = await this.call('SO_SOMain.byCustomerAndDate', () =>
+      this.db
+        .getRepository(SoMainEntity)
+        .createQueryBuilder('o')
+        .where('o.cCusCode IN (:...codes) AND o.dDate >= :from AND o.dDate <= :to AND o.iStatus <> 9', { codes: unique(codes), from, to })
+        .getMany(),
+    );
+    return rows.map(toOrder);
+  }
+
+  /**
+   * Adds a free line to an order once: a line with the same remark already there means it was
+   * added before (a retried delivery), and nothing is written again.
+   */
+  async addFreeLine(erpOrderNo: string, skuCode: string, quantity: number, memo: string, now: string): Promise<'ADDED' | 'ALREADY_THERE'> {
+    return this.call(
+      'SO_SODetails.addFreeLine',
+      () =>
+        this.db.transaction(async (em) => {
+          const header = await em.query(`SELECT ID FROM SO_SOMain WHERE cSOCode = ?${forUpdate(em)}`, [erpOrderNo]);
+          if (!header.length) throw new Error(`ERP: no order ${erpOrderNo}`);
+          const lines: { iRowNo: number; cMemo: string | null }[] = await em.query('SELECT iRowNo, cMemo FROM SO_SODetails WHERE cSOCode = ?', [erpOrderNo]);
+          if (lines.some((l) => l.cMemo === memo)) return 'ALREADY_THERE' as const;
+          const rowNo = Math.max(0, ...lines.map((l) => Number(l.iRowNo))) + 1;
+          await insertRows(em, 'SO_SODetails', [{ cSOCode: erpOrderNo, iRowNo: rowNo, cInvCode: skuCode, iQuantity: quantity, iTaxUnitPrice: '0.00', iSum: '0.00', cMemo: memo }]);
+          await em.query('UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode = ?', [now, erpOrderNo]);
+          return 'ADDED' as const;
+        }),
+      { idempotent: true },
+    );
+  }
+
+  /** Raises a purchase requisition (PU_AppVouch) once per code. */
+  async raisePurchaseRequisition(r: { code: string; skuCode: string; quantity: number; warehouseCode: string; memo: string; maker: string; now: string }): Promise<'RAISED' | 'ALREADY_THERE'> {
+    return this.call(
+      'PU_AppVouch.raise',
+      async () => {
+        const before = await this.db.query('SELECT ID FROM PU_AppVouch WHERE cCode = ?', [r.code]);
+        if (before.length) return 'ALREADY_THERE' as const;
+        await insertIgnore(this.db, 'PU_AppVouch', [
+          { cCode: r.code, dDate: r.now, cInvCode: r.skuCode, iQuantity: r.quantity, cWhCode: r.warehouseCode, cMemo: r.memo.slice(0, 255), cMaker: r.maker, dModifyTime: r.now },
+        ]);
+        return 'RAISED' as const;
+      },
+      { idempotent: true },
+    );
   }
 
   async ping(): Promise<void> {

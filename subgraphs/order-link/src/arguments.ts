@@ -63,13 +63,16 @@ function parseInstant(value: string | null | undefined, field: string): number |
 /** Legacy codes are letters, digits, - and _ (C00042, MD007); a city is letters (苏州). */
 const CODE = /^[A-Za-z0-9_-]{1,20}$/;
 const PLACE = /^[\p{L}]{1,20}$/u;
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$/;
 
 function parseCode(value: string | null | undefined, field: string, pattern = CODE): string | null {
   if (value == null) return null;
   const v = value.normalize('NFKC').trim();
   if (!pattern.test(v)) {
     throw badInput(
-      pattern === CODE
+      pattern === RULE_ID
+        ? { zh: `filter.${field} 应为规则编号（如 R01-grade-c-large-order）`, en: `filter.${field} must be a rule id (e.g. R01-grade-c-large-order)` }
+        : pattern === CODE
         ? { zh: `filter.${field} 应为 1–20 位字母、数字、- 或 _（如 C00042、MD007）`, en: `filter.${field} must be 1–20 letters, digits, - or _ (e.g. C00042, MD007)` }
         : { zh: `filter.${field} 应为 1–20 个字的城市名（如 苏州）`, en: `filter.${field} must be a city name of 1–20 letters (e.g. 苏州)` },
       { argument: `filter.${field}` },
@@ -92,6 +95,8 @@ export interface OrderFilterInput {
   orderedTo?: string | null;
   status?: OrderStatus[] | null;
   hasMissingNodes?: boolean | null;
+  firedRule?: string | null;
+  onHold?: boolean | null;
 }
 
 export function parseOrderFilter(filter: OrderFilterInput | null | undefined): OrderQuery {
@@ -104,6 +109,8 @@ export function parseOrderFilter(filter: OrderFilterInput | null | undefined): O
     orderedTo: parseInstant(f.orderedTo, 'orderedTo'),
     status: parseStatuses(f.status),
     hasMissingNodes: f.hasMissingNodes ?? null,
+    firedRule: parseCode(f.firedRule, 'firedRule', RULE_ID),
+    onHold: f.onHold ?? null,
   };
   if (query.orderedFrom != null && query.orderedTo != null && query.orderedFrom >= query.orderedTo) {
     throw badInput(

@@ -1,8 +1,14 @@
 import type { RequestContext } from '../../../common/src/subgraph.js';
 import type { OrderLinkLoaders } from './loaders.js';
 import type { HubStore } from './datasource.js';
+import type { RuleStore } from './rules/store.js';
+import type { RuleEngine } from './rules/engine.js';
+import type { Ledger } from './rules/ledger.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
   hub: HubStore;
+  rules: RuleStore;
+  engine: RuleEngine;
+  ledger: Ledger;
 }

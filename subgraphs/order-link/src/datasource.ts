@@ -20,6 +20,8 @@ export interface HubOrder {
   orderedAt: number;
   lifecycle: Lifecycle;
   createdAt: number;
+  /** ERP SO_SOMain.iTotalSum, handed over by the gateway when payableAmount is asked for (@requires). */
+  totalAmount?: string | null;
 }
 
 export interface HubLink {
@@ -49,6 +51,8 @@ export interface OrderQuery {
   orderedTo?: number | null;
   status?: OrderStatus[] | null;
   hasMissingNodes?: boolean | null;
+  firedRule?: string | null;
+  onHold?: boolean | null;
 }
 
 /** Keyset position in a newest-first list. */
@@ -106,12 +110,12 @@ const toUnlinked = (d: DocumentRecord): HubUnlinkedDocument => ({
 
 export class HubStore {
   constructor(
-    private readonly db: DataSource,
-    private readonly hub: LegacySystem,
+    readonly db: DataSource,
+    readonly system: LegacySystem,
   ) {}
 
   private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
-    return this.hub.call(operation, () => this.db.query(sql, params));
+    return this.system.call(operation, () => this.db.query(sql, params));
   }
 
   async ordersByRowId(ids: readonly number[]): Promise<(HubOrder | null)[]> {
@@ -157,6 +161,8 @@ export class HubStore {
     if (filter.orderedTo != null) (where.push('ordered_at < ?'), params.push(filter.orderedTo));
     if (filter.status?.length) (where.push(`status IN (${placeholders(filter.status.length)})`), params.push(...filter.status));
     if (filter.hasMissingNodes != null) where.push(filter.hasMissingNodes ? "missing_nodes <> ''" : "missing_nodes = ''");
+    if (filter.firedRule) (where.push('id IN (SELECT order_id FROM hub_decision WHERE rule_id = ? AND fired = 1)'), params.push(filter.firedRule));
+    if (filter.onHold != null) where.push(`id ${filter.onHold ? '' : 'NOT '}IN (SELECT order_id FROM hub_hold WHERE state <> 'APPROVED')`);
     const filterSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const pageWhere = [...where];
     const pageParams = [...params];

@@ -1,6 +1,9 @@
 import type DataLoader from 'dataloader';
 import { oneEach, type LoaderOptions } from '../../../common/src/loader.js';
 import type { HubLink, HubOrder, HubStore } from './datasource.js';
+import type { Adjustment, DecisionRecord, HoldRecord, Ledger } from './rules/ledger.js';
+import type { ErpDatasource, SalesOrder } from '../../erp/src/datasource.js';
+import type { TmsDatasource, Waybill } from '../../tms/src/datasource.js';
 
 export interface OrderLinkLoaders {
   orderByRowId: DataLoader<number, HubOrder | null>;
@@ -8,14 +11,37 @@ export interface OrderLinkLoaders {
   /** Keys `WMS:CK…` or `TMS:SF…` → order row id */
   orderIdByDocument: DataLoader<string, number | null>;
   links: DataLoader<number, HubLink[] | null>;
+  decisions: DataLoader<number, DecisionRecord[] | null>;
+  holds: DataLoader<number, HoldRecord[] | null>;
+  holdById: DataLoader<number, HoldRecord | null>;
+  adjustments: DataLoader<number, Adjustment[] | null>;
+  ambiguousOutbounds: DataLoader<string, string[] | null>;
+  /** The ERP header and the TMS waybill, for promises and blockers. */
+  erpOrder: DataLoader<string, SalesOrder | null>;
+  waybill: DataLoader<string, Waybill | null>;
+}
+
+export interface LoaderSources {
+  hub: HubStore;
+  ledger: Ledger;
+  erp: ErpDatasource;
+  tms: TmsDatasource;
 }
 
 /** Fresh per request: a loader caches, and a cache shared across callers would leak data. */
-export function createLoaders(hub: HubStore, options: LoaderOptions): OrderLinkLoaders {
+export function createLoaders(s: LoaderSources, options: LoaderOptions): OrderLinkLoaders {
+  const byNumber = <V>(load: (keys: readonly number[]) => Promise<(V | null)[]>) => oneEach<any, V>(options, (keys) => load(keys as number[])) as unknown as DataLoader<number, V | null>;
   return {
-    orderByRowId: oneEach<any, HubOrder>(options, (keys) => hub.ordersByRowId(keys as number[])) as DataLoader<number, HubOrder | null>,
-    orderByErpNo: oneEach(options, (keys) => hub.ordersByErpNo(keys)),
-    orderIdByDocument: oneEach(options, (keys) => hub.orderIdsByDocument(keys)),
-    links: oneEach<any, HubLink[]>(options, (keys) => hub.linksByOrderRowId(keys as number[])) as DataLoader<number, HubLink[] | null>,
+    orderByRowId: byNumber((keys) => s.hub.ordersByRowId(keys)),
+    orderByErpNo: oneEach(options, (keys) => s.hub.ordersByErpNo(keys)),
+    orderIdByDocument: oneEach(options, (keys) => s.hub.orderIdsByDocument(keys)),
+    links: byNumber((keys) => s.hub.linksByOrderRowId(keys)),
+    decisions: byNumber((keys) => s.ledger.decisionsByOrder(keys)),
+    holds: byNumber((keys) => s.ledger.holdsByOrder(keys)),
+    holdById: byNumber((keys) => s.ledger.holdsByIds(keys)),
+    adjustments: byNumber((keys) => s.ledger.adjustmentsByOrder(keys)),
+    ambiguousOutbounds: oneEach(options, (keys) => s.ledger.ambiguousOutboundsByOrderNo(keys)),
+    erpOrder: oneEach(options, (keys) => s.erp.ordersByNo(keys)),
+    waybill: oneEach(options, (keys) => s.tms.waybillsByNo(keys)),
   };
 }

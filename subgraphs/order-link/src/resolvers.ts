@@ -7,14 +7,16 @@ import { toIsoBeijing } from '../../../common/src/time.js';
 import type { HubOrder, HubUnlinkedDocument, ListCursor } from './datasource.js';
 import { decodeCursor, encodeCursor, parseOrderFilter, parseOrderId, parsePageSize } from './arguments.js';
 import type { Context } from './context.js';
+import { ruleResolvers } from './rules/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
 
 /** Another customer's order is answered like an unknown one: its existence is not given away. */
-const visible = (order: HubOrder | null, ctx: Context) => (order && mayRead(ctx.caller, order.customerCode) ? order : null);
+export const visible = (order: HubOrder | null, ctx: Context) => (order && mayRead(ctx.caller, order.customerCode) ? order : null);
 
-async function findOrder(id: string, ctx: Context): Promise<HubOrder | null> {
+/** An order by any of its numbers, as this caller may see it. */
+export async function findOrder(id: string, ctx: Context): Promise<HubOrder | null> {
   const { kind, canonical, rowId } = parseOrderId(id);
   if (kind === 'ORDER') return visible(await ctx.loaders.orderByRowId.load(rowId!), ctx);
   if (kind === 'ERP') return visible(await ctx.loaders.orderByErpNo.load(canonical), ctx);
@@ -41,7 +43,7 @@ const UNLINKED_TEXT: Record<HubUnlinkedDocument['reason'], (d: HubUnlinkedDocume
   }),
 };
 
-export const resolvers: Resolvers = {
+const linkResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
     order: (_root, { id }, ctx) => findOrder(id, ctx),
@@ -77,7 +79,11 @@ export const resolvers: Resolvers = {
     },
   },
   Order: {
-    __resolveReference: async (ref, ctx) => ('id' in ref ? findOrder(ref.id, ctx) : visible(await ctx.loaders.orderByErpNo.load(ref.erpOrderNo), ctx)),
+    __resolveReference: async (ref, ctx) => {
+      const order = 'id' in ref ? await findOrder(ref.id, ctx) : visible(await ctx.loaders.orderByErpNo.load(ref.erpOrderNo), ctx);
+      // The ERP total arrives with the reference when payableAmount asks for it (@requires).
+      return order && 'totalAmount' in ref ? { ...order, totalAmount: (ref as { totalAmount?: string | null }).totalAmount ?? null } : order;
+    },
     links: async (order, _args, ctx) => [
       // The ERP order is the anchor every other document is joined to.
       { system: 'ERP', documentNo: order.erpOrderNo, method: 'REFERENCE', confidence: 1, reference: null, linkedAt: toIsoBeijing(order.createdAt)! },
@@ -101,4 +107,13 @@ export const resolvers: Resolvers = {
     messageZh: (d) => UNLINKED_TEXT[d.reason](d).zh,
     messageEn: (d) => UNLINKED_TEXT[d.reason](d).en,
   },
+};
+
+/** Linking and rules, one resolver map. */
+export const resolvers: Resolvers = {
+  ...linkResolvers,
+  ...ruleResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query },
+  Mutation: { ...ruleResolvers.Mutation },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order },
 };

@@ -6,37 +6,67 @@ import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
 import { ErpDatasource, erpEntities } from '../../erp/src/datasource.js';
 import { WmsDatasource, wmsEntities } from '../../wms/src/datasource.js';
 import { TmsDatasource } from '../../tms/src/datasource.js';
+import { CrmDatasource } from '../../crm/src/datasource.js';
 import { HubStore } from './datasource.js';
 import { Linker } from './linking/linker.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { HubInit1732406400000 } from './migrations/1732406400000-HubInit.js';
+import { Rules1732500000000 } from './migrations/1732500000000-Rules.js';
+import { RuleStore } from './rules/store.js';
+import { FactsLoader } from './rules/facts.js';
+import { RuleEngine } from './rules/engine.js';
+import { Ledger } from './rules/ledger.js';
+import { OutboxWorker } from './rules/outbox.js';
 import type { Context } from './context.js';
 
-export async function createOrderLinkSubgraph(config: Config, options: { startLinker?: boolean } = {}) {
+export interface OrderLinkOptions {
+  /** Poll the change feeds (default on); tests drive rounds themselves when off. */
+  startLinker?: boolean;
+  /** Deliver outbox messages (default on). */
+  startOutbox?: boolean;
+}
+
+export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000] });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000] });
   await hubDb.runMigrations({ transaction: 'each' });
-  // The linker reads the legacy change feeds through the adapters' own datasources: one place
-  // speaks each legacy tongue.
+  // order-link reads (and, for the rules' effects, writes) the legacy systems through the adapters'
+  // own datasources: one place speaks each legacy tongue.
   const erpDb = await openDataSource(config.ERP_DATABASE_URL, { entities: erpEntities, poolSize: 4 });
   const wmsDb = await openDataSource(config.WMS_DATABASE_URL, { entities: wmsEntities, poolSize: 4 });
   const tmsHttp = new LegacyHttpClient(kit.legacy('tms'), config.TMS_API_URL, 4);
-  const hub = new HubStore(hubDb, kit.legacy('hub'));
-  const linker = new Linker(
-    hubDb,
-    { erp: new ErpDatasource(erpDb, kit.legacy('erp')), wms: new WmsDatasource(wmsDb, kit.legacy('wms')), tms: new TmsDatasource(tmsHttp) },
-    kit.legacy('hub'),
-    kit.logger.child({ part: 'linker' }),
-    { batchSize: config.LINK_BATCH_SIZE, matchWindowDays: config.LINK_MATCH_WINDOW_DAYS, pollMs: config.LINK_POLL_MS },
-  );
+  const crmHttp = new LegacyHttpClient(kit.legacy('crm'), config.CRM_API_URL, 2);
+  const hubSystem = kit.legacy('hub');
+  const erp = new ErpDatasource(erpDb, kit.legacy('erp'));
+  const wms = new WmsDatasource(wmsDb, kit.legacy('wms'));
+  const tms = new TmsDatasource(tmsHttp);
+  const crm = new CrmDatasource(crmHttp);
+
+  const hub = new HubStore(hubDb, hubSystem);
+  const rules = new RuleStore(hubDb, hubSystem);
+  const seeded = await rules.seedIfEmpty();
+  if (seeded) kit.logger.info({ rules: seeded }, 'rules seeded from rules/default-rules.yaml');
+  const facts = new FactsLoader(hubDb, hubSystem, { erp, wms, tms });
+  const engine = new RuleEngine(hubDb, hubSystem, rules, facts, kit.logger.child({ part: 'rules' }));
+  const ledger = new Ledger(hubDb, hubSystem);
+  const outbox = new OutboxWorker(hubDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
+
+  const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
+    batchSize: config.LINK_BATCH_SIZE,
+    matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
+    pollMs: config.LINK_POLL_MS,
+    // New orders are evaluated in the same round that links them.
+    afterRound: () => engine.evaluatePending().then(() => undefined),
+  });
   if (options.startLinker !== false) linker.start();
+  if (options.startOutbox !== false) outbox.start();
   const subgraph = buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    createContext: (base) => ({ ...base, hub, loaders: createLoaders(hub, { batching: kit.batching }) }),
+    createContext: (base) => ({ ...base, hub, rules, engine, ledger, loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }) }),
     readiness: {
       hubDatabase: () => hub.ping(),
       // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).
@@ -47,8 +77,9 @@ export async function createOrderLinkSubgraph(config: Config, options: { startLi
     },
     close: async () => {
       await linker.stop();
-      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close()]);
+      await outbox.stop();
+      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
     },
   });
-  return { subgraph, linker };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem };
 }

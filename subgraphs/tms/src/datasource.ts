@@ -2,7 +2,7 @@
 // Beijing-time strings.
 import type { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { upstreamUnavailable } from '../../../common/src/errors.js';
-import { beijingToIso } from '../../../common/src/time.js';
+import { beijingToIso, formatBeijing, parseBeijing } from '../../../common/src/time.js';
 import { decode } from '../../../common/src/legacy-codes.js';
 import { byKey, unique } from '../../../common/src/loader.js';
 
@@ -38,6 +38,26 @@ interface TmsWaybill {
   updateTime: string;
   exception: { code: string; desc: string | null; delayMinutes: number | null } | null;
   tracks: TmsTrack[];
+}
+
+interface TmsAlert {
+  alertId: string;
+  city: string;
+  level: string;
+  type: string;
+  startTime: string;
+  endTime: string;
+  desc: string;
+}
+
+export interface WeatherAlert {
+  alertId: string;
+  city: string;
+  level: string;
+  type: string;
+  startAt: number;
+  endAt: number;
+  description: string;
 }
 
 interface TmsEnvelope<T> {
@@ -112,6 +132,21 @@ export class TmsDatasource {
     const body = await this.http.get('sync.waybill.changes', '/api/v1/waybill/changes', { since, afterNo, limit: String(limit) });
     const data = unwrap<{ items: TmsWaybill[]; nextSince: string; nextAfterNo: string }>(body, 'changes');
     return { items: data.items.map(toWaybill), nextSince: data.nextSince ?? since, nextAfterNo: data.nextAfterNo ?? afterNo };
+  }
+
+  /** Weather alerts in these cities overlapping [from, to] (epoch ms); one call for all. */
+  async weatherAlerts(cities: readonly string[], from: number, to: number): Promise<WeatherAlert[]> {
+    if (!cities.length) return [];
+    const body = await this.http.get('weather.alerts', '/api/v1/weather/alerts', { cities: unique(cities).join(','), from: formatBeijing(from), to: formatBeijing(to) });
+    return unwrap<TmsAlert[]>(body, 'weather').map((a) => ({
+      alertId: a.alertId,
+      city: a.city,
+      level: a.level,
+      type: a.type,
+      startAt: parseBeijing(a.startTime)!,
+      endAt: parseBeijing(a.endTime)!,
+      description: a.desc,
+    }));
   }
 
   ping(): Promise<void> {

@@ -174,6 +174,13 @@ export class WmsDatasource {
     };
   }
 
+  /** Locks all of a batch in a warehouse (locked_qty = qty): nothing more is allocated from it. Idempotent. */
+  async lockBatch(warehouseCode: string, skuCode: string, batchNo: string): Promise<void> {
+    await this.legacy.call('t_stock.lockBatch', () =>
+      this.db.query('UPDATE t_stock SET locked_qty = qty WHERE warehouse_code = ? AND sku = ? AND batch_no = ?', [warehouseCode, skuCode, batchNo]),
+    );
+  }
+
   async ping(): Promise<void> {
     await this.call('ping', () => this.db.query('SELECT 1'));
   }

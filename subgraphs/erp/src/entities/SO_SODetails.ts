@@ -9,6 +9,7 @@ export interface SoDetailsRow {
   iQuantity: number;
   iTaxUnitPrice: string | number;
   iSum: string | number;
+  cMemo: string | null;
 }
 
 export const SoDetailsEntity = new EntitySchema<SoDetailsRow>({
@@ -22,5 +23,6 @@ export const SoDetailsEntity = new EntitySchema<SoDetailsRow>({
     iQuantity: { type: 'int' },
     iTaxUnitPrice: { type: 'decimal' },
     iSum: { type: 'decimal' },
+    cMemo: { type: 'varchar', nullable: true },
   },
 });

@@ -33,6 +33,8 @@ export interface LinkerOptions {
   pollMs: number;
   /** Re-read this much of each feed every round: catches rows committed late with an older modify time. */
   overlapMs?: number;
+  /** Runs at the end of every round (the rules evaluate the orders just linked); its failure does not fail the round. */
+  afterRound?: () => Promise<void>;
 }
 
 export interface LinkerSources {
@@ -146,6 +148,14 @@ export class Linker {
       }
     }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
+    if (this.options.afterRound) {
+      try {
+        await this.options.afterRound();
+      } catch (err) {
+        failures.push(err);
+        this.logger.warn({ err: (err as Error)?.message }, 'after-round step failed; retried next round');
+      }
+    }
     this.lastError = failures[0] ?? null;
     if (!failures.length) this.lastRoundAt = Date.now();
     return { ...round.stats, ordersRefreshed: refreshed, millis: Date.now() - round.now, failedFeeds: failures.length };

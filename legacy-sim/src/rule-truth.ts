@@ -1,0 +1,104 @@
+// Which orders each rule of the hub's rules file must fire for, worked out from the generated stories
+// as they stand at the end of the data set. Written apart from the hub's rule engine on purpose: the
+// test compares the two, so a mistake in one does not hide behind the same mistake in the other.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { formatBeijing, parseBeijing, parseIsoInstant } from '../../common/src/time.js';
+import type { OrderStory } from './story.js';
+import type { World } from './generator.js';
+import type { WeatherAlertRow } from './generator.js';
+import { STORES } from './world.js';
+
+export const RULES_FILE = new URL('../../subgraphs/order-link/rules/default-rules.yaml', import.meta.url);
+
+interface RuleSpec {
+  id: string;
+  kind: string;
+  enabled?: boolean;
+  parameters: Record<string, any>;
+}
+
+const DAY = 86_400_000;
+const dateOf = (t: number) => formatBeijing(t).slice(0, 10);
+const fen = (yuan: string) => Math.round(Number(yuan) * 100);
+
+function plusMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = y * 12 + m - 1 + months;
+  const last = new Date(Date.UTC(Math.floor(t / 12), (t % 12) + 1, 0)).getUTCDate();
+  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAlerts: WeatherAlertRow[]; asOf: number }, file: URL | string = RULES_FILE): Record<string, string[]> {
+  const specs = (parseYaml(readFileSync(file, 'utf8')) as RuleSpec[]).filter((r) => r.enabled !== false);
+  const at = (t: number | null) => t != null && t <= data.asOf;
+  // The engine looks at orders the ERP has not voided.
+  const orders = data.orders.filter((o) => !at(o.cancelAt));
+  const customer = new Map(data.world.customers.map((c) => [c.code, c]));
+  const warehouseOf = new Map(STORES.map((s) => [s.code, s.warehouse]));
+  const total = (o: OrderStory) => o.lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0);
+  const goods = (o: OrderStory) => o.lines.filter((l) => !l.isService);
+  const nextDay = (o: OrderStory) => dateOf(o.promisedAt) === dateOf(o.orderedAt + DAY);
+  const unpaid = (o: OrderStory) => o.orderedAt <= data.asOf && !at(o.cancelAt) && !at(o.payAt);
+  const owed = new Map<string, number>();
+  for (const o of data.orders) if (unpaid(o)) owed.set(o.customerCode, (owed.get(o.customerCode) ?? 0) + total(o));
+  const lotsAt = (warehouse: string, sku: string, day: string) =>
+    data.world.stock
+      .filter((l) => l.warehouseCode === warehouse && l.skuCode === sku && l.qty - l.lockedQty > 0 && (l.expDate == null || l.expDate > day))
+      .sort((a, b) => (a.expDate ?? '9999').localeCompare(b.expDate ?? '9999') || a.batchNo.localeCompare(b.batchNo));
+  const availableAt = (warehouse: string, sku: string, day: string) => lotsAt(warehouse, sku, day).reduce((s, l) => s + l.qty - l.lockedQty, 0);
+  const availableElsewhere = (warehouse: string, sku: string) =>
+    data.world.stock.filter((l) => l.warehouseCode !== warehouse && l.skuCode === sku).reduce((s, l) => s + Math.max(0, l.qty - l.lockedQty), 0);
+  const signature = (o: OrderStory) => o.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join('|');
+  const byCustomer = new Map<string, OrderStory[]>();
+  for (const o of orders) byCustomer.set(o.customerCode, [...(byCustomer.get(o.customerCode) ?? []), o]);
+
+  const fires: Record<string, (o: OrderStory, p: Record<string, any>) => boolean> = {
+    CUSTOMER_GRADE_HOLD: (o, p) => p.grades.includes(customer.get(o.customerCode)!.grade) && total(o) > fen(p.amountOver),
+    CREDIT_LIMIT: (o) => (owed.get(o.customerCode) ?? 0) - (unpaid(o) ? total(o) : 0) + total(o) > customer.get(o.customerCode)!.creditLineFen,
+    EXPIRY_CONTROL: (o, p) =>
+      goods(o).some((l) => {
+        if (data.world.sku.get(l.skuCode)!.shelfLifeMonths == null) return false;
+        const first = lotsAt(warehouseOf.get(o.storeCode)!, l.skuCode, dateOf(o.orderedAt))[0];
+        return first?.expDate != null && first.expDate <= plusMonths(dateOf(o.orderedAt), p.minRemainingMonths);
+      }),
+    WEATHER_BREAKER: (o, p) =>
+      p.cities.includes(o.region) &&
+      nextDay(o) &&
+      data.weatherAlerts.some((a) => a.city === o.region && parseBeijing(a.start_time)! <= o.orderedAt && o.orderedAt < parseBeijing(a.end_time)!),
+    MANDATORY_GIFT: (o, p) => o.lines.some((l) => p.triggerSkus.includes(l.skuCode)),
+    THRESHOLD_PROMOTION: (o, p) =>
+      o.orderedAt >= parseIsoInstant(p.validFrom)! &&
+      o.orderedAt < parseIsoInstant(p.validTo)! &&
+      (!p.regions || p.regions.includes(o.region)) &&
+      (!p.stores || p.stores.includes(o.storeCode)) &&
+      goods(o).reduce((s, l) => s + l.quantity * l.unitPriceFen, 0) >= fen(p.threshold),
+    REGION_RESTRICTION: (o, p) => p.regions.includes(o.region) && o.lines.some((l) => p.skus.includes(l.skuCode)),
+    GRADE_DISCOUNT: (o, p) => {
+      const rate = Number(p.rates[customer.get(o.customerCode)!.grade]);
+      return goods(o).some((l) => l.unitPriceFen > Math.round(data.world.sku.get(l.skuCode)!.priceFen * (1 - rate)));
+    },
+    QUANTITY_LIMIT: (o, p) => {
+      const sum = new Map<string, number>();
+      for (const l of o.lines) sum.set(l.skuCode, (sum.get(l.skuCode) ?? 0) + l.quantity);
+      return [...sum].some(([sku, q]) => p.limits[sku] != null && q > p.limits[sku]);
+    },
+    PRICE_FLOOR: (o, p) => goods(o).some((l) => l.unitPriceFen < Math.round(data.world.sku.get(l.skuCode)!.priceFen * Number(p.floorRatio))),
+    DUPLICATE_ORDER: (o, p) =>
+      byCustomer.get(o.customerCode)!.some((e) => e !== o && e.orderedAt < o.orderedAt && o.orderedAt - e.orderedAt <= p.windowMinutes * 60_000 && signature(e) === signature(o)),
+    PROMISE_FEASIBILITY: (o, p) => {
+      if (!nextDay(o)) return false;
+      if (o.orderedAt >= Date.parse(`${dateOf(o.orderedAt)}T${p.cutoff}:00+08:00`)) return true;
+      const wh = warehouseOf.get(o.storeCode)!;
+      return goods(o).some((l) => availableAt(wh, l.skuCode, dateOf(o.orderedAt)) < l.quantity && availableElsewhere(wh, l.skuCode) >= l.quantity);
+    },
+  };
+
+  const truth: Record<string, string[]> = {};
+  for (const spec of specs) {
+    const test = fires[spec.kind];
+    if (!test) throw new Error(`rule-truth: no reading of kind ${spec.kind}`);
+    truth[spec.id] = orders.filter((o) => test(o, spec.parameters)).map((o) => o.erpOrderNo).sort();
+  }
+  return truth;
+}

@@ -1,0 +1,244 @@
+// Why an order is not moving, in one list: rule holds and rejections, rejected lines, locked
+// batches, corrected promises, carrier exceptions, documents the hub could not link, lifecycle gaps,
+// and a promise overdue or at risk. Each says who must act and, where a customer may know, how to
+// tell them. Pure: the resolvers hand it what the systems said.
+import type { Bilingual } from '../../../common/src/errors.js';
+import type { Effect } from './rules/kinds.js';
+import type { Stage } from './lifecycle.js';
+
+export type Severity = 'BLOCKING' | 'WARNING' | 'INFO';
+
+export interface Blocker {
+  code: string;
+  severity: Severity;
+  since: number | null;
+  expectedBy: number | null;
+  expectedResolution: Bilingual | null;
+  sourceSystem: 'HUB' | 'ERP' | 'WMS' | 'TMS' | 'CRM';
+  message: Bilingual;
+  customerVisible: boolean;
+  /** What a customer is told; set when customerVisible. */
+  customerMessage: Bilingual | null;
+}
+
+export interface HoldView {
+  id: number;
+  ruleId: string;
+  approverRole: string;
+  reasonCode: string;
+  internalReason: string;
+  state: 'OPEN' | 'APPROVED' | 'REJECTED';
+  createdAt: number;
+  decidedBy: string | null;
+  decidedRole: string | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+}
+
+export interface DecisionView {
+  ruleId: string;
+  ruleVersion: number;
+  kind: string;
+  fired: boolean;
+  facts: Record<string, unknown> & { explanation?: Bilingual; supersededBy?: string };
+  effects: Effect[];
+  evaluatedAt: number;
+  firstFiredAt: number | null;
+}
+
+export interface BlockerInputs {
+  status: string;
+  missingNodes: Stage[];
+  hasOutbound: boolean;
+  paidAt: number | null;
+  holds: HoldView[];
+  decisions: DecisionView[];
+  /** ERP SO_SOMain.dPreDate; null while the ERP is unreachable. */
+  promisedAt: number | null;
+  shipment: { status: string; exception: { type: string; description: string | null; delayMinutes: number | null } | null; exceptionAt: number | null } | null;
+  /** Outbounds that fit this order and another equally well. */
+  ambiguousOutbounds: string[];
+  now: number;
+}
+
+const ROLE_ZH: Record<string, string> = { director: '销售总监', finance: '财务', sales: '销售', ops: '运营', warehouse: '仓库', admin: '管理员' };
+const RANK: Record<Severity, number> = { BLOCKING: 0, WARNING: 1, INFO: 2 };
+/** Within a severity, the specific cause before the generic one (a carrier fault explains being late). */
+const CODE_ORDER = ['RULE_HOLD', 'ORDER_REJECTED', 'LINE_REJECTED', 'CARRIER_EXCEPTION', 'PROMISE_CHANGED', 'PROMISE_OVERDUE', 'PROMISE_AT_RISK', 'BATCH_LOCKED', 'UNLINKED_DOCUMENT', 'LIFECYCLE_GAP'];
+const DELIVERED = new Set(['SIGNED', 'COMPLETED', 'CANCELLED']);
+const SHIPPED = new Set(['SHIPPED_OUT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'SIGNED', 'COMPLETED']);
+const AT_RISK_MS = 6 * 3_600_000;
+
+export interface PromiseView {
+  promisedAt: number | null;
+  correctedPromisedAt: number | null;
+  text: Bilingual | null;
+  correctedBy: string[];
+}
+
+/** The delivery promise after the rules: the latest corrected time, or a wording instead of a time. */
+export function effectivePromise(promisedAt: number | null, decisions: DecisionView[]): PromiseView {
+  const corrections = decisions.filter((d) => d.fired).flatMap((d) => d.effects.filter((e): e is Extract<Effect, { type: 'PROMISE' }> => e.type === 'PROMISE').map((e) => ({ ...e, ruleId: d.ruleId })));
+  const worded = corrections.find((c) => c.promisedAt == null);
+  const latest = corrections.filter((c) => c.promisedAt != null).sort((a, b) => b.promisedAt! - a.promisedAt!)[0];
+  return {
+    promisedAt,
+    correctedPromisedAt: worded ? null : (latest?.promisedAt ?? null),
+    text: worded?.text ?? latest?.text ?? null,
+    correctedBy: corrections.map((c) => c.ruleId),
+  };
+}
+
+export function computeBlockers(o: BlockerInputs): Blocker[] {
+  const out: Blocker[] = [];
+  const delivered = DELIVERED.has(o.status);
+  for (const h of o.holds) {
+    if (h.state === 'OPEN') {
+      out.push({
+        code: 'RULE_HOLD',
+        severity: 'BLOCKING',
+        since: h.createdAt,
+        expectedBy: null,
+        expectedResolution: { zh: `等待${ROLE_ZH[h.approverRole] ?? h.approverRole}审批`, en: `awaiting approval by ${h.approverRole}` },
+        sourceSystem: 'HUB',
+        message: { zh: `规则 ${h.ruleId} 暂停订单：${h.internalReason.split(' / ')[0]}`, en: `held by rule ${h.ruleId}: ${h.internalReason.split(' / ')[1] ?? h.internalReason}` },
+        customerVisible: true,
+        customerMessage: { zh: '您的订单正在审核中，审核通过后即安排发货', en: 'Your order is being reviewed; it will ship as soon as it is approved' },
+      });
+    } else if (h.state === 'REJECTED') {
+      out.push({
+        code: 'ORDER_REJECTED',
+        severity: 'BLOCKING',
+        since: h.decidedAt,
+        expectedBy: null,
+        expectedResolution: { zh: '销售与客户联系修改订单', en: 'sales to contact the customer and amend the order' },
+        sourceSystem: 'HUB',
+        message: { zh: `${h.decidedBy}（${h.decidedRole}）驳回：${h.decisionReason ?? ''}`, en: `rejected by ${h.decidedBy} (${h.decidedRole}): ${h.decisionReason ?? ''}` },
+        customerVisible: true,
+        customerMessage: { zh: '您的订单未通过审核，销售人员会尽快与您联系', en: 'Your order could not be approved; our sales team will contact you shortly' },
+      });
+    }
+  }
+  for (const d of o.decisions.filter((x) => x.fired)) {
+    for (const e of d.effects) {
+      if (e.type === 'REJECT_LINE') {
+        out.push({
+          code: 'LINE_REJECTED',
+          severity: 'BLOCKING',
+          since: d.firstFiredAt,
+          expectedBy: null,
+          expectedResolution: { zh: '销售删除该行或改换商品', en: 'sales to remove or replace the line' },
+          sourceSystem: 'HUB',
+          message: { zh: `第 ${e.rowNo} 行 ${e.skuCode} 被规则 ${d.ruleId} 拒绝：${e.reason.zh}`, en: `line ${e.rowNo} (${e.skuCode}) rejected by rule ${d.ruleId}: ${e.reason.en}` },
+          customerVisible: true,
+          customerMessage: { zh: `订单中的 ${e.skuCode} 无法在您所在地区销售（${e.reason.zh}），销售会与您确认替代商品`, en: `${e.skuCode} cannot be sold in your region (${e.reason.en}); our sales team will offer an alternative` },
+        });
+      }
+      if (e.type === 'LOCK_BATCH' && !SHIPPED.has(o.status) && !delivered) {
+        out.push({
+          code: 'BATCH_LOCKED',
+          severity: 'WARNING',
+          since: d.firstFiredAt,
+          expectedBy: null,
+          expectedResolution: { zh: '从后一批次发货；已生成补货请购单', en: 'picked from the next batch; replenishment requisition raised' },
+          sourceSystem: 'WMS',
+          message: { zh: `${e.skuCode} 批次 ${e.batchNo}（${e.expiresOn}到期）近效期已锁定`, en: `${e.skuCode} batch ${e.batchNo} (expires ${e.expiresOn}) locked as short-dated` },
+          customerVisible: false,
+          customerMessage: null,
+        });
+      }
+    }
+  }
+  const promise = effectivePromise(o.promisedAt, o.decisions);
+  if (promise.text && !delivered) {
+    out.push({
+      code: 'PROMISE_CHANGED',
+      severity: 'WARNING',
+      since: o.decisions.find((d) => d.fired && promise.correctedBy.includes(d.ruleId))?.firstFiredAt ?? null,
+      expectedBy: promise.correctedPromisedAt,
+      expectedResolution: null,
+      sourceSystem: 'HUB',
+      message: promise.text,
+      customerVisible: true,
+      customerMessage: { zh: `送达时间调整：${promise.text.zh}`, en: `Delivery time changed: ${promise.text.en}` },
+    });
+  }
+  const exception = o.shipment?.exception;
+  if (exception && !delivered) {
+    const hours = exception.delayMinutes ? Math.max(1, Math.round(exception.delayMinutes / 60)) : null;
+    out.push({
+      code: 'CARRIER_EXCEPTION',
+      severity: 'WARNING',
+      since: o.shipment!.exceptionAt,
+      expectedBy: o.promisedAt != null && exception.delayMinutes ? o.promisedAt + exception.delayMinutes * 60_000 : null,
+      expectedResolution: hours ? { zh: `预计晚到约 ${hours} 小时`, en: `about ${hours} hour${hours > 1 ? 's' : ''} late` } : null,
+      sourceSystem: 'TMS',
+      message: { zh: `承运商异常 ${exception.type}：${exception.description ?? ''}`, en: `carrier exception ${exception.type}: ${exception.description ?? ''}` },
+      customerVisible: true,
+      customerMessage: {
+        zh: `运输途中出现异常（${exception.description ?? exception.type}）${hours ? `，预计晚到约 ${hours} 小时` : ''}`,
+        en: `Your parcel is delayed in transit${exception.type === 'VEHICLE_FAULT' ? ' by a vehicle fault' : exception.type === 'WEATHER_DELAY' ? ' by the weather' : ''}${hours ? `, about ${hours} hour${hours > 1 ? 's' : ''} late` : ''}`,
+      },
+    });
+  }
+  for (const outboundNo of o.ambiguousOutbounds) {
+    out.push({
+      code: 'UNLINKED_DOCUMENT',
+      severity: 'WARNING',
+      since: null,
+      expectedBy: null,
+      expectedResolution: { zh: '人工确认出库单属于哪个订单', en: 'a person must decide which order the outbound belongs to' },
+      sourceSystem: 'WMS',
+      message: { zh: `出库单 ${outboundNo} 没有引用单号，且与多个订单同样符合`, en: `outbound ${outboundNo} has no reference and fits several orders equally` },
+      customerVisible: false,
+      customerMessage: null,
+    });
+  }
+  if (o.missingNodes.length) {
+    out.push({
+      code: 'LIFECYCLE_GAP',
+      severity: 'INFO',
+      since: null,
+      expectedBy: null,
+      expectedResolution: { zh: '补录缺失节点', en: 'record the missing steps' },
+      sourceSystem: 'HUB',
+      message: { zh: `节点已经过但无系统记录：${o.missingNodes.join('、')}`, en: `passed but never recorded: ${o.missingNodes.join(', ')}` },
+      customerVisible: false,
+      customerMessage: null,
+    });
+  }
+  const due = promise.correctedPromisedAt ?? (promise.text ? null : o.promisedAt);
+  if (due != null && !delivered) {
+    if (o.now > due) {
+      out.push({
+        code: 'PROMISE_OVERDUE',
+        severity: 'WARNING',
+        since: due,
+        expectedBy: null,
+        expectedResolution: { zh: '催促承运商并告知客户新的送达时间', en: 'chase the carrier and give the customer a new time' },
+        sourceSystem: 'HUB',
+        message: { zh: '已超过承诺送达时间仍未签收', en: 'past the promised delivery time and not signed for' },
+        customerVisible: true,
+        customerMessage: { zh: '订单已超过承诺送达时间，我们正在全力催促，给您带来不便深表歉意', en: 'Your order is past its promised delivery time; we are chasing it and apologise for the delay' },
+      });
+    } else if (o.now > due - AT_RISK_MS && !SHIPPED.has(o.status)) {
+      out.push({
+        code: 'PROMISE_AT_RISK',
+        severity: 'WARNING',
+        since: due - AT_RISK_MS,
+        expectedBy: due,
+        expectedResolution: { zh: '今天发出', en: 'ship it today' },
+        sourceSystem: 'HUB',
+        message: { zh: '承诺送达时间临近但尚未发货', en: 'the promised time is near and nothing has shipped' },
+        customerVisible: false,
+        customerMessage: null,
+      });
+    }
+  }
+  return out.sort((a, b) => RANK[a.severity] - RANK[b.severity] || CODE_ORDER.indexOf(a.code) - CODE_ORDER.indexOf(b.code) || (b.since ?? 0) - (a.since ?? 0));
+}
+
+/** The one blocker a customer should see, worded for them; internal ones never show. */
+export function currentBlocker(blockers: Blocker[]): Blocker | null {
+  return blockers.find((b) => b.customerVisible) ?? null;
+}

@@ -1,0 +1,202 @@
+// Runs the enabled rules over orders: facts in batches, every rule for every order, discounts
+// stacked as the rules say, and the outcome written in one transaction per batch — decisions with
+// their explanation, holds, price adjustments and outbox messages, each under a unique key so that
+// evaluating again creates nothing twice.
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Caller } from '../../../../common/src/caller.js';
+import type { LegacySystem } from '../../../../common/src/legacy.js';
+import type { Logger } from '../../../../common/src/logger.js';
+import { insertIgnore, placeholders, upsertRows } from '../../../../common/src/db.js';
+import { evaluateRule, type Effect, type OrderFacts, type Verdict } from './kinds.js';
+import { audit, type CompiledRule, type RuleStore } from './store.js';
+import type { FactsLoader, OrderRef } from './facts.js';
+
+export interface OrderVerdict {
+  rule: CompiledRule;
+  verdict: Verdict;
+  /** Effects the stacking rules set aside, with the rule that won. */
+  supersededBy?: string;
+}
+
+export interface OrderEvaluation {
+  orderId: number;
+  erpOrderNo: string;
+  verdicts: OrderVerdict[];
+}
+
+const BATCH = 500;
+
+/**
+ * Stacking, stated by the rules: within a stacking group one rule applies to an order — the one with
+ * the lowest priority number; the others lose everything they would have given (discount and
+ * gift). Rules of different groups stack.
+ */
+export function stackDiscounts(verdicts: OrderVerdict[]): OrderVerdict[] {
+  const winner = new Map<string, string>();
+  const groupOf = (v: OrderVerdict) => (v.verdict.effects.find((e) => e.type === 'DISCOUNT') as Extract<Effect, { type: 'DISCOUNT' }> | undefined)?.stackGroup;
+  for (const v of [...verdicts].sort((a, b) => a.rule.priority - b.rule.priority || a.rule.id.localeCompare(b.rule.id))) {
+    const group = groupOf(v);
+    if (group && !winner.has(group)) winner.set(group, v.rule.id);
+  }
+  return verdicts.map((v) => {
+    const group = groupOf(v);
+    if (!group || winner.get(group) === v.rule.id) return v;
+    return { ...v, supersededBy: winner.get(group), verdict: { ...v.verdict, effects: [] } };
+  });
+}
+
+export function judge(rules: CompiledRule[], facts: OrderFacts): OrderEvaluation {
+  const verdicts = rules.map((rule) => ({ rule, verdict: evaluateRule(rule.kind, rule.compiled, facts) }));
+  return { orderId: facts.orderId, erpOrderNo: facts.erpOrderNo, verdicts: stackDiscounts(verdicts) };
+}
+
+/** The outbox key of an effect: what makes a second evaluation unable to queue it again. */
+export function outboxKey(e: Effect, order: { erpOrderNo: string }, ruleId: string): string | null {
+  switch (e.type) {
+    case 'GIFT_LINE':
+      return `GIFT_LINE:${order.erpOrderNo}:${ruleId}:${e.skuCode}`;
+    case 'SMS':
+      return `SMS:${order.erpOrderNo}:${ruleId}`;
+    // One lock and one replenishment per lot, however many orders find it short-dated.
+    case 'LOCK_BATCH':
+      return `LOCK_BATCH:${e.warehouseCode}:${e.skuCode}:${e.batchNo}`;
+    case 'WORK_ORDER':
+      return `WORK_ORDER:${e.warehouseCode}:${e.skuCode}:${e.batchNo}`;
+    default:
+      return null;
+  }
+}
+
+/** SKUs the rules give away: their stock decides between a gift and its fallback. */
+export const giftSkus = (rules: CompiledRule[]) => rules.map((r) => (r.compiled as { giftSku?: string }).giftSku).filter((s): s is string => !!s);
+
+export const requisitionCode = (key: string) => `QG-HUB-${createHash('sha1').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
+
+export class RuleEngine {
+  constructor(
+    private readonly db: DataSource,
+    private readonly hub: LegacySystem,
+    private readonly rules: RuleStore,
+    private readonly facts: FactsLoader,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Orders the rules have not looked at yet (new ones, as the linker adds them), oldest first. */
+  async evaluatePending(limit = 5000): Promise<number> {
+    const rows = await this.hub.call('order.unevaluated', () =>
+      this.db.query('SELECT id, erp_order_no FROM hub_order WHERE evaluated_at IS NULL ORDER BY ordered_at, id LIMIT ?', [limit]),
+    );
+    if (!rows.length) return 0;
+    await this.evaluate(rows.map((r: any) => ({ id: Number(r.id), erpOrderNo: r.erp_order_no })));
+    return rows.length;
+  }
+
+  /** Evaluates and records; returns what was decided for each order still in the ERP. */
+  async evaluate(orders: OrderRef[], now = Date.now()): Promise<OrderEvaluation[]> {
+    const rules = await this.rules.enabled();
+    const out: OrderEvaluation[] = [];
+    for (let i = 0; i < orders.length; i += BATCH) {
+      const chunk = orders.slice(i, i + BATCH);
+      const facts = await this.facts.load(chunk, giftSkus(rules));
+      const evaluations = facts.map((f) => judge(rules, f));
+      await this.hub.call('rules.record', () => this.db.transaction((em) => this.record(em, chunk, evaluations, now)));
+      out.push(...evaluations);
+    }
+    return out;
+  }
+
+  /** On demand: evaluates one order again and audits who asked. */
+  async evaluateOne(order: OrderRef, caller: Caller): Promise<OrderEvaluation | null> {
+    const [evaluation] = await this.evaluate([order]);
+    await this.db.transaction((em) =>
+      audit(em, caller, 'ORDER_EVALUATED', 'ORDER', order.erpOrderNo, null, evaluation ? evaluation.verdicts.filter((v) => v.verdict.fired).map((v) => `${v.rule.id}@${v.rule.version}`) : 'not in the ERP', null),
+    );
+    return evaluation ?? null;
+  }
+
+  /**
+   * A dry run of rules (validated, not saved) over orders placed in [from, to), on one pass of
+   * facts: for each rule, the orders it fires for. Nothing is written.
+   */
+  async simulate(rules: CompiledRule[], from: number, to: number, maxOrders = 50_000): Promise<{ evaluated: number; fired: { erpOrderNo: string; verdict: Verdict }[][] }> {
+    const orders = await this.facts.ordersBetween(from, to, maxOrders);
+    const fired: { erpOrderNo: string; verdict: Verdict }[][] = rules.map(() => []);
+    let evaluated = 0;
+    for (let i = 0; i < orders.length; i += BATCH) {
+      for (const f of await this.facts.load(orders.slice(i, i + BATCH), giftSkus(rules))) {
+        evaluated++;
+        rules.forEach((rule, r) => {
+          const verdict = evaluateRule(rule.kind, rule.compiled, f);
+          if (verdict.fired) fired[r].push({ erpOrderNo: f.erpOrderNo, verdict });
+        });
+      }
+    }
+    return { evaluated, fired };
+  }
+
+  private async record(em: EntityManager, chunk: OrderRef[], evaluations: OrderEvaluation[], now: number): Promise<void> {
+    const ids = chunk.map((o) => o.id);
+    const previous = new Map<string, number | null>();
+    if (evaluations.length) {
+      const rows = await em.query(`SELECT order_id, rule_id, first_fired_at FROM hub_decision WHERE order_id IN (${placeholders(ids.length)})`, ids);
+      for (const r of rows) previous.set(`${r.order_id}:${r.rule_id}`, r.first_fired_at == null ? null : Number(r.first_fired_at));
+    }
+    const decisions: object[] = [];
+    const holds: object[] = [];
+    const adjustments: object[] = [];
+    const outbox: object[] = [];
+    for (const e of evaluations) {
+      for (const { rule, verdict, supersededBy } of e.verdicts) {
+        const firstFired = previous.get(`${e.orderId}:${rule.id}`) ?? (verdict.fired ? now : null);
+        decisions.push({
+          order_id: e.orderId,
+          rule_id: rule.id,
+          rule_version: rule.version,
+          kind: rule.kind,
+          fired: verdict.fired ? 1 : 0,
+          facts: JSON.stringify({ ...verdict.facts, explanation: verdict.explanation, ...(supersededBy ? { supersededBy } : {}) }),
+          effects: JSON.stringify(verdict.effects),
+          evaluated_at: now,
+          first_fired_at: firstFired,
+        });
+        for (const effect of verdict.effects) {
+          if (effect.type === 'HOLD') {
+            holds.push({
+              order_id: e.orderId,
+              rule_id: rule.id,
+              rule_version: rule.version,
+              approver_role: effect.approverRole,
+              reason_code: effect.reasonCode,
+              internal_reason: `${effect.reason.zh} / ${effect.reason.en}`.slice(0, 1000),
+              state: 'OPEN',
+              created_at: now,
+            });
+          } else if (effect.type === 'DISCOUNT' || effect.type === 'CREDIT') {
+            adjustments.push({ order_id: e.orderId, rule_id: rule.id, kind: effect.type, amount_fen: -effect.amountFen, description: `${effect.reason.zh} / ${effect.reason.en}`.slice(0, 500), created_at: now });
+          }
+          const key = outboxKey(effect, e, rule.id);
+          if (key) {
+            const payload = effect.type === 'WORK_ORDER' ? { ...effect, code: requisitionCode(key), erpOrderNo: e.erpOrderNo, ruleId: rule.id } : { ...effect, erpOrderNo: e.erpOrderNo, ruleId: rule.id };
+            outbox.push({ kind: effect.type, idem_key: key, order_id: e.orderId, rule_id: rule.id, payload: JSON.stringify(payload), state: 'PENDING', attempts: 0, next_attempt_at: now, created_at: now });
+          }
+        }
+      }
+    }
+    for (let i = 0; i < decisions.length; i += 400) await upsertRows(em, 'hub_decision', decisions.slice(i, i + 400), ['order_id', 'rule_id']);
+    // A rule no longer enabled no longer speaks for these orders (what it already did stays done).
+    const ruleIds = [...new Set(evaluations.flatMap((e) => e.verdicts.map((v) => v.rule.id)))];
+    if (evaluations.length) {
+      await em.query(
+        `DELETE FROM hub_decision WHERE order_id IN (${placeholders(ids.length)})${ruleIds.length ? ` AND rule_id NOT IN (${placeholders(ruleIds.length)})` : ''}`,
+        [...ids, ...ruleIds],
+      );
+    }
+    if (holds.length) await insertIgnore(em, 'hub_hold', holds);
+    if (adjustments.length) await insertIgnore(em, 'hub_adjustment', adjustments);
+    if (outbox.length) await insertIgnore(em, 'hub_outbox', outbox);
+    await em.query(`UPDATE hub_order SET evaluated_at = ? WHERE id IN (${placeholders(ids.length)})`, [now, ...ids]);
+    const fired = evaluations.reduce((n, e) => n + e.verdicts.filter((v) => v.verdict.fired).length, 0);
+    if (fired) this.logger.debug({ orders: evaluations.length, fired, holds: holds.length, outbox: outbox.length }, 'rules evaluated');
+  }
+}

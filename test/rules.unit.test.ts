@@ -1,0 +1,173 @@
+// The rule kinds, stacking, blockers and the outbox backoff as pure logic, on hand-built facts:
+// each kind fires on one order and stays quiet on a neighbour that differs in exactly one fact.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { PARAMETERS, RULE_KINDS, evaluateRule, type OrderFacts, type RuleKind } from '../subgraphs/order-link/src/rules/kinds.js';
+import { validateRule, compile, DEFAULT_RULES_FILE, type Rule } from '../subgraphs/order-link/src/rules/store.js';
+import { stackDiscounts, judge } from '../subgraphs/order-link/src/rules/engine.js';
+import { computeBlockers, currentBlocker, effectivePromise } from '../subgraphs/order-link/src/blockers.js';
+import { backoffMs } from '../subgraphs/order-link/src/rules/outbox.js';
+
+const T = (s: string) => Date.parse(s);
+
+/** A quiet order: grade B, well within credit, fresh stock, next-day promise, ordered mid-morning. */
+function facts(over: Partial<OrderFacts> = {}): OrderFacts {
+  return {
+    orderId: 1,
+    erpOrderNo: 'SO-20251109-001',
+    erpStatus: 'PAID',
+    customerCode: 'C00001',
+    customerPhone: '13800000000',
+    grade: 'B',
+    creditLineFen: 100_000_00,
+    storeCode: 'MD001',
+    region: '上海',
+    warehouseCode: 'WH-SH01',
+    orderedAt: T('2025-11-09T10:00:00+08:00'),
+    promisedAt: T('2025-11-10T18:00:00+08:00'),
+    totalFen: 1_000_00,
+    lines: [{ rowNo: 1, skuCode: 'BRG-N204', skuName: '轴承', quantity: 10, unitPriceFen: 8170, listPriceFen: 8600, isService: false, shelfLifeMonths: null, hubGift: false }],
+    otherOpenReceivablesFen: 0,
+    stock: { 'BRG-N204': [{ batchNo: '202510A', expiresOn: null, quantity: 500, lockedQuantity: 0 }], 'FLD-COOL-1L': [{ batchNo: '202510A', expiresOn: '2028-10-08', quantity: 50, lockedQuantity: 0 }] },
+    stockElsewhere: {},
+    weatherAlerts: [],
+    earlierOrders: [],
+    ...over,
+  };
+}
+
+const rulesFile = parseYaml(readFileSync(DEFAULT_RULES_FILE, 'utf8')) as { id: string; kind: RuleKind; parameters: unknown }[];
+const params = (kind: RuleKind) => PARAMETERS[kind].parse(rulesFile.find((r) => r.kind === kind)!.parameters);
+const fires = (kind: RuleKind, f: OrderFacts) => evaluateRule(kind, params(kind), f);
+
+test('the rules file holds one valid rule of each of the 12 kinds', () => {
+  assert.deepEqual(rulesFile.map((r) => r.kind).sort(), [...RULE_KINDS].sort());
+  for (const r of rulesFile) assert.equal(validateRule(r as any).ok, true, r.id);
+});
+
+test('each kind refuses bad parameters, naming the field', () => {
+  const bad: [RuleKind, unknown, string][] = [
+    ['CUSTOMER_GRADE_HOLD', { grades: ['D'], amountOver: '50000.00', approverRole: 'director' }, 'grades.0'],
+    ['CREDIT_LIMIT', { approverRole: 'customer' }, 'approverRole'],
+    ['EXPIRY_CONTROL', { minRemainingMonths: 0, replenishQuantity: 200 }, 'minRemainingMonths'],
+    ['WEATHER_BREAKER', { cities: ['Shang hai'], promiseZh: 'x', promiseEn: 'y' }, 'cities.0'],
+    ['MANDATORY_GIFT', { triggerSkus: ['SVC-TBELT'], giftSku: 'FLD-COOL-1L', giftQuantity: 1, fallbackCredit: '30.001', smsZh: 'x' }, 'fallbackCredit'],
+    ['THRESHOLD_PROMOTION', { threshold: '299.00', discount: '300.00', validFrom: '2025-11-09', validTo: '2025-11-10', stackGroup: 'promotion' }, 'discount'],
+    ['REGION_RESTRICTION', { skus: [], regions: ['上海'], reasonZh: 'x', reasonEn: 'y' }, 'skus'],
+    ['GRADE_DISCOUNT', { rates: { A: '1.5', B: '0.05', C: '0' }, stackGroup: 'grade' }, 'rates.A'],
+    ['QUANTITY_LIMIT', { limits: { 'BAT-VARTA60': 0 }, approverRole: 'sales' }, 'limits.BAT-VARTA60'],
+    ['PRICE_FLOOR', { floorRatio: 0.85, approverRole: 'director' }, 'floorRatio'],
+    ['DUPLICATE_ORDER', { windowMinutes: 30, approverRole: 'sales', extra: 1 }, ''],
+    ['PROMISE_FEASIBILITY', { cutoff: '25:00', extraDays: 1 }, 'cutoff'],
+  ];
+  assert.equal(bad.length, RULE_KINDS.length);
+  for (const [kind, parameters, field] of bad) {
+    const v = validateRule({ id: 'T-x', kind, name: 'test rule', parameters });
+    assert.equal(v.ok, false, kind);
+    if (!v.ok) assert.ok(v.errors.some((e) => e.field.slice(1).join('.') === field), `${kind}: ${JSON.stringify(v.errors.map((e) => e.field))}`);
+  }
+});
+
+test('each kind fires on the order that breaks it and not on its neighbour', () => {
+  const line = facts().lines[0];
+  const cases: [RuleKind, OrderFacts, OrderFacts][] = [
+    ['CUSTOMER_GRADE_HOLD', facts({ grade: 'C', totalFen: 50_000_01 }), facts({ grade: 'C', totalFen: 50_000_00 })],
+    ['CREDIT_LIMIT', facts({ creditLineFen: 1_500_00, otherOpenReceivablesFen: 600_00 }), facts({ creditLineFen: 1_600_00, otherOpenReceivablesFen: 600_00 })],
+    [
+      'EXPIRY_CONTROL',
+      facts({ lines: [{ ...line, skuCode: 'FLD-DOT4-1L', shelfLifeMonths: 24 }], stock: { 'FLD-DOT4-1L': [{ batchNo: '202402A', expiresOn: '2026-02-08', quantity: 100, lockedQuantity: 0 }, { batchNo: '202509A', expiresOn: '2027-09-08', quantity: 100, lockedQuantity: 0 }] } }),
+      facts({ lines: [{ ...line, skuCode: 'FLD-DOT4-1L', shelfLifeMonths: 24 }], stock: { 'FLD-DOT4-1L': [{ batchNo: '202402A', expiresOn: '2026-02-08', quantity: 100, lockedQuantity: 100 }, { batchNo: '202509A', expiresOn: '2027-09-08', quantity: 100, lockedQuantity: 0 }] } }),
+    ],
+    [
+      'WEATHER_BREAKER',
+      facts({ weatherAlerts: [{ alertId: 'a', city: '上海', type: '暴雨', level: '黄', startAt: T('2025-11-09T09:00:00+08:00'), endAt: T('2025-11-09T12:00:00+08:00') }] }),
+      facts({ weatherAlerts: [{ alertId: 'a', city: '上海', type: '暴雨', level: '黄', startAt: T('2025-11-09T11:00:00+08:00'), endAt: T('2025-11-09T12:00:00+08:00') }] }),
+    ],
+    ['MANDATORY_GIFT', facts({ lines: [line, { ...line, rowNo: 2, skuCode: 'SVC-TBELT', isService: true, quantity: 1 }] }), facts()],
+    [
+      'THRESHOLD_PROMOTION',
+      facts({ region: '杭州', lines: [{ ...line, quantity: 4, unitPriceFen: 7500 }] }),
+      facts({ region: '杭州', lines: [{ ...line, quantity: 3, unitPriceFen: 9966 }] }),
+    ],
+    ['REGION_RESTRICTION', facts({ lines: [{ ...line, skuCode: 'BAT-CAMEL70' }] }), facts({ region: '苏州', lines: [{ ...line, skuCode: 'BAT-CAMEL70' }] })],
+    ['GRADE_DISCOUNT', facts({ lines: [{ ...line, unitPriceFen: 8600 }] }), facts()],
+    ['QUANTITY_LIMIT', facts({ lines: [{ ...line, skuCode: 'BAT-VARTA60', quantity: 3 }, { ...line, rowNo: 2, skuCode: 'BAT-VARTA60', quantity: 2 }] }), facts({ lines: [{ ...line, skuCode: 'BAT-VARTA60', quantity: 4 }] })],
+    ['PRICE_FLOOR', facts({ lines: [{ ...line, unitPriceFen: 7309 }] }), facts({ lines: [{ ...line, unitPriceFen: 7310 }] })],
+    [
+      'DUPLICATE_ORDER',
+      facts({ earlierOrders: [{ erpOrderNo: 'SO-20251109-000', orderedAt: T('2025-11-09T09:40:00+08:00'), lineSignature: 'BRG-N204x10' }] }),
+      facts({ earlierOrders: [{ erpOrderNo: 'SO-20251109-000', orderedAt: T('2025-11-09T09:20:00+08:00'), lineSignature: 'BRG-N204x10' }] }),
+    ],
+    ['PROMISE_FEASIBILITY', facts({ orderedAt: T('2025-11-09T16:00:00+08:00') }), facts({ orderedAt: T('2025-11-09T15:59:59+08:00') })],
+  ];
+  assert.equal(cases.length, RULE_KINDS.length);
+  for (const [kind, positive, negative] of cases) {
+    const yes = fires(kind, positive);
+    assert.equal(yes.fired, true, `${kind} fires`);
+    assert.ok(yes.explanation.zh && yes.explanation.en, `${kind} explains`);
+    assert.equal(fires(kind, negative).fired, false, `${kind} stays quiet: ${fires(kind, negative).explanation.en}`);
+  }
+});
+
+test('the gift falls back to a credit and an SMS when the gift is out of stock, and never after the hub gave it', () => {
+  const withBelt = facts({ lines: [facts().lines[0], { ...facts().lines[0], rowNo: 2, skuCode: 'SVC-TBELT', isService: true, quantity: 1 }] });
+  assert.deepEqual(fires('MANDATORY_GIFT', withBelt).effects.map((e) => e.type), ['GIFT_LINE']);
+  const noCoolant = { ...withBelt, stock: { ...withBelt.stock, 'FLD-COOL-1L': [{ batchNo: '202510A', expiresOn: '2028-10-08', quantity: 50, lockedQuantity: 50 }] } };
+  const fallback = fires('MANDATORY_GIFT', noCoolant);
+  assert.deepEqual(fallback.effects.map((e) => e.type), ['CREDIT', 'SMS']);
+  assert.match((fallback.effects[1] as any).text, /SO-20251109-001/);
+  const given = { ...noCoolant, lines: [...noCoolant.lines, { ...noCoolant.lines[0], rowNo: 3, skuCode: 'FLD-COOL-1L', quantity: 1, unitPriceFen: 0, hubGift: true }] };
+  assert.deepEqual(fires('MANDATORY_GIFT', given).effects.map((e) => e.type), ['GIFT_LINE'], 'the same keyed gift, no fallback');
+});
+
+test('stacking: one rule per group (lowest priority number), groups stack; the loser gives nothing', () => {
+  const rule = (id: string, priority: number, discount: string, stackGroup: string): Rule & { compiled: unknown } =>
+    compile({ id, kind: 'THRESHOLD_PROMOTION', name: id, description: null, priority, enabled: true, version: 1, updatedBy: 't', updatedAt: 0, parameters: { threshold: '10.00', discount, giftSku: 'CHM-WD40', validFrom: '2025-01-01', validTo: '2026-01-01', stackGroup } });
+  const e = judge([rule('b', 20, '5.00', 'promo'), rule('a', 10, '3.00', 'promo'), rule('c', 30, '1.00', 'other')], facts());
+  const by = Object.fromEntries(e.verdicts.map((v) => [v.rule.id, v]));
+  assert.equal(by.a.verdict.effects.length, 2);
+  assert.deepEqual([by.b.supersededBy, by.b.verdict.effects], ['a', []]);
+  assert.equal(by.c.verdict.effects.length, 2);
+  assert.deepEqual(stackDiscounts([]), []);
+});
+
+test('blockers: most serious first, the specific cause before the generic one, internal ones never shown to a customer', () => {
+  const now = T('2025-11-12T10:00:00+08:00');
+  const blockers = computeBlockers({
+    status: 'IN_TRANSIT',
+    missingNodes: ['PICKING'],
+    hasOutbound: true,
+    paidAt: T('2025-11-09T10:05:00+08:00'),
+    holds: [],
+    decisions: [],
+    promisedAt: T('2025-11-10T18:00:00+08:00'),
+    shipment: { status: 'EXCEPTION', exception: { type: 'VEHICLE_FAULT', description: '车辆故障，延误', delayMinutes: 190 }, exceptionAt: T('2025-11-10T12:00:00+08:00') },
+    ambiguousOutbounds: [],
+    now,
+  });
+  assert.deepEqual(blockers.map((b) => b.code), ['CARRIER_EXCEPTION', 'PROMISE_OVERDUE', 'LIFECYCLE_GAP']);
+  assert.equal(blockers[0].expectedResolution!.en, 'about 3 hours late');
+  const shown = currentBlocker(blockers)!;
+  assert.equal(shown.code, 'CARRIER_EXCEPTION');
+  assert.match(shown.customerMessage!.zh, /预计晚到约 3 小时/);
+  const held = computeBlockers({ ...({} as any), status: 'PAID', missingNodes: [], hasOutbound: false, paidAt: null, decisions: [], promisedAt: null, shipment: null, ambiguousOutbounds: [], now, holds: [{ id: 1, ruleId: 'R02', approverRole: 'finance', reasonCode: 'CREDIT_LIMIT', internalReason: '超额 / over', state: 'OPEN', createdAt: now, decidedBy: null, decidedRole: null, decidedAt: null, decisionReason: null }] });
+  assert.equal(currentBlocker(held)!.customerMessage!.en, 'Your order is being reviewed; it will ship as soon as it is approved');
+  assert.ok(!currentBlocker(held)!.customerMessage!.en.includes('credit'), 'the internal reason stays internal');
+  assert.equal(currentBlocker(computeBlockers({ ...({} as any), status: 'COMPLETED', missingNodes: ['PICKING'], holds: [], decisions: [], promisedAt: null, shipment: null, ambiguousOutbounds: [], now })), null);
+});
+
+test('a worded promise replaces a time; the latest corrected time wins otherwise', () => {
+  const d = (ruleId: string, promisedAt: number | null) => ({ ruleId, ruleVersion: 1, kind: 'X', fired: true, facts: {}, evaluatedAt: 0, firstFiredAt: 0, effects: [{ type: 'PROMISE' as const, promisedAt, text: { zh: ruleId, en: ruleId } }] });
+  assert.deepEqual(effectivePromise(100, [d('R12', 200), d('R99', 300)]).correctedPromisedAt, 300);
+  const worded = effectivePromise(100, [d('R12', 200), d('R04', null)]);
+  assert.deepEqual([worded.correctedPromisedAt, worded.text!.en, worded.correctedBy], [null, 'R04', ['R12', 'R04']]);
+});
+
+test('outbox retries back off exponentially with full jitter, capped at five minutes', () => {
+  assert.equal(backoffMs(1, () => 0.999), 1998);
+  assert.equal(backoffMs(3, () => 0.5), 4000);
+  assert.equal(backoffMs(30, () => 1), 300_000);
+  assert.equal(backoffMs(5, () => 0), 0);
+});
