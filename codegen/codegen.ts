@@ -31,6 +31,7 @@ const mappers: Record<string, Record<string, string>> = {
     Order: '../../subgraphs/order-link/src/datasource.js#HubOrder',
     UnlinkedDocument: '../../subgraphs/order-link/src/datasource.js#HubUnlinkedDocument',
     DocumentLink: '../../subgraphs/order-link/src/datasource.js#HubLink',
+    PackageSeal: '../../subgraphs/order-link/src/picking/service.js#SealView',
   },
 };
 
