@@ -119,6 +119,10 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.order': { roles: ['customer', ...STAFF], query: '{ order(id: "SO-20991231-001") { id } }' },
   'Query.orders': { roles: ['customer', ...STAFF], query: '{ orders(first: 1) { totalCount } }' },
   'Query.unlinkedDocuments': { roles: STAFF, query: '{ unlinkedDocuments(first: 1) { totalCount } }' },
+  'Query.pickList': { roles: ['warehouse', 'ops', 'admin'], query: '{ pickList(orderId: "SO-20991231-001") { outboundNo } }' },
+  'Query.pickingStats': { roles: ['warehouse', 'ops', 'finance', 'admin'], query: '{ pickingStats(from: "2025-11-01", to: "2025-11-02") { scans } }' },
+  'Mutation.scanItem': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { scanItem(orderId: "SO-20991231-001", barcode: "x") { outcome } }' },
+  'Mutation.sealPackage': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { sealPackage(orderId: "SO-20991231-001", packer: "x") { outcome } }' },
 };
 
 describe('authorization', () => {
