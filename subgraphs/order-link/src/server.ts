@@ -29,7 +29,13 @@ export async function createOrderLinkSubgraph(config: Config, options: { startLi
   const tmsHttp = new LegacyHttpClient(kit.legacy('tms'), config.TMS_API_URL, 4);
   const hub = new HubStore(hubDb, kit.legacy('hub'));
   const sources = { erp: new ErpDatasource(erpDb, kit.legacy('erp')), wms: new WmsDatasource(wmsDb, kit.legacy('wms')), tms: new TmsDatasource(tmsHttp) };
-  const picking = new PickingService({ ...sources, store: new PickingStore(hubDb, kit.legacy('hub')), logger: kit.logger.child({ part: 'picking' }) });
+  const picking = new PickingService({
+    ...sources,
+    store: new PickingStore(hubDb, kit.legacy('hub')),
+    logger: kit.logger.child({ part: 'picking' }),
+    // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
+    lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
+  });
   const linker = new Linker(
     hubDb,
     sources,

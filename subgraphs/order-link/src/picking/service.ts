@@ -32,7 +32,7 @@ import type { HubOrder } from '../datasource.js';
 import { minRemainingShelfLifeMonths } from './expiry-rule.js';
 import { decideScan, type ScanDecision, type ScanOutcome, type ScanSku } from './verify.js';
 import { sealContent, sealOf, verifySeal, type SealContent, type SealVerification } from './seal.js';
-import { KeyedMutex } from './mutex.js';
+import { KeyedMutex, LockWaitTimeout } from './mutex.js';
 import { PickCatalog } from './catalog.js';
 import type { PickingStore, SealRecord } from './store.js';
 
@@ -149,6 +149,8 @@ export interface PickingDeps {
   logger: Logger;
   /** Epoch ms; tests may pin it. */
   now?: () => number;
+  /** How long a scan or seal waits for the ones before it on the same outbound (ms). */
+  lockWaitMs?: number;
 }
 
 const WRONG_OUTCOMES: Exclude<ScanOutcome, 'OK'>[] = ['WRONG_SKU', 'WRONG_BATCH', 'EXPIRED', 'OVER_PICK', 'UNKNOWN_BARCODE'];
@@ -197,7 +199,7 @@ export function parseOperator(value: string, argument: string): string {
 }
 
 export class PickingService {
-  private readonly mutex = new KeyedMutex();
+  private readonly mutex: KeyedMutex;
   private readonly catalog: PickCatalog;
   /** Outbounds whose allocation is settled for good (picking started, or the hub's FEFO applied). */
   private readonly settledSet = new Set<string>();
@@ -215,6 +217,21 @@ export class PickingService {
   constructor(private readonly deps: PickingDeps) {
     this.catalog = new PickCatalog(deps.erp, deps.wms);
     this.now = deps.now ?? Date.now;
+    this.mutex = new KeyedMutex(deps.lockWaitMs ?? 1000);
+  }
+
+  /** Runs `work` alone for the outbound; too long a queue is a CONFLICT the caller may retry (nothing was done). */
+  private async exclusive<T>(order: HubOrder, outNo: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.mutex.run(outNo, work);
+    } catch (err) {
+      if (!(err instanceof LockWaitTimeout)) throw err;
+      throw appError(
+        ErrorCode.CONFLICT,
+        { zh: `出库单 ${outNo} 正有其他扫描或封箱在处理，本次未执行，请重试`, en: `Outbound ${outNo} is busy with other scans or a seal; nothing was done, please retry` },
+        { reason: 'OUTBOUND_BUSY', orderId: order.id, outboundNo: outNo },
+      );
+    }
   }
 
   // ---- the outbound behind an order ----------------------------------------------------------
@@ -326,7 +343,7 @@ export class PickingService {
     const skus = await this.catalog.skus(before.lines.map((l) => l.skuCode));
     let shortfalls: ShortfallView[] = [];
     let applied = false as boolean;
-    await this.mutex.run(outNo, async () => {
+    await this.exclusive(order, outNo, async () => {
       const now = this.now();
       const result = await wms.allocateOutbound(outNo, now, async (state, lots) => {
         if (!this.allocatable(state)) return null;
@@ -455,7 +472,7 @@ export class PickingService {
     const rule = (s: ScanSku) => minRemainingShelfLifeMonths(s, { erpOrderNo: order.erpOrderNo, customerCode: order.customerCode });
 
     type ScanResultOf = { refused: OutboundStatus | null; decision: ScanDecision | null; status: OutboundStatus; completed: boolean };
-    const outcome = await this.mutex.run(outNo, () =>
+    const outcome = await this.exclusive(order, outNo, () =>
       wms.recordScan<ScanResultOf>(outNo, this.now(), async (state) => {
         // Refused, not thrown: an error thrown inside a legacy call would be taken for WMS failing.
         if (!PICKABLE.has(state.outbound.status)) return { write: null, result: { refused: state.outbound.status, decision: null, status: state.outbound.status, completed: false } };
@@ -508,7 +525,7 @@ export class PickingService {
 
     let line: PickLineView | null = null;
     if (decision.line) {
-      const [bin] = await wms.binsByCode(state.outbound.warehouseCode, [decision.line.locCode]);
+      const bin = await this.catalog.bin(state.outbound.warehouseCode, decision.line.locCode);
       const expiresOn = await this.catalog.batchExpiry(decision.line.skuCode, decision.line.batchNo);
       line = this.lineView(decision.line, this.binOf(decision.line, new Map([[decision.line.locCode, bin]])), expiresOn ?? null, null);
     }
@@ -555,7 +572,7 @@ export class PickingService {
   async seal(order: HubOrder, packer: string): Promise<SealPayloadView> {
     const { wms, tms, store, logger } = this.deps;
     const outNo = this.outboundNoOf(order);
-    return this.mutex.run(outNo, async () => {
+    return this.exclusive(order, outNo, async () => {
       const now = this.now();
       const result = await wms.sealOutbound<OutboundStatus | 'NOT_FULLY_PICKED'>(outNo, now, (state, sealedAt) => {
         const status = state.outbound.status;
