@@ -314,6 +314,7 @@ export class WmsDatasource {
   }
 
   private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly lockTimeoutSet = new WeakSet<object>();
 
   /**
    * A write transaction, guarded like every legacy call but never retried by the guard (a write is
@@ -339,9 +340,14 @@ export class WmsDatasource {
   private async transaction<T>(deadline: number, work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const runner = this.db.createQueryRunner();
-      await runner.connect();
+      const connection = await runner.connect();
       try {
-        if (this.mysql) await runner.query('SET SESSION innodb_lock_wait_timeout = 2');
+        // A row held longer than this by someone else is not worth waiting for (InnoDB's default
+        // is 50 s): set once per pooled connection.
+        if (this.mysql && !this.lockTimeoutSet.has(connection)) {
+          await runner.query('SET SESSION innodb_lock_wait_timeout = 2');
+          this.lockTimeoutSet.add(connection);
+        }
         await runner.startTransaction();
         const tx: Tx = {
           rows: async (sql, params = []) => (await runner.query(sql, params, true)).records ?? [],

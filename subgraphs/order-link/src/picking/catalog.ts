@@ -1,7 +1,7 @@
 // What a scan needs from ERP and WMS that hardly ever changes — a SKU by code or GTIN, a batch's
 // expiry — kept for a short while, so that a burst of scans asks ERP once, not once per scan.
 import type { ErpDatasource, SkuRecord } from '../../../erp/src/datasource.js';
-import { batchKey, type WmsDatasource } from '../../../wms/src/datasource.js';
+import { batchKey, type BinInfo, type WmsDatasource } from '../../../wms/src/datasource.js';
 
 const TTL_MS = 60_000;
 /** A barcode nobody knows is asked about again sooner: it may be a SKU being added right now. */
@@ -31,6 +31,7 @@ export class PickCatalog {
   private readonly byCode = new TtlCache<SkuRecord | null>();
   private readonly byGtin = new TtlCache<SkuRecord | null>();
   private readonly expiry = new TtlCache<string | null>();
+  private readonly bins = new TtlCache<BinInfo | null>();
 
   constructor(
     private readonly erp: ErpDatasource,
@@ -65,6 +66,16 @@ export class PickCatalog {
     const [sku] = await this.erp.skusByGtin([gtin14]);
     this.remember(sku, gtin14, this.byGtin, now);
     return sku;
+  }
+
+  /** A bin of a warehouse from t_location (null: t_location does not know it). */
+  async bin(warehouseCode: string, locCode: string, now = Date.now()): Promise<BinInfo | null> {
+    const key = `${warehouseCode}\u0000${locCode}`;
+    const cached = this.bins.get(key, now);
+    if (cached !== undefined) return cached;
+    const [bin] = await this.wms.binsByCode(warehouseCode, [locCode]);
+    this.bins.set(key, bin, TTL_MS, now);
+    return bin;
   }
 
   /** t_stock.exp_date of a batch (null: does not expire; undefined: WMS holds no such batch). */
