@@ -44,6 +44,7 @@ const mappers: Record<string, Record<string, string>> = {
     RuleSimulation: '../../subgraphs/order-link/src/rules/simulation.js#SimulationView',
     SimulatedDecision: '../../subgraphs/order-link/src/rules/simulation.js#SimulatedOrder',
     EvaluateOrderPayload: '../../subgraphs/order-link/src/rules/simulation.js#EvaluationView',
+    PackageSeal: '../../subgraphs/order-link/src/picking/service.js#SealView',
   },
 };
 

@@ -7,6 +7,7 @@ import type { Effect as EffectModel } from '../../subgraphs/order-link/src/rules
 import type { OutboxMessage as OutboxMessageModel } from '../../subgraphs/order-link/src/rules/outbox.js';
 import type { Blocker as BlockerModel, PromiseView as PromiseViewModel } from '../../subgraphs/order-link/src/blockers.js';
 import type { SimulationView as SimulationViewModel, SimulatedOrder as SimulatedOrderModel, EvaluationView as EvaluationViewModel } from '../../subgraphs/order-link/src/rules/simulation.js';
+import type { SealView as SealViewModel } from '../../subgraphs/order-link/src/picking/service.js';
 import type { Context } from '../../subgraphs/order-link/src/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -19,6 +20,8 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A calendar date, YYYY-MM-DD. */
+  Date: { input: string; output: string; }
   /** An instant in ISO 8601 with offset, e.g. 2025-11-08T14:03:00+08:00; legacy times are converted from Beijing time. */
   DateTime: { input: string; output: string; }
   /** Any JSON value: rule parameters as written, the facts behind a decision. */
@@ -31,6 +34,21 @@ export type Scalars = {
 export type AdjustmentKind =
   | 'CREDIT'
   | 'DISCOUNT';
+
+export type AllocationShortfall = {
+  __typename?: 'AllocationShortfall';
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  quantity: Scalars['Int']['output'];
+  reason: ShortfallReason;
+  sku: Sku;
+};
+
+export type AllocationSource =
+  /** Allocated by the hub at pick time: FEFO, never locked stock, never a lot the order's expiry rule forbids */
+  | 'FEFO'
+  /** As WMS holds it: picking had started before the hub allocated, or FEFO could not serve every line (see shortfalls) */
+  | 'WMS';
 
 export type AuditEntity =
   | 'HOLD'
@@ -49,6 +67,11 @@ export type AuditEntry = {
   entityId: Scalars['ID']['output'];
   reason?: Maybe<Scalars['String']['output']>;
 };
+
+export type BarcodeFormat =
+  | 'GS1'
+  | 'GTIN'
+  | 'WAREHOUSE_LABEL';
 
 export type Blocker = {
   __typename?: 'Blocker';
@@ -211,6 +234,22 @@ export type Mutation = {
   evaluateOrder: EvaluateOrderPayload;
   /** Rejects a hold; only the role the hold asks for (or admin) may. The order stays blocked. */
   rejectHold: HoldPayload;
+  /**
+   * One scan by a picker's phone: the warehouse label (WMS|sku|batch|qty), a GS1-128 / GS1
+   * DataMatrix string (AI 01 GTIN, 10 batch, 17 expiry, 30/37 quantity) or a bare GTIN. It is
+   * checked against what the order still needs — SKU and spec, expiry under the order's rule, batch,
+   * quantity (AI 30/37 or the label's, else 1) — and answered with an outcome; a wrong scan changes
+   * no quantity. Every scan is logged (WMS t_pick_scan). The first good scan starts picking (WMS
+   * status 30), the last one finishes it (40). `picker` defaults to the caller.
+   */
+  scanItem?: Maybe<ScanItemPayload>;
+  /**
+   * Seals the package once every line is fully and correctly picked: writes the electronic seal
+   * (WMS t_seal_log, with a SHA-256 over the sealed content), moves the outbound to packed (50) and
+   * hands the shipment to TMS, creating the waybill (customerRef = the outbound no.). Once: calling
+   * it again, or twice at the same time, returns the same seal and waybill.
+   */
+  sealPackage?: Maybe<SealPackagePayload>;
   setRuleEnabled: RulePayload;
   /** Creates or changes a rule: validated whole (nothing saved if anything is wrong), versioned, audited. Saving it unchanged changes nothing. */
   upsertRule: RulePayload;
@@ -231,6 +270,19 @@ export type MutationEvaluateOrderArgs = {
 export type MutationRejectHoldArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationScanItemArgs = {
+  barcode: Scalars['String']['input'];
+  orderId: Scalars['ID']['input'];
+  picker?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationSealPackageArgs = {
+  orderId: Scalars['ID']['input'];
+  packer: Scalars['String']['input'];
 };
 
 
@@ -340,6 +392,23 @@ export type Outbound = {
   outboundNo: Scalars['String']['output'];
 };
 
+/** t_out_order.status */
+export type OutboundStatus =
+  /** 20 已分配 */
+  | 'ALLOCATED'
+  /** 90 取消 */
+  | 'CANCELLED'
+  /** 10 新建 */
+  | 'CREATED'
+  /** 50 已复核封箱 */
+  | 'PACKED'
+  /** 40 拣货完成 */
+  | 'PICKED'
+  /** 30 拣货中 */
+  | 'PICKING'
+  /** 60 已发运 */
+  | 'SHIPPED';
+
 export type OutboxMessage = {
   __typename?: 'OutboxMessage';
   attempts: Scalars['Int']['output'];
@@ -361,10 +430,158 @@ export type OutboxState =
   | 'FAILED'
   | 'PENDING';
 
+/**
+ * The electronic seal of a package: what was packed, by whom and when, and a SHA-256 over `content`
+ * (canonical JSON: keys sorted, no blanks) that anyone can recompute. WMS t_seal_log.seal_no is
+ * SL + the hash's first 38 hex digits.
+ */
+export type PackageSeal = {
+  __typename?: 'PackageSeal';
+  /** The exact text that was hashed */
+  content: Scalars['String']['output'];
+  erpOrderNo: Scalars['String']['output'];
+  /** SHA-256 (hex) of content */
+  hash: Scalars['String']['output'];
+  /** SKUs with batches and quantities, as sealed */
+  lines: Array<SealLine>;
+  outboundNo: Scalars['String']['output'];
+  /** t_seal_log.operator */
+  packer: Scalars['String']['output'];
+  /** WMS t_seal_log.seal_no */
+  sealNo: Scalars['String']['output'];
+  /** t_seal_log.seal_time */
+  sealedAt: Scalars['DateTime']['output'];
+  shipment?: Maybe<Shipment>;
+  /** The seal recomputed from what WMS shows now */
+  verification: SealVerification;
+  /** The TMS waybill the package was handed over with; null until TMS has made it */
+  waybillNo?: Maybe<Scalars['String']['output']>;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PickAllocation = {
+  __typename?: 'PickAllocation';
+  /** When the hub allocated (source FEFO) */
+  allocatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What FEFO could not serve, and why; while any is listed the outbound keeps WMS's allocation */
+  shortfalls: Array<AllocationShortfall>;
+  source: AllocationSource;
+};
+
+/** A bin (WMS t_location): floor, aisle and shelf, and whether it is in use. */
+export type PickBin = {
+  __typename?: 'PickBin';
+  aisle: Scalars['Int']['output'];
+  /** t_location.loc_code, e.g. F2-A03-S05 */
+  code: Scalars['String']['output'];
+  floor: Scalars['Int']['output'];
+  shelf: Scalars['Int']['output'];
+  /** t_location.status 1 */
+  usable: Scalars['Boolean']['output'];
+};
+
+export type PickFloorRoute = {
+  __typename?: 'PickFloorRoute';
+  floor: Scalars['Int']['output'];
+  lengthMeters: Scalars['Float']['output'];
+  method: RouteMethod;
+};
+
+/** One line to pick (WMS t_out_line): one SKU, one batch, one bin. */
+export type PickLine = {
+  __typename?: 'PickLine';
+  /** t_out_line.batch_no */
+  batchNo: Scalars['String']['output'];
+  bin: PickBin;
+  done: Scalars['Boolean']['output'];
+  /** t_stock.exp_date of the batch; null when it does not expire */
+  expiresOn?: Maybe<Scalars['Date']['output']>;
+  /** t_out_line.line_no */
+  lineNo: Scalars['Int']['output'];
+  /** t_out_line.picked_qty (0 when NULL) */
+  pickedQuantity: Scalars['Int']['output'];
+  /** t_out_line.plan_qty */
+  quantity: Scalars['Int']['output'];
+  remainingQuantity: Scalars['Int']['output'];
+  /** Position in the walk, from 1; null outside a pick list */
+  sequence?: Maybe<Scalars['Int']['output']>;
+  sku: Sku;
+};
+
+/** An order's pick list: its outbound's lines in walking order, with the route and progress. */
+export type PickList = {
+  __typename?: 'PickList';
+  allocation: PickAllocation;
+  /** Every line to pick, in walking order (`sequence`); a line needing two batches is two lines */
+  lines: Array<PickLine>;
+  order: Order;
+  outbound: Outbound;
+  /** WMS t_out_order.out_no */
+  outboundNo: Scalars['String']['output'];
+  outboundStatus: OutboundStatus;
+  progress: PickProgress;
+  route: PickRoute;
+  /** The electronic seal, once packed through sealPackage */
+  seal?: Maybe<PackageSeal>;
+  /** WMS t_out_order.warehouse_code */
+  warehouseCode: Scalars['String']['output'];
+};
+
+export type PickProgress = {
+  __typename?: 'PickProgress';
+  /** Every line fully picked */
+  complete: Scalars['Boolean']['output'];
+  lines: Scalars['Int']['output'];
+  linesDone: Scalars['Int']['output'];
+  pickedQuantity: Scalars['Int']['output'];
+  quantity: Scalars['Int']['output'];
+};
+
+/** The walk through the warehouse: floor by floor, the shortest route per floor. */
+export type PickRoute = {
+  __typename?: 'PickRoute';
+  floors: Array<PickFloorRoute>;
+  /** Metres from the packing station (front of aisle 1, floor 1) through every bin and back, lift rides included */
+  lengthMeters: Scalars['Float']['output'];
+  /** OPTIMAL (Ratliff–Rosenthal) or S_SHAPE, per floor joined by + when they differ */
+  method: Scalars['String']['output'];
+  /** The same walk by the S-shape rule, for comparison */
+  sShapeLengthMeters: Scalars['Float']['output'];
+};
+
+export type PickerStats = {
+  __typename?: 'PickerStats';
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  errorsCaught: Scalars['Int']['output'];
+  okScans: Scalars['Int']['output'];
+  ordersPicked: Scalars['Int']['output'];
+  picker: Scalars['String']['output'];
+  scans: Scalars['Int']['output'];
+};
+
+/** Pick accuracy over a time window, from every scan's outcome. */
+export type PickingStats = {
+  __typename?: 'PickingStats';
+  /** okScans / scans (4 decimals); null without scans */
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  /** Every kind of wrong scan, zeros included */
+  errorsByOutcome: Array<ScanOutcomeCount>;
+  /** Wrong scans: each one an error caught before it became a wrong pick */
+  errorsCaught: Scalars['Int']['output'];
+  from: Scalars['DateTime']['output'];
+  okScans: Scalars['Int']['output'];
+  /** Outbounds whose last line was picked in the window */
+  ordersPicked: Scalars['Int']['output'];
+  /** Packages sealed in the window */
+  ordersSealed: Scalars['Int']['output'];
+  pickers: Array<PickerStats>;
+  scans: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
 };
 
 export type PriceAdjustment = {
@@ -394,6 +611,20 @@ export type Query = {
   orders: OrderConnection;
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
   outbox: Array<OutboxMessage>;
+  /**
+   * What to pick for an order, in walking order. `orderId` is any of the order's numbers, as for
+   * `order(id:)`. While the outbound has not started picking, the first call allocates it by FEFO
+   * under the order's expiry rule and writes that allocation into WMS (t_out_line, locking the stock
+   * in t_stock); see `allocation`. NOT_FOUND for a number nobody has, BAD_USER_INPUT for one that
+   * is no order number, CONFLICT when the order has no outbound yet.
+   */
+  pickList?: Maybe<PickList>;
+  /**
+   * Scans and pick accuracy in [from, to): every scan with its outcome, the errors caught by kind,
+   * orders picked and sealed, and the same per picker. Times are ISO 8601 with offset, or a date
+   * taken as Beijing midnight; at most 366 days.
+   */
+  pickingStats: PickingStats;
   rule?: Maybe<Rule>;
   /** The business rules, lowest priority number (evaluated first) first. */
   rules: Array<Rule>;
@@ -440,6 +671,17 @@ export type QueryOutboxArgs = {
 };
 
 
+export type QueryPickListArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
+export type QueryPickingStatsArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
 export type QueryRuleArgs = {
   id: Scalars['ID']['input'];
 };
@@ -458,6 +700,10 @@ export type QueryUnlinkedDocumentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   system?: InputMaybe<LegacySystem>;
 };
+
+export type RouteMethod =
+  | 'OPTIMAL'
+  | 'S_SHAPE';
 
 /** A business rule: data, not code (rules/default-rules.yaml seeds them). */
 export type Rule = {
@@ -557,6 +803,115 @@ export type RuleSimulation = {
   userErrors: Array<UserError>;
 };
 
+export type ScanItemPayload = {
+  __typename?: 'ScanItemPayload';
+  /** The scan was counted (outcome OK) */
+  accepted: Scalars['Boolean']['output'];
+  /** The line counted on; for a wrong scan, the line to pick instead (if any) */
+  line?: Maybe<PickLine>;
+  /** The same in English */
+  messageEn: Scalars['String']['output'];
+  /** What the picker should read, in Chinese */
+  messageZh: Scalars['String']['output'];
+  /** The unified order ID */
+  orderId: Scalars['ID']['output'];
+  outbound: Outbound;
+  outboundNo: Scalars['String']['output'];
+  outboundStatus: OutboundStatus;
+  outcome: ScanOutcome;
+  progress: PickProgress;
+  scanned: ScannedBarcode;
+};
+
+export type ScanOutcome =
+  /** Expired, or too close to expiry for the order's rule */
+  | 'EXPIRED'
+  /** Counted */
+  | 'OK'
+  /** More than the order still needs of it */
+  | 'OVER_PICK'
+  /** Not a barcode we can read, or a product not in the catalog */
+  | 'UNKNOWN_BARCODE'
+  /** The order needs this SKU from another batch, or the barcode carries no batch to check */
+  | 'WRONG_BATCH'
+  /** The item is not on this order */
+  | 'WRONG_SKU';
+
+export type ScanOutcomeCount = {
+  __typename?: 'ScanOutcomeCount';
+  count: Scalars['Int']['output'];
+  outcome: ScanOutcome;
+};
+
+/** What the barcode said. */
+export type ScannedBarcode = {
+  __typename?: 'ScannedBarcode';
+  batchNo?: Maybe<Scalars['String']['output']>;
+  expiresOn?: Maybe<Scalars['Date']['output']>;
+  /** Null when unreadable */
+  format?: Maybe<BarcodeFormat>;
+  gtin?: Maybe<Scalars['String']['output']>;
+  /** AI 30/37 or the label's quantity, else 1 */
+  quantity: Scalars['Int']['output'];
+  /** The catalog item it names; null when none */
+  sku?: Maybe<Sku>;
+};
+
+export type SealLine = {
+  __typename?: 'SealLine';
+  batchNo: Scalars['String']['output'];
+  quantity: Scalars['Int']['output'];
+  sku: Sku;
+};
+
+export type SealOutcome =
+  /** Sealed before; the existing seal and waybill are returned */
+  | 'ALREADY_SEALED'
+  /** Some line is not fully picked: nothing was sealed */
+  | 'NOT_FULLY_PICKED'
+  /** Sealed by this call */
+  | 'SEALED';
+
+export type SealPackagePayload = {
+  __typename?: 'SealPackagePayload';
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  orderId: Scalars['ID']['output'];
+  outbound: Outbound;
+  outboundNo: Scalars['String']['output'];
+  outcome: SealOutcome;
+  progress: PickProgress;
+  seal?: Maybe<PackageSeal>;
+  /** The seal stands but TMS could not be reached: call sealPackage again to create the waybill */
+  waybillPending: Scalars['Boolean']['output'];
+};
+
+export type SealProblem = {
+  __typename?: 'SealProblem';
+  code: SealProblemCode;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+};
+
+export type SealProblemCode =
+  /** Goods, packer or time in WMS differ from what was sealed */
+  | 'CONTENT_CHANGED'
+  /** The hub's copy of the content does not hash to the seal's hash */
+  | 'HASH_MISMATCH'
+  /** WMS has no t_seal_log row for it */
+  | 'SEAL_LOG_MISSING'
+  /** WMS's seal no. is not the hash's */
+  | 'SEAL_NO_MISMATCH';
+
+export type SealVerification = {
+  __typename?: 'SealVerification';
+  problems: Array<SealProblem>;
+  /** SHA-256 of the content as WMS shows it now */
+  recomputedHash: Scalars['String']['output'];
+  /** No problem found: WMS still shows what was sealed, and the hash and seal no. agree */
+  valid: Scalars['Boolean']['output'];
+};
+
 export type Severity =
   | 'BLOCKING'
   | 'INFO'
@@ -567,6 +922,16 @@ export type Shipment = {
   waybillNo: Scalars['String']['output'];
 };
 
+export type ShortfallReason =
+  | 'INSUFFICIENT_STOCK'
+  | 'MIXED'
+  | 'NO_STOCK'
+  | 'ONLY_EXPIRED'
+  | 'ONLY_IN_UNUSABLE_BINS'
+  | 'ONLY_LOCKED'
+  | 'ONLY_SHORT_DATED'
+  | 'TAKEN_BY_EARLIER_LINES';
+
 export type SimulatedDecision = {
   __typename?: 'SimulatedDecision';
   effects: Array<RuleEffect>;
@@ -575,6 +940,11 @@ export type SimulatedDecision = {
   explanationZh: Scalars['String']['output'];
   facts: Scalars['JSON']['output'];
   order?: Maybe<Order>;
+};
+
+export type Sku = {
+  __typename?: 'Sku';
+  code: Scalars['String']['output'];
 };
 
 export type UnlinkedDocument = {
@@ -727,18 +1097,22 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AdjustmentKind: AdjustmentKind;
+  AllocationShortfall: ResolverTypeWrapper<AllocationShortfall>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AllocationSource: AllocationSource;
   AuditEntity: AuditEntity;
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BarcodeFormat: BarcodeFormat;
   Blocker: ResolverTypeWrapper<BlockerModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CustomerBlocker: ResolverTypeWrapper<BlockerModel>;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeliveryPromise: ResolverTypeWrapper<PromiseViewModel>;
   DocumentLink: ResolverTypeWrapper<HubLinkModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   EffectCount: ResolverTypeWrapper<EffectCount>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   EffectType: EffectType;
   EvaluateOrderPayload: ResolverTypeWrapper<EvaluationViewModel>;
   Hold: ResolverTypeWrapper<HoldRecordModel>;
@@ -757,11 +1131,23 @@ export type ResolversTypes = ResolversObject<{
   OrderFilter: OrderFilter;
   OrderStatus: OrderStatus;
   Outbound: ResolverTypeWrapper<Outbound>;
+  OutboundStatus: OutboundStatus;
   OutboxMessage: ResolverTypeWrapper<OutboxMessageModel>;
   OutboxState: OutboxState;
+  PackageSeal: ResolverTypeWrapper<SealViewModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PickAllocation: ResolverTypeWrapper<PickAllocation>;
+  PickBin: ResolverTypeWrapper<PickBin>;
+  PickFloorRoute: ResolverTypeWrapper<PickFloorRoute>;
+  PickLine: ResolverTypeWrapper<PickLine>;
+  PickList: ResolverTypeWrapper<Omit<PickList, 'order' | 'seal'> & { order: ResolversTypes['Order'], seal?: Maybe<ResolversTypes['PackageSeal']> }>;
+  PickProgress: ResolverTypeWrapper<PickProgress>;
+  PickRoute: ResolverTypeWrapper<PickRoute>;
+  PickerStats: ResolverTypeWrapper<PickerStats>;
+  PickingStats: ResolverTypeWrapper<PickingStats>;
   PriceAdjustment: ResolverTypeWrapper<AdjustmentModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RouteMethod: RouteMethod;
   Rule: ResolverTypeWrapper<RuleModel>;
   RuleDecision: ResolverTypeWrapper<DecisionRecordModel>;
   RuleEffect: ResolverTypeWrapper<EffectModel>;
@@ -769,9 +1155,21 @@ export type ResolversTypes = ResolversObject<{
   RuleKind: RuleKind;
   RulePayload: ResolverTypeWrapper<Omit<RulePayload, 'rule'> & { rule?: Maybe<ResolversTypes['Rule']> }>;
   RuleSimulation: ResolverTypeWrapper<SimulationViewModel>;
+  ScanItemPayload: ResolverTypeWrapper<ScanItemPayload>;
+  ScanOutcome: ScanOutcome;
+  ScanOutcomeCount: ResolverTypeWrapper<ScanOutcomeCount>;
+  ScannedBarcode: ResolverTypeWrapper<ScannedBarcode>;
+  SealLine: ResolverTypeWrapper<SealLine>;
+  SealOutcome: SealOutcome;
+  SealPackagePayload: ResolverTypeWrapper<Omit<SealPackagePayload, 'seal'> & { seal?: Maybe<ResolversTypes['PackageSeal']> }>;
+  SealProblem: ResolverTypeWrapper<SealProblem>;
+  SealProblemCode: SealProblemCode;
+  SealVerification: ResolverTypeWrapper<SealVerification>;
   Severity: Severity;
   Shipment: ResolverTypeWrapper<Shipment>;
+  ShortfallReason: ShortfallReason;
   SimulatedDecision: ResolverTypeWrapper<SimulatedOrderModel>;
+  Sku: ResolverTypeWrapper<Sku>;
   UnlinkedDocument: ResolverTypeWrapper<HubUnlinkedDocumentModel>;
   UnlinkedDocumentConnection: ResolverTypeWrapper<Omit<UnlinkedDocumentConnection, 'edges'> & { edges: Array<ResolversTypes['UnlinkedDocumentEdge']> }>;
   UnlinkedDocumentEdge: ResolverTypeWrapper<Omit<UnlinkedDocumentEdge, 'node'> & { node: ResolversTypes['UnlinkedDocument'] }>;
@@ -782,17 +1180,19 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AllocationShortfall: AllocationShortfall;
+  Int: Scalars['Int']['output'];
   AuditEntry: AuditEntryModel;
   ID: Scalars['ID']['output'];
   Blocker: BlockerModel;
   Boolean: Scalars['Boolean']['output'];
   CustomerBlocker: BlockerModel;
+  Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeliveryPromise: PromiseViewModel;
   DocumentLink: HubLinkModel;
   Float: Scalars['Float']['output'];
   EffectCount: EffectCount;
-  Int: Scalars['Int']['output'];
   EvaluateOrderPayload: EvaluationViewModel;
   Hold: HoldRecordModel;
   HoldPayload: Omit<HoldPayload, 'hold'> & { hold?: Maybe<ResolversParentTypes['Hold']> };
@@ -806,7 +1206,17 @@ export type ResolversParentTypes = ResolversObject<{
   OrderFilter: OrderFilter;
   Outbound: Outbound;
   OutboxMessage: OutboxMessageModel;
+  PackageSeal: SealViewModel;
   PageInfo: PageInfo;
+  PickAllocation: PickAllocation;
+  PickBin: PickBin;
+  PickFloorRoute: PickFloorRoute;
+  PickLine: PickLine;
+  PickList: Omit<PickList, 'order' | 'seal'> & { order: ResolversParentTypes['Order'], seal?: Maybe<ResolversParentTypes['PackageSeal']> };
+  PickProgress: PickProgress;
+  PickRoute: PickRoute;
+  PickerStats: PickerStats;
+  PickingStats: PickingStats;
   PriceAdjustment: AdjustmentModel;
   Query: Record<PropertyKey, never>;
   Rule: RuleModel;
@@ -815,8 +1225,16 @@ export type ResolversParentTypes = ResolversObject<{
   RuleInput: RuleInput;
   RulePayload: Omit<RulePayload, 'rule'> & { rule?: Maybe<ResolversParentTypes['Rule']> };
   RuleSimulation: SimulationViewModel;
+  ScanItemPayload: ScanItemPayload;
+  ScanOutcomeCount: ScanOutcomeCount;
+  ScannedBarcode: ScannedBarcode;
+  SealLine: SealLine;
+  SealPackagePayload: Omit<SealPackagePayload, 'seal'> & { seal?: Maybe<ResolversParentTypes['PackageSeal']> };
+  SealProblem: SealProblem;
+  SealVerification: SealVerification;
   Shipment: Shipment;
   SimulatedDecision: SimulatedOrderModel;
+  Sku: Sku;
   UnlinkedDocument: HubUnlinkedDocumentModel;
   UnlinkedDocumentConnection: Omit<UnlinkedDocumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['UnlinkedDocumentEdge']> };
   UnlinkedDocumentEdge: Omit<UnlinkedDocumentEdge, 'node'> & { node: ResolversParentTypes['UnlinkedDocument'] };
@@ -835,6 +1253,14 @@ export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = 
 export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AllocationShortfallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocationShortfall'] = ResolversParentTypes['AllocationShortfall']> = ResolversObject<{
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['ShortfallReason'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
+}>;
 
 export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -869,6 +1295,10 @@ export type CustomerBlockerResolvers<ContextType = Context, ParentType extends R
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
+
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
+}
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -944,6 +1374,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   approveHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationApproveHoldArgs, 'id' | 'reason'>>;
   evaluateOrder?: Resolver<ResolversTypes['EvaluateOrderPayload'], ParentType, ContextType, RequireFields<MutationEvaluateOrderArgs, 'id'>>;
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
+  scanItem?: Resolver<Maybe<ResolversTypes['ScanItemPayload']>, ParentType, ContextType, RequireFields<MutationScanItemArgs, 'barcode' | 'orderId'>>;
+  sealPackage?: Resolver<Maybe<ResolversTypes['SealPackagePayload']>, ParentType, ContextType, RequireFields<MutationSealPackageArgs, 'orderId' | 'packer'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
   upsertRule?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationUpsertRuleArgs, 'input'>>;
 }>;
@@ -1000,9 +1432,106 @@ export type OutboxMessageResolvers<ContextType = Context, ParentType extends Res
   state?: Resolver<ResolversTypes['OutboxState'], ParentType, ContextType>;
 }>;
 
+export type PackageSealResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PackageSeal'] = ResolversParentTypes['PackageSeal']> = ResolversObject<{
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['SealLine']>, ParentType, ContextType>;
+  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  packer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sealNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sealedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
+  verification?: Resolver<ResolversTypes['SealVerification'], ParentType, ContextType>;
+  waybillNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PickAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickAllocation'] = ResolversParentTypes['PickAllocation']> = ResolversObject<{
+  allocatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  shortfalls?: Resolver<Array<ResolversTypes['AllocationShortfall']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['AllocationSource'], ParentType, ContextType>;
+}>;
+
+export type PickBinResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickBin'] = ResolversParentTypes['PickBin']> = ResolversObject<{
+  aisle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  floor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shelf?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  usable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PickFloorRouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickFloorRoute'] = ResolversParentTypes['PickFloorRoute']> = ResolversObject<{
+  floor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['RouteMethod'], ParentType, ContextType>;
+}>;
+
+export type PickLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickLine'] = ResolversParentTypes['PickLine']> = ResolversObject<{
+  batchNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  bin?: Resolver<ResolversTypes['PickBin'], ParentType, ContextType>;
+  done?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  lineNo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pickedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remainingQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
+}>;
+
+export type PickListResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickList'] = ResolversParentTypes['PickList']> = ResolversObject<{
+  allocation?: Resolver<ResolversTypes['PickAllocation'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['PickLine']>, ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  outbound?: Resolver<ResolversTypes['Outbound'], ParentType, ContextType>;
+  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outboundStatus?: Resolver<ResolversTypes['OutboundStatus'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['PickProgress'], ParentType, ContextType>;
+  route?: Resolver<ResolversTypes['PickRoute'], ParentType, ContextType>;
+  seal?: Resolver<Maybe<ResolversTypes['PackageSeal']>, ParentType, ContextType>;
+  warehouseCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PickProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickProgress'] = ResolversParentTypes['PickProgress']> = ResolversObject<{
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  linesDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pickedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PickRouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickRoute'] = ResolversParentTypes['PickRoute']> = ResolversObject<{
+  floors?: Resolver<Array<ResolversTypes['PickFloorRoute']>, ParentType, ContextType>;
+  lengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sShapeLengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type PickerStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickerStats'] = ResolversParentTypes['PickerStats']> = ResolversObject<{
+  accuracy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  errorsCaught?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  okScans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersPicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  picker?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PickingStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickingStats'] = ResolversParentTypes['PickingStats']> = ResolversObject<{
+  accuracy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  errorsByOutcome?: Resolver<Array<ResolversTypes['ScanOutcomeCount']>, ParentType, ContextType>;
+  errorsCaught?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  okScans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersPicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ordersSealed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pickers?: Resolver<Array<ResolversTypes['PickerStats']>, ParentType, ContextType>;
+  scans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type PriceAdjustmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PriceAdjustment'] = ResolversParentTypes['PriceAdjustment']> = ResolversObject<{
@@ -1018,6 +1547,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
+  pickList?: Resolver<Maybe<ResolversTypes['PickList']>, ParentType, ContextType, RequireFields<QueryPickListArgs, 'orderId'>>;
+  pickingStats?: Resolver<ResolversTypes['PickingStats'], ParentType, ContextType, RequireFields<QueryPickingStatsArgs, 'from' | 'to'>>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType, RequireFields<QueryRuleArgs, 'id'>>;
   rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
   simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'rule' | 'to'>>;
@@ -1074,6 +1605,64 @@ export type RuleSimulationResolvers<ContextType = Context, ParentType extends Re
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type ScanItemPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanItemPayload'] = ResolversParentTypes['ScanItemPayload']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['PickLine']>, ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outbound?: Resolver<ResolversTypes['Outbound'], ParentType, ContextType>;
+  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outboundStatus?: Resolver<ResolversTypes['OutboundStatus'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ScanOutcome'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['PickProgress'], ParentType, ContextType>;
+  scanned?: Resolver<ResolversTypes['ScannedBarcode'], ParentType, ContextType>;
+}>;
+
+export type ScanOutcomeCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanOutcomeCount'] = ResolversParentTypes['ScanOutcomeCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ScanOutcome'], ParentType, ContextType>;
+}>;
+
+export type ScannedBarcodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScannedBarcode'] = ResolversParentTypes['ScannedBarcode']> = ResolversObject<{
+  batchNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  format?: Resolver<Maybe<ResolversTypes['BarcodeFormat']>, ParentType, ContextType>;
+  gtin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<Maybe<ResolversTypes['Sku']>, ParentType, ContextType>;
+}>;
+
+export type SealLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealLine'] = ResolversParentTypes['SealLine']> = ResolversObject<{
+  batchNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
+}>;
+
+export type SealPackagePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealPackagePayload'] = ResolversParentTypes['SealPackagePayload']> = ResolversObject<{
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outbound?: Resolver<ResolversTypes['Outbound'], ParentType, ContextType>;
+  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SealOutcome'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['PickProgress'], ParentType, ContextType>;
+  seal?: Resolver<Maybe<ResolversTypes['PackageSeal']>, ParentType, ContextType>;
+  waybillPending?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type SealProblemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealProblem'] = ResolversParentTypes['SealProblem']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['SealProblemCode'], ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SealVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealVerification'] = ResolversParentTypes['SealVerification']> = ResolversObject<{
+  problems?: Resolver<Array<ResolversTypes['SealProblem']>, ParentType, ContextType>;
+  recomputedHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = ResolversObject<{
   waybillNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1085,6 +1674,10 @@ export type SimulatedDecisionResolvers<ContextType = Context, ParentType extends
   explanationZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   facts?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+}>;
+
+export type SkuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Sku'] = ResolversParentTypes['Sku']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type UnlinkedDocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnlinkedDocument'] = ResolversParentTypes['UnlinkedDocument']> = ResolversObject<{
@@ -1118,9 +1711,11 @@ export type UserErrorResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  AllocationShortfall?: AllocationShortfallResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Blocker?: BlockerResolvers<ContextType>;
   CustomerBlocker?: CustomerBlockerResolvers<ContextType>;
+  Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeliveryPromise?: DeliveryPromiseResolvers<ContextType>;
   DocumentLink?: DocumentLinkResolvers<ContextType>;
@@ -1137,7 +1732,17 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   Outbound?: OutboundResolvers<ContextType>;
   OutboxMessage?: OutboxMessageResolvers<ContextType>;
+  PackageSeal?: PackageSealResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PickAllocation?: PickAllocationResolvers<ContextType>;
+  PickBin?: PickBinResolvers<ContextType>;
+  PickFloorRoute?: PickFloorRouteResolvers<ContextType>;
+  PickLine?: PickLineResolvers<ContextType>;
+  PickList?: PickListResolvers<ContextType>;
+  PickProgress?: PickProgressResolvers<ContextType>;
+  PickRoute?: PickRouteResolvers<ContextType>;
+  PickerStats?: PickerStatsResolvers<ContextType>;
+  PickingStats?: PickingStatsResolvers<ContextType>;
   PriceAdjustment?: PriceAdjustmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rule?: RuleResolvers<ContextType>;
@@ -1145,8 +1750,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RuleEffect?: RuleEffectResolvers<ContextType>;
   RulePayload?: RulePayloadResolvers<ContextType>;
   RuleSimulation?: RuleSimulationResolvers<ContextType>;
+  ScanItemPayload?: ScanItemPayloadResolvers<ContextType>;
+  ScanOutcomeCount?: ScanOutcomeCountResolvers<ContextType>;
+  ScannedBarcode?: ScannedBarcodeResolvers<ContextType>;
+  SealLine?: SealLineResolvers<ContextType>;
+  SealPackagePayload?: SealPackagePayloadResolvers<ContextType>;
+  SealProblem?: SealProblemResolvers<ContextType>;
+  SealVerification?: SealVerificationResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
+  Sku?: SkuResolvers<ContextType>;
   UnlinkedDocument?: UnlinkedDocumentResolvers<ContextType>;
   UnlinkedDocumentConnection?: UnlinkedDocumentConnectionResolvers<ContextType>;
   UnlinkedDocumentEdge?: UnlinkedDocumentEdgeResolvers<ContextType>;

@@ -213,6 +213,43 @@ export async function createLiveOrder(targets: LiveTargets, seed = Date.now()): 
   }
 }
 
+export interface OrderAwaitingPick {
+  erpOrderNo: string;
+  outboundNo: string;
+}
+
+/**
+ * Writes new orders that are paid and whose WMS outbound has just been created (status 10
+ * CREATED) or allocated (20 ALLOCATED), nothing picked, no waybill: what a picker's phone starts
+ * from. Their stories are not advanced further, so they stay there for the pick-by-scan tests.
+ */
+export async function createOrdersAwaitingPick(
+  targets: LiveTargets,
+  options: { count?: number; seed?: number; stage?: 'CREATED' | 'ALLOCATED' } = {},
+): Promise<OrderAwaitingPick[]> {
+  const writer = await LiveWriter.open(targets);
+  const stage = options.stage ?? 'CREATED';
+  try {
+    const rng = new Random(options.seed ?? Date.now());
+    const made: OrderAwaitingPick[] = [];
+    while (made.length < (options.count ?? 1)) {
+      const storySeed = rng.int(0, 2 ** 31 - 1);
+      const probe = writer.story(new Random(storySeed), 0, DEFAULT_PACE);
+      const ob = probe.outbound;
+      if (!ob || probe.cancelAt != null || !ob.lines.length) continue;
+      // WMS moves an outbound to 20 a minute after creating it (outboundStatus in story.ts).
+      const into = stage === 'CREATED' ? 1000 : 61_000;
+      if (ob.pickStartAt - ob.createAt <= into + 1000) continue;
+      const story = writer.story(new Random(storySeed), Date.now() - ob.createAt - into, DEFAULT_PACE);
+      await writer.advance({ story, tracksPosted: 0 });
+      made.push({ erpOrderNo: story.erpOrderNo, outboundNo: story.outbound!.outboundNo });
+    }
+    return made;
+  } finally {
+    await writer.close();
+  }
+}
+
 export interface LiveFeed {
   stop(): Promise<void>;
 }

@@ -171,6 +171,18 @@ export class ErpDatasource {
     return byKey(codes, rows.map(toSku), (s) => s.code);
   }
 
+  /**
+   * SKUs by the GTIN on their box, as a scanner reads it (14 digits). ERP keeps cBarCode as the
+   * catalog wrote it, GTIN-13 or GTIN-14 (and would keep a UPC-A or EAN-8 short), so each of those
+   * spellings is looked for.
+   */
+  async skusByGtin(gtins: readonly string[]): Promise<(SkuRecord | null)[]> {
+    const spellings = unique(gtins.flatMap((g) => [g, g.replace(/^0/, ''), g.replace(/^00/, ''), g.replace(/^0{6}/, '')]).filter((g) => /^\d{8,14}$/.test(g)));
+    if (spellings.length === 0) return gtins.map(() => null);
+    const rows = await this.call('Inventory.byBarCode', () => this.db.getRepository(InventoryEntity).find({ where: { cBarCode: In(spellings) } }));
+    return byKey(gtins, rows.map(toSku), (s) => (s.gtin ?? '').trim().padStart(14, '0'));
+  }
+
   async storesByCode(codes: readonly string[]): Promise<(ErpStore | null)[]> {
     const rows = await this.call('Department.byCode', () =>
       this.db.getRepository(DepartmentEntity).find({ where: { cDepCode: In(unique(codes)) } }),

@@ -8,7 +8,7 @@ import type { OrderStatus } from './lifecycle.js';
 
 export const MAX_PAGE_SIZE = 200;
 
-export function parseOrderId(id: string): { kind: DocumentKind; canonical: string; rowId: number | null } {
+export function parseOrderId(id: string, argument = 'id'): { kind: DocumentKind; canonical: string; rowId: number | null } {
   const parsed = id.length <= 64 ? classifyDocumentNo(id) : null;
   if (!parsed) {
     throw badInput(
@@ -16,7 +16,7 @@ export function parseOrderId(id: string): { kind: DocumentKind; canonical: strin
         zh: `无法识别的单号「${id.slice(0, 64)}」：请使用统一订单号（OH…）、ERP 销售订单号（SO-…）、WMS 出库单号（CK…）或承运商运单号`,
         en: `"${id.slice(0, 64)}" is not an order number: use the unified ID (OH…), the ERP order no. (SO-…), the WMS outbound no. (CK…) or a carrier waybill no.`,
       },
-      { argument: 'id' },
+      { argument },
     );
   }
   return { ...parsed, rowId: parsed.kind === 'ORDER' ? parseHubOrderId(parsed.canonical) : null };
@@ -119,4 +119,24 @@ export function parseOrderFilter(filter: OrderFilterInput | null | undefined): O
     );
   }
   return query;
+}
+
+/** A window [from, to) of ISO instants (or dates taken as Beijing midnight), at most `maxDays` long. */
+export function parseWindow(from: string, to: string, maxDays = 366): { from: number; to: number } {
+  const parse = (value: string, argument: string) => {
+    const t = parseIsoInstant(value);
+    if (t == null) {
+      throw badInput(
+        { zh: `${argument} 不是合法时间「${value.slice(0, 40)}」：请用带时区的 ISO 8601，如 2025-11-08T00:00:00+08:00，或日期 2025-11-08`, en: `${argument} "${value.slice(0, 40)}" is not a valid time: use ISO 8601 with offset, e.g. 2025-11-08T00:00:00+08:00, or a date 2025-11-08` },
+        { argument },
+      );
+    }
+    return t;
+  };
+  const window = { from: parse(from, 'from'), to: parse(to, 'to') };
+  if (window.from >= window.to) throw badInput({ zh: 'from 必须早于 to', en: 'from must be before to' }, { argument: 'from' });
+  if (window.to - window.from > maxDays * 86_400_000) {
+    throw badInput({ zh: `时间范围最多 ${maxDays} 天`, en: `The window is at most ${maxDays} days` }, { argument: 'to', maxDays });
+  }
+  return window;
 }

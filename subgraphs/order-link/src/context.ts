@@ -4,6 +4,7 @@ import type { HubStore } from './datasource.js';
 import type { RuleStore } from './rules/store.js';
 import type { RuleEngine } from './rules/engine.js';
 import type { Ledger } from './rules/ledger.js';
+import type { PickingService } from './picking/service.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -11,4 +12,6 @@ export interface Context extends RequestContext {
   rules: RuleStore;
   engine: RuleEngine;
   ledger: Ledger;
+  /** The pick-by-scan flow; one per process (it holds the per-outbound locks). */
+  picking: PickingService;
 }

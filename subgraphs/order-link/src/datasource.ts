@@ -14,6 +14,8 @@ export interface HubOrder {
   rowId: number;
   erpOrderNo: string;
   customerCode: string;
+  /** Delivery city as ERP spells it (SO_SOMain.cRegion) */
+  region: string;
   wmsOutboundNo: string | null;
   tmsWaybillNo: string | null;
   status: OrderStatus;
@@ -80,6 +82,7 @@ export function toHubOrder(o: OrderRecord): HubOrder {
     rowId: o.id,
     erpOrderNo: o.erp_order_no,
     customerCode: o.customer_code,
+    region: o.region,
     wmsOutboundNo: o.wms_outbound_no,
     tmsWaybillNo: o.tms_waybill_no,
     status: lifecycle.status,

@@ -1,28 +1,17 @@
 // Thin: arguments are validated, then each field picks a loader and maps.
 import type { Resolvers } from '../../../codegen/generated/order-link.js';
-import { DateTimeScalar } from '../../../common/src/scalars.js';
-import { mayRead } from '../../../common/src/caller.js';
+import { DateScalar, DateTimeScalar } from '../../../common/src/scalars.js';
 import { appError, ErrorCode } from '../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../common/src/time.js';
-import type { HubOrder, HubUnlinkedDocument, ListCursor } from './datasource.js';
-import { decodeCursor, encodeCursor, parseOrderFilter, parseOrderId, parsePageSize } from './arguments.js';
+import type { HubUnlinkedDocument, ListCursor } from './datasource.js';
+import { decodeCursor, encodeCursor, parseOrderFilter, parsePageSize } from './arguments.js';
+import { findOrder, visible } from './find-order.js';
+import { pickingMutations, pickingQueries, pickingTypes } from './picking/resolvers.js';
 import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
-
-/** Another customer's order is answered like an unknown one: its existence is not given away. */
-export const visible = (order: HubOrder | null, ctx: Context) => (order && mayRead(ctx.caller, order.customerCode) ? order : null);
-
-/** An order by any of its numbers, as this caller may see it. */
-export async function findOrder(id: string, ctx: Context): Promise<HubOrder | null> {
-  const { kind, canonical, rowId } = parseOrderId(id);
-  if (kind === 'ORDER') return visible(await ctx.loaders.orderByRowId.load(rowId!), ctx);
-  if (kind === 'ERP') return visible(await ctx.loaders.orderByErpNo.load(canonical), ctx);
-  const orderRowId = await ctx.loaders.orderIdByDocument.load(`${kind}:${canonical}`);
-  return orderRowId == null ? null : visible(await ctx.loaders.orderByRowId.load(orderRowId), ctx);
-}
 
 const UNLINKED_TEXT: Record<HubUnlinkedDocument['reason'], (d: HubUnlinkedDocument) => { zh: string; en: string }> = {
   REFERENCE_NOT_FOUND: (d) => ({
@@ -45,7 +34,9 @@ const UNLINKED_TEXT: Record<HubUnlinkedDocument['reason'], (d: HubUnlinkedDocume
 
 const linkResolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  Date: DateScalar,
   Query: {
+    ...pickingQueries,
     order: (_root, { id }, ctx) => findOrder(id, ctx),
     orders: async (_root, { filter, first, after }, ctx) => {
       const size = parsePageSize(first);
@@ -103,17 +94,19 @@ const linkResolvers: Resolvers = {
     outbound: (order) => (order.wmsOutboundNo ? { outboundNo: order.wmsOutboundNo } : null),
     shipment: (order) => (order.tmsWaybillNo ? { waybillNo: order.tmsWaybillNo } : null),
   },
+  Mutation: pickingMutations,
+  ...pickingTypes,
   UnlinkedDocument: {
     messageZh: (d) => UNLINKED_TEXT[d.reason](d).zh,
     messageEn: (d) => UNLINKED_TEXT[d.reason](d).en,
   },
 };
 
-/** Linking and rules, one resolver map. */
+/** Linking, the pick flow and the rules, one resolver map. */
 export const resolvers: Resolvers = {
   ...linkResolvers,
   ...ruleResolvers,
   Query: { ...linkResolvers.Query, ...ruleResolvers.Query },
-  Mutation: { ...ruleResolvers.Mutation },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation },
   Order: { ...linkResolvers.Order, ...ruleResolvers.Order },
 };

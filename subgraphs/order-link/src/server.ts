@@ -18,6 +18,9 @@ import { FactsLoader } from './rules/facts.js';
 import { RuleEngine } from './rules/engine.js';
 import { Ledger } from './rules/ledger.js';
 import { OutboxWorker } from './rules/outbox.js';
+import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
+import { PickingService } from './picking/service.js';
+import { PickingStore } from './picking/store.js';
 import type { Context } from './context.js';
 
 export interface OrderLinkOptions {
@@ -30,12 +33,13 @@ export interface OrderLinkOptions {
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000] });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000] });
   await hubDb.runMigrations({ transaction: 'each' });
-  // order-link reads (and, for the rules' effects, writes) the legacy systems through the adapters'
-  // own datasources: one place speaks each legacy tongue.
+  // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
+  // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
+  // pool: the pick flow's transactions hold a connection each.
   const erpDb = await openDataSource(config.ERP_DATABASE_URL, { entities: erpEntities, poolSize: 4 });
-  const wmsDb = await openDataSource(config.WMS_DATABASE_URL, { entities: wmsEntities, poolSize: 4 });
+  const wmsDb = await openDataSource(config.WMS_DATABASE_URL, { entities: wmsEntities, poolSize: 12 });
   const tmsHttp = new LegacyHttpClient(kit.legacy('tms'), config.TMS_API_URL, 4);
   const crmHttp = new LegacyHttpClient(kit.legacy('crm'), config.CRM_API_URL, 2);
   const hubSystem = kit.legacy('hub');
@@ -60,13 +64,27 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     // New orders are evaluated in the same round that links them.
     afterRound: () => engine.evaluatePending().then(() => undefined),
   });
+  const picking = new PickingService({
+    erp,
+    wms,
+    tms,
+    store: new PickingStore(hubDb, hubSystem),
+    // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
+    expiryMonths: async () => {
+      const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
+      return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
+    },
+    logger: kit.logger.child({ part: 'picking' }),
+    // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
+    lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
+  });
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
   const subgraph = buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    createContext: (base) => ({ ...base, hub, rules, engine, ledger, loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }) }),
+    createContext: (base) => ({ ...base, hub, rules, engine, ledger, picking, loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }) }),
     readiness: {
       hubDatabase: () => hub.ping(),
       // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).

@@ -118,6 +118,16 @@ export function toWaybill(w: TmsWaybill): Waybill {
   };
 }
 
+/** What a new waybill needs (TMS POST /api/v1/waybill/create). */
+export interface NewWaybill {
+  carrierCode: string;
+  customerReference: string;
+  consignee: string | null;
+  destinationCity: string | null;
+  fromCity: string | null;
+  weightKg: string | null;
+}
+
 export class TmsDatasource {
   constructor(private readonly http: LegacyHttpClient) {}
 
@@ -125,6 +135,34 @@ export class TmsDatasource {
     const body = await this.http.post('waybill.batchQuery', '/api/v1/waybill/batchQuery', { waybillNos: unique(waybillNos) }, { idempotent: true });
     const waybills = unwrap<TmsWaybill[]>(body, 'batchQuery').map(toWaybill);
     return byKey(waybillNos, waybills, (w) => w.waybillNo);
+  }
+
+  /** Waybills whose customerRef is one of `refs` (the CK or SO no. they were created for), by ref. */
+  async waybillsByReference(refs: readonly string[]): Promise<Waybill[][]> {
+    const body = await this.http.post('waybill.queryByRef', '/api/v1/waybill/queryByRef', { customerRefs: unique(refs) }, { idempotent: true });
+    const waybills = unwrap<TmsWaybill[]>(body, 'queryByRef').map(toWaybill);
+    return refs.map((ref) => waybills.filter((w) => w.customerReference === ref).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.waybillNo.localeCompare(b.waybillNo)));
+  }
+
+  /**
+   * Creates a waybill; TMS issues the number. Not idempotent: TMS creates a second waybill for
+   * the same reference if asked twice, so callers look up by reference first and serialize.
+   */
+  async createWaybill(input: NewWaybill): Promise<Waybill> {
+    const body = await this.http.post(
+      'waybill.create',
+      '/api/v1/waybill/create',
+      {
+        carrierCode: input.carrierCode,
+        customerRef: input.customerReference,
+        consignee: input.consignee,
+        destCity: input.destinationCity,
+        fromCity: input.fromCity,
+        weightKg: input.weightKg,
+      },
+      { idempotent: false },
+    );
+    return toWaybill(unwrap<TmsWaybill>(body, 'create'));
   }
 
   /** Waybills updated after (updateTime, waybillNo), oldest first: TMS's own change feed. */

@@ -6,7 +6,7 @@ import { parseIsoInstant, toIsoBeijing } from '../../../../common/src/time.js';
 import { computeBlockers, currentBlocker, effectivePromise, type Blocker } from '../blockers.js';
 import { parsePageSize } from '../arguments.js';
 import type { HubOrder } from '../datasource.js';
-import { findOrder } from '../resolvers.js';
+import { findOrder } from '../find-order.js';
 import type { Context } from '../context.js';
 import { compile, validateRule, type Rule } from './store.js';
 import { countEffects, toDecisions, type SimulationView } from './simulation.js';

@@ -1,0 +1,95 @@
+// Thin: the pick flow's arguments are checked, the order found, and the service does the rest.
+import type { MutationResolvers, QueryResolvers, Resolvers } from '../../../../codegen/generated/order-link.js';
+import { appError, ErrorCode } from '../../../../common/src/errors.js';
+import type { Role } from '../../../../common/src/caller.js';
+import { toIsoBeijing } from '../../../../common/src/time.js';
+import { parseWindow } from '../arguments.js';
+import { findOrder } from '../find-order.js';
+import type { HubOrder } from '../datasource.js';
+import type { Context } from '../context.js';
+import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
+
+/** The gateway enforces the SDL's role tags; a subgraph does not rely on that alone. */
+function requireRole(ctx: Context, roles: Role[], field: string) {
+  if (ctx.caller.role === 'admin' || roles.includes(ctx.caller.role)) return;
+  throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权使用 ${field}`, en: `Role "${ctx.caller.role}" may not use ${field}` }, { role: ctx.caller.role });
+}
+
+const PICKERS: Role[] = ['warehouse', 'ops'];
+
+async function orderFor(orderId: string, ctx: Context): Promise<HubOrder> {
+  const order = await findOrder(orderId, ctx, 'orderId');
+  if (!order) {
+    throw appError(
+      ErrorCode.NOT_FOUND,
+      { zh: `没有单号为「${orderId.slice(0, 64)}」的订单`, en: `No order has the number "${orderId.slice(0, 64)}"` },
+      { argument: 'orderId' },
+    );
+  }
+  return order;
+}
+
+/**
+ * An order a picker may work on: a hold open or rejected stops it here, before any stock is
+ * allocated for an order that may never ship.
+ */
+async function pickableOrder(orderId: string, ctx: Context): Promise<HubOrder> {
+  const order = await orderFor(orderId, ctx);
+  const holds = ((await ctx.loaders.holds.load(order.rowId)) ?? []).filter((h) => h.state !== 'APPROVED');
+  if (holds.length) {
+    const roles = [...new Set(holds.map((h) => h.approverRole))];
+    throw appError(
+      ErrorCode.CONFLICT,
+      {
+        zh: `订单 ${order.erpOrderNo} 被规则暂停（${holds.map((h) => h.ruleId).join('、')}）${holds.some((h) => h.state === 'REJECTED') ? '且已被驳回' : `，等待${roles.join('、')}审批`}，不能拣货`,
+        en: `Order ${order.erpOrderNo} is held by ${holds.map((h) => h.ruleId).join(', ')}${holds.some((h) => h.state === 'REJECTED') ? ' and was rejected' : `, awaiting approval by ${roles.join(', ')}`}: it cannot be picked`,
+      },
+      { reason: 'ON_HOLD', holds: holds.map((h) => String(h.id)) },
+    );
+  }
+  return order;
+}
+
+export const pickingQueries: Pick<QueryResolvers<Context>, 'pickList' | 'pickingStats'> = {
+  pickList: async (_root, { orderId }, ctx) => {
+    requireRole(ctx, PICKERS, 'pickList');
+    return ctx.picking.pickList(await pickableOrder(orderId, ctx));
+  },
+  pickingStats: async (_root, { from, to }, ctx) => {
+    requireRole(ctx, [...PICKERS, 'finance'], 'pickingStats');
+    const window = parseWindow(from, to);
+    return ctx.picking.stats(window.from, window.to);
+  },
+};
+
+export const pickingMutations: MutationResolvers<Context> = {
+  scanItem: async (_root, { orderId, barcode, picker }, ctx) => {
+    requireRole(ctx, PICKERS, 'scanItem');
+    const operator = picker != null ? parseOperator(picker, 'picker') : ctx.caller.subject.slice(0, MAX_OPERATOR_LENGTH);
+    return ctx.picking.scan(await pickableOrder(orderId, ctx), barcode, operator);
+  },
+  sealPackage: async (_root, { orderId, packer }, ctx) => {
+    requireRole(ctx, PICKERS, 'sealPackage');
+    const operator = parseOperator(packer, 'packer');
+    return ctx.picking.seal(await pickableOrder(orderId, ctx), operator);
+  },
+};
+
+export const pickingTypes: Pick<Resolvers<Context>, 'PackageSeal'> = {
+  PackageSeal: {
+    sealNo: (s) => s.record.sealNo,
+    hash: (s) => s.record.hash,
+    content: (s) => s.record.content,
+    outboundNo: (s) => s.record.outNo,
+    erpOrderNo: (s) => s.content.erpOrderNo,
+    packer: (s) => s.record.packer,
+    sealedAt: (s) => toIsoBeijing(s.record.sealedAt)!,
+    lines: (s) => s.content.lines.map((l) => ({ sku: { code: l.skuCode }, batchNo: l.batchNo, quantity: l.quantity })),
+    waybillNo: (s) => s.record.waybillNo,
+    shipment: (s) => (s.record.waybillNo ? { waybillNo: s.record.waybillNo } : null),
+    verification: async (s, _args, ctx) => {
+      const v = await ctx.picking.verify(s);
+      return { valid: v.valid, recomputedHash: v.recomputedHash, problems: v.problems.map((p) => ({ code: p.code, messageZh: p.zh, messageEn: p.en })) };
+    },
+  },
+};
