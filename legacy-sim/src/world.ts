@@ -1,6 +1,9 @@
 // The fixed world the generator draws from: the SKU catalog, stores, warehouses and their bins,
 // and the parts names are made of. Deterministic data, no randomness here.
 import { readFileSync } from 'node:fs';
+import { parseCsv } from '../../common/src/csv.js';
+
+export { parseCsv };
 
 export interface CatalogItem {
   code: string;
@@ -14,29 +17,6 @@ export interface CatalogItem {
   shelfLifeMonths: number | null;
   isService: boolean;
   gtin: string | null;
-}
-
-/** Minimal RFC 4180 reader: quoted fields may hold commas and doubled quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }
 
 export const CATALOG_PATH = new URL('../data/catalog.csv', import.meta.url);

@@ -1,0 +1,526 @@
+// Quick order draft from a pasted WeChat message: contact, mobile, address, items with
+// quantities, delivery hint, shop name and known customer, each with confidence and span;
+// anything mentioned but not resolved is listed in `unresolved`, never guessed silently.
+import { defaultLexicon, normalizeText, type Lexicon } from './lexicon.js';
+import { emptyField, field, SpanMask, type Field, type Span, type Unresolved } from './fields.js';
+import { parseAddress } from './address.js';
+import { catalogIndex, clusterProducts, findProductHits, type CatalogEntry, type ProductCluster } from './catalog-match.js';
+import { findQuantities, type QuantityMatch } from './numbers.js';
+
+export type { CatalogEntry } from './catalog-match.js';
+
+export interface KnownCustomer {
+  code: string;
+  name: string;
+  phone?: string | null;
+}
+
+export interface ChatDraftContext {
+  catalog: CatalogEntry[];
+  customers?: KnownCustomer[];
+  /** Defaults to the lexicon in subgraphs/order-link/lexicon/. */
+  lexicon?: Lexicon;
+}
+
+export interface DraftItem {
+  /** Catalog model, e.g. `NTN-N204`; the span covers the product as written. */
+  model: Field<string>;
+  /** Pieces in the catalog unit; null when the text gives none or a pack without its size. */
+  qty: Field<number | null>;
+  sku: { code: string; nameZh: string; unit: string };
+}
+
+export interface ChatDraft {
+  contactName: Field<string | null>;
+  /** 11 digits, no separators or +86. */
+  mobile: Field<string | null>;
+  province: Field<string | null>;
+  city: Field<string | null>;
+  district: Field<string | null>;
+  detail: Field<string | null>;
+  items: DraftItem[];
+  deliveryHint: Field<string | null>;
+  customerHint: Field<string | null>;
+  customer: Field<{ code: string; name: string } | null>;
+  /** Leftover requests (发票, 到了打电话 …), each clause as written. */
+  remarks: Array<Field<string>>;
+  unresolved: Unresolved[];
+}
+
+const MOBILE = /(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])/g;
+const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}(?![0-9])/g;
+const NEAR_MOBILE = /(?<![0-9])1(?:[\s-]?[0-9]){9,11}(?![0-9])/g;
+const HAN = /[\u4e00-\u9fff]/;
+/** Capitalised words that start a chat but are no one's name. */
+const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
+
+/** Reads one pasted chat message into an order draft. Pure: no I/O. */
+export function parseChatDraft(text: string, context: ChatDraftContext): ChatDraft {
+  const lex = context.lexicon ?? defaultLexicon();
+  const norm = normalizeText(text, lex);
+  const mask = new SpanMask(norm.length);
+  const unresolved: Unresolved[] = [];
+  const slice = (s: Span) => text.slice(s[0], s[1]);
+  const stops: number[] = [];
+
+  // Phones first: their digits must never be read as quantities or codes.
+  const mobiles: Array<{ value: string; span: Span }> = [];
+  for (const m of norm.matchAll(MOBILE)) {
+    const span: Span = [m.index!, m.index! + m[0].length];
+    mobiles.push({ value: m[1].replace(/[\s-]/g, ''), span });
+    mask.add(span);
+    stops.push(span[0]);
+  }
+  for (const m of norm.matchAll(LANDLINE)) {
+    const span: Span = [m.index!, m.index! + m[0].length];
+    if (!mask.isFree(span[0], span[1])) continue;
+    mask.add(span);
+    stops.push(span[0]);
+  }
+  for (const m of norm.matchAll(NEAR_MOBILE)) {
+    const span: Span = [m.index!, m.index! + m[0].length];
+    const digits = m[0].replace(/[\s-]/g, '');
+    if (!mask.isFree(span[0], span[1])) continue;
+    if (digits.length < 10 || digits.length > 12) continue;
+    if (!/^1[3-9]/.test(digits) && digits.length !== 11) continue;
+    if (/[A-Z]/.test(norm[span[0] - 1] ?? '') || /[A-Z]/.test(norm[span[1]] ?? '')) continue;
+    unresolved.push({
+      field: 'mobile',
+      reason: 'MOBILE_INVALID',
+      text: slice(span),
+      span,
+      message: `手机号应为11位且以13–19开头：${slice(span)} / A mobile number has 11 digits starting 13–19`,
+    });
+    mask.add(span);
+    stops.push(span[0]);
+  }
+  const mobile = pickMobile(mobiles, norm, lex, unresolved, text);
+  // A mistyped number still marks where the contact's name is written.
+  const phoneAnchor = mobile.span ?? unresolved.find((u) => u.reason === 'MOBILE_INVALID')?.span ?? null;
+
+  // Customer codes (C00012) name a known customer outright.
+  const known = context.customers ?? [];
+  const knownCodes = new Map(known.map((c) => [c.code.toUpperCase(), c]));
+  const codeMentions: Array<{ customer: KnownCustomer; span: Span }> = [];
+  for (const m of norm.matchAll(/[A-Z][A-Z0-9-]*\d[A-Z0-9]*/g)) {
+    const c = knownCodes.get(m[0]);
+    if (!c) continue;
+    const span: Span = [m.index!, m.index! + m[0].length];
+    codeMentions.push({ customer: c, span });
+    mask.add(span);
+  }
+
+  const deliveryHint = findDeliveryHint(text, mask.apply(norm), lex);
+  if (deliveryHint.span) mask.add(deliveryHint.span), stops.push(deliveryHint.span[0]);
+
+  // Labels end a street detail, but only where they label something: 电 in 电厂路 does not.
+  for (const label of lex.chat.phoneLabels)
+    for (let at = norm.indexOf(label); at >= 0; at = norm.indexOf(label, at + 1))
+      if (/^[\s:]*[+\d]/.test(norm.slice(at + label.length))) stops.push(at);
+  for (const label of lex.chat.contactLabels)
+    for (let at = norm.indexOf(label); at >= 0; at = norm.indexOf(label, at + 1))
+      if (label.length >= 2 && isPersonNameStart(norm.slice(at + label.length).replace(/^[\s:]+/, ''), lex)) stops.push(at);
+
+  const customerHint = findShop(text, norm, mask, lex, known);
+  if (customerHint.span) mask.add(customerHint.span), stops.push(customerHint.span[0]);
+
+  const isName = (s: string) => isPersonName(s, lex);
+  const address = parseAddress(text, norm, lex, { stops, free: (s, e) => mask.isFree(s, e), looksLikeName: isName });
+  unresolved.push(...address.unresolved);
+  mask.add(address.span);
+
+  const contactName = findContactName(text, norm, mask, lex, phoneAnchor);
+  if (contactName.span) mask.add(contactName.span);
+
+  const { items, spans: itemSpans } = findItems(text, norm, mask, lex, context.catalog, knownCodes, unresolved);
+  for (const s of itemSpans) mask.add(s);
+
+  const customer = matchCustomer(known, mobile.value, codeMentions, customerHint, unresolved);
+  const remarks = findRemarks(text, norm, mask, lex);
+
+  return {
+    contactName,
+    mobile,
+    province: address.province,
+    city: address.city,
+    district: address.district,
+    detail: address.detail,
+    items,
+    deliveryHint,
+    customerHint,
+    customer,
+    remarks,
+    unresolved,
+  };
+}
+
+function pickMobile(
+  mobiles: Array<{ value: string; span: Span }>,
+  norm: string,
+  lex: Lexicon,
+  unresolved: Unresolved[],
+  text: string,
+): Field<string | null> {
+  const distinct = [...new Map(mobiles.map((m) => [m.value, m])).values()];
+  if (!distinct.length) return emptyField(null);
+  const labelled = distinct.find((m) => /手机/.test(norm.slice(Math.max(0, m.span[0] - 5), m.span[0])));
+  const chosen = labelled ?? distinct[0];
+  const plain = /^1\d{10}$/.test(text.slice(chosen.span[0], chosen.span[1]));
+  if (distinct.length > 1)
+    unresolved.push({
+      field: 'mobile',
+      reason: 'MOBILE_MULTIPLE',
+      text: distinct.map((m) => text.slice(m.span[0], m.span[1])).join(' / '),
+      span: null,
+      candidates: distinct.map((m) => m.value),
+      message: `消息里有${distinct.length}个手机号，已取${chosen.value}，请确认 / Several mobile numbers; ${chosen.value} was taken, please confirm`,
+    });
+  return field(chosen.value, distinct.length > 1 ? 0.7 : plain ? 0.98 : 0.95, chosen.span, labelled ? 'LABEL' : 'PATTERN');
+}
+
+function findDeliveryHint(text: string, masked: string, lex: Lexicon): Field<string | null> {
+  let best: Span | null = null;
+  for (const re of lex.chat.deliveryPatterns) {
+    re.lastIndex = 0;
+    for (let m; (m = re.exec(masked)); ) {
+      if (!m[0]) {
+        re.lastIndex++;
+        continue;
+      }
+      const span: Span = [m.index, m.index + m[0].length];
+      // 周末不收货 is a constraint for the remark, not when the goods are wanted.
+      if (/^.{0,2}(?:不收|不送|不要|别送|不行)/.test(masked.slice(span[1]))) continue;
+      if (!best || span[0] < best[0]) best = span;
+      break;
+    }
+  }
+  return best ? field(text.slice(best[0], best[1]), 0.9, best, 'PATTERN') : emptyField(null);
+}
+
+function isPersonNameStart(s: string, lex: Lexicon): boolean {
+  return [4, 3, 2].some((n) => isPersonName(s.slice(0, n), lex)) || /^[A-Z][a-z]/.test(s);
+}
+
+/** A contact name: a surname then one or two given-name characters or a title (王师傅, 徐工); 老王, 小林. */
+export function isPersonName(s: string, lex: Lexicon = defaultLexicon()): boolean {
+  if (!s || s.length > 4 || ![...s].every((c) => HAN.test(c))) return false;
+  const { single, double } = lex.surnames;
+  if (s.length === 2 && (s[0] === '老' || s[0] === '小') && single.has(s[1])) return true;
+  for (const surname of [s.slice(0, 2), s.slice(0, 1)]) {
+    if (!(surname.length === 2 ? double.has(surname) : single.has(surname))) continue;
+    const rest = s.slice(surname.length);
+    if (lex.chat.personTitles.includes(rest)) return true;
+    if (rest.length >= 1 && rest.length <= 2 && [...rest].every((c) => !lex.chat.nameStopChars.has(c))) return true;
+  }
+  return false;
+}
+
+function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexicon, mobileSpan: Span | null): Field<string | null> {
+  const nameAt = (start: number, maxLen = 4): Span | null => {
+    // Tony, Kevin: a capitalised Latin first name, as written.
+    const latin = /^[A-Z][a-z]{1,11}(?![A-Za-z])/.exec(text.slice(start, start + 13));
+    if (latin && mask.isFree(start, start + latin[0].length) && !LATIN_NOT_NAMES.has(latin[0].toUpperCase()))
+      return [start, start + latin[0].length];
+    for (let len = Math.min(maxLen, norm.length - start); len >= 2; len--) {
+      const s = norm.slice(start, start + len);
+      if (!mask.isFree(start, start + len) || !isPersonName(s, lex)) continue;
+      // 张伟收 / 张伟先生: keep the name only; a longer run of Han characters is not a name.
+      const next = norm[start + len];
+      if (next && HAN.test(next) && !/[收的,，]/.test(next) && len < 4 && isPersonName(norm.slice(start, start + len + 1), lex)) continue;
+      return [start, start + len];
+    }
+    return null;
+  };
+
+  // 1. After a label: 联系人张伟, 收货人：陈晓.
+  // Phone labels are tried too so that 联系方式 is not read as 联系 + a person called 方式.
+  const labels = [...lex.chat.contactLabels, ...lex.chat.phoneLabels].sort((a, b) => b.length - a.length);
+  for (let i = 0; i < norm.length; i++) {
+    const label = labels.find((l) => norm.startsWith(l, i));
+    if (!label) continue;
+    if (!lex.chat.contactLabels.includes(label)) {
+      i += label.length - 1;
+      continue;
+    }
+    let j = i + label.length;
+    while (j < norm.length && /[\s:]/.test(norm[j])) j++;
+    const span = nameAt(j);
+    if (span) {
+      mask.add([i, span[0]]);
+      return field(text.slice(span[0], span[1]), 0.95, span, 'LABEL');
+    }
+    i += label.length - 1;
+  }
+
+  // 2. Right next to the mobile number: 李强 18651234567, 孙丽 电话：0574-… 手机135…
+  if (mobileSpan) {
+    let end = mobileSpan[0];
+    for (let moved = true; moved; ) {
+      moved = false;
+      while (end > 0 && /[\s:,()（）]/.test(norm[end - 1])) (end--, (moved = true));
+      const label = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).find((l) => norm.slice(0, end).endsWith(l));
+      if (label) (end -= label.length), mask.add([end, end + label.length]), (moved = true);
+      // A landline between the name and the mobile (孙丽 电话：0574-88776655 手机135…).
+      const land = /0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}$/.exec(norm.slice(0, end));
+      if (land) (end -= land[0].length), (moved = true);
+    }
+    const latin = /(?<![A-Za-z])[A-Z][a-z]{1,11}$/.exec(text.slice(0, end));
+    if (latin && mask.isFree(latin.index, end) && !LATIN_NOT_NAMES.has(latin[0].toUpperCase()))
+      return field(latin[0], 0.75, [latin.index, end], 'NEAR_MOBILE');
+    let start = end;
+    while (start > 0 && HAN.test(norm[start - 1]) && mask.isFree(start - 1, start) && end - start < 8) start--;
+    for (let s = Math.max(start, end - 4); s <= end - 2; s++) {
+      const span = nameAt(s, end - s);
+      if (span && span[1] === end) return field(text.slice(span[0], span[1]), 0.85, span, 'NEAR_MOBILE');
+    }
+    let after = mobileSpan[1];
+    while (after < norm.length && /[\s:,()（）]/.test(norm[after])) after++;
+    const span = nameAt(after);
+    if (span) return field(text.slice(span[0], span[1]), 0.8, span, 'NEAR_MOBILE');
+  }
+
+  // 3. The sender line of a forwarded chat: "[微信] 刘总：…".
+  const sender = /^\s*(?:\[[^\]]{1,10}\]\s*)?([\u4e00-\u9fff]{2,4})\s*:/.exec(norm);
+  if (sender) {
+    const start = norm.indexOf(sender[1], sender.index);
+    if (isPersonName(sender[1], lex) && mask.isFree(start, start + sender[1].length))
+      return field(text.slice(start, start + sender[1].length), 0.5, [start, start + sender[1].length], 'SENDER');
+  }
+  return emptyField(null);
+}
+
+function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[]): Field<string | null> {
+  // A known customer's name written out beats any guess.
+  for (const c of [...known].sort((a, b) => b.name.length - a.name.length)) {
+    const at = norm.indexOf(normalizeText(c.name, lex));
+    if (at >= 0 && mask.isFree(at, at + c.name.length))
+      return field(text.slice(at, at + c.name.length), 0.95, [at, at + c.name.length], 'KNOWN_CUSTOMER');
+  }
+  const suffixes = [...lex.chat.shopSuffixes].sort((a, b) => b.length - a.length);
+  const leads = [...lex.chat.shopLeadWords].sort((a, b) => b.length - a.length);
+  for (let p = 1; p < norm.length; p++) {
+    const suffix = suffixes.find((s) => norm.startsWith(s, p) && mask.isFree(p, p + s.length));
+    if (!suffix) continue;
+    let start = p;
+    while (start > 0 && p - start < 4) {
+      const c = norm[start - 1];
+      if (!mask.isFree(start - 1, start) || !(HAN.test(c) || /[A-Z]/.test(c))) break;
+      if (/[号弄栋幢楼室层座]/.test(c)) break;
+      // …吴中区华通汽修: stop after a place name; but 镇海安达汽修 starts with 镇.
+      if (/[区县市镇乡路街道巷]/.test(c) && p - start >= 2 && HAN.test(norm[start - 2] ?? '')) break;
+      start--;
+    }
+    for (let stripped = true; stripped && start < p; ) {
+      stripped = false;
+      const lead = leads.find((l) => norm.startsWith(l, start) && start + l.length < p);
+      if (lead && p - (start + lead.length) >= 2) (start += lead.length), (stripped = true);
+    }
+    if (p - start < 2) {
+      p += suffix.length - 1;
+      continue;
+    }
+    const span: Span = [start, p + suffix.length];
+    return field(text.slice(span[0], span[1]), 0.8, span, 'SHOP_SUFFIX');
+  }
+  return emptyField(null);
+}
+
+function findItems(
+  text: string,
+  norm: string,
+  mask: SpanMask,
+  lex: Lexicon,
+  catalog: CatalogEntry[],
+  knownCodes: Map<string, KnownCustomer>,
+  unresolved: Unresolved[],
+): { items: DraftItem[]; spans: Span[] } {
+  const idx = catalogIndex(catalog, lex);
+  const hits = findProductHits(norm, idx, (s, e) => mask.isFree(s, e), (t) => knownCodes.has(t));
+  const clusters = clusterProducts(norm, hits, idx).filter((c) => !(c.specOnly && c.source !== 'INHERITED'));
+  const hitMask = new SpanMask(norm.length);
+  for (const h of hits) hitMask.add([h.start, h.end]);
+  const masked = hitMask.apply(mask.apply(norm));
+  const quantities = findQuantities(masked, lex);
+  const assigned = assignQuantities(norm, clusters, quantities);
+  // 1）NGK BKR6EIX 10 2）…: a bare number right after a product, in a list, is its quantity.
+  clusters.forEach((c, i) => {
+    if (assigned[i] || c.weak) return;
+    const m = /^[ \t]+(\d{1,5})(?=[ \t]|$|[\n,;。)）])/.exec(masked.slice(c.span[1]));
+    if (!m) return;
+    const start = c.span[1] + m[0].length - m[1].length;
+    const span: Span = [start, start + m[1].length];
+    if (quantities.some((q) => q.span[0] < span[1] && span[0] < q.span[1])) return;
+    const qty = Number(m[1]);
+    if (qty > 0) assigned[i] = { span, qty, unit: null, each: false, confidence: 0.6, form: 'BARE' };
+  });
+
+  const items: DraftItem[] = [];
+  const spans: Span[] = [];
+  clusters.forEach((c, i) => {
+    const q = assigned[i];
+    const mention = text.slice(c.span[0], c.span[1]);
+    const fullSpan: Span = q ? [Math.min(c.span[0], q.span[0]), Math.max(c.span[1], q.span[1])] : c.span;
+    const isService = c.candidates.length === 1 && idx.items[c.candidates[0]].isService;
+    if (!q && (c.weak || c.specOnly) && !isService) return;
+    if (!q && c.hits.every((h) => h.kind === 'unknownCode')) return;
+    spans.push(fullSpan);
+    if (c.candidates.length === 1) {
+      const sku = idx.items[c.candidates[0]].entry;
+      let qty: Field<number | null>;
+      if (q && q.qty !== null) qty = field(q.qty, q.confidence, q.span, `QTY_${q.form}`);
+      else if (q && q.form === 'VAGUE') {
+        qty = field(null, 0, q.span, 'QTY_VAGUE');
+        unresolved.push({
+          field: 'items',
+          reason: 'QTY_UNCLEAR',
+          text: text.slice(q.span[0], q.span[1]),
+          span: q.span,
+          candidates: [sku.model],
+          message: `${sku.model} 数量不明确（${text.slice(q.span[0], q.span[1])}） / The quantity for ${sku.model} is not a number`,
+        });
+      } else if (q) {
+        qty = field(null, 0, q.span, 'QTY_PACK');
+        unresolved.push({
+          field: 'items',
+          reason: 'PACK_SIZE_UNKNOWN',
+          text: text.slice(q.span[0], q.span[1]),
+          span: q.span,
+          candidates: [sku.model],
+          message: `${sku.model} 按${q.pack?.unit}订购但未写每${q.pack?.unit}数量（目录单位：${sku.unit}） / Ordered by the ${q.pack?.unit} without the pack size`,
+        });
+      } else if (isService) qty = field(1, 0.8, null, 'SERVICE_DEFAULT');
+      else {
+        qty = field(null, 0, null, 'NONE');
+        unresolved.push({
+          field: 'items',
+          reason: 'QTY_MISSING',
+          text: mention,
+          span: c.span,
+          candidates: [sku.model],
+          message: `${sku.model} 未写数量 / No quantity given for ${sku.model}`,
+        });
+      }
+      items.push({
+        model: field(sku.model, c.confidence, c.span, c.source),
+        qty,
+        sku: { code: sku.code, nameZh: sku.nameZh, unit: sku.unit },
+      });
+      return;
+    }
+    const ambiguous = c.candidates.length > 1;
+    unresolved.push({
+      field: 'items',
+      reason: ambiguous ? 'PRODUCT_AMBIGUOUS' : 'PRODUCT_NOT_IN_CATALOG',
+      text: q ? text.slice(fullSpan[0], fullSpan[1]) : mention,
+      span: fullSpan,
+      candidates: ambiguous ? c.candidates.map((j) => idx.items[j].entry.model) : undefined,
+      message: ambiguous
+        ? `“${mention}”对应多个型号，请选择 / “${mention}” fits several catalog models; please choose`
+        : `“${mention}”不在商品目录中 / “${mention}” is not in the catalog`,
+    });
+  });
+  return { items, spans };
+}
+
+/** Gives each quantity to the product it belongs to: the one just before it, or the one it precedes (两瓶冷却液). */
+function assignQuantities(norm: string, clusters: ProductCluster[], quantities: QuantityMatch[]): Array<QuantityMatch | null> {
+  const assigned: Array<QuantityMatch | null> = clusters.map(() => null);
+  const hardBreak = (a: number, b: number) => /[\n。;]/.test(norm.slice(a, b));
+  for (const q of quantities) {
+    let prev = -1;
+    clusters.forEach((c, i) => {
+      if (c.span[1] <= q.span[0]) prev = i;
+    });
+    const prevOk =
+      prev >= 0 && !assigned[prev] && !hardBreak(clusters[prev].span[1], q.span[0]) && q.span[0] - clusters[prev].span[1] <= 24;
+    const next = clusters.findIndex((c) => c.span[0] >= q.span[1]);
+    const nextOk = next >= 0 && !assigned[next] && /^[\s的]{0,2}$/.test(norm.slice(q.span[1], clusters[next].span[0]));
+    if (q.each && prevOk) {
+      for (let i = prev; i >= 0 && !assigned[i]; i--) {
+        assigned[i] = q;
+        if (i > 0 && (hardBreak(clusters[i - 1].span[1], clusters[i].span[0]) || /,/.test(norm.slice(clusters[i - 1].span[1], clusters[i].span[0])))) break;
+      }
+      continue;
+    }
+    const gapHasComma = prevOk && /,/.test(norm.slice(clusters[prev].span[1], q.span[0]));
+    if (prevOk && !gapHasComma) assigned[prev] = q;
+    else if (nextOk) assigned[next] = q;
+    else if (prevOk) assigned[prev] = q;
+  }
+  return assigned;
+}
+
+function matchCustomer(
+  known: KnownCustomer[],
+  mobile: string | null,
+  codeMentions: Array<{ customer: KnownCustomer; span: Span }>,
+  hint: Field<string | null>,
+  unresolved: Unresolved[],
+): Field<{ code: string; name: string } | null> {
+  const pick = (c: KnownCustomer) => ({ code: c.code, name: c.name });
+  if (codeMentions.length) return field(pick(codeMentions[0].customer), 0.98, codeMentions[0].span, 'CUSTOMER_CODE');
+  const digits = (p: string | null | undefined) => (p ?? '').replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
+  const byPhone = mobile ? known.filter((c) => digits(c.phone) === mobile) : [];
+  const hintValue = hint.value;
+  const byName = hintValue
+    ? known.filter((c) => c.name === hintValue || c.name.endsWith(hintValue) || hintValue.endsWith(c.name))
+    : [];
+  if (byPhone.length === 1) {
+    if (byName.length && !byName.includes(byPhone[0])) {
+      unresolved.push({
+        field: 'customer',
+        reason: 'CUSTOMER_CONFLICT',
+        text: hintValue ?? '',
+        span: hint.span,
+        candidates: [byPhone[0].code, ...byName.map((c) => c.code)],
+        message: `手机号属于${byPhone[0].name}，但店名指向${byName.map((c) => c.name).join('、')} / The mobile belongs to one customer, the shop name to another`,
+      });
+      return emptyField(null);
+    }
+    return field(pick(byPhone[0]), 0.95, null, 'CUSTOMER_PHONE');
+  }
+  if (byName.length === 1) {
+    const exact = byName[0].name === hintValue;
+    return field(pick(byName[0]), exact ? 0.9 : 0.75, hint.span, 'CUSTOMER_NAME');
+  }
+  const many = byPhone.length > 1 ? byPhone : byName;
+  if (many.length > 1) {
+    unresolved.push({
+      field: 'customer',
+      reason: 'CUSTOMER_AMBIGUOUS',
+      text: hintValue ?? mobile ?? '',
+      span: hint.span,
+      candidates: many.map((c) => c.code),
+      message: `匹配到多个客户：${many.map((c) => c.name).join('、')} / Several known customers match`,
+    });
+  } else if (hintValue && known.length) {
+    unresolved.push({
+      field: 'customer',
+      reason: 'CUSTOMER_UNKNOWN',
+      text: hintValue,
+      span: hint.span,
+      message: `“${hintValue}”不是已知客户，请新建或选择 / “${hintValue}” is not a known customer`,
+    });
+  }
+  return emptyField(null);
+}
+
+function findRemarks(text: string, norm: string, mask: SpanMask, lex: Lexicon): Array<Field<string>> {
+  const out: Array<Field<string>> = [];
+  const clause = /[^\n,;。!?、\s]+/g;
+  for (const m of norm.matchAll(clause)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    let free = '';
+    for (let i = start; i < end; i++) free += mask.isTaken(i) ? ' ' : norm[i];
+    if (!lex.chat.requestCues.some((w) => free.includes(w))) continue;
+    // Keep what no other field explains (月底前备货：美孚0W20 → 备货), as written.
+    let s = start;
+    let e = end;
+    while (s < e && (mask.isTaken(s) || /[\s:：]/.test(norm[s]))) s++;
+    while (e > s && (mask.isTaken(e - 1) || /[\s:：]/.test(norm[e - 1]))) e--;
+    const kept = [...Array(e - s).keys()].map((k) => (mask.isTaken(s + k) ? ' ' : text[s + k])).join('').replace(/\s+/g, ' ');
+    out.push(field(kept, 0.6, [s, e], 'LEFTOVER'));
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+// Public entry point of the text-understanding engine (pure: no database, network or model).
+export { parseChatDraft, isPersonName } from './chat-draft.js';
+export type { ChatDraft, ChatDraftContext, DraftItem, KnownCustomer, CatalogEntry } from './chat-draft.js';
+export { interpretRemark, remarkValues } from './remark.js';
+export type { RemarkInterpretation, RemarkValues, RemarkField, Priority, Attachment, Purpose, DeliveryConstraint } from './remark.js';
+export type { Field, Span, Evidence, Unresolved, UnresolvedReason } from './fields.js';
+export { loadLexicon, defaultLexicon, normalizeText, LexiconError, LEXICON_DIR } from './lexicon.js';
+export type { Lexicon } from './lexicon.js';
+export { openRepairFile, RepairReader, RepairReadError, isFormulaLike, neutralizeCell, detectEncoding } from './repair-reader.js';
+export type { RepairRow, RepairProgress, RepairReaderOptions, RepairReadErrorCode, CellFlag } from './repair-reader.js';

@@ -1,0 +1,340 @@
+// Loads the domain words kept in subgraphs/order-link/lexicon/ (CSV and JSON a business user
+// edits), validates them with messages naming the file, and normalises text for matching.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseCsv } from '../../../../common/src/csv.js';
+
+export const LEXICON_DIR = fileURLToPath(new URL('../../lexicon/', import.meta.url));
+
+export interface BrandEntry {
+  key: string;
+  aliases: string[];
+}
+export interface PartTypeEntry {
+  type: string;
+  parent: string | null;
+  synonyms: string[];
+}
+export type DescriptorKind = 'line' | 'quality' | 'position' | 'action';
+export interface DescriptorEntry {
+  key: string;
+  kind: DescriptorKind;
+  strict: boolean;
+  parent: string | null;
+  synonyms: string[];
+}
+
+const wordList = z.object({ note: z.string().optional(), words: z.array(z.string().min(1)) });
+const charList = z.object({ note: z.string().optional(), chars: z.string().min(1) });
+
+const unitsSchema = z.object({
+  about: z.string().optional(),
+  countUnits: wordList,
+  packUnits: z.object({ note: z.string().optional(), words: z.record(z.string(), z.number().int().positive().nullable()) }),
+  measureUnits: wordList,
+  qtyVerbs: wordList,
+  oneImplied: wordList,
+  eachWords: wordList,
+  notAfterCountUnit: wordList,
+  vagueQuantities: wordList,
+});
+
+const chatSchema = z.object({
+  about: z.string().optional(),
+  contactLabels: wordList,
+  phoneLabels: wordList,
+  personTitles: wordList,
+  nameStopChars: charList,
+  addressLabels: wordList,
+  previousAddress: wordList,
+  addressUnits: charList,
+  addressWords: charList,
+  shopSuffixes: wordList,
+  shopLeadWords: wordList,
+  deliveryPatterns: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)) }),
+  fillers: wordList,
+  requestCues: wordList,
+  addressContinuations: wordList,
+  nameLeadWords: wordList,
+});
+
+const cueGroupSchema = z.object({
+  label: z.union([z.string(), z.boolean(), z.number()]),
+  weight: z.number().positive().default(1),
+  negatable: z.boolean().default(true),
+  note: z.string().optional(),
+  words: z.array(z.string().min(1)).default([]),
+  patterns: z.array(z.string().min(1)).default([]),
+});
+
+const remarkFieldSchema = z.object({
+  default: z.union([z.string(), z.boolean(), z.null(), z.array(z.string())]),
+  order: z.array(z.string()).optional(),
+  cancelIfClauseHas: z.array(z.string()).default([]),
+  groups: z.array(cueGroupSchema).min(1),
+});
+
+const remarkSchema = z.object({
+  about: z.string().optional(),
+  clauseBreaks: z.string().min(1),
+  negation: z.object({
+    note: z.string().optional(),
+    before: z.array(z.string().min(1)),
+    after: z.array(z.string().min(1)),
+    window: z.number().int().min(0).max(20),
+    notNegators: z.array(z.string().min(1)).default([]),
+  }),
+  fields: z.object({
+    priority: remarkFieldSchema,
+    attachments: remarkFieldSchema,
+    purpose: remarkFieldSchema,
+    callBeforeDelivery: remarkFieldSchema,
+    deliveryConstraint: remarkFieldSchema,
+  }),
+  shelfLife: z.object({
+    note: z.string().optional(),
+    keywords: z.array(z.string().min(1)),
+    notKeywords: z.array(z.string().min(1)).default([]),
+    atLeast: z.array(z.string().min(1)),
+    rejectBelow: z.array(z.string().min(1)),
+    rejectWords: z.array(z.string().min(1)),
+    window: z.number().int().min(1).max(40),
+  }),
+});
+
+const adminSchema = z.object({
+  about: z.string().optional(),
+  serviceRegion: z.object({ note: z.string().optional(), provinces: z.array(z.string()) }),
+  excludeNames: z.object({ note: z.string().optional(), names: z.array(z.string()) }),
+  aliases: z.object({
+    note: z.string().optional(),
+    entries: z.array(
+      z.object({ alias: z.string().min(2), city: z.string(), district: z.string(), afterCity: z.boolean().default(false), note: z.string().optional() }),
+    ),
+  }),
+  renamed: z.object({
+    note: z.string().optional(),
+    entries: z.array(z.object({ old: z.string().min(2), city: z.string(), district: z.string(), note: z.string().optional() })),
+  }),
+});
+
+const normalizeSchema = z.object({
+  about: z.string().optional(),
+  traditional: z.object({ note: z.string().optional(), pairs: z.string() }),
+  typos: z.object({ note: z.string().optional(), pairs: z.record(z.string(), z.string()) }),
+});
+
+export type CueGroup = z.infer<typeof cueGroupSchema>;
+export type RemarkFieldCues = z.infer<typeof remarkFieldSchema>;
+export type RemarkCues = z.infer<typeof remarkSchema>;
+export type AdminOverrides = z.infer<typeof adminSchema>;
+
+export interface Lexicon {
+  dir: string;
+  brands: BrandEntry[];
+  partTypes: PartTypeEntry[];
+  descriptors: DescriptorEntry[];
+  units: {
+    count: string[];
+    pack: Map<string, number | null>;
+    measure: string[];
+    qtyVerbs: string[];
+    oneImplied: string[];
+    each: string[];
+    notAfterCount: string[];
+    vague: string[];
+  };
+  chat: {
+    contactLabels: string[];
+    phoneLabels: string[];
+    personTitles: string[];
+    nameStopChars: Set<string>;
+    addressLabels: string[];
+    previousAddress: string[];
+    addressUnits: Set<string>;
+    addressWords: Set<string>;
+    shopSuffixes: string[];
+    shopLeadWords: string[];
+    deliveryPatterns: RegExp[];
+    fillers: string[];
+    requestCues: string[];
+    addressContinuations: string[];
+    nameLeadWords: string[];
+  };
+  remark: RemarkCues;
+  surnames: { single: Set<string>; double: Set<string> };
+  admin: AdminOverrides;
+  normalize: { traditional: Map<string, string>; typos: Array<[string, string]> };
+}
+
+export class LexiconError extends Error {
+  constructor(file: string, detail: string) {
+    super(`lexicon ${file}: ${detail}`);
+    this.name = 'LexiconError';
+  }
+}
+
+/** Rows of a CSV file whose lines starting with # are comments; the first other line is the header. */
+export function readCommentedCsv(path: string, file: string): Array<Record<string, string>> {
+  let table: string[][];
+  try {
+    table = parseCsv(readFileSync(path, 'utf8'), { comments: true });
+  } catch (err) {
+    throw new LexiconError(file, (err as Error).message);
+  }
+  const [rawHeader, ...lines] = table;
+  if (!rawHeader) throw new LexiconError(file, 'no header line');
+  const header = rawHeader.map((c) => c.trim());
+  return lines.map((cells, i) => {
+    if (cells.length > header.length) throw new LexiconError(file, `row ${i + 2} has ${cells.length} cells, the header ${header.length}`);
+    const row: Record<string, string> = {};
+    header.forEach((h, j) => (row[h] = (cells[j] ?? '').trim()));
+    return row;
+  });
+}
+
+function readJson<T>(dir: string, file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(dir + file, 'utf8'));
+  } catch (err) {
+    throw new LexiconError(file, (err as Error).message);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LexiconError(file, `${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+const splitSynonyms = (s: string) =>
+  s
+    .split('|')
+    .map((w) => w.trim())
+    .filter(Boolean);
+
+function compile(file: string, pattern: string, flags = 'g'): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch (err) {
+    throw new LexiconError(file, `bad pattern ${pattern}: ${(err as Error).message}`);
+  }
+}
+
+export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
+  const d = dir.endsWith('/') ? dir : dir + '/';
+  const brands = readCommentedCsv(d + 'brands.csv', 'brands.csv').map((r, i) => {
+    if (!r.brand || !r.aliases) throw new LexiconError('brands.csv', `row ${i + 1}: brand and aliases are required`);
+    return { key: r.brand, aliases: splitSynonyms(r.aliases).map(upper) };
+  });
+  const partTypes = readCommentedCsv(d + 'part-types.csv', 'part-types.csv').map((r, i) => {
+    if (!r.type || !r.synonyms) throw new LexiconError('part-types.csv', `row ${i + 1}: type and synonyms are required`);
+    return { type: r.type, parent: r.parent || null, synonyms: splitSynonyms(r.synonyms).map(upper) };
+  });
+  const typeNames = new Set(partTypes.map((t) => t.type));
+  for (const t of partTypes)
+    if (t.parent && !typeNames.has(t.parent)) throw new LexiconError('part-types.csv', `${t.type}: parent ${t.parent} is not a type`);
+  const descriptors = readCommentedCsv(d + 'descriptors.csv', 'descriptors.csv').map((r, i) => {
+    const kind = r.kind as DescriptorKind;
+    if (!['line', 'quality', 'position', 'action'].includes(kind))
+      throw new LexiconError('descriptors.csv', `row ${i + 1}: kind must be line, quality, position or action`);
+    return { key: r.descriptor, kind, strict: r.strict === '1', parent: r.parent || null, synonyms: splitSynonyms(r.synonyms).map(upper) };
+  });
+
+  const units = readJson(d, 'units.json', unitsSchema);
+  const chat = readJson(d, 'chat-cues.json', chatSchema);
+  const remark = readJson(d, 'remark-cues.json', remarkSchema);
+  for (const [name, f] of Object.entries(remark.fields))
+    for (const g of f.groups) for (const p of g.patterns) compile('remark-cues.json', p), void name;
+  const admin = readJson(d, 'admin-divisions.json', adminSchema);
+  const norm = readJson(d, 'normalize.json', normalizeSchema);
+
+  const surnameLines = readFileSync(d + 'surnames.txt', 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+  const single = new Set<string>();
+  const double = new Set<string>();
+  for (const w of surnameLines.flatMap((l) => l.trim().split(/\s+/))) (w.length === 1 ? single : double).add(w);
+
+  const pairs = norm.traditional.pairs;
+  if (pairs.length % 2) throw new LexiconError('normalize.json', 'traditional.pairs must have an even number of characters');
+  const traditional = new Map<string, string>();
+  for (let i = 0; i < pairs.length; i += 2) traditional.set(pairs[i], pairs[i + 1]);
+  const typos = Object.entries(norm.typos.pairs).map(([from, to]): [string, string] => {
+    if (from.length !== to.length) throw new LexiconError('normalize.json', `typo ${from} → ${to}: both sides must have the same length`);
+    return [from, to];
+  });
+
+  return {
+    dir: d,
+    brands,
+    partTypes,
+    descriptors,
+    units: {
+      count: units.countUnits.words.map(upper),
+      pack: new Map(Object.entries(units.packUnits.words)),
+      measure: units.measureUnits.words.map(upper),
+      qtyVerbs: units.qtyVerbs.words,
+      oneImplied: units.oneImplied.words,
+      each: units.eachWords.words,
+      notAfterCount: units.notAfterCountUnit.words,
+      vague: units.vagueQuantities.words,
+    },
+    chat: {
+      contactLabels: chat.contactLabels.words,
+      phoneLabels: chat.phoneLabels.words.map(upper),
+      personTitles: chat.personTitles.words,
+      nameStopChars: new Set(chat.nameStopChars.chars),
+      addressLabels: chat.addressLabels.words,
+      previousAddress: chat.previousAddress.words,
+      addressUnits: new Set(chat.addressUnits.chars),
+      addressWords: new Set(chat.addressWords.chars),
+      shopSuffixes: chat.shopSuffixes.words.map(upper),
+      shopLeadWords: chat.shopLeadWords.words,
+      deliveryPatterns: chat.deliveryPatterns.patterns.map((p) => compile('chat-cues.json', p)),
+      fillers: chat.fillers.words,
+      requestCues: chat.requestCues.words,
+      addressContinuations: chat.addressContinuations.words,
+      nameLeadWords: chat.nameLeadWords.words,
+    },
+    remark,
+    surnames: { single, double },
+    admin,
+    normalize: { traditional, typos },
+  };
+}
+
+let cached: Lexicon | null = null;
+/** The lexicon from the default folder, loaded once per process. */
+export function defaultLexicon(): Lexicon {
+  return (cached ??= loadLexicon());
+}
+
+function upper(s: string): string {
+  return s.replace(/[a-z]/g, (c) => c.toUpperCase());
+}
+
+/**
+ * The text as the matchers see it, character for character (same length, so every offset is
+ * an offset into the original): full-width ASCII made half-width, Latin upper-case, traditional
+ * characters simplified, known typos corrected, other spaces made plain spaces.
+ */
+export function normalizeText(text: string, lex: Lexicon = defaultLexicon()): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    let c = text[i];
+    const code = c.charCodeAt(0);
+    if (code >= 0xff01 && code <= 0xff5e) c = String.fromCharCode(code - 0xfee0);
+    else if (code === 0x3000 || code === 0x00a0 || code === 0x2002 || code === 0x2003 || code === 0x200b) c = ' ';
+    // × (multiplication sign) as *, so W712/75×20 does not read as one code.
+    else if (code === 0x00d7) c = '*';
+    const t = lex.normalize.traditional.get(c);
+    if (t) c = t;
+    if (c >= 'a' && c <= 'z') c = c.toUpperCase();
+    out += c;
+  }
+  for (const [from, to] of lex.normalize.typos) if (out.includes(from)) out = out.split(from).join(to);
+  return out;
+}
