@@ -24,9 +24,11 @@ import { mintToken } from '../../gateway/src/auth.js';
 import type { Role } from '../../common/src/caller.js';
 
 export const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+/** Lets two checkouts run their tests on one MariaDB at once without sharing databases. */
+const DB_PREFIX = process.env.TEST_DB_PREFIX ?? 'oh';
 
 export interface StackOptions {
-  /** Short name: database names are oh_<name>_erp … */
+  /** Short name: database names are oh_<name>_erp … (TEST_DB_PREFIX replaces `oh`) */
   name: string;
   orders?: number;
   days?: number;
@@ -91,7 +93,7 @@ export async function mysqlAvailable(): Promise<boolean> {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dialect = options.dialect ?? ((await mysqlAvailable()) ? 'mysql' : 'sqlite');
   const tmp = mkdtempSync(join(tmpdir(), `oh-${options.name}-`));
-  const url = (db: string) => (dialect === 'mysql' ? `${MYSQL_URL.replace(/\/$/, '')}/oh_${options.name}_${db}` : `sqlite:${join(tmp, `${db}.sqlite`)}`);
+  const url = (db: string) => (dialect === 'mysql' ? `${MYSQL_URL.replace(/\/$/, '')}/${DB_PREFIX}_${options.name}_${db}` : `sqlite:${join(tmp, `${db}.sqlite`)}`);
   const targets: SeedTargets = { erpUrl: url('erp'), wmsUrl: url('wms'), tmsStoreUrl: url('tms'), crmStoreUrl: url('crm') };
   const hubUrl = url('hub');
   await dropDatabase(hubUrl);
