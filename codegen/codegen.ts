@@ -45,6 +45,9 @@ const mappers: Record<string, Record<string, string>> = {
     SimulatedDecision: '../../subgraphs/order-link/src/rules/simulation.js#SimulatedOrder',
     EvaluateOrderPayload: '../../subgraphs/order-link/src/rules/simulation.js#EvaluationView',
     PackageSeal: '../../subgraphs/order-link/src/picking/service.js#SealView',
+    OrderDraft: '../../subgraphs/order-link/src/drafts/service.js#DraftRecord',
+    RepairJob: '../../subgraphs/order-link/src/repair/store.js#RepairJob',
+    RepairChange: '../../subgraphs/order-link/src/repair/store.js#RepairChange',
   },
 };
 

@@ -137,6 +137,17 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.pickingStats': { roles: ['warehouse', 'ops', 'finance', 'admin'], query: '{ pickingStats(from: "2025-11-01", to: "2025-11-02") { scans } }' },
   'Mutation.scanItem': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { scanItem(orderId: "SO-20991231-001", barcode: "x") { outcome } }' },
   'Mutation.sealPackage': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { sealPackage(orderId: "SO-20991231-001", packer: "x") { outcome } }' },
+  'Query.interpretRemark': { roles: STAFF, query: '{ interpretRemark(text: "急") { priority { value } } }' },
+  'Query.orderDraft': { roles: ['sales', 'ops', 'admin'], query: '{ orderDraft(id: "DR9999999999") { id } }' },
+  'Query.repairJob': { roles: ['ops', 'admin'], query: '{ repairJob(id: "999999999") { id } }' },
+  'Query.repairJobs': { roles: ['ops', 'admin'], query: '{ repairJobs(first: 1) { id } }' },
+  // Drafting writes a draft row only (never ERP); the rest are asked about things that do not exist.
+  'Mutation.draftOrderFromText': { roles: ['sales', 'ops', 'admin'], query: 'mutation { draftOrderFromText(text: "NTN N204 4个") { id } }' },
+  'Mutation.confirmOrderDraft': { roles: ['sales', 'ops', 'admin'], query: 'mutation { confirmOrderDraft(id: "DR0999999999", clientKey: "auth-test-key") { erpOrderNo } }' },
+  'Mutation.startRepairJob': { roles: ['ops', 'admin'], query: 'mutation { startRepairJob(uploadId: "00000000-0000-0000-0000-000000000000") { id } }' },
+  'Mutation.decideRepairChanges': { roles: ['ops', 'admin'], query: 'mutation { decideRepairChanges(jobId: "999999999", decision: ACCEPTED, ids: ["1"]) { updated } }' },
+  'Mutation.applyRepairJob': { roles: ['ops', 'admin'], query: 'mutation { applyRepairJob(id: "999999999") { id } }' },
+  'Mutation.undoRepairJob': { roles: ['ops', 'admin'], query: 'mutation { undoRepairJob(id: "999999999") { id } }' },
 };
 
 describe('authorization', () => {

@@ -40,6 +40,14 @@ export type CustomerGrade =
   | 'B'
   | 'C';
 
+export type DeliveryConstraint =
+  /** 只下午收货 */
+  | 'AFTERNOON_ONLY'
+  /** 只上午收货 */
+  | 'MORNING_ONLY'
+  /** 只工作日收货 */
+  | 'WORKDAY_ONLY';
+
 /** ERP SO_SOMain.iStatus */
 export type ErpOrderStatus =
   /** 2 已审核 */
@@ -57,6 +65,10 @@ export type Order = {
   __typename?: 'Order';
   /** ERP SO_SOMain.dCloseTime */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ERP SO_SOMain.cPersonPhone: the receiver's mobile */
+  contactMobile?: Maybe<Scalars['String']['output']>;
+  /** ERP SO_SOMain.cCusPerson: who receives the goods */
+  contactName?: Maybe<Scalars['String']['output']>;
   customer?: Maybe<Customer>;
   /** ERP SO_SOMain.cSOCode */
   erpOrderNo: Scalars['String']['output'];
@@ -74,8 +86,12 @@ export type Order = {
   region?: Maybe<Scalars['String']['output']>;
   /** ERP SO_SOMain.cMemo: free text typed by sales (internal) */
   remark?: Maybe<Scalars['String']['output']>;
+  /** What the order asks beyond its lines (ERP SO_SOMain_ExtraDefine); each field null while not recorded */
+  requirements?: Maybe<OrderRequirements>;
   /** ERP SO_SOMain.cMaker (internal) */
   salesClerk?: Maybe<Scalars['String']['output']>;
+  /** ERP SO_SOMain.cShipAddress: where the goods go, as one line */
+  shipAddress?: Maybe<Scalars['String']['output']>;
   /** ERP SO_SOMain.cDepCode, the selling store */
   store?: Maybe<Store>;
   /** ERP SO_SOMain.iTotalSum */
@@ -97,6 +113,48 @@ export type OrderLine = {
   /** iTaxUnitPrice, tax included */
   unitPrice: Scalars['Money']['output'];
 };
+
+export type OrderPriority =
+  | 'NORMAL'
+  /** 急 / 加急 */
+  | 'URGENT';
+
+export type OrderPurpose =
+  /** 维修 / 返修 */
+  | 'REPAIR'
+  /** 转卖 / 分销 */
+  | 'RESALE'
+  /** 备货 / 补库存 */
+  | 'STOCKING'
+  /** 装车 / 上车用 */
+  | 'VEHICLE_INSTALL';
+
+/** What an order asks of the warehouse and the driver (ERP SO_SOMain_ExtraDefine). Null: not recorded. */
+export type OrderRequirements = {
+  __typename?: 'OrderRequirements';
+  /** cAttachReq: documents that must travel with the goods; empty when none are asked for */
+  attachments?: Maybe<Array<RequiredAttachment>>;
+  /** bCallBefore */
+  callBeforeDelivery?: Maybe<Scalars['Boolean']['output']>;
+  /** cDeliveryLimit */
+  deliveryConstraint?: Maybe<DeliveryConstraint>;
+  /** iMinShelfMonths: the least remaining shelf life the customer accepts, in months */
+  minShelfLifeMonths?: Maybe<Scalars['Int']['output']>;
+  /** cUrgency 紧急/普通 */
+  priority?: Maybe<OrderPriority>;
+  /** cPurpose */
+  purpose?: Maybe<OrderPurpose>;
+};
+
+export type RequiredAttachment =
+  /** 合格证 */
+  | 'CONFORMITY_CERT'
+  /** 发票 / 专票 */
+  | 'INVOICE'
+  /** 检测报告 / 质检报告 */
+  | 'TEST_REPORT'
+  /** 质保卡 */
+  | 'WARRANTY_CARD';
 
 /** A stock-keeping unit: ERP holds name, spec, price and shelf life; WMS holds batches and stock. */
 export type Sku = {
@@ -241,13 +299,18 @@ export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<ErpCustomerModel>;
   CustomerGrade: CustomerGrade;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeliveryConstraint: DeliveryConstraint;
   ErpOrderStatus: ErpOrderStatus;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Order: ResolverTypeWrapper<SalesOrderModel>;
   OrderLine: ResolverTypeWrapper<SalesOrderLineModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Sku: ResolverTypeWrapper<ErpSkuModel>;
+  OrderPriority: OrderPriority;
+  OrderPurpose: OrderPurpose;
+  OrderRequirements: ResolverTypeWrapper<OrderRequirements>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  RequiredAttachment: RequiredAttachment;
+  Sku: ResolverTypeWrapper<ErpSkuModel>;
   Store: ResolverTypeWrapper<ErpStoreModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
@@ -260,8 +323,9 @@ export type ResolversParentTypes = ResolversObject<{
   Order: SalesOrderModel;
   OrderLine: SalesOrderLineModel;
   Int: Scalars['Int']['output'];
-  Sku: ErpSkuModel;
+  OrderRequirements: OrderRequirements;
   Boolean: Scalars['Boolean']['output'];
+  Sku: ErpSkuModel;
   Store: ErpStoreModel;
   String: Scalars['String']['output'];
 }>;
@@ -299,6 +363,8 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  contactMobile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  contactName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   erpStatus?: Resolver<Maybe<ResolversTypes['ErpOrderStatus']>, ParentType, ContextType>;
@@ -308,7 +374,9 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   promisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   remark?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requirements?: Resolver<Maybe<ResolversTypes['OrderRequirements']>, ParentType, ContextType>;
   salesClerk?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  shipAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   store?: Resolver<Maybe<ResolversTypes['Store']>, ParentType, ContextType>;
   totalAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 }>;
@@ -320,6 +388,15 @@ export type OrderLineResolvers<ContextType = Context, ParentType extends Resolve
   rowNo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type OrderRequirementsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderRequirements'] = ResolversParentTypes['OrderRequirements']> = ResolversObject<{
+  attachments?: Resolver<Maybe<Array<ResolversTypes['RequiredAttachment']>>, ParentType, ContextType>;
+  callBeforeDelivery?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  deliveryConstraint?: Resolver<Maybe<ResolversTypes['DeliveryConstraint']>, ParentType, ContextType>;
+  minShelfLifeMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['OrderPriority']>, ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['OrderPurpose']>, ParentType, ContextType>;
 }>;
 
 export type SkuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Sku'] = ResolversParentTypes['Sku'], FederationReferenceType extends FederationReferenceTypes['Sku'] = FederationReferenceTypes['Sku']> = ResolversObject<{
@@ -349,6 +426,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Money?: GraphQLScalarType;
   Order?: OrderResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
+  OrderRequirements?: OrderRequirementsResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;
   Store?: StoreResolvers<ContextType>;
 }>;

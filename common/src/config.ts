@@ -82,6 +82,17 @@ export const configSchema = z.object({
   CRM_SIM_DATABASE_URL: dbUrl.default('sqlite:data/crm.sqlite'),
   SIM_LIVE_ORDERS_PER_MIN: z.coerce.number().min(0).max(6000).default(6),
 
+  /** Where order-link keeps uploaded files (the repair wizard's CSV/XLSX) until their job is done. */
+  UPLOAD_DIR: z.string().default('data/uploads'),
+  /** Largest upload accepted, at the gateway and at order-link. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(200 * 1024 * 1024),
+  /** Rows of an uploaded file handled per batch (one ERP read, one hub write each). */
+  REPAIR_BATCH_ROWS: z.coerce.number().int().min(10).max(5000).default(500),
+  /** Changes written to ERP per transaction when a repair job is applied or undone. */
+  REPAIR_APPLY_BATCH: z.coerce.number().int().min(1).max(2000).default(200),
+  /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
+  REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
+
   /** DataLoader batching; off only to measure what N+1 costs (bench). */
   LOADER_BATCHING: z.enum(['on', 'off']).default('on'),
 });

@@ -176,3 +176,23 @@ export async function insertIgnore(db: DataSource | EntityManager, table: string
 
 /** `?, ?, ?` for an IN list. */
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** Inserts one row and returns its AUTO_INCREMENT id; run on an EntityManager (one connection). */
+export async function insertReturningId(em: EntityManager, table: string, row: object): Promise<number> {
+  await insertRows(em, table, [row]);
+  const mysql = em.connection.options.type === 'mysql';
+  const [{ id }] = await em.query(mysql ? 'SELECT LAST_INSERT_ID() AS id' : 'SELECT last_insert_rowid() AS id');
+  return Number(id);
+}
+
+/** Runs an UPDATE or DELETE and returns how many rows it changed, on both dialects. */
+export async function execute(db: DataSource | EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  if (!(db instanceof DataSource) && db.queryRunner) return (await db.queryRunner.query(sql, params, true)).affected ?? 0;
+  const ds = db instanceof DataSource ? db : db.connection;
+  const runner = ds.createQueryRunner();
+  try {
+    return (await runner.query(sql, params, true)).affected ?? 0;
+  } finally {
+    await runner.release();
+  }
+}

@@ -11,6 +11,9 @@ import { runInScope } from './request-scope.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
+/** A plain HTTP endpoint beside /graphql (uploads); it authenticates for itself. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
+
 /** Thrown by an authenticate hook: answered as plain HTTP, before any GraphQL runs. */
 export class HttpRefusal extends Error {
   constructor(
@@ -34,6 +37,8 @@ export interface HostOptions<TContext extends BaseContext> {
   /** Named dependency checks for /readyz; each throws when its dependency is unreachable. */
   readiness?: Record<string, ReadinessCheck>;
   maxBodyBytes?: number;
+  /** Path → handler, e.g. `/uploads`. */
+  routes?: Record<string, RouteHandler>;
 }
 
 export interface RunningServer {
@@ -68,7 +73,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -103,8 +108,10 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
         res.writeHead(200, { 'content-type': opts.metrics.registry.contentType });
         return res.end(text);
       }
+      const route = opts.routes?.[url.pathname];
+      if (route) return await route(req, res, requestId);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
-        return sendJson(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz', '/metrics'] });
+        return sendJson(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz', '/metrics', ...Object.keys(opts.routes ?? {})] });
       }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {

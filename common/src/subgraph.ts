@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createLegacySystem, policyFrom, type LegacySystem } from './legacy.js';
-import { HttpRefusal, listen, type HostOptions, type ReadinessCheck, type RunningServer } from './http-host.js';
+import { HttpRefusal, listen, type HostOptions, type ReadinessCheck, type RouteHandler, type RunningServer } from './http-host.js';
 import { verifyRequest } from './signing.js';
 import { ErrorCode } from './errors.js';
 import type { Caller } from './caller.js';
@@ -57,6 +57,8 @@ export interface SubgraphDefinition<TContext extends RequestContext> {
   resolvers: unknown;
   createContext: (base: RequestContext, req: IncomingMessage) => TContext;
   readiness: Record<string, ReadinessCheck>;
+  /** Plain HTTP endpoints beside /graphql; each checks the gateway's signature itself. */
+  routes?: Record<string, RouteHandler>;
   /** Closes what the subgraph opened (database pools, pollers). */
   close: () => Promise<void>;
 }
@@ -91,6 +93,7 @@ export function buildSubgraph<TContext extends RequestContext>(def: SubgraphDefi
     metrics: kit.metrics,
     logger,
     readiness: def.readiness,
+    routes: def.routes,
     authenticate: async (req, body) => {
       const verdict = verifyRequest(kit.config.SUBGRAPH_SIGNING_SECRET, req.headers, body);
       if (!verdict.ok) {

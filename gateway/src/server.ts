@@ -19,6 +19,7 @@ import { createPooledFetcher, TIMEOUT_HEADER } from './fetcher.js';
 import { createAuthenticator } from './auth.js';
 import { asksForSlow, checkAccess, readPolicy } from './policy.js';
 import { checkLimits, measureOperation } from './limits.js';
+import { uploadRoute } from './uploads.js';
 
 const refuse = (code: string, zh: string, en: string) =>
   new GraphQLError(`${zh} / ${en}`, { extensions: { code, messageZh: zh, messageEn: en, http: { status: 400 } } });
@@ -178,6 +179,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger,
       maxBodyBytes: config.MAX_REQUEST_BYTES,
       authenticate: (req) => authenticate(req.headers.authorization),
+      routes: {
+        '/uploads': uploadRoute({
+          authenticate,
+          roles: () => policy.rootRoles.get('Mutation.startRepairJob') ?? new Set(),
+          orderLinkUrl: () => subgraphUrls.get('order-link'),
+          signingSecret: config.SUBGRAPH_SIGNING_SECRET,
+          maxBytes: config.UPLOAD_MAX_BYTES,
+          timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
+          logger,
+        }),
+      },
       context: async (_req, requestId, caller) => ({ requestId, caller: caller! }),
       readiness: Object.fromEntries(
         ['erp', 'wms', 'tms', 'crm', 'order-link'].map((name) => [

@@ -80,14 +80,15 @@ class LiveWriter {
     return buildOrderStory(this.world, { seed: rng.int(0, 2 ** 31 - 1), erpOrderNo: '', orderedAt, customer, store: customer.store, pace, workHours: false });
   }
 
-  /** Next number of a daily sequence, continuing whatever the system already holds. */
+  /**
+   * Next number of a daily sequence, continuing whatever the system holds now: others write the
+   * same sequence (the hub creates ERP orders from chat drafts).
+   */
   private async next(ds: DataSource, table: string, column: string, prefix: string): Promise<number> {
-    let seq = this.sequences.get(prefix);
-    if (seq === undefined) {
-      const rows = await ds.query(`SELECT ${column} AS no FROM ${table} WHERE ${column} LIKE ?`, [`${prefix}%`]);
-      seq = Math.max(0, ...rows.map((r: any) => Number(String(r.no).slice(prefix.length)) || 0));
-    }
-    this.sequences.set(prefix, ++seq);
+    const rows = await ds.query(`SELECT ${column} AS no FROM ${table} WHERE ${column} LIKE ?`, [`${prefix}%`]);
+    const held = Math.max(0, ...rows.map((r: any) => Number(String(r.no).slice(prefix.length)) || 0));
+    const seq = Math.max(held, this.sequences.get(prefix) ?? 0) + 1;
+    this.sequences.set(prefix, seq);
     return seq;
   }
 

@@ -58,9 +58,15 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       iTotalSum DECIMAL(18,2) NOT NULL,
       cMemo VARCHAR(255) NULL,
       cMaker VARCHAR(20) NULL,
+      cCusPerson VARCHAR(40) NULL,
+      cPersonPhone VARCHAR(20) NULL,
+      cShipAddress VARCHAR(255) NULL,
+      cDefine10 VARCHAR(60) NULL,
       dModifyTime DATETIME NOT NULL
     )${tail}`,
     'CREATE UNIQUE INDEX ux_so_code ON SO_SOMain (cSOCode)',
+    // cDefine10: the key an integration created the order under (the hub's draft client key).
+    'CREATE INDEX ix_so_define10 ON SO_SOMain (cDefine10)',
     'CREATE INDEX ix_so_customer_date ON SO_SOMain (cCusCode, dDate)',
     'CREATE INDEX ix_so_date ON SO_SOMain (dDate)',
     'CREATE INDEX ix_so_modify ON SO_SOMain (dModifyTime, ID)',
@@ -75,6 +81,20 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       cMemo VARCHAR(255) NULL
     )${tail}`,
     'CREATE INDEX ix_sod_order ON SO_SODetails (cSOCode, iRowNo)',
+    // U8's extension table of the order header, one row per SO_SOMain.ID: what sales used to bury
+    // in cMemo. Codes as the ERP screens show them: cUrgency 紧急/普通; cAttachReq a comma list of
+    // 检测报告, 合格证, 发票, 质保卡 ('' none); cPurpose 装车/备货/维修/转卖; bCallBefore 0/1;
+    // cDeliveryLimit 仅工作日/仅上午/仅下午. NULL: not recorded.
+    `CREATE TABLE SO_SOMain_ExtraDefine (
+      ID INT NOT NULL PRIMARY KEY,
+      cUrgency VARCHAR(10) NULL,
+      cAttachReq VARCHAR(60) NULL,
+      cPurpose VARCHAR(10) NULL,
+      iMinShelfMonths INT NULL,
+      bCallBefore TINYINT NULL,
+      cDeliveryLimit VARCHAR(10) NULL,
+      dModifyTime DATETIME NOT NULL
+    )${tail}`,
     `CREATE TABLE PU_AppVouch (
       ID ${pk},
       cCode VARCHAR(40) NOT NULL,

@@ -66,6 +66,8 @@ export interface Stack {
   orderLink: Awaited<ReturnType<typeof createOrderLinkSubgraph>>;
   /** Asks the gateway as admin, or with the token given. */
   query<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResponse<T>>;
+  /** POSTs a file to the gateway's /uploads as admin (or with the token given): the HTTP status and JSON answer. */
+  upload(body: Buffer | string, fileName: string, options?: { token?: string; contentType?: string }): Promise<{ status: number; body: any }>;
   /** A development token for a role (customers need their code). */
   token(role: Role, customerCode?: string): Promise<string>;
   /** Sum of legacy_calls_total per `system` label across all subgraphs, excluding the linker's sync.* calls. */
@@ -125,6 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     CRM_API_URL: crm.url,
     GATEWAY_PORT: '0',
     LOADER_BATCHING: options.batching === false ? 'off' : 'on',
+    UPLOAD_DIR: join(tmp, 'uploads'),
     ...(options.linkBatchSize ? { LINK_BATCH_SIZE: String(options.linkBatchSize) } : {}),
     ...options.env,
   });
@@ -159,6 +162,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return (await res.json()) as GraphQLResponse<T>;
   };
 
+  const upload: Stack['upload'] = async (body, fileName, opts = {}) => {
+    const res = await fetch(new URL('/uploads', gateway.url), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${opts.token ?? adminToken}`,
+        'content-type': opts.contentType ?? 'text/csv',
+        'x-file-name': encodeURIComponent(fileName),
+      },
+      body: typeof body === "string" ? body : new Uint8Array(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
   const legacyCalls = async () => {
     const totals: Record<string, number> = {};
     for (const name of ['erp', 'wms', 'tms', 'crm', 'order-link']) {
@@ -188,6 +204,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     outbox: orderLink.outbox,
     orderLink,
     query,
+    upload,
     token,
     legacyCalls,
     setTmsFault: (f) => tms.setFault(f),

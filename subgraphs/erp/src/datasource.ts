@@ -7,7 +7,18 @@ import { money } from '../../../common/src/money.js';
 import { decode } from '../../../common/src/legacy-codes.js';
 import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
 import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
-import { forUpdate, insertIgnore, insertRows } from '../../../common/src/db.js';
+import { forUpdate, insertIgnore, insertRows, placeholders } from '../../../common/src/db.js';
+import { formatBeijing } from '../../../common/src/time.js';
+import {
+  NO_REQUIREMENTS,
+  encodeRequirement,
+  type Attachment,
+  type DeliveryConstraint,
+  type OrderRequirements,
+  type Priority,
+  type Purpose,
+  type RequirementField,
+} from '../../../common/src/requirements.js';
 import { SoMainEntity, type SoMainRow } from './entities/SO_SOMain.js';
 import { SoDetailsEntity, type SoDetailsRow } from './entities/SO_SODetails.js';
 import { CustomerEntity, type CustomerRow } from './entities/Customer.js';
@@ -21,6 +32,10 @@ const ORDER_STATUS: Record<number, ErpOrderStatus> = { 1: 'OPEN', 2: 'APPROVED',
 
 export interface SalesOrder {
   erpOrderNo: string;
+  /** SO_SOMain.cCusPerson, cPersonPhone, cShipAddress: who receives the goods and where. */
+  contactName: string | null;
+  contactMobile: string | null;
+  shipAddress: string | null;
   orderedAt: string;
   promisedAt: string | null;
   paidAt: string | null;
@@ -86,6 +101,9 @@ export interface ErpStore {
 
 const toOrder = (r: SoMainRow): SalesOrder => ({
   erpOrderNo: r.cSOCode,
+  contactName: r.cCusPerson?.trim() || null,
+  contactMobile: r.cPersonPhone?.trim() || null,
+  shipAddress: r.cShipAddress?.trim() || null,
   orderedAt: beijingToIso(r.dDate)!,
   promisedAt: beijingToIso(r.dPreDate),
   paidAt: beijingToIso(r.dPayTime),
@@ -132,6 +150,79 @@ const toSku = (r: InventoryRow): SkuRecord => ({
 });
 
 const toStore = (r: DepartmentRow): ErpStore => ({ code: r.cDepCode, name: r.cDepName, region: r.cRegion, warehouseCode: r.cWhCode });
+
+
+// SO_SOMain_ExtraDefine codes as the ERP screens show them (see legacy-sim/src/schema.ts).
+const URGENCY: Record<string, Priority> = { 紧急: 'URGENT', 普通: 'NORMAL' };
+const ATTACHMENT: Record<string, Attachment> = { 检测报告: 'TEST_REPORT', 合格证: 'CONFORMITY_CERT', 发票: 'INVOICE', 质保卡: 'WARRANTY_CARD' };
+const PURPOSE: Record<string, Purpose> = { 装车: 'VEHICLE_INSTALL', 备货: 'STOCKING', 维修: 'REPAIR', 转卖: 'RESALE' };
+const DELIVERY_LIMIT: Record<string, DeliveryConstraint> = { 仅工作日: 'WORKDAY_ONLY', 仅上午: 'MORNING_ONLY', 仅下午: 'AFTERNOON_ONLY' };
+const codeOf = <T extends string>(table: Record<string, T>, value: T): string => Object.keys(table).find((k) => table[k] === value)!;
+
+interface ExtraDefineRow {
+  ID: number;
+  cUrgency: string | null;
+  cAttachReq: string | null;
+  cPurpose: string | null;
+  iMinShelfMonths: number | null;
+  bCallBefore: number | null;
+  cDeliveryLimit: string | null;
+}
+
+const F = 'SO_SOMain_ExtraDefine';
+function toRequirements(r: ExtraDefineRow | undefined): OrderRequirements {
+  if (!r) return NO_REQUIREMENTS;
+  const text = (v: string | null) => (v == null ? null : v.trim());
+  const attach = text(r.cAttachReq);
+  return {
+    priority: text(r.cUrgency) ? decode('ERP', `${F}.cUrgency`, URGENCY, text(r.cUrgency)!) : null,
+    attachments: attach == null ? null : attach === '' ? [] : attach.split(/[,，]/).map((a) => decode('ERP', `${F}.cAttachReq`, ATTACHMENT, a.trim())),
+    purpose: text(r.cPurpose) ? decode('ERP', `${F}.cPurpose`, PURPOSE, text(r.cPurpose)!) : null,
+    minShelfLifeMonths: r.iMinShelfMonths == null ? null : Number(r.iMinShelfMonths),
+    callBeforeDelivery: r.bCallBefore == null ? null : Number(r.bCallBefore) === 1,
+    deliveryConstraint: text(r.cDeliveryLimit) ? decode('ERP', `${F}.cDeliveryLimit`, DELIVERY_LIMIT, text(r.cDeliveryLimit)!) : null,
+  };
+}
+
+function toExtraColumns(q: OrderRequirements): Omit<ExtraDefineRow, 'ID'> {
+  return {
+    cUrgency: q.priority && codeOf(URGENCY, q.priority),
+    cAttachReq: q.attachments == null ? null : [...q.attachments].sort().map((a) => codeOf(ATTACHMENT, a)).join(','),
+    cPurpose: q.purpose && codeOf(PURPOSE, q.purpose),
+    iMinShelfMonths: q.minShelfLifeMonths,
+    bCallBefore: q.callBeforeDelivery == null ? null : q.callBeforeDelivery ? 1 : 0,
+    cDeliveryLimit: q.deliveryConstraint && codeOf(DELIVERY_LIMIT, q.deliveryConstraint),
+  };
+}
+
+/** A new sales order as the hub asks the ERP to create it (SO_SOMain + SO_SODetails). */
+export interface NewSalesOrder {
+  /** Goes into cDefine10: the same key never creates a second order. */
+  clientKey: string;
+  customerCode: string;
+  storeCode: string;
+  region: string;
+  orderedAt: number;
+  promisedAt: number | null;
+  remark: string | null;
+  maker: string;
+  contactName: string | null;
+  contactMobile: string | null;
+  shipAddress: string | null;
+  lines: { skuCode: string; quantity: number; unitPrice: string }[];
+  requirements: OrderRequirements;
+}
+
+/** One field of one order to change, if it still holds `expected` (compare and set). */
+export interface RequirementChange {
+  erpOrderNo: string;
+  field: RequirementField;
+  /** Canonical JSON (encodeRequirement), null for not recorded. */
+  expected: string | null;
+  next: string | null;
+}
+
+export type RequirementChangeOutcome = 'WRITTEN' | 'ALREADY' | 'CHANGED_SINCE' | 'ORDER_NOT_FOUND';
 
 export class ErpDatasource {
   constructor(
@@ -275,6 +366,145 @@ export class ErpDatasource {
         ]);
         return 'RAISED' as const;
       },
+      { idempotent: true },
+    );
+  }
+
+  /** The whole catalog (a few hundred SKUs): what a pasted chat message's products are matched against. */
+  async allSkus(): Promise<SkuRecord[]> {
+    const rows = await this.call('Inventory.all', () => this.db.getRepository(InventoryEntity).find());
+    return rows.map(toSku);
+  }
+
+  /** Every customer's code, name and phone: what a pasted chat message is matched against. */
+  async customerDirectory(): Promise<{ code: string; name: string; phone: string | null; homeStoreCode: string | null }[]> {
+    const rows = await this.call('Customer.directory', () => this.db.query('SELECT cCusCode, cCusName, cCusPhone, cDepCode FROM Customer'));
+    return rows.map((r: any) => ({ code: r.cCusCode, name: r.cCusName, phone: r.cCusPhone, homeStoreCode: r.cDepCode }));
+  }
+
+  /** The order's structured requirements (SO_SOMain_ExtraDefine); every field null when none were recorded. */
+  async requirementsByOrderNo(orderNos: readonly string[]): Promise<(OrderRequirements | null)[]> {
+    const nos = unique(orderNos);
+    if (!nos.length) return [];
+    const rows: (ExtraDefineRow & { cSOCode: string; hasExtra: number | null })[] = await this.call(`${F}.byOrder`, () =>
+      this.db.query(
+        `SELECT m.cSOCode, e.ID AS hasExtra, e.* FROM SO_SOMain m LEFT JOIN SO_SOMain_ExtraDefine e ON e.ID = m.ID WHERE m.cSOCode IN (${placeholders(nos.length)})`,
+        nos,
+      ),
+    );
+    const found = new Map(rows.map((r) => [r.cSOCode, toRequirements(r.hasExtra == null ? undefined : r)]));
+    return orderNos.map((no) => found.get(no) ?? null);
+  }
+
+  /**
+   * Creates a sales order in one ERP transaction, once per client key: an order already carrying
+   * the key (cDefine10) is returned instead of a second one. The number continues the day's
+   * SO-yyyymmdd-nnn sequence; a collision with a concurrent writer is retried with the next number.
+   */
+  async createSalesOrder(o: NewSalesOrder): Promise<{ erpOrderNo: string; created: boolean }> {
+    return this.call(
+      'SO_SOMain.create',
+      async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await this.db.transaction(async (em) => {
+              const existing = await em.query(`SELECT cSOCode FROM SO_SOMain WHERE cDefine10 = ?${forUpdate(em)}`, [o.clientKey]);
+              if (existing.length) return { erpOrderNo: existing[0].cSOCode as string, created: false };
+              const now = formatBeijing(o.orderedAt);
+              const day = now.slice(0, 10).replace(/-/g, '');
+              // Longest first: SO-…-1000 comes after SO-…-999.
+              const last = await em.query('SELECT cSOCode FROM SO_SOMain WHERE cSOCode LIKE ? ORDER BY LENGTH(cSOCode) DESC, cSOCode DESC LIMIT 1', [`SO-${day}-%`]);
+              const seq = (last.length ? Number(String(last[0].cSOCode).slice(12)) : 0) + 1 + attempt;
+              const erpOrderNo = `SO-${day}-${String(seq).padStart(3, '0')}`;
+              const totalFen = o.lines.reduce((sum, l) => sum + Math.round(Number(l.unitPrice) * 100) * l.quantity, 0);
+              await insertRows(em, 'SO_SOMain', [
+                {
+                  cSOCode: erpOrderNo,
+                  cCusCode: o.customerCode,
+                  cDepCode: o.storeCode,
+                  cRegion: o.region,
+                  dDate: now,
+                  dPreDate: o.promisedAt == null ? null : formatBeijing(o.promisedAt),
+                  iStatus: 1,
+                  dPayTime: null,
+                  dCloseTime: null,
+                  iTotalSum: (totalFen / 100).toFixed(2),
+                  cMemo: o.remark?.slice(0, 255) ?? null,
+                  cMaker: o.maker.slice(0, 20),
+                  cCusPerson: o.contactName?.slice(0, 40) ?? null,
+                  cPersonPhone: o.contactMobile,
+                  cShipAddress: o.shipAddress?.slice(0, 255) ?? null,
+                  cDefine10: o.clientKey,
+                  dModifyTime: now,
+                },
+              ]);
+              await insertRows(
+                em,
+                'SO_SODetails',
+                o.lines.map((l, i) => ({
+                  cSOCode: erpOrderNo,
+                  iRowNo: i + 1,
+                  cInvCode: l.skuCode,
+                  iQuantity: l.quantity,
+                  iTaxUnitPrice: l.unitPrice,
+                  iSum: ((Math.round(Number(l.unitPrice) * 100) * l.quantity) / 100).toFixed(2),
+                  cMemo: null,
+                })),
+              );
+              if (Object.values(o.requirements).some((v) => v != null)) {
+                const [{ ID }] = await em.query('SELECT ID FROM SO_SOMain WHERE cSOCode = ?', [erpOrderNo]);
+                await insertRows(em, 'SO_SOMain_ExtraDefine', [{ ID: Number(ID), ...toExtraColumns(o.requirements), dModifyTime: now }]);
+              }
+              return { erpOrderNo, created: true };
+            });
+          } catch (err) {
+            // Another writer took the number between our MAX() and INSERT: try the next one.
+            if (attempt < 5 && /Duplicate entry|UNIQUE constraint failed/i.test(String((err as Error)?.message))) continue;
+            throw err;
+          }
+        }
+      },
+      { idempotent: true },
+    );
+  }
+
+  /**
+   * Writes requirement changes in one transaction, each only where the field still holds what the
+   * change expects (else CHANGED_SINCE: someone edited it meanwhile); a field already holding the
+   * new value is ALREADY, so a retried batch writes nothing twice. dModifyTime of the header is
+   * left alone: these fields change nothing the hub links or rules on.
+   */
+  async writeRequirements(changes: readonly RequirementChange[], now: number): Promise<RequirementChangeOutcome[]> {
+    if (!changes.length) return [];
+    return this.call(
+      `${F}.write`,
+      () =>
+        this.db.transaction(async (em) => {
+          const nos = unique(changes.map((c) => c.erpOrderNo));
+          const heads: { ID: number; cSOCode: string }[] = await em.query(`SELECT ID, cSOCode FROM SO_SOMain WHERE cSOCode IN (${placeholders(nos.length)})`, nos);
+          const idOf = new Map(heads.map((h) => [h.cSOCode, Number(h.ID)]));
+          const ids = [...idOf.values()];
+          const extras: ExtraDefineRow[] = ids.length ? await em.query(`SELECT * FROM SO_SOMain_ExtraDefine WHERE ID IN (${placeholders(ids.length)})${forUpdate(em)}`, ids) : [];
+          const current = new Map<number, OrderRequirements>(ids.map((id) => [id, toRequirements(extras.find((e) => Number(e.ID) === id))]));
+          const touched = new Set<number>();
+          const outcomes = changes.map((c): RequirementChangeOutcome => {
+            const id = idOf.get(c.erpOrderNo);
+            if (id == null) return 'ORDER_NOT_FOUND';
+            const req = current.get(id)!;
+            const held = encodeRequirement(c.field, req[c.field]);
+            if (held === c.next) return 'ALREADY';
+            if (held !== c.expected) return 'CHANGED_SINCE';
+            current.set(id, { ...req, [c.field]: c.next == null ? null : JSON.parse(c.next) });
+            touched.add(id);
+            return 'WRITTEN';
+          });
+          if (touched.size) {
+            const list = [...touched];
+            await em.query(`DELETE FROM SO_SOMain_ExtraDefine WHERE ID IN (${placeholders(list.length)})`, list);
+            await insertRows(em, 'SO_SOMain_ExtraDefine', list.map((id) => ({ ID: id, ...toExtraColumns(current.get(id)!), dModifyTime: formatBeijing(now) })));
+          }
+          return outcomes;
+        }),
       { idempotent: true },
     );
   }

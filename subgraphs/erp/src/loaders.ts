@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { oneEach, type LoaderOptions } from '../../../common/src/loader.js';
+import type { OrderRequirements } from '../../../common/src/requirements.js';
 import type { CustomerRecord, ErpDatasource, ErpStore, SalesOrder, SalesOrderLine, SkuRecord } from './datasource.js';
 
 export interface ErpLoaders {
@@ -8,6 +9,7 @@ export interface ErpLoaders {
   customer: DataLoader<string, CustomerRecord | null>;
   sku: DataLoader<string, SkuRecord | null>;
   store: DataLoader<string, ErpStore | null>;
+  requirements: DataLoader<string, OrderRequirements | null>;
 }
 
 /** Fresh per request: a loader caches, and a cache shared across callers would leak data. */
@@ -18,5 +20,6 @@ export function createLoaders(erp: ErpDatasource, options: LoaderOptions): ErpLo
     customer: oneEach(options, (keys) => erp.customersByCode(keys)),
     sku: oneEach(options, (keys) => erp.skusByCode(keys)),
     store: oneEach(options, (keys) => erp.storesByCode(keys)),
+    requirements: oneEach(options, (keys) => erp.requirementsByOrderNo(keys)),
   };
 }

@@ -29,6 +29,7 @@ export const resolvers: Resolvers = {
     store: (order, _args, ctx) => need(ctx.loaders.store, order.storeCode, '门店/store'),
     customer: (order) => ({ code: order.customerCode }),
     lines: async (order, _args, ctx) => (await ctx.loaders.lines.load(order.erpOrderNo)) ?? [],
+    requirements: (order, _args, ctx) => ctx.loaders.requirements.load(order.erpOrderNo),
   },
   OrderLine: {
     sku: (line) => ({ code: line.skuCode }),

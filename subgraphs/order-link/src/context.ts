@@ -5,6 +5,9 @@ import type { RuleStore } from './rules/store.js';
 import type { RuleEngine } from './rules/engine.js';
 import type { Ledger } from './rules/ledger.js';
 import type { PickingService } from './picking/service.js';
+import type { DraftService } from './drafts/service.js';
+import type { RepairRunner } from './repair/runner.js';
+import type { RepairStore } from './repair/store.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -14,4 +17,6 @@ export interface Context extends RequestContext {
   ledger: Ledger;
   /** The pick-by-scan flow; one per process (it holds the per-outbound locks). */
   picking: PickingService;
+  drafts: DraftService;
+  repair: { store: RepairStore; runner: RepairRunner };
 }

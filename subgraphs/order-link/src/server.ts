@@ -21,6 +21,12 @@ import { OutboxWorker } from './rules/outbox.js';
 import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
 import { PickingService } from './picking/service.js';
 import { PickingStore } from './picking/store.js';
+import { TextAndRepair1765000000000 } from './migrations/1765000000000-TextAndRepair.js';
+import { TextDirectory } from './drafts/directory.js';
+import { DraftService } from './drafts/service.js';
+import { RepairStore } from './repair/store.js';
+import { RepairRunner } from './repair/runner.js';
+import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
 
 export interface OrderLinkOptions {
@@ -28,12 +34,14 @@ export interface OrderLinkOptions {
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Pick up unfinished repair jobs (default on). */
+  startRepair?: boolean;
 }
 
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000] });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, TextAndRepair1765000000000] });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
@@ -69,22 +77,46 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     wms,
     tms,
     store: new PickingStore(hubDb, hubSystem),
-    // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
-    expiryMonths: async () => {
-      const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
-      return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
+    // The enabled expiry-control rule says how much shelf life a lot must keep, and the order may
+    // ask for more (SO_SOMain_ExtraDefine.iMinShelfMonths, from its remark or a repair): the larger holds.
+    expiryMonths: async (order) => {
+      const [enabled, [asked]] = await Promise.all([rules.enabled(), erp.requirementsByOrderNo([order.erpOrderNo])]);
+      const rule = enabled.find((r) => r.kind === 'EXPIRY_CONTROL');
+      return Math.max(rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0, asked?.minShelfLifeMonths ?? 0);
     },
     logger: kit.logger.child({ part: 'picking' }),
     // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
     lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
   });
+  const drafts = new DraftService(hubDb, hubSystem, erp, new TextDirectory(erp), () => linker.runFreshRound());
+  const repairStore = new RepairStore(hubDb, hubSystem);
+  const repairRunner = new RepairRunner(
+    repairStore,
+    erp,
+    { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
+    kit.logger.child({ part: 'repair' }),
+  );
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
+  if (options.startRepair !== false) repairRunner.start();
   const subgraph = buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    createContext: (base) => ({ ...base, hub, rules, engine, ledger, picking, loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }) }),
+    createContext: (base) => ({
+      ...base,
+      hub,
+      rules,
+      engine,
+      ledger,
+      picking,
+      drafts,
+      repair: { store: repairStore, runner: repairRunner },
+      loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }),
+    }),
+    routes: {
+      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, signingSecret: config.SUBGRAPH_SIGNING_SECRET, logger: kit.logger.child({ part: 'uploads' }) }),
+    },
     readiness: {
       hubDatabase: () => hub.ping(),
       // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).
@@ -96,8 +128,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     close: async () => {
       await linker.stop();
       await outbox.stop();
+      await repairRunner.stop();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, repairRunner };
 }

@@ -15,6 +15,10 @@ export interface SoMainRow {
   iTotalSum: string | number;
   cMemo: string | null;
   cMaker: string | null;
+  cCusPerson: string | null;
+  cPersonPhone: string | null;
+  cShipAddress: string | null;
+  cDefine10: string | null;
   dModifyTime: string;
 }
 
@@ -35,6 +39,10 @@ export const SoMainEntity = new EntitySchema<SoMainRow>({
     iTotalSum: { type: 'decimal' },
     cMemo: { type: 'varchar', nullable: true },
     cMaker: { type: 'varchar', nullable: true },
+    cCusPerson: { type: 'varchar', nullable: true },
+    cPersonPhone: { type: 'varchar', nullable: true },
+    cShipAddress: { type: 'varchar', nullable: true },
+    cDefine10: { type: 'varchar', nullable: true },
     dModifyTime: { type: 'varchar' },
   },
 });

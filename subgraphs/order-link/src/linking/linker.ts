@@ -130,6 +130,12 @@ export class Linker {
     return this.running;
   }
 
+  /** A round that starts after now: what was just written to a legacy system is in it. */
+  async runFreshRound(): Promise<RoundStats> {
+    await this.running?.catch(() => undefined);
+    return this.runRound();
+  }
+
   private async round(): Promise<RoundStats> {
     const round = new Round();
     // One system down must not stop the others from linking: each feed keeps its own cursor and

@@ -1,6 +1,7 @@
 // The order's expiry rule for picking: how much shelf life a lot must still have to be picked for
 // an order. Allocation and scan checks both ask only this; the months come from the rule engine
-// (the enabled EXPIRY_CONTROL rule, see server.ts), worked out once per call.
+// (the enabled EXPIRY_CONTROL rule) or the order's own requirement in ERP, whichever is more (see
+// server.ts), worked out once per call.
 
 /** Shelf-life goods (brake fluid, coolant, oil, adhesive) keep this many months on leaving when no rule says otherwise. */
 export const DEFAULT_MIN_REMAINING_SHELF_LIFE_MONTHS = 6;
@@ -14,7 +15,7 @@ export interface ExpiryRuleSku {
 export interface ExpiryRuleOrder {
   erpOrderNo: string;
   customerCode: string;
-  /** What the order's rules ask of shelf-life goods, in months. */
+  /** What the order's rules and the order itself ask of shelf-life goods, in months. */
   minShelfLifeMonths: number;
 }
 

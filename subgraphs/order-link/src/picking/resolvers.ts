@@ -5,15 +5,11 @@ import type { Role } from '../../../../common/src/caller.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { parseWindow } from '../arguments.js';
 import { findOrder } from '../find-order.js';
+import { requireRole } from '../access.js';
 import type { HubOrder } from '../datasource.js';
 import type { Context } from '../context.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
 
-/** The gateway enforces the SDL's role tags; a subgraph does not rely on that alone. */
-function requireRole(ctx: Context, roles: Role[], field: string) {
-  if (ctx.caller.role === 'admin' || roles.includes(ctx.caller.role)) return;
-  throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权使用 ${field}`, en: `Role "${ctx.caller.role}" may not use ${field}` }, { role: ctx.caller.role });
-}
 
 const PICKERS: Role[] = ['warehouse', 'ops'];
 

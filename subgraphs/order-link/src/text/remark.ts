@@ -5,10 +5,9 @@ import { defaultLexicon, normalizeText, type CueGroup, type Lexicon, type Remark
 import type { Evidence, Span } from './fields.js';
 import { findDurations } from './numbers.js';
 
-export type Priority = 'URGENT' | 'NORMAL';
-export type Attachment = 'TEST_REPORT' | 'CONFORMITY_CERT' | 'INVOICE' | 'WARRANTY_CARD';
-export type Purpose = 'VEHICLE_INSTALL' | 'STOCKING' | 'REPAIR' | 'RESALE';
-export type DeliveryConstraint = 'WORKDAY_ONLY' | 'MORNING_ONLY' | 'AFTERNOON_ONLY';
+import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../../../common/src/requirements.js';
+
+export type { Attachment, DeliveryConstraint, Priority, Purpose };
 
 export interface RemarkField<T> {
   value: T;
