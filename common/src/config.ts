@@ -89,7 +89,7 @@ export const configSchema = z.object({
   /** Rows of an uploaded file handled per batch (one ERP read, one hub write each). */
   REPAIR_BATCH_ROWS: z.coerce.number().int().min(10).max(5000).default(500),
   /** Changes written to ERP per transaction when a repair job is applied or undone. */
-  REPAIR_APPLY_BATCH: z.coerce.number().int().min(1).max(2000).default(200),
+  REPAIR_APPLY_BATCH: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
   REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
 

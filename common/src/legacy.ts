@@ -16,9 +16,10 @@ export interface LegacySystem {
   readonly breaker: CircuitBreaker;
   /**
    * Runs one legacy call. `run` gets the time one attempt may take (an HTTP client aborts with it).
-   * Reads are idempotent and retried; pass `idempotent: false` for writes.
+   * Reads are idempotent and retried; pass `idempotent: false` for writes. `timeoutMs` gives one
+   * call a longer budget than the system's default (bulk work in the background, not a page read).
    */
-  call<T>(operation: string, run: (timeoutMs: number) => Promise<T>, options?: { idempotent?: boolean }): Promise<T>;
+  call<T>(operation: string, run: (timeoutMs: number) => Promise<T>, options?: { idempotent?: boolean; timeoutMs?: number }): Promise<T>;
 }
 
 export const policyFrom = (config: Config): ResiliencePolicy => ({
@@ -43,7 +44,8 @@ export function createLegacySystem(name: string, metrics: Metrics, policy: Resil
     async call(operation, run, options = {}) {
       const scope = currentScope();
       try {
-        return await guarded(breaker, policy, options.idempotent !== false, async (timeoutMs) => {
+        const budget = options.timeoutMs ? { ...policy, attemptTimeoutMs: options.timeoutMs, deadlineMs: Math.max(policy.deadlineMs, options.timeoutMs) } : policy;
+        return await guarded(breaker, budget, options.idempotent !== false, async (timeoutMs) => {
           const stop = metrics.legacyDuration.startTimer({ system: name, operation });
           try {
             const result = await run(timeoutMs);

@@ -230,7 +230,7 @@ export class ErpDatasource {
     private readonly legacy: LegacySystem,
   ) {}
 
-  private call<T>(operation: string, run: () => Promise<T>, options?: { idempotent: boolean }): Promise<T> {
+  private call<T>(operation: string, run: () => Promise<T>, options?: { idempotent: boolean; timeoutMs?: number }): Promise<T> {
     return this.legacy.call(operation, run, options);
   }
 
@@ -383,14 +383,17 @@ export class ErpDatasource {
   }
 
   /** The order's structured requirements (SO_SOMain_ExtraDefine); every field null when none were recorded. */
-  async requirementsByOrderNo(orderNos: readonly string[]): Promise<(OrderRequirements | null)[]> {
+  async requirementsByOrderNo(orderNos: readonly string[], timeoutMs?: number): Promise<(OrderRequirements | null)[]> {
     const nos = unique(orderNos);
     if (!nos.length) return [];
-    const rows: (ExtraDefineRow & { cSOCode: string; hasExtra: number | null })[] = await this.call(`${F}.byOrder`, () =>
-      this.db.query(
-        `SELECT m.cSOCode, e.ID AS hasExtra, e.* FROM SO_SOMain m LEFT JOIN SO_SOMain_ExtraDefine e ON e.ID = m.ID WHERE m.cSOCode IN (${placeholders(nos.length)})`,
-        nos,
-      ),
+    const rows: (ExtraDefineRow & { cSOCode: string; hasExtra: number | null })[] = await this.call(
+      `${F}.byOrder`,
+      () =>
+        this.db.query(
+          `SELECT m.cSOCode, e.ID AS hasExtra, e.* FROM SO_SOMain m LEFT JOIN SO_SOMain_ExtraDefine e ON e.ID = m.ID WHERE m.cSOCode IN (${placeholders(nos.length)})`,
+          nos,
+        ),
+      { idempotent: true, timeoutMs },
     );
     const found = new Map(rows.map((r) => [r.cSOCode, toRequirements(r.hasExtra == null ? undefined : r)]));
     return orderNos.map((no) => found.get(no) ?? null);
@@ -474,7 +477,7 @@ export class ErpDatasource {
    * new value is ALREADY, so a retried batch writes nothing twice. dModifyTime of the header is
    * left alone: these fields change nothing the hub links or rules on.
    */
-  async writeRequirements(changes: readonly RequirementChange[], now: number): Promise<RequirementChangeOutcome[]> {
+  async writeRequirements(changes: readonly RequirementChange[], now: number, timeoutMs?: number): Promise<RequirementChangeOutcome[]> {
     if (!changes.length) return [];
     return this.call(
       `${F}.write`,
@@ -505,7 +508,7 @@ export class ErpDatasource {
           }
           return outcomes;
         }),
-      { idempotent: true },
+      { idempotent: true, timeoutMs },
     );
   }
 

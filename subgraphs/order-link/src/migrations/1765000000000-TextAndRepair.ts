@@ -94,6 +94,8 @@ export class TextAndRepair1765000000000 implements MigrationInterface {
     )${tail}`);
     await q.query('CREATE UNIQUE INDEX ux_hub_repair_change ON hub_repair_change (job_id, row_no, field)');
     await q.query('CREATE INDEX ix_hub_repair_change_state ON hub_repair_change (job_id, state, decision, id)');
+    // Covers the preview's summary (one grouped scan of the job's changes, no row lookups).
+    await q.query('CREATE INDEX ix_hub_repair_change_tally ON hub_repair_change (job_id, field, source, decision, state, confidence)');
 
     // Rows that could not be used, and cells that were refused (formula injection), by row.
     await q.query(`CREATE TABLE hub_repair_issue (
@@ -105,6 +107,7 @@ export class TextAndRepair1765000000000 implements MigrationInterface {
       cell VARCHAR(200) NULL
     )${tail}`);
     await q.query('CREATE INDEX ix_hub_repair_issue_job ON hub_repair_issue (job_id, id)');
+    await q.query('CREATE INDEX ix_hub_repair_issue_row ON hub_repair_issue (job_id, row_no)');
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, parsePageSize } from '../arguments.js';
 import { textSpan } from '../drafts/resolvers.js';
 import type { Context } from '../context.js';
 import { REPAIR_ROLES } from './uploads.js';
-import type { ChangeFilter, RepairJob } from './store.js';
+import type { ChangeFilter, RepairJob, Tally } from './store.js';
 
 const isIdCursor = (v: any): v is { id: number } => Number.isInteger(v?.id);
 
@@ -54,16 +54,17 @@ export const repairResolvers: Resolvers = {
       requireRole(ctx, REPAIR_ROLES, 'decideRepairChanges');
       if (!ids && !filter) throw badInput({ zh: '请给出 ids 或 filter', en: 'Give ids or a filter' }, { argument: 'ids' });
       const job = await ctx.repair.runner.needJob(jobId(id, 'jobId'));
-      if (job.state !== 'READY') {
+      const changeIds = ids?.map((c) => jobId(c, 'ids'));
+      const updated = job.state === 'READY' ? await ctx.repair.store.decide(job.id, decision, changeIds ?? null, filter ? changeFilter(filter) : null) : null;
+      if (updated == null) {
+        const state = (await ctx.repair.store.job(job.id))!.state;
         throw appError(
           ErrorCode.CONFLICT,
-          { zh: `任务状态为 ${job.state}，只有 READY 的任务可以调整决定`, en: `The job is ${job.state}: decisions can change only while it is READY` },
-          { reason: 'JOB_STATE', state: job.state },
+          { zh: `任务状态为 ${state}，只有 READY 的任务可以调整决定`, en: `The job is ${state}: decisions can change only while it is READY` },
+          { reason: 'JOB_STATE', state },
         );
       }
-      const changeIds = ids?.map((c) => jobId(c, 'ids'));
-      const updated = await ctx.repair.store.decide(job.id, decision, changeIds ?? null, filter ? changeFilter(filter) : null);
-      return { updated, job };
+      return { updated, job: (await ctx.repair.store.job(job.id))! };
     },
     applyRepairJob: (_root, { id }, ctx) => {
       requireRole(ctx, REPAIR_ROLES, 'applyRepairJob');
@@ -93,8 +94,16 @@ export const repairResolvers: Resolvers = {
     missing: (j: RepairJob) =>
       REQUIREMENT_FIELDS.filter((f) => (j.columns.blank[f] ?? 0) > 0).map((field) => ({ field, column: j.columns.fields[field] ?? null, rows: j.columns.blank[field]! })),
     summary: async (j, _args, ctx) => {
-      const s = await ctx.repair.store.summary(j.id);
-      const count = (pred: (r: (typeof s.byDecisionState)[number]) => boolean) => s.byDecisionState.filter(pred).reduce((n, r) => n + r.n, 0);
+      const { rows, issues } = await ctx.repair.store.tally(j);
+      const count = (pred: (r: Tally) => boolean) => rows.filter(pred).reduce((n, r) => n + r.n, 0);
+      const byField = new Map<string, { field: Tally['field']; source: Tally['source']; decision: Tally['decision']; count: number; sum: number }>();
+      for (const r of rows) {
+        const key = `${r.field}|${r.source}|${r.decision}`;
+        const g = byField.get(key) ?? { field: r.field, source: r.source, decision: r.decision, count: 0, sum: 0 };
+        g.count += r.n;
+        g.sum += r.confidenceSum;
+        byField.set(key, g);
+      }
       return {
         proposed: count(() => true),
         accepted: count((r) => r.decision === 'ACCEPTED'),
@@ -105,8 +114,8 @@ export const repairResolvers: Resolvers = {
         notFound: count((r) => r.state === 'NOT_FOUND'),
         undone: count((r) => r.state === 'UNDONE'),
         undoConflicts: count((r) => r.state === 'UNDO_CONFLICT'),
-        issues: s.issues,
-        byField: s.byField.map((r) => ({ field: r.field, source: r.source, decision: r.decision, count: r.n, meanConfidence: Math.round(r.confidence * 1000) / 1000 })),
+        issues,
+        byField: [...byField.values()].map((g) => ({ field: g.field, source: g.source, decision: g.decision, count: g.count, meanConfidence: Math.round((g.sum / g.count) * 1000) / 1000 })),
       };
     },
     changes: async (j, { filter, first, after }, ctx) => {

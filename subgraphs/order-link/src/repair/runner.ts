@@ -14,7 +14,7 @@ import type { ErpDatasource, RequirementChangeOutcome } from '../../../erp/src/d
 import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '../text/index.js';
 import { audit } from '../rules/store.js';
 import { cachedInterpreter, isBlankCell, isFormulaInjection, mapColumns, proposeForRow } from './propose.js';
-import type { JobColumns, RepairChange, RepairChangeState, RepairIssue, RepairJob, RepairStore, Upload } from './store.js';
+import { BULK_MS, type JobColumns, type RepairChange, type RepairChangeState, type RepairIssue, type RepairJob, type RepairStore, type Upload } from './store.js';
 
 const LEASE_MS = 60_000;
 const RESUME_EVERY_MS = 30_000;
@@ -144,10 +144,12 @@ export class RepairRunner {
         { reason: 'JOB_STATE', state: job.state },
       );
     }
-    const total = await this.store.countPending(jobId, mode);
     const who = caller.subject.slice(0, 80);
-    const set = mode === 'apply' ? { applied_by: who, applied_at: now, step_done: 0, step_total: total } : { undone_by: who, undone_at: now, step_done: 0, step_total: total };
+    const set = mode === 'apply' ? { applied_by: who, applied_at: now, step_done: 0 } : { undone_by: who, undone_at: now, step_done: 0 };
+    // Counted after the move: decisions (taken only while READY, under the job's row lock) are final by then.
     if (await this.store.transition(jobId, [ready], running, set, now)) {
+      const total = await this.store.countPending(jobId, mode);
+      await this.store.transition(jobId, [running], running, { step_total: total }, now);
       await this.store.db.transaction((em) => audit(em, caller, mode === 'apply' ? 'REPAIR_APPLY' : 'REPAIR_UNDO', 'REPAIR_JOB', String(jobId), null, { changes: total }, null, now));
       this.kick(jobId);
     }
@@ -248,7 +250,7 @@ export class RepairRunner {
       seen.set(orderNo, row.rowNumber);
       candidates.push({ row, orderNo });
     }
-    const held = candidates.length ? await this.erp.requirementsByOrderNo(candidates.map((c) => c.orderNo)) : [];
+    const held = candidates.length ? await this.erp.requirementsByOrderNo(candidates.map((c) => c.orderNo), BULK_MS) : [];
     const changes: Omit<RepairChange, 'id' | 'jobId' | 'state' | 'appliedAt' | 'undoneAt'>[] = [];
     candidates.forEach(({ row, orderNo }, i) => {
       const erp = held[i];
@@ -285,6 +287,7 @@ export class RepairRunner {
             : { erpOrderNo: c.erpOrderNo, field: c.field, expected: c.proposed, next: c.erpBefore },
         ),
         now,
+        BULK_MS,
       );
       const byState = new Map<RepairChangeState, number[]>();
       batch.forEach((c, i) => {

@@ -1,7 +1,7 @@
 // The repair wizard's tables: uploads, jobs (with their lease), proposed changes and row issues.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
-import { execute, insertIgnore, insertReturningId, insertRows, placeholders } from '../../../../common/src/db.js';
+import { execute, forUpdate, insertIgnore, insertReturningId, insertRows, placeholders } from '../../../../common/src/db.js';
 import type { RequirementField } from '../../../../common/src/requirements.js';
 import type { ColumnMap, Proposal, ProposalSource } from './propose.js';
 
@@ -44,6 +44,7 @@ export interface RepairJob {
   error: { code: string; zh: string; en: string; row: number | null } | null;
   createdBy: string;
   createdAt: number;
+  updatedAt: number;
   readAt: number | null;
   appliedBy: string | null;
   appliedAt: number | null;
@@ -99,6 +100,7 @@ const toJob = (r: any): RepairJob => ({
   error: r.error_code ? { code: r.error_code, zh: r.error_zh, en: r.error_en, row: r.error_row == null ? null : Number(r.error_row) } : null,
   createdBy: r.created_by,
   createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
   readAt: r.read_at == null ? null : Number(r.read_at),
   appliedBy: r.applied_by,
   appliedAt: r.applied_at == null ? null : Number(r.applied_at),
@@ -125,6 +127,12 @@ const toChange = (r: any): RepairChange => ({
   undoneAt: r.undone_at == null ? null : Number(r.undone_at),
 });
 
+/** What one bulk step may take: it runs in the background, or behind a root field tagged slow. */
+export const BULK_MS = 30_000;
+
+/** Moves updated_at on, by at least 1 ms: the summary cache is keyed by it. Takes [now, now]. */
+const BUMP = 'updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END';
+
 function filterSql(jobId: number, f: ChangeFilter): { where: string; params: unknown[] } {
   const parts = ['job_id = ?'];
   const params: unknown[] = [jobId];
@@ -142,7 +150,18 @@ function filterSql(jobId: number, f: ChangeFilter): { where: string; params: unk
   return { where: parts.join(' AND '), params };
 }
 
+export interface Tally {
+  field: RequirementField;
+  source: ProposalSource;
+  decision: RepairDecision;
+  state: RepairChangeState;
+  n: number;
+  confidenceSum: number;
+}
+
 export class RepairStore {
+  private readonly tallies = new Map<string, { rows: Tally[]; issues: number }>();
+
   constructor(
     readonly db: DataSource,
     private readonly hub: LegacySystem,
@@ -156,8 +175,9 @@ export class RepairStore {
     return this.hub.call(operation, () => execute(this.db, sql, params), { idempotent: false });
   }
 
-  private write<T>(operation: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.hub.call(operation, () => this.db.transaction(work), { idempotent: false });
+  /** A transaction; bulk ones (a batch of a file, a decision over a whole job) get BULK_MS. */
+  private write<T>(operation: string, work: (em: EntityManager) => Promise<T>, bulk = false): Promise<T> {
+    return this.hub.call(operation, () => this.db.transaction(work), { idempotent: false, timeoutMs: bulk ? BULK_MS : undefined });
   }
 
   // ---- uploads -------------------------------------------------------------------------------
@@ -245,19 +265,20 @@ export class RepairStore {
     const cols = Object.keys(set);
     const changed = await this.update(
       'repair.transition',
-      `UPDATE hub_repair_job SET state = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ? AND state IN (${placeholders(from.length)})`,
-      [to, now, ...cols.map((c) => set[c]), id, ...from],
+      `UPDATE hub_repair_job SET state = ?, ${BUMP}${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ? AND state IN (${placeholders(from.length)})`,
+      [to, now, now, ...cols.map((c) => set[c]), id, ...from],
     );
     return changed > 0;
   }
 
   async fail(id: number, error: { code: string; zh: string; en: string; row?: number | null }, now: number): Promise<void> {
-    await this.query('repair.fail', 'UPDATE hub_repair_job SET state = ?, error_code = ?, error_zh = ?, error_en = ?, error_row = ?, updated_at = ? WHERE id = ?', [
+    await this.query('repair.fail', `UPDATE hub_repair_job SET state = ?, error_code = ?, error_zh = ?, error_en = ?, error_row = ?, ${BUMP} WHERE id = ?`, [
       'FAILED',
       error.code,
       error.zh.slice(0, 500),
       error.en.slice(0, 500),
       error.row ?? null,
+      now,
       now,
       id,
     ]);
@@ -296,14 +317,15 @@ export class RepairStore {
         const fresh = issues.filter((i) => !known.has(key(i)));
         await insertRows(em, 'hub_repair_issue', fresh.map((i) => ({ job_id: jobId, row_no: i.rowNo, code: i.code, column_name: i.column, cell: i.cell })), 300);
       }
-      await em.query('UPDATE hub_repair_job SET rows_read = ?, bytes_read = ?, columns_json = ?, updated_at = ? WHERE id = ?', [
+      await em.query(`UPDATE hub_repair_job SET rows_read = ?, bytes_read = ?, columns_json = ?, ${BUMP} WHERE id = ?`, [
         progress.rowsRead,
         progress.bytesRead,
         JSON.stringify(progress.columns),
         now,
+        now,
         jobId,
       ]);
-    });
+    }, true);
   }
 
   // ---- changes -------------------------------------------------------------------------------
@@ -344,28 +366,51 @@ export class RepairStore {
       for (const [state, ids] of byState) {
         if (ids.length) await em.query(`UPDATE hub_repair_change SET state = ?, ${stamp} = ? WHERE id IN (${placeholders(ids.length)})`, [state, now, ...ids]);
       }
-      await em.query('UPDATE hub_repair_job SET step_done = step_done + ?, updated_at = ? WHERE id = ?', [done, now, jobId]);
-    });
+      await em.query(`UPDATE hub_repair_job SET step_done = step_done + ?, ${BUMP} WHERE id = ?`, [done, now, now, jobId]);
+    }, true);
   }
 
-  async decide(jobId: number, decision: RepairDecision, ids: number[] | null, filter: ChangeFilter | null): Promise<number> {
+  /** Sets the decision of matching proposed changes; null when the job is no longer READY. */
+  async decide(jobId: number, decision: RepairDecision, ids: number[] | null, filter: ChangeFilter | null, now = Date.now()): Promise<number | null> {
     const { where, params } = filterSql(jobId, filter ?? {});
     const byIds = ids ? ` AND id IN (${placeholders(ids.length)})` : '';
-    return this.update('repair.decide', `UPDATE hub_repair_change SET decision = ? WHERE ${where} AND state = 'PROPOSED'${byIds}`, [decision, ...params, ...(ids ?? [])]);
+    return this.write(
+      'repair.decide',
+      async (em) => {
+        // Under the job's row lock: an apply starting meanwhile waits, and one already started wins.
+        const [job] = await em.query(`SELECT state FROM hub_repair_job WHERE id = ?${forUpdate(em)}`, [jobId]);
+        if (job?.state !== 'READY') return null;
+        const n = await execute(em, `UPDATE hub_repair_change SET decision = ? WHERE ${where} AND state = 'PROPOSED'${byIds}`, [decision, ...params, ...(ids ?? [])]);
+        await em.query(`UPDATE hub_repair_job SET ${BUMP} WHERE id = ?`, [now, now, jobId]);
+        return n;
+      },
+      true,
+    );
   }
 
-  /** Counts by decision and state, and per field. */
-  async summary(jobId: number): Promise<{ byDecisionState: { decision: RepairDecision; state: RepairChangeState; n: number }[]; byField: { field: RequirementField; source: ProposalSource; decision: RepairDecision; n: number; confidence: number }[]; issues: number }> {
-    const [a, b, c] = await Promise.all([
-      this.query('repair.summary', 'SELECT decision, state, COUNT(*) AS n FROM hub_repair_change WHERE job_id = ? GROUP BY decision, state', [jobId]),
-      this.query('repair.summaryField', 'SELECT field, source, decision, COUNT(*) AS n, AVG(confidence) AS c FROM hub_repair_change WHERE job_id = ? GROUP BY field, source, decision', [jobId]),
-      this.query('repair.issueCount', 'SELECT COUNT(*) AS n FROM hub_repair_issue WHERE job_id = ?', [jobId]),
+  /**
+   * Counts by field, source, decision and state, in one grouped scan of a covering index; kept
+   * while the job is unchanged, so a client polling the preview does not rescan it each time.
+   */
+  async tally(job: RepairJob): Promise<{ rows: Tally[]; issues: number }> {
+    const key = `${job.id}:${job.updatedAt}`;
+    const cached = this.tallies.get(key);
+    if (cached) return cached;
+    const [rows, issues] = await Promise.all([
+      this.hub.call(
+        'repair.tally',
+        (): Promise<any[]> => this.db.query('SELECT field, source, decision, state, COUNT(*) AS n, SUM(confidence) AS c FROM hub_repair_change WHERE job_id = ? GROUP BY field, source, decision, state', [job.id]),
+        { timeoutMs: BULK_MS },
+      ),
+      this.query('repair.issueCount', 'SELECT COUNT(*) AS n FROM hub_repair_issue WHERE job_id = ?', [job.id]),
     ]);
-    return {
-      byDecisionState: a.map((r) => ({ decision: r.decision, state: r.state, n: Number(r.n) })),
-      byField: b.map((r) => ({ field: r.field, source: r.source, decision: r.decision, n: Number(r.n), confidence: Number(r.c) })),
-      issues: Number(c[0].n),
+    const out = {
+      rows: rows.map((r) => ({ field: r.field, source: r.source, decision: r.decision, state: r.state, n: Number(r.n), confidenceSum: Number(r.c) })),
+      issues: Number(issues[0].n),
     };
+    if (this.tallies.size > 100) this.tallies.clear();
+    this.tallies.set(key, out);
+    return out;
   }
 
   async issues(jobId: number, first: number, afterId: number | null): Promise<{ issues: RepairIssue[]; totalCount: number; hasNextPage: boolean }> {
