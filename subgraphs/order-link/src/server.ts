@@ -21,7 +21,7 @@ import { OutboxWorker } from './rules/outbox.js';
 import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
 import { PickingService } from './picking/service.js';
 import { PickingStore } from './picking/store.js';
-import { TextAndRepair1765000000000 } from './migrations/1765000000000-TextAndRepair.js';
+import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRepair.js';
 import { TextDirectory } from './drafts/directory.js';
 import { DraftService } from './drafts/service.js';
 import { RepairStore } from './repair/store.js';
@@ -41,7 +41,7 @@ export interface OrderLinkOptions {
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, TextAndRepair1765000000000] });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, TextAndRepair1765200000000] });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger

@@ -2,8 +2,8 @@
 // changes and row issues.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class TextAndRepair1765000000000 implements MigrationInterface {
-  name = 'TextAndRepair1765000000000';
+export class TextAndRepair1765200000000 implements MigrationInterface {
+  name = 'TextAndRepair1765200000000';
 
   async up(q: QueryRunner): Promise<void> {
     const mysql = q.connection.options.type === 'mysql';
