@@ -188,7 +188,10 @@ describe('MariaDB restarted mid-run', () => {
       const admin = await createConnection({ uri: MYSQL_URL });
       await admin.query('SHUTDOWN').catch(() => undefined);
       await until('MariaDB is down', async () => !(await ping()), 30_000);
+      // Down for at least 1.5 s and for a few answers: on a busy machine each one takes longer.
+      const atDown = answers.length;
       await new Promise((r) => setTimeout(r, 1500));
+      await until('the graph answered while MariaDB was down', async () => answers.length - atDown >= 3, 30_000);
       const outage = answers.length;
       startMariaDb();
       await until('MariaDB is up again', ping, 60_000);
