@@ -139,6 +139,7 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Mutation.sealPackage': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { sealPackage(orderId: "SO-20991231-001", packer: "x") { outcome } }' },
   'Query.interpretRemark': { roles: STAFF, query: '{ interpretRemark(text: "急") { priority { value } } }' },
   'Query.orderDraft': { roles: ['sales', 'ops', 'admin'], query: '{ orderDraft(id: "DR9999999999") { id } }' },
+  'Query.orderDrafts': { roles: ['sales', 'ops', 'admin'], query: '{ orderDrafts(first: 1) { id } }' },
   'Query.repairJob': { roles: ['ops', 'admin'], query: '{ repairJob(id: "999999999") { id } }' },
   'Query.repairJobs': { roles: ['ops', 'admin'], query: '{ repairJobs(first: 1) { id } }' },
   // Drafting writes a draft row only (never ERP); the rest are asked about things that do not exist.

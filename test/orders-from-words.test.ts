@@ -150,6 +150,17 @@ describe('quick drafts from chat text', () => {
     assert.equal(byName.customer?.customer.code, c.code, JSON.stringify(byName.customer));
   });
 
+  test('a clerk lists their own drafts; everyone\'s is for ops', async () => {
+    const sales = await stack.token('sales');
+    const made = (await draft('NTN N204轴承4个，送苏州吴中区金山路1号，老周 13912345678', sales)).data.draftOrderFromText.id;
+    const mine = await stack.query('{ orderDrafts(state: OPEN, first: 50) { id createdBy } }', {}, { token: sales });
+    assert.ok(mine.data.orderDrafts.some((d: any) => d.id === made));
+    assert.ok(mine.data.orderDrafts.every((d: any) => d.createdBy === 'test-sales'));
+    assert.equal(code(await stack.query('{ orderDrafts(everyone: true) { id } }', {}, { token: sales })), 'FORBIDDEN');
+    const all = await stack.query('{ orderDrafts(everyone: true, first: 200) { id createdBy } }', {}, { token: await stack.token('ops') });
+    assert.ok(all.data.orderDrafts.some((d: any) => d.createdBy === 'test-admin'));
+  });
+
   test('bad input is refused clearly, and only sales and ops may draft', async () => {
     assert.equal(code(await draft('   ')), 'BAD_USER_INPUT');
     assert.equal(code(await draft('x'.repeat(4001))), 'BAD_USER_INPUT');

@@ -886,6 +886,8 @@ export type Query = {
   order?: Maybe<Order>;
   /** A draft by its ID (DR0000000012). Drafts are made by draftOrderFromText. */
   orderDraft?: Maybe<OrderDraft>;
+  /** Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default). */
+  orderDrafts: Array<OrderDraft>;
   /** Orders, newest first. `first` is at most 200. A customer's list holds only its own orders. */
   orders: OrderConnection;
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
@@ -947,6 +949,13 @@ export type QueryOrderArgs = {
 
 export type QueryOrderDraftArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderDraftsArgs = {
+  everyone?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  state?: InputMaybe<DraftState>;
 };
 
 
@@ -2349,6 +2358,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   interpretRemark?: Resolver<ResolversTypes['RemarkReading'], ParentType, ContextType, RequireFields<QueryInterpretRemarkArgs, 'text'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderDraft?: Resolver<Maybe<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftArgs, 'id'>>;
+  orderDrafts?: Resolver<Array<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftsArgs, 'everyone' | 'first'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   pickList?: Resolver<Maybe<ResolversTypes['PickList']>, ParentType, ContextType, RequireFields<QueryPickListArgs, 'orderId'>>;

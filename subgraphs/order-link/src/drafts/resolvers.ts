@@ -1,7 +1,8 @@
 // Thin: remark reading, drafts from chat text and their confirmation.
 import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import type { Role } from '../../../../common/src/caller.js';
-import { badInput } from '../../../../common/src/errors.js';
+import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
+import { parsePageSize } from '../arguments.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { interpretRemark, type Evidence, type Field, type Span } from '../text/index.js';
 import { requireRole } from '../access.js';
@@ -48,6 +49,13 @@ export const draftResolvers: Resolvers = {
     orderDraft: async (_root, { id }, ctx) => {
       requireRole(ctx, DRAFTERS, 'orderDraft');
       return (await ctx.drafts.byIds([draftId(id)]))[0];
+    },
+    orderDrafts: (_root, { state, everyone, first }, ctx) => {
+      requireRole(ctx, DRAFTERS, 'orderDrafts');
+      // Sales see their own drafts; asking for everyone's is for ops (and admin).
+      const all = everyone === true && (ctx.caller.role === 'ops' || ctx.caller.role === 'admin');
+      if (everyone && !all) throw appError(ErrorCode.FORBIDDEN, { zh: '只有运营可以查看所有人的草稿', en: 'Only ops may list everyone\'s drafts' }, { argument: 'everyone' });
+      return ctx.drafts.list({ state: state ?? null, createdBy: all ? null : ctx.caller.subject.slice(0, 80) }, parsePageSize(first ?? 20));
     },
   },
   Mutation: {

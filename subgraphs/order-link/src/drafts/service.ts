@@ -150,6 +150,17 @@ export class DraftService {
     return ids.map((id) => found.get(id) ?? null);
   }
 
+  async list(filter: { state: DraftState | null; createdBy: string | null }, first: number): Promise<DraftRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.state) where.push('state = ?'), params.push(filter.state);
+    if (filter.createdBy) where.push('created_by = ?'), params.push(filter.createdBy);
+    const rows = await this.hub.call('draft.list', () =>
+      this.db.query(`SELECT * FROM hub_order_draft${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [...params, first]),
+    );
+    return rows.map(toRecord);
+  }
+
   /**
    * Creates the ERP order for a draft, once. The draft's row is locked for the whole confirmation;
    * ERP keeps the client key on the order (cDefine10), so a confirmation whose ERP write landed
