@@ -5,6 +5,9 @@ import type { RuleStore } from './rules/store.js';
 import type { RuleEngine } from './rules/engine.js';
 import type { Ledger } from './rules/ledger.js';
 import type { PickingService } from './picking/service.js';
+import type { HealthService } from './health/service.js';
+import type { DailyReporter } from './health/report.js';
+import type { HealthLoaders } from './health/resolvers.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -14,4 +17,8 @@ export interface Context extends RequestContext {
   ledger: Ledger;
   /** The pick-by-scan flow; one per process (it holds the per-outbound locks). */
   picking: PickingService;
+  /** Order health and reconciliation (src/health/). */
+  health: HealthService;
+  reporter: DailyReporter;
+  healthLoaders: HealthLoaders;
 }

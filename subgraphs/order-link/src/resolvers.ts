@@ -9,6 +9,7 @@ import { findOrder, visible } from './find-order.js';
 import { pickingMutations, pickingQueries, pickingTypes } from './picking/resolvers.js';
 import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
+import { healthResolvers } from './health/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
@@ -102,11 +103,12 @@ const linkResolvers: Resolvers = {
   },
 };
 
-/** Linking, the pick flow and the rules, one resolver map. */
+/** Linking, the pick flow, the rules and health, one resolver map. */
 export const resolvers: Resolvers = {
   ...linkResolvers,
   ...ruleResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation },
-  Order: { ...linkResolvers.Order, ...ruleResolvers.Order },
+  ...healthResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order },
 };

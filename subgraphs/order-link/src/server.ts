@@ -19,21 +19,31 @@ import { RuleEngine } from './rules/engine.js';
 import { Ledger } from './rules/ledger.js';
 import { OutboxWorker } from './rules/outbox.js';
 import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
+import { Health1765000000000 } from './migrations/1765000000000-Health.js';
 import { PickingService } from './picking/service.js';
 import { PickingStore } from './picking/store.js';
 import type { Context } from './context.js';
+import { HealthFacts } from './health/facts.js';
+import { HealthMetrics } from './health/metrics.js';
+import { HealthDrill } from './health/drill.js';
+import { Reconciler } from './health/reconciliation.js';
+import { HealthService } from './health/service.js';
+import { DailyReporter } from './health/report.js';
+import { createHealthLoaders } from './health/resolvers.js';
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Waits between daily-report delivery attempts (tests shorten them). */
+  reportBackoff?: (attempt: number) => number;
 }
 
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000] });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000] });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
@@ -57,34 +67,70 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const ledger = new Ledger(hubDb, hubSystem);
   const outbox = new OutboxWorker(hubDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
 
+  // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
+  const expiryMonths = async () => {
+    const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
+    return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
+  };
+  const healthFacts = new HealthFacts(hubDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
+  const health = new HealthService(
+    new HealthMetrics(hubDb, hubSystem, config.OUTBOUND_SLA_HOURS, config.SATISFACTION_MODEL),
+    new HealthDrill(hubDb, hubSystem),
+    new Reconciler(hubDb, hubSystem, { erp, wms }, config.OUTBOUND_SLA_HOURS),
+    healthFacts,
+    config.SATISFACTION_MODEL,
+    config.OUTBOUND_SLA_HOURS,
+  );
+  const reporter = new DailyReporter(hubDb, hubSystem, health, {
+    webhookUrl: config.REPORT_WEBHOOK_URL,
+    attempts: config.REPORT_WEBHOOK_ATTEMPTS,
+    timeoutMs: config.REPORT_WEBHOOK_TIMEOUT_MS,
+    schedule: config.REPORT_SCHEDULE,
+    logger: kit.logger.child({ part: 'report' }),
+    backoff: options.reportBackoff,
+  });
+
   const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
-    // New orders are evaluated in the same round that links them.
-    afterRound: () => engine.evaluatePending().then(() => undefined),
+    // New orders are evaluated in the same round that links them; then the health facts of every
+    // order the round changed follow.
+    afterRound: async () => {
+      await engine.evaluatePending();
+      await healthFacts.refreshChanged();
+    },
   });
   const picking = new PickingService({
     erp,
     wms,
     tms,
     store: new PickingStore(hubDb, hubSystem),
-    // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
-    expiryMonths: async () => {
-      const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
-      return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
-    },
+    expiryMonths,
     logger: kit.logger.child({ part: 'picking' }),
     // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
     lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
   });
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
+  healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
+  reporter.start();
   const subgraph = buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    createContext: (base) => ({ ...base, hub, rules, engine, ledger, picking, loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }) }),
+    createContext: (base) => ({
+      ...base,
+      hub,
+      rules,
+      engine,
+      ledger,
+      picking,
+      health,
+      reporter,
+      loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }),
+      healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
+    }),
     readiness: {
       hubDatabase: () => hub.ping(),
       // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).
@@ -94,10 +140,12 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       },
     },
     close: async () => {
+      reporter.stop();
       await linker.stop();
       await outbox.stop();
+      await healthFacts.stop();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter };
 }

@@ -7,13 +7,8 @@ import { parseWindow } from '../arguments.js';
 import { findOrder } from '../find-order.js';
 import type { HubOrder } from '../datasource.js';
 import type { Context } from '../context.js';
+import { requireRole } from '../require-role.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
-
-/** The gateway enforces the SDL's role tags; a subgraph does not rely on that alone. */
-function requireRole(ctx: Context, roles: Role[], field: string) {
-  if (ctx.caller.role === 'admin' || roles.includes(ctx.caller.role)) return;
-  throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权使用 ${field}`, en: `Role "${ctx.caller.role}" may not use ${field}` }, { role: ctx.caller.role });
-}
 
 const PICKERS: Role[] = ['warehouse', 'ops'];
 
