@@ -15,8 +15,8 @@ export function discrepancyTruth(p: {
   orphanOutbounds: OutboundStory[];
   orphanWaybills: WaybillStory[];
   invoices: InvoiceRow[];
-  /** Orders whose outbounds fit two orders: never linked. */
-  ambiguous: Set<string>;
+  /** Orders whose outbounds fit two orders (never linked) → the other order each fits. */
+  ambiguous: Map<string, string>;
   world: World;
   asOf: number;
   outboundSlaHours: number;
@@ -39,8 +39,7 @@ export function discrepancyTruth(p: {
     if (twin) add('DUPLICATE_ORDER', date, [o.erpOrderNo, twin], total);
     if (ob && p.ambiguous.has(o.erpOrderNo)) {
       // The outbound and its waybill belong to nobody the hub can name: the orders that fit it are listed.
-      const twins = live.filter((x) => p.ambiguous.has(x.erpOrderNo) && x.customerCode === o.customerCode && dateOf(x.orderedAt) === date).map((x) => x.erpOrderNo);
-      add('AMBIGUOUS_OUTBOUND', dateOf(ob.createAt), [ob.outboundNo, ...twins, ...(wb ? [wb.waybillNo] : [])], listValue(ob));
+      add('AMBIGUOUS_OUTBOUND', dateOf(ob.createAt), [ob.outboundNo, o.erpOrderNo, p.ambiguous.get(o.erpOrderNo)!, ...(wb ? [wb.waybillNo] : [])], listValue(ob));
       continue;
     }
     if (ob) {

@@ -854,7 +854,8 @@ export function generate(options: SeedOptions): DataSet {
   const invoices = buildInvoices(orders, rng.fork('invoices'), asOf, count('invoiceMismatch'), anomalies);
   const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, orphanOutbounds, orphanWaybills, anomalies });
   truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
-  truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
+  const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
+  truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
   return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, weatherAlerts, invoices, truth };
 }
 

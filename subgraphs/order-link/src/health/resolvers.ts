@@ -55,7 +55,13 @@ function parseAsOf(asOf: string | null | undefined): number {
 }
 
 function parseDay(value: string, argument: string): string {
-  if (!DATE.test(value) || parseBeijing(value) == null) throw badInput({ zh: `${argument} 应为日期 YYYY-MM-DD`, en: `${argument} must be a date YYYY-MM-DD` }, { argument });
+  let real = false;
+  try {
+    real = DATE.test(value) && parseBeijing(value) != null;
+  } catch {
+    // not a calendar date: refused below
+  }
+  if (!real) throw badInput({ zh: `${argument} 应为日期 YYYY-MM-DD`, en: `${argument} must be a date YYYY-MM-DD` }, { argument });
   return value;
 }
 
