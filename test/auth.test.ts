@@ -137,6 +137,11 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.pickingStats': { roles: ['warehouse', 'ops', 'finance', 'admin'], query: '{ pickingStats(from: "2025-11-01", to: "2025-11-02") { scans } }' },
   'Mutation.scanItem': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { scanItem(orderId: "SO-20991231-001", barcode: "x") { outcome } }' },
   'Mutation.sealPackage': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { sealPackage(orderId: "SO-20991231-001", packer: "x") { outcome } }' },
+  'Query.orderHealth': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ orderHealth(from: "2025-11-08", to: "2025-11-09") { orders } }' },
+  'Query.reconciliation': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ reconciliation(from: "2025-11-08", to: "2025-11-09") { count } }' },
+  'Query.healthReports': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ healthReports(first: 1) { date } }' },
+  // A day not over yet: refused as a user error, nothing made.
+  'Mutation.runDailyReport': { roles: ['ops', 'admin'], query: 'mutation { runDailyReport(date: "2099-12-31") { created userErrors { code } } }' },
 };
 
 describe('authorization', () => {

@@ -31,18 +31,17 @@ export const satisfactionModelSchema = z.strictObject({
 });
 export type SatisfactionModel = z.infer<typeof satisfactionModelSchema>;
 
+/** JSON text from the environment; an already parsed object (a config passed on) is taken as it is. */
 const jsonObject = <T extends z.ZodType>(schema: T) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+  z.preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'must be a JSON object', input: value });
+      return z.NEVER;
+    }
+  }, schema);
 
 const cronOrOff = z
   .string()
