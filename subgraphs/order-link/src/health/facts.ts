@@ -226,6 +226,7 @@ export class HealthFacts {
       this.logger.warn({ err: (err as Error)?.message }, 'CRM tickets not read; kept as they were');
     }
     const before = new Map(known.map((r: any) => [Number(r.order_id), r]));
+    const position = new Map(ids.map((id, i) => [id, i]));
     const lines = new Map(nos.map((no, i) => [no, lineLists[i]]));
     const shipLines = new Map(outboundNos.map((no, i) => [no, outboundLines[i]]));
     const method = new Map(methods.map((m: any) => [m.document_no as string, m.method as string]));
@@ -249,7 +250,7 @@ export class HealthFacts {
       const judged = inventory.get(o.id);
       const outbound = o.wms_outbound_no ? shipLines.get(o.wms_outbound_no) ?? [] : null;
       const quantities = outbound ? compareQuantities(mine, outbound, o.shipped_out_at != null, sku) : null;
-      const crmFacts = tickets ? ticketFacts(tickets[ids.indexOf(o.id)], now) : null;
+      const crmFacts = tickets ? ticketFacts(tickets[position.get(o.id)!], now) : null;
       return {
         order_id: o.id,
         erp_order_no: o.erp_order_no,
@@ -325,7 +326,9 @@ export class HealthFacts {
         lockedQuantity: locks.get(`${r.warehouseCode}|${r.skuCode}|${r.batchNo}`) ?? r.lockedQuantity,
         binUsable: usable.get(`${r.warehouseCode}|${r.location.code}`) ?? false,
       };
-      lotsAt.set(r.warehouseCode, [...(lotsAt.get(r.warehouseCode) ?? []), lot]);
+      const lots = lotsAt.get(r.warehouseCode) ?? [];
+      lots.push(lot);
+      lotsAt.set(r.warehouseCode, lots);
     }
     for (const o of orders) {
       const demand = goods.get(o.id)!.filter((l) => l.quantity > 0).map((l) => ({ lineKey: String(l.rowNo), skuCode: l.skuCode, quantity: l.quantity }));

@@ -65,21 +65,27 @@ function parseDay(value: string, argument: string): string {
   return value;
 }
 
+/** `first` and `after` as a page: how many, from which position. */
+function pageArgs(first: number | null | undefined, after: string | null | undefined) {
+  return { limit: parsePageSize(first), offset: decodeCursor(after, isOffset)?.o ?? 0 };
+}
+
+/** A connection over one page starting at `offset`; each cursor is the position after its item. */
+function connection<T, E>(items: T[], totalCount: number, offset: number, edge: (item: T, cursor: string) => E) {
+  const edges = items.map((item, i) => edge(item, encodeCursor({ o: offset + i + 1 })));
+  return { edges, totalCount, pageInfo: { hasNextPage: offset + items.length < totalCount, endCursor: items.length ? encodeCursor({ o: offset + items.length }) : null } };
+}
+
 function page<T>(all: T[], first: number | null | undefined, after: string | null | undefined) {
-  const size = parsePageSize(first);
-  const offset = decodeCursor(after, isOffset)?.o ?? 0;
-  const slice = all.slice(offset, offset + size);
-  const edges = slice.map((node, i) => ({ node, cursor: encodeCursor({ o: offset + i + 1 }) }));
-  return { edges, totalCount: all.length, pageInfo: { hasNextPage: offset + slice.length < all.length, endCursor: edges.at(-1)?.cursor ?? null } };
+  const { limit, offset } = pageArgs(first, after);
+  return connection(all.slice(offset, offset + limit), all.length, offset, (node, cursor) => ({ node, cursor }));
 }
 
 async function drillDown(ctx: Context, v: DimensionView, dimension: Dimension, outcome: Outcome | null | undefined, only: string | null | undefined, first: number | null | undefined, after: string | null | undefined) {
-  const limit = parsePageSize(first);
-  const offset = decodeCursor(after, isOffset)?.o ?? 0;
+  const { limit, offset } = pageArgs(first, after);
   const s = ctx.health.metrics.sql(v.view.scope.asOf);
   const { edges, totalCount } = await ctx.health.drill.orders(dimension, v.view.scope, s, { outcome: outcome ?? 'FAILING', only, limit, offset });
-  const withCursor = edges.map((e, i) => ({ ...e, cursor: encodeCursor({ o: offset + i + 1 }) }));
-  return { edges: withCursor, totalCount, pageInfo: { hasNextPage: offset + edges.length < totalCount, endCursor: withCursor.at(-1)?.cursor ?? null } };
+  return connection(edges, totalCount, offset, (e, cursor) => ({ ...e, cursor }));
 }
 
 const definition = (name: keyof HealthService['definitions']) => ({
@@ -187,11 +193,9 @@ export const healthResolvers: Resolvers = {
     atRisk: ({ view }) => view.totals.satisfaction.atRisk,
     model: (_v, _a, ctx) => ({ ...ctx.health.model, formulaZh: ctx.health.definitions.satisfaction.zh, formulaEn: ctx.health.definitions.satisfaction.en }),
     customers: async ({ view }, { first, after }, ctx) => {
-      const limit = parsePageSize(first);
-      const offset = decodeCursor(after, isOffset)?.o ?? 0;
+      const { limit, offset } = pageArgs(first, after);
       const { nodes, totalCount } = await ctx.health.drill.customers(view.scope, ctx.health.metrics.sql(view.scope.asOf), limit, offset);
-      const edges = nodes.map((node, i) => ({ node, cursor: encodeCursor({ o: offset + i + 1 }) }));
-      return { edges, totalCount, pageInfo: { hasNextPage: offset + nodes.length < totalCount, endCursor: edges.at(-1)?.cursor ?? null } };
+      return connection(nodes, totalCount, offset, (node, cursor) => ({ node, cursor }));
     },
     orders: (v, { outcome, first, after }, ctx) => drillDown(ctx, v, 'SATISFACTION', outcome, null, first, after),
   },
