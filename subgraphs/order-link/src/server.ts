@@ -73,6 +73,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
   };
   const healthFacts = new HealthFacts(hubDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
+  // Interceptions follow the rules' decisions as they are recorded, whoever asked for them.
+  // A failure leaves the order's next refresh to count them: the decisions themselves are recorded.
+  engine.onRecorded = (ids) => healthFacts.refreshInterceptions(ids).catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'interceptions not counted yet'));
   const health = new HealthService(
     new HealthMetrics(hubDb, hubSystem, config.OUTBOUND_SLA_HOURS, config.SATISFACTION_MODEL),
     new HealthDrill(hubDb, hubSystem),

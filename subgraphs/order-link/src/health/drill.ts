@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { placeholders } from '../../../../common/src/db.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import { scopeWhere, type ConsistencyReason, type HealthScope, type HealthSql } from './metrics.js';
+import { KIND_BITS, scopeWhere, type ConsistencyReason, type HealthScope, type HealthSql } from './metrics.js';
+import type { RuleKind } from '../rules/kinds.js';
 
 export type Outcome = 'FAILING' | 'PASSING' | 'ALL';
 export type Dimension = 'DELIVERY' | 'INVENTORY' | 'CONSISTENCY' | 'INTERCEPTIONS' | 'SATISFACTION';
@@ -174,13 +175,12 @@ export class HealthDrill {
         };
       }
       case 'INTERCEPTIONS': {
-        const fired = `EXISTS (SELECT 1 FROM hub_decision d WHERE d.order_id = f.order_id AND d.fired = 1${args.only ? ' AND d.kind = ?' : ''})`;
-        const params = [...byOrder.params, ...(args.only ? [args.only] : [])];
+        const fired = args.only ? `(f.fired_mask & ${KIND_BITS[args.only as RuleKind] ?? 0}) <> 0` : 'f.fired_mask <> 0';
         const { rows, totalCount } = await this.page(
           'health.drill.interceptions',
           'f.order_id',
-          `hub_order_fact f WHERE ${byOrder.sql} AND f.cancelled = 0 AND ${args.outcome === 'PASSING' ? `NOT ${fired}` : fired}`,
-          params,
+          `hub_order_fact f WHERE ${byOrder.sql} AND f.cancelled = 0${pick(`(${fired})`)}`,
+          byOrder.params,
           'f.ordered_at, f.order_id',
           args,
         );

@@ -16,6 +16,7 @@ import type { OutboundOrderLine, StockRow, WmsDatasource } from '../../../wms/sr
 import type { CrmDatasource, Ticket } from '../../../crm/src/datasource.js';
 import { allocateFefo, type StockLot } from '../../../wms/src/picking/allocation.js';
 import { readOrder, type OrderRecord } from '../linking/records.js';
+import { firedMask } from './metrics.js';
 
 export interface HealthFactSources {
   erp: ErpDatasource;
@@ -61,6 +62,7 @@ interface FactRow {
   returns_exchanges: number;
   response_hours: number | null;
   tickets_at: number | null;
+  fired_mask: number;
   source_updated_at: number;
   refreshed_at: number;
 }
@@ -184,6 +186,28 @@ export class HealthFacts {
     }
   }
 
+  /** The kinds of rule that fired for each order, as a mask (see KIND_BITS). */
+  private async firedMasks(ids: number[]): Promise<Map<number, number>> {
+    const rows = await this.query('decision.firedKinds', `SELECT order_id, kind FROM hub_decision WHERE fired = 1 AND order_id IN (${placeholders(ids.length)})`, ids);
+    const kinds = new Map<number, string[]>();
+    for (const r of rows) kinds.set(Number(r.order_id), [...(kinds.get(Number(r.order_id)) ?? []), r.kind]);
+    return new Map([...kinds].map(([id, k]) => [id, firedMask(k)]));
+  }
+
+  /** After the rules recorded decisions for these orders: their interceptions, at once (no legacy call). */
+  async refreshInterceptions(ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const chunk = ids.slice(i, i + BATCH);
+      const masks = await this.firedMasks(chunk);
+      const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
+      await this.query(
+        'fact.interceptions',
+        `UPDATE hub_order_fact SET fired_mask = CASE order_id ${cases} ELSE fired_mask END WHERE order_id IN (${placeholders(chunk.length)})`,
+        [...chunk.flatMap((id) => [id, masks.get(id) ?? 0]), ...chunk],
+      );
+    }
+  }
+
   /** Re-reads recent orders' tickets every `everyMs`. */
   startTicketSweep(everyMs: number, days: number): void {
     this.timer = setInterval(() => {
@@ -209,7 +233,7 @@ export class HealthFacts {
     const ids = orders.map((o) => o.id);
     const nos = orders.map((o) => o.erp_order_no);
     const outboundNos = unique(orders.map((o) => o.wms_outbound_no).filter((n): n is string => !!n));
-    const [known, lineLists, outboundLines, methods, stores] = await Promise.all([
+    const [known, lineLists, outboundLines, methods, stores, masks] = await Promise.all([
       this.query('fact.byOrder', `SELECT order_id, inventory_basis, goods_lines, lines_matched, inventory_detail, tickets, returns_exchanges, response_hours, tickets_at FROM hub_order_fact WHERE order_id IN (${placeholders(ids.length)})`, ids),
       erp.linesByOrderNo(nos, 'SO_SODetails.forHealth'),
       outboundNos.length ? wms.linesByOutboundNo(outboundNos, 't_out_line.forHealth') : Promise.resolve([] as OutboundOrderLine[][]),
@@ -217,6 +241,7 @@ export class HealthFacts {
         ? this.query('document.methods', `SELECT document_no, method FROM hub_document WHERE system = 'WMS' AND document_no IN (${placeholders(outboundNos.length)})`, outboundNos)
         : Promise.resolve([]),
       erp.storesByCode(unique(orders.map((o) => o.store_code))),
+      this.firedMasks(ids),
     ]);
     // CRM down must not hold the other facts back: the tickets keep what was known, and the sweep catches up.
     let tickets: Ticket[][] | null = null;
@@ -281,6 +306,7 @@ export class HealthFacts {
         returns_exchanges: crmFacts?.returns_exchanges ?? Number(was?.returns_exchanges ?? 0),
         response_hours: crmFacts ? crmFacts.response_hours : was?.response_hours == null ? null : Number(was.response_hours),
         tickets_at: crmFacts ? now : was?.tickets_at == null ? null : Number(was.tickets_at),
+        fired_mask: masks.get(o.id) ?? 0,
         source_updated_at: o.updated_at,
         refreshed_at: now,
       };

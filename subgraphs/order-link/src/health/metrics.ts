@@ -1,11 +1,12 @@
-// The five health dimensions, their trend per day and the orders behind each figure, computed in
-// SQL over hub_order_fact (and hub_decision for interceptions): five queries whatever the range.
+// The five health dimensions and their trend per day, computed in SQL over hub_order_fact: three
+// queries whatever the range (by order date, by promise date, the late orders' lateness).
 // Everything that depends on "as of when" — delivered yet, late yet, outbound overdue — is decided
 // here against `asOf`, so a figure for a past instant can be asked for again and comes out the same.
 import type { DataSource } from 'typeorm';
 import type { SatisfactionModel } from '../../../../common/src/config.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { beijingDate, parseBeijing } from '../../../../common/src/time.js';
+import type { RuleKind } from '../rules/kinds.js';
 
 export interface HealthScope {
   from: number;
@@ -15,6 +16,27 @@ export interface HealthScope {
   /** The instant the figures are as of (promises passed, SLAs run out). */
   asOf: number;
 }
+
+/**
+ * The kinds of rule that fired for an order, as bits of hub_order_fact.fired_mask, so that one scan
+ * counts every kind. Stable numbers, not an array position: stored masks outlive a reordering.
+ */
+export const KIND_BITS: Record<RuleKind, number> = {
+  CUSTOMER_GRADE_HOLD: 1,
+  CREDIT_LIMIT: 2,
+  EXPIRY_CONTROL: 4,
+  WEATHER_BREAKER: 8,
+  MANDATORY_GIFT: 16,
+  THRESHOLD_PROMOTION: 32,
+  REGION_RESTRICTION: 64,
+  GRADE_DISCOUNT: 128,
+  QUANTITY_LIMIT: 256,
+  PRICE_FLOOR: 512,
+  DUPLICATE_ORDER: 1024,
+  PROMISE_FEASIBILITY: 2048,
+};
+
+export const firedMask = (kinds: Iterable<string>) => [...new Set(kinds)].reduce((m, k) => m | (KIND_BITS[k as RuleKind] ?? 0), 0);
 
 export const CONSISTENCY_REASONS = ['WAYBILL_WITHOUT_OUTBOUND', 'NO_OUTBOUND', 'OUTBOUND_UNREFERENCED', 'QUANTITY_MISMATCH', 'NO_WAYBILL'] as const;
 export type ConsistencyReason = (typeof CONSISTENCY_REASONS)[number];
@@ -135,7 +157,8 @@ export class HealthMetrics {
     const s = this.sql(scope.asOf);
     const byOrder = scopeWhere(scope, 'ordered_at');
     const byPromise = scopeWhere(scope, 'promised_at');
-    const [ordered, delivery, late, kinds, intercepted] = await Promise.all([
+    const kinds = Object.entries(KIND_BITS);
+    const [ordered, delivery, late] = await Promise.all([
       this.query(
         'health.byOrderDate',
         `SELECT x.order_date AS day, COUNT(*) AS orders, SUM(x.goods_lines) AS line_count, SUM(x.lines_matched) AS matched,
@@ -143,9 +166,11 @@ export class HealthMetrics {
            SUM(CASE WHEN x.c IS NULL THEN 0 ELSE 1 END) AS consistency_count,
            SUM(CASE WHEN x.c = 'CONSISTENT' THEN 1 ELSE 0 END) AS consistent,
            ${CONSISTENCY_REASONS.map((r) => `SUM(CASE WHEN x.c = '${r}' THEN 1 ELSE 0 END) AS r_${r.toLowerCase()}`).join(', ')},
+           SUM(CASE WHEN x.fired_mask <> 0 THEN 1 ELSE 0 END) AS intercepted,
+           ${kinds.map(([kind, bit]) => `SUM(CASE WHEN (x.fired_mask & ${bit}) <> 0 THEN 1 ELSE 0 END) AS k_${kind.toLowerCase()}`).join(', ')},
            SUM(x.paid) AS sat_count, SUM(CASE WHEN x.paid = 1 THEN x.score ELSE 0 END) AS sat_sum,
            SUM(CASE WHEN x.paid = 1 AND x.score < ${this.model.alertBelow} THEN 1 ELSE 0 END) AS at_risk
-         FROM (SELECT f.order_date, f.goods_lines, f.lines_matched, f.paid, ${s.consistency} AS c, ${s.score} AS score
+         FROM (SELECT f.order_date, f.goods_lines, f.lines_matched, f.paid, f.fired_mask, ${s.consistency} AS c, ${s.score} AS score
                FROM hub_order_fact f WHERE ${byOrder.sql} AND f.cancelled = 0) x
          GROUP BY x.order_date`,
         byOrder.params,
@@ -162,18 +187,6 @@ export class HealthMetrics {
         'health.lateness',
         `SELECT f.promise_date AS day, ${s.latenessMs} AS lateness FROM hub_order_fact f WHERE ${byPromise.sql} AND f.paid = 1 AND f.cancelled = 0 AND ${s.late} = 1`,
         byPromise.params,
-      ),
-      this.query(
-        'health.interceptionsByKind',
-        `SELECT f.order_date AS day, d.kind AS kind, COUNT(DISTINCT d.order_id) AS orders FROM hub_decision d JOIN hub_order_fact f ON f.order_id = d.order_id
-         WHERE d.fired = 1 AND ${byOrder.sql} AND f.cancelled = 0 GROUP BY f.order_date, d.kind`,
-        byOrder.params,
-      ),
-      this.query(
-        'health.intercepted',
-        `SELECT f.order_date AS day, COUNT(DISTINCT d.order_id) AS orders FROM hub_decision d JOIN hub_order_fact f ON f.order_id = d.order_id
-         WHERE d.fired = 1 AND ${byOrder.sql} AND f.cancelled = 0 GROUP BY f.order_date`,
-        byOrder.params,
       ),
     ]);
     const days = new Map<string, DayFigures>(
@@ -201,6 +214,8 @@ export class HealthMetrics {
       d.consistency.consistent = num(r.consistent);
       for (const reason of CONSISTENCY_REASONS) d.consistency.byReason[reason] = num(r[`r_${reason.toLowerCase()}`]);
       d.satisfaction = { count: num(r.sat_count), sum: num(r.sat_sum), atRisk: num(r.at_risk) };
+      d.interceptions.orders = num(r.intercepted);
+      for (const [kind] of kinds) if (num(r[`k_${kind.toLowerCase()}`])) d.interceptions.byKind[kind] = num(r[`k_${kind.toLowerCase()}`]);
     }
     for (const r of delivery) {
       const d = day(r.day);
@@ -208,14 +223,6 @@ export class HealthMetrics {
     }
     for (const r of late) day(r.day)?.delivery.latenessHours.push(num(r.lateness) / HOUR);
     for (const d of days.values()) d.delivery.latenessHours.sort((a, b) => a - b);
-    for (const r of kinds) {
-      const d = day(r.day);
-      if (d) d.interceptions.byKind[r.kind] = num(r.orders);
-    }
-    for (const r of intercepted) {
-      const d = day(r.day);
-      if (d) d.interceptions.orders = num(r.orders);
-    }
     return [...days.values()];
   }
 }

@@ -21,6 +21,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** A claim older than this belongs to an instance that died: another may take the day over. */
 const LEASE_MS = 10 * 60_000;
+/** How long a second caller waits for the report another is making (under the gateway's slow timeout). */
+const WAIT_MS = 50_000;
 /** WeCom refuses markdown content over 4096 bytes. */
 const WECOM_MAX_BYTES = 4096;
 
@@ -224,10 +226,12 @@ export class DailyReporter {
     return { report: (await this.get(date))!, created: true };
   }
 
-  private async waitFor(date: string): Promise<ReportRecord> {
+  /** The report once it is no longer being made, or as it stands when `waitMs` is up (still RUNNING). */
+  private async waitFor(date: string, waitMs = WAIT_MS): Promise<ReportRecord> {
+    const until = Date.now() + waitMs;
     for (;;) {
       const report = (await this.get(date))!;
-      if (report.state !== 'RUNNING') return report;
+      if (report.state !== 'RUNNING' || Date.now() >= until) return report;
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -55,6 +55,7 @@ export class Health1765000000000 implements MigrationInterface {
       returns_exchanges INT NOT NULL DEFAULT 0,
       response_hours DOUBLE NULL,
       tickets_at BIGINT NULL,
+      fired_mask INT NOT NULL DEFAULT 0,
       source_updated_at BIGINT NOT NULL,
       refreshed_at BIGINT NOT NULL
     )${tail}`);
@@ -65,7 +66,7 @@ export class Health1765000000000 implements MigrationInterface {
     await q.query('CREATE INDEX ix_hub_fact_store ON hub_order_fact (store_code, ordered_at)');
     await q.query('CREATE INDEX ix_hub_fact_store_promised ON hub_order_fact (store_code, promised_at)');
     await q.query('CREATE INDEX ix_hub_fact_qty ON hub_order_fact (qty_state, ordered_at)');
-    // Interceptions by kind: fired decisions without reading the ones that did not fire.
+    // The fired decisions of a batch of orders, without reading the ones that did not fire.
     await q.query('CREATE INDEX ix_hub_decision_fired ON hub_decision (fired, order_id, kind)');
 
     // One row per reported day: the row is the lock that makes one run of several instances do it.
