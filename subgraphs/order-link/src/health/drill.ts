@@ -205,7 +205,7 @@ export class HealthDrill {
         const { rows, totalCount } = await this.page(
           'health.drill.satisfaction',
           'x.order_id, x.score, x.late, x.returns_exchanges, x.response_hours',
-          `(SELECT f.order_id, f.returns_exchanges, f.response_hours, ${s.late} AS late, ${s.score} AS score FROM hub_order_fact f WHERE ${byOrder.sql} AND f.paid = 1 AND f.cancelled = 0) x WHERE 1 = 1${pick(`(x.score < ${s.model.alertBelow})`)}`,
+          `(SELECT f.order_id, f.returns_exchanges, f.response_hours, ${s.late} AS late, ${s.score} AS score FROM hub_order_fact f WHERE ${byOrder.sql} AND f.paid = 1 AND f.cancelled = 0${pick(`(${s.atRisk} = 1)`)}) x`,
           byOrder.params,
           'x.score, x.order_id',
           args,

@@ -51,6 +51,8 @@ interface FactRow {
   waybill_no: string | null;
   shipped_out_at: number | null;
   completion_at: number | null;
+  decided_at: number | null;
+  late_from: number | null;
   goods_lines: number;
   lines_matched: number;
   inventory_basis: string | null;
@@ -82,6 +84,17 @@ export function ticketFacts(tickets: Ticket[], now: number): Pick<FactRow, 'tick
     returns_exchanges: tickets.filter((t) => t.type === 'RETURN' || t.type === 'EXCHANGE').length,
     response_hours: Math.round((hours.reduce((s, h) => s + h, 0) / hours.length) * 10_000) / 10_000,
   };
+}
+
+/**
+ * When a paid order's delivery can be judged, and from when it counts as late, as instants that do
+ * not depend on when one asks: judged from its completion if that came by the promise (never late),
+ * else from just after the promise, and late from then on — delivered late, or not yet delivered.
+ */
+export function deliveryInstants(promisedAt: number | null, completionAt: number | null): { decided_at: number | null; late_from: number | null } {
+  if (promisedAt == null) return { decided_at: null, late_from: null };
+  const onTime = completionAt != null && completionAt <= promisedAt;
+  return { decided_at: onTime ? completionAt : promisedAt + 1, late_from: onTime ? null : promisedAt };
 }
 
 /** The goods the customer ordered: services are never picked and the hub's own gifts are not the customer's. */
@@ -276,6 +289,8 @@ export class HealthFacts {
       const outbound = o.wms_outbound_no ? shipLines.get(o.wms_outbound_no) ?? [] : null;
       const quantities = outbound ? compareQuantities(mine, outbound, o.shipped_out_at != null, sku) : null;
       const crmFacts = tickets ? ticketFacts(tickets[position.get(o.id)!], now) : null;
+      const paid = o.paid_at != null || o.erp_status === 'PAID' || o.erp_status === 'CLOSED';
+      const completion = o.signed_at ?? o.completed_at;
       return {
         order_id: o.id,
         erp_order_no: o.erp_order_no,
@@ -287,14 +302,15 @@ export class HealthFacts {
         promised_at: o.promised_at,
         promise_date: o.promised_at == null ? null : beijingDate(o.promised_at),
         cancelled: o.cancelled,
-        paid: o.paid_at != null || o.erp_status === 'PAID' || o.erp_status === 'CLOSED' ? 1 : 0,
+        paid: paid ? 1 : 0,
         paid_at: o.paid_at,
         total_fen: o.total_fen,
         outbound_no: o.wms_outbound_no,
         outbound_method: o.wms_outbound_no ? method.get(o.wms_outbound_no) ?? null : null,
         waybill_no: o.tms_waybill_no,
         shipped_out_at: o.shipped_out_at,
-        completion_at: o.signed_at ?? o.completed_at,
+        completion_at: completion,
+        ...deliveryInstants(paid && !o.cancelled ? o.promised_at : null, completion),
         goods_lines: judged ? judged.lines : was ? Number(was.goods_lines) : 0,
         lines_matched: judged ? judged.matched : was ? Number(was.lines_matched) : 0,
         inventory_basis: judged ? basisOf(o) : (was?.inventory_basis ?? null),

@@ -24,7 +24,9 @@ export class Health1765000000000 implements MigrationInterface {
 
     // One row per order: what the health figures are computed from, kept current from hub_order's
     // changes and batched legacy reads (ERP lines, WMS lines and stock, CRM tickets). Everything
-    // that depends on "as of when" (late yet? outbound overdue?) is decided at query time.
+    // that depends on "as of when" (late yet? outbound overdue?) is decided at query time, from
+    // instants stored here: decided_at (delivery can be judged from then on) and late_from (the
+    // order counts as late from then on; NULL when it was delivered by its promise).
     await q.query(`CREATE TABLE hub_order_fact (
       order_id BIGINT NOT NULL PRIMARY KEY,
       erp_order_no VARCHAR(30) NOT NULL,
@@ -44,6 +46,8 @@ export class Health1765000000000 implements MigrationInterface {
       waybill_no VARCHAR(30) NULL,
       shipped_out_at BIGINT NULL,
       completion_at BIGINT NULL,
+      decided_at BIGINT NULL,
+      late_from BIGINT NULL,
       goods_lines INT NOT NULL DEFAULT 0,
       lines_matched INT NOT NULL DEFAULT 0,
       inventory_basis VARCHAR(40) NULL,
