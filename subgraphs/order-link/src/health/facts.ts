@@ -32,20 +32,11 @@ const BATCH = 500;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-interface FactRow {
+/** A hub_order_fact row: the order's own columns as hub_order has them, and what health adds. */
+type FactRow = Pick<OrderRecord, 'erp_order_no' | 'customer_code' | 'store_code' | 'region' | 'ordered_at' | 'order_date' | 'promised_at' | 'cancelled' | 'paid_at' | 'total_fen'> & {
   order_id: number;
-  erp_order_no: string;
-  customer_code: string;
-  store_code: string;
-  region: string;
-  ordered_at: number;
-  order_date: string;
-  promised_at: number | null;
   promise_date: string | null;
-  cancelled: number;
   paid: number;
-  paid_at: number | null;
-  total_fen: number | null;
   outbound_no: string | null;
   outbound_method: string | null;
   waybill_no: string | null;
@@ -67,7 +58,7 @@ interface FactRow {
   fired_mask: number;
   source_updated_at: number;
   refreshed_at: number;
-}
+};
 
 /** What the CRM's tickets on one order say for the satisfaction model. */
 export function ticketFacts(tickets: Ticket[], now: number): Pick<FactRow, 'tickets' | 'returns_exchanges' | 'response_hours'> {
