@@ -149,6 +149,11 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Mutation.decideRepairChanges': { roles: ['ops', 'admin'], query: 'mutation { decideRepairChanges(jobId: "999999999", decision: ACCEPTED, ids: ["1"]) { updated } }' },
   'Mutation.applyRepairJob': { roles: ['ops', 'admin'], query: 'mutation { applyRepairJob(id: "999999999") { id } }' },
   'Mutation.undoRepairJob': { roles: ['ops', 'admin'], query: 'mutation { undoRepairJob(id: "999999999") { id } }' },
+  'Query.orderHealth': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ orderHealth(from: "2025-11-08", to: "2025-11-09") { orders } }' },
+  'Query.reconciliation': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ reconciliation(from: "2025-11-08", to: "2025-11-09") { count } }' },
+  'Query.healthReports': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ healthReports(first: 1) { date } }' },
+  // A day not over yet: refused as a user error, nothing made.
+  'Mutation.runDailyReport': { roles: ['ops', 'admin'], query: 'mutation { runDailyReport(date: "2099-12-31") { created userErrors { code } } }' },
 };
 
 describe('authorization', () => {

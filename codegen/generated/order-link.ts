@@ -10,6 +10,11 @@ import type { SimulationView as SimulationViewModel, SimulatedOrder as Simulated
 import type { SealView as SealViewModel } from '../../subgraphs/order-link/src/picking/service.js';
 import type { DraftRecord as DraftRecordModel } from '../../subgraphs/order-link/src/drafts/service.js';
 import type { RepairJob as RepairJobModel, RepairChange as RepairChangeModel } from '../../subgraphs/order-link/src/repair/store.js';
+import type { HealthView as HealthViewModel, DimensionView as DimensionViewModel } from '../../subgraphs/order-link/src/health/service.js';
+import type { DayFigures as DayFiguresModel } from '../../subgraphs/order-link/src/health/metrics.js';
+import type { HealthEdge as HealthEdgeModel, CustomerScore as CustomerScoreModel, OrderSatisfaction as OrderSatisfactionModel } from '../../subgraphs/order-link/src/health/drill.js';
+import type { ReconciliationView as ReconciliationViewModel, ReconItem as ReconItemModel, ReconTotal as ReconTotalModel } from '../../subgraphs/order-link/src/health/reconciliation.js';
+import type { ReportRecord as ReportRecordModel, DeliveryAttempt as DeliveryAttemptModel } from '../../subgraphs/order-link/src/health/report.js';
 import type { Context } from '../../subgraphs/order-link/src/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -104,6 +109,25 @@ export type ConfirmOrderDraftPayload = {
   order?: Maybe<Order>;
 };
 
+/** Why an order's documents do not agree: the first check it fails. */
+export type ConsistencyReason =
+  /** Paid longer ago than OUTBOUND_SLA_HOURS, no outbound linked */
+  | 'NO_OUTBOUND'
+  /** Shipped out, no waybill */
+  | 'NO_WAYBILL'
+  /** The outbound does not name the order (linked by matching only) */
+  | 'OUTBOUND_UNREFERENCED'
+  /** Outbound quantities differ from the order's */
+  | 'QUANTITY_MISMATCH'
+  /** A waybill names the order, no outbound exists */
+  | 'WAYBILL_WITHOUT_OUTBOUND';
+
+export type ConsistencyReasonCount = {
+  __typename?: 'ConsistencyReasonCount';
+  count: Scalars['Int']['output'];
+  reason: ConsistencyReason;
+};
+
 export type Customer = {
   __typename?: 'Customer';
   code: Scalars['String']['output'];
@@ -118,6 +142,58 @@ export type CustomerBlocker = {
   messageZh: Scalars['String']['output'];
   severity: Severity;
   since?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type CustomerSatisfaction = {
+  __typename?: 'CustomerSatisfaction';
+  /** ERP cCusCode */
+  customerCode: Scalars['String']['output'];
+  lateOrders: Scalars['Int']['output'];
+  orders: Scalars['Int']['output'];
+  returnsExchanges: Scalars['Int']['output'];
+  /** Mean predicted satisfaction of the customer's paid orders in the window */
+  score: Scalars['Float']['output'];
+};
+
+export type CustomerSatisfactionConnection = {
+  __typename?: 'CustomerSatisfactionConnection';
+  edges: Array<CustomerSatisfactionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CustomerSatisfactionEdge = {
+  __typename?: 'CustomerSatisfactionEdge';
+  cursor: Scalars['String']['output'];
+  node: CustomerSatisfaction;
+};
+
+/** One day's health and reconciliation, as made at 02:00 the next morning (or by runDailyReport). */
+export type DailyReport = {
+  __typename?: 'DailyReport';
+  asOf: Scalars['DateTime']['output'];
+  date: Scalars['Date']['output'];
+  /** Every delivery attempt, oldest first */
+  deliveries: Array<ReportDelivery>;
+  deliveryState: ReportDeliveryState;
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The day's health as stored; drill-downs read today's data */
+  health?: Maybe<OrderHealth>;
+  /** The Markdown posted (WeCom group-robot markdown) */
+  markdown?: Maybe<Scalars['String']['output']>;
+  reconciliationTotals: Array<ReconciliationTotal>;
+  startedAt: Scalars['DateTime']['output'];
+  state: ReportState;
+  trigger: ReportTrigger;
+};
+
+export type DailyReportPayload = {
+  __typename?: 'DailyReportPayload';
+  /** True when this call made the report */
+  created: Scalars['Boolean']['output'];
+  report?: Maybe<DailyReport>;
+  userErrors: Array<UserError>;
 };
 
 export type DecideRepairChangesPayload = {
@@ -135,6 +211,30 @@ export type DeliveryConstraint =
   /** 只工作日收货 */
   | 'WORKDAY_ONLY';
 
+export type DeliveryHealth = {
+  __typename?: 'DeliveryHealth';
+  /** Paid orders due (ERP dPreDate) in the window whose delivery can be judged: delivered, or past the promise */
+  count: Scalars['Int']['output'];
+  definitionEn: Scalars['String']['output'];
+  definitionZh: Scalars['String']['output'];
+  late: Scalars['Int']['output'];
+  /** Hours late, median over the late orders (nearest rank) */
+  latenessP50Hours?: Maybe<Scalars['Float']['output']>;
+  /** Hours late, 90th percentile over the late orders (nearest rank) */
+  latenessP90Hours?: Maybe<Scalars['Float']['output']>;
+  onTime: Scalars['Int']['output'];
+  orders: HealthOrderConnection;
+  /** On-time rate, 0–1; null when no order counts */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type DeliveryHealthOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<HealthOutcome>;
+};
+
 export type DeliveryPromise = {
   __typename?: 'DeliveryPromise';
   correctedByRules: Array<Scalars['ID']['output']>;
@@ -145,6 +245,27 @@ export type DeliveryPromise = {
   textEn?: Maybe<Scalars['String']['output']>;
   /** A wording instead of a time (e.g. 2–3 working days), when a rule withdrew it */
   textZh?: Maybe<Scalars['String']['output']>;
+};
+
+export type DocumentConsistencyHealth = {
+  __typename?: 'DocumentConsistencyHealth';
+  byReason: Array<ConsistencyReasonCount>;
+  consistent: Scalars['Int']['output'];
+  /** Orders placed in the window with documents to compare (or paid past the outbound SLA) */
+  count: Scalars['Int']['output'];
+  definitionEn: Scalars['String']['output'];
+  definitionZh: Scalars['String']['output'];
+  orders: HealthOrderConnection;
+  /** Share of orders consistent, 0–1 */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type DocumentConsistencyHealthOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<HealthOutcome>;
+  reason?: InputMaybe<ConsistencyReason>;
 };
 
 export type DocumentLink = {
@@ -251,6 +372,48 @@ export type FileEncoding =
   | 'GB18030'
   | 'UTF8';
 
+export type HealthOrderConnection = {
+  __typename?: 'HealthOrderConnection';
+  edges: Array<HealthOrderEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An order behind a figure, and how it counts. */
+export type HealthOrderEdge = {
+  __typename?: 'HealthOrderEdge';
+  cursor: Scalars['String']['output'];
+  detailEn: Scalars['String']['output'];
+  detailZh: Scalars['String']['output'];
+  node: Order;
+  outcome: HealthOutcome;
+  /** Why (DELIVERED_LATE, NOT_DELIVERED, a shortfall reason, a ConsistencyReason, a rule kind) */
+  reasonCode?: Maybe<Scalars['String']['output']>;
+  /** Hours late (delivery), share of lines matched (inventory), rules fired (interceptions), score (satisfaction) */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Which orders behind a figure: those that fail it (late, short, inconsistent, at risk), those that pass, or all counted. */
+export type HealthOutcome =
+  | 'ALL'
+  | 'FAILING'
+  | 'PASSING';
+
+export type HealthTrendPoint = {
+  __typename?: 'HealthTrendPoint';
+  consistencyRate?: Maybe<Scalars['Float']['output']>;
+  /** A Beijing day: orders placed on it, and for delivery the orders due on it */
+  date: Scalars['Date']['output'];
+  deliveryCount: Scalars['Int']['output'];
+  intercepted: Scalars['Int']['output'];
+  inventoryMatchRate?: Maybe<Scalars['Float']['output']>;
+  latenessP50Hours?: Maybe<Scalars['Float']['output']>;
+  latenessP90Hours?: Maybe<Scalars['Float']['output']>;
+  onTimeRate?: Maybe<Scalars['Float']['output']>;
+  orders: Scalars['Int']['output'];
+  satisfaction?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Hold = {
   __typename?: 'Hold';
   /** The role that must decide */
@@ -279,6 +442,57 @@ export type HoldState =
   | 'APPROVED'
   | 'OPEN'
   | 'REJECTED';
+
+export type InterceptionCount = {
+  __typename?: 'InterceptionCount';
+  kind: RuleKind;
+  /** Orders this kind of rule intercepted */
+  orders: Scalars['Int']['output'];
+};
+
+export type InterceptionHealth = {
+  __typename?: 'InterceptionHealth';
+  byKind: Array<InterceptionCount>;
+  /** Orders placed in the window */
+  count: Scalars['Int']['output'];
+  definitionEn: Scalars['String']['output'];
+  definitionZh: Scalars['String']['output'];
+  /** FAILING: intercepted (by `kind` when given); PASSING: not intercepted */
+  orders: HealthOrderConnection;
+  /** value / count */
+  rate?: Maybe<Scalars['Float']['output']>;
+  /** Orders intercepted by at least one rule */
+  value: Scalars['Int']['output'];
+};
+
+
+export type InterceptionHealthOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<RuleKind>;
+  outcome?: InputMaybe<HealthOutcome>;
+};
+
+export type InventoryMatchHealth = {
+  __typename?: 'InventoryMatchHealth';
+  /** Goods lines of the orders placed in the window */
+  count: Scalars['Int']['output'];
+  definitionEn: Scalars['String']['output'];
+  definitionZh: Scalars['String']['output'];
+  matchedLines: Scalars['Int']['output'];
+  orders: HealthOrderConnection;
+  /** Orders with at least one line short */
+  ordersShort: Scalars['Int']['output'];
+  /** Share of goods lines allocatable, 0–1 */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type InventoryMatchHealthOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<HealthOutcome>;
+};
 
 export type LegacySystem =
   | 'CRM'
@@ -362,6 +576,12 @@ export type Mutation = {
   /** Rejects a hold; only the role the hold asks for (or admin) may. The order stays blocked. */
   rejectHold: HoldPayload;
   /**
+   * Makes the daily report of `date` now, as the 02:00 run would (as of 02:00 the next day), stores
+   * it and posts it to the webhook. Once per day: a report already made is returned (and a failed
+   * delivery tried again); one being made elsewhere is waited for.
+   */
+  runDailyReport: DailyReportPayload;
+  /**
    * One scan by a picker's phone: the warehouse label (WMS|sku|batch|qty), a GS1-128 / GS1
    * DataMatrix string (AI 01 GTIN, 10 batch, 17 expiry, 30/37 quantity) or a bare GTIN. It is
    * checked against what the order still needs — SKU and spec, expiry under the order's rule, batch,
@@ -440,6 +660,11 @@ export type MutationRejectHoldArgs = {
 };
 
 
+export type MutationRunDailyReportArgs = {
+  date: Scalars['Date']['input'];
+};
+
+
 export type MutationScanItemArgs = {
   barcode: Scalars['String']['input'];
   orderId: Scalars['ID']['input'];
@@ -506,6 +731,8 @@ export type Order = {
   outbound?: Maybe<Outbound>;
   /** The total less the rules' discounts and credits */
   payableAmount?: Maybe<Scalars['Money']['output']>;
+  /** Predicted satisfaction of this paid order now, with what went into it (internal) */
+  predictedSatisfaction?: Maybe<PredictedSatisfaction>;
   /** The delivery promise after the rules (weather, feasibility) */
   promise?: Maybe<DeliveryPromise>;
   /** The TMS shipment (resolved by the tms subgraph) */
@@ -619,6 +846,25 @@ export type OrderFilter = {
   status?: InputMaybe<Array<OrderStatus>>;
   /** ERP store code, e.g. MD007 */
   storeCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Order health of a window. Every dimension counts the orders placed in the window, except delivery, which counts the orders due in it. */
+export type OrderHealth = {
+  __typename?: 'OrderHealth';
+  asOf: Scalars['DateTime']['output'];
+  delivery: DeliveryHealth;
+  documentConsistency: DocumentConsistencyHealth;
+  from: Scalars['DateTime']['output'];
+  interceptions: InterceptionHealth;
+  inventoryMatch: InventoryMatchHealth;
+  /** Orders placed in the window, not voided */
+  orders: Scalars['Int']['output'];
+  region?: Maybe<Scalars['String']['output']>;
+  satisfaction: SatisfactionHealth;
+  storeCode?: Maybe<Scalars['String']['output']>;
+  to: Scalars['DateTime']['output'];
+  /** The same figures for each Beijing day of the window, oldest first */
+  trend: Array<HealthTrendPoint>;
 };
 
 export type OrderPriority =
@@ -855,6 +1101,20 @@ export type PickingStats = {
   to: Scalars['DateTime']['output'];
 };
 
+/** Predicted satisfaction of one order (see SatisfactionHealth.model). */
+export type PredictedSatisfaction = {
+  __typename?: 'PredictedSatisfaction';
+  asOf: Scalars['DateTime']['output'];
+  /** Delivered late, or not delivered and past the promise */
+  late: Scalars['Boolean']['output'];
+  lateHours?: Maybe<Scalars['Float']['output']>;
+  /** Mean hours to the service desk's first reply over the order's tickets */
+  responseHours?: Maybe<Scalars['Float']['output']>;
+  returnsExchanges: Scalars['Int']['output'];
+  score: Scalars['Float']['output'];
+  tickets: Scalars['Int']['output'];
+};
+
 export type PriceAdjustment = {
   __typename?: 'PriceAdjustment';
   /** Negative: it lowers what the customer pays */
@@ -868,6 +1128,8 @@ export type Query = {
   __typename?: 'Query';
   /** Who did what: entity RULE, HOLD or ORDER; newest first. */
   auditLog: Array<AuditEntry>;
+  /** The stored daily reports of days in [from, to], newest first; `first` at most 200. */
+  healthReports: Array<DailyReport>;
   /** Holds, newest first. */
   holds: Array<Hold>;
   /**
@@ -888,6 +1150,15 @@ export type Query = {
   orderDraft?: Maybe<OrderDraft>;
   /** Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default). */
   orderDrafts: Array<OrderDraft>;
+  /**
+   * The five health dimensions of the orders in [from, to) — delivery against the promise, inventory
+   * match, document consistency, rule interceptions, predicted satisfaction — each with its value,
+   * its definition, the count it was computed over and the orders behind it; `trend` gives the same
+   * per day. Times are ISO 8601 with offset, or a date taken as Beijing midnight; at most 366 days.
+   * `asOf` (default now) is the instant promises and SLAs are judged at. `region` is the delivery
+   * city as ERP spells it (苏州), `storeCode` an ERP store (MD007).
+   */
+  orderHealth: OrderHealth;
   /** Orders, newest first. `first` is at most 200. A customer's list holds only its own orders. */
   orders: OrderConnection;
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
@@ -906,6 +1177,12 @@ export type Query = {
    * taken as Beijing midnight; at most 366 days.
    */
   pickingStats: PickingStats;
+  /**
+   * Every difference between ERP, WMS and TMS for the orders placed (and the documents without order
+   * created) in [from, to): classified, with the documents involved and the amount at stake, totals
+   * per class and the whole list as CSV. `asOf` (default now): when an outbound's SLA is judged.
+   */
+  reconciliation: Reconciliation;
   /** A repair job: its progress while the file is read, then the preview of every proposed change. */
   repairJob?: Maybe<RepairJob>;
   /** Repair jobs, newest first. */
@@ -928,6 +1205,13 @@ export type QueryAuditLogArgs = {
   entity: AuditEntity;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryHealthReportsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -959,6 +1243,15 @@ export type QueryOrderDraftsArgs = {
 };
 
 
+export type QueryOrderHealthArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  from: Scalars['DateTime']['input'];
+  region?: InputMaybe<Scalars['String']['input']>;
+  storeCode?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
@@ -979,6 +1272,13 @@ export type QueryPickListArgs = {
 
 
 export type QueryPickingStatsArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryReconciliationArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
 };
@@ -1029,6 +1329,103 @@ export type ReadText = {
   source: Scalars['String']['output'];
   span?: Maybe<TextSpan>;
   value?: Maybe<Scalars['String']['output']>;
+};
+
+export type Reconciliation = {
+  __typename?: 'Reconciliation';
+  /** Sum of the amounts at stake */
+  amount: Scalars['Money']['output'];
+  asOf: Scalars['DateTime']['output'];
+  /** Differences found */
+  count: Scalars['Int']['output'];
+  /**
+   * Every item as CSV (RFC 4180, UTF-8 with BOM for Excel): class, class_zh, date, erp_order_no,
+   * outbound_no, waybill_no, invoice_no, other_documents, amount, detail_zh, detail_en.
+   */
+  csv: Scalars['String']['output'];
+  from: Scalars['DateTime']['output'];
+  items: ReconciliationItemConnection;
+  to: Scalars['DateTime']['output'];
+  /** Every class, with none found as 0 */
+  totals: Array<ReconciliationTotal>;
+};
+
+
+export type ReconciliationItemsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  class?: InputMaybe<ReconciliationClass>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The classes of difference between ERP, WMS and TMS. */
+export type ReconciliationClass =
+  /** An outbound without reference that several orders fit: nobody can say whose goods left */
+  | 'AMBIGUOUS_OUTBOUND'
+  /** The same customer's order of the same items and quantities again (the duplicate-order rule's finding) */
+  | 'DUPLICATE_ORDER'
+  /** ERP SaleBillVouch.iSum over the order ≠ SO_SOMain.iTotalSum */
+  | 'INVOICE_AMOUNT_MISMATCH'
+  /** A paid SO with no outbound (nor waybill) OUTBOUND_SLA_HOURS after payment */
+  | 'ORDER_WITHOUT_OUTBOUND'
+  /** A WMS outbound naming an SO that does not exist, or none that fits */
+  | 'OUTBOUND_WITHOUT_ORDER'
+  /** A shipped outbound with no waybill */
+  | 'OUTBOUND_WITHOUT_WAYBILL'
+  /** WMS outbound quantities (picked once shipped) ≠ the SO's goods lines */
+  | 'QUANTITY_MISMATCH'
+  /** A TMS waybill naming the SO (goods left without outbound), or a document that does not exist */
+  | 'WAYBILL_WITHOUT_OUTBOUND';
+
+export type ReconciliationDocument = {
+  __typename?: 'ReconciliationDocument';
+  documentNo: Scalars['String']['output'];
+  role: ReconciliationDocumentRole;
+  system: LegacySystem;
+};
+
+export type ReconciliationDocumentRole =
+  /** An order an ambiguous outbound fits */
+  | 'CANDIDATE_ORDER'
+  | 'INVOICE'
+  | 'ORDER'
+  /** The order a duplicate repeats */
+  | 'ORIGINAL_ORDER'
+  | 'OUTBOUND'
+  | 'WAYBILL';
+
+export type ReconciliationItem = {
+  __typename?: 'ReconciliationItem';
+  /** At stake: the differing quantities at the order's price, the invoice difference, the order total, or the goods at list price; null when no document says what goods were involved */
+  amount?: Maybe<Scalars['Money']['output']>;
+  class: ReconciliationClass;
+  /** The order's Beijing date, or the document's for a document without order */
+  date: Scalars['Date']['output'];
+  detailEn: Scalars['String']['output'];
+  detailZh: Scalars['String']['output'];
+  documents: Array<ReconciliationDocument>;
+  order?: Maybe<Order>;
+};
+
+export type ReconciliationItemConnection = {
+  __typename?: 'ReconciliationItemConnection';
+  edges: Array<ReconciliationItemEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ReconciliationItemEdge = {
+  __typename?: 'ReconciliationItemEdge';
+  cursor: Scalars['String']['output'];
+  node: ReconciliationItem;
+};
+
+export type ReconciliationTotal = {
+  __typename?: 'ReconciliationTotal';
+  amount: Scalars['Money']['output'];
+  class: ReconciliationClass;
+  count: Scalars['Int']['output'];
+  labelEn: Scalars['String']['output'];
+  labelZh: Scalars['String']['output'];
 };
 
 export type RemarkAttachments = {
@@ -1334,6 +1731,34 @@ export type RepairSummary = {
   undone: Scalars['Int']['output'];
 };
 
+export type ReportDelivery = {
+  __typename?: 'ReportDelivery';
+  at: Scalars['DateTime']['output'];
+  attempt: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  millis: Scalars['Int']['output'];
+  ok: Scalars['Boolean']['output'];
+  /** The receiver's answer, cut to 500 characters */
+  response?: Maybe<Scalars['String']['output']>;
+};
+
+export type ReportDeliveryState =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING'
+  /** No REPORT_WEBHOOK_URL configured */
+  | 'SKIPPED';
+
+export type ReportState =
+  | 'DONE'
+  | 'FAILED'
+  | 'RUNNING';
+
+export type ReportTrigger =
+  | 'MANUAL'
+  | 'SCHEDULE';
+
 export type RequiredAttachment =
   /** 合格证 */
   | 'CONFORMITY_CERT'
@@ -1444,6 +1869,49 @@ export type RuleSimulation = {
   /** The candidate as validated; null when it was refused */
   rule?: Maybe<Rule>;
   userErrors: Array<UserError>;
+};
+
+export type SatisfactionHealth = {
+  __typename?: 'SatisfactionHealth';
+  /** Orders predicted below the model's alertBelow */
+  atRisk: Scalars['Int']['output'];
+  /** Paid orders placed in the window */
+  count: Scalars['Int']['output'];
+  /** Per customer, lowest first */
+  customers: CustomerSatisfactionConnection;
+  definitionEn: Scalars['String']['output'];
+  definitionZh: Scalars['String']['output'];
+  model: SatisfactionModelInfo;
+  /** FAILING: at risk; lowest first */
+  orders: HealthOrderConnection;
+  /** Mean predicted satisfaction, 1–5 */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type SatisfactionHealthCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SatisfactionHealthOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<HealthOutcome>;
+};
+
+/** The predicted-satisfaction model in force (SATISFACTION_MODEL). */
+export type SatisfactionModelInfo = {
+  __typename?: 'SatisfactionModelInfo';
+  alertBelow: Scalars['Float']['output'];
+  base: Scalars['Float']['output'];
+  formulaEn: Scalars['String']['output'];
+  formulaZh: Scalars['String']['output'];
+  late: Scalars['Float']['output'];
+  responseCapHours: Scalars['Float']['output'];
+  responsePerHour: Scalars['Float']['output'];
+  returnExchange: Scalars['Float']['output'];
 };
 
 export type ScanItemPayload = {
@@ -1758,15 +2226,24 @@ export type ResolversTypes = ResolversObject<{
   Blocker: ResolverTypeWrapper<BlockerModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ConfirmOrderDraftPayload: ResolverTypeWrapper<Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversTypes['OrderDraft'], order?: Maybe<ResolversTypes['Order']> }>;
+  ConsistencyReason: ConsistencyReason;
+  ConsistencyReasonCount: ResolverTypeWrapper<ConsistencyReasonCount>;
   Customer: ResolverTypeWrapper<Customer>;
   CustomerBlocker: ResolverTypeWrapper<BlockerModel>;
+  CustomerSatisfaction: ResolverTypeWrapper<CustomerScoreModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CustomerSatisfactionConnection: ResolverTypeWrapper<Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerSatisfactionEdge']> }>;
+  CustomerSatisfactionEdge: ResolverTypeWrapper<Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversTypes['CustomerSatisfaction'] }>;
+  DailyReport: ResolverTypeWrapper<ReportRecordModel>;
+  DailyReportPayload: ResolverTypeWrapper<Omit<DailyReportPayload, 'report'> & { report?: Maybe<ResolversTypes['DailyReport']> }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DecideRepairChangesPayload: ResolverTypeWrapper<Omit<DecideRepairChangesPayload, 'job'> & { job: ResolversTypes['RepairJob'] }>;
   DeliveryConstraint: DeliveryConstraint;
+  DeliveryHealth: ResolverTypeWrapper<DimensionViewModel>;
   DeliveryPromise: ResolverTypeWrapper<PromiseViewModel>;
+  DocumentConsistencyHealth: ResolverTypeWrapper<DimensionViewModel>;
   DocumentLink: ResolverTypeWrapper<HubLinkModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DraftCustomer: ResolverTypeWrapper<DraftCustomer>;
   DraftIssue: ResolverTypeWrapper<DraftIssue>;
   DraftIssueReason: DraftIssueReason;
@@ -1777,9 +2254,16 @@ export type ResolversTypes = ResolversObject<{
   EffectType: EffectType;
   EvaluateOrderPayload: ResolverTypeWrapper<EvaluationViewModel>;
   FileEncoding: FileEncoding;
+  HealthOrderConnection: ResolverTypeWrapper<Omit<HealthOrderConnection, 'edges'> & { edges: Array<ResolversTypes['HealthOrderEdge']> }>;
+  HealthOrderEdge: ResolverTypeWrapper<HealthEdgeModel>;
+  HealthOutcome: HealthOutcome;
+  HealthTrendPoint: ResolverTypeWrapper<DayFiguresModel>;
   Hold: ResolverTypeWrapper<HoldRecordModel>;
   HoldPayload: ResolverTypeWrapper<Omit<HoldPayload, 'hold'> & { hold?: Maybe<ResolversTypes['Hold']> }>;
   HoldState: HoldState;
+  InterceptionCount: ResolverTypeWrapper<InterceptionCount>;
+  InterceptionHealth: ResolverTypeWrapper<DimensionViewModel>;
+  InventoryMatchHealth: ResolverTypeWrapper<DimensionViewModel>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LegacySystem: LegacySystem;
   LifecycleNode: ResolverTypeWrapper<LifecycleNode>;
@@ -1793,6 +2277,7 @@ export type ResolversTypes = ResolversObject<{
   OrderDraftEdits: OrderDraftEdits;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderFilter: OrderFilter;
+  OrderHealth: ResolverTypeWrapper<HealthViewModel>;
   OrderPriority: OrderPriority;
   OrderPurpose: OrderPurpose;
   OrderRequirementsInput: OrderRequirementsInput;
@@ -1812,10 +2297,19 @@ export type ResolversTypes = ResolversObject<{
   PickRoute: ResolverTypeWrapper<PickRoute>;
   PickerStats: ResolverTypeWrapper<PickerStats>;
   PickingStats: ResolverTypeWrapper<PickingStats>;
+  PredictedSatisfaction: ResolverTypeWrapper<OrderSatisfactionModel>;
   PriceAdjustment: ResolverTypeWrapper<AdjustmentModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReadInt: ResolverTypeWrapper<ReadInt>;
   ReadText: ResolverTypeWrapper<ReadText>;
+  Reconciliation: ResolverTypeWrapper<ReconciliationViewModel>;
+  ReconciliationClass: ReconciliationClass;
+  ReconciliationDocument: ResolverTypeWrapper<ReconciliationDocument>;
+  ReconciliationDocumentRole: ReconciliationDocumentRole;
+  ReconciliationItem: ResolverTypeWrapper<ReconItemModel>;
+  ReconciliationItemConnection: ResolverTypeWrapper<Omit<ReconciliationItemConnection, 'edges'> & { edges: Array<ResolversTypes['ReconciliationItemEdge']> }>;
+  ReconciliationItemEdge: ResolverTypeWrapper<Omit<ReconciliationItemEdge, 'node'> & { node: ResolversTypes['ReconciliationItem'] }>;
+  ReconciliationTotal: ResolverTypeWrapper<ReconTotalModel>;
   RemarkAttachments: ResolverTypeWrapper<RemarkAttachments>;
   RemarkCallBefore: ResolverTypeWrapper<RemarkCallBefore>;
   RemarkDeliveryConstraint: ResolverTypeWrapper<RemarkDeliveryConstraint>;
@@ -1845,6 +2339,10 @@ export type ResolversTypes = ResolversObject<{
   RepairProgress: ResolverTypeWrapper<RepairProgress>;
   RepairSource: RepairSource;
   RepairSummary: ResolverTypeWrapper<RepairSummary>;
+  ReportDelivery: ResolverTypeWrapper<DeliveryAttemptModel>;
+  ReportDeliveryState: ReportDeliveryState;
+  ReportState: ReportState;
+  ReportTrigger: ReportTrigger;
   RequiredAttachment: RequiredAttachment;
   RouteMethod: RouteMethod;
   Rule: ResolverTypeWrapper<RuleModel>;
@@ -1854,6 +2352,8 @@ export type ResolversTypes = ResolversObject<{
   RuleKind: RuleKind;
   RulePayload: ResolverTypeWrapper<Omit<RulePayload, 'rule'> & { rule?: Maybe<ResolversTypes['Rule']> }>;
   RuleSimulation: ResolverTypeWrapper<SimulationViewModel>;
+  SatisfactionHealth: ResolverTypeWrapper<DimensionViewModel>;
+  SatisfactionModelInfo: ResolverTypeWrapper<SatisfactionModelInfo>;
   ScanItemPayload: ResolverTypeWrapper<ScanItemPayload>;
   ScanOutcome: ScanOutcome;
   ScanOutcomeCount: ResolverTypeWrapper<ScanOutcomeCount>;
@@ -1887,22 +2387,36 @@ export type ResolversParentTypes = ResolversObject<{
   Blocker: BlockerModel;
   Boolean: Scalars['Boolean']['output'];
   ConfirmOrderDraftPayload: Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversParentTypes['OrderDraft'], order?: Maybe<ResolversParentTypes['Order']> };
+  ConsistencyReasonCount: ConsistencyReasonCount;
   Customer: Customer;
   CustomerBlocker: BlockerModel;
+  CustomerSatisfaction: CustomerScoreModel;
+  Float: Scalars['Float']['output'];
+  CustomerSatisfactionConnection: Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerSatisfactionEdge']> };
+  CustomerSatisfactionEdge: Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversParentTypes['CustomerSatisfaction'] };
+  DailyReport: ReportRecordModel;
+  DailyReportPayload: Omit<DailyReportPayload, 'report'> & { report?: Maybe<ResolversParentTypes['DailyReport']> };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DecideRepairChangesPayload: Omit<DecideRepairChangesPayload, 'job'> & { job: ResolversParentTypes['RepairJob'] };
+  DeliveryHealth: DimensionViewModel;
   DeliveryPromise: PromiseViewModel;
+  DocumentConsistencyHealth: DimensionViewModel;
   DocumentLink: HubLinkModel;
-  Float: Scalars['Float']['output'];
   DraftCustomer: DraftCustomer;
   DraftIssue: DraftIssue;
   DraftItem: DraftItem;
   DraftItemInput: DraftItemInput;
   EffectCount: EffectCount;
   EvaluateOrderPayload: EvaluationViewModel;
+  HealthOrderConnection: Omit<HealthOrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['HealthOrderEdge']> };
+  HealthOrderEdge: HealthEdgeModel;
+  HealthTrendPoint: DayFiguresModel;
   Hold: HoldRecordModel;
   HoldPayload: Omit<HoldPayload, 'hold'> & { hold?: Maybe<ResolversParentTypes['Hold']> };
+  InterceptionCount: InterceptionCount;
+  InterceptionHealth: DimensionViewModel;
+  InventoryMatchHealth: DimensionViewModel;
   JSON: Scalars['JSON']['output'];
   LifecycleNode: LifecycleNode;
   Money: Scalars['Money']['output'];
@@ -1913,6 +2427,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderDraftEdits: OrderDraftEdits;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderFilter: OrderFilter;
+  OrderHealth: HealthViewModel;
   OrderRequirementsInput: OrderRequirementsInput;
   Outbound: Outbound;
   OutboxMessage: OutboxMessageModel;
@@ -1927,10 +2442,17 @@ export type ResolversParentTypes = ResolversObject<{
   PickRoute: PickRoute;
   PickerStats: PickerStats;
   PickingStats: PickingStats;
+  PredictedSatisfaction: OrderSatisfactionModel;
   PriceAdjustment: AdjustmentModel;
   Query: Record<PropertyKey, never>;
   ReadInt: ReadInt;
   ReadText: ReadText;
+  Reconciliation: ReconciliationViewModel;
+  ReconciliationDocument: ReconciliationDocument;
+  ReconciliationItem: ReconItemModel;
+  ReconciliationItemConnection: Omit<ReconciliationItemConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReconciliationItemEdge']> };
+  ReconciliationItemEdge: Omit<ReconciliationItemEdge, 'node'> & { node: ResolversParentTypes['ReconciliationItem'] };
+  ReconciliationTotal: ReconTotalModel;
   RemarkAttachments: RemarkAttachments;
   RemarkCallBefore: RemarkCallBefore;
   RemarkDeliveryConstraint: RemarkDeliveryConstraint;
@@ -1954,12 +2476,15 @@ export type ResolversParentTypes = ResolversObject<{
   RepairMissingField: RepairMissingField;
   RepairProgress: RepairProgress;
   RepairSummary: RepairSummary;
+  ReportDelivery: DeliveryAttemptModel;
   Rule: RuleModel;
   RuleDecision: DecisionRecordModel;
   RuleEffect: EffectModel;
   RuleInput: RuleInput;
   RulePayload: Omit<RulePayload, 'rule'> & { rule?: Maybe<ResolversParentTypes['Rule']> };
   RuleSimulation: SimulationViewModel;
+  SatisfactionHealth: DimensionViewModel;
+  SatisfactionModelInfo: SatisfactionModelInfo;
   ScanItemPayload: ScanItemPayload;
   ScanOutcomeCount: ScanOutcomeCount;
   ScannedBarcode: ScannedBarcode;
@@ -2030,6 +2555,11 @@ export type ConfirmOrderDraftPayloadResolvers<ContextType = Context, ParentType 
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
 }>;
 
+export type ConsistencyReasonCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsistencyReasonCount'] = ResolversParentTypes['ConsistencyReasonCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['ConsistencyReason'], ParentType, ContextType>;
+}>;
+
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -2041,6 +2571,46 @@ export type CustomerBlockerResolvers<ContextType = Context, ParentType extends R
   messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type CustomerSatisfactionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSatisfaction'] = ResolversParentTypes['CustomerSatisfaction']> = ResolversObject<{
+  customerCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lateOrders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returnsExchanges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type CustomerSatisfactionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSatisfactionConnection'] = ResolversParentTypes['CustomerSatisfactionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerSatisfactionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CustomerSatisfactionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSatisfactionEdge'] = ResolversParentTypes['CustomerSatisfactionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CustomerSatisfaction'], ParentType, ContextType>;
+}>;
+
+export type DailyReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DailyReport'] = ResolversParentTypes['DailyReport']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['ReportDelivery']>, ParentType, ContextType>;
+  deliveryState?: Resolver<ResolversTypes['ReportDeliveryState'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  health?: Resolver<Maybe<ResolversTypes['OrderHealth']>, ParentType, ContextType>;
+  markdown?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reconciliationTotals?: Resolver<Array<ResolversTypes['ReconciliationTotal']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ReportState'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['ReportTrigger'], ParentType, ContextType>;
+}>;
+
+export type DailyReportPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DailyReportPayload'] = ResolversParentTypes['DailyReportPayload']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  report?: Resolver<Maybe<ResolversTypes['DailyReport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -2056,12 +2626,34 @@ export type DecideRepairChangesPayloadResolvers<ContextType = Context, ParentTyp
   updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type DeliveryHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeliveryHealth'] = ResolversParentTypes['DeliveryHealth']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  definitionEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definitionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  latenessP50Hours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  latenessP90Hours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  onTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['HealthOrderConnection'], ParentType, ContextType, RequireFields<DeliveryHealthOrdersArgs, 'first' | 'outcome'>>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type DeliveryPromiseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeliveryPromise'] = ResolversParentTypes['DeliveryPromise']> = ResolversObject<{
   correctedByRules?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   correctedPromisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   promisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   textEn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   textZh?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type DocumentConsistencyHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentConsistencyHealth'] = ResolversParentTypes['DocumentConsistencyHealth']> = ResolversObject<{
+  byReason?: Resolver<Array<ResolversTypes['ConsistencyReasonCount']>, ParentType, ContextType>;
+  consistent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  definitionEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definitionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['HealthOrderConnection'], ParentType, ContextType, RequireFields<DocumentConsistencyHealthOrdersArgs, 'first' | 'outcome'>>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export type DocumentLinkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DocumentLink'] = ResolversParentTypes['DocumentLink']> = ResolversObject<{
@@ -2108,6 +2700,35 @@ export type EvaluateOrderPayloadResolvers<ContextType = Context, ParentType exte
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
 }>;
 
+export type HealthOrderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HealthOrderConnection'] = ResolversParentTypes['HealthOrderConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['HealthOrderEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type HealthOrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HealthOrderEdge'] = ResolversParentTypes['HealthOrderEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detailEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detailZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['HealthOutcome'], ParentType, ContextType>;
+  reasonCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type HealthTrendPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HealthTrendPoint'] = ResolversParentTypes['HealthTrendPoint']> = ResolversObject<{
+  consistencyRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  deliveryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  intercepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inventoryMatchRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  latenessP50Hours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  latenessP90Hours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  onTimeRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  satisfaction?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type HoldResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Hold'] = ResolversParentTypes['Hold']> = ResolversObject<{
   approverRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2127,6 +2748,31 @@ export type HoldResolvers<ContextType = Context, ParentType extends ResolversPar
 export type HoldPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HoldPayload'] = ResolversParentTypes['HoldPayload']> = ResolversObject<{
   hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type InterceptionCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InterceptionCount'] = ResolversParentTypes['InterceptionCount']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['RuleKind'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InterceptionHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InterceptionHealth'] = ResolversParentTypes['InterceptionHealth']> = ResolversObject<{
+  byKind?: Resolver<Array<ResolversTypes['InterceptionCount']>, ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  definitionEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definitionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['HealthOrderConnection'], ParentType, ContextType, RequireFields<InterceptionHealthOrdersArgs, 'first' | 'outcome'>>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InventoryMatchHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InventoryMatchHealth'] = ResolversParentTypes['InventoryMatchHealth']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  definitionEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definitionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  matchedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['HealthOrderConnection'], ParentType, ContextType, RequireFields<InventoryMatchHealthOrdersArgs, 'first' | 'outcome'>>;
+  ordersShort?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 }>;
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -2155,6 +2801,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   draftOrderFromText?: Resolver<ResolversTypes['OrderDraft'], ParentType, ContextType, RequireFields<MutationDraftOrderFromTextArgs, 'text'>>;
   evaluateOrder?: Resolver<ResolversTypes['EvaluateOrderPayload'], ParentType, ContextType, RequireFields<MutationEvaluateOrderArgs, 'id'>>;
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
+  runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
   scanItem?: Resolver<Maybe<ResolversTypes['ScanItemPayload']>, ParentType, ContextType, RequireFields<MutationScanItemArgs, 'barcode' | 'orderId'>>;
   sealPackage?: Resolver<Maybe<ResolversTypes['SealPackagePayload']>, ParentType, ContextType, RequireFields<MutationSealPackageArgs, 'orderId' | 'packer'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
@@ -2178,6 +2825,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   onHold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   outbound?: Resolver<Maybe<ResolversTypes['Outbound']>, ParentType, ContextType>;
   payableAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  predictedSatisfaction?: Resolver<Maybe<ResolversTypes['PredictedSatisfaction']>, ParentType, ContextType>;
   promise?: Resolver<Maybe<ResolversTypes['DeliveryPromise']>, ParentType, ContextType>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
@@ -2222,6 +2870,21 @@ export type OrderDraftResolvers<ContextType = Context, ParentType extends Resolv
 export type OrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+}>;
+
+export type OrderHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderHealth'] = ResolversParentTypes['OrderHealth']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  delivery?: Resolver<ResolversTypes['DeliveryHealth'], ParentType, ContextType>;
+  documentConsistency?: Resolver<ResolversTypes['DocumentConsistencyHealth'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  interceptions?: Resolver<ResolversTypes['InterceptionHealth'], ParentType, ContextType>;
+  inventoryMatch?: Resolver<ResolversTypes['InventoryMatchHealth'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  satisfaction?: Resolver<ResolversTypes['SatisfactionHealth'], ParentType, ContextType>;
+  storeCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  trend?: Resolver<Array<ResolversTypes['HealthTrendPoint']>, ParentType, ContextType>;
 }>;
 
 export type OutboundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Outbound'] = ResolversParentTypes['Outbound']> = ResolversObject<{
@@ -2345,6 +3008,16 @@ export type PickingStatsResolvers<ContextType = Context, ParentType extends Reso
   to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type PredictedSatisfactionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PredictedSatisfaction'] = ResolversParentTypes['PredictedSatisfaction']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lateHours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  responseHours?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  returnsExchanges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tickets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type PriceAdjustmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PriceAdjustment'] = ResolversParentTypes['PriceAdjustment']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2354,15 +3027,18 @@ export type PriceAdjustmentResolvers<ContextType = Context, ParentType extends R
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'entity' | 'first'>>;
+  healthReports?: Resolver<Array<ResolversTypes['DailyReport']>, ParentType, ContextType, RequireFields<QueryHealthReportsArgs, 'first'>>;
   holds?: Resolver<Array<ResolversTypes['Hold']>, ParentType, ContextType, RequireFields<QueryHoldsArgs, 'first'>>;
   interpretRemark?: Resolver<ResolversTypes['RemarkReading'], ParentType, ContextType, RequireFields<QueryInterpretRemarkArgs, 'text'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderDraft?: Resolver<Maybe<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftArgs, 'id'>>;
   orderDrafts?: Resolver<Array<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftsArgs, 'everyone' | 'first'>>;
+  orderHealth?: Resolver<ResolversTypes['OrderHealth'], ParentType, ContextType, RequireFields<QueryOrderHealthArgs, 'from' | 'to'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   pickList?: Resolver<Maybe<ResolversTypes['PickList']>, ParentType, ContextType, RequireFields<QueryPickListArgs, 'orderId'>>;
   pickingStats?: Resolver<ResolversTypes['PickingStats'], ParentType, ContextType, RequireFields<QueryPickingStatsArgs, 'from' | 'to'>>;
+  reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'from' | 'to'>>;
   repairJob?: Resolver<Maybe<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobArgs, 'id'>>;
   repairJobs?: Resolver<Array<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobsArgs, 'first'>>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType, RequireFields<QueryRuleArgs, 'id'>>;
@@ -2383,6 +3059,52 @@ export type ReadTextResolvers<ContextType = Context, ParentType extends Resolver
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   span?: Resolver<Maybe<ResolversTypes['TextSpan']>, ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ReconciliationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  items?: Resolver<ResolversTypes['ReconciliationItemConnection'], ParentType, ContextType, RequireFields<ReconciliationItemsArgs, 'first'>>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['ReconciliationTotal']>, ParentType, ContextType>;
+}>;
+
+export type ReconciliationDocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReconciliationDocument'] = ResolversParentTypes['ReconciliationDocument']> = ResolversObject<{
+  documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['ReconciliationDocumentRole'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['LegacySystem'], ParentType, ContextType>;
+}>;
+
+export type ReconciliationItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReconciliationItem'] = ResolversParentTypes['ReconciliationItem']> = ResolversObject<{
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  class?: Resolver<ResolversTypes['ReconciliationClass'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  detailEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detailZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  documents?: Resolver<Array<ResolversTypes['ReconciliationDocument']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+}>;
+
+export type ReconciliationItemConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReconciliationItemConnection'] = ResolversParentTypes['ReconciliationItemConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReconciliationItemEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReconciliationItemEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReconciliationItemEdge'] = ResolversParentTypes['ReconciliationItemEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReconciliationItem'], ParentType, ContextType>;
+}>;
+
+export type ReconciliationTotalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReconciliationTotal'] = ResolversParentTypes['ReconciliationTotal']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  class?: Resolver<ResolversTypes['ReconciliationClass'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  labelEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  labelZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type RemarkAttachmentsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkAttachments'] = ResolversParentTypes['RemarkAttachments']> = ResolversObject<{
@@ -2566,6 +3288,16 @@ export type RepairSummaryResolvers<ContextType = Context, ParentType extends Res
   undone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type ReportDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportDelivery'] = ResolversParentTypes['ReportDelivery']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  millis?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  response?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type RuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule']> = ResolversObject<{
   audit?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<RuleAuditArgs, 'first'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2614,6 +3346,28 @@ export type RuleSimulationResolvers<ContextType = Context, ParentType extends Re
   orders?: Resolver<Array<ResolversTypes['SimulatedDecision']>, ParentType, ContextType>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type SatisfactionHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SatisfactionHealth'] = ResolversParentTypes['SatisfactionHealth']> = ResolversObject<{
+  atRisk?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  customers?: Resolver<ResolversTypes['CustomerSatisfactionConnection'], ParentType, ContextType, RequireFields<SatisfactionHealthCustomersArgs, 'first'>>;
+  definitionEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definitionZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['SatisfactionModelInfo'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['HealthOrderConnection'], ParentType, ContextType, RequireFields<SatisfactionHealthOrdersArgs, 'first' | 'outcome'>>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type SatisfactionModelInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SatisfactionModelInfo'] = ResolversParentTypes['SatisfactionModelInfo']> = ResolversObject<{
+  alertBelow?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  base?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  formulaEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  formulaZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  late?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  responseCapHours?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  responsePerHour?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  returnExchange?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type ScanItemPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanItemPayload'] = ResolversParentTypes['ScanItemPayload']> = ResolversObject<{
@@ -2732,20 +3486,34 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Blocker?: BlockerResolvers<ContextType>;
   ConfirmOrderDraftPayload?: ConfirmOrderDraftPayloadResolvers<ContextType>;
+  ConsistencyReasonCount?: ConsistencyReasonCountResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerBlocker?: CustomerBlockerResolvers<ContextType>;
+  CustomerSatisfaction?: CustomerSatisfactionResolvers<ContextType>;
+  CustomerSatisfactionConnection?: CustomerSatisfactionConnectionResolvers<ContextType>;
+  CustomerSatisfactionEdge?: CustomerSatisfactionEdgeResolvers<ContextType>;
+  DailyReport?: DailyReportResolvers<ContextType>;
+  DailyReportPayload?: DailyReportPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DecideRepairChangesPayload?: DecideRepairChangesPayloadResolvers<ContextType>;
+  DeliveryHealth?: DeliveryHealthResolvers<ContextType>;
   DeliveryPromise?: DeliveryPromiseResolvers<ContextType>;
+  DocumentConsistencyHealth?: DocumentConsistencyHealthResolvers<ContextType>;
   DocumentLink?: DocumentLinkResolvers<ContextType>;
   DraftCustomer?: DraftCustomerResolvers<ContextType>;
   DraftIssue?: DraftIssueResolvers<ContextType>;
   DraftItem?: DraftItemResolvers<ContextType>;
   EffectCount?: EffectCountResolvers<ContextType>;
   EvaluateOrderPayload?: EvaluateOrderPayloadResolvers<ContextType>;
+  HealthOrderConnection?: HealthOrderConnectionResolvers<ContextType>;
+  HealthOrderEdge?: HealthOrderEdgeResolvers<ContextType>;
+  HealthTrendPoint?: HealthTrendPointResolvers<ContextType>;
   Hold?: HoldResolvers<ContextType>;
   HoldPayload?: HoldPayloadResolvers<ContextType>;
+  InterceptionCount?: InterceptionCountResolvers<ContextType>;
+  InterceptionHealth?: InterceptionHealthResolvers<ContextType>;
+  InventoryMatchHealth?: InventoryMatchHealthResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LifecycleNode?: LifecycleNodeResolvers<ContextType>;
   Money?: GraphQLScalarType;
@@ -2754,6 +3522,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderDraft?: OrderDraftResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderHealth?: OrderHealthResolvers<ContextType>;
   Outbound?: OutboundResolvers<ContextType>;
   OutboxMessage?: OutboxMessageResolvers<ContextType>;
   PackageSeal?: PackageSealResolvers<ContextType>;
@@ -2767,10 +3536,17 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PickRoute?: PickRouteResolvers<ContextType>;
   PickerStats?: PickerStatsResolvers<ContextType>;
   PickingStats?: PickingStatsResolvers<ContextType>;
+  PredictedSatisfaction?: PredictedSatisfactionResolvers<ContextType>;
   PriceAdjustment?: PriceAdjustmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReadInt?: ReadIntResolvers<ContextType>;
   ReadText?: ReadTextResolvers<ContextType>;
+  Reconciliation?: ReconciliationResolvers<ContextType>;
+  ReconciliationDocument?: ReconciliationDocumentResolvers<ContextType>;
+  ReconciliationItem?: ReconciliationItemResolvers<ContextType>;
+  ReconciliationItemConnection?: ReconciliationItemConnectionResolvers<ContextType>;
+  ReconciliationItemEdge?: ReconciliationItemEdgeResolvers<ContextType>;
+  ReconciliationTotal?: ReconciliationTotalResolvers<ContextType>;
   RemarkAttachments?: RemarkAttachmentsResolvers<ContextType>;
   RemarkCallBefore?: RemarkCallBeforeResolvers<ContextType>;
   RemarkDeliveryConstraint?: RemarkDeliveryConstraintResolvers<ContextType>;
@@ -2793,11 +3569,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RepairMissingField?: RepairMissingFieldResolvers<ContextType>;
   RepairProgress?: RepairProgressResolvers<ContextType>;
   RepairSummary?: RepairSummaryResolvers<ContextType>;
+  ReportDelivery?: ReportDeliveryResolvers<ContextType>;
   Rule?: RuleResolvers<ContextType>;
   RuleDecision?: RuleDecisionResolvers<ContextType>;
   RuleEffect?: RuleEffectResolvers<ContextType>;
   RulePayload?: RulePayloadResolvers<ContextType>;
   RuleSimulation?: RuleSimulationResolvers<ContextType>;
+  SatisfactionHealth?: SatisfactionHealthResolvers<ContextType>;
+  SatisfactionModelInfo?: SatisfactionModelInfoResolvers<ContextType>;
   ScanItemPayload?: ScanItemPayloadResolvers<ContextType>;
   ScanOutcomeCount?: ScanOutcomeCountResolvers<ContextType>;
   ScannedBarcode?: ScannedBarcodeResolvers<ContextType>;

@@ -1,6 +1,7 @@
 // Environment variables, parsed and validated once at start-up. Defaults make `npm start` work on a
 // fresh machine (embedded SQLite, simulators on localhost). Every variable is listed in README.md.
 import { z } from 'zod';
+import { Cron } from 'croner';
 
 const dbUrl = z
   .string()
@@ -12,6 +13,48 @@ const ms = z.coerce.number().int().min(1).max(600_000);
 /** Development-only secrets: loadConfig refuses them when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'order-hub-development-jwt-secret-not-for-production';
 export const DEV_SIGNING_SECRET = 'order-hub-development-subgraph-signing-not-for-production';
+
+/**
+ * The predicted-satisfaction model (order-link src/health): per paid order, on a 1–5 scale,
+ *   base − late × [delivered late, or not delivered and past the promise]
+ *        − returnExchange × [RETURN and EXCHANGE tickets on the order]
+ *        − responsePerHour × min(mean hours to the first agent reply over its tickets, responseCapHours)
+ * clamped to 1–5; an order below alertBelow is at risk.
+ */
+export const satisfactionModelSchema = z.strictObject({
+  base: z.number().min(1).max(5).default(5),
+  late: z.number().min(0).max(4).default(1.5),
+  returnExchange: z.number().min(0).max(4).default(1),
+  responsePerHour: z.number().min(0).max(4).default(0.5),
+  responseCapHours: z.number().min(0).max(720).default(4),
+  alertBelow: z.number().min(1).max(5).default(4),
+});
+export type SatisfactionModel = z.infer<typeof satisfactionModelSchema>;
+
+/** JSON text from the environment; an already parsed object (a config passed on) is taken as it is. */
+const jsonObject = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'must be a JSON object', input: value });
+      return z.NEVER;
+    }
+  }, schema);
+
+const cronOrOff = z
+  .string()
+  .trim()
+  .refine((v) => {
+    if (v === 'off') return true;
+    try {
+      new Cron(v, { paused: true, timezone: 'Asia/Shanghai' }).stop();
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a cron expression (minute hour day month weekday) or "off"');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -92,6 +135,22 @@ export const configSchema = z.object({
   REPAIR_APPLY_BATCH: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
   REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
+  /** An outbound is due this many hours after payment; later, reconciliation reports the order. */
+  OUTBOUND_SLA_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** The predicted-satisfaction model's weights, as JSON (see satisfactionModelSchema); fields left out keep their defaults. */
+  SATISFACTION_MODEL: jsonObject(satisfactionModelSchema).default(satisfactionModelSchema.parse({})),
+  /** CRM has no change feed: the tickets of recent orders are read again this often … */
+  HEALTH_TICKET_SWEEP_MS: ms.default(600_000),
+  /** … for orders placed within this many days. */
+  HEALTH_TICKET_SWEEP_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** When the daily health report runs, Asia/Shanghai time (croner syntax), or "off". */
+  REPORT_SCHEDULE: cronOrOff.default('0 2 * * *'),
+  /** Where the daily report is posted (a WeCom group robot's webhook URL); none: stored only. */
+  REPORT_WEBHOOK_URL: httpUrl.optional(),
+  /** Delivery attempts per report, with exponential backoff between them. */
+  REPORT_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /** One delivery attempt may take this long. */
+  REPORT_WEBHOOK_TIMEOUT_MS: ms.default(5000),
 
   /** DataLoader batching; off only to measure what N+1 costs (bench). */
   LOADER_BATCHING: z.enum(['on', 'off']).default('on'),

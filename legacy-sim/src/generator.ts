@@ -2,6 +2,7 @@
 // warehouses' stock, CRM customers and tickets, TMS weather alerts, the anomalies the hub must
 // catch, and the ground truth that says what the hub should make of it all.
 import { formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time.js';
+import { formatFen } from '../../common/src/money.js';
 import { Random } from './random.js';
 import {
   CITIES,
@@ -20,8 +21,9 @@ import {
   type CatalogItem,
   type Store,
 } from './world.js';
-import { ruleTruth } from './rule-truth.js';
-import { visibleTracks, type OrderStory, type OutboundStory, type StoryLine, type TrackPlan, type WaybillStory } from './story.js';
+import { duplicateTruth, ruleTruth } from './rule-truth.js';
+import { discrepancyTruth } from './discrepancy-truth.js';
+import { orderTotalFen, visibleTracks, type OrderStory, type OutboundStory, type StoryLine, type TrackPlan, type WaybillStory } from './story.js';
 import {
   LIFECYCLE_NODES,
   type AnomalyKind,
@@ -45,6 +47,8 @@ export const DEFAULT_RATES: AnomalyRates = {
   orphanOutbound: 0.003,
   missingNode: 0.03,
   quantityMismatch: 0.02,
+  outboundMissing: 0.003,
+  invoiceMismatch: 0.004,
   gradeCLargeOrder: 0.002,
   creditBreach: 0.0005,
   missedGradeDiscount: 0.004,
@@ -64,6 +68,9 @@ export const DEFAULT_SEED_OPTIONS: SeedOptions = {
 
 /** The hub's default LINK_MATCH_WINDOW_DAYS: a missing reference is only injected where matching within it is unambiguous. */
 export const MATCH_WINDOW_DAYS = 2;
+
+/** The hub's default OUTBOUND_SLA_HOURS: an outbound is due this long after payment. */
+export const OUTBOUND_SLA_HOURS = 24;
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -486,6 +493,8 @@ export interface DataSet {
   crmCustomers: CrmCustomerRow[];
   tickets: CrmTicketRow[];
   weatherAlerts: WeatherAlertRow[];
+  /** ERP SaleBillVouch rows */
+  invoices: InvoiceRow[];
   truth: GroundTruth;
 }
 
@@ -824,11 +833,80 @@ export function generate(options: SeedOptions): DataSet {
   orphanOutbounds.forEach((ob) => anomalies.push({ kind: 'orphanOutbound', system: 'WMS', documentNo: ob.outboundNo, detail: { reference: ob.reference } }));
   orphanWaybills.forEach((wb) => anomalies.push({ kind: 'orphanWaybill', system: 'TMS', documentNo: wb.waybillNo, detail: { reference: wb.customerRef } }));
 
+  // A paid order the warehouse never made an outbound for, long past its SLA: nothing ships. Taken
+  // after numbering, so the other documents keep their numbers (WMS skips one, as a deleted draft
+  // leaves a gap), and only among customers whose outbounds all carry references: an order without
+  // outbound must not become a second fit for an outbound the hub has to match.
+  const mismatched = new Set(anomalies.filter((a) => a.kind === 'quantityMismatch').map((a) => a.erpOrderNo));
+  const matchingCustomers = new Set(orders.filter((o) => ambiguous.has(o.erpOrderNo) || refMissing.has(o.erpOrderNo)).map((o) => o.customerCode));
+  for (let k = 0; k < count('outboundMissing'); k++) {
+    const i = take((s) => hasOutbound(s) && s.payAt! + OUTBOUND_SLA_HOURS * HOUR <= asOf && !mismatched.has(s.erpOrderNo) && !matchingCustomers.has(s.customerCode));
+    if (i === undefined) break;
+    const s = drafts[i].story;
+    s.outbound = null;
+    s.waybill = null;
+    s.closeAt = null;
+    anomalies.push({ kind: 'outboundMissing', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { paidAt: toIsoBeijing(s.payAt!) } });
+  }
+
   const crm = buildCrm(world, orders, rng.fork('crm'), asOf);
   const weatherAlerts = buildWeather(rng.fork('weather'), start, options.days);
+  const invoices = buildInvoices(orders, rng.fork('invoices'), asOf, count('invoiceMismatch'), anomalies);
   const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, orphanOutbounds, orphanWaybills, anomalies });
   truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
-  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, weatherAlerts, truth };
+  const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
+  truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
+  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, weatherAlerts, invoices, truth };
+}
+
+// ---- ERP sales invoices ---------------------------------------------------------------------------
+
+export interface InvoiceRow {
+  cSBVCode: string;
+  cVouchType: string;
+  dDate: string;
+  cCusCode: string;
+  cSOCode: string;
+  iSum: string;
+  cMaker: string;
+  dModifyTime: string;
+}
+
+/**
+ * One invoice per order ERP has closed, issued within two hours of closing, numbered per day. Now
+ * and then finance types the amount wrong (`invoiceMismatch`): a few yuan to a few hundred off.
+ */
+function buildInvoices(orders: OrderStory[], rng: Random, asOf: number, mismatches: number, anomalies: TruthAnomaly[]): InvoiceRow[] {
+  const issued = orders
+    .filter((o) => o.closeAt != null && o.closeAt <= asOf)
+    .map((o) => ({ o, at: o.closeAt! + rng.int(1, 120) * MIN }))
+    .filter((x) => x.at <= asOf)
+    .sort((a, b) => a.at - b.at);
+  const wrong = new Set(rng.shuffle(issued.map((_, i) => i)).slice(0, mismatches));
+  const perDay = new Map<string, number>();
+  return issued.map(({ o, at }, i) => {
+    const day = ymd(at);
+    const seq = (perDay.get(day) ?? 0) + 1;
+    perDay.set(day, seq);
+    const total = orderTotalFen(o);
+    let amount = total;
+    const cSBVCode = `FP${day}-${String(seq).padStart(4, '0')}`;
+    if (wrong.has(i)) {
+      const off = rng.int(5, 800) * 100;
+      amount = total > off && rng.chance(0.5) ? total - off : total + off;
+      anomalies.push({ kind: 'invoiceMismatch', erpOrderNo: o.erpOrderNo, system: 'ERP', documentNo: cSBVCode, detail: { orderAmount: formatFen(total), invoicedAmount: formatFen(amount) } });
+    }
+    return {
+      cSBVCode,
+      cVouchType: rng.chance(0.3) ? '26' : '27',
+      dDate: formatBeijing(at),
+      cCusCode: o.customerCode,
+      cSOCode: o.erpOrderNo,
+      iSum: formatFen(amount),
+      cMaker: o.maker,
+      dModifyTime: formatBeijing(at),
+    };
+  });
 }
 
 // ---- CRM and TMS side data ----------------------------------------------------------------------
@@ -989,6 +1067,7 @@ function groundTruth(p: {
       storeCode: o.storeCode,
       region: o.region,
       orderedAt: iso(o.orderedAt),
+      promisedAt: iso(o.promisedAt),
       totalAmount: (o.lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0) / 100).toFixed(2),
       expectedStatus: due(o.cancelAt) ? 'CANCELLED' : reachedUpTo >= 0 ? LIFECYCLE_NODES[reachedUpTo] : 'CREATED',
       outbound: ob ? { outboundNo: ob.outboundNo, method: outboundMethod, ...(confidence != null ? { confidence } : {}) } : null,
@@ -1008,10 +1087,12 @@ function groundTruth(p: {
       asOf: toIsoBeijing(p.asOf)!,
       rates: p.options.rates,
       matchWindowDays: MATCH_WINDOW_DAYS,
+      outboundSlaHours: OUTBOUND_SLA_HOURS,
     },
     orders,
     unlinked,
     anomalies: p.anomalies,
     rules: {},
+    discrepancies: [],
   };
 }

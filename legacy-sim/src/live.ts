@@ -4,9 +4,10 @@
 import type { DataSource } from 'typeorm';
 import { insertRows, openDataSource } from '../../common/src/db.js';
 import { formatBeijing } from '../../common/src/time.js';
+import { formatFen } from '../../common/src/money.js';
 import { Random } from './random.js';
 import { buildOrderStory, fefoKey, HOUR, type Customer, type World } from './generator.js';
-import { outLineRows, outOrderRow, soDetailRows, soMainRow, visibleTracks, waybillAt, type OrderStory } from './story.js';
+import { orderTotalFen, outLineRows, outOrderRow, soDetailRows, soMainRow, visibleTracks, waybillAt, type OrderStory } from './story.js';
 import { STORES, loadCatalog, warehouseByCode, cityByName, type Store } from './world.js';
 
 export interface LiveTargets {
@@ -120,6 +121,14 @@ class LiveWriter {
         header.dCloseTime,
         stamp,
         s.erpOrderNo,
+      ]);
+    }
+    if (header.dCloseTime && !p.erp?.dCloseTime) {
+      // Finance invoices what ERP closes.
+      const day = stamp.slice(0, 10).replace(/-/g, '');
+      const cSBVCode = `FP${day}-${String(await this.next(this.erp, 'SaleBillVouch', 'cSBVCode', `FP${day}-`)).padStart(4, '0')}`;
+      await insertRows(this.erp, 'SaleBillVouch', [
+        { cSBVCode, cVouchType: '27', dDate: stamp, cCusCode: s.customerCode, cSOCode: s.erpOrderNo, iSum: formatFen(orderTotalFen(s)), cMaker: s.maker, dModifyTime: stamp },
       ]);
     }
     p.erp = { iStatus: header.iStatus, dPayTime: header.dPayTime, dCloseTime: header.dCloseTime };

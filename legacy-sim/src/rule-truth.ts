@@ -29,6 +29,32 @@ function plusMonths(date: string, months: number): string {
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
+/** For an order: the same customer's identical orders (same SKUs and quantities) placed up to `windowMinutes` before it, earliest first. */
+function earlierTwins(orders: OrderStory[]) {
+  const signature = (o: OrderStory) => o.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join('|');
+  const byCustomer = new Map<string, OrderStory[]>();
+  for (const o of orders) byCustomer.set(o.customerCode, [...(byCustomer.get(o.customerCode) ?? []), o]);
+  return (o: OrderStory, windowMinutes: number) =>
+    byCustomer
+      .get(o.customerCode)!
+      .filter((e) => e !== o && e.orderedAt < o.orderedAt && o.orderedAt - e.orderedAt <= windowMinutes * 60_000 && signature(e) === signature(o))
+      .sort((a, b) => a.orderedAt - b.orderedAt);
+}
+
+/** The duplicate-order rule's findings with the order each duplicates: duplicate → earlier twin. */
+export function duplicateTruth(allOrders: OrderStory[], asOf: number, file: URL | string = RULES_FILE): Map<string, string> {
+  const spec = (parseYaml(readFileSync(file, 'utf8')) as RuleSpec[]).find((r) => r.kind === 'DUPLICATE_ORDER' && r.enabled !== false);
+  const out = new Map<string, string>();
+  if (!spec) return out;
+  const orders = allOrders.filter((o) => !(o.cancelAt != null && o.cancelAt <= asOf));
+  const twins = earlierTwins(orders);
+  for (const o of orders) {
+    const twin = twins(o, spec.parameters.windowMinutes)[0];
+    if (twin) out.set(o.erpOrderNo, twin.erpOrderNo);
+  }
+  return out;
+}
+
 export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAlerts: WeatherAlertRow[]; asOf: number }, file: URL | string = RULES_FILE): Record<string, string[]> {
   const specs = (parseYaml(readFileSync(file, 'utf8')) as RuleSpec[]).filter((r) => r.enabled !== false);
   const at = (t: number | null) => t != null && t <= data.asOf;
@@ -49,9 +75,7 @@ export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAle
   const availableAt = (warehouse: string, sku: string, day: string) => lotsAt(warehouse, sku, day).reduce((s, l) => s + l.qty - l.lockedQty, 0);
   const availableElsewhere = (warehouse: string, sku: string) =>
     data.world.stock.filter((l) => l.warehouseCode !== warehouse && l.skuCode === sku).reduce((s, l) => s + Math.max(0, l.qty - l.lockedQty), 0);
-  const signature = (o: OrderStory) => o.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join('|');
-  const byCustomer = new Map<string, OrderStory[]>();
-  for (const o of orders) byCustomer.set(o.customerCode, [...(byCustomer.get(o.customerCode) ?? []), o]);
+  const twins = earlierTwins(orders);
 
   const fires: Record<string, (o: OrderStory, p: Record<string, any>) => boolean> = {
     CUSTOMER_GRADE_HOLD: (o, p) => p.grades.includes(customer.get(o.customerCode)!.grade) && total(o) > fen(p.amountOver),
@@ -84,8 +108,7 @@ export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAle
       return [...sum].some(([sku, q]) => p.limits[sku] != null && q > p.limits[sku]);
     },
     PRICE_FLOOR: (o, p) => goods(o).some((l) => l.unitPriceFen < Math.round(data.world.sku.get(l.skuCode)!.priceFen * Number(p.floorRatio))),
-    DUPLICATE_ORDER: (o, p) =>
-      byCustomer.get(o.customerCode)!.some((e) => e !== o && e.orderedAt < o.orderedAt && o.orderedAt - e.orderedAt <= p.windowMinutes * 60_000 && signature(e) === signature(o)),
+    DUPLICATE_ORDER: (o, p) => twins(o, p.windowMinutes).length > 0,
     PROMISE_FEASIBILITY: (o, p) => {
       if (!nextDay(o)) return false;
       if (o.orderedAt >= Date.parse(`${dateOf(o.orderedAt)}T${p.cutoff}:00+08:00`)) return true;

@@ -107,6 +107,20 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       dModifyTime DATETIME NOT NULL
     )${tail}`,
     'CREATE UNIQUE INDEX ux_pu_appvouch_code ON PU_AppVouch (cCode)',
+    // Sales invoices (销售发票), one header per invoice; U8 keeps lines apart, the simulator does not need them.
+    `CREATE TABLE SaleBillVouch (
+      SBVID ${pk},
+      cSBVCode VARCHAR(30) NOT NULL,
+      cVouchType CHAR(2) NOT NULL,
+      dDate DATETIME NOT NULL,
+      cCusCode VARCHAR(20) NOT NULL,
+      cSOCode VARCHAR(30) NULL,
+      iSum DECIMAL(18,2) NOT NULL,
+      cMaker VARCHAR(20) NULL,
+      dModifyTime DATETIME NOT NULL
+    )${tail}`,
+    'CREATE UNIQUE INDEX ux_sbv_code ON SaleBillVouch (cSBVCode)',
+    'CREATE INDEX ix_sbv_order ON SaleBillVouch (cSOCode)',
   ],
   wms: ({ pk, tail }) => [
     `CREATE TABLE t_out_order (

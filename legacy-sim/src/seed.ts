@@ -66,6 +66,7 @@ export function erpFill(data: DataSet) {
     );
     await insertRows(ds, 'SO_SOMain', data.orders.map((o) => soMainRow(o, data.asOf)!));
     await insertRows(ds, 'SO_SODetails', data.orders.flatMap(soDetailRows));
+    await insertRows(ds, 'SaleBillVouch', data.invoices);
   };
 }
 

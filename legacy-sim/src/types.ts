@@ -31,6 +31,9 @@ export type AnomalyKind =
   | 'orphanOutbound'
   | 'missingNode'
   | 'quantityMismatch'
+  // Reconciliation: documents missing or disagreeing across systems.
+  | 'outboundMissing'
+  | 'invoiceMismatch'
   // Rule violations the hub's rule engine must intercept (rules/default-rules.yaml):
   | 'gradeCLargeOrder'
   | 'creditBreach'
@@ -49,6 +52,8 @@ export interface TruthOrder {
   region: string;
   /** ISO 8601 with +08:00 */
   orderedAt: string;
+  /** ERP dPreDate, ISO 8601 with +08:00 */
+  promisedAt: string;
   /** Canonical total, 'yuan.fen' */
   totalAmount: string;
   /** The hub's expected status: last reached node, CREATED if none, CANCELLED if ERP iStatus 9. */
@@ -76,6 +81,28 @@ export interface TruthAnomaly {
   detail?: Record<string, unknown>;
 }
 
+/** The classes of cross-system difference the hub's reconciliation reports. */
+export type DiscrepancyClass =
+  | 'QUANTITY_MISMATCH'
+  | 'INVOICE_AMOUNT_MISMATCH'
+  | 'OUTBOUND_WITHOUT_ORDER'
+  | 'ORDER_WITHOUT_OUTBOUND'
+  | 'WAYBILL_WITHOUT_OUTBOUND'
+  | 'OUTBOUND_WITHOUT_WAYBILL'
+  | 'AMBIGUOUS_OUTBOUND'
+  | 'DUPLICATE_ORDER';
+
+/** One difference reconciliation must report, as the data set stands at `asOf`. */
+export interface TruthDiscrepancy {
+  class: DiscrepancyClass;
+  /** The Beijing date it belongs to: the order's date, or the document's for a document without order. */
+  date: string;
+  /** Every document involved (SO, CK, waybill, invoice numbers), sorted. */
+  documents: string[];
+  /** Amount at stake, 'yuan.fen'; null when no document says what goods were involved. */
+  amount: string | null;
+}
+
 export interface GroundTruth {
   generator: {
     seed: number;
@@ -87,12 +114,16 @@ export interface GroundTruth {
     rates: AnomalyRates;
     /** The match window (days) the anomalies were made unambiguous for: the hub's LINK_MATCH_WINDOW_DAYS. */
     matchWindowDays: number;
+    /** Hours after payment within which an outbound is due: the hub's OUTBOUND_SLA_HOURS. */
+    outboundSlaHours: number;
   };
   orders: TruthOrder[];
   unlinked: TruthUnlinked[];
   anomalies: TruthAnomaly[];
   /** Per rule of rules/default-rules.yaml: the orders it must fire for, sorted. */
   rules: Record<string, string[]>;
+  /** Every difference between ERP, WMS and TMS reconciliation must report, and nothing else. */
+  discrepancies: TruthDiscrepancy[];
 }
 
 /** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */

@@ -10,7 +10,7 @@ import type { RunningServer } from '../../common/src/http-host.js';
 import { seed } from '../../legacy-sim/src/seed.js';
 import { startTmsSim } from '../../legacy-sim/src/tms-server.js';
 import { startCrmSim } from '../../legacy-sim/src/crm-server.js';
-import type { AnomalyRates, GroundTruth, SeedTargets } from '../../legacy-sim/src/types.js';
+import type { AnomalyRates, GroundTruth, SeedOptions, SeedTargets } from '../../legacy-sim/src/types.js';
 import { createErpSubgraph } from '../../subgraphs/erp/src/server.js';
 import { createWmsSubgraph } from '../../subgraphs/wms/src/server.js';
 import { createTmsSubgraph } from '../../subgraphs/tms/src/server.js';
@@ -54,6 +54,8 @@ export interface Stack {
   dialect: 'mysql' | 'sqlite';
   config: Config;
   truth: GroundTruth;
+  /** What the legacy systems were seeded with: generate(seedOptions) gives the same stories again. */
+  seedOptions: SeedOptions;
   targets: SeedTargets;
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
@@ -99,14 +101,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const targets: SeedTargets = { erpUrl: url('erp'), wmsUrl: url('wms'), tmsStoreUrl: url('tms'), crmStoreUrl: url('crm') };
   const hubUrl = url('hub');
   await dropDatabase(hubUrl);
-  const truth = await seed(targets, {
+  const seedOptions: SeedOptions = {
     orders: options.orders ?? 400,
     days: options.days ?? 2,
     seed: options.seed ?? 42,
     start: '2025-11-08',
     customers: Math.max(20, Math.round((options.orders ?? 400) / 10)),
     rates: options.rates ?? {},
-  });
+  };
+  const truth = await seed(targets, seedOptions);
   const tms = await startTmsSim({ databaseUrl: targets.tmsStoreUrl, port: 0 });
   const crm = await startCrmSim({ databaseUrl: targets.crmStoreUrl, port: 0 });
   const proxies: Stack['proxies'] = {};
@@ -195,6 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dialect,
     config,
     truth,
+    seedOptions,
     targets,
     gatewayUrl: gateway.url,
     subgraphUrls,

@@ -60,6 +60,15 @@ export interface SalesOrderLine {
   remark: string | null;
 }
 
+/** An order whose invoices do not add up to its total (SaleBillVouch against SO_SOMain.iTotalSum). */
+export interface InvoiceDifference {
+  erpOrderNo: string;
+  orderedAt: string;
+  orderTotal: string;
+  invoiced: string;
+  invoiceNos: string[];
+}
+
 /** The hub marks the free lines it adds to an ERP order with this line remark. */
 export const HUB_GIFT_MEMO = 'HUB-GIFT:';
 
@@ -510,6 +519,33 @@ export class ErpDatasource {
         }),
       { idempotent: true, timeoutMs },
     );
+  }
+
+  /**
+   * Orders placed in [from, to) (Beijing wall-clock text) whose sales invoices (SaleBillVouch) do
+   * not add up to the order's total, with the invoices. Orders without an invoice are not listed.
+   */
+  async invoiceDifferences(from: string, to: string): Promise<InvoiceDifference[]> {
+    const rows = await this.call('SaleBillVouch.differences', () =>
+      this.db.query(
+        `SELECT m.cSOCode AS so, m.dDate AS ordered, m.iTotalSum AS total, SUM(v.iSum) AS invoiced FROM SO_SOMain m JOIN SaleBillVouch v ON v.cSOCode = m.cSOCode ` +
+          `WHERE m.dDate >= ? AND m.dDate < ? AND m.iStatus <> 9 GROUP BY m.cSOCode, m.dDate, m.iTotalSum HAVING ROUND(SUM(v.iSum) * 100) <> ROUND(m.iTotalSum * 100)`,
+        [from, to],
+      ),
+    );
+    if (!rows.length) return [];
+    const nos = rows.map((r: any) => r.so as string);
+    const invoices: { cSBVCode: string; cSOCode: string }[] = await this.call('SaleBillVouch.byOrder', () =>
+      this.db.query(`SELECT cSBVCode, cSOCode FROM SaleBillVouch WHERE cSOCode IN (${nos.map(() => '?').join(', ')}) ORDER BY cSBVCode`, nos),
+    );
+    return rows.map((r: any) => ({
+      erpOrderNo: r.so,
+      orderedAt: beijingToIso(String(r.ordered).slice(0, 19))!,
+      orderTotal: money(r.total)!,
+      // SQLite sums DECIMAL as a double: back to fen before it is shown.
+      invoiced: money(Number(r.invoiced).toFixed(2))!,
+      invoiceNos: invoices.filter((i) => i.cSOCode === r.so).map((i) => i.cSBVCode),
+    }));
   }
 
   async ping(): Promise<void> {

@@ -8,6 +8,9 @@ import type { PickingService } from './picking/service.js';
 import type { DraftService } from './drafts/service.js';
 import type { RepairRunner } from './repair/runner.js';
 import type { RepairStore } from './repair/store.js';
+import type { HealthService } from './health/service.js';
+import type { DailyReporter } from './health/report.js';
+import type { HealthLoaders } from './health/resolvers.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -19,4 +22,8 @@ export interface Context extends RequestContext {
   picking: PickingService;
   drafts: DraftService;
   repair: { store: RepairStore; runner: RepairRunner };
+  /** Order health and reconciliation (src/health/). */
+  health: HealthService;
+  reporter: DailyReporter;
+  healthLoaders: HealthLoaders;
 }

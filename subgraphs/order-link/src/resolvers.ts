@@ -11,6 +11,7 @@ import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
 import { draftResolvers } from './drafts/resolvers.js';
 import { repairResolvers } from './repair/resolvers.js';
+import { healthResolvers } from './health/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
@@ -104,13 +105,14 @@ const linkResolvers: Resolvers = {
   },
 };
 
-/** Linking, the pick flow, the rules, drafts and repair: one resolver map. */
+/** Linking, the pick flow, the rules, health, drafts and repair: one resolver map. */
 export const resolvers: Resolvers = {
   ...linkResolvers,
   ...ruleResolvers,
+  ...healthResolvers,
   ...draftResolvers,
   ...repairResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation },
-  Order: { ...linkResolvers.Order, ...ruleResolvers.Order },
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order },
 };

@@ -19,6 +19,7 @@ import { RuleEngine } from './rules/engine.js';
 import { Ledger } from './rules/ledger.js';
 import { OutboxWorker } from './rules/outbox.js';
 import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
+import { Health1765000000000 } from './migrations/1765000000000-Health.js';
 import { PickingService } from './picking/service.js';
 import { PickingStore } from './picking/store.js';
 import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRepair.js';
@@ -28,6 +29,13 @@ import { RepairStore } from './repair/store.js';
 import { RepairRunner } from './repair/runner.js';
 import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
+import { HealthFacts } from './health/facts.js';
+import { HealthMetrics } from './health/metrics.js';
+import { HealthDrill } from './health/drill.js';
+import { Reconciler } from './health/reconciliation.js';
+import { HealthService } from './health/service.js';
+import { DailyReporter } from './health/report.js';
+import { createHealthLoaders } from './health/resolvers.js';
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -36,12 +44,16 @@ export interface OrderLinkOptions {
   startOutbox?: boolean;
   /** Pick up unfinished repair jobs (default on). */
   startRepair?: boolean;
+  /** Waits between daily-report delivery attempts (tests shorten them). */
+  reportBackoff?: (attempt: number) => number;
 }
 
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, TextAndRepair1765200000000] });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000],
+  });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
@@ -65,12 +77,42 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const ledger = new Ledger(hubDb, hubSystem);
   const outbox = new OutboxWorker(hubDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
 
+  // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
+  const expiryMonths = async () => {
+    const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
+    return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
+  };
+  const healthFacts = new HealthFacts(hubDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
+  // Interceptions follow the rules' decisions as they are recorded, whoever asked for them.
+  // A failure leaves the order's next refresh to count them: the decisions themselves are recorded.
+  engine.onRecorded = (ids) => healthFacts.refreshInterceptions(ids).catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'interceptions not counted yet'));
+  const health = new HealthService(
+    new HealthMetrics(hubDb, hubSystem, config.OUTBOUND_SLA_HOURS, config.SATISFACTION_MODEL),
+    new HealthDrill(hubDb, hubSystem),
+    new Reconciler(hubDb, hubSystem, { erp, wms }, config.OUTBOUND_SLA_HOURS),
+    healthFacts,
+    config.SATISFACTION_MODEL,
+    config.OUTBOUND_SLA_HOURS,
+  );
+  const reporter = new DailyReporter(hubDb, hubSystem, health, {
+    webhookUrl: config.REPORT_WEBHOOK_URL,
+    attempts: config.REPORT_WEBHOOK_ATTEMPTS,
+    timeoutMs: config.REPORT_WEBHOOK_TIMEOUT_MS,
+    schedule: config.REPORT_SCHEDULE,
+    logger: kit.logger.child({ part: 'report' }),
+    backoff: options.reportBackoff,
+  });
+
   const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
-    // New orders are evaluated in the same round that links them.
-    afterRound: () => engine.evaluatePending().then(() => undefined),
+    // New orders are evaluated in the same round that links them; then the health facts of every
+    // order the round changed follow.
+    afterRound: async () => {
+      await engine.evaluatePending();
+      await healthFacts.refreshChanged();
+    },
   });
   const picking = new PickingService({
     erp,
@@ -80,9 +122,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     // The enabled expiry-control rule says how much shelf life a lot must keep, and the order may
     // ask for more (SO_SOMain_ExtraDefine.iMinShelfMonths, from its remark or a repair): the larger holds.
     expiryMonths: async (order) => {
-      const [enabled, [asked]] = await Promise.all([rules.enabled(), erp.requirementsByOrderNo([order.erpOrderNo])]);
-      const rule = enabled.find((r) => r.kind === 'EXPIRY_CONTROL');
-      return Math.max(rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0, asked?.minShelfLifeMonths ?? 0);
+      const [ruleMonths, [asked]] = await Promise.all([expiryMonths(), erp.requirementsByOrderNo([order.erpOrderNo])]);
+      return Math.max(ruleMonths, asked?.minShelfLifeMonths ?? 0);
     },
     logger: kit.logger.child({ part: 'picking' }),
     // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
@@ -99,6 +140,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
+  reporter.start();
   const subgraph = buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
@@ -112,7 +155,10 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       picking,
       drafts,
       repair: { store: repairStore, runner: repairRunner },
+      health,
+      reporter,
       loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }),
+      healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
     }),
     routes: {
       '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, signingSecret: config.SUBGRAPH_SIGNING_SECRET, logger: kit.logger.child({ part: 'uploads' }) }),
@@ -126,11 +172,13 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       },
     },
     close: async () => {
+      reporter.stop();
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
+      await healthFacts.stop();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, repairRunner };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner };
 }

@@ -11,6 +11,7 @@ import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
 import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
 import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
+import { toFen } from '../../../../common/src/money.js';
 import type { ErpDatasource, SalesOrder } from '../../../erp/src/datasource.js';
 import type { OutboundOrder, WmsDatasource } from '../../../wms/src/datasource.js';
 import type { TmsDatasource, Waybill } from '../../../tms/src/datasource.js';
@@ -238,6 +239,9 @@ export class Linker {
         cancelled: item.erpStatus === 'CANCELLED' ? 1 : 0,
         paid_at: epoch(item.paidAt),
         completed_at: epoch(item.closedAt),
+        promised_at: epoch(item.promisedAt),
+        erp_status: item.erpStatus,
+        total_fen: toFen(item.totalAmount),
       };
       const known = existing.get(item.erpOrderNo);
       if (!known) {

@@ -26,6 +26,10 @@ export interface OrderRecord {
   signed_at: number | null;
   completed_at: number | null;
   missing_nodes: string;
+  /** ERP dPreDate, iStatus (as the ERP adapter names it) and iTotalSum in fen, for health and reconciliation. */
+  promised_at: number | null;
+  erp_status: string | null;
+  total_fen: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -67,6 +71,8 @@ export function readOrder(r: any): OrderRecord {
     out_for_delivery_at: num(r.out_for_delivery_at),
     signed_at: num(r.signed_at),
     completed_at: num(r.completed_at),
+    promised_at: num(r.promised_at),
+    total_fen: num(r.total_fen),
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
   };

@@ -5,11 +5,10 @@ import type { Role } from '../../../../common/src/caller.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { parseWindow } from '../arguments.js';
 import { findOrder } from '../find-order.js';
-import { requireRole } from '../access.js';
 import type { HubOrder } from '../datasource.js';
 import type { Context } from '../context.js';
+import { requireRole } from '../require-role.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
-
 
 const PICKERS: Role[] = ['warehouse', 'ops'];
 

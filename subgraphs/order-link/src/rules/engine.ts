@@ -74,6 +74,9 @@ export const giftSkus = (rules: CompiledRule[]) => rules.map((r) => (r.compiled 
 export const requisitionCode = (key: string) => `QG-HUB-${createHash('sha1').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
 
 export class RuleEngine {
+  /** Told which orders' decisions were just recorded (health counts interceptions from them). */
+  onRecorded: ((orderIds: number[]) => Promise<void>) | null = null;
+
   constructor(
     private readonly db: DataSource,
     private readonly hub: LegacySystem,
@@ -101,6 +104,7 @@ export class RuleEngine {
       const facts = await this.facts.load(chunk, giftSkus(rules));
       const evaluations = facts.map((f) => judge(rules, f));
       await this.hub.call('rules.record', () => this.db.transaction((em) => this.record(em, chunk, evaluations, now)));
+      await this.onRecorded?.(chunk.map((o) => o.id));
       out.push(...evaluations);
     }
     return out;

@@ -135,7 +135,7 @@ export class FactsLoader {
   }
 
   /** Lots the hub locked itself, with the locked quantity they had before: `warehouse|sku|batch` → locked. */
-  private async hubLocks(): Promise<Map<string, number>> {
+  async hubLocks(): Promise<Map<string, number>> {
     const rows = await this.hub.call('outbox.locks', () => this.hubDb.query("SELECT payload FROM hub_outbox WHERE kind = 'LOCK_BATCH'"));
     const locks = new Map<string, number>();
     for (const r of rows) {

@@ -1,9 +1,10 @@
 // The gateway enforces the SDL's role tags; a subgraph does not rely on that alone.
-import type { Role } from '../../../common/src/caller.js';
 import { appError, ErrorCode } from '../../../common/src/errors.js';
-import type { RequestContext } from '../../../common/src/subgraph.js';
+import type { Role } from '../../../common/src/caller.js';
+import type { Context } from './context.js';
 
-export function requireRole(ctx: RequestContext, roles: Role[], field: string): void {
+/** Refuses (FORBIDDEN) a caller whose role is not among `roles`; admin may always. */
+export function requireRole(ctx: Context, roles: Role[], field: string) {
   if (ctx.caller.role === 'admin' || roles.includes(ctx.caller.role)) return;
   throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权使用 ${field}`, en: `Role "${ctx.caller.role}" may not use ${field}` }, { role: ctx.caller.role });
 }
