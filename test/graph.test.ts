@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from './helpers/stack.js';
+import { callsBetween } from './helpers/legacy-calls.js';
 import { allOrders, allUnlinked, assertLifecyclesMatchTruth, assertLinksMatchTruth, expectedUnlinked } from './helpers/truth.js';
 import { createLiveOrder } from '../legacy-sim/src/live.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
@@ -186,10 +187,32 @@ describe('the federated order graph', () => {
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     assert.equal(res.data.orders.edges.length, 100);
     const after = await stack.legacyCalls();
-    const used = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+    const used = callsBetween(before, after);
     const systems = new Set(Object.keys(used).map((k) => k.split(':')[0]));
     assert.deepEqual([...systems].sort(), ['crm', 'erp', 'tms', 'wms'], JSON.stringify(used));
     for (const [operation, calls] of Object.entries(used)) assert.ok((calls as number) <= 2, `${operation} made ${calls} calls: ${JSON.stringify(used)}`);
+  });
+
+  test('identical reads in flight together share their subgraph requests; different callers do not', async () => {
+    const page = `{ orders(first: 50) { edges { node { erpOrderNo customer { name } lines { quantity sku { name } } shipment { status } } } } }`;
+    const shared = async () => Number(/^gateway_subgraph_fetches_shared_total\S* (\d+)/m.exec(await (await fetch(new URL('/metrics', stack.gatewayUrl))).text())?.[1] ?? 0);
+    const before = await shared();
+    const alone = await stack.query(page);
+    const callsBefore = await stack.legacyCalls();
+    const together = await Promise.all(Array.from({ length: 6 }, () => stack.query(page)));
+    const used = Object.values(callsBetween(callsBefore, await stack.legacyCalls())).reduce((a, b) => a + b, 0);
+    for (const answer of together) assert.deepEqual(answer, alone);
+    const afterTogether = await shared();
+    assert.ok(afterTogether > before, 'some subgraph reads were shared');
+    // Six pages at once cost the legacy systems less than six pages one after another would.
+    const oneCallsBefore = await stack.legacyCalls();
+    await stack.query(page);
+    const one = Object.values(callsBetween(oneCallsBefore, await stack.legacyCalls())).reduce((a, b) => a + b, 0);
+    assert.ok(used < 6 * one, `6 pages at once made ${used} legacy calls, one page ${one}`);
+    // Another caller's identical read is its own: what a subgraph answers depends on who asks.
+    const [asOps, asFinance] = await Promise.all([stack.query(page, {}, { token: await stack.token('ops') }), stack.query(page, {}, { token: await stack.token('finance') })]);
+    assert.deepEqual(asOps.data, asFinance.data);
+    assert.equal(await shared(), afterTogether, 'nothing shared between two callers');
   });
 
   test('bad input gets BAD_USER_INPUT with a message in Chinese and English', async () => {

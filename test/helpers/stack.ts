@@ -20,6 +20,7 @@ import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
 import type { OutboxWorker } from '../../subgraphs/order-link/src/rules/outbox.js';
 import { startGateway } from '../../gateway/src/server.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { legacyCallTotals } from './legacy-calls.js';
 import { mintToken } from '../../gateway/src/auth.js';
 import type { Role } from '../../common/src/caller.js';
 
@@ -33,6 +34,8 @@ export interface StackOptions {
   orders?: number;
   days?: number;
   seed?: number;
+  /** CRM/ERP customers; by default one per 10 orders (at least 20). */
+  customers?: number;
   rates?: Partial<AnomalyRates>;
   batching?: boolean;
   /** Force a dialect; by default MariaDB when reachable (and required under REQUIRE_MYSQL=1). */
@@ -57,6 +60,8 @@ export interface Stack {
   /** What the legacy systems were seeded with: generate(seedOptions) gives the same stories again. */
   seedOptions: SeedOptions;
   targets: SeedTargets;
+  /** How long start-up took: seeding the legacy systems, and the first link rounds (rules and health facts included). */
+  timings: { seedMs: number; linkMs: number };
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
   tmsApiUrl: string;
@@ -106,10 +111,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     days: options.days ?? 2,
     seed: options.seed ?? 42,
     start: '2025-11-08',
-    customers: Math.max(20, Math.round((options.orders ?? 400) / 10)),
+    customers: options.customers ?? Math.max(20, Math.round((options.orders ?? 400) / 10)),
     rates: options.rates ?? {},
   };
+  let t = Date.now();
   const truth = await seed(targets, seedOptions);
+  const timings = { seedMs: Date.now() - t, linkMs: 0 };
   const tms = await startTmsSim({ databaseUrl: targets.tmsStoreUrl, port: 0 });
   const crm = await startCrmSim({ databaseUrl: targets.crmStoreUrl, port: 0 });
   const proxies: Stack['proxies'] = {};
@@ -148,8 +155,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const orderLink = await createOrderLinkSubgraph(config);
   await start('order-link', orderLink.subgraph);
   // The first round links the whole seeded set; a second one settles documents woken by the first.
+  t = Date.now();
   await orderLink.linker.runRound();
   await orderLink.linker.runRound();
+  timings.linkMs = Date.now() - t;
   const gateway = await startGateway(config, { subgraphUrls });
   servers.push(gateway);
 
@@ -178,21 +187,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return { status: res.status, body: await res.json() };
   };
 
-  const legacyCalls = async () => {
-    const totals: Record<string, number> = {};
-    for (const name of ['erp', 'wms', 'tms', 'crm', 'order-link']) {
-      const text = await (await fetch(new URL('/metrics', subgraphUrls[name]))).text();
-      for (const line of text.split('\n')) {
-        const m = /^legacy_calls_total\{([^}]*)\} (\d+(?:\.\d+)?)$/.exec(line);
-        if (!m) continue;
-        const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-        if (labels.operation.startsWith('sync.') || labels.system === 'hub') continue;
-        const key = `${labels.system}:${labels.operation}`;
-        totals[key] = (totals[key] ?? 0) + Number(m[2]);
-      }
-    }
-    return totals;
-  };
+  const legacyCalls = () => legacyCallTotals(Object.values(subgraphUrls));
 
   return {
     dialect,
@@ -200,6 +195,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     truth,
     seedOptions,
     targets,
+    timings,
     gatewayUrl: gateway.url,
     subgraphUrls,
     tmsApiUrl: tms.url,
