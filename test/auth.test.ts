@@ -66,6 +66,19 @@ describe('authentication at the gateway', () => {
     for (const path of ['/healthz', '/readyz', '/metrics']) assert.equal((await fetch(new URL(path, stack.gatewayUrl))).status, 200, path);
   });
 
+  test('a token accepted before stays accepted only until it expires', async () => {
+    const secret = new TextEncoder().encode(DEV_JWT_SECRET);
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await new SignJWT({ role: 'ops' }).setProtectedHeader({ alg: 'HS256' }).setSubject('short').setIssuer('order-hub').setAudience('order-hub').setExpirationTime(expiresAt).sign(secret);
+    const q = { query: '{ orders(first: 1) { totalCount } }' };
+    // Twice while valid: the second answer comes from the gateway's memory of the first verification.
+    for (let i = 0; i < 2; i++) assert.equal((await post(stack.gatewayUrl, q, { authorization: `Bearer ${token}` })).status, 200);
+    await new Promise((r) => setTimeout(r, expiresAt * 1000 - Date.now() + 50));
+    const late = await post(stack.gatewayUrl, q, { authorization: `Bearer ${token}` });
+    assert.equal(late.status, 401);
+    assert.match(late.body.errors[0].message, /expired/);
+  });
+
   test('with AUTH_JWKS_URL the gateway accepts the identity provider\'s RS256 tokens and refuses HS256 ones', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };

@@ -15,10 +15,18 @@ export const unauthenticated = (zh: string, en: string) => new HttpRefusal(401, 
 
 export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
 
+/** Verified tokens remembered, so a client's every request does not pay for the signature again. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createAuthenticator(settings: AuthSettings): Authenticator {
   const key = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : new TextEncoder().encode(settings.secret);
   const algorithms = settings.jwksUrl ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
+  // Token → caller until the token's expiry; the oldest entry goes first when full.
+  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
   return async (authorization) => {
+    const known = authorization ? verified.get(authorization) : undefined;
+    if (known && known.expiresAt > Date.now()) return known.caller;
+    if (known) verified.delete(authorization!);
     if (!authorization) throw unauthenticated('缺少 Authorization: Bearer 令牌', 'Missing Authorization: Bearer token');
     const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/.exec(authorization);
     if (!m) throw unauthenticated('Authorization 头格式错误，应为 "Bearer <JWT>"', 'Malformed Authorization header: expected "Bearer <JWT>"');
@@ -37,7 +45,12 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
     if (!isRole(role)) throw unauthenticated('令牌缺少有效角色', 'Token has no valid role claim');
     const customerCode = typeof payload.customerCode === 'string' ? payload.customerCode : null;
     if (role === 'customer' && !customerCode) throw unauthenticated('客户令牌缺少 customerCode', 'A customer token must carry customerCode');
-    return { subject: String(payload.sub ?? 'unknown'), role, customerCode: role === 'customer' ? customerCode : null };
+    const caller: Caller = { subject: String(payload.sub ?? 'unknown'), role, customerCode: role === 'customer' ? customerCode : null };
+    if (typeof payload.exp === 'number' && payload.nbf === undefined) {
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(authorization, { caller, expiresAt: payload.exp * 1000 });
+    }
+    return caller;
   };
 }
 

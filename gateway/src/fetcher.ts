@@ -1,6 +1,10 @@
 // Subgraph fetches over pooled keep-alive connections (undici Agent), each signed for the subgraph
 // (HMAC over the exact body bytes, a timestamp and the caller) and bounded by a timeout.
-import { Agent, fetch as undiciFetch } from 'undici';
+// undici's request() rather than its fetch(): the WHATWG streams behind fetch cost more CPU than
+// the subgraph call itself on small answers (bench/results/gateways.md). Identical reads in flight
+// at once — the same subgraph, caller and body — share one request: a page many people open
+// together costs the legacy systems once.
+import { Agent, request } from 'undici';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
 
@@ -12,15 +16,67 @@ export interface PooledFetcher {
   close(): Promise<void>;
 }
 
-export function createPooledFetcher(options: { connectionsPerOrigin: number; signingSecret: string; timeoutMs: number; slowTimeoutMs: number }): PooledFetcher {
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** What RemoteGraphQLDataSource reads of a fetch Response, over an answer already read. */
+function asResponse(url: string, answer: Answer) {
+  const header = (name: string) => {
+    const v = answer.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : (v ?? null);
+  };
+  return {
+    url,
+    ok: answer.status >= 200 && answer.status < 300,
+    status: answer.status,
+    statusText: '',
+    headers: { get: header, has: (name: string) => header(name) != null },
+    json: async () => JSON.parse(answer.text),
+    text: async () => answer.text,
+  };
+}
+
+/** A read the gateway may share: a query, never a mutation (whose every call must reach the subgraph). */
+const isRead = (body: string) => /^\{"query":"(query\b|\{)/.test(body);
+
+export function createPooledFetcher(options: {
+  connectionsPerOrigin: number;
+  signingSecret: string;
+  timeoutMs: number;
+  slowTimeoutMs: number;
+  /** Told of each subgraph request answered by an identical one already in flight. */
+  onShared?: () => void;
+}): PooledFetcher {
   const agent = new Agent({ connections: options.connectionsPerOrigin, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
-  const fetcher = ((url: string, init: { headers?: Record<string, string>; body?: string } & Record<string, unknown> = {}) => {
+  const inFlight = new Map<string, Promise<Answer>>();
+
+  const send = (url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> => {
+    Object.assign(headers, signRequest(options.signingSecret, headers[CALLER_HEADER] ?? '', body));
+    return request(url, { method: 'POST', headers, body, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
+      status: res.statusCode,
+      headers: res.headers,
+      text: await res.body.text(),
+    }));
+  };
+
+  const fetcher = (async (url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
     const headers = { ...(init.headers ?? {}) };
     const timeoutMs = headers[TIMEOUT_HEADER] === 'slow' ? options.slowTimeoutMs : options.timeoutMs;
     delete headers[TIMEOUT_HEADER];
     const body = typeof init.body === 'string' ? init.body : '';
-    Object.assign(headers, signRequest(options.signingSecret, headers[CALLER_HEADER] ?? '', body));
-    return undiciFetch(url, { ...init, headers, body, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as any);
+    if (!isRead(body)) return asResponse(url, await send(url, headers, body, timeoutMs));
+    // Shared only with the same caller: what a subgraph answers depends on who asks.
+    const key = `${url}\n${headers[CALLER_HEADER] ?? ''}\n${body}`;
+    let answer = inFlight.get(key);
+    if (answer) options.onShared?.();
+    else {
+      answer = send(url, headers, body, timeoutMs).finally(() => inFlight.delete(key));
+      inFlight.set(key, answer);
+    }
+    return asResponse(url, await answer);
   }) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }

@@ -67,6 +67,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [metrics.registry],
   });
+  const sharedFetches = new Counter({
+    name: 'gateway_subgraph_fetches_shared_total',
+    help: 'Subgraph reads answered by an identical read already in flight (same subgraph, caller and body)',
+    registers: [metrics.registry],
+  });
   const supergraphSdl = loadSupergraph(config, options.roverConfigPath);
   const policy = readPolicy(supergraphSdl);
   const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxCost: config.MAX_QUERY_COST };
@@ -76,6 +81,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     signingSecret: config.SUBGRAPH_SIGNING_SECRET,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     slowTimeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
+    onShared: () => sharedFetches.inc(),
   });
   const subgraphUrls = new Map<string, string>();
 
