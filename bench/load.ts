@@ -14,6 +14,8 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** The slowest answer, ms. */
+  max: number;
   errors: number;
   /** The first error answer seen, to say what went wrong. */
   firstError?: string;
@@ -59,6 +61,7 @@ export async function runLoad(url: string, next: () => GraphQLCall, options: { c
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
     errors,
     firstError,
   };

@@ -4,6 +4,7 @@
 import { Pool } from 'undici';
 import type { LegacySystem } from './legacy.js';
 import { currentScope } from './request-scope.js';
+import { abortAfter } from './resilience.js';
 
 export class LegacyHttpClient {
   private readonly pool: Pool;
@@ -34,14 +35,21 @@ export class LegacyHttpClient {
     return this.system.call(
       operation,
       async (timeoutMs) => {
-        const res = await this.pool.request({
-          method,
-          path: `${this.basePath}${path}`,
-          body,
-          headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(requestId ? { 'x-request-id': requestId } : {}) },
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        const text = await res.body.text();
+        const deadline = abortAfter(timeoutMs, `${method} ${path}`);
+        let res: Awaited<ReturnType<Pool['request']>>;
+        let text: string;
+        try {
+          res = await this.pool.request({
+            method,
+            path: `${this.basePath}${path}`,
+            body,
+            headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(requestId ? { 'x-request-id': requestId } : {}) },
+            signal: deadline.signal,
+          });
+          text = await res.body.text();
+        } finally {
+          deadline.clear();
+        }
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}`);
         try {
           return JSON.parse(text);

@@ -60,8 +60,9 @@ export function isApplicationError(err: unknown): boolean {
 }
 
 export class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
+  constructor(ms: number, what = '') {
+    super(`${what ? `${what}: ` : ''}no answer within ${ms} ms`);
+    this.name = 'TimeoutError';
   }
 }
 
@@ -79,6 +80,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * An abort signal that fires after `ms` unless cleared first. Not AbortSignal.timeout: that one fires
+ * (and builds a DOMException, stack and all) for every request, long after most have been answered.
+ */
+export function abortAfter(ms: number, what: string): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimeoutError(ms, what)), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { parse } from 'graphql';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -77,7 +77,8 @@ export function buildSubgraph<TContext extends RequestContext>(def: SubgraphDefi
     // Subgraphs sit behind the gateway; clients never see them, so keep errors terse and safe.
     includeStacktraceInErrorResponses: false,
     // Inline traces are for Apollo Studio, which this deployment does not report to.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // No cache hints are set, and the cache-control plugin would wrap every field resolver to look for them.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
       if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {

@@ -7,6 +7,7 @@
 import { Agent, request } from 'undici';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
+import { abortAfter } from '../../common/src/resilience.js';
 
 /** Set by the gateway for an operation that may be slow; read and removed here. */
 export const TIMEOUT_HEADER = 'x-hub-timeout-ms';
@@ -55,11 +56,10 @@ export function createPooledFetcher(options: {
 
   const send = (url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> => {
     Object.assign(headers, signRequest(options.signingSecret, headers[CALLER_HEADER] ?? '', body));
-    return request(url, { method: 'POST', headers, body, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) }).then(async (res) => ({
-      status: res.statusCode,
-      headers: res.headers,
-      text: await res.body.text(),
-    }));
+    const deadline = abortAfter(timeoutMs, 'subgraph request');
+    return request(url, { method: 'POST', headers, body, dispatcher: agent, signal: deadline.signal })
+      .then(async (res) => ({ status: res.statusCode, headers: res.headers, text: await res.body.text() }))
+      .finally(deadline.clear);
   };
 
   const fetcher = (async (url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {

@@ -2,6 +2,7 @@
 // request limits and the access policy, served with /healthz, /readyz and /metrics; index.ts runs it.
 import { existsSync, readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
 import { GraphQLError } from 'graphql';
@@ -114,7 +115,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         throw appError(
           ErrorCode.UPSTREAM_UNAVAILABLE,
           { zh: `${this.name} 子图暂时不可用`, en: `The ${this.name} subgraph is unavailable right now` },
-          { subgraph: this.name, system: this.name.toUpperCase(), reason: /abort|timeout/i.test(String((err as Error)?.message)) ? 'TIMEOUT' : 'ERROR' },
+          { subgraph: this.name, system: this.name.toUpperCase(), reason: /abort|timeout|no answer within/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`) ? 'TIMEOUT' : 'ERROR' },
         );
       }
     }
@@ -142,6 +143,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return formatted;
     },
     plugins: [
+      // The subgraphs set no cache hints; without the plugin no subgraph answer's header is parsed for them.
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart({ contextValue }) {
           const started = Date.now();
