@@ -292,7 +292,7 @@ export class RepairRunner {
       const byState = new Map<RepairChangeState, number[]>();
       batch.forEach((c, i) => {
         const state = outcomeState[outcomes[i]];
-        byState.set(state, [...(byState.get(state) ?? []), c.id]);
+        (byState.get(state) ?? byState.set(state, []).get(state)!).push(c.id);
       });
       await this.store.markChanges(job.id, byState, mode === 'apply' ? 'applied_at' : 'undone_at', batch.length, now);
       await this.renew(job.id);

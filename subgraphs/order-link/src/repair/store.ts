@@ -348,7 +348,8 @@ export class RepairStore {
     const sql =
       mode === 'apply'
         ? "SELECT * FROM hub_repair_change WHERE job_id = ? AND state = 'PROPOSED' AND decision = 'ACCEPTED' ORDER BY id LIMIT ?"
-        : "SELECT * FROM hub_repair_change WHERE job_id = ? AND state = 'APPLIED' ORDER BY id LIMIT ?";
+        : // Only accepted changes are ever applied; saying so keeps the scan on (job_id, state, decision, id), in id order, with no sort.
+          "SELECT * FROM hub_repair_change WHERE job_id = ? AND state = 'APPLIED' AND decision = 'ACCEPTED' ORDER BY id LIMIT ?";
     return (await this.query(`repair.pending.${mode}`, sql, [jobId, limit])).map(toChange);
   }
 
@@ -356,7 +357,7 @@ export class RepairStore {
     const sql =
       mode === 'apply'
         ? "SELECT COUNT(*) AS n FROM hub_repair_change WHERE job_id = ? AND state = 'PROPOSED' AND decision = 'ACCEPTED'"
-        : "SELECT COUNT(*) AS n FROM hub_repair_change WHERE job_id = ? AND state = 'APPLIED'";
+        : "SELECT COUNT(*) AS n FROM hub_repair_change WHERE job_id = ? AND state = 'APPLIED' AND decision = 'ACCEPTED'";
     return Number((await this.query(`repair.count.${mode}`, sql, [jobId]))[0].n);
   }
 
