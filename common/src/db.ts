@@ -108,27 +108,36 @@ export async function dropDatabase(url: string): Promise<void> {
 
 /**
  * Multi-row INSERT in chunks; the same SQL works on MySQL and SQLite (both accept backquoted names).
- * On a DataSource all chunks go in one transaction; on an EntityManager, in the caller's.
+ * On a DataSource all chunks go in one transaction; on an EntityManager, in the caller's. `rows` may
+ * be made lazily (rowsOf): only one chunk of them need exist at a time.
  */
 export async function insertRows(
   db: DataSource | EntityManager,
   table: string,
-  rows: object[],
+  rows: Iterable<object>,
   chunkSize = 500,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]);
+  const source = rows[Symbol.iterator]();
+  let next = source.next();
+  if (next.done) return;
+  const columns = Object.keys(next.value);
   const colSql = columns.map((c) => `\`${c}\``).join(', ');
   const rowSql = `(${columns.map(() => '?').join(', ')})`;
   const run = async (em: DataSource | EntityManager) => {
-    for (let i = 0; i < rows.length; i += chunkSize) {
-      const chunk = rows.slice(i, i + chunkSize);
+    while (!next.done) {
+      const chunk: object[] = [];
+      for (; !next.done && chunk.length < chunkSize; next = source.next()) chunk.push(next.value);
       const params: unknown[] = [];
       for (const r of chunk) for (const c of columns) params.push((r as Record<string, unknown>)[c] ?? null);
       await em.query(`INSERT INTO \`${table}\` (${colSql}) VALUES ${chunk.map(() => rowSql).join(', ')}`, params);
     }
   };
   await (db instanceof DataSource ? db.transaction(run) : run(db));
+}
+
+/** Rows made from each item only as insertRows reaches it, so a million items' rows never all exist at once. */
+export function* rowsOf<T>(items: Iterable<T>, toRows: (item: T) => object[]): Generator<object> {
+  for (const item of items) yield* toRows(item);
 }
 
 /**

@@ -22,15 +22,17 @@ export function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K)
   return keys.map((k) => map.get(k) ?? null);
 }
 
+/** Appends to the list under `key` in place (copying the list on every append is quadratic per key). */
+export function groupInto<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const list = groups.get(key);
+  if (list) list.push(value);
+  else groups.set(key, [value]);
+}
+
 /** Groups rows by the keys asked for: `[]` where a key has no rows. */
 export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
   const map = new Map<K, V[]>();
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
+  for (const row of rows) groupInto(map, keyOf(row), row);
   return keys.map((k) => map.get(k) ?? []);
 }
 

@@ -4,6 +4,7 @@
 import { formatBeijing } from '../../common/src/time.js';
 import { formatFen } from '../../common/src/money.js';
 import { orderTotalFen, type OrderStory, type OutboundStory, type WaybillStory } from './story.js';
+import { groupInto } from '../../common/src/loader.js';
 import type { InvoiceRow, World } from './generator.js';
 import type { DiscrepancyClass, TruthDiscrepancy } from './types.js';
 
@@ -65,7 +66,7 @@ export function discrepancyTruth(p: {
   }
 
   const invoices = new Map<string, InvoiceRow[]>();
-  for (const inv of p.invoices) invoices.set(inv.cSOCode, [...(invoices.get(inv.cSOCode) ?? []), inv]);
+  for (const inv of p.invoices) groupInto(invoices, inv.cSOCode, inv);
   for (const o of live) {
     const mine = invoices.get(o.erpOrderNo);
     if (!mine) continue;
@@ -75,5 +76,8 @@ export function discrepancyTruth(p: {
 
   for (const ob of p.orphanOutbounds) if (due(ob.createAt)) add('OUTBOUND_WITHOUT_ORDER', dateOf(ob.createAt), [ob.outboundNo], listValue(ob));
   for (const wb of p.orphanWaybills) if (due(wb.createAt)) add('WAYBILL_WITHOUT_OUTBOUND', dateOf(wb.createAt), [wb.waybillNo], null);
-  return out.sort((a, b) => a.class.localeCompare(b.class) || a.documents.join().localeCompare(b.documents.join()));
+  // Each key joined once, not at every comparison of the sort.
+  const keyed = out.map((d) => ({ d, documents: d.documents.join() }));
+  keyed.sort((a, b) => a.d.class.localeCompare(b.d.class) || a.documents.localeCompare(b.documents));
+  return keyed.map((k) => k.d);
 }

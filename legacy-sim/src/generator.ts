@@ -3,6 +3,7 @@
 // catch, and the ground truth that says what the hub should make of it all.
 import { formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time.js';
 import { formatFen } from '../../common/src/money.js';
+import { groupInto } from '../../common/src/loader.js';
 import { Random } from './random.js';
 import {
   CITIES,
@@ -236,7 +237,7 @@ export function buildWorld(rng: Random, customerCount: number, start: number): W
   const fefo = new Map<string, StockLot[]>();
   for (const lot of stock) {
     const key = fefoKey(lot.warehouseCode, lot.skuCode);
-    fefo.set(key, [...(fefo.get(key) ?? []), lot]);
+    groupInto(fefo, key, lot);
   }
   for (const lots of fefo.values()) lots.sort((a, b) => (a.expDate ?? '9999').localeCompare(b.expDate ?? '9999') || a.batchNo.localeCompare(b.batchNo));
 
@@ -451,6 +452,33 @@ export function buildOrderStory(world: World, p: StoryParams): OrderStory {
 
 // ---- the data set ---------------------------------------------------------------------------------
 
+/**
+ * Draws from a shuffled pool in pool order: each draw is the first not yet drawn entry that fits.
+ * Drawn entries are skipped through a path-compressed "next undrawn" pointer, so a draw costs the
+ * entries that do not fit, not every entry drawn before (a plain scan made 1M orders quadratic).
+ */
+function drawFrom<T, P>(pool: T[], fits: (entry: T, predicate: P) => boolean) {
+  const next = Int32Array.from({ length: pool.length + 1 }, (_, i) => i);
+  const undrawn = (from: number) => {
+    let p = from;
+    while (next[p] !== p) p = next[p];
+    for (let q = from; q !== p; ) {
+      const after = next[q];
+      next[q] = p;
+      q = after;
+    }
+    return p;
+  };
+  return (predicate: P): T | undefined => {
+    for (let p = undrawn(0); p < pool.length; p = undrawn(p + 1)) {
+      if (!fits(pool[p], predicate)) continue;
+      next[p] = p + 1;
+      return pool[p];
+    }
+    return undefined;
+  };
+}
+
 export interface CrmCustomerRow {
   cust_code: string;
   cust_name: string;
@@ -559,17 +587,11 @@ export function generate(options: SeedOptions): DataSet {
   // ---- anomalies: exact counts, drawn from the orders where each can show -------------------------
   const arng = rng.fork('anomalies');
   const anomalies: TruthAnomaly[] = [];
-  const pool = arng.shuffle(drafts.map((_, i) => i));
-  const used = new Set<number>();
+  const take = drawFrom(arng.shuffle(drafts.map((_, i) => i)), (k, eligible: (s: OrderStory) => boolean) => eligible(drafts[k].story));
   const count = (kind: AnomalyKind) => Math.round(rates[kind] * options.orders);
   const due = (t: number | null | undefined) => t != null && t <= asOf;
   const hasOutbound = (s: OrderStory) => s.outbound != null && due(s.outbound.createAt);
   const collected = (s: OrderStory) => s.waybill != null && due(s.waybill.tracks.find((t) => t.code === 10)?.at);
-  const take = (eligible: (s: OrderStory) => boolean, except = new Set<number>()) => {
-    const i = pool.find((k) => !used.has(k) && !except.has(k) && eligible(drafts[k].story));
-    if (i !== undefined) used.add(i);
-    return i;
-  };
   const customerByCode = new Map(world.customers.map((c) => [c.code, c]));
   const storeByCode = new Map(STORES.map((s) => [s.code, s]));
 
@@ -731,7 +753,7 @@ export function generate(options: SeedOptions): DataSet {
     return all.filter((o) => o !== s && o.customerCode === s.customerCode && !due(o.cancelAt) && dateOf(o.orderedAt) >= earliest && dateOf(o.orderedAt) <= docDate && goodsSet(o) === signature);
   };
   const byCustomer = new Map<string, OrderStory[]>();
-  for (const { story } of drafts) byCustomer.set(story.customerCode, [...(byCustomer.get(story.customerCode) ?? []), story]);
+  for (const { story } of drafts) groupInto(byCustomer, story.customerCode, story);
   const uniquelyMatchable = (s: OrderStory) => {
     if (!hasOutbound(s) || ambiguous.has(s.erpOrderNo) || s.outbound!.lines.length === 0) return false;
     const same = byCustomer.get(s.customerCode)!;
@@ -825,8 +847,9 @@ export function generate(options: SeedOptions): DataSet {
     }
     if (o.waybill) o.waybill.customerRef = o.outbound ? o.outbound.outboundNo : o.erpOrderNo;
   }
+  const orderByNo = new Map(orders.map((o) => [o.erpOrderNo, o]));
   for (const a of anomalies) {
-    const o = a.erpOrderNo ? orders.find((x) => x.erpOrderNo === a.erpOrderNo) : undefined;
+    const o = a.erpOrderNo ? orderByNo.get(a.erpOrderNo) : undefined;
     if (!o) continue;
     a.documentNo = a.system === 'TMS' ? o.waybill?.waybillNo : a.system === 'WMS' ? o.outbound?.outboundNo : o.erpOrderNo;
   }

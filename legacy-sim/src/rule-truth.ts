@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { formatBeijing, parseBeijing, parseIsoInstant } from '../../common/src/time.js';
 import type { OrderStory } from './story.js';
-import type { World } from './generator.js';
-import type { WeatherAlertRow } from './generator.js';
+import { groupInto } from '../../common/src/loader.js';
+import type { World, WeatherAlertRow } from './generator.js';
 import { STORES } from './world.js';
 
 export const RULES_FILE = new URL('../../subgraphs/order-link/rules/default-rules.yaml', import.meta.url);
@@ -33,7 +33,7 @@ function plusMonths(date: string, months: number): string {
 function earlierTwins(orders: OrderStory[]) {
   const signature = (o: OrderStory) => o.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join('|');
   const byCustomer = new Map<string, OrderStory[]>();
-  for (const o of orders) byCustomer.set(o.customerCode, [...(byCustomer.get(o.customerCode) ?? []), o]);
+  for (const o of orders) groupInto(byCustomer, o.customerCode, o);
   return (o: OrderStory, windowMinutes: number) =>
     byCustomer
       .get(o.customerCode)!
@@ -68,14 +68,25 @@ export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAle
   const unpaid = (o: OrderStory) => o.orderedAt <= data.asOf && !at(o.cancelAt) && !at(o.payAt);
   const owed = new Map<string, number>();
   for (const o of data.orders) if (unpaid(o)) owed.set(o.customerCode, (owed.get(o.customerCode) ?? 0) + total(o));
-  const lotsAt = (warehouse: string, sku: string, day: string) =>
-    data.world.stock
-      .filter((l) => l.warehouseCode === warehouse && l.skuCode === sku && l.qty - l.lockedQty > 0 && (l.expDate == null || l.expDate > day))
-      .sort((a, b) => (a.expDate ?? '9999').localeCompare(b.expDate ?? '9999') || a.batchNo.localeCompare(b.batchNo));
+  // Per warehouse, SKU and day: asked for every line of a million orders, over a few hundred lots each time.
+  const lots = new Map<string, World['stock']>();
+  const lotsAt = (warehouse: string, sku: string, day: string) => {
+    const key = `${warehouse}|${sku}|${day}`;
+    let found = lots.get(key);
+    if (!found) {
+      found = data.world.stock
+        .filter((l) => l.warehouseCode === warehouse && l.skuCode === sku && l.qty - l.lockedQty > 0 && (l.expDate == null || l.expDate > day))
+        .sort((a, b) => (a.expDate ?? '9999').localeCompare(b.expDate ?? '9999') || a.batchNo.localeCompare(b.batchNo));
+      lots.set(key, found);
+    }
+    return found;
+  };
   const availableAt = (warehouse: string, sku: string, day: string) => lotsAt(warehouse, sku, day).reduce((s, l) => s + l.qty - l.lockedQty, 0);
   const availableElsewhere = (warehouse: string, sku: string) =>
     data.world.stock.filter((l) => l.warehouseCode !== warehouse && l.skuCode === sku).reduce((s, l) => s + Math.max(0, l.qty - l.lockedQty), 0);
   const twins = earlierTwins(orders);
+  // Parsed once: read per order, the alerts' times made the truth quadratic in days.
+  const alerts = data.weatherAlerts.map((a) => ({ city: a.city, from: parseBeijing(a.start_time)!, to: parseBeijing(a.end_time)! }));
 
   const fires: Record<string, (o: OrderStory, p: Record<string, any>) => boolean> = {
     CUSTOMER_GRADE_HOLD: (o, p) => p.grades.includes(customer.get(o.customerCode)!.grade) && total(o) > fen(p.amountOver),
@@ -89,7 +100,7 @@ export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAle
     WEATHER_BREAKER: (o, p) =>
       p.cities.includes(o.region) &&
       nextDay(o) &&
-      data.weatherAlerts.some((a) => a.city === o.region && parseBeijing(a.start_time)! <= o.orderedAt && o.orderedAt < parseBeijing(a.end_time)!),
+      alerts.some((a) => a.city === o.region && a.from <= o.orderedAt && o.orderedAt < a.to),
     MANDATORY_GIFT: (o, p) => o.lines.some((l) => p.triggerSkus.includes(l.skuCode)),
     THRESHOLD_PROMOTION: (o, p) =>
       o.orderedAt >= parseIsoInstant(p.validFrom)! &&

@@ -68,6 +68,9 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
     // cDefine10: the key an integration created the order under (the hub's draft client key).
     'CREATE INDEX ix_so_define10 ON SO_SOMain (cDefine10)',
     'CREATE INDEX ix_so_customer_date ON SO_SOMain (cCusCode, dDate)',
+    // The hub's credit rule asks for customers' unpaid orders (iStatus 1, 2): without it, every order
+    // each customer ever placed is read to find the few still open.
+    'CREATE INDEX ix_so_customer_status ON SO_SOMain (cCusCode, iStatus)',
     'CREATE INDEX ix_so_date ON SO_SOMain (dDate)',
     'CREATE INDEX ix_so_modify ON SO_SOMain (dModifyTime, ID)',
     `CREATE TABLE SO_SODetails (

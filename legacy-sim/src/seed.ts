@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { dropDatabase, ensureDatabase, insertRows, openDataSource } from '../../common/src/db.js';
+import { dropDatabase, ensureDatabase, insertRows, openDataSource, rowsOf } from '../../common/src/db.js';
 import { formatBeijing } from '../../common/src/time.js';
 import { formatFen } from '../../common/src/money.js';
 import { generate, DAY, type DataSet } from './generator.js';
@@ -64,8 +64,8 @@ export function erpFill(data: DataSet) {
         cBarCode: c.gtin,
       })),
     );
-    await insertRows(ds, 'SO_SOMain', data.orders.map((o) => soMainRow(o, data.asOf)!));
-    await insertRows(ds, 'SO_SODetails', data.orders.flatMap(soDetailRows));
+    await insertRows(ds, 'SO_SOMain', rowsOf(data.orders, (o) => [soMainRow(o, data.asOf)!]));
+    await insertRows(ds, 'SO_SODetails', rowsOf(data.orders, soDetailRows));
     await insertRows(ds, 'SaleBillVouch', data.invoices);
   };
 }
@@ -75,8 +75,8 @@ export function wmsFill(data: DataSet) {
     const outbounds = [...data.orders.flatMap((o) => (o.outbound ? [o.outbound] : [])), ...data.orphanOutbounds]
       .filter((ob) => ob.createAt <= data.asOf)
       .sort((a, b) => a.createAt - b.createAt);
-    await insertRows(ds, 't_out_order', outbounds.map((ob) => outOrderRow(ob, data.asOf)!));
-    await insertRows(ds, 't_out_line', outbounds.flatMap((ob) => outLineRows(ob, data.asOf)));
+    await insertRows(ds, 't_out_order', rowsOf(outbounds, (ob) => [outOrderRow(ob, data.asOf)!]));
+    await insertRows(ds, 't_out_line', rowsOf(outbounds, (ob) => outLineRows(ob, data.asOf)));
     await insertRows(
       ds,
       't_location',

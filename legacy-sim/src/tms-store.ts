@@ -1,7 +1,7 @@
 // The TMS simulator's own storage: waybills and their tracks, weather alerts. Used by the seed to
 // fill it and by the TMS server to answer; the API shape (TmsWaybill) is what both exchange.
 import type { DataSource } from 'typeorm';
-import { insertRows, placeholders } from '../../common/src/db.js';
+import { insertRows, placeholders, rowsOf } from '../../common/src/db.js';
 import type { TmsWaybill } from './story.js';
 
 export const waybillRow = (w: TmsWaybill) => ({
@@ -23,8 +23,8 @@ export const trackRows = (w: TmsWaybill) =>
   w.tracks.map((t) => ({ waybill_no: w.waybillNo, op_code: t.opCode, op_time: t.opTime, op_city: t.opCity, op_desc: t.opDesc }));
 
 export async function insertWaybills(ds: DataSource, waybills: TmsWaybill[]): Promise<void> {
-  await insertRows(ds, 'tms_waybill', waybills.map(waybillRow));
-  await insertRows(ds, 'tms_track', waybills.flatMap(trackRows));
+  await insertRows(ds, 'tms_waybill', rowsOf(waybills, (w) => [waybillRow(w)]));
+  await insertRows(ds, 'tms_track', rowsOf(waybills, trackRows));
 }
 
 /** MySQL DATETIME comes back as text already (dateStrings); SQLite holds the text we wrote. */
