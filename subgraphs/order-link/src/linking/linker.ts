@@ -12,6 +12,7 @@ import { FEED_START, type ChangeCursor } from '../../../../common/src/change-fee
 import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
 import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
+import { groupByKey, groupInto } from '../../../../common/src/loader.js';
 import type { ErpDatasource, SalesOrder } from '../../../erp/src/datasource.js';
 import type { OutboundOrder, WmsDatasource } from '../../../wms/src/datasource.js';
 import type { TmsDatasource, Waybill } from '../../../tms/src/datasource.js';
@@ -57,13 +58,23 @@ export interface RoundStats {
 /** What one round has changed so far, so later steps know what to retry and what to refresh. */
 class Round {
   readonly now = Date.now();
-  readonly touchedOrders = new Set<number>();
-  readonly newOrderNos = new Set<string>();
-  readonly newCustomers = new Set<string>();
+  readonly touchedOrders: Set<number>;
+  readonly newOrderNos: Set<string>;
+  readonly newCustomers: Set<string>;
   /** Outbounds whose link changed: their waybills must follow. */
-  readonly relinkedOutbounds = new Set<string>();
+  readonly relinkedOutbounds: Set<string>;
   /** Customers with an outbound linked this round: their unmatched outbounds may now fit. */
-  readonly linkedCustomers = new Set<string>();
+  readonly linkedCustomers: Set<string>;
+  /** A failed round's wake-ups start the next one: its feeds' cursors have moved on, so nothing else would repeat them. */
+  constructor(unfinished?: Round) {
+    this.touchedOrders = new Set(unfinished?.touchedOrders);
+    this.newOrderNos = new Set(unfinished?.newOrderNos);
+    this.newCustomers = new Set(unfinished?.newCustomers);
+    this.relinkedOutbounds = new Set(unfinished?.relinkedOutbounds);
+    this.linkedCustomers = new Set(unfinished?.linkedCustomers);
+  }
+  /** Waybills decided from the TMS feed this round, after every outbound of the round: nothing left to wake them for. */
+  readonly decidedWaybills = new Set<string>();
   stats = { erpOrders: 0, outbounds: 0, waybills: 0 };
   touch(...ids: (number | null | undefined)[]) {
     for (const id of ids) if (id != null) this.touchedOrders.add(id);
@@ -71,6 +82,8 @@ class Round {
 }
 
 const MATCH_BASE_CONFIDENCE = 0.9;
+/** Keys per IN list: a first sync wakes documents for every order at once, far more than one statement should carry. */
+const IN_LIST_MAX = 1000;
 const MATCH_CONFIDENCE_PER_DAY = 0.1;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -86,6 +99,8 @@ export class Linker {
   private stopped = false;
   lastRoundAt: number | null = null;
   lastError: unknown = null;
+  /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
+  private unfinished: Round | null = null;
 
   constructor(
     private readonly hub: DataSource,
@@ -98,6 +113,16 @@ export class Linker {
 
   private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
     return this.hubSystem.call(operation, () => this.hub.query(sql, params));
+  }
+
+  /** One query per IN_LIST_MAX keys; `sql` gets the placeholders of one chunk. */
+  private async queryIn(operation: string, keys: readonly unknown[], sql: (inList: string) => string, params: unknown[] = []): Promise<any[]> {
+    const rows: any[] = [];
+    for (let i = 0; i < keys.length; i += IN_LIST_MAX) {
+      const chunk = keys.slice(i, i + IN_LIST_MAX);
+      rows.push(...(await this.query(operation, sql(placeholders(chunk.length)), [...params, ...chunk])));
+    }
+    return rows;
   }
 
   start(): void {
@@ -138,7 +163,9 @@ export class Linker {
   }
 
   private async round(): Promise<RoundStats> {
-    const round = new Round();
+    const round = new Round(this.unfinished ?? undefined);
+    // Until its feeds and refresh have run clean, the round's wake-ups are owed to the next one.
+    this.unfinished = round;
     // One system down must not stop the others from linking: each feed keeps its own cursor and
     // picks up where it stopped once its system is back.
     const failures: unknown[] = [];
@@ -155,6 +182,7 @@ export class Linker {
       }
     }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
+    if (!failures.length) this.unfinished = null;
     if (this.options.afterRound) {
       try {
         await this.options.afterRound();
@@ -279,20 +307,14 @@ export class Linker {
     );
     // Outbounds waiting for an order that has just arrived, or whose customer's orders changed
     // hands: re-deciding an unlinked document is idempotent, so one more look is always safe.
-    const nos = [...round.newOrderNos];
     const customers = [...new Set([...round.newCustomers, ...round.linkedCustomers])];
-    if (nos.length || customers.length) {
-      const waiting = (
-        await this.query(
-          'document.waiting',
-          `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND (` +
-            `reference_doc IN (${nos.length ? placeholders(nos.length) : 'NULL'}) OR ` +
-            `(reference_doc IS NULL AND customer_code IN (${customers.length ? placeholders(customers.length) : 'NULL'})))`,
-          [...nos, ...customers],
-        )
-      ).map(readDocument);
-      if (waiting.length) await this.decideOutbounds(waiting, round);
-    }
+    const waiting = new Map<string, DocumentRecord>();
+    for (const row of [
+      ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
+      ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
+    ])
+      waiting.set(row.document_no, readDocument(row));
+    if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
   }
 
   private async applyOutbounds(items: (OutboundOrder & { skuCodes: string[] })[], round: Round): Promise<void> {
@@ -361,22 +383,34 @@ export class Linker {
       const window = this.options.matchWindowDays;
       const dates = withoutRef.map((d) => d.doc_date!).sort();
       const customers = [...new Set(withoutRef.map((d) => d.customer_code!))];
+      const candidates = await this.queryIn(
+        'order.matchCandidates',
+        customers,
+        (list) =>
+          `SELECT id, erp_order_no, customer_code, order_date, sku_signature FROM hub_order ` +
+          `WHERE order_date >= ? AND order_date <= ? AND cancelled = 0 AND customer_code IN (${list})`,
+        [shiftDate(dates[0], -window), dates[dates.length - 1]],
+      );
       // An order already holding a linked outbound is not free, whether linked in this round or an
-      // earlier one (hub_order.wms_outbound_no is only refreshed at the end of a round).
-      const pool = (
-        await this.query(
-          'order.matchCandidates',
-          `SELECT o.id, o.erp_order_no, o.customer_code, o.order_date, o.sku_signature, ` +
-            `(SELECT MIN(d.document_no) FROM hub_document d WHERE d.system = 'WMS' AND d.state = 'LINKED' AND d.order_id = o.id) AS linked_outbound ` +
-            `FROM hub_order o WHERE o.customer_code IN (${placeholders(customers.length)}) AND o.order_date >= ? AND o.order_date <= ? AND o.cancelled = 0`,
-          [...customers, shiftDate(dates[0], -window), dates[dates.length - 1]],
-        )
-      ).map((r) => ({ ...r, id: Number(r.id) }));
+      // earlier one (hub_order.wms_outbound_no is only refreshed at the end of a round). Asked by
+      // order ID, not as a subquery per candidate: for that, MariaDB walked every WMS document.
+      const holding = new Map(
+        (
+          await this.queryIn(
+            'document.outboundOfOrders',
+            candidates.map((r) => Number(r.id)),
+            (list) => `SELECT order_id, MIN(document_no) AS document_no FROM hub_document WHERE order_id IN (${list}) AND system = 'WMS' AND state = 'LINKED' GROUP BY order_id`,
+          )
+        ).map((r) => [Number(r.order_id), r.document_no as string]),
+      );
+      // By customer: a first sync matches thousands of outbounds against every order of their customers.
+      const pool = new Map<string, { id: number; erp_order_no: string; order_date: string; sku_signature: string; linked_outbound: string | null }[]>();
+      for (const r of candidates) groupInto(pool, r.customer_code, { ...r, id: Number(r.id), linked_outbound: holding.get(Number(r.id)) ?? null });
       for (const doc of withoutRef) {
-        const fits = pool.filter((o) => {
+        const fits = (pool.get(doc.customer_code!) ?? []).filter((o) => {
+          if (o.sku_signature !== doc.sku_signature || taken.has(o.id) || (o.linked_outbound && o.linked_outbound !== doc.document_no)) return false;
           const days = daysBetween(o.order_date, doc.doc_date!);
-          const free = !taken.has(o.id) && (!o.linked_outbound || o.linked_outbound === doc.document_no);
-          return free && o.customer_code === doc.customer_code && o.sku_signature === doc.sku_signature && days >= 0 && days <= window;
+          return days >= 0 && days <= window;
         });
         if (fits.length === 1) {
           const days = daysBetween(fits[0].order_date, doc.doc_date!);
@@ -409,13 +443,13 @@ export class Linker {
       },
       (items) => this.applyWaybills(items, round),
     );
+    // Numbers first (the index holds them): in a first sync nearly every waybill was decided above already.
     const refs = [...round.relinkedOutbounds, ...round.newOrderNos];
-    if (refs.length) {
-      const waiting = (
-        await this.query('document.waiting', `SELECT * FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${placeholders(refs.length)})`, refs)
-      ).map(readDocument);
-      if (waiting.length) await this.decideWaybills(waiting, round);
-    }
+    const nos = (await this.queryIn('document.waitingNos', refs, (list) => `SELECT document_no FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${list})`))
+      .map((r) => r.document_no as string)
+      .filter((no) => !round.decidedWaybills.has(no));
+    const waiting = await this.documents('TMS', [...new Set(nos)]);
+    if (waiting.size) await this.decideWaybills([...waiting.values()], round);
   }
 
   private async applyWaybills(items: Waybill[], round: Round): Promise<void> {
@@ -444,6 +478,7 @@ export class Linker {
     }
     if (changed.length) await this.saveDocuments(changed);
     if (toDecide.length) await this.decideWaybills(toDecide, round);
+    for (const doc of toDecide) round.decidedWaybills.add(doc.document_no);
   }
 
   private async decideWaybills(docs: DocumentRecord[], round: Round): Promise<void> {
@@ -526,18 +561,12 @@ export class Linker {
   }
 
   private async documents(system: 'WMS' | 'TMS', nos: string[]): Promise<Map<string, DocumentRecord>> {
-    if (nos.length === 0) return new Map();
-    const rows = await this.query(
-      'document.byNo',
-      `SELECT * FROM hub_document WHERE system = ? AND document_no IN (${placeholders(nos.length)})`,
-      [system, ...nos],
-    );
+    const rows = await this.queryIn('document.byNo', nos, (list) => `SELECT * FROM hub_document WHERE system = ? AND document_no IN (${list})`, [system]);
     return new Map(rows.map(readDocument).map((d) => [d.document_no, d]));
   }
 
   private async ordersByErpNo(nos: string[]): Promise<Map<string, { id: number }>> {
-    if (nos.length === 0) return new Map();
-    const rows = await this.query('order.byErpNo', `SELECT id, erp_order_no FROM hub_order WHERE erp_order_no IN (${placeholders(nos.length)})`, [...new Set(nos)]);
+    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no FROM hub_order WHERE erp_order_no IN (${list})`);
     return new Map(rows.map((r) => [r.erp_order_no as string, { id: Number(r.id) }]));
   }
 
@@ -561,8 +590,9 @@ export class Linker {
         )
       ).map(readDocument);
       const updates: OrderRecord[] = [];
-      for (const order of orders) {
-        const mine = docs.filter((d) => d.order_id === order.id);
+      const docsOf = groupByKey(orders.map((o) => o.id), docs, (d) => d.order_id);
+      orders.forEach((order, k) => {
+        const mine = docsOf[k];
         const outbound = primaryDocument(mine.filter((d) => d.system === 'WMS'));
         const waybill = primaryDocument(mine.filter((d) => d.system === 'TMS'));
         const wmsTimes = outbound ? (JSON.parse(outbound.milestones) as Partial<Record<Stage, number>>) : {};
@@ -586,7 +616,7 @@ export class Linker {
         };
         const fields: (keyof OrderRecord)[] = ['status', 'wms_outbound_no', 'tms_waybill_no', 'picking_at', 'shipped_out_at', 'in_transit_at', 'out_for_delivery_at', 'signed_at', 'missing_nodes'];
         if (fields.some((f) => next[f] !== order[f])) updates.push({ ...next, updated_at: now });
-      }
+      });
       if (updates.length) {
         await this.hubSystem.call('order.update', () => upsertRows(this.hub, 'hub_order', updates, ['id']));
         written += updates.length;
