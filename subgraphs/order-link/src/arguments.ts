@@ -1,5 +1,6 @@
 // Validation of the graph's arguments: every refusal is a BAD_USER_INPUT naming the argument, in
 // Chinese and English.
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { badInput } from '../../../common/src/errors.js';
 import { classifyDocumentNo, parseHubOrderId, type DocumentKind } from '../../../common/src/docno.js';
 import { parseIsoInstant } from '../../../common/src/time.js';
@@ -7,6 +8,15 @@ import type { OrderQuery } from './datasource.js';
 import type { OrderStatus } from './lifecycle.js';
 
 export const MAX_PAGE_SIZE = 200;
+
+/** Does the query select `field` on this field's result (directly or in a fragment)? Counting a million rows is for who asks. */
+export function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const within = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) =>
+      s.kind === Kind.FIELD ? s.name.value === field : within(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((node) => within(node.selectionSet));
+}
 
 export function parseOrderId(id: string, argument = 'id'): { kind: DocumentKind; canonical: string; rowId: number | null } {
   const parsed = id.length <= 64 ? classifyDocumentNo(id) : null;

@@ -154,7 +154,8 @@ export class HubStore {
     return groupByKey(ids, rows, (d) => d.order_id!).map((docs) => docs.map(toLink));
   }
 
-  async listOrders(filter: OrderQuery, first: number, after: ListCursor | null): Promise<{ orders: HubOrder[]; hasNextPage: boolean; totalCount: number }> {
+  /** A page of orders, newest first; `count`: also how many match in all (a scan of every match, so only when asked). */
+  async listOrders(filter: OrderQuery, first: number, after: ListCursor | null, count = true): Promise<{ orders: HubOrder[]; hasNextPage: boolean; totalCount: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.customerCode) (where.push('customer_code = ?'), params.push(filter.customerCode));
@@ -173,19 +174,19 @@ export class HubStore {
       pageWhere.push('(ordered_at < ? OR (ordered_at = ? AND id < ?))');
       pageParams.push(after.at, after.at, after.id);
     }
-    const [rows, count] = await Promise.all([
+    const [rows, total] = await Promise.all([
       this.query(
         'order.list',
         `SELECT * FROM hub_order ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ordered_at DESC, id DESC LIMIT ?`,
         [...pageParams, first + 1],
       ),
-      this.query('order.count', `SELECT COUNT(*) AS n FROM hub_order ${filterSql}`, params),
+      count ? this.query('order.count', `SELECT COUNT(*) AS n FROM hub_order ${filterSql}`, params) : null,
     ]);
     const orders = rows.slice(0, first).map(readOrder).map(toHubOrder);
-    return { orders, hasNextPage: rows.length > first, totalCount: Number(count[0].n) };
+    return { orders, hasNextPage: rows.length > first, totalCount: total ? Number(total[0].n) : 0 };
   }
 
-  async listUnlinked(system: string | null, first: number, after: { at: number; key: string } | null) {
+  async listUnlinked(system: string | null, first: number, after: { at: number; key: string } | null, count = true) {
     const where = ["state = 'UNLINKED'"];
     const params: unknown[] = [];
     if (system) (where.push('system = ?'), params.push(system));
@@ -196,19 +197,19 @@ export class HubStore {
       pageParams.push(after.at, after.at, after.key);
     }
     const concat = this.db.options.type === 'mysql' ? "CONCAT(system, ':', document_no)" : "(system || ':' || document_no)";
-    const [rows, count] = await Promise.all([
+    const [rows, total] = await Promise.all([
       this.query(
         'document.unlinked',
         `SELECT * FROM hub_document WHERE ${pageWhere.join(' AND ').replace('CONCAT_KEY', concat)} ORDER BY first_seen_at DESC, ${concat} ASC LIMIT ?`,
         [...pageParams, first + 1],
       ),
-      this.query('document.unlinkedCount', `SELECT COUNT(*) AS n FROM hub_document WHERE ${where.join(' AND ')}`, params),
+      count ? this.query('document.unlinkedCount', `SELECT COUNT(*) AS n FROM hub_document WHERE ${where.join(' AND ')}`, params) : null,
     ]);
     const docs = rows.slice(0, first).map(readDocument);
     return {
       documents: docs.map((d) => ({ doc: toUnlinked(d), cursor: { at: d.first_seen_at, key: `${d.system}:${d.document_no}` } })),
       hasNextPage: rows.length > first,
-      totalCount: Number(count[0].n),
+      totalCount: total ? Number(total[0].n) : 0,
     };
   }
 

@@ -4,7 +4,7 @@ import { DateScalar, DateTimeScalar } from '../../../common/src/scalars.js';
 import { appError, ErrorCode } from '../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../common/src/time.js';
 import type { HubUnlinkedDocument, ListCursor } from './datasource.js';
-import { decodeCursor, encodeCursor, parseOrderFilter, parsePageSize } from './arguments.js';
+import { decodeCursor, encodeCursor, parseOrderFilter, parsePageSize, selects } from './arguments.js';
 import { findOrder, visible } from './find-order.js';
 import { pickingMutations, pickingQueries, pickingTypes } from './picking/resolvers.js';
 import type { Context } from './context.js';
@@ -41,7 +41,7 @@ const linkResolvers: Resolvers = {
   Query: {
     ...pickingQueries,
     order: (_root, { id }, ctx) => findOrder(id, ctx),
-    orders: async (_root, { filter, first, after }, ctx) => {
+    orders: async (_root, { filter, first, after }, ctx, info) => {
       const size = parsePageSize(first);
       const query = parseOrderFilter(filter);
       const cursor = decodeCursor(after, isListCursor);
@@ -50,7 +50,7 @@ const linkResolvers: Resolvers = {
         if (query.customerCode && query.customerCode !== ctx.caller.customerCode) return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } };
         query.customerCode = ctx.caller.customerCode;
       }
-      const page = await ctx.hub.listOrders(query, size, cursor);
+      const page = await ctx.hub.listOrders(query, size, cursor, selects(info, 'totalCount'));
       const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor({ at: order.orderedAt, id: order.rowId }) }));
       return {
         edges,
@@ -58,12 +58,12 @@ const linkResolvers: Resolvers = {
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
       };
     },
-    unlinkedDocuments: async (_root, { system, first, after }, ctx) => {
+    unlinkedDocuments: async (_root, { system, first, after }, ctx, info) => {
       // The gateway's policy refuses customers already; a subgraph does not rely on it alone.
       if (ctx.caller.role === 'customer') throw appError(ErrorCode.FORBIDDEN, { zh: '客户无权查看未关联单据', en: 'Customers may not list unlinked documents' });
       const size = parsePageSize(first);
       const cursor = decodeCursor(after, isUnlinkedCursor);
-      const page = await ctx.hub.listUnlinked(system ?? null, size, cursor);
+      const page = await ctx.hub.listUnlinked(system ?? null, size, cursor, selects(info, 'totalCount'));
       const edges = page.documents.map(({ doc, cursor: c }) => ({ node: doc, cursor: encodeCursor(c) }));
       return {
         edges,

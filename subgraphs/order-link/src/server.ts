@@ -23,6 +23,7 @@ import { Health1765000000000 } from './migrations/1765000000000-Health.js';
 import { PickingService } from './picking/service.js';
 import { PickingStore } from './picking/store.js';
 import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRepair.js';
+import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
 import { TextDirectory } from './drafts/directory.js';
 import { DraftService } from './drafts/service.js';
 import { RepairStore } from './repair/store.js';
@@ -52,7 +53,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000],
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000],
   });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems

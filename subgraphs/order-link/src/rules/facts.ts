@@ -5,7 +5,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { placeholders } from '../../../../common/src/db.js';
 import { toFen } from '../../../../common/src/money.js';
 import { formatBeijing } from '../../../../common/src/time.js';
-import { unique } from '../../../../common/src/loader.js';
+import { groupInto, unique } from '../../../../common/src/loader.js';
 import { HUB_GIFT_MEMO, type ErpDatasource, type SalesOrderLine } from '../../../erp/src/datasource.js';
 import type { WmsDatasource } from '../../../wms/src/datasource.js';
 import type { TmsDatasource } from '../../../tms/src/datasource.js';
@@ -70,6 +70,11 @@ export class FactsLoader {
     const customer = new Map(customers.filter((c) => c != null).map((c) => [c!.code, c!]));
     const store = new Map(stores.filter((s) => s != null).map((s) => [s!.code, s!]));
     const byNo = new Map(orders.map((o) => [o.erpOrderNo, o.id]));
+    // By customer: scanning every customer's rows for each order of the batch made a batch quadratic.
+    const unpaidOf = new Map<string, typeof unpaid>();
+    for (const u of unpaid) groupInto(unpaidOf, u.customerCode, u);
+    const neighboursOf = new Map<string, typeof neighbours>();
+    for (const n of neighbours) groupInto(neighboursOf, n.customerCode, n);
 
     return headers.flatMap((h) => {
       const c = customer.get(h!.customerCode);
@@ -100,9 +105,9 @@ export class FactsLoader {
           else elsewhere[code] = (elsewhere[code] ?? 0) + Math.max(0, lot.quantity - locked);
         }
       }
-      const owed = unpaid.filter((u) => u.customerCode === h!.customerCode && u.erpOrderNo !== h!.erpOrderNo).reduce((sum, u) => sum + toFen(u.totalAmount)!, 0);
-      const earlier = neighbours
-        .filter((n) => n.customerCode === h!.customerCode && n.erpOrderNo !== h!.erpOrderNo && Date.parse(n.orderedAt) < at && at - Date.parse(n.orderedAt) <= DAY)
+      const owed = (unpaidOf.get(h!.customerCode) ?? []).filter((u) => u.erpOrderNo !== h!.erpOrderNo).reduce((sum, u) => sum + toFen(u.totalAmount)!, 0);
+      const earlier = (neighboursOf.get(h!.customerCode) ?? [])
+        .filter((n) => n.erpOrderNo !== h!.erpOrderNo && Date.parse(n.orderedAt) < at && at - Date.parse(n.orderedAt) <= DAY)
         .map((n) => ({
           erpOrderNo: n.erpOrderNo,
           orderedAt: Date.parse(n.orderedAt),

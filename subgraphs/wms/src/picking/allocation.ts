@@ -129,10 +129,15 @@ type LotState = 'EXPIRED' | 'SHORT_DATED' | 'UNUSABLE_BIN' | 'OK';
 /** Where a lot stands under the rule: the first cause that keeps it from being picked, or OK. */
 export function lotState(lot: Pick<StockLot, 'expiresOn' | 'binUsable'>, rule: ExpiryRule): LotState {
   checkDate(rule.asOf, 'asOf');
+  return stateUnder(lot, rule.asOf, addMonths(rule.asOf, rule.minRemainingShelfLifeMonths ?? 0));
+}
+
+/** lotState with the rule's dates worked out once for many lots. */
+function stateUnder(lot: Pick<StockLot, 'expiresOn' | 'binUsable'>, asOf: string, shortDatedUpTo: string): LotState {
   if (lot.expiresOn !== null) {
     const expires = checkDate(lot.expiresOn, 'expiresOn');
-    if (expires < rule.asOf) return 'EXPIRED';
-    if (expires <= addMonths(rule.asOf, rule.minRemainingShelfLifeMonths ?? 0)) return 'SHORT_DATED';
+    if (expires < asOf) return 'EXPIRED';
+    if (expires <= shortDatedUpTo) return 'SHORT_DATED';
   }
   return lot.binUsable ? 'OK' : 'UNUSABLE_BIN';
 }
@@ -167,11 +172,12 @@ export function allocateFefo(lines: readonly OrderLineDemand[], lots: readonly S
   }
 
   // Per lot: on hand, locked, what is still free to take, and why it cannot be taken at all.
+  const shortDatedUpTo = addMonths(rule.asOf, minMonths);
   const stock = [...lots]
     .map((lot) => {
       const onHand = count(lot.quantity);
       const locked = Math.min(count(lot.lockedQuantity), onHand);
-      return { lot, onHand, locked, free: onHand - locked, state: lotState(lot, rule), takenBy: new Map<string, number>() };
+      return { lot, onHand, locked, free: onHand - locked, state: stateUnder(lot, rule.asOf, shortDatedUpTo), takenBy: new Map<string, number>() };
     })
     .sort((a, b) => (a.lot.skuCode < b.lot.skuCode ? -1 : a.lot.skuCode > b.lot.skuCode ? 1 : compareFefo(a.lot, b.lot)));
   const bySku = new Map<string, typeof stock>();
