@@ -103,6 +103,10 @@ describe('authentication at the gateway', () => {
   test('production refuses the development secrets and turns introspection off', async () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /AUTH_JWT_SECRET: the development secret[\s\S]*|SUBGRAPH_SIGNING_SECRET: the development secret/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.com/jwks.json' }), /SUBGRAPH_SIGNING_SECRET/);
+    // A subgraph is given no JWT secret, only the signing one; the simulators neither.
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }, 'subgraph'), /SUBGRAPH_SIGNING_SECRET/);
+    assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length' }, 'subgraph'));
+    assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production' }, 'legacy-sim'));
     const prod = loadConfig({
       ...stack.config,
       NODE_ENV: 'production',

@@ -158,17 +158,28 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Which process loads the configuration, so that production refuses only the development secrets
+ * it would use: the gateway verifies tokens and signs subgraph calls, a subgraph checks signatures,
+ * the simulators and the seed hold neither secret.
+ */
+export type ProcessKind = 'gateway' | 'subgraph' | 'legacy-sim';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKind = 'gateway'): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  // A deadline shorter than one attempt cuts every slow attempt short, and silently: say so.
+  if (config.LEGACY_TIMEOUT_MS > config.LEGACY_DEADLINE_MS) {
+    throw new Error(`invalid configuration:\n  LEGACY_TIMEOUT_MS: ${config.LEGACY_TIMEOUT_MS} is longer than LEGACY_DEADLINE_MS (${config.LEGACY_DEADLINE_MS}), which bounds all attempts together`);
+  }
   if (config.NODE_ENV === 'production') {
     const problems: string[] = [];
-    if (config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) problems.push('  SUBGRAPH_SIGNING_SECRET: the development secret must not be used in production');
-    if (!config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
+    if (kind !== 'legacy-sim' && config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) problems.push('  SUBGRAPH_SIGNING_SECRET: the development secret must not be used in production');
+    if (kind === 'gateway' && !config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
     if (problems.length) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
   }
   return config;

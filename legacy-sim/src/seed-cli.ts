@@ -45,7 +45,7 @@ for (let i = 0; i < args.length; i++) {
   } else usage(`unknown argument ${flag}`);
 }
 
-const config = loadConfig();
+const config = loadConfig(process.env, 'legacy-sim');
 if (ifEmpty) {
   await ensureDatabase(config.ERP_DATABASE_URL);
   const erp = await openDataSource(config.ERP_DATABASE_URL, { poolSize: 1 });

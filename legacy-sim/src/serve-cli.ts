@@ -4,7 +4,7 @@ import { startTmsSim } from './tms-server.js';
 import { startCrmSim } from './crm-server.js';
 
 const which = process.argv[2];
-const config = loadConfig();
+const config = loadConfig(process.env, 'legacy-sim');
 const port = (url: string) => Number(new URL(url).port || 80);
 if (which === 'tms') {
   const sim = await startTmsSim({ databaseUrl: config.TMS_SIM_DATABASE_URL, port: port(config.TMS_API_URL), host: config.HOST });
