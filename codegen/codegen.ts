@@ -39,6 +39,7 @@ const mappers: Record<string, Record<string, string>> = {
     RuleEffect: '../../subgraphs/order-link/src/rules/kinds.js#Effect',
     OutboxMessage: '../../subgraphs/order-link/src/rules/outbox.js#OutboxMessage',
     Blocker: '../../subgraphs/order-link/src/blockers.js#Blocker',
+    AttachmentConfirmation: '../../subgraphs/order-link/src/attachments.js#AttachmentConfirmation',
     CustomerBlocker: '../../subgraphs/order-link/src/blockers.js#Blocker',
     DeliveryPromise: '../../subgraphs/order-link/src/blockers.js#PromiseView',
     RuleSimulation: '../../subgraphs/order-link/src/rules/simulation.js#SimulationView',

@@ -325,6 +325,36 @@ describe('sealing', () => {
     assert.equal((await seal()).data.sealPackage.outcome, 'NOT_FULLY_PICKED');
     assert.equal((await scan(o.erpOrderNo, gs1('BLT-CT1028', 'CT-01'))).outboundStatus, 'PICKED');
 
+    // The blockers follow each step: picked and waiting for the packer; a document the remark asks
+    // for and nobody has confirmed packed (the ERP remark written as a clerk would).
+    const erp = await openDataSource(stack.targets.erpUrl, { poolSize: 1 });
+    try {
+      await erp.query('UPDATE SO_SOMain SET cMemo = ? WHERE cSOCode = ?', ['急！需附检测报告，装车用', o.erpOrderNo]);
+      await erp.query('DELETE e FROM SO_SOMain_ExtraDefine e JOIN SO_SOMain m ON m.ID = e.ID WHERE m.cSOCode = ?', [o.erpOrderNo]);
+    } finally {
+      await erp.destroy();
+    }
+    const BLOCKERS = `query($id: ID!) { order(id: $id) { blockers { code severity sourceSystem messageZh messageEn } currentBlocker { code messageZh messageEn } attachments { required source outstanding confirmed { attachment confirmedBy } } } }`;
+    const blockersNow = async () => (await stack.query(BLOCKERS, { id: o.erpOrderNo })).data.order;
+    let now = await blockersNow();
+    assert.deepEqual(now.blockers.map((b: any) => b.code).filter((c: string) => c.startsWith('AWAITING_')), ['AWAITING_ATTACHMENT', 'AWAITING_SEAL']);
+    assert.deepEqual(now.attachments, { required: ['TEST_REPORT'], source: 'REMARK', outstanding: ['TEST_REPORT'], confirmed: [] });
+    assert.match(now.blockers.find((b: any) => b.code === 'AWAITING_ATTACHMENT').messageZh, /备注要求随货附检测报告/);
+    assert.deepEqual(now.currentBlocker, { code: 'AWAITING_ATTACHMENT', messageZh: '您要求的检测报告正在准备，备齐后随货发出', messageEn: 'The test report you asked for is being prepared; your order ships with it' });
+    const CONFIRM = `mutation($id: ID!, $docs: [RequiredAttachment!]!) { confirmAttachments(orderId: $id, attachments: $docs) { attachments { outstanding confirmed { attachment confirmedBy } } userErrors { code messageEn } } }`;
+    const refused = (await stack.query(CONFIRM, { id: o.erpOrderNo, docs: ['TEST_REPORT', 'INVOICE'] }, { token })).data.confirmAttachments;
+    assert.deepEqual(refused.userErrors, [{ code: 'NOT_REQUIRED', messageEn: 'The order does not require invoice' }]);
+    assert.deepEqual(refused.attachments.outstanding, ['TEST_REPORT'], 'nothing written');
+    for (let i = 0; i < 2; i++) {
+      const confirmed = (await stack.query(CONFIRM, { id: o.outboundNo, docs: ['TEST_REPORT'] }, { token })).data.confirmAttachments;
+      assert.deepEqual(confirmed, { attachments: { outstanding: [], confirmed: [{ attachment: 'TEST_REPORT', confirmedBy: 'test-warehouse' }] }, userErrors: [] });
+    }
+    const audited = (await stack.query(`{ auditLog(entity: ORDER, entityId: "${o.erpOrderNo}") { action actor after } }`)).data.auditLog;
+    assert.deepEqual(audited.filter((a: any) => a.action === 'ATTACHMENTS_CONFIRMED').map((a: any) => [a.actor, a.after]), [['test-warehouse', ['TEST_REPORT']]], 'once, though asked twice');
+    now = await blockersNow();
+    assert.deepEqual(now.blockers.map((b: any) => b.code).filter((c: string) => c.startsWith('AWAITING_')), ['AWAITING_SEAL']);
+    assert.equal(now.blockers.find((b: any) => b.code === 'AWAITING_SEAL').sourceSystem, 'WMS');
+
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => seal(`封箱员${i}`)));
     for (const r of results) assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const payloads = [...results.map((r) => r.data.sealPackage), (await seal('后来者')).data.sealPackage];
@@ -363,6 +393,10 @@ describe('sealing', () => {
       (v: any) => v.tmsWaybillNo === sealed.waybillNo,
     );
     assert.deepEqual(graph, { status: 'PICKING', tmsWaybillNo: sealed.waybillNo, outbound: { status: 'PACKED' }, shipment: { waybillNo: sealed.waybillNo, status: 'CREATED' } });
+    now = await blockersNow();
+    assert.deepEqual(now.blockers.map((b: any) => b.code).filter((c: string) => c.startsWith('AWAITING_')), ['AWAITING_COLLECTION']);
+    assert.deepEqual(now.blockers.find((b: any) => b.code === 'AWAITING_COLLECTION').sourceSystem, 'TMS');
+    assert.match(now.blockers.find((b: any) => b.code === 'AWAITING_COLLECTION').messageEn, new RegExp(`waiting for the carrier to collect waybill ${sealed.waybillNo}`));
 
     // A packed outbound takes no more scans.
     const late = await stack.query(SCAN, { id: o.erpOrderNo, barcode: gs1('BLT-CT1028', 'CT-01') }, { token });

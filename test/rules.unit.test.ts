@@ -145,6 +145,8 @@ test('blockers: most serious first, the specific cause before the generic one, i
     promisedAt: T('2025-11-10T18:00:00+08:00'),
     shipment: { status: 'EXCEPTION', exception: { type: 'VEHICLE_FAULT', description: '车辆故障，延误', delayMinutes: 190 }, exceptionAt: T('2025-11-10T12:00:00+08:00') },
     ambiguousOutbounds: [],
+    attachments: null,
+    picking: null,
     now,
   });
   assert.deepEqual(blockers.map((b) => b.code), ['CARRIER_EXCEPTION', 'PROMISE_OVERDUE', 'LIFECYCLE_GAP']);
@@ -156,6 +158,26 @@ test('blockers: most serious first, the specific cause before the generic one, i
   assert.equal(currentBlocker(held)!.customerMessage!.en, 'Your order is being reviewed; it will ship as soon as it is approved');
   assert.ok(!currentBlocker(held)!.customerMessage!.en.includes('credit'), 'the internal reason stays internal');
   assert.equal(currentBlocker(computeBlockers({ ...({} as any), status: 'COMPLETED', missingNodes: ['PICKING'], holds: [], decisions: [], promisedAt: null, shipment: null, ambiguousOutbounds: [], now })), null);
+});
+
+test('blockers follow the pick flow and the documents the order must travel with', () => {
+  const now = T('2025-11-12T10:00:00+08:00');
+  const base = { missingNodes: [], hasOutbound: true, paidAt: now - 3_600_000, holds: [], decisions: [], promisedAt: null, shipment: null, ambiguousOutbounds: [], now };
+  const at = (status: string, picking: Parameters<typeof computeBlockers>[0]['picking'], attachments: Parameters<typeof computeBlockers>[0]['attachments'] = null) =>
+    computeBlockers({ ...base, status, picking, attachments }).map((b) => b.code);
+  const pick = { outboundNo: 'CK20251112-001', pickedAt: null, sealedAt: null, waybillNo: null };
+  assert.deepEqual(at('PICKING', { ...pick, status: 'PICKING' }), [], 'picking under way blocks nothing');
+  assert.deepEqual(at('PICKING', { ...pick, status: 'PICKED', pickedAt: now }), ['AWAITING_SEAL']);
+  assert.deepEqual(at('PICKING', { ...pick, status: 'PACKED', pickedAt: now, sealedAt: now }), ['AWAITING_WAYBILL']);
+  assert.deepEqual(at('PICKING', { ...pick, status: 'PACKED', pickedAt: now, sealedAt: now, waybillNo: 'SF1' }), ['AWAITING_COLLECTION']);
+  assert.deepEqual(at('IN_TRANSIT', { ...pick, status: 'SHIPPED', pickedAt: now, sealedAt: now, waybillNo: 'SF1' }), [], 'collected: nothing waits');
+  const report = { required: ['TEST_REPORT' as const], source: 'REMARK' as const, confirmed: [], since: now };
+  const waiting = computeBlockers({ ...base, status: 'PAID', picking: null, attachments: report });
+  assert.deepEqual(waiting.map((b) => b.code), ['AWAITING_ATTACHMENT']);
+  assert.match(waiting[0].message.zh, /备注要求随货附检测报告/);
+  assert.equal(currentBlocker(waiting)!.customerMessage!.en, 'The test report you asked for is being prepared; your order ships with it');
+  assert.deepEqual(at('PAID', null, { ...report, confirmed: ['TEST_REPORT'] }), [], 'confirmed packed');
+  assert.deepEqual(at('SHIPPED_OUT', null, report), [], 'gone with the goods: no longer awaited');
 });
 
 test('a worded promise replaces a time; the latest corrected time wins otherwise', () => {

@@ -6,6 +6,7 @@ import type { DecisionRecord as DecisionRecordModel, HoldRecord as HoldRecordMod
 import type { Effect as EffectModel } from '../../subgraphs/order-link/src/rules/kinds.js';
 import type { OutboxMessage as OutboxMessageModel } from '../../subgraphs/order-link/src/rules/outbox.js';
 import type { Blocker as BlockerModel, PromiseView as PromiseViewModel } from '../../subgraphs/order-link/src/blockers.js';
+import type { AttachmentConfirmation as AttachmentConfirmationModel } from '../../subgraphs/order-link/src/attachments.js';
 import type { SimulationView as SimulationViewModel, SimulatedOrder as SimulatedOrderModel, EvaluationView as EvaluationViewModel } from '../../subgraphs/order-link/src/rules/simulation.js';
 import type { SealView as SealViewModel } from '../../subgraphs/order-link/src/picking/service.js';
 import type { DraftRecord as DraftRecordModel } from '../../subgraphs/order-link/src/drafts/service.js';
@@ -57,6 +58,20 @@ export type AllocationSource =
   /** As WMS holds it: picking had started before the hub allocated, or FEFO could not serve every line (see shortfalls) */
   | 'WMS';
 
+export type AttachmentConfirmation = {
+  __typename?: 'AttachmentConfirmation';
+  attachment: RequiredAttachment;
+  confirmedAt: Scalars['DateTime']['output'];
+  confirmedBy: Scalars['String']['output'];
+  confirmedRole: Scalars['String']['output'];
+};
+
+export type AttachmentSource =
+  /** ERP SO_SOMain_ExtraDefine.cAttachReq */
+  | 'ERP_REQUIREMENT'
+  /** The free-text remark, as interpretRemark reads it */
+  | 'REMARK';
+
 export type AuditEntity =
   | 'DRAFT'
   | 'HOLD'
@@ -84,7 +99,11 @@ export type BarcodeFormat =
 
 export type Blocker = {
   __typename?: 'Blocker';
-  /** RULE_HOLD, ORDER_REJECTED, LINE_REJECTED, BATCH_LOCKED, PROMISE_CHANGED, CARRIER_EXCEPTION, UNLINKED_DOCUMENT, LIFECYCLE_GAP, PROMISE_OVERDUE, PROMISE_AT_RISK */
+  /**
+   * RULE_HOLD, ORDER_REJECTED, LINE_REJECTED, BATCH_LOCKED, PROMISE_CHANGED, CARRIER_EXCEPTION,
+   * AWAITING_ATTACHMENT, AWAITING_SEAL, AWAITING_WAYBILL, AWAITING_COLLECTION, UNLINKED_DOCUMENT,
+   * LIFECYCLE_GAP, PROMISE_OVERDUE, PROMISE_AT_RISK
+   */
   code: Scalars['String']['output'];
   customerVisible: Scalars['Boolean']['output'];
   /** When it should be resolved, where known */
@@ -97,6 +116,13 @@ export type Blocker = {
   since?: Maybe<Scalars['DateTime']['output']>;
   /** HUB, ERP, WMS, TMS or CRM */
   sourceSystem: Scalars['String']['output'];
+};
+
+export type ConfirmAttachmentsPayload = {
+  __typename?: 'ConfirmAttachmentsPayload';
+  attachments?: Maybe<OrderAttachments>;
+  order?: Maybe<Order>;
+  userErrors: Array<UserError>;
 };
 
 export type ConfirmOrderDraftPayload = {
@@ -553,6 +579,13 @@ export type Mutation = {
   /** Approves a hold; only the role the hold asks for (or admin) may. */
   approveHold: HoldPayload;
   /**
+   * Records documents the order must travel with (a test report, a certificate …) as packed, which
+   * clears its AWAITING_ATTACHMENT blocker. `orderId` is any of the order's numbers. Only documents
+   * the order requires may be confirmed (NOT_REQUIRED, nothing written, otherwise); confirming one
+   * again changes nothing. Audited (entity ORDER).
+   */
+  confirmAttachments: ConfirmAttachmentsPayload;
+  /**
    * Creates the ERP sales order a draft describes, with `edits` applied (each given field replaces
    * what was read; `items` replaces the list whole), in one ERP transaction, and has the hub link it
    * and the rules judge it before answering. Once per `clientKey` (make one per confirmation and
@@ -625,6 +658,12 @@ export type MutationApplyRepairJobArgs = {
 export type MutationApproveHoldArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationConfirmAttachmentsArgs = {
+  attachments: Array<RequiredAttachment>;
+  orderId: Scalars['ID']['input'];
 };
 
 
@@ -707,6 +746,8 @@ export type Order = {
   __typename?: 'Order';
   /** Discounts and credits rules granted */
   adjustments: Array<PriceAdjustment>;
+  /** Documents the order must travel with and which are confirmed packed (internal); null while the ERP is unreachable */
+  attachments?: Maybe<OrderAttachments>;
   /** Every reason the order is not progressing, most serious first (internal) */
   blockers: Array<Blocker>;
   /** The one blocker a customer should see, worded for a customer; null when nothing blocks */
@@ -745,6 +786,17 @@ export type Order = {
   totalAmount?: Maybe<Scalars['Money']['output']>;
   /** WMS t_out_order.out_no linked to this order; null when none is linked */
   wmsOutboundNo?: Maybe<Scalars['String']['output']>;
+};
+
+/** Documents an order must travel with: ERP SO_SOMain_ExtraDefine.cAttachReq where recorded, else read from the remark (cMemo) */
+export type OrderAttachments = {
+  __typename?: 'OrderAttachments';
+  confirmed: Array<AttachmentConfirmation>;
+  /** Required and not confirmed yet */
+  outstanding: Array<RequiredAttachment>;
+  required: Array<RequiredAttachment>;
+  /** Where `required` was read; null when nothing is required */
+  source?: Maybe<AttachmentSource>;
 };
 
 export type OrderConnection = {
@@ -2219,12 +2271,15 @@ export type ResolversTypes = ResolversObject<{
   AllocationShortfall: ResolverTypeWrapper<AllocationShortfall>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AllocationSource: AllocationSource;
+  AttachmentConfirmation: ResolverTypeWrapper<AttachmentConfirmationModel>;
+  AttachmentSource: AttachmentSource;
   AuditEntity: AuditEntity;
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BarcodeFormat: BarcodeFormat;
   Blocker: ResolverTypeWrapper<BlockerModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ConfirmAttachmentsPayload: ResolverTypeWrapper<Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversTypes['OrderAttachments']>, order?: Maybe<ResolversTypes['Order']> }>;
   ConfirmOrderDraftPayload: ResolverTypeWrapper<Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversTypes['OrderDraft'], order?: Maybe<ResolversTypes['Order']> }>;
   ConsistencyReason: ConsistencyReason;
   ConsistencyReasonCount: ResolverTypeWrapper<ConsistencyReasonCount>;
@@ -2272,6 +2327,7 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<HubOrderModel>;
+  OrderAttachments: ResolverTypeWrapper<Omit<OrderAttachments, 'confirmed'> & { confirmed: Array<ResolversTypes['AttachmentConfirmation']> }>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderDraft: ResolverTypeWrapper<DraftRecordModel>;
   OrderDraftEdits: OrderDraftEdits;
@@ -2382,10 +2438,12 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AllocationShortfall: AllocationShortfall;
   Int: Scalars['Int']['output'];
+  AttachmentConfirmation: AttachmentConfirmationModel;
   AuditEntry: AuditEntryModel;
   ID: Scalars['ID']['output'];
   Blocker: BlockerModel;
   Boolean: Scalars['Boolean']['output'];
+  ConfirmAttachmentsPayload: Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversParentTypes['OrderAttachments']>, order?: Maybe<ResolversParentTypes['Order']> };
   ConfirmOrderDraftPayload: Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversParentTypes['OrderDraft'], order?: Maybe<ResolversParentTypes['Order']> };
   ConsistencyReasonCount: ConsistencyReasonCount;
   Customer: Customer;
@@ -2422,6 +2480,7 @@ export type ResolversParentTypes = ResolversObject<{
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
   Order: HubOrderModel;
+  OrderAttachments: Omit<OrderAttachments, 'confirmed'> & { confirmed: Array<ResolversParentTypes['AttachmentConfirmation']> };
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
   OrderDraft: DraftRecordModel;
   OrderDraftEdits: OrderDraftEdits;
@@ -2523,6 +2582,13 @@ export type AllocationShortfallResolvers<ContextType = Context, ParentType exten
   sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
 }>;
 
+export type AttachmentConfirmationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AttachmentConfirmation'] = ResolversParentTypes['AttachmentConfirmation']> = ResolversObject<{
+  attachment?: Resolver<ResolversTypes['RequiredAttachment'], ParentType, ContextType>;
+  confirmedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  confirmedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  confirmedRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2546,6 +2612,12 @@ export type BlockerResolvers<ContextType = Context, ParentType extends Resolvers
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ConfirmAttachmentsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmAttachmentsPayload'] = ResolversParentTypes['ConfirmAttachmentsPayload']> = ResolversObject<{
+  attachments?: Resolver<Maybe<ResolversTypes['OrderAttachments']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ConfirmOrderDraftPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmOrderDraftPayload'] = ResolversParentTypes['ConfirmOrderDraftPayload']> = ResolversObject<{
@@ -2796,6 +2868,7 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   applyRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationApplyRepairJobArgs, 'id'>>;
   approveHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationApproveHoldArgs, 'id' | 'reason'>>;
+  confirmAttachments?: Resolver<ResolversTypes['ConfirmAttachmentsPayload'], ParentType, ContextType, RequireFields<MutationConfirmAttachmentsArgs, 'attachments' | 'orderId'>>;
   confirmOrderDraft?: Resolver<ResolversTypes['ConfirmOrderDraftPayload'], ParentType, ContextType, RequireFields<MutationConfirmOrderDraftArgs, 'clientKey' | 'id'>>;
   decideRepairChanges?: Resolver<ResolversTypes['DecideRepairChangesPayload'], ParentType, ContextType, RequireFields<MutationDecideRepairChangesArgs, 'decision' | 'jobId'>>;
   draftOrderFromText?: Resolver<ResolversTypes['OrderDraft'], ParentType, ContextType, RequireFields<MutationDraftOrderFromTextArgs, 'text'>>;
@@ -2813,6 +2886,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   adjustments?: Resolver<Array<ResolversTypes['PriceAdjustment']>, ParentType, ContextType>;
+  attachments?: Resolver<Maybe<ResolversTypes['OrderAttachments']>, ParentType, ContextType>;
   blockers?: Resolver<Array<ResolversTypes['Blocker']>, ParentType, ContextType>;
   currentBlocker?: Resolver<Maybe<ResolversTypes['CustomerBlocker']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['RuleDecision']>, ParentType, ContextType>;
@@ -2831,6 +2905,13 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   tmsWaybillNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   wmsOutboundNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type OrderAttachmentsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderAttachments'] = ResolversParentTypes['OrderAttachments']> = ResolversObject<{
+  confirmed?: Resolver<Array<ResolversTypes['AttachmentConfirmation']>, ParentType, ContextType>;
+  outstanding?: Resolver<Array<ResolversTypes['RequiredAttachment']>, ParentType, ContextType>;
+  required?: Resolver<Array<ResolversTypes['RequiredAttachment']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['AttachmentSource']>, ParentType, ContextType>;
 }>;
 
 export type OrderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = ResolversObject<{
@@ -3483,8 +3564,10 @@ export type UserErrorResolvers<ContextType = Context, ParentType extends Resolve
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   AllocationShortfall?: AllocationShortfallResolvers<ContextType>;
+  AttachmentConfirmation?: AttachmentConfirmationResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Blocker?: BlockerResolvers<ContextType>;
+  ConfirmAttachmentsPayload?: ConfirmAttachmentsPayloadResolvers<ContextType>;
   ConfirmOrderDraftPayload?: ConfirmOrderDraftPayloadResolvers<ContextType>;
   ConsistencyReasonCount?: ConsistencyReasonCountResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -3519,6 +3602,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
+  OrderAttachments?: OrderAttachmentsResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderDraft?: OrderDraftResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;

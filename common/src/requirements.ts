@@ -26,6 +26,14 @@ export const ATTACHMENTS: readonly Attachment[] = ['TEST_REPORT', 'CONFORMITY_CE
 export const PURPOSES: readonly Purpose[] = ['VEHICLE_INSTALL', 'STOCKING', 'REPAIR', 'RESALE'];
 export const DELIVERY_CONSTRAINTS: readonly DeliveryConstraint[] = ['WORKDAY_ONLY', 'MORNING_ONLY', 'AFTERNOON_ONLY'];
 
+/** Documents by name, for people. */
+export const ATTACHMENT_LABELS: Record<Attachment, { zh: string; en: string }> = {
+  TEST_REPORT: { zh: '检测报告', en: 'test report' },
+  CONFORMITY_CERT: { zh: '合格证', en: 'certificate of conformity' },
+  INVOICE: { zh: '发票', en: 'invoice' },
+  WARRANTY_CARD: { zh: '质保卡', en: 'warranty card' },
+};
+
 /** Field names for people. */
 export const REQUIREMENT_LABELS: Record<RequirementField, { zh: string; en: string }> = {
   priority: { zh: '紧急程度', en: 'priority' },

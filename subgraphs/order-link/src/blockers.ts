@@ -1,10 +1,13 @@
 // Why an order is not moving, in one list: rule holds and rejections, rejected lines, locked
-// batches, corrected promises, carrier exceptions, documents the hub could not link, lifecycle gaps,
-// and a promise overdue or at risk. Each says who must act and, where a customer may know, how to
+// batches, corrected promises, carrier exceptions, documents the order must travel with and nobody
+// has confirmed packed, where the pick flow stands (picked and not sealed, sealed and no waybill,
+// waiting for the carrier), documents the hub could not link, lifecycle gaps, and a promise
+// overdue or at risk. Each says who must act and, where a customer may know, how to
 // tell them. Pure: the resolvers hand it what the systems said.
 import type { Bilingual } from '../../../common/src/errors.js';
 import type { Effect } from './rules/kinds.js';
 import type { Stage } from './lifecycle.js';
+import { ATTACHMENT_LABELS, type Attachment } from '../../../common/src/requirements.js';
 
 export type Severity = 'BLOCKING' | 'WARNING' | 'INFO';
 
@@ -58,13 +61,32 @@ export interface BlockerInputs {
   shipment: { status: string; exception: { type: string; description: string | null; delayMinutes: number | null } | null; exceptionAt: number | null } | null;
   /** Outbounds that fit this order and another equally well. */
   ambiguousOutbounds: string[];
+  /** Documents the order must travel with (ERP requirement or remark), and those confirmed packed; null while the ERP is unreachable. */
+  attachments: { required: Attachment[]; source: 'ERP_REQUIREMENT' | 'REMARK' | null; confirmed: Attachment[]; since: number | null } | null;
+  /** The pick flow: the WMS outbound's status and when it was picked, and the hub's seal; null without an outbound (or while WMS is unreachable). */
+  picking: { outboundNo: string; status: string; pickedAt: number | null; sealedAt: number | null; waybillNo: string | null } | null;
   now: number;
 }
 
 const ROLE_ZH: Record<string, string> = { director: '销售总监', finance: '财务', sales: '销售', ops: '运营', warehouse: '仓库', admin: '管理员' };
 const RANK: Record<Severity, number> = { BLOCKING: 0, WARNING: 1, INFO: 2 };
 /** Within a severity, the specific cause before the generic one (a carrier fault explains being late). */
-const CODE_ORDER = ['RULE_HOLD', 'ORDER_REJECTED', 'LINE_REJECTED', 'CARRIER_EXCEPTION', 'PROMISE_CHANGED', 'PROMISE_OVERDUE', 'PROMISE_AT_RISK', 'BATCH_LOCKED', 'UNLINKED_DOCUMENT', 'LIFECYCLE_GAP'];
+const CODE_ORDER = [
+  'RULE_HOLD',
+  'ORDER_REJECTED',
+  'LINE_REJECTED',
+  'CARRIER_EXCEPTION',
+  'AWAITING_ATTACHMENT',
+  'AWAITING_WAYBILL',
+  'PROMISE_CHANGED',
+  'PROMISE_OVERDUE',
+  'PROMISE_AT_RISK',
+  'AWAITING_SEAL',
+  'AWAITING_COLLECTION',
+  'BATCH_LOCKED',
+  'UNLINKED_DOCUMENT',
+  'LIFECYCLE_GAP',
+];
 const DELIVERED = new Set(['SIGNED', 'COMPLETED', 'CANCELLED']);
 const SHIPPED = new Set(['SHIPPED_OUT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'SIGNED', 'COMPLETED']);
 const AT_RISK_MS = 6 * 3_600_000;
@@ -180,6 +202,65 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
         en: `Your parcel is delayed in transit${exception.type === 'VEHICLE_FAULT' ? ' by a vehicle fault' : exception.type === 'WEATHER_DELAY' ? ' by the weather' : ''}${hours ? `, about ${hours} hour${hours > 1 ? 's' : ''} late` : ''}`,
       },
     });
+  }
+  const owed = o.attachments ? o.attachments.required.filter((a) => !o.attachments!.confirmed.includes(a)) : [];
+  // Before the goods leave: what is not in the package by then can no longer travel with them.
+  if (owed.length && !SHIPPED.has(o.status) && !delivered) {
+    const zh = owed.map((a) => ATTACHMENT_LABELS[a].zh).join('、');
+    const en = owed.map((a) => ATTACHMENT_LABELS[a].en).join(', ');
+    const from = o.attachments!.source === 'REMARK' ? { zh: '订单备注要求', en: 'the order remark asks for' } : { zh: '订单要求', en: 'the order requires' };
+    out.push({
+      code: 'AWAITING_ATTACHMENT',
+      // Nothing refuses the seal for it: the packer may have the document in hand and confirm later.
+      severity: 'WARNING',
+      since: o.attachments!.since,
+      expectedBy: null,
+      expectedResolution: { zh: `仓库将${zh}放入包裹并确认（confirmAttachments）`, en: `the warehouse to pack the ${en} and confirm it (confirmAttachments)` },
+      sourceSystem: 'ERP',
+      message: { zh: `${from.zh}随货附${zh}，尚未确认装入`, en: `${from.en} a ${en} to travel with the goods; not confirmed packed` },
+      customerVisible: true,
+      customerMessage: { zh: `您要求的${zh}正在准备，备齐后随货发出`, en: `The ${en} you asked for is being prepared; your order ships with it` },
+    });
+  }
+  const pick = o.picking;
+  if (pick && !delivered && o.status !== 'CANCELLED') {
+    if (pick.sealedAt != null && pick.waybillNo == null) {
+      out.push({
+        code: 'AWAITING_WAYBILL',
+        severity: 'WARNING',
+        since: pick.sealedAt,
+        expectedBy: null,
+        expectedResolution: { zh: '重新封箱（sealPackage）以再次向 TMS 下单', en: 'seal again (sealPackage) to ask TMS for the waybill once more' },
+        sourceSystem: 'TMS',
+        message: { zh: `出库单 ${pick.outboundNo} 已封箱，但 TMS 尚未生成运单`, en: `outbound ${pick.outboundNo} is sealed but TMS has no waybill for it yet` },
+        customerVisible: false,
+        customerMessage: null,
+      });
+    } else if (pick.sealedAt != null && !SHIPPED.has(o.status)) {
+      out.push({
+        code: 'AWAITING_COLLECTION',
+        severity: 'INFO',
+        since: pick.sealedAt,
+        expectedBy: null,
+        expectedResolution: { zh: `承运商揽收运单 ${pick.waybillNo}`, en: `the carrier to collect waybill ${pick.waybillNo}` },
+        sourceSystem: 'TMS',
+        message: { zh: `已封箱，等待承运商揽收（运单 ${pick.waybillNo}）`, en: `sealed; waiting for the carrier to collect waybill ${pick.waybillNo}` },
+        customerVisible: true,
+        customerMessage: { zh: '您的订单已打包完成，等待快递揽收', en: 'Your order is packed and waiting for the carrier to collect it' },
+      });
+    } else if (pick.sealedAt == null && pick.status === 'PICKED') {
+      out.push({
+        code: 'AWAITING_SEAL',
+        severity: 'INFO',
+        since: pick.pickedAt,
+        expectedBy: null,
+        expectedResolution: { zh: '打包员封箱（sealPackage）', en: 'a packer to seal the package (sealPackage)' },
+        sourceSystem: 'WMS',
+        message: { zh: `出库单 ${pick.outboundNo} 已拣完，等待封箱`, en: `outbound ${pick.outboundNo} is fully picked and waiting to be sealed` },
+        customerVisible: false,
+        customerMessage: null,
+      });
+    }
   }
   for (const outboundNo of o.ambiguousOutbounds) {
     out.push({

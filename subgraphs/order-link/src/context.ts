@@ -11,6 +11,7 @@ import type { RepairStore } from './repair/store.js';
 import type { HealthService } from './health/service.js';
 import type { DailyReporter } from './health/report.js';
 import type { HealthLoaders } from './health/resolvers.js';
+import type { AttachmentStore } from './attachments.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -18,6 +19,7 @@ export interface Context extends RequestContext {
   rules: RuleStore;
   engine: RuleEngine;
   ledger: Ledger;
+  attachments: AttachmentStore;
   /** The pick-by-scan flow; one per process (it holds the per-outbound locks). */
   picking: PickingService;
   drafts: DraftService;

@@ -4,6 +4,10 @@ import type { HubLink, HubOrder, HubStore } from './datasource.js';
 import type { Adjustment, DecisionRecord, HoldRecord, Ledger } from './rules/ledger.js';
 import type { ErpDatasource, SalesOrder } from '../../erp/src/datasource.js';
 import type { TmsDatasource, Waybill } from '../../tms/src/datasource.js';
+import type { OutboundOrder, WmsDatasource } from '../../wms/src/datasource.js';
+import type { OrderRequirements } from '../../../common/src/requirements.js';
+import type { PickingStore, SealRecord } from './picking/store.js';
+import type { AttachmentConfirmation, AttachmentStore } from './attachments.js';
 
 export interface OrderLinkLoaders {
   orderByRowId: DataLoader<number, HubOrder | null>;
@@ -19,6 +23,12 @@ export interface OrderLinkLoaders {
   /** The ERP header and the TMS waybill, for promises and blockers. */
   erpOrder: DataLoader<string, SalesOrder | null>;
   waybill: DataLoader<string, Waybill | null>;
+  /** What the pick flow has reached, for blockers: the WMS outbound and the hub's seal of it. */
+  outbound: DataLoader<string, OutboundOrder | null>;
+  seal: DataLoader<string, SealRecord | null>;
+  /** ERP SO_SOMain_ExtraDefine, and the documents the warehouse confirmed packed. */
+  requirements: DataLoader<string, OrderRequirements | null>;
+  attachmentConfirmations: DataLoader<number, AttachmentConfirmation[] | null>;
 }
 
 export interface LoaderSources {
@@ -26,6 +36,9 @@ export interface LoaderSources {
   ledger: Ledger;
   erp: ErpDatasource;
   tms: TmsDatasource;
+  wms: WmsDatasource;
+  picks: PickingStore;
+  attachments: AttachmentStore;
 }
 
 /** Fresh per request: a loader caches, and a cache shared across callers would leak data. */
@@ -43,5 +56,9 @@ export function createLoaders(s: LoaderSources, options: LoaderOptions): OrderLi
     ambiguousOutbounds: oneEach(options, (keys) => s.ledger.ambiguousOutboundsByOrderNo(keys)),
     erpOrder: oneEach(options, (keys) => s.erp.ordersByNo(keys)),
     waybill: oneEach(options, (keys) => s.tms.waybillsByNo(keys)),
+    outbound: oneEach(options, (keys) => s.wms.outboundsByNo(keys)),
+    seal: oneEach(options, (keys) => s.picks.sealsByOutNo(keys)),
+    requirements: oneEach(options, (keys) => s.erp.requirementsByOrderNo(keys)),
+    attachmentConfirmations: byNumber((keys) => s.attachments.confirmationsByOrder(keys)),
   };
 }

@@ -24,6 +24,8 @@ import { PickingService } from './picking/service.js';
 import { PickingStore } from './picking/store.js';
 import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRepair.js';
 import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
+import { Attachments1766100000000 } from './migrations/1766100000000-Attachments.js';
+import { AttachmentStore } from './attachments.js';
 import { TextDirectory } from './drafts/directory.js';
 import { DraftService } from './drafts/service.js';
 import { RepairStore } from './repair/store.js';
@@ -53,7 +55,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000],
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000],
   });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
@@ -115,11 +117,13 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await healthFacts.refreshChanged();
     },
   });
+  const picks = new PickingStore(hubDb, hubSystem);
+  const attachments = new AttachmentStore(hubDb, hubSystem);
   const picking = new PickingService({
     erp,
     wms,
     tms,
-    store: new PickingStore(hubDb, hubSystem),
+    store: picks,
     // The enabled expiry-control rule says how much shelf life a lot must keep, and the order may
     // ask for more (SO_SOMain_ExtraDefine.iMinShelfMonths, from its remark or a repair): the larger holds.
     expiryMonths: async (order) => {
@@ -158,7 +162,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       repair: { store: repairStore, runner: repairRunner },
       health,
       reporter,
-      loaders: createLoaders({ hub, ledger, erp, tms }, { batching: kit.batching }),
+      attachments,
+      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments }, { batching: kit.batching }),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
     }),
     routes: {

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { AllocatedLine } from '../../../wms/src/datasource.js';
 import type { ScanOutcome } from './verify.js';
+import { placeholders } from '../../../../common/src/db.js';
+import { byKey } from '../../../../common/src/loader.js';
 
 export interface AllocationRecord {
   outNo: string;
@@ -100,6 +102,14 @@ export class PickingStore {
   async seal(outNo: string): Promise<SealRecord | null> {
     const [r] = await this.query('seal.get', 'SELECT * FROM hub_seal WHERE out_no = ?', [outNo]);
     return r ? toSeal(r) : null;
+  }
+
+  /** Seals of many outbounds at once (the blockers of a page of orders); null where none is. */
+  async sealsByOutNo(outNos: readonly string[]): Promise<(SealRecord | null)[]> {
+    const keys = [...new Set(outNos)];
+    if (!keys.length) return [];
+    const rows = await this.query('seal.byOutNo', `SELECT * FROM hub_seal WHERE out_no IN (${placeholders(keys.length)})`, keys);
+    return byKey(outNos, rows.map(toSeal), (s) => s.outNo);
   }
 
   /** Stores a seal unless one is there already (the first writer's stays); returns the stored one. */

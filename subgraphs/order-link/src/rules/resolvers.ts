@@ -7,6 +7,9 @@ import { computeBlockers, currentBlocker, effectivePromise, type Blocker } from 
 import { parsePageSize } from '../arguments.js';
 import type { HubOrder } from '../datasource.js';
 import { findOrder } from '../find-order.js';
+import { requiredAttachments } from '../attachments.js';
+import { requireRole } from '../require-role.js';
+import { ATTACHMENT_LABELS } from '../../../../common/src/requirements.js';
 import type { Context } from '../context.js';
 import { compile, validateRule, type Rule } from './store.js';
 import { countEffects, toDecisions, type SimulationView } from './simulation.js';
@@ -25,16 +28,34 @@ function holdId(id: string): number {
   return Number(id);
 }
 
+/** What the order must travel with and what is confirmed packed; null while the ERP cannot say. */
+async function attachmentsOf(order: HubOrder, ctx: Context) {
+  const [header, requirements, confirmed] = await Promise.all([
+    ctx.loaders.erpOrder.load(order.erpOrderNo).catch(() => null),
+    ctx.loaders.requirements.load(order.erpOrderNo).catch(() => null),
+    ctx.loaders.attachmentConfirmations.load(order.rowId),
+  ]);
+  if (!header) return null;
+  const { required, source } = requiredAttachments(requirements, header.remark);
+  const done = confirmed ?? [];
+  return { required, source, confirmed: done, outstanding: required.filter((a) => !done.some((c) => c.attachment === a)) };
+}
+
 /** The facts a blocker needs that other systems hold; an unreachable system leaves its part out rather than failing the list. */
 async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
   const quietly = <T>(p: Promise<T>) => p.catch(() => null);
-  const [holds, decisions, header, waybill, ambiguous] = await Promise.all([
+  const [holds, decisions, header, waybill, ambiguous, requirements, confirmed, outbound, seal] = await Promise.all([
     ctx.loaders.holds.load(order.rowId),
     ctx.loaders.decisions.load(order.rowId),
     quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
     order.tmsWaybillNo ? quietly(ctx.loaders.waybill.load(order.tmsWaybillNo)) : null,
     ctx.loaders.ambiguousOutbounds.load(order.erpOrderNo),
+    quietly(ctx.loaders.requirements.load(order.erpOrderNo)),
+    ctx.loaders.attachmentConfirmations.load(order.rowId),
+    order.wmsOutboundNo ? quietly(ctx.loaders.outbound.load(order.wmsOutboundNo)) : null,
+    order.wmsOutboundNo ? ctx.loaders.seal.load(order.wmsOutboundNo) : null,
   ]);
+  const attachments = header ? requiredAttachments(requirements, header.remark) : null;
   return computeBlockers({
     status: order.status,
     missingNodes: order.lifecycle.missing,
@@ -47,6 +68,11 @@ async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
       ? { status: waybill.status, exception: waybill.exception, exceptionAt: (() => { const e = waybill.events.find((x) => x.code === 'EXCEPTION'); return e ? Date.parse(e.at) : null; })() }
       : null,
     ambiguousOutbounds: ambiguous ?? [],
+    attachments: attachments && { ...attachments, confirmed: (confirmed ?? []).map((c) => c.attachment), since: header?.orderedAt ? Date.parse(header.orderedAt) : null },
+    picking:
+      outbound && order.wmsOutboundNo
+        ? { outboundNo: order.wmsOutboundNo, status: outbound.status, pickedAt: outbound.pickedAt ? Date.parse(outbound.pickedAt) : null, sealedAt: seal?.sealedAt ?? null, waybillNo: seal?.waybillNo ?? null }
+        : null,
     now: Date.now(),
   });
 }
@@ -108,6 +134,28 @@ export const ruleResolvers: Resolvers = {
     },
     approveHold: (_root, { id, reason }, ctx) => ctx.ledger.decideHold(holdId(id), 'APPROVED', reason, ctx.caller),
     rejectHold: (_root, { id, reason }, ctx) => ctx.ledger.decideHold(holdId(id), 'REJECTED', reason, ctx.caller),
+    confirmAttachments: async (_root, { orderId, attachments }, ctx) => {
+      requireRole(ctx, ['warehouse', 'ops', 'sales'], 'confirmAttachments');
+      const order = await findOrder(orderId, ctx, 'orderId');
+      if (!order) throw appError(ErrorCode.NOT_FOUND, { zh: `找不到订单 ${orderId}`, en: `No order ${orderId}` }, { argument: 'orderId' });
+      const before = await attachmentsOf(order, ctx);
+      if (!before) throw appError(ErrorCode.UPSTREAM_UNAVAILABLE, { zh: 'ERP 暂时不可用，无法确认订单要求的随货资料', en: 'The ERP is unavailable; the documents the order requires cannot be checked' }, { system: 'ERP' });
+      const userErrors = [];
+      if (!attachments.length) userErrors.push({ code: 'EMPTY', field: ['attachments'], messageZh: '请至少确认一份资料', messageEn: 'Confirm at least one document' });
+      const notRequired = attachments.filter((a) => !before.required.includes(a));
+      if (notRequired.length) {
+        userErrors.push({
+          code: 'NOT_REQUIRED',
+          field: ['attachments'],
+          messageZh: `订单不要求随货附 ${notRequired.map((a) => ATTACHMENT_LABELS[a].zh).join('、')}`,
+          messageEn: `The order does not require ${notRequired.map((a) => ATTACHMENT_LABELS[a].en).join(', ')}`,
+        });
+      }
+      if (userErrors.length) return { order, attachments: before, userErrors };
+      await ctx.attachments.confirm(order, attachments, ctx.caller);
+      ctx.loaders.attachmentConfirmations.clear(order.rowId);
+      return { order, attachments: await attachmentsOf(order, ctx), userErrors: [] };
+    },
   },
   Order: {
     decisions: async (order, _args, ctx) => (await ctx.loaders.decisions.load(order.rowId)) ?? [],
@@ -123,6 +171,7 @@ export const ruleResolvers: Resolvers = {
       const [header, decisions] = await Promise.all([ctx.loaders.erpOrder.load(order.erpOrderNo), ctx.loaders.decisions.load(order.rowId)]);
       return effectivePromise(header?.promisedAt ? Date.parse(header.promisedAt) : null, decisions ?? []);
     },
+    attachments: (order, _args, ctx) => attachmentsOf(order, ctx),
     blockers: (order, _args, ctx) => blockersOf(order, ctx),
     currentBlocker: async (order, _args, ctx) => currentBlocker(await blockersOf(order, ctx)),
   },
@@ -132,6 +181,9 @@ export const ruleResolvers: Resolvers = {
   },
   AuditEntry: {
     at: (a) => iso(a.at)!,
+  },
+  AttachmentConfirmation: {
+    confirmedAt: (c) => iso(c.confirmedAt)!,
   },
   RuleDecision: {
     explanationZh: (d) => d.facts.explanation?.zh ?? '',
