@@ -150,8 +150,10 @@ describe('holds', () => {
     assert.equal(after.onHold, after.holds.some((h: any) => h.state !== 'APPROVED'));
     assert.ok(!after.blockers.some((b: any) => b.code === 'RULE_HOLD' && b.messageEn.includes('R01')));
     const log = await stack.query(`query($id: ID) { auditLog(entity: HOLD, entityId: $id) { action actor actorRole before after reason } }`, { id: hold.id }, { token: tokens.ops });
-    assert.equal(log.data.auditLog.length, 1);
-    assert.deepEqual([log.data.auditLog[0].action, log.data.auditLog[0].actor, log.data.auditLog[0].before.state, log.data.auditLog[0].after.state], ['HOLD_APPROVED', 'test-director', 'OPEN', 'APPROVED']);
+    // Newest first: the approval, and before it the rule engine placing the hold.
+    assert.deepEqual(log.data.auditLog.map((e: any) => [e.action, e.actor, e.actorRole]), [['HOLD_APPROVED', 'test-director', 'director'], ['HOLD_PLACED', 'rule-engine', 'system']]);
+    assert.deepEqual([log.data.auditLog[0].before.state, log.data.auditLog[0].after.state], ['OPEN', 'APPROVED']);
+    assert.deepEqual(log.data.auditLog[1].after, { erpOrderNo: no, ruleId: 'R01-grade-c-large-order', ruleVersion: 1, approverRole: 'director', reasonCode: hold.reasonCode, state: 'OPEN' });
   });
 
   test('a rejected credit hold keeps the order blocked and tells the customer', async () => {

@@ -9,7 +9,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import { insertIgnore, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { evaluateRule, type Effect, type OrderFacts, type Verdict } from './kinds.js';
-import { audit, type CompiledRule, type RuleStore } from './store.js';
+import { audit, auditAll, RULE_ENGINE, type CompiledRule, type RuleStore } from './store.js';
 import type { FactsLoader, OrderRef } from './facts.js';
 
 export interface OrderVerdict {
@@ -196,7 +196,28 @@ export class RuleEngine {
         [...ids, ...ruleIds],
       );
     }
-    if (holds.length) await insertIgnore(em, 'hub_hold', holds);
+    if (holds.length) {
+      await insertIgnore(em, 'hub_hold', holds);
+      // A hold placed is a step of the order's audit trail like its approval; only holds this
+      // evaluation made (a hold already there keeps its own created_at).
+      const placed = await em.query(
+        `SELECT h.id, h.rule_id, h.rule_version, h.approver_role, h.reason_code, o.erp_order_no FROM hub_hold h JOIN hub_order o ON o.id = h.order_id WHERE h.order_id IN (${placeholders(ids.length)}) AND h.created_at = ?`,
+        [...ids, now],
+      );
+      await auditAll(
+        em,
+        RULE_ENGINE,
+        placed.map((h: any) => ({
+          action: 'HOLD_PLACED',
+          entity: 'HOLD',
+          entityId: String(h.id),
+          before: null,
+          after: { erpOrderNo: h.erp_order_no, ruleId: h.rule_id, ruleVersion: Number(h.rule_version), approverRole: h.approver_role, reasonCode: h.reason_code, state: 'OPEN' },
+          reason: null,
+        })),
+        now,
+      );
+    }
     if (adjustments.length) await insertIgnore(em, 'hub_adjustment', adjustments);
     if (outbox.length) await insertIgnore(em, 'hub_outbox', outbox);
     await em.query(`UPDATE hub_order SET evaluated_at = ? WHERE id IN (${placeholders(ids.length)})`, [now, ...ids]);

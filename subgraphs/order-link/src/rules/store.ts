@@ -214,10 +214,39 @@ export interface AuditEntry {
   reason: string | null;
 }
 
-/** Writes one audit entry inside the caller's transaction. */
-export async function audit(
+/** Who an audit entry names: a caller, or the hub itself acting on its own (the rule engine). */
+export type Actor = Pick<Caller, 'subject'> & { role: Caller['role'] | 'system' };
+
+export const RULE_ENGINE: Actor = { subject: 'rule-engine', role: 'system' };
+
+/** Writes audit entries inside the caller's transaction. */
+export async function auditAll(
   em: EntityManager,
-  caller: Caller,
+  actor: Actor,
+  entries: { action: string; entity: string; entityId: string; before: unknown; after: unknown; reason: string | null }[],
+  now = Date.now(),
+): Promise<void> {
+  await insertRows(
+    em,
+    'hub_audit',
+    entries.map((e) => ({
+      at: now,
+      actor: actor.subject,
+      actor_role: actor.role,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId,
+      before_state: e.before == null ? null : JSON.stringify(e.before),
+      after_state: e.after == null ? null : JSON.stringify(e.after),
+      reason: e.reason,
+    })),
+  );
+}
+
+/** Writes one audit entry inside the caller's transaction. */
+export function audit(
+  em: EntityManager,
+  actor: Actor,
   action: string,
   entity: string,
   entityId: string,
@@ -226,19 +255,7 @@ export async function audit(
   reason: string | null,
   now = Date.now(),
 ): Promise<void> {
-  await insertRows(em, 'hub_audit', [
-    {
-      at: now,
-      actor: caller.subject,
-      actor_role: caller.role,
-      action,
-      entity,
-      entity_id: entityId,
-      before_state: before == null ? null : JSON.stringify(before),
-      after_state: after == null ? null : JSON.stringify(after),
-      reason,
-    },
-  ]);
+  return auditAll(em, actor, [{ action, entity, entityId, before, after, reason }], now);
 }
 
 export async function readAudit(db: DataSource, hub: LegacySystem, entity: string, entityId: string | null, limit: number): Promise<AuditEntry[]> {
