@@ -264,6 +264,19 @@ describe('authorization', () => {
     const staff = await stack.query(`{ order(id: "${own}") { customer { grade creditLine tags } remark } }`, {}, { token: await stack.token('sales') });
     assert.equal(staff.errors, undefined);
   });
+
+  test('what a customer may read does not give away what is internal: a grade discount does not name the grade', async () => {
+    const discounted = await stack.query('{ orders(filter: { firedRule: "R08-grade-discount" }, first: 5) { edges { node { erpOrderNo customer { code grade } } } } }');
+    assert.ok(discounted.data.orders.edges.length > 0, 'the data set has grade discounts');
+    for (const { node } of discounted.data.orders.edges) {
+      const token = await stack.token('customer', node.customer.code);
+      const res = await stack.query(`{ order(id: "${node.erpOrderNo}") { adjustments { ruleId kind amount description } } }`, {}, { token });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const grade = res.data.order.adjustments.find((a: any) => a.ruleId === 'R08-grade-discount');
+      assert.ok(grade, 'the discount is shown');
+      assert.doesNotMatch(grade.description, new RegExp(`${node.customer.grade}级|grade|等级 ?${node.customer.grade}`, 'i'));
+    }
+  });
 });
 
 describe('subgraphs trust only the gateway', () => {

@@ -317,8 +317,10 @@ export const EVALUATE: { [K in RuleKind]: Evaluate<K> } = {
     const amount = missing.reduce((s, l) => s + (l.price - l.expected) * l.quantity, 0);
     const facts = { grade: f.grade, rate, linesAboveDiscountedPrice: missing.map((l) => ({ ...l, price: yuan(l.price), expected: yuan(l.expected) })) };
     if (amount === 0) return notFired('等级折扣已体现在单价中', 'the grade discount is already in the prices', facts);
-    const reason = { zh: `${f.grade}级折扣未计入 ${missing.length} 行，补抵 ${yuan(amount)} 元`, en: `grade-${f.grade} discount missing on ${missing.length} line(s): ${yuan(amount)} CNY credited` };
-    return { fired: true, explanation: reason, facts, effects: [{ type: 'DISCOUNT', amountFen: amount, stackGroup: p.stackGroup, reason }] };
+    const explanation = { zh: `${f.grade}级折扣未计入 ${missing.length} 行，补抵 ${yuan(amount)} 元`, en: `grade-${f.grade} discount missing on ${missing.length} line(s): ${yuan(amount)} CNY credited` };
+    // The effect's reason becomes the adjustment a customer reads; their grade is internal (Customer.grade).
+    const reason = { zh: `客户等级折扣（${missing.length} 行）`, en: `customer discount (${missing.length} line${missing.length > 1 ? 's' : ''})` };
+    return { fired: true, explanation, facts, effects: [{ type: 'DISCOUNT', amountFen: amount, stackGroup: p.stackGroup, reason }] };
   },
 
   QUANTITY_LIMIT: (p, f) => {
