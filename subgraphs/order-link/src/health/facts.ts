@@ -327,19 +327,22 @@ export class HealthFacts {
    * Per order, how many of its goods lines the warehouse that serves its store could allocate when
    * it arrived: FEFO over the lots on hand less what is locked (as without the hub's own locks),
    * skipping lots in disabled bins and lots that expire within the expiry rule's months of the
-   * order date. The same allocation the pick flow uses, so a line that counts as matched here is
-   * one the pick list could serve.
+   * order date — or the order's own minimum shelf life where it asks for more
+   * (SO_SOMain_ExtraDefine.iMinShelfMonths), as the pick flow takes it. The same allocation the pick
+   * flow uses, so a line that counts as matched here is one the pick list could serve.
    */
   private async judgeInventory(orders: OrderRecord[], goods: Map<number, SalesOrderLine[]>, warehouse: Map<string, string>) {
     const out = new Map<number, { lines: number; matched: number; detail: string | null }>();
     if (!orders.length) return out;
     const { wms } = this.sources;
     const skuCodes = unique(orders.flatMap((o) => goods.get(o.id)!.map((l) => l.skuCode)));
-    const [stock, locks, months] = await Promise.all([
+    const [stock, locks, months, requirements] = await Promise.all([
       skuCodes.length ? wms.stockBySku(skuCodes) : Promise.resolve([] as StockRow[][]),
       this.sources.hubLocks(),
       this.sources.expiryMonths(),
+      this.sources.erp.requirementsByOrderNo(orders.map((o) => o.erp_order_no)),
     ]);
+    const asked = new Map(orders.map((o, i) => [o.id, requirements[i]?.minShelfLifeMonths ?? 0]));
     const rows = stock.flat();
     const usable = new Map<string, boolean>();
     for (const wh of unique(rows.map((r) => r.warehouseCode))) {
@@ -368,7 +371,7 @@ export class HealthFacts {
     for (const o of orders) {
       const demand = goods.get(o.id)!.filter((l) => l.quantity > 0).map((l) => ({ lineKey: String(l.rowNo), skuCode: l.skuCode, quantity: l.quantity }));
       const lots = unique(demand.map((d) => d.skuCode)).flatMap((sku) => lotsAt.get(`${warehouse.get(o.store_code) ?? ''}|${sku}`) ?? []);
-      const result = allocateFefo(demand, lots, { asOf: o.order_date, minRemainingShelfLifeMonths: months });
+      const result = allocateFefo(demand, lots, { asOf: o.order_date, minRemainingShelfLifeMonths: Math.max(months, asked.get(o.id)!) });
       const short = result.lines.filter((l) => l.shortfall);
       out.set(o.id, {
         lines: demand.length,
