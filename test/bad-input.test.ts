@@ -45,6 +45,8 @@ const CASES: Case[] = [
   // graphql-js refuses this in validation already; the cost limit stands behind it.
   { name: 'deep introspection', body: q('{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }'), code: 'GRAPHQL_VALIDATION_FAILED' },
   { name: 'wide introspection', body: q(`{ ${Array.from({ length: 20 }, (_, i) => `s${i}: __schema { types { fields { args { name type { name kind } } type { name kind fields { name args { name } } } } } }`).join(' ')} }`), code: 'QUERY_TOO_COSTLY' },
+  // A cycle the schema allows (a hold's order's holds …): valid, cheap lists, refused by depth alone.
+  { name: 'nesting through a cycle past the depth limit', body: q(`{ holds(first: 1) { ${'order { holds { '.repeat(7)}id${' } }'.repeat(7)} } }`), code: 'QUERY_TOO_DEEP' },
   { name: 'nesting beyond the schema', body: q(`{ orders { edges { node { ${'lines { sku { '.repeat(20)}name${' } }'.repeat(20)} } } } }`), code: 'GRAPHQL_VALIDATION_FAILED' },
   { name: 'deeply nested list input', body: q(`{ orders(filter: { status: ${'['.repeat(30)}PAID${']'.repeat(30)} }) { totalCount } }`), code: 'GRAPHQL_VALIDATION_FAILED' },
   // Page sizes and huge inputs

@@ -122,8 +122,8 @@ describe('a legacy system down or slow', () => {
     });
   }
 
-  test(`the ERP database stopped: the hub still gives the order's numbers and lifecycle, naming ERP`, async () => {
-    stack.proxies.erp!.setMode('down');
+  for (const mode of ['down', 'hang'] as const) test(`the ERP database ${mode === 'down' ? 'stopped' : 'hanging'}: the hub still gives the order's numbers and lifecycle, naming ERP`, async () => {
+    stack.proxies.erp!.setMode(mode);
     try {
       const started = Date.now();
       const res = await stack.query(`query($id: ID!) { order(id: $id) { id status wmsOutboundNo lifecycle { stage at } totalAmount lines { quantity } } }`, { id: sample.erpOrderNo });

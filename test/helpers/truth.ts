@@ -73,6 +73,13 @@ export function assertLifecyclesMatchTruth(graphOrders: any[], truth: GroundTrut
       assert.equal(n.recorded, at != null);
       assert.equal(n.missing, t.missing.includes(n.stage));
       if (n.missing) assert.equal(n.reached, true);
+      // Each node names the system and document that records it: ERP the order, WMS the outbound, TMS the waybill.
+      const system = n.stage === 'PAID' || n.stage === 'COMPLETED' ? 'ERP' : n.stage === 'PICKING' || n.stage === 'SHIPPED_OUT' ? 'WMS' : 'TMS';
+      assert.equal(n.sourceSystem, system, `${g.erpOrderNo} ${n.stage} source system`);
+      if (n.recorded) {
+        const document = system === 'ERP' ? t.erpOrderNo : system === 'WMS' ? t.outbound?.outboundNo : t.waybill?.waybillNo;
+        assert.equal(n.sourceDocumentNo, document, `${g.erpOrderNo} ${n.stage} source document`);
+      }
     }
     if (g.missingNodes.length) withMissing++;
   }
