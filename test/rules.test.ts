@@ -348,7 +348,7 @@ describe('changing rules', () => {
     const before = await stack.query(`{ rule(id: "R01-grade-c-large-order") { version } holds(first: 200) { id } }`, {}, { token: tokens.ops });
     const res = await stack.query(
       `query($r: RuleInput!) { simulateRule(rule: $r, from: "2025-11-08", to: "2025-11-10", first: 200) {
-        userErrors { code } evaluated affected affectedNow newlyAffected noLongerAffected effectCounts { type count }
+        userErrors { code } evaluated truncated affected affectedNow newlyAffected noLongerAffected effectCounts { type count }
         orders { erpOrderNo explanationEn facts effects { type } order { totalAmount customer { grade } } } } }`,
       { r: { ...r01, parameters: { grades: ['C'], amountOver: '5000.00', approverRole: 'director' } } },
       { token: tokens.director },
@@ -356,6 +356,7 @@ describe('changing rules', () => {
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     const s = res.data.simulateRule;
     assert.equal(s.evaluated, stack.truth.orders.length - stack.truth.orders.filter((o) => o.expectedStatus === 'CANCELLED').length);
+    assert.equal(s.truncated, false);
     assert.equal(s.affectedNow, stack.truth.rules['R01-grade-c-large-order'].length);
     assert.ok(s.newlyAffected.length > 0, 'a lower threshold catches more orders');
     assert.deepEqual(s.noLongerAffected, []);
@@ -369,6 +370,11 @@ describe('changing rules', () => {
     assert.deepEqual(after.data, before.data, 'a dry run writes nothing');
     const bad = await stack.query(`query($r: RuleInput!) { simulateRule(rule: $r, from: "2025-11-08", to: "2025-11-10") { userErrors { code field } affected } }`, { r: { ...r01, parameters: { grades: ['D'] } } }, { token: tokens.director });
     assert.ok(bad.data.simulateRule.userErrors.length > 0);
+    // A sample: the oldest orders only, and it says so.
+    const sampled = await stack.query(`query($r: RuleInput!) { simulateRule(rule: $r, from: "2025-11-08", to: "2025-11-10", maxOrders: 100) { evaluated truncated } }`, { r: { ...r01, parameters: { grades: ['C'], amountOver: '5000.00', approverRole: 'director' } } }, { token: tokens.director });
+    assert.deepEqual(sampled.data.simulateRule, { evaluated: 100, truncated: true });
+    const tooMany = await stack.query(`query($r: RuleInput!) { simulateRule(rule: $r, from: "2025-11-08", to: "2025-11-10", maxOrders: 50001) { evaluated } }`, { r: { ...r01, parameters: { grades: ['C'], amountOver: '5000.00', approverRole: 'director' } } }, { token: tokens.director });
+    assert.equal(tooMany.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
   });
 });
 

@@ -1245,7 +1245,8 @@ export type Query = {
   /**
    * A dry run of a new or changed rule (validated, not saved) over the orders placed in [from, to):
    * how many it would affect, which, and how; for a changed rule, which orders it would newly
-   * affect and which no longer. Nothing is written.
+   * affect and which no longer. Nothing is written. At most `maxOrders` orders (1–50,000), oldest
+   * first, are evaluated; `truncated` says when the window held more.
    */
   simulateRule: RuleSimulation;
   /** Legacy documents the hub could not link to an order, with the reason, newest first. */
@@ -1354,6 +1355,7 @@ export type QueryRuleArgs = {
 export type QuerySimulateRuleArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['DateTime']['input'];
+  maxOrders?: InputMaybe<Scalars['Int']['input']>;
   rule: RuleInput;
   to: Scalars['DateTime']['input'];
 };
@@ -1920,6 +1922,8 @@ export type RuleSimulation = {
   orders: Array<SimulatedDecision>;
   /** The candidate as validated; null when it was refused */
   rule?: Maybe<Rule>;
+  /** True when the window held more orders than `maxOrders`: only the oldest were evaluated, and the counts cover those only */
+  truncated: Scalars['Boolean']['output'];
   userErrors: Array<UserError>;
 };
 
@@ -3124,7 +3128,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   repairJobs?: Resolver<Array<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobsArgs, 'first'>>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType, RequireFields<QueryRuleArgs, 'id'>>;
   rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
-  simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'rule' | 'to'>>;
+  simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'maxOrders' | 'rule' | 'to'>>;
   unlinkedDocuments?: Resolver<ResolversTypes['UnlinkedDocumentConnection'], ParentType, ContextType, RequireFields<QueryUnlinkedDocumentsArgs, 'first'>>;
 }>;
 
@@ -3426,6 +3430,7 @@ export type RuleSimulationResolvers<ContextType = Context, ParentType extends Re
   noLongerAffected?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   orders?: Resolver<Array<ResolversTypes['SimulatedDecision']>, ParentType, ContextType>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 

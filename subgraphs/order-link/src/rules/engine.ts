@@ -73,6 +73,9 @@ export const giftSkus = (rules: CompiledRule[]) => rules.map((r) => (r.compiled 
 
 export const requisitionCode = (key: string) => `QG-HUB-${createHash('sha1').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
 
+/** A dry run's ceiling: beyond it a single request would hold the facts of too many orders at once. */
+export const MAX_SIMULATED_ORDERS = 50_000;
+
 export class RuleEngine {
   /** Told which orders' decisions were just recorded (health counts interceptions from them). */
   onRecorded: ((orderIds: number[]) => Promise<void>) | null = null;
@@ -123,8 +126,10 @@ export class RuleEngine {
    * A dry run of rules (validated, not saved) over orders placed in [from, to), on one pass of
    * facts: for each rule, the orders it fires for. Nothing is written.
    */
-  async simulate(rules: CompiledRule[], from: number, to: number, maxOrders = 50_000): Promise<{ evaluated: number; fired: { erpOrderNo: string; verdict: Verdict }[][] }> {
-    const orders = await this.facts.ordersBetween(from, to, maxOrders);
+  async simulate(rules: CompiledRule[], from: number, to: number, maxOrders = MAX_SIMULATED_ORDERS): Promise<{ evaluated: number; truncated: boolean; fired: { erpOrderNo: string; verdict: Verdict }[][] }> {
+    // One more than asked for tells whether the window held more.
+    const found = await this.facts.ordersBetween(from, to, maxOrders + 1);
+    const orders = found.slice(0, maxOrders);
     const fired: { erpOrderNo: string; verdict: Verdict }[][] = rules.map(() => []);
     let evaluated = 0;
     for (let i = 0; i < orders.length; i += BATCH) {
@@ -136,7 +141,7 @@ export class RuleEngine {
         });
       }
     }
-    return { evaluated, fired };
+    return { evaluated, truncated: found.length > maxOrders, fired };
   }
 
   private async record(em: EntityManager, chunk: OrderRef[], evaluations: OrderEvaluation[], now: number): Promise<void> {

@@ -12,6 +12,7 @@ import { requireRole } from '../require-role.js';
 import { ATTACHMENT_LABELS } from '../../../../common/src/requirements.js';
 import type { Context } from '../context.js';
 import { compile, validateRule, type Rule } from './store.js';
+import { MAX_SIMULATED_ORDERS } from './engine.js';
 import { countEffects, toDecisions, type SimulationView } from './simulation.js';
 
 const iso = (t: number | null | undefined) => toIsoBeijing(t ?? null);
@@ -88,22 +89,26 @@ export const ruleResolvers: Resolvers = {
       return ctx.ledger.listOutbox(state ?? null, parsePageSize(first), order?.rowId ?? null);
     },
     auditLog: (_root, { entity, entityId, first }, ctx) => ctx.ledger.audit(entity, entityId ?? null, parsePageSize(first)),
-    simulateRule: async (_root, { rule: input, from, to, first }, ctx): Promise<SimulationView> => {
+    simulateRule: async (_root, { rule: input, from, to, first, maxOrders }, ctx): Promise<SimulationView> => {
       const size = parsePageSize(first);
+      const limit = maxOrders ?? MAX_SIMULATED_ORDERS;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIMULATED_ORDERS) {
+        throw badInput({ zh: `maxOrders 须在 1 到 ${MAX_SIMULATED_ORDERS} 之间`, en: `maxOrders must be between 1 and ${MAX_SIMULATED_ORDERS}` }, { argument: 'maxOrders' });
+      }
       const start = instant(from, 'from');
       const end = instant(to, 'to');
       if (end <= start || end - start > MAX_SIMULATION_DAYS * 86_400_000) {
         throw badInput({ zh: `from 须早于 to，且区间不超过 ${MAX_SIMULATION_DAYS} 天`, en: `from must be before to, at most ${MAX_SIMULATION_DAYS} days apart` }, { argument: 'to' });
       }
       const checked = validateRule(input);
-      const empty = { evaluated: 0, affected: 0, affectedNow: null, newlyAffected: [], noLongerAffected: [], effectCounts: [], orders: [] };
+      const empty = { evaluated: 0, truncated: false, affected: 0, affectedNow: null, newlyAffected: [], noLongerAffected: [], effectCounts: [], orders: [] };
       if (!checked.ok) return { rule: null, userErrors: checked.errors, ...empty };
       const saved = input.id ? await ctx.rules.get(input.id) : null;
       if (saved && saved.kind !== checked.rule.kind) {
         return { rule: null, userErrors: [{ code: 'KIND_IMMUTABLE', field: ['kind'], messageZh: `规则 ${saved.id} 的类型不能改变`, messageEn: `Rule ${saved.id}'s kind cannot change` }], ...empty };
       }
       const candidate: Rule = { ...checked.rule, version: (saved?.version ?? 0) + 1, updatedBy: ctx.caller.subject, updatedAt: Date.now() };
-      const run = await ctx.engine.simulate([{ ...candidate, compiled: checked.compiled }, ...(saved ? [compile(saved)] : [])], start, end);
+      const run = await ctx.engine.simulate([{ ...candidate, compiled: checked.compiled }, ...(saved ? [compile(saved)] : [])], start, end, limit);
       const [firedNew, firedNow] = run.fired;
       const before = new Set(firedNow?.map((f) => f.erpOrderNo) ?? []);
       const after = new Set(firedNew.map((f) => f.erpOrderNo));
@@ -111,6 +116,7 @@ export const ruleResolvers: Resolvers = {
         rule: candidate,
         userErrors: [],
         evaluated: run.evaluated,
+        truncated: run.truncated,
         affected: firedNew.length,
         affectedNow: firedNow ? firedNow.length : null,
         newlyAffected: firedNow ? [...after].filter((n) => !before.has(n)) : [],

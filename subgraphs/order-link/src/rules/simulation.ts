@@ -14,6 +14,7 @@ export interface SimulationView {
   rule: Rule | null;
   userErrors: UserError[];
   evaluated: number;
+  truncated: boolean;
   affected: number;
   affectedNow: number | null;
   newlyAffected: string[];
