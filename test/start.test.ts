@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,13 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     while (!output.includes('Order Hub is up') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
     assert.match(output, /Order Hub is up: http:\/\/127\.0\.0\.1:\d+\/graphql/, output);
     assert.match(output, /Seeded 7800 orders/);
+    // The ground truth the seed wrote beside the data: every order, its true links and anomalies.
+    const truthFile = /ground truth in (\S+\.json)/.exec(output)?.[1];
+    assert.ok(truthFile, 'the seed says where the ground truth is');
+    const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
+    assert.equal(truth.orders.length, 7800);
+    assert.ok(truth.anomalies.length > 0 && truth.anomalies.every((a: any) => a.kind && (a.erpOrderNo || a.documentNo || a.detail)), 'anomalies listed with what they touch');
+    assert.ok(truth.orders.some((o: any) => o.outbound?.method === 'NORMALIZED_REFERENCE'), 'true links with their method');
     const url = `http://127.0.0.1:${gateway}/graphql`;
 
     // The printed examples, exactly as printed: as staff, and as the demo customer.
