@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
+import { callsBetween } from './helpers/legacy-calls.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { openDataSource } from '../common/src/db.js';
 import { beijingDate } from '../common/src/time.js';
@@ -187,12 +188,20 @@ describe('confirming a draft', () => {
     assert.equal(d.complete, true, JSON.stringify(d.unresolved));
     const before = await erpOrderCount();
     const key = `confirm-${Date.now()}`;
+    const writesBefore = await stack.legacyCalls();
     const res = await stack.query(CONFIRM, { id: d.id, key });
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     const p = res.data.confirmOrderDraft;
     assert.equal(p.created, true);
     assert.match(p.erpOrderNo, /^SO-\d{8}-\d{3,}$/);
     assert.equal(await erpOrderCount(), before + 1);
+    // The write went through the erp subgraph (order-link's call to it is counted as an ERP call;
+    // the erp subgraph's own as the insert it ran), and that mutation is not in the client API.
+    const writes = callsBetween(writesBefore, await stack.legacyCalls());
+    assert.equal(writes['erp:subgraph.createSalesOrder'], 1, JSON.stringify(writes));
+    assert.equal(writes['erp:SO_SOMain.create'], 1, JSON.stringify(writes));
+    const direct = await stack.query(`mutation { createSalesOrder(input: { clientKey: "x" }) { erpOrderNo } }`);
+    assert.equal(direct.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED', 'clients cannot reach the ERP write');
 
     // What ERP holds, read straight from its tables, is what the draft said.
     const [head] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [p.erpOrderNo]);

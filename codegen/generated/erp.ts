@@ -4,6 +4,7 @@ import type { SalesOrder as SalesOrderModel, SalesOrderLine as SalesOrderLineMod
 import type { Context } from '../../subgraphs/erp/src/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -16,6 +17,13 @@ export type Scalars = {
   /** An exact CNY amount as a decimal string with two places, e.g. "1234.50". Never a float. */
   Money: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type CreateSalesOrderPayload = {
+  __typename?: 'CreateSalesOrderPayload';
+  /** False when the clientKey had already created this order */
+  created: Scalars['Boolean']['output'];
+  erpOrderNo: Scalars['String']['output'];
 };
 
 /** A customer: ERP holds grade and credit; CRM adds level, tags and satisfaction. */
@@ -60,6 +68,56 @@ export type ErpOrderStatus =
   | 'OPEN'
   /** 3 已收款 */
   | 'PAID';
+
+export type ErpRequirementsInput = {
+  attachments?: InputMaybe<Array<RequiredAttachment>>;
+  callBeforeDelivery?: InputMaybe<Scalars['Boolean']['input']>;
+  deliveryConstraint?: InputMaybe<DeliveryConstraint>;
+  minShelfLifeMonths?: InputMaybe<Scalars['Int']['input']>;
+  priority?: InputMaybe<OrderPriority>;
+  purpose?: InputMaybe<OrderPurpose>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Creates a sales order (SO_SOMain, SO_SODetails, SO_SOMain_ExtraDefine) in one ERP transaction,
+   * once per clientKey (kept in SO_SOMain.cDefine10): a key already used answers with its order and
+   * created false. The number continues the day's SO-yyyymmdd-nnn sequence. Sales, ops and admin.
+   */
+  createSalesOrder: CreateSalesOrderPayload;
+};
+
+
+export type MutationCreateSalesOrderArgs = {
+  input: NewSalesOrderInput;
+};
+
+export type NewSalesOrderInput = {
+  /** 8–80 characters; SO_SOMain.cDefine10 */
+  clientKey: Scalars['String']['input'];
+  contactMobile?: InputMaybe<Scalars['String']['input']>;
+  contactName?: InputMaybe<Scalars['String']['input']>;
+  customerCode: Scalars['String']['input'];
+  lines: Array<NewSalesOrderLineInput>;
+  /** SO_SOMain.cMaker */
+  maker: Scalars['String']['input'];
+  orderedAt: Scalars['DateTime']['input'];
+  promisedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** SO_SOMain.cRegion */
+  region: Scalars['String']['input'];
+  /** SO_SOMain.cMemo */
+  remark?: InputMaybe<Scalars['String']['input']>;
+  requirements: ErpRequirementsInput;
+  shipAddress?: InputMaybe<Scalars['String']['input']>;
+  storeCode: Scalars['String']['input'];
+};
+
+export type NewSalesOrderLineInput = {
+  quantity: Scalars['Int']['input'];
+  skuCode: Scalars['String']['input'];
+  unitPrice: Scalars['Money']['input'];
+};
 
 export type Order = {
   __typename?: 'Order';
@@ -296,19 +354,24 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CreateSalesOrderPayload: ResolverTypeWrapper<CreateSalesOrderPayload>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Customer: ResolverTypeWrapper<ErpCustomerModel>;
   CustomerGrade: CustomerGrade;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeliveryConstraint: DeliveryConstraint;
   ErpOrderStatus: ErpOrderStatus;
+  ErpRequirementsInput: ErpRequirementsInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NewSalesOrderInput: NewSalesOrderInput;
+  NewSalesOrderLineInput: NewSalesOrderLineInput;
   Order: ResolverTypeWrapper<SalesOrderModel>;
   OrderLine: ResolverTypeWrapper<SalesOrderLineModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OrderPriority: OrderPriority;
   OrderPurpose: OrderPurpose;
   OrderRequirements: ResolverTypeWrapper<OrderRequirements>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   RequiredAttachment: RequiredAttachment;
   Sku: ResolverTypeWrapper<ErpSkuModel>;
   Store: ResolverTypeWrapper<ErpStoreModel>;
@@ -317,14 +380,19 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CreateSalesOrderPayload: CreateSalesOrderPayload;
+  Boolean: Scalars['Boolean']['output'];
   Customer: ErpCustomerModel;
   DateTime: Scalars['DateTime']['output'];
+  ErpRequirementsInput: ErpRequirementsInput;
+  Int: Scalars['Int']['output'];
   Money: Scalars['Money']['output'];
+  Mutation: Record<PropertyKey, never>;
+  NewSalesOrderInput: NewSalesOrderInput;
+  NewSalesOrderLineInput: NewSalesOrderLineInput;
   Order: SalesOrderModel;
   OrderLine: SalesOrderLineModel;
-  Int: Scalars['Int']['output'];
   OrderRequirements: OrderRequirements;
-  Boolean: Scalars['Boolean']['output'];
   Sku: ErpSkuModel;
   Store: ErpStoreModel;
   String: Scalars['String']['output'];
@@ -341,6 +409,11 @@ export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = 
 export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CreateSalesOrderPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateSalesOrderPayload'] = ResolversParentTypes['CreateSalesOrderPayload']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -359,6 +432,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createSalesOrder?: Resolver<ResolversTypes['CreateSalesOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateSalesOrderArgs, 'input'>>;
+}>;
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -421,9 +498,11 @@ export type StoreResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  CreateSalesOrderPayload?: CreateSalesOrderPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
   OrderRequirements?: OrderRequirementsResolvers<ContextType>;

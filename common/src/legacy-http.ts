@@ -25,12 +25,15 @@ export class LegacyHttpClient {
     return this.send(operation, 'GET', `${path}${search ? `?${search}` : ''}`, undefined, true);
   }
 
-  /** A POST that only reads (batch look-ups) may be retried; one that writes may not. */
-  post(operation: string, path: string, body: unknown, options: { idempotent: boolean }): Promise<unknown> {
-    return this.send(operation, 'POST', path, JSON.stringify(body), options.idempotent);
+  /**
+   * A POST that only reads (batch look-ups) may be retried; one that writes may not. `sign` adds
+   * headers made from the exact body sent (a subgraph's signature).
+   */
+  post(operation: string, path: string, body: unknown, options: { idempotent: boolean; sign?: (body: string) => Record<string, string> }): Promise<unknown> {
+    return this.send(operation, 'POST', path, JSON.stringify(body), options.idempotent, options.sign);
   }
 
-  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean): Promise<unknown> {
+  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, sign?: (body: string) => Record<string, string>): Promise<unknown> {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
@@ -43,7 +46,12 @@ export class LegacyHttpClient {
             method,
             path: `${this.basePath}${path}`,
             body,
-            headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(requestId ? { 'x-request-id': requestId } : {}) },
+            headers: {
+              ...(body ? { 'content-type': 'application/json' } : {}),
+              ...(requestId ? { 'x-request-id': requestId } : {}),
+              // Signed per attempt: a retry's timestamp is fresh.
+              ...(body && sign ? sign(body) : {}),
+            },
             signal: deadline.signal,
           });
           text = await res.body.text();

@@ -152,7 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('wms', await createWmsSubgraph(config));
   await start('tms', await createTmsSubgraph(config));
   await start('crm', await createCrmSubgraph(config));
-  const orderLink = await createOrderLinkSubgraph(config);
+  const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
   await start('order-link', orderLink.subgraph);
   // The first round links the whole seeded set; a second one settles documents woken by the first.
   t = Date.now();

@@ -3,6 +3,8 @@ import type { Resolvers } from '../../../codegen/generated/erp.js';
 import { DateTimeScalar, MoneyScalar } from '../../../common/src/scalars.js';
 import { lazyFields, need } from '../../../common/src/loader.js';
 import { mayRead } from '../../../common/src/caller.js';
+import { appError, badInput, ErrorCode } from '../../../common/src/errors.js';
+import { parseIsoInstant } from '../../../common/src/time.js';
 import type { CustomerRecord, SkuRecord } from './datasource.js';
 import type { Context } from './context.js';
 
@@ -30,6 +32,35 @@ export const resolvers: Resolvers = {
     customer: (order) => ({ code: order.customerCode }),
     lines: async (order, _args, ctx) => (await ctx.loaders.lines.load(order.erpOrderNo)) ?? [],
     requirements: (order, _args, ctx) => ctx.loaders.requirements.load(order.erpOrderNo),
+  },
+  Mutation: {
+    createSalesOrder: async (_root, { input }, ctx) => {
+      if (!['sales', 'ops', 'admin'].includes(ctx.caller.role)) {
+        throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权在 ERP 建单`, en: `Role "${ctx.caller.role}" may not create ERP orders` }, { role: ctx.caller.role });
+      }
+      const at = (iso: string, argument: string) => {
+        const t = parseIsoInstant(iso);
+        if (t == null) throw badInput({ zh: `${argument} 不是合法时间`, en: `${argument} is not a valid time` }, { argument });
+        return t;
+      };
+      return ctx.erp.createSalesOrder({
+        ...input,
+        orderedAt: at(input.orderedAt, 'orderedAt'),
+        promisedAt: input.promisedAt == null ? null : at(input.promisedAt, 'promisedAt'),
+        remark: input.remark ?? null,
+        contactName: input.contactName ?? null,
+        contactMobile: input.contactMobile ?? null,
+        shipAddress: input.shipAddress ?? null,
+        requirements: {
+          priority: input.requirements.priority ?? null,
+          attachments: input.requirements.attachments ?? null,
+          purpose: input.requirements.purpose ?? null,
+          minShelfLifeMonths: input.requirements.minShelfLifeMonths ?? null,
+          callBeforeDelivery: input.requirements.callBeforeDelivery ?? null,
+          deliveryConstraint: input.requirements.deliveryConstraint ?? null,
+        },
+      });
+    },
   },
   OrderLine: {
     sku: (line) => ({ code: line.skuCode }),

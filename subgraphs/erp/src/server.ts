@@ -15,7 +15,7 @@ export async function createErpSubgraph(config: Config) {
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    createContext: (base) => ({ ...base, loaders: createLoaders(erp, { batching: kit.batching }) }),
+    createContext: (base) => ({ ...base, erp, loaders: createLoaders(erp, { batching: kit.batching }) }),
     readiness: { erpDatabase: () => erp.ping() },
     close: () => db.destroy(),
   });

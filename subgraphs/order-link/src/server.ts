@@ -28,6 +28,8 @@ import { Attachments1766100000000 } from './migrations/1766100000000-Attachments
 import { AttachmentStore } from './attachments.js';
 import { TextDirectory } from './drafts/directory.js';
 import { DraftService } from './drafts/service.js';
+import { ErpOrders } from './drafts/erp-orders.js';
+import { readRoverConfig } from '../../../gateway/src/supergraph.js';
 import { RepairStore } from './repair/store.js';
 import { RepairRunner } from './repair/runner.js';
 import { uploadReceiver } from './repair/uploads.js';
@@ -49,6 +51,8 @@ export interface OrderLinkOptions {
   startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
   reportBackoff?: (attempt: number) => number;
+  /** Where the erp subgraph listens, when not at ERP_SUBGRAPH_URL (tests and npm start pick ports as they go). */
+  erpSubgraphUrl?: string;
 }
 
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
@@ -134,7 +138,11 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
     lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
   });
-  const drafts = new DraftService(hubDb, hubSystem, erp, new TextDirectory(erp), () => linker.runFreshRound());
+  // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
+  const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
+  const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
+  const erpOrders = new ErpOrders(erpSubgraph, config.SUBGRAPH_SIGNING_SECRET);
+  const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () => linker.runFreshRound());
   const repairStore = new RepairStore(hubDb, hubSystem);
   const repairRunner = new RepairRunner(
     repairStore,
@@ -183,7 +191,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await outbox.stop();
       await repairRunner.stop();
       await healthFacts.stop();
-      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
+      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
   return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner };

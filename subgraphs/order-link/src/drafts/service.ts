@@ -13,6 +13,7 @@ import { interpretRemark, parseChatDraft, remarkValues, type ChatDraft } from '.
 import { resolveDeliveryHint, type DeliveryDate } from '../text/delivery-date.js';
 import { audit } from '../rules/store.js';
 import { modelKey, type TextDirectory } from './directory.js';
+import type { ErpOrders } from './erp-orders.js';
 
 export const MAX_DRAFT_TEXT = 4000;
 const CLIENT_KEY = /^[A-Za-z0-9._:-]{8,80}$/;
@@ -116,6 +117,8 @@ export class DraftService {
     private readonly db: DataSource,
     private readonly hub: LegacySystem,
     private readonly erp: ErpDatasource,
+    /** The one write: through the erp subgraph. */
+    private readonly erpOrders: ErpOrders,
     private readonly directory: TextDirectory,
     /** Links and evaluates what ERP holds now (a linker round that starts after the order exists). */
     private readonly linkNow: () => Promise<unknown>,
@@ -197,7 +200,7 @@ export class DraftService {
             );
           }
           const order = await this.orderFor(draft, edits, caller, now);
-          const { erpOrderNo, created } = await this.erp.createSalesOrder({ ...order, clientKey });
+          const { erpOrderNo, created } = await this.erpOrders.create({ ...order, clientKey }, caller);
           const confirmed: ConfirmedOrder = { ...order, erpOrderNo };
           await em.query(
             'UPDATE hub_order_draft SET state = ?, client_key = ?, erp_order_no = ?, confirmed_order = ?, confirmed_by = ?, confirmed_at = ? WHERE id = ?',

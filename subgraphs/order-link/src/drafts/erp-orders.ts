@@ -1,0 +1,43 @@
+// Creating a sales order goes through the erp subgraph (its Mutation.createSalesOrder, kept out of
+// the client API): the ERP adapter alone writes the ERP, in one transaction, once per client key.
+// order-link calls it as the gateway calls subgraphs — signed, naming the caller it acts for.
+import type { Caller } from '../../../../common/src/caller.js';
+import { encodeCaller } from '../../../../common/src/caller.js';
+import { appError, ErrorCode, upstreamUnavailable } from '../../../../common/src/errors.js';
+import type { LegacyHttpClient } from '../../../../common/src/legacy-http.js';
+import { signRequest } from '../../../../common/src/signing.js';
+import { toIsoBeijing } from '../../../../common/src/time.js';
+import type { NewSalesOrder } from '../../../erp/src/datasource.js';
+
+const CREATE = `mutation CreateSalesOrder($input: NewSalesOrderInput!) { createSalesOrder(input: $input) { erpOrderNo created } }`;
+
+export class ErpOrders {
+  constructor(
+    private readonly erpSubgraph: LegacyHttpClient,
+    private readonly signingSecret: string,
+  ) {}
+
+  async create(order: NewSalesOrder, caller: Caller): Promise<{ erpOrderNo: string; created: boolean }> {
+    const input = { ...order, orderedAt: toIsoBeijing(order.orderedAt), promisedAt: toIsoBeijing(order.promisedAt) };
+    const answer = (await this.erpSubgraph.post(
+      'subgraph.createSalesOrder',
+      '',
+      { query: CREATE, variables: { input } },
+      // The client key makes a repeat harmless, so a lost answer may be asked again.
+      { idempotent: true, sign: (body) => signRequest(this.signingSecret, encodeCaller(caller), body) },
+    )) as {
+      data?: { createSalesOrder?: { erpOrderNo: string; created: boolean } | null } | null;
+      errors?: { message: string; extensions?: { code?: string; messageZh?: string; messageEn?: string } }[];
+    };
+    const created = answer.data?.createSalesOrder;
+    if (created) return created;
+    const error = answer.errors?.[0];
+    const code = error?.extensions?.code;
+    // The erp subgraph's own refusals keep their code; anything else is the ERP being unavailable.
+    if (code === ErrorCode.BAD_USER_INPUT || code === ErrorCode.FORBIDDEN || code === ErrorCode.CONFLICT) {
+      const ext = error!.extensions!;
+      throw appError(code, { zh: ext.messageZh ?? error!.message, en: ext.messageEn ?? error!.message }, { system: 'ERP' });
+    }
+    throw upstreamUnavailable('ERP', `createSalesOrder: ${error?.message ?? 'no answer'}`);
+  }
+}
