@@ -171,12 +171,12 @@ test('blockers follow the pick flow and the documents the order must travel with
   assert.deepEqual(at('PICKING', { ...pick, status: 'PACKED', pickedAt: now, sealedAt: now }), ['AWAITING_WAYBILL']);
   assert.deepEqual(at('PICKING', { ...pick, status: 'PACKED', pickedAt: now, sealedAt: now, waybillNo: 'SF1' }), ['AWAITING_COLLECTION']);
   assert.deepEqual(at('IN_TRANSIT', { ...pick, status: 'SHIPPED', pickedAt: now, sealedAt: now, waybillNo: 'SF1' }), [], 'collected: nothing waits');
-  const report = { required: ['TEST_REPORT' as const], source: 'REMARK' as const, confirmed: [], since: now };
+  const report = { outstanding: ['TEST_REPORT' as const], source: 'REMARK' as const, since: now };
   const waiting = computeBlockers({ ...base, status: 'PAID', picking: null, attachments: report });
   assert.deepEqual(waiting.map((b) => b.code), ['AWAITING_ATTACHMENT']);
   assert.match(waiting[0].message.zh, /备注要求随货附检测报告/);
   assert.equal(currentBlocker(waiting)!.customerMessage!.en, 'The test report you asked for is being prepared; your order ships with it');
-  assert.deepEqual(at('PAID', null, { ...report, confirmed: ['TEST_REPORT'] }), [], 'confirmed packed');
+  assert.deepEqual(at('PAID', null, { ...report, outstanding: [] }), [], 'confirmed packed');
   assert.deepEqual(at('SHIPPED_OUT', null, report), [], 'gone with the goods: no longer awaited');
 });
 

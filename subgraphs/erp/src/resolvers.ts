@@ -3,8 +3,8 @@ import type { Resolvers } from '../../../codegen/generated/erp.js';
 import { DateTimeScalar, MoneyScalar } from '../../../common/src/scalars.js';
 import { lazyFields, need } from '../../../common/src/loader.js';
 import { mayRead } from '../../../common/src/caller.js';
-import { appError, badInput, ErrorCode } from '../../../common/src/errors.js';
-import { parseIsoInstant } from '../../../common/src/time.js';
+import { requireInstant, requireRole } from '../../../common/src/arguments.js';
+import { REQUIREMENT_FIELDS, type OrderRequirements } from '../../../common/src/requirements.js';
 import type { CustomerRecord, SkuRecord } from './datasource.js';
 import type { Context } from './context.js';
 
@@ -35,30 +35,18 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     createSalesOrder: async (_root, { input }, ctx) => {
-      if (!['sales', 'ops', 'admin'].includes(ctx.caller.role)) {
-        throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权在 ERP 建单`, en: `Role "${ctx.caller.role}" may not create ERP orders` }, { role: ctx.caller.role });
-      }
-      const at = (iso: string, argument: string) => {
-        const t = parseIsoInstant(iso);
-        if (t == null) throw badInput({ zh: `${argument} 不是合法时间`, en: `${argument} is not a valid time` }, { argument });
-        return t;
-      };
+      requireRole(ctx, ['sales', 'ops'], 'createSalesOrder');
+      const { requirements } = input;
       return ctx.erp.createSalesOrder({
         ...input,
-        orderedAt: at(input.orderedAt, 'orderedAt'),
-        promisedAt: input.promisedAt == null ? null : at(input.promisedAt, 'promisedAt'),
+        orderedAt: requireInstant(input.orderedAt, 'input.orderedAt'),
+        promisedAt: input.promisedAt == null ? null : requireInstant(input.promisedAt, 'input.promisedAt'),
         remark: input.remark ?? null,
         contactName: input.contactName ?? null,
         contactMobile: input.contactMobile ?? null,
         shipAddress: input.shipAddress ?? null,
-        requirements: {
-          priority: input.requirements.priority ?? null,
-          attachments: input.requirements.attachments ?? null,
-          purpose: input.requirements.purpose ?? null,
-          minShelfLifeMonths: input.requirements.minShelfLifeMonths ?? null,
-          callBeforeDelivery: input.requirements.callBeforeDelivery ?? null,
-          deliveryConstraint: input.requirements.deliveryConstraint ?? null,
-        },
+        // GraphQL leaves an absent field undefined; a requirement not recorded is null.
+        requirements: Object.fromEntries(REQUIREMENT_FIELDS.map((f) => [f, requirements[f] ?? null])) as unknown as OrderRequirements,
       });
     },
   },

@@ -2,8 +2,8 @@
 // Chinese and English.
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { badInput } from '../../../common/src/errors.js';
+import { requireInstant } from '../../../common/src/arguments.js';
 import { classifyDocumentNo, parseHubOrderId, type DocumentKind } from '../../../common/src/docno.js';
-import { parseIsoInstant } from '../../../common/src/time.js';
 import type { OrderQuery } from './datasource.js';
 import type { OrderStatus } from './lifecycle.js';
 
@@ -59,15 +59,7 @@ export function decodeCursor<T>(after: string | null | undefined, check: (v: any
 }
 
 function parseInstant(value: string | null | undefined, field: string): number | null {
-  if (value == null) return null;
-  const t = parseIsoInstant(value);
-  if (t == null) {
-    throw badInput(
-      { zh: `filter.${field} 不是合法时间「${value}」：请用带时区的 ISO 8601，如 2025-11-08T00:00:00+08:00，或日期 2025-11-08`, en: `filter.${field} "${value}" is not a valid time: use ISO 8601 with offset, e.g. 2025-11-08T00:00:00+08:00, or a date 2025-11-08` },
-      { argument: `filter.${field}` },
-    );
-  }
-  return t;
+  return value == null ? null : requireInstant(value, `filter.${field}`);
 }
 
 /** Legacy codes are letters, digits, - and _ (C00042, MD007); a city is letters (苏州). */
@@ -133,17 +125,7 @@ export function parseOrderFilter(filter: OrderFilterInput | null | undefined): O
 
 /** A window [from, to) of ISO instants (or dates taken as Beijing midnight), at most `maxDays` long. */
 export function parseWindow(from: string, to: string, maxDays = 366): { from: number; to: number } {
-  const parse = (value: string, argument: string) => {
-    const t = parseIsoInstant(value);
-    if (t == null) {
-      throw badInput(
-        { zh: `${argument} 不是合法时间「${value.slice(0, 40)}」：请用带时区的 ISO 8601，如 2025-11-08T00:00:00+08:00，或日期 2025-11-08`, en: `${argument} "${value.slice(0, 40)}" is not a valid time: use ISO 8601 with offset, e.g. 2025-11-08T00:00:00+08:00, or a date 2025-11-08` },
-        { argument },
-      );
-    }
-    return t;
-  };
-  const window = { from: parse(from, 'from'), to: parse(to, 'to') };
+  const window = { from: requireInstant(from, 'from'), to: requireInstant(to, 'to') };
   if (window.from >= window.to) throw badInput({ zh: 'from 必须早于 to', en: 'from must be before to' }, { argument: 'from' });
   if (window.to - window.from > maxDays * 86_400_000) {
     throw badInput({ zh: `时间范围最多 ${maxDays} 天`, en: `The window is at most ${maxDays} days` }, { argument: 'to', maxDays });

@@ -7,7 +7,7 @@ import type { Caller } from '../../../common/src/caller.js';
 import type { LegacySystem } from '../../../common/src/legacy.js';
 import { forUpdate, insertIgnore, placeholders } from '../../../common/src/db.js';
 import { groupByKey, unique } from '../../../common/src/loader.js';
-import { ATTACHMENTS, type Attachment, type OrderRequirements } from '../../../common/src/requirements.js';
+import type { Attachment, OrderRequirements } from '../../../common/src/requirements.js';
 import { interpretRemark } from './text/remark.js';
 import { audit } from './rules/store.js';
 
@@ -59,7 +59,7 @@ export class AttachmentStore {
    */
   async confirm(order: { rowId: number; erpOrderNo: string }, attachments: Attachment[], caller: Caller): Promise<AttachmentConfirmation[]> {
     const orderId = order.rowId;
-    const wanted = unique(attachments.filter((a) => ATTACHMENTS.includes(a)));
+    const wanted = unique(attachments);
     await this.hub.call(
       'attachment.confirm',
       () =>

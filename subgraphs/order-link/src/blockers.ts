@@ -61,8 +61,8 @@ export interface BlockerInputs {
   shipment: { status: string; exception: { type: string; description: string | null; delayMinutes: number | null } | null; exceptionAt: number | null } | null;
   /** Outbounds that fit this order and another equally well. */
   ambiguousOutbounds: string[];
-  /** Documents the order must travel with (ERP requirement or remark), and those confirmed packed; null while the ERP is unreachable. */
-  attachments: { required: Attachment[]; source: 'ERP_REQUIREMENT' | 'REMARK' | null; confirmed: Attachment[]; since: number | null } | null;
+  /** Documents the order must travel with (ERP requirement or remark) not yet confirmed packed; null while the ERP is unreachable. */
+  attachments: { outstanding: Attachment[]; source: 'ERP_REQUIREMENT' | 'REMARK' | null; since: number | null } | null;
   /** The pick flow: the WMS outbound's status and when it was picked, and the hub's seal; null without an outbound (or while WMS is unreachable). */
   picking: { outboundNo: string; status: string; pickedAt: number | null; sealedAt: number | null; waybillNo: string | null } | null;
   now: number;
@@ -203,7 +203,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
       },
     });
   }
-  const owed = o.attachments ? o.attachments.required.filter((a) => !o.attachments!.confirmed.includes(a)) : [];
+  const owed = o.attachments?.outstanding ?? [];
   // Before the goods leave: what is not in the package by then can no longer travel with them.
   if (owed.length && !SHIPPED.has(o.status) && !delivered) {
     const zh = owed.map((a) => ATTACHMENT_LABELS[a].zh).join('、');

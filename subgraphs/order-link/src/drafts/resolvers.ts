@@ -5,7 +5,7 @@ import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js'
 import { parsePageSize } from '../arguments.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { interpretRemark, type Evidence, type Field, type Span } from '../text/index.js';
-import { requireRole } from '../require-role.js';
+import { requireRole } from '../../../../common/src/arguments.js';
 import { findOrder } from '../find-order.js';
 import type { Context } from '../context.js';
 import { draftRemark, formatDraftId, isComplete, parseDraftId, requestedDelivery, splitMessage, type DraftEdits } from './service.js';

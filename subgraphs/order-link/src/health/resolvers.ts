@@ -6,9 +6,9 @@ import type { Role } from '../../../../common/src/caller.js';
 import { badInput } from '../../../../common/src/errors.js';
 import { oneEach, type LoaderOptions } from '../../../../common/src/loader.js';
 import { formatFen } from '../../../../common/src/money.js';
-import { beijingDate, parseBeijing, parseIsoInstant, toIsoBeijing } from '../../../../common/src/time.js';
+import { beijingDate, parseBeijing, toIsoBeijing } from '../../../../common/src/time.js';
 import { decodeCursor, encodeCursor, parsePageSize, parseWindow } from '../arguments.js';
-import { requireRole } from '../require-role.js';
+import { requireInstant, requireRole } from '../../../../common/src/arguments.js';
 import type { Context } from '../context.js';
 import type { HealthScope } from './metrics.js';
 import { headline, rate, type DimensionView, type HealthService } from './service.js';
@@ -49,9 +49,7 @@ function parseText(value: string | null | undefined, argument: string, pattern: 
 
 function parseAsOf(asOf: string | null | undefined): number {
   if (asOf == null) return Date.now();
-  const t = parseIsoInstant(asOf);
-  if (t == null) throw badInput({ zh: `asOf 不是合法时间「${asOf.slice(0, 40)}」`, en: `asOf "${asOf.slice(0, 40)}" is not a valid time` }, { argument: 'asOf' });
-  return t;
+  return requireInstant(asOf, 'asOf');
 }
 
 function parseDay(value: string, argument: string): string {

@@ -7,7 +7,7 @@ import { parseWindow } from '../arguments.js';
 import { findOrder } from '../find-order.js';
 import type { HubOrder } from '../datasource.js';
 import type { Context } from '../context.js';
-import { requireRole } from '../require-role.js';
+import { requireRole } from '../../../../common/src/arguments.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
 
 const PICKERS: Role[] = ['warehouse', 'ops'];

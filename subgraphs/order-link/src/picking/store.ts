@@ -5,7 +5,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { AllocatedLine } from '../../../wms/src/datasource.js';
 import type { ScanOutcome } from './verify.js';
 import { placeholders } from '../../../../common/src/db.js';
-import { byKey } from '../../../../common/src/loader.js';
+import { byKey, unique } from '../../../../common/src/loader.js';
 
 export interface AllocationRecord {
   outNo: string;
@@ -106,7 +106,7 @@ export class PickingStore {
 
   /** Seals of many outbounds at once (the blockers of a page of orders); null where none is. */
   async sealsByOutNo(outNos: readonly string[]): Promise<(SealRecord | null)[]> {
-    const keys = [...new Set(outNos)];
+    const keys = unique(outNos);
     if (!keys.length) return [];
     const rows = await this.query('seal.byOutNo', `SELECT * FROM hub_seal WHERE out_no IN (${placeholders(keys.length)})`, keys);
     return byKey(outNos, rows.map(toSeal), (s) => s.outNo);

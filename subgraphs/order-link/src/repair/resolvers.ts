@@ -3,7 +3,7 @@ import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { REQUIREMENT_FIELDS } from '../../../../common/src/requirements.js';
-import { requireRole } from '../require-role.js';
+import { requireRole } from '../../../../common/src/arguments.js';
 import { decodeCursor, encodeCursor, parsePageSize } from '../arguments.js';
 import { textSpan } from '../drafts/resolvers.js';
 import type { Context } from '../context.js';

@@ -206,9 +206,10 @@ export class RuleEngine {
       // A hold placed is a step of the order's audit trail like its approval; only holds this
       // evaluation made (a hold already there keeps its own created_at).
       const placed = await em.query(
-        `SELECT h.id, h.rule_id, h.rule_version, h.approver_role, h.reason_code, o.erp_order_no FROM hub_hold h JOIN hub_order o ON o.id = h.order_id WHERE h.order_id IN (${placeholders(ids.length)}) AND h.created_at = ?`,
+        `SELECT id, order_id, rule_id, rule_version, approver_role, reason_code FROM hub_hold WHERE order_id IN (${placeholders(ids.length)}) AND created_at = ?`,
         [...ids, now],
       );
+      const orderNo = new Map(chunk.map((o) => [o.id, o.erpOrderNo]));
       await auditAll(
         em,
         RULE_ENGINE,
@@ -217,7 +218,7 @@ export class RuleEngine {
           entity: 'HOLD',
           entityId: String(h.id),
           before: null,
-          after: { erpOrderNo: h.erp_order_no, ruleId: h.rule_id, ruleVersion: Number(h.rule_version), approverRole: h.approver_role, reasonCode: h.reason_code, state: 'OPEN' },
+          after: { erpOrderNo: orderNo.get(Number(h.order_id)), ruleId: h.rule_id, ruleVersion: Number(h.rule_version), approverRole: h.approver_role, reasonCode: h.reason_code, state: 'OPEN' },
           reason: null,
         })),
         now,

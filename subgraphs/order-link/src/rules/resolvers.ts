@@ -2,13 +2,13 @@
 import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { formatFen, toFen } from '../../../../common/src/money.js';
-import { parseIsoInstant, toIsoBeijing } from '../../../../common/src/time.js';
+import { toIsoBeijing } from '../../../../common/src/time.js';
 import { computeBlockers, currentBlocker, effectivePromise, type Blocker } from '../blockers.js';
 import { parsePageSize } from '../arguments.js';
 import type { HubOrder } from '../datasource.js';
 import { findOrder } from '../find-order.js';
 import { requiredAttachments } from '../attachments.js';
-import { requireRole } from '../require-role.js';
+import { requireInstant, requireRole } from '../../../../common/src/arguments.js';
 import { ATTACHMENT_LABELS } from '../../../../common/src/requirements.js';
 import type { Context } from '../context.js';
 import { compile, validateRule, type Rule } from './store.js';
@@ -17,12 +17,6 @@ import { countEffects, toDecisions, type SimulationView } from './simulation.js'
 
 const iso = (t: number | null | undefined) => toIsoBeijing(t ?? null);
 const MAX_SIMULATION_DAYS = 92;
-
-function instant(value: string, argument: string): number {
-  const t = parseIsoInstant(value);
-  if (t == null) throw badInput({ zh: `${argument} 不是合法时间「${value}」`, en: `${argument} "${value}" is not a valid time` }, { argument });
-  return t;
-}
 
 function holdId(id: string): number {
   if (!/^\d{1,12}$/.test(id)) throw badInput({ zh: `暂停单编号「${id.slice(0, 40)}」无效`, en: `"${id.slice(0, 40)}" is not a hold id` }, { argument: 'id' });
@@ -45,18 +39,16 @@ async function attachmentsOf(order: HubOrder, ctx: Context) {
 /** The facts a blocker needs that other systems hold; an unreachable system leaves its part out rather than failing the list. */
 async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
   const quietly = <T>(p: Promise<T>) => p.catch(() => null);
-  const [holds, decisions, header, waybill, ambiguous, requirements, confirmed, outbound, seal] = await Promise.all([
+  const [holds, decisions, header, waybill, ambiguous, attachments, outbound, seal] = await Promise.all([
     ctx.loaders.holds.load(order.rowId),
     ctx.loaders.decisions.load(order.rowId),
     quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
     order.tmsWaybillNo ? quietly(ctx.loaders.waybill.load(order.tmsWaybillNo)) : null,
     ctx.loaders.ambiguousOutbounds.load(order.erpOrderNo),
-    quietly(ctx.loaders.requirements.load(order.erpOrderNo)),
-    ctx.loaders.attachmentConfirmations.load(order.rowId),
+    attachmentsOf(order, ctx),
     order.wmsOutboundNo ? quietly(ctx.loaders.outbound.load(order.wmsOutboundNo)) : null,
     order.wmsOutboundNo ? ctx.loaders.seal.load(order.wmsOutboundNo) : null,
   ]);
-  const attachments = header ? requiredAttachments(requirements, header.remark) : null;
   return computeBlockers({
     status: order.status,
     missingNodes: order.lifecycle.missing,
@@ -69,7 +61,7 @@ async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
       ? { status: waybill.status, exception: waybill.exception, exceptionAt: (() => { const e = waybill.events.find((x) => x.code === 'EXCEPTION'); return e ? Date.parse(e.at) : null; })() }
       : null,
     ambiguousOutbounds: ambiguous ?? [],
-    attachments: attachments && { ...attachments, confirmed: (confirmed ?? []).map((c) => c.attachment), since: header?.orderedAt ? Date.parse(header.orderedAt) : null },
+    attachments: attachments && { outstanding: attachments.outstanding, source: attachments.source, since: order.orderedAt },
     picking:
       outbound && order.wmsOutboundNo
         ? { outboundNo: order.wmsOutboundNo, status: outbound.status, pickedAt: outbound.pickedAt ? Date.parse(outbound.pickedAt) : null, sealedAt: seal?.sealedAt ?? null, waybillNo: seal?.waybillNo ?? null }
@@ -95,8 +87,8 @@ export const ruleResolvers: Resolvers = {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIMULATED_ORDERS) {
         throw badInput({ zh: `maxOrders 须在 1 到 ${MAX_SIMULATED_ORDERS} 之间`, en: `maxOrders must be between 1 and ${MAX_SIMULATED_ORDERS}` }, { argument: 'maxOrders' });
       }
-      const start = instant(from, 'from');
-      const end = instant(to, 'to');
+      const start = requireInstant(from, 'from');
+      const end = requireInstant(to, 'to');
       if (end <= start || end - start > MAX_SIMULATION_DAYS * 86_400_000) {
         throw badInput({ zh: `from 须早于 to，且区间不超过 ${MAX_SIMULATION_DAYS} 天`, en: `from must be before to, at most ${MAX_SIMULATION_DAYS} days apart` }, { argument: 'to' });
       }

@@ -1,0 +1,29 @@
+// Checks every subgraph makes of its arguments and callers, in one wording: each refusal a stable
+// code and a message in Chinese and English.
+import { appError, badInput, ErrorCode } from './errors.js';
+import type { Caller, Role } from './caller.js';
+import { parseIsoInstant } from './time.js';
+
+/**
+ * Refuses (FORBIDDEN) a caller whose role is not among `roles`; admin may always. The gateway
+ * enforces the SDL's role tags; a subgraph does not rely on that alone.
+ */
+export function requireRole(ctx: { caller: Caller }, roles: Role[], field: string): void {
+  if (ctx.caller.role === 'admin' || roles.includes(ctx.caller.role)) return;
+  throw appError(ErrorCode.FORBIDDEN, { zh: `角色「${ctx.caller.role}」无权使用 ${field}`, en: `Role "${ctx.caller.role}" may not use ${field}` }, { role: ctx.caller.role });
+}
+
+/** An ISO 8601 instant with offset (or a date, taken as Beijing midnight), or BAD_USER_INPUT naming the argument. */
+export function requireInstant(value: string, argument: string): number {
+  const t = parseIsoInstant(value);
+  if (t == null) {
+    throw badInput(
+      {
+        zh: `${argument} 不是合法时间「${value.slice(0, 40)}」：请用带时区的 ISO 8601，如 2025-11-08T00:00:00+08:00，或日期 2025-11-08`,
+        en: `${argument} "${value.slice(0, 40)}" is not a valid time: use ISO 8601 with offset, e.g. 2025-11-08T00:00:00+08:00, or a date 2025-11-08`,
+      },
+      { argument },
+    );
+  }
+  return t;
+}
