@@ -2,8 +2,8 @@
 // supergraph against rover-config.yaml, and the README against the variables the code reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
@@ -109,7 +109,18 @@ test('npm run compose fails on a composition error and prints it', () => {
   assert.ok(!existsSync(join(dir, 'out.graphql')));
 });
 
-test('README documents every configuration variable', () => {
-  const readme = readFileSync('README.md', 'utf8');
-  for (const key of configKeys) assert.ok(readme.includes(`\`${key}\``), `README lacks ${key}`);
+test('docs/operations.md documents every configuration variable', () => {
+  const readme = readFileSync('docs/operations.md', 'utf8');
+  for (const key of configKeys) assert.ok(readme.includes(`\`${key}\``), `docs/operations.md lacks ${key}`);
+});
+
+test('README and docs/: every relative link names a file that exists', () => {
+  const pages = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+  for (const page of pages) {
+    const text = readFileSync(page, 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      assert.ok(existsSync(join(dirname(page), target)), `${page} links to ${target}, which does not exist`);
+    }
+  }
 });
