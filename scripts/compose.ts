@@ -1,6 +1,7 @@
 // npm run compose: rover-config.yaml → supergraph.graphql. Fails with every error and hint printed.
 import { writeFileSync } from 'node:fs';
 import { composeSubgraphs, readRoverConfig } from '../gateway/src/supergraph.js';
+import { API_SCHEMA_PATH, writeApiSchema } from '../web/tools/api-schema.js';
 
 const configPath = process.argv[2] ?? 'rover-config.yaml';
 const outPath = process.argv[3] ?? 'supergraph.graphql';
@@ -12,4 +13,5 @@ if (!outcome.supergraphSdl) {
   process.exit(1);
 }
 writeFileSync(outPath, outcome.supergraphSdl);
-console.log(`composed ${configPath} → ${outPath} (${outcome.hints.length} hint(s))`);
+writeApiSchema(outcome.supergraphSdl);
+console.log(`composed ${configPath} → ${outPath} and its API schema → ${API_SCHEMA_PATH} (${outcome.hints.length} hint(s))`);
