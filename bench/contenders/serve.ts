@@ -23,8 +23,9 @@ import { createAuthenticator } from '../../gateway/src/auth.js';
 const kind = process.argv[2];
 const subgraphUrls: Record<string, string> = JSON.parse(process.env.BENCH_SUBGRAPH_URLS ?? '{}');
 // The processes run with NODE_ENV=production, as deployed (graphql-js drops its development
-// checks); the configuration stays a test one, so the development secrets are accepted.
-const config = loadConfig({ GATEWAY_PORT: '0', LOG_LEVEL: 'warn', ...process.env, NODE_ENV: 'test' });
+// checks); the configuration stays a test one, so the development secrets are accepted. Every
+// contender runs the same documents as sent (the stock gateways have no trusted documents).
+const config = loadConfig({ GATEWAY_PORT: '0', LOG_LEVEL: 'warn', TRUSTED_DOCUMENTS: 'off', ...process.env, NODE_ENV: 'test' });
 const supergraphSdl = loadSupergraph(config);
 const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
 const callerOf = async (authorization: string | undefined | null) => {

@@ -9,6 +9,17 @@ const dbUrl = z
 const httpUrl = z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL');
 const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().min(1).max(600_000);
+/** A comma-separated list, blanks dropped. */
+const list = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+/** A browser origin exactly as browsers send it: scheme, host and port, nothing more. */
+const origin = z.string().refine((v) => {
+  try {
+    return new URL(v).origin === v;
+  } catch {
+    return false;
+  }
+}, 'must be origins such as https://shop.example.com or http://localhost:5173 (scheme, host, port; no path or trailing slash)');
 
 /** Development-only secrets: loadConfig refuses them when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'order-hub-development-jwt-secret-not-for-production';
@@ -151,6 +162,13 @@ export const configSchema = z.object({
   REPORT_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   /** One delivery attempt may take this long. */
   REPORT_WEBHOOK_TIMEOUT_MS: ms.default(5000),
+
+  /** Who may send only registered operations (trusted documents): off, customers, all; unset: customers, or all in production. */
+  TRUSTED_DOCUMENTS: z.enum(['off', 'customers', 'all']).optional(),
+  /** The registered operations: persisted-documents.json manifests, comma-separated (one per app). */
+  TRUSTED_DOCUMENTS_MANIFESTS: list(z.string().min(1)).default(['web/src/gql/persisted-documents.json']),
+  /** Browser origins allowed to call the graph, comma-separated; unset: Vite's dev server in development, none otherwise. */
+  CORS_ORIGINS: list(origin).optional(),
 
   /** DataLoader batching; off only to measure what N+1 costs (bench). */
   LOADER_BATCHING: z.enum(['on', 'off']).default('on'),

@@ -39,6 +39,11 @@ export interface HostOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Path → handler, e.g. `/uploads`. */
   routes?: Record<string, RouteHandler>;
+  /**
+   * Runs first, before authentication: may answer the request itself (returns true: CORS
+   * preflights, the web pages) or only add headers to the answer to come (false).
+   */
+  before?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -88,6 +93,7 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
     const requestId = typeof given === 'string' && /^[\w.:-]{1,80}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
     try {
+      if (opts.before?.(req, res)) return;
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', component: opts.name });
       if (url.pathname === '/readyz') {
         const results: Record<string, string> = {};

@@ -2,7 +2,7 @@
 // request limits and the access policy, served with /healthz, /readyz and /metrics; index.ts runs it.
 import { existsSync, readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
 import { GraphQLError } from 'graphql';
@@ -21,6 +21,9 @@ import { createAuthenticator } from './auth.js';
 import { asksForSlow, checkAccess, readPolicy } from './policy.js';
 import { checkLimits, measureOperation } from './limits.js';
 import { uploadRoute } from './uploads.js';
+import { readManifests, trustedDocumentsPlugin, trustMode } from './trusted-documents.js';
+import { corsHandler, corsOrigins } from './cors.js';
+import { webPages } from './web.js';
 
 const refuse = (code: string, zh: string, en: string) =>
   new GraphQLError(`${zh} / ${en}`, { extensions: { code, messageZh: zh, messageEn: en, http: { status: 400 } } });
@@ -85,6 +88,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     onShared: () => sharedFetches.inc(),
   });
   const subgraphUrls = new Map<string, string>();
+  const development = config.NODE_ENV !== 'production';
+  const trusted = { mode: trustMode(config), documents: readManifests(config.TRUSTED_DOCUMENTS_MANIFESTS), introspection: development };
+  const allowCors = corsHandler(corsOrigins(config));
+  const pages = webPages({ explorer: development });
 
   class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     constructor(
@@ -132,7 +139,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: config.NODE_ENV !== 'production',
+    introspection: development,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -143,6 +150,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return formatted;
     },
     plugins: [
+      // First: an unregistered operation is refused as such before anything else judges it.
+      trustedDocumentsPlugin(trusted),
+      // Apollo's landing page loads its sandbox from a CDN; a browser gets web/'s home page instead (web.ts).
+      ApolloServerPluginLandingPageDisabled(),
       // The subgraphs set no cache hints; without the plugin no subgraph answer's header is parsed for them.
       ApolloServerPluginCacheControlDisabled(),
       {
@@ -187,6 +198,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metrics,
       logger,
       maxBodyBytes: config.MAX_REQUEST_BYTES,
+      // Before authentication: preflights carry no token, and the pages are public files.
+      before: (req, res) => allowCors(req, res) || pages(req, res),
       authenticate: (req) => authenticate(req.headers.authorization),
       routes: {
         '/uploads': uploadRoute({

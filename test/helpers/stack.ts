@@ -138,6 +138,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     GATEWAY_PORT: '0',
     LOADER_BATCHING: options.batching === false ? 'off' : 'on',
     UPLOAD_DIR: join(tmp, 'uploads'),
+    // The access-policy tests send documents of their own as customers; trusted documents are
+    // tested on their own (web-trusted-documents.test.ts) and by the browser tests.
+    TRUSTED_DOCUMENTS: 'off',
     ...(options.linkBatchSize ? { LINK_BATCH_SIZE: String(options.linkBatchSize) } : {}),
     ...options.env,
   });

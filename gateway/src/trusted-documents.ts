@@ -1,0 +1,94 @@
+// Trusted documents: the operations the web pages (and any other registered app) were built with,
+// known by hash. A client sends the hash in Apollo's APQ format, `extensions.persistedQuery.sha256Hash`
+// (what urql, Apollo Client and Apollo Kotlin/iOS send), and the gateway runs the registered text.
+// TRUSTED_DOCUMENTS says who may send nothing else: `customers` (customers; staff send any document),
+// `all`, or `off`. Manifests are GraphQL Code Generator's persisted-documents.json,
+// {"sha256:<hex>": "<document>"}; several may be listed (one per app).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Config } from '../../common/src/config.js';
+import type { Caller } from '../../common/src/caller.js';
+
+export type TrustMode = 'off' | 'customers' | 'all';
+
+export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
+
+/** The mode in force: as configured, else customers-only (development, test) or everyone (production). */
+export function trustMode(config: Pick<Config, 'TRUSTED_DOCUMENTS' | 'NODE_ENV'>): TrustMode {
+  return config.TRUSTED_DOCUMENTS ?? (config.NODE_ENV === 'production' ? 'all' : 'customers');
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Reads the manifests into hash (hex, as APQ sends it) → document. A manifest whose key is not the
+ * SHA-256 of its document is refused: the gateway would otherwise run a text the client never hashed.
+ */
+export function readManifests(paths: string[]): Map<string, string> {
+  const documents = new Map<string, string>();
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: ${path} does not exist (run npm run codegen, or list the app's persisted-documents.json)`);
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: ${path} is not JSON`);
+    }
+    if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: ${path} must map "sha256:<hex>" to a document`);
+    for (const [key, text] of Object.entries(manifest)) {
+      const hash = key.replace(/^sha256:/, '');
+      if (typeof text !== 'string' || sha256(text) !== hash) throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: in ${path}, ${key} is not the SHA-256 of its document`);
+      documents.set(hash, text);
+    }
+  }
+  return documents;
+}
+
+/** Only __schema, __type and __typename at the root: the explorer's introspection, not data. */
+function introspectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
+export interface TrustOptions {
+  mode: TrustMode;
+  documents: Map<string, string>;
+  /** Introspection is served (not production): the explorer may introspect under any mode. */
+  introspection: boolean;
+}
+
+/**
+ * An Apollo Server plugin: a registered hash gets its text before Apollo's APQ looks in its cache,
+ * and, once the operation is known, a caller the mode restricts is refused anything unregistered
+ * (400 PERSISTED_QUERY_NOT_IN_LIST), before any subgraph is asked and before APQ would remember it.
+ * A hash nobody registered is answered by APQ as usual (PERSISTED_QUERY_NOT_FOUND).
+ */
+export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugin<{ caller: Caller }> {
+  const restricted = (caller: Caller | undefined) => options.mode === 'all' || (options.mode === 'customers' && caller?.role === 'customer');
+  return {
+    async requestDidStart({ request }) {
+      const hash = request.extensions?.persistedQuery?.sha256Hash;
+      if (typeof hash === 'string' && request.query === undefined) {
+        const text = options.documents.get(hash);
+        if (text !== undefined) request.query = text;
+      }
+      return {
+        async didResolveOperation({ contextValue, queryHash, operation }) {
+          if (!restricted(contextValue.caller) || options.documents.has(queryHash)) return;
+          if (options.introspection && operation && introspectionOnly(operation)) return;
+          const zh = '此操作未登记为可信文档：请在前端项目中登记该操作并重新构建（见 docs/web.md）';
+          const en = 'This operation is not a registered trusted document: register it in the app and rebuild (see docs/web.md)';
+          throw new GraphQLError(`${zh} / ${en}`, { extensions: { code: NOT_IN_LIST, messageZh: zh, messageEn: en, http: { status: 400 } } });
+        },
+      };
+    },
+  };
+}
+
+/** The registered hash of an operation, by name (for examples and tests). */
+export function registeredHash(documents: Map<string, string>, operationName: string): string | undefined {
+  const declares = new RegExp(`\\b(query|mutation|subscription)\\s+${operationName}\\b`);
+  for (const [hash, text] of documents) if (declares.test(text)) return hash;
+  return undefined;
+}
