@@ -5,5 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
+# The web pages the gateway serves (web/dist is not committed).
+RUN npm run web:build
 ENV NODE_ENV=production HOST=0.0.0.0
 CMD ["npx", "tsx", "gateway/src/index.ts"]

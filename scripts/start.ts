@@ -21,6 +21,8 @@ import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
 import { startGateway } from '../gateway/src/server.js';
 import { mintToken } from '../gateway/src/auth.js';
 import { ROLES } from '../common/src/caller.js';
+import { ensureWebBuilt } from '../web/tools/build.js';
+import { signInLinks } from '../web/tools/sign-in-links.js';
 
 const args = new Set(process.argv.slice(2));
 const config = loadConfig();
@@ -76,6 +78,8 @@ await serve('crm', await createCrmSubgraph(config), config.CRM_SUBGRAPH_PORT);
 const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
 await serve('order-link', orderLink.subgraph, config.ORDER_LINK_SUBGRAPH_PORT);
 const first = await orderLink.linker.runRound();
+// The pages the gateway serves, built now if their sources changed since the last build.
+await ensureWebBuilt({ log: console.log }).catch((err) => console.error(`web pages not built: ${err instanceof Error ? err.message : err}`));
 const gateway = await startGateway(config, { subgraphUrls });
 servers.push(gateway);
 
@@ -101,10 +105,14 @@ const demoCustomer = sample?.data?.orders?.edges?.[0]?.node?.customer?.code ?? '
 tokens.customer = await mintToken(auth, `demo-customer-${demoCustomer}`, 'customer', demoCustomer);
 mkdirSync(dataDir, { recursive: true });
 writeFileSync(`${dataDir}/dev-tokens.json`, JSON.stringify({ customerCode: demoCustomer, tokens }, null, 2));
+const links = signInLinks(gateway.url, tokens, config.TRUSTED_DOCUMENTS_MANIFESTS);
 
 console.log(`
 Order Hub is up: ${gateway.url}
   synced ${first.erpOrders} ERP orders, ${first.outbounds} outbounds, ${first.waybills} waybills in ${first.millis} ms
+
+Sign in to the pages (one link per role; the token rides in the #fragment, which browsers never send to a server):
+${links.lines.join('\n')}
 
 Development tokens (30 days; also in ${dataDir}/dev-tokens.json):
 ${Object.entries(tokens)
@@ -114,9 +122,10 @@ ${Object.entries(tokens)
 Try, as ops staff:
   curl -s ${gateway.url} -H 'content-type: application/json' -H 'authorization: Bearer ${tokens.ops}' \\
     -d '{"query":"{ order(id: \\"${orderNo}\\") { id erpOrderNo wmsOutboundNo tmsWaybillNo status missingNodes customer { name grade level tags } lines { sku { name spec } quantity amount } shipment { carrier { name } events { at description } } } }"}'
-As customer ${demoCustomer}, the same order (grade and tags are internal: drop them, or be refused):
+As customer ${demoCustomer}, the same order through the order page's registered operation (customers may send
+only registered operations, by hash: TRUSTED_DOCUMENTS, see docs/web.md):
   curl -s ${gateway.url} -H 'content-type: application/json' -H 'authorization: Bearer ${tokens.customer}' \\
-    -d '{"query":"{ order(id: \\"${orderNo}\\") { status lifecycle { stage at } shipment { events { at description } } } }"}'
+    -d '{"operationName":"OrderByNumber","variables":{"number":"${orderNo}"},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"${links.orderByNumberHash}"}}}'
 
 Health: ${gateway.url.replace('/graphql', '/readyz')}   Metrics: ${gateway.url.replace('/graphql', '/metrics')}
 `);

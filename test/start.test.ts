@@ -1,5 +1,6 @@
 // The README's first command, as a newcomer runs it: `npm start` seeds the embedded default, brings
-// up simulators, subgraphs and gateway, prints a query that works, and keeps new orders coming.
+// up simulators, subgraphs and gateway (building the web pages when stale), prints a query that
+// works and a sign-in link per role, and keeps new orders coming.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,7 +19,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-test('npm start brings the whole graph up on SQLite with demo data, prints a working query, and streams new orders', { timeout: 120_000 }, async () => {
+test('npm start brings the whole graph up on SQLite with demo data, prints a working query and sign-in links, and streams new orders', { timeout: 180_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'oh-start-'));
   const [gateway, erp, wms, tms, crm, link, tmsSim, crmSim] = await Promise.all(Array.from({ length: 8 }, freePort));
   const env = {
@@ -46,7 +47,8 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
   child.stderr.on('data', (c) => (output += c));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const deadline = Date.now() + 90_000;
+    // Seeding, and on a fresh clone building the web pages (web/tools/build.ts), come first.
+    const deadline = Date.now() + 150_000;
     while (!output.includes('Order Hub is up') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
     assert.match(output, /Order Hub is up: http:\/\/127\.0\.0\.1:\d+\/graphql/, output);
     assert.match(output, /Seeded 7800 orders/);
@@ -60,7 +62,7 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     const url = `http://127.0.0.1:${gateway}/graphql`;
 
     // The printed examples, exactly as printed: as staff, and as the demo customer.
-    const printed = [...output.matchAll(/-H 'authorization: (Bearer [\w.-]+)' \\\n\s+-d '(\{"query":.*\})'/g)];
+    const printed = [...output.matchAll(/-H 'authorization: (Bearer [\w.-]+)' \\\n\s+-d '(\{".*\})'/g)];
     assert.equal(printed.length, 2, 'a staff and a customer example are printed');
     const run = async ([, authorization, body]: RegExpMatchArray) =>
       (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body })).json()) as any;
@@ -71,7 +73,17 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     const customer = await run(printed[1]);
     assert.equal(customer.errors, undefined, JSON.stringify(customer.errors));
     assert.equal(customer.data.order.lifecycle.length, 7);
-    const token = /  ops +(\S+)/.exec(output)![1];
+    const token = /  ops +(eyJ\S+)/.exec(output)![1];
+
+    // A sign-in link per role, the token in the fragment only, each to a page the gateway serves.
+    const links = [...output.matchAll(/^  (\w+) +(http:\/\/127\.0\.0\.1:\d+\/\S*)#token=(eyJ[\w.-]+)/gm)];
+    assert.deepEqual(links.map((l) => l[1]).sort(), ['GraphiQL', 'admin', 'customer', 'director', 'finance', 'ops', 'sales', 'warehouse']);
+    for (const [, , page] of links) {
+      assert.doesNotMatch(page, /token/, 'no token in a query string');
+      const res = await fetch(page, { headers: { accept: 'text/html' } });
+      assert.equal(res.status, 200, page);
+      assert.match(await res.text(), /<div id="app">/);
+    }
 
     const ask = async (query: string) =>
       (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) })).json()) as any;
@@ -86,6 +98,8 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     }
     assert.ok(live, 'a live order with its outbound linked');
     assert.equal((await fetch(`http://127.0.0.1:${gateway}/readyz`)).status, 200);
+    // Tokens were printed for the person at the terminal; no log line carries one.
+    for (const line of output.split('\n').filter((l) => l.startsWith('{'))) assert.doesNotMatch(line, /eyJ[\w-]+\.eyJ/, `a log line holds a token: ${line}`);
   } finally {
     child.kill('SIGTERM');
     const code = await exited;
