@@ -172,7 +172,7 @@ describe('the health board', () => {
     let after: string | null = null;
     let total = 0;
     for (;;) {
-      const res = await stack.query(HEALTH(dimension, args), { after }, { token: await stack.token('director') });
+      const res: { data?: any; errors?: unknown } = await stack.query(HEALTH(dimension, args), { after }, { token: await stack.token('director') });
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
       const page = res.data.orderHealth[dimension].orders;
       total = page.totalCount;
@@ -265,11 +265,21 @@ describe('the health board', () => {
 
 describe("the picker's page", () => {
   test('a picker scans a wrong batch (refused, saying which to take), then the whole list in walking order, and seals', async () => {
-    const [fresh] = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 1, seed: 1414 });
+    const made = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 4, seed: 1414 });
     await stack.linker.runRound();
     const warehouse = await stack.token('warehouse');
+    // One the stock can serve in full (FEFO allocated every line): every line can be picked.
+    let fresh: (typeof made)[number] | undefined;
+    for (const o of made) {
+      const allocation = (await stack.query(`{ pickList(orderId: "${o.erpOrderNo}") { allocation { shortfalls { quantity } } } }`, {}, { token: warehouse })).data.pickList.allocation;
+      if (!allocation.shortfalls.length) {
+        fresh = o;
+        break;
+      }
+    }
+    assert.ok(fresh, 'an order the stock serves in full');
     const PICK = '{ pickList(orderId: "%") { lines { sequence lineNo sku { code } batchNo quantity bin { code } } progress { pickedQuantity complete } seal { sealNo waybillNo } } }';
-    const pickList = async () => (await stack.query(PICK.replace('%', fresh.erpOrderNo), {}, { token: warehouse })).data.pickList;
+    const pickList = async () => (await stack.query(PICK.replace('%', fresh!.erpOrderNo), {}, { token: warehouse })).data.pickList;
     const { page, errors } = await open('/pick', warehouse);
     // The order field has the focus: a scanner (or a thumb) types the number and Enter.
     await page.keyboard.type(fresh.erpOrderNo);

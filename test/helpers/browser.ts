@@ -22,7 +22,8 @@ export const DESKTOP = { width: 1280, height: 900 };
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  // In Chinese, as the pages' users run it: date fields and the like read as they do for them.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, '--lang=zh-CN'] });
 }
 
 export interface PageOptions {
