@@ -3,16 +3,30 @@
 // Monaco) only on the development explorer. `npm run web:dev` serves them with hot reload on
 // :5173, calling the gateway on :4000 (allowed by CORS_ORIGINS in development).
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** The dev server answers /order as the gateway does (its own would want /order/). */
+const pagesWithoutSlash: Plugin = {
+  name: 'order-hub-pages',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      const [path, query] = (req.url ?? '/').split('?');
+      if (/^\/(order|board|pick|graphiql)$/.test(path)) req.url = `${path}/${query ? `?${query}` : ''}`;
+      next();
+    });
+  },
+};
 const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue()],
+  // Several pages, each its own HTML: no single-page fallback to the home page.
+  appType: 'mpa',
+  plugins: [vue(), pagesWithoutSlash],
   define: {
     // Composition API only: Vue's options API and devtools hooks are left out of the bundle.
     __VUE_OPTIONS_API__: 'false',
@@ -20,6 +34,9 @@ export default defineConfig({
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
   },
   server: { port: 5173, strictPort: true },
+  // GraphiQL's worker setup imports Monaco's workers with `?worker`, which only Vite itself (not
+  // its dependency pre-bundler) can load.
+  optimizeDeps: { exclude: ['graphiql/setup-workers/vite', '@graphiql/react/setup-workers/vite'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
