@@ -3,9 +3,11 @@
 // test needs the pages. A stamp (SHA-256 over web/'s sources, the Vite config and the lockfile)
 // says what dist was built from. Every text asset gets .br and .gz siblings the gateway sends.
 //   npm run web:build            build now (whatever the stamp says)
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
@@ -47,20 +49,41 @@ function precompress(): void {
   }
 }
 
-/** Builds unless dist is current (or `force`); says what it did. */
+/** Where Vite's command line is, or null when Vite is not installed (npm ci --omit=dev). */
+function viteBin(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Builds unless dist is current (or `force`); says what it did. Vite runs in a child process with
+ * NODE_ENV=production: given NODE_ENV=development (as `npm start` may be), Vite would make a
+ * development build — Vue's dev runtime, and pages pointed at the dev server's gateway.
+ */
 export async function ensureWebBuilt(options: { force?: boolean; log?: (line: string) => void } = {}): Promise<{ built: boolean; ms: number }> {
   const log = options.log ?? (() => undefined);
   const started = Date.now();
   if (!options.force && isCurrent()) return { built: false, ms: 0 };
-  let vite: typeof import('vite');
-  try {
-    vite = await import('vite');
-  } catch {
-    throw new Error('web pages are not built and Vite is not installed: run `npm install` (development dependencies included), then `npm run web:build`');
-  }
+  const bin = viteBin();
+  if (!bin) throw new Error('web pages are not built and Vite is not installed: run `npm install` (development dependencies included), then `npm run web:build`');
   log('Building the web pages (web/ → web/dist)…');
   const stamp = sourceStamp();
-  await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  const output: Buffer[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'build', '--config', join(WEB, 'vite.config.ts'), '--logLevel', 'warn'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (c: Buffer) => output.push(c));
+    child.stderr.on('data', (c: Buffer) => output.push(c));
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`vite build failed (exit ${code}):\n${Buffer.concat(output).toString('utf8').slice(-4000)}`);
   precompress();
   writeFileSync(STAMP, `${stamp}\n`);
   const ms = Date.now() - started;
