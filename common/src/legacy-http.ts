@@ -4,7 +4,6 @@
 import { Pool } from 'undici';
 import type { LegacySystem } from './legacy.js';
 import { currentScope } from './request-scope.js';
-import { abortAfter } from './resilience.js';
 
 export class LegacyHttpClient {
   private readonly pool: Pool;
@@ -37,27 +36,20 @@ export class LegacyHttpClient {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
-      async (timeoutMs) => {
-        const deadline = abortAfter(timeoutMs, `${method} ${path}`);
-        let res: Awaited<ReturnType<Pool['request']>>;
-        let text: string;
-        try {
-          res = await this.pool.request({
-            method,
-            path: `${this.basePath}${path}`,
-            body,
-            headers: {
-              ...(body ? { 'content-type': 'application/json' } : {}),
-              ...(requestId ? { 'x-request-id': requestId } : {}),
-              // Signed per attempt: a retry's timestamp is fresh.
-              ...(body && sign ? sign(body) : {}),
-            },
-            signal: deadline.signal,
-          });
-          text = await res.body.text();
-        } finally {
-          deadline.clear();
-        }
+      async (_timeoutMs, signal) => {
+        const res = await this.pool.request({
+          method,
+          path: `${this.basePath}${path}`,
+          body,
+          headers: {
+            ...(body ? { 'content-type': 'application/json' } : {}),
+            ...(requestId ? { 'x-request-id': requestId } : {}),
+            // Signed per attempt: a retry's timestamp is fresh.
+            ...(body && sign ? sign(body) : {}),
+          },
+          signal,
+        });
+        const text = await res.body.text();
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}`);
         try {
           return JSON.parse(text);
