@@ -8,7 +8,8 @@ import { PARAMETERS, RULE_KINDS, evaluateRule, type OrderFacts, type RuleKind } 
 import { validateRule, compile, DEFAULT_RULES_FILE, type Rule } from '../subgraphs/order-link/src/rules/store.js';
 import { stackDiscounts, judge } from '../subgraphs/order-link/src/rules/engine.js';
 import { computeBlockers, currentBlocker, effectivePromise } from '../subgraphs/order-link/src/blockers.js';
-import { backoffMs } from '../subgraphs/order-link/src/rules/outbox.js';
+import { OUTBOX_BACKOFF } from '../subgraphs/order-link/src/rules/outbox.js';
+import { backoffMs } from '../common/src/resilience.js';
 
 const T = (s: string) => Date.parse(s);
 
@@ -187,9 +188,10 @@ test('a worded promise replaces a time; the latest corrected time wins otherwise
   assert.deepEqual([worded.correctedPromisedAt, worded.text!.en, worded.correctedBy], [null, 'R04', ['R12', 'R04']]);
 });
 
-test('outbox retries back off exponentially with full jitter, capped at five minutes', () => {
-  assert.equal(backoffMs(1, () => 0.999), 1998);
-  assert.equal(backoffMs(3, () => 0.5), 4000);
-  assert.equal(backoffMs(30, () => 1), 300_000);
-  assert.equal(backoffMs(5, () => 0), 0);
+test('outbox retries back off exponentially with full jitter, capped at five minutes', (t) => {
+  const at = (random: number, attempts: number) => (t.mock.method(Math, 'random', () => random), backoffMs(attempts, OUTBOX_BACKOFF));
+  assert.equal(at(0.999, 1), 1998);
+  assert.equal(at(0.5, 3), 4000);
+  assert.equal(at(1, 30), 300_000);
+  assert.equal(at(0, 5), 0);
 });
