@@ -58,9 +58,6 @@ export function mapColumns(header: string[]): ColumnMap {
 /** Cells people leave for "nothing": blank, a dash, a slash. */
 export const isBlankCell = (v: string | undefined) => v == null || /^[\s\-—–/\\.。]*$/.test(v);
 
-/** A flagged cell that would really run as a formula (=, @, or + - followed by more than a number). */
-export const isFormulaInjection = (v: string) => /^[=@]/.test(v) || /^[\t\r]/.test(v) || (/^[+-]/.test(v) && !/^[+-]?[\d.,\s]*$/.test(v));
-
 const YES = /^(是|要|需要|y|yes|true|1|√|✓|急|紧急|加急)$/i;
 const NO = /^(否|不|不要|不需要|无需|n|no|false|0|×|普通|正常|一般|不急)$/i;
 
