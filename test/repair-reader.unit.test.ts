@@ -111,6 +111,24 @@ test('a cell over the size limit stops the read at that row and column, even ins
   await failsWith(file('open-quote.csv', `${HEADER}\nSO-1,C1,2025-11-08,"never closed,1\n`), 'MALFORMED_CSV');
 });
 
+test('a run of delimiters or an endless cell is stopped while its row is still being read', async () => {
+  const limits = { maxColumns: 10, maxCellChars: 100 };
+  const commas = file('commas.csv', `${HEADER}\nSO-1,C1,2025-11-08,ok,1\nSO-2,${','.repeat(8 * 1024 * 1024)}\n`);
+  const reader = openRepairFile(commas, limits);
+  const wide = await (async () => {
+    try {
+      for await (const _ of reader) void _;
+    } catch (err) {
+      return err as RepairReadError;
+    }
+    assert.fail('expected TOO_MANY_COLUMNS');
+  })();
+  assert.deepEqual([wide.code, wide.row], ['TOO_MANY_COLUMNS', 3]);
+  assert.ok(reader.progress.bytesRead < 2 * 1024 * 1024, `stopped after ${reader.progress.bytesRead} of ${statSync(commas).size} bytes`);
+  const endless = await failsWith(file('endless.csv', `${HEADER}\nSO-1,C1,2025-11-08,${'x'.repeat(8 * 1024 * 1024)}`), 'CELL_TOO_LARGE', limits);
+  assert.deepEqual([endless.row, endless.column], [2, 'cMemo']);
+});
+
 test('formula-injection cells are flagged, not altered, and can be defused for export; signed numbers are not formulas', async () => {
   const p = file(
     'inject.csv',

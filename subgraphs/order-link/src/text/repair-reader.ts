@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { parse, CsvError } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import { RECORD_DELIMITERS, isFormulaLike } from '../../../../common/src/csv.js';
 
 export type RepairReadErrorCode =
@@ -116,6 +117,7 @@ export class RepairReader implements AsyncIterable<RepairRow> {
   private readonly opts: RepairReaderOptions & typeof DEFAULTS;
   private state: RepairProgress = { format: 'csv', encoding: null, rowsRead: 0, bytesRead: 0, totalBytes: 0, fraction: 0 };
   private headerNames: string[] | null = null;
+  private firstLineNames: string[] | null = null;
 
   constructor(
     readonly path: string,
@@ -210,7 +212,8 @@ export class RepairReader implements AsyncIterable<RepairRow> {
   }
 
   private tooLarge(rowNumber: number, column: number, names: string[] | null): RepairReadError {
-    const col = names?.[column] ?? `#${column + 1}`;
+    // Before the header has reached us, its names as the first line of the file has them.
+    const col = (names ?? this.headerNames ?? this.firstLineNames)?.[column] ?? `#${column + 1}`;
     return new RepairReadError(
       'CELL_TOO_LARGE',
       `第${rowNumber}行“${col}”列超过${this.opts.maxCellChars}个字符`,
@@ -230,7 +233,9 @@ export class RepairReader implements AsyncIterable<RepairRow> {
     this.state.encoding = encoding;
     const { file, stream } = this.countingStream();
     const { maxCellChars, maxColumns } = this.opts;
-    const delimiter = this.opts.delimiter ?? sniffDelimiter(encoding === 'gb18030' ? iconv.decode(head, 'gb18030') : head.toString('utf8'));
+    const headText = encoding === 'gb18030' ? iconv.decode(head, 'gb18030') : head.toString('utf8');
+    const delimiter = this.opts.delimiter ?? sniffDelimiter(headText);
+    this.firstLineNames = headerOf(headText, delimiter);
     const parser = parse({
       delimiter,
       bom: true,
@@ -256,7 +261,7 @@ export class RepairReader implements AsyncIterable<RepairRow> {
         record++;
         if (cells.length > maxColumns) throw this.tooWide(record);
         const big = cells.findIndex((c) => c.length > maxCellChars);
-        if (big >= 0) throw this.tooLarge(record, big, names ?? cells.map((c) => c.trim()));
+        if (big >= 0) throw this.tooLarge(record, big, names);
         if (cells.every((c) => c === '')) continue;
         if (!names) {
           names = this.acceptHeader(cells, record);
@@ -290,12 +295,17 @@ export class RepairReader implements AsyncIterable<RepairRow> {
     const longestLine = maxColumns * (2 * maxCellChars + 3);
     let lineChars = 0;
     let lineDelimiters = 0;
-    const within = (text: string): Error | null => {
+    let overLong = false;
+    const measure = (text: string) => {
       const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
       const tail = end < 0 ? text : text.slice(end + 1);
       lineChars = (end < 0 ? lineChars : 0) + tail.length;
       lineDelimiters = (end < 0 ? lineDelimiters : 0) + tail.split(delimiter).length - 1;
-      if (lineChars <= longestLine) return null;
+      overLong = lineChars > longestLine;
+    };
+    // Raised with the next chunk, once the parser has taken this one: its count of records then
+    // says which row is too long.
+    const tooLong = () => {
       const row = parser.info.records + 1;
       return lineDelimiters >= maxColumns ? this.tooWide(row) : this.tooLarge(row, lineDelimiters, null);
     };
@@ -303,15 +313,18 @@ export class RepairReader implements AsyncIterable<RepairRow> {
     return new Transform({
       transform: (chunk: Buffer, _enc, done) => {
         if (this.opts.signal?.aborted) return done(this.opts.signal.reason as Error);
+        if (overLong) return done(tooLong());
         let text: string;
         try {
           text = gb ? gb.write(chunk) : utf8.decode(chunk, { stream: true });
         } catch {
           return done(invalid(`文件在第${parser.info.lines}行附近含有无效的 UTF-8 字节`, `Invalid UTF-8 bytes near line ${parser.info.lines}`));
         }
-        done(within(text), text);
+        measure(text);
+        done(null, text);
       },
       flush: (done) => {
+        if (overLong) return done(tooLong());
         try {
           done(null, gb ? (gb.end() ?? '') : utf8.decode());
         } catch {
@@ -429,6 +442,16 @@ export function detectEncoding(head: Buffer, wanted: 'auto' | 'utf-8' | 'gb18030
     }
   }
   return 'gb18030';
+}
+
+/** The header's names from the first bytes, for a limit broken before the parser hands the header over. */
+function headerOf(headText: string, delimiter: string): string[] {
+  const first = headText.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0] ?? '';
+  try {
+    return (parseCsvSync(first, { delimiter, relax_quotes: true, relax_column_count: true })[0] ?? []).map((n: string) => n.trim());
+  } catch {
+    return [];
+  }
 }
 
 /** The separator a header line holds most of: comma, semicolon or tab (comma when none). */
