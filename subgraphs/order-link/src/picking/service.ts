@@ -192,7 +192,7 @@ const SHORTFALL_TEXT: Record<ShortfallReason, Bilingual> = {
 /** A person's name for the scan log: 1–20 characters, no control characters. */
 export function parseOperator(value: string, argument: string): string {
   const v = value.normalize('NFKC').trim();
-  if (!v || v.length > MAX_OPERATOR_LENGTH || /[\p{Cc}\p{Cf}]/u.test(v)) {
+  if (!v || v.length > MAX_OPERATOR_LENGTH || /[\p{Cc}\p{Cf}\p{Cs}]/u.test(v)) {
     throw badInput(
       { zh: `${argument} 应为 1–${MAX_OPERATOR_LENGTH} 个字符的姓名或工号`, en: `${argument} must be a name or staff no. of 1–${MAX_OPERATOR_LENGTH} characters` },
       { argument },
