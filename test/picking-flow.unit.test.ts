@@ -9,6 +9,7 @@ import { decideScan, type ScanSku } from '../subgraphs/order-link/src/picking/ve
 import { canonicalJson, sealContent, sealNoOf, sealOf, sha256Hex, verifySeal, type SealContent } from '../subgraphs/order-link/src/picking/seal.js';
 import { minRemainingShelfLifeMonths } from '../subgraphs/order-link/src/picking/expiry-rule.js';
 import { KeyedMutex, LockWaitTimeout } from '../subgraphs/order-link/src/picking/mutex.js';
+import { parseOperator } from '../subgraphs/order-link/src/picking/service.js';
 
 const Y = { referenceYear: 2025 };
 const BRG: ScanSku = { code: 'BRG-N204', spec: 'NTN-N204', name: 'NTN圆柱滚子轴承N204', shelfLifeMonths: null };
@@ -126,6 +127,9 @@ test('canonical JSON is RFC 8785: keys by UTF-16 code units, ECMAScript numbers,
   // RFC 8785 §3.2.2.3 number forms.
   assert.equal(canonicalJson([333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001, -0, 1e21, 1e-7]), '[333333333.3333333,1e+30,4.5,0.002,1e-27,0,1e+21,1e-7]');
   assert.throws(() => canonicalJson({ packer: '\ud800' }), /Lone surrogate/);
+  // So a packer's name is refused before it could reach a seal: a clear BAD_USER_INPUT.
+  assert.throws(() => parseOperator('王\ud800五', 'packer'), (err: any) => err.extensions?.code === 'BAD_USER_INPUT' && err.extensions.argument === 'packer');
+  assert.equal(parseOperator(' 王五🚚 ', 'packer'), '王五🚚');
 });
 
 test('the per-outbound queue runs one at a time and gives up waiting without running the work', async () => {
