@@ -14,6 +14,7 @@ import { openDataSource } from '../common/src/db.js';
 import { beijingDate } from '../common/src/time.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
 import { addMonths } from '../subgraphs/wms/src/picking/allocation.js';
+import { sharedJsonl } from './helpers/shared.js';
 
 let stack: Stack;
 let erp: DataSource;
@@ -23,9 +24,9 @@ const jsonl = (url: URL) =>
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
-const SHARED_CHATS = jsonl(new URL('../../shared/text-samples/chat-drafts.jsonl', import.meta.url));
+const SHARED_CHATS = sharedJsonl('text-samples/chat-drafts.jsonl');
 const REMARK_SETS = [
-  ...jsonl(new URL('../../shared/text-samples/remarks.jsonl', import.meta.url)),
+  ...sharedJsonl('text-samples/remarks.jsonl'),
   ...jsonl(new URL('./fixtures/text-holdout/remarks.jsonl', import.meta.url)),
 ] as { remark: string; expect: Record<string, unknown> }[];
 const FIELDS = ['priority', 'attachments', 'purpose', 'minShelfLifeMonths', 'callBeforeDelivery', 'deliveryConstraint'] as const;
