@@ -4,6 +4,7 @@
 import { Pool } from 'undici';
 import type { LegacySystem } from './legacy.js';
 import { currentScope } from './request-scope.js';
+import { TimeoutError } from './resilience.js';
 
 export class LegacyHttpClient {
   private readonly pool: Pool;
@@ -36,20 +37,27 @@ export class LegacyHttpClient {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
-      async (_timeoutMs, signal) => {
-        const res = await this.pool.request({
-          method,
-          path: `${this.basePath}${path}`,
-          body,
-          headers: {
-            ...(body ? { 'content-type': 'application/json' } : {}),
-            ...(requestId ? { 'x-request-id': requestId } : {}),
-            // Signed per attempt: a retry's timestamp is fresh.
-            ...(body && sign ? sign(body) : {}),
-          },
-          signal,
-        });
-        const text = await res.body.text();
+      async (timeoutMs, signal) => {
+        let res: Awaited<ReturnType<Pool['request']>>;
+        let text: string;
+        try {
+          res = await this.pool.request({
+            method,
+            path: `${this.basePath}${path}`,
+            body,
+            headers: {
+              ...(body ? { 'content-type': 'application/json' } : {}),
+              ...(requestId ? { 'x-request-id': requestId } : {}),
+              // Signed per attempt: a retry's timestamp is fresh.
+              ...(body && sign ? sign(body) : {}),
+            },
+            signal,
+          });
+          text = await res.body.text();
+        } catch (err) {
+          // Aborted because the attempt's time is up: say so (the log line shows this message).
+          throw signal.aborted ? new TimeoutError(timeoutMs, `${method} ${path}`) : err;
+        }
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}`);
         try {
           return JSON.parse(text);

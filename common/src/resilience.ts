@@ -93,13 +93,6 @@ export function retrying<T>(options: RetryOptions<T>, work: (attempt: number) =>
   return policy.execute(({ attempt }) => work(attempt + 1));
 }
 
-/** cockatiel aborts without a reason; the call (and its log line) is told it ran out of time. */
-function withReason(signal: AbortSignal, ms: number): AbortSignal {
-  const controller = new AbortController();
-  signal.addEventListener('abort', () => controller.abort(new TimeoutError(ms)), { once: true });
-  return controller.signal;
-}
-
 /** A refusal the system answered with, carried past the breaker and the retries as a value. */
 class Refusal {
   constructor(readonly error: unknown) {}
@@ -144,7 +137,7 @@ export function createGuard(policy: ResiliencePolicy, onStateChange: (state: Bre
         breaker.execute(async () => {
           const ms = Math.max(1, Math.min(attemptMs, deadline - Date.now()));
           try {
-            return await timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) => call(ms, withReason(signal, ms)));
+            return await timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).execute(({ signal }) => call(ms, signal));
           } catch (err) {
             if (isApplicationError(err)) return new Refusal(err);
             throw err instanceof TaskCancelledError ? new TimeoutError(ms) : err;
