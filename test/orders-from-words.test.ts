@@ -15,6 +15,7 @@ import { beijingDate } from '../common/src/time.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
 import { addMonths } from '../subgraphs/wms/src/picking/allocation.js';
 import { sharedJsonl } from './helpers/shared.js';
+import { stringify } from 'csv-stringify/sync';
 
 let stack: Stack;
 let erp: DataSource;
@@ -364,7 +365,8 @@ describe('data repair', () => {
     rows.push([nos[0], '重复行', '备货', '', '']);
     rows.push([nos[REMARK_SETS.length + 1], '公式', '=HYPERLINK("http://evil.example","点我")', '', '']);
     rows.push([nos[REMARK_SETS.length + 2], '无关列公式', '送货前电话', '', '@SUM(1+1)']);
-    const csv = rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n');
+    // As a spreadsheet would save it, formulas and all (no guard: the reader's is what is tested).
+    const csv = stringify(rows, { record_delimiter: '\r\n', quote_record_delimiter: true });
     const started = await startJob(csv, '历史订单-2024.csv');
     assert.equal(started.errors, undefined, JSON.stringify(started.errors));
     const job = await settle(started.data.startRepairJob.id);
