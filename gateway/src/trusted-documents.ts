@@ -59,7 +59,7 @@ export interface TrustOptions {
 }
 
 /**
- * An Apollo Server plugin: a registered hash gets its text before Apollo's APQ looks in its cache,
+ * An Apollo Server plugin: a registered hash gets its text before Apollo's APQ would look for it,
  * and, once the operation is known, a caller the mode restricts is refused anything unregistered
  * (400 PERSISTED_QUERY_NOT_IN_LIST), before any subgraph is asked and before APQ would remember it.
  * A hash nobody registered is answered by APQ as usual (PERSISTED_QUERY_NOT_FOUND).
@@ -69,9 +69,13 @@ export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugi
   return {
     async requestDidStart({ request }) {
       const hash = request.extensions?.persistedQuery?.sha256Hash;
-      if (typeof hash === 'string' && request.query === undefined) {
-        const text = options.documents.get(hash);
-        if (text !== undefined) request.query = text;
+      const text = typeof hash === 'string' && request.query === undefined ? options.documents.get(hash) : undefined;
+      if (text !== undefined) {
+        // Served from the manifest, not from APQ: nothing for APQ to look up or to remember, and
+        // it works whether or not APQ is on. Apollo hashes the text again: the same hash.
+        const { persistedQuery: _served, ...rest } = request.extensions!;
+        request.query = text;
+        request.extensions = rest;
       }
       return {
         async didResolveOperation({ contextValue, queryHash, operation }) {
