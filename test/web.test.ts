@@ -19,6 +19,7 @@ import type { RunningServer } from '../common/src/http-host.js';
 import { mintToken } from '../gateway/src/auth.js';
 import { startGateway } from '../gateway/src/server.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
+import { loadCatalog } from '../legacy-sim/src/world.js';
 import { ensureWebBuilt } from '../web/tools/build.js';
 
 let stack: Stack;
@@ -264,7 +265,7 @@ describe('the health board', () => {
 });
 
 describe("the picker's page", () => {
-  test('a picker scans a wrong batch (refused, saying which to take), then the whole list in walking order, and seals', async () => {
+  test('a picker scans a wrong batch (refused, saying which to take) and every other wrong scan, then the whole list in walking order, and seals', async () => {
     const made = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 4, seed: 1414 });
     await stack.linker.runRound();
     const warehouse = await stack.token('warehouse');
@@ -302,6 +303,26 @@ describe("the picker's page", () => {
     assert.ok(refusal.includes('X000000') && refusal.includes(`应拣批次 ${toTake.batchNo}`) && refusal.includes(toTake.bin.code), refusal);
     assert.equal(await page.locator('[data-test=outcome]').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(185, 28, 28)');
     assert.equal((await pickList()).progress.pickedQuantity, 0);
+
+    // Every other wrong scan, each in red with its own word; still nothing counted.
+    const catalog = loadCatalog();
+    const other = catalog.find((c) => c.gtin && !lines.some((l: any) => l.sku.code === c.code))!;
+    const gtin = catalog.find((c) => c.code === first.sku.code)!.gtin;
+    assert.ok(gtin, 'goods on a pick list carry a GTIN');
+    const wrongScans: [string, string, string][] = [
+      [`WMS|${other.code}|${first.batchNo}|1`, 'WRONG_SKU', '商品错误'],
+      [`WMS|${first.sku.code}|${first.batchNo}|${first.quantity + 1}`, 'OVER_PICK', '数量超出'],
+      ['NOT-A-BARCODE', 'UNKNOWN_BARCODE', '无法识别的条码'],
+      [`(01)${gtin}(10)${first.batchNo}(17)200101`, 'EXPIRED', '效期不符'],
+    ];
+    for (const [barcode, outcome, word] of wrongScans) {
+      await page.keyboard.type(barcode);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`[data-test=outcome][data-outcome=${outcome}]`);
+      assert.match(await page.innerText('[data-test=outcome]'), new RegExp(`✗ ${word}`), barcode);
+      assert.equal(await page.locator('[data-test=outcome]').evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(185, 28, 28)');
+    }
+    assert.equal((await pickList()).progress.pickedQuantity, 0, 'no wrong scan counted');
 
     // Each line as the scanner would read its label; the scan field keeps the focus throughout.
     for (const [i, line] of lines.entries()) {
