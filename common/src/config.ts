@@ -106,7 +106,16 @@ export const configSchema = z.object({
   SUBGRAPH_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SIGNING_SECRET),
 
   /** Request limits at the gateway. */
+  /** Deepest selection; each fragment spread and inline fragment is a level too. */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  /** Lexical tokens per query text, counted while parsing. */
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  /** Fragment definitions per query text. */
+  MAX_QUERY_FRAGMENTS: z.coerce.number().int().min(0).max(1000).default(30),
+  /** Fragment spreads (`...Name`) per query text. */
+  MAX_QUERY_FRAGMENT_SPREADS: z.coerce.number().int().min(0).max(5000).default(60),
+  /** Directives per operation, fragments expanded. */
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(100_000),

@@ -21,6 +21,8 @@ export class HttpRefusal extends Error {
     readonly code: string,
     readonly zh: string,
     readonly en: string,
+    /** More for the client, beside the code (a limit and what was found). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${zh} / ${en}`);
   }
@@ -39,6 +41,8 @@ export interface HostOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Path → handler, e.g. `/uploads`. */
   routes?: Record<string, RouteHandler>;
+  /** Looks at a GraphQL request (POST body, or GET parameters) before Apollo Server does; throws HttpRefusal to refuse it. */
+  screen?: (request: { query?: unknown; extensions?: unknown }) => void;
 }
 
 export interface RunningServer {
@@ -131,6 +135,18 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
           });
         }
       }
+      if (opts.screen) {
+        if (req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body)) opts.screen(body as object);
+        else if (req.method === 'GET' && url.searchParams.has('query')) {
+          let extensions: unknown;
+          try {
+            extensions = JSON.parse(url.searchParams.get('extensions') ?? 'null') ?? undefined;
+          } catch {
+            // Apollo Server refuses it
+          }
+          opts.screen({ query: url.searchParams.get('query'), extensions });
+        }
+      }
       const logger = opts.logger.child({ requestId });
       const response = await runInScope({ requestId, logger, caller }, () =>
         opts.apollo.executeHTTPGraphQLRequest({
@@ -151,7 +167,7 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
         return sendJson(
           res,
           err.status,
-          { errors: [{ message: err.message, extensions: { code: err.code, messageZh: err.zh, messageEn: err.en } }] },
+          { errors: [{ message: err.message, extensions: { code: err.code, messageZh: err.zh, messageEn: err.en, ...err.details } }] },
           err.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
         );
       }

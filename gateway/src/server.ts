@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { Counter, Histogram } from 'prom-client';
 import { request } from 'undici';
 import type { Config } from '../../common/src/config.js';
@@ -19,11 +19,10 @@ import { composeSubgraphs, readRoverConfig } from './supergraph.js';
 import { createPooledFetcher, TIMEOUT_HEADER } from './fetcher.js';
 import { createAuthenticator } from './auth.js';
 import { asksForSlow, checkAccess, readPolicy } from './policy.js';
-import { checkLimits, measureOperation } from './limits.js';
+import { checkCost, estimateCost, limitsFrom, refuse } from './limits.js';
+import { requestScreen } from './guard.js';
+import { Supergraph } from '@apollo/federation-internals';
 import { uploadRoute } from './uploads.js';
-
-const refuse = (code: string, zh: string, en: string) =>
-  new GraphQLError(`${zh} / ${en}`, { extensions: { code, messageZh: zh, messageEn: en, http: { status: 400 } } });
 
 export interface GatewayContext {
   requestId: string;
@@ -75,7 +74,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const supergraphSdl = loadSupergraph(config, options.roverConfigPath);
   const policy = readPolicy(supergraphSdl);
-  const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxCost: config.MAX_QUERY_COST };
+  const limits = limitsFrom(config);
   const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const pooled = createPooledFetcher({
     connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS,
@@ -134,8 +133,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     gateway,
     introspection: config.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
+    // Behind the host's screen (guard.ts), the parser's own limit still holds.
+    parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
+      // An error Apollo gives no code but a 4xx status is the client's mistake, not ours.
+      const status = (error as GraphQLError)?.extensions?.http as { status?: number } | undefined;
+      if (!(error as GraphQLError)?.extensions?.code && status?.status && status.status < 500) {
+        return { ...formatted, extensions: { code: 'BAD_REQUEST' } };
+      }
       if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
         logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'gateway error');
         return { ...formatted, message: '内部错误 / Internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
@@ -163,7 +169,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
                 throw refuse('GRAPHQL_VALIDATION_FAILED', `本图不支持 ${operation.operation} 操作`, `This graph has no ${operation.operation} operations`);
               }
               // Before any subgraph is asked: what it may cost, and whether this caller may ask it.
-              checkLimits(measureOperation(schema, document, operation, request.variables ?? {}), limits);
+              checkCost(estimateCost(schema, document, operation, request.variables ?? {}), limits);
               checkAccess(policy, schema, document, contextValue.caller);
             },
             async willSendResponse({ response, operationName }) {
@@ -187,6 +193,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metrics,
       logger,
       maxBodyBytes: config.MAX_REQUEST_BYTES,
+      screen: requestScreen(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), limits, (outcome) => requests.inc({ outcome })),
       authenticate: (req) => authenticate(req.headers.authorization),
       routes: {
         '/uploads': uploadRoute({
