@@ -1198,7 +1198,10 @@ export type Query = {
    * answered like an unknown one.
    */
   order?: Maybe<Order>;
-  /** A draft by its ID (DR0000000012). Drafts are made by draftOrderFromText. */
+  /**
+   * A draft by its ID (DR0000000012). Drafts are made by draftOrderFromText. Its maker, ops and admin
+   * read it; anyone else gets NOT_FOUND, as for a draft that does not exist.
+   */
   orderDraft?: Maybe<OrderDraft>;
   /** Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default). */
   orderDrafts: Array<OrderDraft>;
