@@ -105,7 +105,9 @@ describe('authentication at the gateway', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.com/jwks.json' }), /SUBGRAPH_SIGNING_SECRET/);
     // A subgraph is given no JWT secret, only the signing one; the simulators neither.
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }, 'subgraph'), /SUBGRAPH_SIGNING_SECRET/);
-    assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length' }, 'subgraph'));
+    // … and a replay cache its instances share: nonces kept in one process let a replay to another pass.
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length' }, 'subgraph'), /SUBGRAPH_REPLAY_CACHE/);
+    assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length', SUBGRAPH_REPLAY_CACHE: 'redis://redis:6379/0' }, 'subgraph'));
     assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production' }, 'legacy-sim'));
     const prod = loadConfig({
       ...stack.config,
@@ -283,6 +285,7 @@ describe('subgraphs trust only the gateway', () => {
   test('a direct call, a hand-made _entities query, a tampered body, a stale or a foreign signature are all refused', async () => {
     const secret = stack.config.SUBGRAPH_SIGNING_SECRET;
     const erp = stack.subgraphUrls.erp;
+    const target = { method: 'POST', path: new URL(erp).pathname, subgraph: 'erp' };
     const caller = encodeCaller({ subject: 'x', role: 'admin', customerCode: null });
     const entities = JSON.stringify({
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { erpOrderNo totalAmount customer { creditLine } } } }',
@@ -291,9 +294,9 @@ describe('subgraphs trust only the gateway', () => {
     const cases: [string, Record<string, string>, string][] = [
       ['no signature', {}, entities],
       ['caller header only', { 'x-hub-caller': caller }, entities],
-      ['tampered body', signRequest(secret, caller, entities.replace('totalAmount', 'remark')), entities],
-      ['stale', signRequest(secret, caller, entities, Date.now() - 5 * 60_000), entities],
-      ['foreign secret', signRequest('some-other-secret-of-sufficient-length!!', caller, entities), entities],
+      ['tampered body', signRequest(secret, target, caller, entities.replace('totalAmount', 'remark')), entities],
+      ['stale', signRequest(secret, target, caller, entities, Date.now() - 5 * 60_000), entities],
+      ['foreign secret', signRequest('some-other-secret-of-sufficient-length!!', target, caller, entities), entities],
     ];
     for (const [name, headers, body] of cases) {
       const res = await post(erp, body, headers);
@@ -302,12 +305,12 @@ describe('subgraphs trust only the gateway', () => {
       assert.equal(res.body.data, undefined, name);
     }
     // The same request, properly signed, is answered: the refusals above are the signature's doing.
-    const signed = await post(erp, entities, signRequest(secret, caller, entities));
+    const signed = await post(erp, entities, signRequest(secret, target, caller, entities));
     assert.equal(signed.status, 200);
     assert.equal(signed.body.data._entities[0].erpOrderNo, ordersB[0].erpOrderNo);
     // And a subgraph holds its own line: a signed customer caller still cannot resolve another's order.
     const asCustomer = encodeCaller({ subject: 'c', role: 'customer', customerCode: customerA });
-    const probe = await post(erp, entities, signRequest(secret, asCustomer, entities));
+    const probe = await post(erp, entities, signRequest(secret, target, asCustomer, entities));
     assert.deepEqual(probe.body.data._entities, [null]);
   });
 });

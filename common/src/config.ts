@@ -104,6 +104,10 @@ export const configSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('order-hub'),
   /** Shared by the gateway and every subgraph: the HMAC key of gateway → subgraph requests. */
   SUBGRAPH_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SIGNING_SECRET),
+  /** Keys of their own for some subgraphs, JSON `{"erp": "…", "order-link": "…"}`; the others use SUBGRAPH_SIGNING_SECRET. */
+  SUBGRAPH_SIGNING_KEYS: jsonObject(z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a subgraph name'), z.string().min(32, 'each key at least 32 characters'))).default({}),
+  /** Where a subgraph remembers the nonces it accepted: `memory` (one instance only) or a shared redis:// URL. */
+  SUBGRAPH_REPLAY_CACHE: z.union([z.literal('memory'), z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be "memory" or a redis:// URL')]).default('memory'),
 
   /** Request limits at the gateway. */
   /** Deepest selection; each fragment spread and inline fragment is a level too. */
@@ -188,8 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKi
   if (config.NODE_ENV === 'production') {
     const problems: string[] = [];
     if (kind !== 'legacy-sim' && config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) problems.push('  SUBGRAPH_SIGNING_SECRET: the development secret must not be used in production');
+    // Several instances of a subgraph must share the nonces they saw, or a replay to another instance passes.
+    if (kind === 'subgraph' && config.SUBGRAPH_REPLAY_CACHE === 'memory') problems.push('  SUBGRAPH_REPLAY_CACHE: "memory" holds for one instance only; set a shared redis:// URL in production');
     if (kind === 'gateway' && !config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
     if (problems.length) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
   }
   return config;
 }
+
+/** The HMAC key of requests to one subgraph: its own, or the shared one. */
+export const signingKeyFor = (config: Pick<Config, 'SUBGRAPH_SIGNING_SECRET' | 'SUBGRAPH_SIGNING_KEYS'>, subgraph: string): string =>
+  config.SUBGRAPH_SIGNING_KEYS[subgraph] ?? config.SUBGRAPH_SIGNING_SECRET;

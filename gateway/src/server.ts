@@ -8,15 +8,15 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import type { GraphQLError } from 'graphql';
 import { Counter, Histogram } from 'prom-client';
 import { request } from 'undici';
-import type { Config } from '../../common/src/config.js';
+import { signingKeyFor, type Config } from '../../common/src/config.js';
 import { encodeCaller, type Caller } from '../../common/src/caller.js';
-import { CALLER_HEADER } from '../../common/src/signing.js';
+import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
 import { appError, ErrorCode } from '../../common/src/errors.js';
 import { createLogger } from '../../common/src/logger.js';
 import { createMetrics } from '../../common/src/metrics.js';
 import { listen, type RunningServer } from '../../common/src/http-host.js';
 import { composeSubgraphs, readRoverConfig } from './supergraph.js';
-import { createPooledFetcher, TIMEOUT_HEADER } from './fetcher.js';
+import { createPooledFetcher, SUBGRAPH_HEADER, TIMEOUT_HEADER } from './fetcher.js';
 import { createAuthenticator } from './auth.js';
 import { asksForSlow, checkAccess, readPolicy } from './policy.js';
 import { checkCost, estimateCost, limitsFrom, refuse } from './limits.js';
@@ -78,7 +78,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const pooled = createPooledFetcher({
     connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS,
-    signingSecret: config.SUBGRAPH_SIGNING_SECRET,
+    sign: (subgraph, url, caller, body) => signRequest(signingKeyFor(config, subgraph), { method: 'POST', path: new URL(url).pathname, subgraph }, caller, body),
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     slowTimeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
     onShared: () => sharedFetches.inc(),
@@ -98,6 +98,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // The request ID travels gateway → subgraph → legacy call; the caller goes signed (fetcher.ts).
       if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
       if (context?.caller) request.http?.headers.set(CALLER_HEADER, encodeCaller(context.caller));
+      request.http?.headers.set(SUBGRAPH_HEADER, this.name);
       if ('incomingRequestContext' in options && asksForSlow(policy, options.incomingRequestContext.operation)) request.http?.headers.set(TIMEOUT_HEADER, 'slow');
     }
 
@@ -200,7 +201,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           authenticate,
           roles: () => policy.rootRoles.get('Mutation.startRepairJob') ?? new Set(),
           orderLinkUrl: () => subgraphUrls.get('order-link'),
-          signingSecret: config.SUBGRAPH_SIGNING_SECRET,
+          signingKey: signingKeyFor(config, 'order-link'),
           maxBytes: config.UPLOAD_MAX_BYTES,
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
           logger,

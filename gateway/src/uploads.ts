@@ -21,7 +21,8 @@ export interface UploadRouteOptions {
   /** Who may upload: whoever may start a repair job (read from the SDL's tags). */
   roles: () => Set<Role>;
   orderLinkUrl: () => string | undefined;
-  signingSecret: string;
+  /** The order-link subgraph's signing key. */
+  signingKey: string;
   maxBytes: number;
   timeoutMs: number;
   logger: Logger;
@@ -46,10 +47,11 @@ export function uploadRoute(opts: UploadRouteOptions): RouteHandler {
     const spool = join(tmpdir(), `oh-upload-${randomUUID()}`);
     try {
       const file = await receiveFile(req, spool, opts.maxBytes);
-      const forwarded = await request(new URL('/uploads', target), {
+      const destination = new URL('/uploads', target);
+      const forwarded = await request(destination, {
         method: 'POST',
         headers: {
-          ...signDigest(opts.signingSecret, encodeCaller(caller), file.sha256),
+          ...signDigest(opts.signingKey, { method: 'POST', path: destination.pathname, subgraph: 'order-link' }, encodeCaller(caller), file.sha256),
           'content-length': String(file.bytes),
           'content-type': String(req.headers['content-type'] ?? 'application/octet-stream'),
           [FILE_NAME_HEADER]: String(req.headers[FILE_NAME_HEADER] ?? ''),

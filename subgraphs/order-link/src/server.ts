@@ -1,5 +1,5 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
-import type { Config } from '../../../common/src/config.js';
+import { signingKeyFor, type Config } from '../../../common/src/config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
@@ -141,7 +141,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
   const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
   const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
-  const erpOrders = new ErpOrders(erpSubgraph, config.SUBGRAPH_SIGNING_SECRET);
+  const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
   const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () => linker.runFreshRound());
   const repairStore = new RepairStore(hubDb, hubSystem);
   const repairRunner = new RepairRunner(
@@ -175,7 +175,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
     }),
     routes: {
-      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, signingSecret: config.SUBGRAPH_SIGNING_SECRET, logger: kit.logger.child({ part: 'uploads' }) }),
+      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
     },
     readiness: {
       hubDatabase: () => hub.ping(),
