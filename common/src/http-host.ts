@@ -77,7 +77,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** The code of the first error in a GraphQL-shaped answer, for counting refusals. */
+function firstCode(body: unknown): string {
+  const code = (body as { errors?: { extensions?: { code?: unknown } }[] } | null)?.errors?.[0]?.extensions?.code;
+  return typeof code === 'string' ? code.slice(0, 60) : 'NONE';
+}
+
+/** The component's metrics, for each response it is writing: every 4xx is counted however it is answered. */
+const answering = new WeakMap<ServerResponse, Metrics>();
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (status >= 400 && status < 500) answering.get(res)?.refusals.inc({ status: String(status), code: firstCode(body) });
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -91,6 +101,7 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && /^[\w.:-]{1,80}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
+    answering.set(res, opts.metrics);
     try {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', component: opts.name });
       if (url.pathname === '/readyz') {
@@ -156,6 +167,15 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
       );
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
+      if (res.statusCode >= 400 && res.statusCode < 500 && response.body.kind === 'complete') {
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(response.body.string);
+        } catch {
+          // not JSON: counted without a code
+        }
+        opts.metrics.refusals.inc({ status: String(res.statusCode), code: firstCode(parsed) });
+      }
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
       } else {
