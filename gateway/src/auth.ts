@@ -41,6 +41,11 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
       if (err instanceof joseErrors.JWKSNoMatchingKey) throw unauthenticated('找不到令牌签名所用的密钥', 'No key of the identity provider matches the token');
       throw unauthenticated('令牌无效', 'Token is invalid: not a well-formed, signed JWT');
     }
+    // Verified, but jose decodes base64url leniently: a last character with other spare bits decodes
+    // to the same bytes. Only the spelling that was signed is the token; another one is refused.
+    if (m[1].split('.').some((part) => Buffer.from(part, 'base64url').toString('base64url') !== part)) {
+      throw unauthenticated('令牌不是规范的 base64url 编码', 'Token is not in canonical base64url');
+    }
     const role = payload.role;
     if (!isRole(role)) throw unauthenticated('令牌缺少有效角色', 'Token has no valid role claim');
     const customerCode = typeof payload.customerCode === 'string' ? payload.customerCode : null;
