@@ -142,6 +142,10 @@ export const configSchema = z.object({
   UPLOAD_DIR: z.string().default('data/uploads'),
   /** Largest upload accepted, at the gateway and at order-link. */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(200 * 1024 * 1024),
+  /** Longest file name an upload may carry (X-File-Name, decoded); longer is refused, not cut. */
+  UPLOAD_MAX_NAME_LENGTH: z.coerce.number().int().min(16).max(255).default(200),
+  /** Uploads no repair job was started from are removed, row and file, after this many hours. */
+  UPLOAD_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
   /** Rows of an uploaded file handled per batch (one ERP read, one hub write each). */
   REPAIR_BATCH_ROWS: z.coerce.number().int().min(10).max(5000).default(500),
   /** Changes written to ERP per transaction when a repair job is applied or undone. */

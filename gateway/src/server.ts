@@ -203,6 +203,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           orderLinkUrl: () => subgraphUrls.get('order-link'),
           signingKey: signingKeyFor(config, 'order-link'),
           maxBytes: config.UPLOAD_MAX_BYTES,
+          maxNameLength: config.UPLOAD_MAX_NAME_LENGTH,
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
           logger,
         }),

@@ -16,12 +16,13 @@ import type { RepairStore } from './store.js';
 
 export const REPAIR_ROLES: Role[] = ['ops'];
 
-export function uploadReceiver(opts: { store: RepairStore; dir: string; maxBytes: number; verify: (req: IncomingMessage, bodyHash: string) => Promise<Verification>; logger: Logger }): RouteHandler {
+export function uploadReceiver(opts: { store: RepairStore; dir: string; maxBytes: number; maxNameLength: number; verify: (req: IncomingMessage, bodyHash: string) => Promise<Verification>; logger: Logger }): RouteHandler {
   return async (req, res, requestId) => {
     if (req.method !== 'POST') {
       req.resume();
       throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', '上传请使用 POST', 'Upload with POST');
     }
+    const fileName = uploadedFileName(req, opts.maxNameLength);
     await mkdir(opts.dir, { recursive: true });
     const id = randomUUID();
     const partial = `${uploadPath(opts.dir, id)}.part`;
@@ -38,7 +39,6 @@ export function uploadReceiver(opts: { store: RepairStore; dir: string; maxBytes
       throw new HttpRefusal(403, 'FORBIDDEN', `角色「${caller.role}」无权上传修复文件`, `Role "${caller.role}" may not upload repair files`);
     }
     await rename(partial, uploadPath(opts.dir, id));
-    const fileName = uploadedFileName(req);
     await opts.store.addUpload({
       id,
       fileName,
