@@ -32,6 +32,7 @@ import { ErpOrders } from './drafts/erp-orders.js';
 import { readRoverConfig } from '../../../gateway/src/supergraph.js';
 import { RepairStore } from './repair/store.js';
 import { RepairRunner } from './repair/runner.js';
+import { UploadRetention } from './repair/retention.js';
 import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
 import { HealthFacts } from './health/facts.js';
@@ -153,6 +154,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
+  uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
   reporter.start();
   const subgraph = buildSubgraph<Context>({
@@ -175,7 +178,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
     }),
     routes: {
-      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
+      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
     },
     readiness: {
       hubDatabase: () => hub.ping(),
@@ -187,6 +190,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     },
     close: async () => {
       reporter.stop();
+      uploadRetention.stop();
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
@@ -194,5 +198,5 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
 }
