@@ -66,6 +66,60 @@ describe('authentication at the gateway', () => {
     for (const path of ['/healthz', '/readyz', '/metrics']) assert.equal((await fetch(new URL(path, stack.gatewayUrl))).status, 200, path);
   });
 
+  test('a token whose signature is spelled in non-canonical base64url is refused, though it decodes to the same bytes', async () => {
+    const token = await stack.token('ops');
+    const [header, payload, signature] = token.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // A 32-byte HMAC is 43 characters; the last carries 2 spare bits, so 4 spellings decode alike.
+    const siblings = [1, 2, 3].map((d) => signature.slice(0, -1) + alphabet[alphabet.indexOf(signature.at(-1)!) ^ d]);
+    for (const sibling of siblings) {
+      assert.deepEqual(Buffer.from(sibling, 'base64url'), Buffer.from(signature, 'base64url'), 'the same bytes');
+      const res = await post(stack.gatewayUrl, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: `Bearer ${header}.${payload}.${sibling}` });
+      assert.equal(res.status, 401, sibling);
+      assert.equal(res.body.errors[0].extensions.code, 'UNAUTHENTICATED');
+      assert.match(res.body.errors[0].message, /canonical base64url/);
+    }
+    assert.equal((await post(stack.gatewayUrl, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: `Bearer ${token}` })).status, 200);
+  });
+
+  test('every refusal is counted in /metrics by status and code: 401, 403, 400 limits and input, 413', async () => {
+    const count = async () => {
+      const text = await (await fetch(new URL('/metrics', stack.gatewayUrl))).text();
+      const out = new Map<string, number>();
+      for (const m of text.matchAll(/^http_refusals_total\{([^}]*)\} (\d+)/gm)) {
+        const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+        out.set(`${labels.status} ${labels.code}`, Number(m[2]));
+      }
+      return out;
+    };
+    const before = await count();
+    const ops = { authorization: `Bearer ${await stack.token('ops')}` };
+    const customer = { authorization: `Bearer ${await stack.token('customer', customerA)}` };
+    const sent: [string, () => Promise<unknown>][] = [
+      ['401 UNAUTHENTICATED', () => post(stack.gatewayUrl, { query: '{ __typename }' })],
+      ['401 UNAUTHENTICATED', () => post(stack.gatewayUrl, { query: '{ __typename }' }, { authorization: 'Bearer x.y.z' })],
+      ['403 FORBIDDEN', () => post(stack.gatewayUrl, { query: '{ rules { id } }' }, customer)],
+      ['400 QUERY_TOO_DEEP', () => post(stack.gatewayUrl, { query: `{ ${'... on Query { '.repeat(20)}__typename ${'} '.repeat(20)}}` }, ops)],
+      ['400 TOO_MANY_ALIASES', () => post(stack.gatewayUrl, { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }` }, ops)],
+      ['400 GRAPHQL_VALIDATION_FAILED', () => post(stack.gatewayUrl, { query: '{ nothing }' }, ops)],
+      ['400 PERSISTED_QUERY_VERSION_NOT_SUPPORTED', () => post(stack.gatewayUrl, { query: '{ __typename }', extensions: { persistedQuery: { version: 9 } } }, ops)],
+      ['413 PAYLOAD_TOO_LARGE', () => post(stack.gatewayUrl, { query: '{ __typename }', pad: 'x'.repeat(200_000) }, ops)],
+    ];
+    const expected = new Map<string, number>();
+    for (const [key, send] of sent) {
+      await send();
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    const after = await count();
+    for (const [key, n] of expected) assert.equal((after.get(key) ?? 0) - (before.get(key) ?? 0), n, key);
+    // And a subgraph counts the requests it refuses: an unsigned one here.
+    const erpBefore = await (await fetch(new URL('/metrics', stack.subgraphUrls.erp))).text();
+    await post(stack.subgraphUrls.erp, { query: '{ __typename }' });
+    const erpAfter = await (await fetch(new URL('/metrics', stack.subgraphUrls.erp))).text();
+    const unsigned = (t: string) => Number(/^http_refusals_total\{[^}]*status="401"[^}]*code="UNAUTHENTICATED"[^}]*\} (\d+)/m.exec(t)?.[1] ?? 0);
+    assert.equal(unsigned(erpAfter) - unsigned(erpBefore), 1);
+  });
+
   test('a token accepted before stays accepted only until it expires', async () => {
     const secret = new TextEncoder().encode(DEV_JWT_SECRET);
     const expiresAt = Math.floor(Date.now() / 1000) + 2;

@@ -91,3 +91,44 @@ describe('uploads and repair jobs', () => {
     for (const role of ['ops', 'admin'] as const) assert.equal((await stack.query(verbs.repairJob, {}, { token: tokens[role] })).data.repairJob.id, jobId);
   });
 });
+
+describe('uploads kept no longer than needed', () => {
+  test('a file name longer than the limit is refused before the file is read; at the limit it is kept whole', async () => {
+    const limit = stack.config.UPLOAD_MAX_NAME_LENGTH;
+    const long = await stack.upload('订单号,备注\n', `${'n'.repeat(5000)}.csv`, { token: tokens.ops });
+    assert.equal(long.status, 400);
+    assert.equal(long.body.errors[0].extensions.code, 'FILE_NAME_TOO_LONG');
+    assert.equal(long.body.errors[0].extensions.limit, limit);
+    const exact = `${'名'.repeat(limit - 4)}.csv`;
+    const ok = await stack.upload('订单号,备注\n', exact, { token: tokens.ops });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body.fileName, exact);
+  });
+
+  test('uploads no job was started from are removed after the retention, row and file, by exactly one of two sweeping instances', async () => {
+    const { UploadRetention } = await import('../subgraphs/order-link/src/repair/retention.js');
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const hubDb = stack.orderLink.hubDb;
+    const unused = (await stack.upload('订单号,备注\n', 'unused.csv', { token: tokens.ops })).body.uploadId;
+    const used = (await stack.upload(`订单号,备注\n${stack.truth.orders[1].erpOrderNo},急\n`, 'used.csv', { token: tokens.ops })).body.uploadId;
+    assert.equal(first(await stack.query('mutation($u: ID!) { startRepairJob(uploadId: $u) { id } }', { u: used }, { token: tokens.ops })), undefined);
+    const file = (id: string) => join(stack.config.UPLOAD_DIR, id);
+    assert.ok(existsSync(file(unused)) && existsSync(file(used)));
+    const hours = stack.config.UPLOAD_RETENTION_HOURS;
+    const silent = { info() {}, warn() {} } as any;
+    const a = new UploadRetention(hubDb, stack.config.UPLOAD_DIR, hours * 3_600_000, silent);
+    const b = new UploadRetention(hubDb, stack.config.UPLOAD_DIR, hours * 3_600_000, silent);
+    // Within the retention nothing goes.
+    assert.ok(!(await a.sweepOnce(Date.now() + (hours / 2) * 3_600_000)).removed.includes(unused));
+    const later = Date.now() + (hours + 1) * 3_600_000;
+    const [ra, rb] = await Promise.all([a.sweepOnce(later), b.sweepOnce(later)]);
+    assert.equal([...ra.removed, ...rb.removed].filter((id) => id === unused).length, 1, 'removed once');
+    assert.ok(![...ra.removed, ...rb.removed].includes(used), 'a used upload stays');
+    assert.ok(!existsSync(file(unused)), 'file gone');
+    assert.ok(existsSync(file(used)), 'used file kept');
+    assert.equal((await hubDb.query('SELECT COUNT(*) AS n FROM hub_upload WHERE id = ?', [unused]))[0].n * 1, 0, 'row gone');
+    const gone = first(await stack.query('mutation($u: ID!) { startRepairJob(uploadId: $u) { id } }', { u: unused }, { token: tokens.ops }));
+    assert.equal(gone!.extensions!.code, 'NOT_FOUND');
+  });
+});
