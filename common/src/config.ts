@@ -182,24 +182,90 @@ export type Config = z.infer<typeof configSchema>;
  */
 export type ProcessKind = 'gateway' | 'subgraph' | 'legacy-sim';
 
+/** One setting that is wrong, said in Chinese and English. */
+export interface ConfigIssue {
+  variable: string;
+  /** The value as it may be printed: passwords and secrets hidden. */
+  value: string;
+  zh: string;
+  en: string;
+}
+
+/** What loadConfig throws: every wrong setting, one line each. */
+export class ConfigProblem extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${ConfigProblem.line(i)}`).join('\n')}`);
+  }
+
+  static line(i: ConfigIssue): string {
+    return `${i.variable}${i.value ? ` = ${i.value}` : ''}: ${i.zh} / ${i.en}`;
+  }
+}
+
+/** A setting's value as it may be printed: a secret by its length, a URL without its password. */
+export function printable(variable: string, value: unknown): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (/SECRET|KEYS|PASSWORD/.test(variable)) return `(${text.length} characters)`;
+  // As given, but with a URL's password hidden.
+  const safe = text.replace(/(\/\/[^:@/\s]*:)[^@/\s]*@/, '$1****@');
+  return JSON.stringify(safe.length > 80 ? `${safe.slice(0, 80)}…` : safe);
+}
+
+/** zod's issue in Chinese; its own (or our schema's) English message beside it. */
+function chinese(issue: z.core.$ZodIssue): string {
+  const i = issue as any;
+  switch (issue.code) {
+    case 'too_small':
+      return i.origin === 'string' ? `至少 ${i.minimum} 个字符` : `不能小于 ${i.minimum}`;
+    case 'too_big':
+      return i.origin === 'string' ? `最多 ${i.maximum} 个字符` : `不能大于 ${i.maximum}`;
+    case 'invalid_format':
+    case 'invalid_union':
+      return '格式不对';
+    case 'invalid_type':
+      return `类型不对（应为 ${i.expected}）`;
+    case 'invalid_value':
+      return `只能是 ${(i.values ?? []).join('、')}`;
+    default:
+      return '取值不合法';
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKind = 'gateway'): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigProblem(
+      parsed.error.issues.map((i) => {
+        const variable = String(i.path[0]);
+        return { variable: i.path.join('.'), value: printable(variable, env[variable]), zh: chinese(i), en: i.message };
+      }),
+    );
   }
   const config = parsed.data;
   // A deadline shorter than one attempt cuts every slow attempt short, and silently: say so.
   if (config.LEGACY_TIMEOUT_MS > config.LEGACY_DEADLINE_MS) {
-    throw new Error(`invalid configuration:\n  LEGACY_TIMEOUT_MS: ${config.LEGACY_TIMEOUT_MS} is longer than LEGACY_DEADLINE_MS (${config.LEGACY_DEADLINE_MS}), which bounds all attempts together`);
+    throw new ConfigProblem([
+      {
+        variable: 'LEGACY_TIMEOUT_MS',
+        value: String(config.LEGACY_TIMEOUT_MS),
+        zh: `比 LEGACY_DEADLINE_MS（${config.LEGACY_DEADLINE_MS}，所有尝试的总时限）还长`,
+        en: `is longer than LEGACY_DEADLINE_MS (${config.LEGACY_DEADLINE_MS}), which bounds all attempts together`,
+      },
+    ]);
   }
   if (config.NODE_ENV === 'production') {
-    const problems: string[] = [];
-    if (kind !== 'legacy-sim' && config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) problems.push('  SUBGRAPH_SIGNING_SECRET: the development secret must not be used in production');
+    const problems: ConfigIssue[] = [];
+    const dev = (variable: string, zh: string, en: string) => problems.push({ variable, value: '', zh, en });
+    if (kind !== 'legacy-sim' && config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) dev('SUBGRAPH_SIGNING_SECRET', '生产环境不得使用开发密钥', 'the development secret must not be used in production');
     // Several instances of a subgraph must share the nonces they saw, or a replay to another instance passes.
-    if (kind === 'subgraph' && config.SUBGRAPH_REPLAY_CACHE === 'memory') problems.push('  SUBGRAPH_REPLAY_CACHE: "memory" holds for one instance only; set a shared redis:// URL in production');
-    if (kind === 'gateway' && !config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
-    if (problems.length) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
+    if (kind === 'subgraph' && config.SUBGRAPH_REPLAY_CACHE === 'memory') {
+      dev('SUBGRAPH_REPLAY_CACHE', '"memory" 只适用于单实例；生产环境请设为共享的 redis:// 地址', '"memory" holds for one instance only; set a shared redis:// URL in production');
+    }
+    if (kind === 'gateway' && !config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
+      dev('AUTH_JWT_SECRET', '生产环境不得使用开发密钥（设置 AUTH_JWKS_URL 或自己的密钥）', 'the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
+    }
+    if (problems.length) throw new ConfigProblem(problems);
   }
   return config;
 }

@@ -36,7 +36,9 @@ export function redisReplayCache(url: string, prefix = 'oh:nonce:'): ReplayCache
   // No offline queue and one try per command: while Redis is away a request is refused at once
   // (fail closed), not held until it returns.
   const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 });
-  redis.on('error', () => undefined); // each failed command says why; the connection retries by itself
+  // The connection retries by itself; the last error says why it is down (a failed connect() only says "closed").
+  let lastError: Error | null = null;
+  redis.on('error', (err) => (lastError = err));
   let connecting: Promise<void> | null = null;
   const ready = () => {
     if (redis.status === 'ready') return Promise.resolve();
@@ -50,8 +52,12 @@ export function redisReplayCache(url: string, prefix = 'oh:nonce:'): ReplayCache
       return (await redis.set(prefix + key, '1', 'PX', ttlMs, 'NX')) === 'OK';
     },
     async check() {
-      await ready();
-      await redis.ping();
+      try {
+        await ready();
+        await redis.ping();
+      } catch (err) {
+        throw lastError ?? err;
+      }
     },
     async close() {
       redis.disconnect();
