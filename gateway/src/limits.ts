@@ -18,16 +18,15 @@ import {
   isListType,
   isObjectType,
   parse,
-  validate,
   valueFromASTUntyped,
-  visit,
+  ValidationContext,
+  TypeInfo,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationRule,
 } from 'graphql';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -118,7 +117,15 @@ export function screenDocument(schema: GraphQLSchema, source: string, limits: Li
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).length;
   if (fragments > limits.maxFragments) throw over('TOO_MANY_FRAGMENTS', fragments, limits.maxFragments);
   let spreads = 0;
-  visit(document, { FragmentSpread: () => void spreads++ });
+  const countSpreads = (set: SelectionSetNode | undefined, depth: number): void => {
+    // Deeper than any admitted document can be: the depth rule below refuses it, without this walk's stack.
+    if (!set || depth > 1000) return;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FRAGMENT_SPREAD) spreads++;
+      else countSpreads(sel.selectionSet, depth + 1);
+    }
+  };
+  for (const def of document.definitions) if ('selectionSet' in def) countSpreads(def.selectionSet, 0);
   if (spreads > limits.maxSpreads) throw over('TOO_MANY_FRAGMENT_SPREADS', spreads, limits.maxSpreads);
 
   const refusals: GraphQLError[] = [];
@@ -127,8 +134,9 @@ export function screenDocument(schema: GraphQLSchema, source: string, limits: Li
     propagateOnRejection: false,
     onReject: [(_ctx: unknown, err: GraphQLError) => void refusals.push(over(code, foundIn(err), limit))],
   });
-  // Armor's rules alone, not the full validation: each walks the operations once.
-  const rules: ValidationRule[] = [
+  // Armor's rules alone, not validation: each counts from an operation's node by its own walk (each
+  // fragment once), so they are called on the operations directly, without visiting the document.
+  const rules = [
     maxDirectivesRule(rule('TOO_MANY_DIRECTIVES', limits.maxDirectives)),
     // An aliased __typename counts too: a thousand of them are a thousand answers to build.
     maxAliasesRule({ ...rule('TOO_MANY_ALIASES', limits.maxAliases), allowList: [] }),
@@ -136,13 +144,19 @@ export function screenDocument(schema: GraphQLSchema, source: string, limits: Li
     // fragment's selection); inside __schema the cost bounds introspection instead.
     maxDepthRule({ ...rule('QUERY_TOO_DEEP', limits.maxDepth), flattenFragments: false, ignoreIntrospection: true }),
   ];
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), (err) => refusals.push(err));
+  // Each rule's visitor has one handler, OperationDefinition.enter, which expects `this` to be the visitor.
+  const visitors = rules.map((rule) => rule(context) as unknown as { OperationDefinition: { enter(this: unknown, node: OperationDefinitionNode): void } });
   try {
-    validate(schema, document, rules);
+    for (const def of document.definitions) {
+      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+      for (const v of visitors) v.OperationDefinition.enter.call(v, def);
+      if (refusals.length) throw refusals[0];
+    }
   } catch (err) {
     if (err instanceof RangeError) throw over('QUERY_TOO_DEEP', null, limits.maxDepth);
     throw err;
   }
-  if (refusals.length) throw refusals[0];
 }
 
 /** Assumed size of a list whose size no argument states. */
