@@ -4,7 +4,7 @@
 import { Pool } from 'undici';
 import type { LegacySystem } from './legacy.js';
 import { currentScope } from './request-scope.js';
-import { abortAfter } from './resilience.js';
+import { TimeoutError } from './resilience.js';
 
 /** Signature headers for a request's exact body, method and path. */
 export type Signer = (body: string, target: { method: string; path: string }) => Record<string, string>;
@@ -40,8 +40,7 @@ export class LegacyHttpClient {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
-      async (timeoutMs) => {
-        const deadline = abortAfter(timeoutMs, `${method} ${path}`);
+      async (timeoutMs, signal) => {
         let res: Awaited<ReturnType<Pool['request']>>;
         let text: string;
         try {
@@ -55,11 +54,12 @@ export class LegacyHttpClient {
               // Signed per attempt: a retry's timestamp and nonce are fresh.
               ...(body && sign ? sign(body, { method, path: `${this.basePath}${path}`.split('?')[0] || '/' }) : {}),
             },
-            signal: deadline.signal,
+            signal,
           });
           text = await res.body.text();
-        } finally {
-          deadline.clear();
+        } catch (err) {
+          // Aborted because the attempt's time is up: say so (the log line shows this message).
+          throw signal.aborted ? new TimeoutError(timeoutMs, `${method} ${path}`) : err;
         }
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}`);
         try {
