@@ -33,7 +33,13 @@ before(async () => {
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
   hub = await openDataSource(stack.config.HUB_DATABASE_URL, { poolSize: 2 });
   orders = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 2, seed: 616 });
-  await stack.linker.runRound();
+  // Linked once the linker has seen both documents of each order (a busy machine may need more than one round).
+  for (let i = 0; i < 30; i++) {
+    await stack.linker.runFreshRound();
+    const linked = await Promise.all(orders.map(async (o) => (await stack.query('query($id: ID!) { order(id: $id) { wmsOutboundNo } }', { id: o.erpOrderNo })).data?.order?.wmsOutboundNo));
+    if (linked.every((no, k) => no === orders[k].outboundNo)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 });
 
 after(async () => {
