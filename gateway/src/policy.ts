@@ -16,7 +16,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { ROLES, type Caller, type Role } from '../../common/src/caller.js';
+import { ROLES, STAFF_ROLES, type Caller, type Role } from '../../common/src/caller.js';
 
 export interface AccessPolicy {
   internal: Set<string>;
@@ -26,7 +26,6 @@ export interface AccessPolicy {
   slowRoots: Set<string>;
 }
 
-const STAFF = ROLES.filter((r) => r !== 'customer');
 
 export function readPolicy(supergraphSdl: string): AccessPolicy {
   const policy: AccessPolicy = { internal: new Set(), customerRoots: new Set(), rootRoles: new Map(), slowRoots: new Set() };
@@ -67,8 +66,10 @@ export function asksForSlow(policy: AccessPolicy, operation: OperationDefinition
 function mayUse(policy: AccessPolicy, key: string, rootType: string, caller: Caller): boolean {
   if (caller.role === 'admin') return true;
   if (caller.role === 'customer') return policy.customerRoots.has(key);
+  // A BI client reads: no mutation, whatever its tags say.
+  if (caller.role === 'bi' && rootType !== 'Query') return false;
   const roles = policy.rootRoles.get(key);
-  return roles ? roles.has(caller.role) : rootType === 'Query' && STAFF.includes(caller.role);
+  return roles ? roles.has(caller.role) : rootType === 'Query' && STAFF_ROLES.includes(caller.role);
 }
 
 /**
