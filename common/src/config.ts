@@ -152,6 +152,11 @@ export const configSchema = z.object({
   /** One delivery attempt may take this long. */
   REPORT_WEBHOOK_TIMEOUT_MS: ms.default(5000),
 
+  /** BI clients (role bi) may read personal data (receivers' names, mobiles, addresses, free text people typed): off or on. */
+  BI_PERSONAL_DATA: z.enum(['off', 'on']).default('off'),
+  /** Where the open transactions cannot be seen (SQLite, no PROCESS privilege), an incremental extraction stops this far behind now. */
+  FACTS_COMMIT_LAG_MS: ms.default(10_000),
+
   /** DataLoader batching; off only to measure what N+1 costs (bench). */
   LOADER_BATCHING: z.enum(['on', 'off']).default('on'),
 });

@@ -12,6 +12,7 @@ import type { HealthService } from './health/service.js';
 import type { DailyReporter } from './health/report.js';
 import type { HealthLoaders } from './health/resolvers.js';
 import type { AttachmentStore } from './attachments.js';
+import type { Facts } from './facts/resolvers.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -28,4 +29,6 @@ export interface Context extends RequestContext {
   health: HealthService;
   reporter: DailyReporter;
   healthLoaders: HealthLoaders;
+  /** Flat facts for BI tools (src/facts/). */
+  facts: Facts;
 }
