@@ -78,7 +78,8 @@ export type AuditEntity =
   | 'HOLD'
   | 'ORDER'
   | 'REPAIR_JOB'
-  | 'RULE';
+  | 'RULE'
+  | 'TOKEN';
 
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -864,6 +865,12 @@ export type Mutation = {
   /** Rejects a hold; only the role the hold asks for (or admin) may. The order stays blocked. */
   rejectHold: HoldPayload;
   /**
+   * Revokes a token by its jti (`npm run token` prints it; the identity provider's tokens carry one):
+   * every gateway refuses it within TOKEN_REVOCATION_POLL_MS. `expiresAt`, the token's expiry when known,
+   * lets the list forget it afterwards. Revoking again changes nothing. Audited (entity TOKEN).
+   */
+  revokeToken: RevokeTokenPayload;
+  /**
    * Makes the daily report of `date` now, as the 02:00 run would (as of 02:00 the next day), stores
    * it and posts it to the webhook. Once per day: a report already made is returned (and a failed
    * delivery tried again); one being made elsewhere is waited for.
@@ -950,6 +957,13 @@ export type MutationEvaluateOrderArgs = {
 
 export type MutationRejectHoldArgs = {
   id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationRevokeTokenArgs = {
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  jti: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
@@ -1785,6 +1799,8 @@ export type Query = {
   repairJob?: Maybe<RepairJob>;
   /** Repair jobs, newest first. */
   repairJobs: Array<RepairJob>;
+  /** Tokens revoked and not yet expired, oldest first: every gateway polls this list and refuses what is on it (admin). */
+  revokedTokens: Array<TokenRevocation>;
   rule?: Maybe<Rule>;
   /** The latest decision of each enabled rule on each order. A rule that is disabled no longer speaks for the orders evaluated again: replace an order's decisions by those extracted for it. */
   ruleDecisionFacts: RuleDecisionFactConnection;
@@ -2509,6 +2525,13 @@ export type RequiredAttachment =
   /** 质保卡 */
   | 'WARRANTY_CARD';
 
+export type RevokeTokenPayload = {
+  __typename?: 'RevokeTokenPayload';
+  /** False when the token was revoked already (the first revocation stands) */
+  created: Scalars['Boolean']['output'];
+  revocation: TokenRevocation;
+};
+
 export type RouteMethod =
   | 'OPTIMAL'
   | 'S_SHAPE';
@@ -2962,6 +2985,15 @@ export type TextSpan = {
   text: Scalars['String']['output'];
 };
 
+export type TokenRevocation = {
+  __typename?: 'TokenRevocation';
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  jti: Scalars['ID']['output'];
+  reason: Scalars['String']['output'];
+  revokedAt: Scalars['DateTime']['output'];
+  revokedBy: Scalars['String']['output'];
+};
+
 export type UnlinkedDocument = {
   __typename?: 'UnlinkedDocument';
   /** Orders that fit equally well (AMBIGUOUS_MATCH) */
@@ -3279,6 +3311,7 @@ export type ResolversTypes = ResolversObject<{
   ReportState: ReportState;
   ReportTrigger: ReportTrigger;
   RequiredAttachment: RequiredAttachment;
+  RevokeTokenPayload: ResolverTypeWrapper<RevokeTokenPayload>;
   RouteMethod: RouteMethod;
   Rule: ResolverTypeWrapper<RuleModel>;
   RuleDecision: ResolverTypeWrapper<DecisionRecordModel>;
@@ -3318,6 +3351,7 @@ export type ResolversTypes = ResolversObject<{
   Sku: ResolverTypeWrapper<Sku>;
   SortDirection: SortDirection;
   TextSpan: ResolverTypeWrapper<TextSpan>;
+  TokenRevocation: ResolverTypeWrapper<TokenRevocation>;
   UnlinkedDocument: ResolverTypeWrapper<HubUnlinkedDocumentModel>;
   UnlinkedDocumentConnection: ResolverTypeWrapper<Omit<UnlinkedDocumentConnection, 'edges'> & { edges: Array<ResolversTypes['UnlinkedDocumentEdge']> }>;
   UnlinkedDocumentEdge: ResolverTypeWrapper<Omit<UnlinkedDocumentEdge, 'node'> & { node: ResolversTypes['UnlinkedDocument'] }>;
@@ -3459,6 +3493,7 @@ export type ResolversParentTypes = ResolversObject<{
   RepairProgress: RepairProgress;
   RepairSummary: RepairSummary;
   ReportDelivery: DeliveryAttemptModel;
+  RevokeTokenPayload: RevokeTokenPayload;
   Rule: RuleModel;
   RuleDecision: DecisionRecordModel;
   RuleDecisionFact: RuleDecisionFact;
@@ -3488,6 +3523,7 @@ export type ResolversParentTypes = ResolversObject<{
   SimulatedDecision: SimulatedOrderModel;
   Sku: Sku;
   TextSpan: TextSpan;
+  TokenRevocation: TokenRevocation;
   UnlinkedDocument: HubUnlinkedDocumentModel;
   UnlinkedDocumentConnection: Omit<UnlinkedDocumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['UnlinkedDocumentEdge']> };
   UnlinkedDocumentEdge: Omit<UnlinkedDocumentEdge, 'node'> & { node: ResolversParentTypes['UnlinkedDocument'] };
@@ -3872,6 +3908,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   draftOrderFromText?: Resolver<ResolversTypes['OrderDraft'], ParentType, ContextType, RequireFields<MutationDraftOrderFromTextArgs, 'text'>>;
   evaluateOrder?: Resolver<ResolversTypes['EvaluateOrderPayload'], ParentType, ContextType, RequireFields<MutationEvaluateOrderArgs, 'id'>>;
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
+  revokeToken?: Resolver<ResolversTypes['RevokeTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'jti' | 'reason'>>;
   runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
   scanItem?: Resolver<Maybe<ResolversTypes['ScanItemPayload']>, ParentType, ContextType, RequireFields<MutationScanItemArgs, 'barcode' | 'orderId'>>;
   sealPackage?: Resolver<Maybe<ResolversTypes['SealPackagePayload']>, ParentType, ContextType, RequireFields<MutationSealPackageArgs, 'orderId' | 'packer'>>;
@@ -4216,6 +4253,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   reconciliationItemFacts?: Resolver<ResolversTypes['ReconciliationItemFactConnection'], ParentType, ContextType, RequireFields<QueryReconciliationItemFactsArgs, 'first' | 'skip'>>;
   repairJob?: Resolver<Maybe<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobArgs, 'id'>>;
   repairJobs?: Resolver<Array<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobsArgs, 'first'>>;
+  revokedTokens?: Resolver<Array<ResolversTypes['TokenRevocation']>, ParentType, ContextType>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType, RequireFields<QueryRuleArgs, 'id'>>;
   ruleDecisionFacts?: Resolver<ResolversTypes['RuleDecisionFactConnection'], ParentType, ContextType, RequireFields<QueryRuleDecisionFactsArgs, 'first' | 'skip'>>;
   rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
@@ -4502,6 +4540,11 @@ export type ReportDeliveryResolvers<ContextType = Context, ParentType extends Re
   response?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type RevokeTokenPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeTokenPayload'] = ResolversParentTypes['RevokeTokenPayload']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revocation?: Resolver<ResolversTypes['TokenRevocation'], ParentType, ContextType>;
+}>;
+
 export type RuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rule'] = ResolversParentTypes['Rule']> = ResolversObject<{
   audit?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<RuleAuditArgs, 'first'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4714,6 +4757,14 @@ export type TextSpanResolvers<ContextType = Context, ParentType extends Resolver
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type TokenRevocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TokenRevocation'] = ResolversParentTypes['TokenRevocation']> = ResolversObject<{
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  jti?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  revokedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type UnlinkedDocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnlinkedDocument'] = ResolversParentTypes['UnlinkedDocument']> = ResolversObject<{
   candidateOrderNos?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   customerCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -4851,6 +4902,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RepairProgress?: RepairProgressResolvers<ContextType>;
   RepairSummary?: RepairSummaryResolvers<ContextType>;
   ReportDelivery?: ReportDeliveryResolvers<ContextType>;
+  RevokeTokenPayload?: RevokeTokenPayloadResolvers<ContextType>;
   Rule?: RuleResolvers<ContextType>;
   RuleDecision?: RuleDecisionResolvers<ContextType>;
   RuleDecisionFact?: RuleDecisionFactResolvers<ContextType>;
@@ -4875,6 +4927,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;
   TextSpan?: TextSpanResolvers<ContextType>;
+  TokenRevocation?: TokenRevocationResolvers<ContextType>;
   UnlinkedDocument?: UnlinkedDocumentResolvers<ContextType>;
   UnlinkedDocumentConnection?: UnlinkedDocumentConnectionResolvers<ContextType>;
   UnlinkedDocumentEdge?: UnlinkedDocumentEdgeResolvers<ContextType>;

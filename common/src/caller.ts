@@ -13,6 +13,8 @@ export interface Caller {
   customerCode: string | null;
   /** The client application the token was issued to (JWT client_id, or azp), for attribution in logs and metrics. */
   client?: string | null;
+  /** The token's jti, checked against the revocation list at the gateway; not sent on to the subgraphs. */
+  tokenId?: string | null;
 }
 
 /** May this caller read data that belongs to this customer? Staff read everything. */

@@ -154,6 +154,9 @@ export const configSchema = z.object({
 
   /** BI clients (role bi) may read personal data (receivers' names, mobiles, addresses, free text people typed): off or on. */
   BI_PERSONAL_DATA: z.enum(['off', 'on']).default('off'),
+  /** How often each gateway reads the token revocation list, and how old it may get before BI tokens are refused (503). */
+  TOKEN_REVOCATION_POLL_MS: ms.default(5000),
+  TOKEN_REVOCATION_MAX_STALE_MS: ms.default(60_000),
   /** Where the open transactions cannot be seen (SQLite, no PROCESS privilege), an incremental extraction stops this far behind now. */
   FACTS_COMMIT_LAG_MS: ms.default(10_000),
 

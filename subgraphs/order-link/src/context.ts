@@ -13,6 +13,7 @@ import type { DailyReporter } from './health/report.js';
 import type { HealthLoaders } from './health/resolvers.js';
 import type { AttachmentStore } from './attachments.js';
 import type { Facts } from './facts/resolvers.js';
+import type { TokenRevocations } from './tokens.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -31,4 +32,5 @@ export interface Context extends RequestContext {
   healthLoaders: HealthLoaders;
   /** Flat facts for BI tools (src/facts/). */
   facts: Facts;
+  tokens: TokenRevocations;
 }
