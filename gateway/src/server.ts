@@ -24,6 +24,8 @@ import { uploadRoute } from './uploads.js';
 import { checkIntrospection } from './introspection.js';
 import { createRevocationList } from './revocation.js';
 import { pipelineExecutor } from './execute.js';
+import { odataRoute } from './odata/route.js';
+import { readModel } from './odata/model.js';
 import type { Authenticator } from './auth.js';
 
 const refuse = (code: string, zh: string, en: string) =>
@@ -232,6 +234,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           signingSecret: config.SUBGRAPH_SIGNING_SECRET,
           maxBytes: config.UPLOAD_MAX_BYTES,
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
+          logger,
+        }),
+        '/odata': odataRoute({
+          sets: readModel(supergraphSdl),
+          authenticate,
+          execute,
+          pageSize: config.ODATA_PAGE_SIZE,
+          personalData: config.BI_PERSONAL_DATA === 'on',
+          metrics,
           logger,
         }),
       },
