@@ -84,7 +84,8 @@ export function translate(set: EntitySet, params: URLSearchParams, visible: ODat
     if (filterText.length > MAX_FILTER) throw bad('$filter', `$filter 超过 ${MAX_FILTER} 个字符`, `$filter is longer than ${MAX_FILTER} characters`);
     let ast: any;
     try {
-      ast = defaultParser.filter(filterText);
+      // OData v2's typed time literals (datetimeoffset'2025-11-08T07:20:28Z'), which some v4 clients still send, read as v4 ones.
+      ast = defaultParser.filter(filterText.replace(/\bdatetime(?:offset)?'([^']{10,60})'/gi, (_m, t: string) => decodeURIComponent(t)));
     } catch (err) {
       const at = /at (\d+)/.exec((err as Error).message)?.[1];
       const near = at != null ? `: ${filterText.slice(Number(at), Number(at) + 20) || '(end)'}` : '';
@@ -167,29 +168,73 @@ function literal(node: any, p: ODataProperty): unknown {
       if (edm !== 'Edm.Boolean') throw mismatch();
       return raw === 'true';
     case 'DateTime':
-      // A date stands for Beijing midnight, as everywhere in the graph.
-      if (edm !== 'Edm.DateTimeOffset' && edm !== 'Edm.Date') throw mismatch();
-      return raw;
-    case 'Date':
-      if (edm !== 'Edm.Date') throw mismatch();
-      return raw;
+    case 'Date': {
+      // A date stands for Beijing midnight, as everywhere in the graph. Some clients (@odata/client
+      // among them) quote a time as v2 did: a quoted ISO 8601 time is taken too.
+      const text = edm === 'Edm.String' ? raw.slice(1, -1) : raw;
+      const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text);
+      if (!iso || (p.scalar === 'Date' ? text.length !== 10 : edm !== 'Edm.DateTimeOffset' && edm !== 'Edm.Date' && edm !== 'Edm.String')) throw mismatch();
+      // The graph's times go to the microsecond: fractions beyond are cut.
+      return text.replace(/(\.\d{6})\d+/, '$1');
+    }
   }
   throw mismatch();
 }
 
-/** The filter tree as a connection's `where`: { and: [...] }, { or: [...] }, { not: … }, { column: { op: value } }. */
+type Token = 'and' | 'or' | 'not' | { atom: any };
+
+/**
+ * The filter tree as a connection's `where`: { and: [...] }, { or: [...] }, { not: … }, { column: { op: value } }.
+ * @odata/parser reads `not` greedily, as the ABNF's notExpr allows (`not (a) or b` as `not ((a) or b)`),
+ * where OData's precedence table binds it tighter than and/or. The and/or/not structure is therefore
+ * laid out again in the order of the text and re-read with the precedence the spec gives: not, then
+ * and, then or; parenthesized groups and comparisons come through as they were parsed.
+ */
 export function toWhere(node: any, property: (name: string) => ODataProperty): Record<string, unknown> {
+  const tokens: Token[] = [];
+  const lay = (n: any): void => {
+    switch (n?.type) {
+      case 'CommonExpression':
+        return lay(n.value);
+      case 'AndExpression':
+      case 'OrExpression':
+        lay(n.value.left);
+        tokens.push(n.type === 'AndExpression' ? 'and' : 'or');
+        return lay(n.value.right);
+      case 'NotExpression':
+        tokens.push('not');
+        return lay(n.value);
+      default:
+        tokens.push({ atom: n });
+    }
+  };
+  lay(node);
+  let at = 0;
+  const or = (): Record<string, unknown> => {
+    let left = and();
+    while (tokens[at] === 'or') (at++, (left = { or: [left, and()] }));
+    return left;
+  };
+  const and = (): Record<string, unknown> => {
+    let left = not();
+    while (tokens[at] === 'and') (at++, (left = { and: [left, not()] }));
+    return left;
+  };
+  const not = (): Record<string, unknown> => {
+    const t = tokens[at++];
+    if (t === 'not') return { not: not() };
+    if (t === undefined || typeof t === 'string') throw bad('$filter', '$filter 语法错误', '$filter is not valid OData syntax');
+    return atom(t.atom, property);
+  };
+  return or();
+}
+
+/** A comparison, a function call, or a parenthesized group. */
+function atom(node: any, property: (name: string) => ODataProperty): Record<string, unknown> {
   switch (node?.type) {
     case 'BoolParenExpression':
     case 'ParenExpression':
-    case 'CommonExpression':
       return toWhere(node.value, property);
-    case 'AndExpression':
-      return { and: [toWhere(node.value.left, property), toWhere(node.value.right, property)] };
-    case 'OrExpression':
-      return { or: [toWhere(node.value.left, property), toWhere(node.value.right, property)] };
-    case 'NotExpression':
-      return { not: toWhere(node.value, property) };
     case 'MethodCallExpression': {
       const op = METHODS[node.value.method];
       const [target, text] = node.value.parameters ?? [];
