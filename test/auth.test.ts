@@ -117,7 +117,6 @@ describe('authentication at the gateway', () => {
     } as any);
     const gateway = await startGateway(prod, { subgraphUrls: stack.subgraphUrls });
     try {
-
       const token = await mintToken({ secret: prod.AUTH_JWT_SECRET, issuer: prod.AUTH_ISSUER, audience: prod.AUTH_AUDIENCE }, 'p', 'admin');
       const res = await post(gateway.url, { query: getIntrospectionQuery() }, { authorization: `Bearer ${token}` });
       assert.equal(res.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');

@@ -117,7 +117,7 @@ async function extract(spec: FactSpec, options: { updatedSince?: string; where?:
   const orderArg = options.orderBy ? `, orderBy: $orderBy` : '';
   const orderVar = options.orderBy ? `, $orderBy: [${spec.where.replace('Where', 'Order')}!]` : '';
   for (;;) {
-    const res = await stack.query(
+    const res: any = await stack.query(
       `query($after: String, $since: String, $where: ${spec.where}${orderVar}) { page: ${spec.field}(first: ${options.first ?? 1000}, after: $after, updatedSince: $since, where: $where${orderArg}) { highWaterMark pageInfo { hasNextPage endCursor } nodes { ${(options.columns ?? spec.columns).join(' ')} } } }`,
       { after, since: options.updatedSince ?? null, where: options.where ?? null, orderBy: options.orderBy ?? null },
       { token: bi },
@@ -385,7 +385,7 @@ describe('flat facts for BI', () => {
     const first = await ask('{ orderFacts(first: 2, where: { status: { eq: "SIGNED" } }) { pageInfo { endCursor } } }');
     const other = await ask(`{ orderFacts(first: 2, after: "${first.data.orderFacts.pageInfo.endCursor}", where: { status: { eq: "PAID" } }) { nodes { orderId } } }`);
     assert.equal(code(other), 'BAD_USER_INPUT');
-    assert.match(other.errors[0].message, /where, orderBy/);
+    assert.match(other.errors![0].message, /where, orderBy/);
     assert.equal(code(await ask('{ orderFacts(updatedSince: "2025-11-08", orderBy: [{ field: ORDERED_AT }]) { nodes { orderId } } }')), 'BAD_USER_INPUT');
     assert.equal(code(await ask('{ orderFacts(updatedSince: "yesterday") { nodes { orderId } } }')), 'BAD_USER_INPUT');
     assert.equal(code(await ask('{ orderFacts(where: { totalAmount: { gt: "12.345" } }) { nodes { orderId } } }')), 'BAD_USER_INPUT');
@@ -395,7 +395,7 @@ describe('flat facts for BI', () => {
     // Personal data: refused to a BI client however it is asked, before any subgraph is.
     const personal = await ask('{ orderFacts(first: 1) { nodes { orderId receiverMobile shipAddress } } }');
     assert.equal(code(personal), 'FORBIDDEN');
-    assert.deepEqual(personal.errors[0].extensions.fields, ['OrderFact.receiverMobile', 'OrderFact.shipAddress']);
+    assert.deepEqual(personal.errors![0].extensions!.fields, ['OrderFact.receiverMobile', 'OrderFact.shipAddress']);
     assert.equal(code(await ask('{ orderFacts(first: 1, where: { receiverMobile: { isNull: false } }) { nodes { orderId } } }')), 'FORBIDDEN');
     assert.equal((await ask('{ orderFacts(first: 1) { nodes { orderId receiverMobile } } }', ops)).errors, undefined);
   });

@@ -61,7 +61,7 @@ export function pageRequest(args: FactArgs, info: GraphQLResolveInfo, caller: Ca
     const asked = [...selected, ...columnsFiltered(args.where)].filter((n) => personal.has(n));
     if (asked.length) {
       const fields = [...new Set(asked)].sort();
-      throw appError(ErrorCode.FORBIDDEN, { zh: `个人信息不提供给 BI 客户端：${fields.join('、')}`, en: `Personal data is not given to BI clients: ${fields.join(', ')}` }, { role: caller.role, fields, http: { status: 403 } });
+      throw appError(ErrorCode.FORBIDDEN, { zh: `个人信息不提供给 BI 客户端：${fields.join('、')}`, en: `Personal data is not given to BI clients: ${fields.join(', ')}` }, { role: caller.role, fields });
     }
   }
   return {
