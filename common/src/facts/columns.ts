@@ -4,7 +4,7 @@
 // Chinese label column beside them.
 import { badInput } from '../errors.js';
 import { formatFen, toFen } from '../money.js';
-import { parseIsoInstant, toIsoBeijing } from '../time.js';
+import { parseIsoInstant } from '../time.js';
 import { formatHubOrderId, parseHubOrderId } from '../docno.js';
 import type { Dialect } from '../db.js';
 
@@ -41,11 +41,14 @@ export function labelSql(code: SqlText, zh: Record<string, string>, dialect: Dia
   return `(CASE ${sqlOf(code, dialect)} ${Object.entries(zh).map(([k, v]) => `WHEN ${quote(k)} THEN ${quote(v)}`).join(' ')} END)`;
 }
 
+const BEIJING_MS = 8 * 3600_000;
+
+/** epoch ms → '2025-11-08T14:03:00+08:00', as toIsoBeijing writes it, by the engine's own formatter: a page holds thousands. */
+const isoSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000 + BEIJING_MS).toISOString().slice(0, 19);
+
 /** epoch µs → '2025-11-08T14:03:00.123456+08:00' */
 export function formatStamp(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const base = toIsoBeijing(ms)!.slice(0, 19);
-  return `${base}.${String(us - Math.floor(us / 1_000_000) * 1_000_000).padStart(6, '0')}+08:00`;
+  return `${isoSeconds(Math.floor(us / 1000))}.${String(us - Math.floor(us / 1_000_000) * 1_000_000).padStart(6, '0')}+08:00`;
 }
 
 /** ISO 8601 with offset (up to microseconds), or a date taken as Beijing midnight → epoch µs; null when malformed. */
@@ -76,7 +79,7 @@ export function present(type: ColumnType, value: unknown): unknown {
     case 'money':
       return formatFen(Number(value));
     case 'instant':
-      return toIsoBeijing(Number(value));
+      return `${isoSeconds(Number(value))}+08:00`;
     case 'stamp':
       return Number(value) > 0 ? formatStamp(Number(value)) : null;
     case 'orderId':

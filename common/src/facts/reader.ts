@@ -188,6 +188,21 @@ export class FactReader<C> {
     const passes = incremental ? set.stamps!.map((s) => sqlOf(s, this.dialect)) : [null];
     passes.forEach((stamp, i) => stamp && select.push(`${stamp} AS s_${i}`));
 
+    // A stored row by column name (the SQL gave c_<name> and s_<pass>), built without Object.entries: a page holds thousands.
+    const fields = [...sqlWanted].map((n) => [`c_${n}`, n] as const);
+    const stamps = passes.map((_s, i) => `s_${i}`);
+    const stored = (r: Row): Row => {
+      const row: Row = {};
+      for (const [alias, name] of fields) row[name] = r[alias];
+      if (incremental) for (const alias of stamps) row[alias] = r[alias];
+      return row;
+    };
+    const shown = [...new Set([...req.selected, ...set.key])].flatMap((n) => this.columns.get(n) ?? []);
+    const show = (row: Row): Row => {
+      const node: Row = {};
+      for (const c of shown) node[c.name] = present(c.type, row[c.name]);
+      return node;
+    };
     const order = (pass: number): SortItem[] => {
       const keys: SortItem[] = set.key.map((k) => ({ expr: this.sql(this.columns.get(k)!), desc: false, column: this.columns.get(k)!, alias: `c_${k}` }));
       if (!incremental) return [...sort, ...keys];
@@ -229,7 +244,7 @@ export class FactReader<C> {
           p,
           20_000,
         )
-      ).map((r) => this.stored(r, sqlWanted));
+      ).map(stored);
       const rowPos = (r: Row): Position => ({ p: pass, k: items.map((i) => (i.column ? cursorValue(i.column.type, r[i.column.name]) : Number(r[i.alias]))) });
       const rowsRaw = rows;
       let candidates: { row: Row; pos: Position }[];
@@ -274,27 +289,16 @@ export class FactReader<C> {
     const hasNextPage = out.length > first || budgetSpent;
     const given = out.slice(0, first);
     const state = (at: Position): string => encodeCursor({ v: 1, s: signature, u, ...(w != null ? { w } : {}), ...at });
-    const rows = given.map(({ row, pos: at }) => ({ cursor: state(at), node: this.present(row) }));
+    // A row's cursor is made only if asked for (edges { cursor }): most extractions read nodes and endCursor.
+    const rows = given.map(({ row, pos: at }) => ({
+      get cursor() {
+        return state(at);
+      },
+      node: show(row),
+    }));
     // Where the next page starts: after the last row given — or, when the reading budget ran out first, after the last row read.
     const end = budgetSpent && pos ? state(pos) : rows.length ? rows[rows.length - 1].cursor : (req.after ?? null);
     return { rows, hasNextPage, endCursor: end, totalCount: await countPromise, highWaterMark };
-  }
-
-  /** A stored row by column name (the SQL gave c_<name> and s_<pass>). */
-  private stored(r: Row, wanted: Set<string>): Row {
-    const row: Row = {};
-    for (const n of wanted) row[n] = r[`c_${n}`];
-    for (const [k, v] of Object.entries(r)) if (k.startsWith('s_')) row[k] = v;
-    return row;
-  }
-
-  private present(row: Row): Row {
-    const node: Row = {};
-    for (const [name, value] of Object.entries(row)) {
-      const col = this.columns.get(name);
-      if (col) node[name] = present(col.type, value);
-    }
-    return node;
   }
 
   private readSort(orderBy: PageRequest['orderBy']): SortItem[] {
