@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import { startStack, type Stack } from './helpers/stack.js';
 import { mintToken } from '../gateway/src/auth.js';
 import { openDataSource } from '../common/src/db.js';
-import { startLiveFeed } from '../legacy-sim/src/live.js';
+import { createOrdersAwaitingPick, startLiveFeed } from '../legacy-sim/src/live.js';
 import { Random } from '../legacy-sim/src/random.js';
 import { legacyCallTotals, callsBetween } from './helpers/legacy-calls.js';
 
@@ -133,6 +133,19 @@ async function extract(spec: FactSpec, options: { updatedSince?: string; where?:
     after = page.pageInfo.endCursor;
   }
   return { rows, highWaterMark, pages };
+}
+
+/** Incremental refreshes until the mark has passed `untilUs` (it trails now by a second): every row changed meanwhile, latest version. */
+async function catchUp(spec: FactSpec, mark: string, untilUs: number): Promise<{ rows: any[]; highWaterMark: string }> {
+  const rows = new Map<string, any>();
+  for (let i = 0; i < 40; i++) {
+    const inc = await extract(spec, { updatedSince: mark });
+    for (const r of inc.rows) rows.set(spec.key(r), r);
+    mark = inc.highWaterMark;
+    if (stampUs(mark) > untilUs) return { rows: [...rows.values()], highWaterMark: mark };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the mark of ${spec.field} did not pass ${untilUs}`);
 }
 
 /** Rows by key; a key twice in one extraction fails. */
@@ -398,6 +411,31 @@ describe('flat facts for BI', () => {
     assert.deepEqual(personal.errors![0].extensions!.fields, ['OrderFact.receiverMobile', 'OrderFact.shipAddress']);
     assert.equal(code(await ask('{ orderFacts(first: 1, where: { receiverMobile: { isNull: false } }) { nodes { orderId } } }')), 'FORBIDDEN');
     assert.equal((await ask('{ orderFacts(first: 1) { nodes { orderId receiverMobile } } }', ops)).errors, undefined);
+  });
+
+  test('pick scans come as they are made, once each, with their outcome', async () => {
+    const SCANS: FactSpec = { field: 'scanFacts', where: 'ScanFactWhere', columns: ['scanId', 'outboundNo', 'erpOrderNo', 'picker', 'outcome', 'outcomeZh', 'quantity', 'scannedAt'], key: (r) => String(r.scanId) };
+    const before = await extract(SCANS);
+    const [order] = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 1, seed: 4711 });
+    await stack.linker.runRound();
+    const scans = ['NOT-A-BARCODE', 'WMS|NO-SUCH-SKU|X1|1'];
+    for (const barcode of scans) {
+      const res = await stack.query('mutation($id: ID!, $b: String!) { scanItem(orderId: $id, barcode: $b, picker: "picker-7") { outcome } }', { id: order.erpOrderNo, b: barcode }, { token: await stack.token('warehouse') });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    }
+    const after = await catchUp(SCANS, before.highWaterMark, Date.now() * 1000);
+    const want = (await hub.query('SELECT * FROM hub_pick_scan WHERE out_no = ? ORDER BY id', [order.outboundNo])).map((r: any) => ({
+      scanId: Number(r.id),
+      outboundNo: r.out_no,
+      erpOrderNo: order.erpOrderNo,
+      picker: r.picker,
+      outcome: r.outcome,
+      outcomeZh: r.outcome === 'UNKNOWN_BARCODE' ? '无法识别' : r.outcome === 'WRONG_SKU' ? '商品错误' : r.outcome,
+      quantity: Number(r.quantity),
+      scannedAt: iso(r.scanned_at),
+    }));
+    assert.equal(want.length, scans.length);
+    assert.deepEqual(after.rows.filter((r) => r.outboundNo === order.outboundNo), want);
   });
 
   test('rows served are counted by client name', async () => {

@@ -16,7 +16,7 @@ function property(p: ODataProperty): string {
   return `<Property Name="${p.name}" Type="${p.edm}" Nullable="${p.nullable}"${facets}${description ? `>${description}</Property>` : '/>'}`;
 }
 
-const collection = (term: string, property: string, names: string[]) =>
+const collection = (property: string, names: string[]) =>
   `<PropertyValue Property="${property}"><Collection>${names.map((n) => `<PropertyPath>${n}</PropertyPath>`).join('')}</Collection></PropertyValue>`;
 
 function capabilities(set: EntitySet, properties: ODataProperty[]): string {
@@ -24,9 +24,9 @@ function capabilities(set: EntitySet, properties: ODataProperty[]): string {
   const notSortable = properties.filter((p) => !p.sortable).map((p) => p.name);
   const out: string[] = [];
   if (set.description) out.push(`<Annotation Term="Core.Description" String="${escape(set.description)}"/>`);
-  out.push(`<Annotation Term="Capabilities.FilterRestrictions"><Record>${collection('', 'NonFilterableProperties', notFilterable)}</Record></Annotation>`);
+  out.push(`<Annotation Term="Capabilities.FilterRestrictions"><Record>${collection('NonFilterableProperties', notFilterable)}</Record></Annotation>`);
   out.push(
-    `<Annotation Term="Capabilities.SortRestrictions"><Record><PropertyValue Property="Sortable" Bool="${set.arguments.has('orderBy')}"/>${collection('', 'NonSortableProperties', set.arguments.has('orderBy') ? notSortable : [])}</Record></Annotation>`,
+    `<Annotation Term="Capabilities.SortRestrictions"><Record><PropertyValue Property="Sortable" Bool="${set.arguments.has('orderBy')}"/>${collection('NonSortableProperties', set.arguments.has('orderBy') ? notSortable : [])}</Record></Annotation>`,
   );
   out.push(`<Annotation Term="Capabilities.CountRestrictions"><Record><PropertyValue Property="Countable" Bool="${set.countable}"/></Record></Annotation>`);
   out.push(`<Annotation Term="Capabilities.SkipSupported" Bool="${set.arguments.has('skip')}"/>`);
