@@ -40,9 +40,18 @@ if (opts.resume === 'no') {
 }
 const count = async (sql: string) => Number((await hubDb.query(sql))[0].n);
 // Caught up: every order evaluated, the outbox delivered, the health facts of every changed order kept.
+// A database restarted under it (another checkout's fault tests restart the shared MariaDB) only pauses it.
 for (let round = 0; round < 5000; round++) {
-  const r = await linker.runRound();
-  const left = await count('SELECT COUNT(*) AS n FROM hub_order WHERE evaluated_at IS NULL');
+  let r: Awaited<ReturnType<Linker['runRound']>>;
+  let left: number;
+  try {
+    r = await linker.runRound();
+    left = await count('SELECT COUNT(*) AS n FROM hub_order WHERE evaluated_at IS NULL');
+  } catch (err) {
+    console.log(`  round ${round} failed (${(err as Error).message.slice(0, 120)}); again in 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    continue;
+  }
   if (round % 20 === 0) console.log(`  round ${round}: ${await count('SELECT COUNT(*) AS n FROM hub_order')} orders linked, ${left} not evaluated yet (${secs(Date.now() - started)})`);
   const outbox = left ? 1 : await count("SELECT COUNT(*) AS n FROM hub_outbox WHERE state = 'PENDING'");
   if (!left && !outbox && !r.ordersRefreshed && !r.failedFeeds) break;
