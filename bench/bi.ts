@@ -31,6 +31,14 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const hub = opts.backend === 'no' ? await openDataSource(db('hub'), { poolSize: 1 }).catch(() => null) : null;
 const present = hub ? Number((await hub.query('SELECT COUNT(*) AS n FROM hub_order'))[0].n) : orders;
+// What the hub held when measured: a setup interrupted before the rules and health facts caught up says so here.
+const state = hub
+  ? (
+      await hub.query(
+        "SELECT (SELECT COUNT(*) FROM hub_order) AS orders, (SELECT COUNT(*) FROM hub_order WHERE evaluated_at IS NOT NULL) AS evaluated, (SELECT COUNT(*) FROM hub_order_fact) AS facts, (SELECT COUNT(*) FROM hub_document WHERE state = 'LINKED') AS linked, (SELECT COUNT(*) FROM hub_decision) AS decisions",
+      )
+    )[0]
+  : {};
 await hub?.destroy();
 if (present < orders * 0.9) {
   console.error(`ohbi_n${orders}_hub holds ${present} orders: prepare it first with\n  nohup npx tsx bench/bi-setup.ts --orders ${orders} > bench-bi-setup.log 2>&1 &`);
@@ -212,7 +220,9 @@ const md = `# BI extraction: a million orders through the flat connection and th
 \`npm run bench:bi -- --orders ${opts.orders} --rounds ${opts.rounds}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}, MariaDB on the same machine.
 
 The databases bench/bi-setup.ts prepares (${fmt(orders)} orders generated with seed 2025 at 2,600 a day, seeded into the ERP, WMS,
-TMS and CRM, linked by the hub, evaluated by the rules, health facts kept); the simulators and the five subgraphs in one process
+TMS and CRM, then linked by the hub, evaluated by the rules and their health facts kept). When measured the hub held ${fmt(Number(state.orders))} orders,
+${fmt(Number(state.linked))} linked documents, ${fmt(Number(state.evaluated))} orders evaluated by the rules (${fmt(Number(state.decisions))} decisions) and ${fmt(Number(state.facts))} rows of health facts${Number(state.facts) < Number(state.orders) ? ' — the setup had not caught up: the health-fact columns of the other orders come back null (less to send)' : ''}.
+The simulators and the five subgraphs in one process
 with the linker idle, the gateway alone in another, the client in a third. One client, one request at a time, as a BI tool extracts: a service
 account's token (role bi), ${COLUMNS.length} columns of every order (${COLUMNS.join(', ')}).
 The gateway's resident memory and V8 heap are read from its own /metrics every second. The subgraphs started in ${(startupMs / 1000).toFixed(0)} s
