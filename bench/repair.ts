@@ -13,6 +13,7 @@ import { insertRows, openDataSource } from '../common/src/db.js';
 import { REMARKS } from '../legacy-sim/src/world.js';
 import { Random } from '../legacy-sim/src/random.js';
 import { args, machine, writeResult } from './lib.js';
+import { stringify } from 'csv-stringify/sync';
 
 const opts = args({ rows: '150000', format: 'csv' });
 const ROWS = Number(opts.rows);
@@ -57,8 +58,9 @@ try {
     await book.commit();
   } else {
     const out = createWriteStream(file);
-    out.write(header.join(',') + '\r\n');
-    for (let i = 0; i < ROWS; i++) if (!out.write(row(i).join(',') + '\r\n')) await once(out, 'drain');
+    const line = (cells: string[]) => stringify([cells], { record_delimiter: '\r\n', quote_record_delimiter: true });
+    out.write(line(header));
+    for (let i = 0; i < ROWS; i++) if (!out.write(line(row(i)))) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
   }

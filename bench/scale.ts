@@ -56,7 +56,7 @@ interface SizeResult {
 }
 
 /** Guarded calls as the subgraphs make them, without the guard: the bench only wants the SQL. */
-const direct: LegacySystem = { name: 'bench', breaker: undefined as never, call: (_op, run) => run(60_000) };
+const direct: LegacySystem = { name: 'bench', call: (_op, run) => run(60_000, new AbortController().signal) };
 
 /** Records every SELECT a DataSource runs (TypeORM's finds and raw queries alike go through a query runner). */
 function recordSelects(ds: DataSource, into: Statement[], label: () => string) {

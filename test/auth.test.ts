@@ -13,6 +13,9 @@ import { startGateway } from '../gateway/src/server.js';
 import { mintToken } from '../gateway/src/auth.js';
 import type { RunningServer } from '../common/src/http-host.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
+import { generate } from '../legacy-sim/src/generator.js';
+import { CUSTOMER_TAGS } from '../legacy-sim/src/world.js';
+import { formatFen } from '../common/src/money.js';
 
 let stack: Stack;
 let customerA: string;
@@ -356,8 +359,20 @@ describe('authorization', () => {
     );
     assert.equal(allowed.errors, undefined, JSON.stringify(allowed.errors));
     assert.equal(allowed.data.order.customer.code, customerA);
+    // Staff read the same fields, with what ERP and CRM hold for them.
     const staff = await stack.query(`{ order(id: "${own}") { customer { grade creditLine tags } remark } }`, {}, { token: await stack.token('sales') });
-    assert.equal(staff.errors, undefined);
+    const data = generate(stack.seedOptions);
+    const customer = data.world.customers.find((c) => c.code === customerA)!;
+    const tagList = data.crmCustomers.find((c) => c.cust_code === customerA)!.tag_list ?? '';
+    const remark = data.orders.find((o) => o.erpOrderNo === own)!.remark;
+    assert.deepEqual(staff, {
+      data: {
+        order: {
+          customer: { grade: customer.grade, creditLine: formatFen(customer.creditLineFen), tags: CUSTOMER_TAGS.filter((t) => tagList.includes(t)).sort((a, b) => tagList.indexOf(a) - tagList.indexOf(b)) },
+          remark: remark?.trim() ? remark : null,
+        },
+      },
+    });
   });
 
   test('what a customer may read does not give away what is internal: a grade discount does not name the grade', async () => {

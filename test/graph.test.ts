@@ -3,11 +3,14 @@
 // generator's ground truth.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, type Stack } from './helpers/stack.js';
+import { mysqlAvailable, startStack, type Stack } from './helpers/stack.js';
 import { callsBetween } from './helpers/legacy-calls.js';
 import { allOrders, allUnlinked, assertLifecyclesMatchTruth, assertLinksMatchTruth, expectedUnlinked } from './helpers/truth.js';
 import { createLiveOrder } from '../legacy-sim/src/live.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
+import { generate } from '../legacy-sim/src/generator.js';
+import { visibleTracks } from '../legacy-sim/src/story.js';
+import { CUSTOMER_TAGS } from '../legacy-sim/src/world.js';
 
 let stack: Stack;
 const byNo = new Map<string, TruthOrder>();
@@ -42,9 +45,12 @@ after(async () => {
 });
 
 describe('the federated order graph', () => {
-  test('runs against the database the environment asks for', () => {
-    if (process.env.REQUIRE_MYSQL === '1') assert.equal(stack.dialect, 'mysql');
-    assert.ok(stack.truth.orders.length >= 800);
+  test('runs against the database the environment asks for, with every order seeded in the graph', async () => {
+    // MariaDB when it is reachable (and always under REQUIRE_MYSQL=1), SQLite only as the fallback.
+    assert.equal(stack.dialect, process.env.REQUIRE_MYSQL === '1' || (await mysqlAvailable()) ? 'mysql' : 'sqlite');
+    assert.equal(stack.truth.orders.length, 800);
+    assert.equal(graphOrders.length, 800);
+    assert.deepEqual(graphOrders.map((o) => o.erpOrderNo).sort(), stack.truth.orders.map((o) => o.erpOrderNo).sort());
   });
 
   test('order(id) finds the same order by unified ID, SO, CK and waybill numbers', async () => {
@@ -118,7 +124,17 @@ describe('the federated order graph', () => {
   });
 
   test('an order carries every system: ERP header and lines, customer, SKUs, outbound, shipment, tickets', async () => {
-    const t = stack.truth.orders.find((o) => o.outbound?.method && o.waybill?.method && o.expectedStatus === 'COMPLETED')!;
+    // What the legacy systems were seeded with, regenerated: the CRM's tags and levels, the
+    // catalog, the outbound's lines and the warehouse's bins.
+    const data = generate(stack.seedOptions);
+    const crmOf = new Map(data.crmCustomers.map((c) => [c.cust_code, c]));
+    const tagsOf = (code: string) => {
+      const list = crmOf.get(code)?.tag_list ?? '';
+      return CUSTOMER_TAGS.filter((tag) => list.includes(tag)).sort((a, b) => list.indexOf(a) - list.indexOf(b));
+    };
+    // A customer with two tags or more, so that their order and separators are checked too.
+    const t = stack.truth.orders.find((o) => o.outbound?.method && o.waybill?.method && o.expectedStatus === 'COMPLETED' && tagsOf(o.customerCode).length >= 2)!;
+    const story = data.orders.find((s) => s.erpOrderNo === t.erpOrderNo)!;
     const res = await stack.query(
       `query($id: ID!) { order(id: $id) {
         orderedAt promisedAt totalAmount region remark erpStatus store { code name region warehouseCode }
@@ -141,19 +157,29 @@ describe('the federated order graph', () => {
     assert.equal(o.customer.code, t.customerCode);
     assert.match(o.customer.grade, /^[ABC]$/);
     assert.match(o.customer.creditLine, /^\d+\.\d{2}$/);
-    assert.ok(['NORMAL', 'SILVER', 'GOLD', 'DIAMOND'].includes(o.customer.level));
-    assert.ok(Array.isArray(o.customer.tags));
+    assert.equal(o.customer.level, ['NORMAL', 'SILVER', 'GOLD', 'DIAMOND'][crmOf.get(t.customerCode)!.level_code! - 1]);
+    assert.deepEqual(o.customer.tags, tagsOf(t.customerCode));
     // Money adds up exactly, in fen.
     const fen = (s: string) => Math.round(Number(s) * 100);
     assert.equal(o.lines.reduce((sum: number, l: any) => sum + fen(l.amount), 0), fen(o.totalAmount));
     for (const l of o.lines) assert.equal(fen(l.amount), fen(l.unitPrice) * l.quantity);
-    assert.ok(o.lines.every((l: any) => l.sku.name && l.sku.spec));
+    // The order's own lines (a rule may have added a gift line after them), each SKU as the catalog names it.
+    assert.deepEqual(
+      o.lines.slice(0, story.lines.length).map((l: any) => [l.rowNo, l.sku.code, l.quantity]),
+      story.lines.map((l) => [l.rowNo, l.skuCode, l.quantity]),
+    );
+    for (const l of o.lines) assert.deepEqual([l.sku.name, l.sku.spec], [data.world.sku.get(l.sku.code)!.nameZh, data.world.sku.get(l.sku.code)!.model], l.sku.code);
     assert.equal(o.outbound.outboundNo, t.outbound!.outboundNo);
     assert.equal(o.outbound.status, 'SHIPPED');
-    assert.ok(o.outbound.lines.length > 0 && o.outbound.lines.every((l: any) => l.location.floor >= 1 && l.batchNo));
+    const bin = new Map(data.world.locations.filter((b) => b.warehouseCode === story.outbound!.warehouseCode).map((b) => [b.locCode, b]));
+    const line = (sku: string, batch: string, quantity: number, code: string) => [sku, batch, quantity, code, bin.get(code)?.floor, bin.get(code)?.aisle, bin.get(code)?.shelf].join(' ');
+    assert.deepEqual(
+      o.outbound.lines.map((l: any) => [l.sku.code, l.batchNo, l.quantity, l.location.code, l.location.floor, l.location.aisle, l.location.shelf].join(' ')).sort(),
+      story.outbound!.lines.map((l) => line(l.skuCode, l.batchNo, l.planQty, l.locCode)).sort(),
+    );
     assert.equal(o.shipment.waybillNo, t.waybill!.waybillNo);
     assert.equal(o.shipment.customerReference, t.outbound!.outboundNo);
-    assert.ok(o.shipment.events.length >= 3);
+    assert.equal(o.shipment.events.length, visibleTracks(story.waybill!, data.asOf).length);
     const times = [o.orderedAt, o.promisedAt, o.outbound.createdAt, o.outbound.shippedAt, ...o.shipment.events.map((e: any) => e.at)];
     for (const time of times) assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
     assert.equal(o.shipment.events.at(-1).code, 'SIGNED');
@@ -260,12 +286,20 @@ describe('the federated order graph', () => {
   });
 
   test('health, readiness and metrics are served by the gateway and every subgraph', async () => {
-    for (const url of [stack.gatewayUrl, ...Object.values(stack.subgraphUrls)]) {
-      assert.equal((await fetch(new URL('/healthz', url))).status, 200, url);
+    // Each component's own readiness checks, and the circuits of the systems it calls.
+    const checks: Record<string, string[]> = { gateway: Object.keys(stack.subgraphUrls), erp: ['erpDatabase'], wms: ['wmsDatabase'], tms: ['tmsApi'], crm: ['crmApi'], 'order-link': ['hubDatabase', 'linker'] };
+    const circuits: Record<string, string[]> = { gateway: [], erp: ['erp'], wms: ['wms'], tms: ['tms'], crm: ['crm'], 'order-link': ['crm', 'erp', 'hub', 'tms', 'wms'] };
+    const families: Record<string, string[]> = { gateway: ['gateway_requests_total counter', 'gateway_subgraph_fetch_seconds histogram', 'gateway_subgraph_fetches_shared_total counter'] };
+    const legacyFamilies = ['legacy_calls_total counter', 'legacy_call_duration_seconds histogram', 'legacy_circuit_state gauge'];
+    for (const [name, url] of [['gateway', stack.gatewayUrl], ...Object.entries(stack.subgraphUrls)]) {
+      assert.ok(checks[name], `${name}: a component this test does not know`);
+      assert.deepEqual(await (await fetch(new URL('/healthz', url))).json(), { status: 'ok', component: name });
       const ready = await fetch(new URL('/readyz', url));
-      assert.equal(ready.status, 200, `${url}: ${await ready.clone().text()}`);
+      assert.deepEqual([ready.status, await ready.json()], [200, { status: 'ready', component: name, checks: Object.fromEntries(checks[name].map((c) => [c, 'ok'])) }], name);
       const metrics = await (await fetch(new URL('/metrics', url))).text();
-      assert.match(metrics, /# TYPE/);
+      for (const family of families[name] ?? legacyFamilies) assert.match(metrics, new RegExp(`^# TYPE ${family}$`, 'm'), `${name}: ${family}`);
+      const states = [...metrics.matchAll(/^legacy_circuit_state\{([^}]*)\} (\S+)$/gm)].map((m) => [/system="([^"]+)"/.exec(m[1])![1], /component="([^"]+)"/.exec(m[1])![1], Number(m[2])]);
+      assert.deepEqual(states.sort(), circuits[name].map((system) => [system, name, 0]), `${name}: every circuit closed`);
     }
     const erpMetrics = await (await fetch(new URL('/metrics', stack.subgraphUrls.erp))).text();
     assert.match(erpMetrics, /legacy_calls_total\{[^}]*system="erp"/);

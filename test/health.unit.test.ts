@@ -78,18 +78,22 @@ test('the CSV quotes what must be quoted, defuses formulas, and parses back', ()
       amountFen: 100050,
       detail: { zh: '出库单没有订单号，"两个"订单符合', en: 'fits 2 orders, a person must decide\nplease' },
     },
-    { class: 'WAYBILL_WITHOUT_OUTBOUND', date: '2025-11-09', documents: [{ system: 'TMS', documentNo: 'SF1CN', role: 'WAYBILL' }], erpOrderNo: null, amountFen: null, detail: { zh: '=HYPERLINK("x")', en: '+1' } },
+    { class: 'WAYBILL_WITHOUT_OUTBOUND', date: '2025-11-09', documents: [{ system: 'TMS', documentNo: 'SF1CN', role: 'WAYBILL' }], erpOrderNo: null, amountFen: null, detail: { zh: '=HYPERLINK("x")', en: "-2+3+cmd|' /C calc'!A0" } },
+    { class: 'INVOICE_AMOUNT_MISMATCH', date: '2025-11-09', documents: [{ system: 'ERP', documentNo: 'SO-20251109-003', role: 'ORDER' }], erpOrderNo: 'SO-20251109-003', amountFen: -1250, detail: { zh: '＝1+1', en: '+86 138 0000 0000' } },
   ];
   const csv = reconciliationCsv(items);
   assert.ok(csv.startsWith('\uFEFFclass,'));
   const rows = parseCsv(csv);
-  assert.equal(rows.length, 3);
+  assert.equal(rows.length, 4);
   assert.deepEqual(rows[1].slice(0, 9), ['AMBIGUOUS_OUTBOUND', '出库单对应多个订单无法确认', '2025-11-09', '', 'CK20251109-001', 'SF100000001CN', '', 'CANDIDATE_ORDER:SO-20251109-001 CANDIDATE_ORDER:SO-20251109-002', '1000.50']);
   assert.equal(rows[1][9], '出库单没有订单号，"两个"订单符合');
   assert.equal(rows[1][10], 'fits 2 orders, a person must decide\nplease');
   assert.equal(rows[2][8], '', 'no amount is an empty cell');
   assert.equal(rows[2][9], `'=HYPERLINK("x")`);
-  assert.equal(rows[2][10], `'+1`);
+  assert.equal(rows[2][10], `'-2+3+cmd|' /C calc'!A0`);
+  // A negative amount and a phone number stay what they are; a full-width = is a formula too.
+  assert.deepEqual(rows[3].slice(8), ['-12.50', `'＝1+1`, '+86 138 0000 0000']);
+  assert.ok(csv.endsWith('\r\n') && csv.split('\r\n').length === 5, 'CRLF after each of the 4 records, the line break inside quotes kept');
 });
 
 const sku = (code: string, isService = false, listPrice = '10.00'): SkuRecord => ({ code, name: code, nameEn: null, spec: code, category: 'x', unit: '个', listPrice, shelfLifeMonths: null, isService, gtin: null });

@@ -2,12 +2,14 @@
 // seal's canonical content and its verification, the expiry rule, the per-outbound queue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parseScan } from '../subgraphs/wms/src/picking/gs1.js';
 import type { PickLineRow } from '../subgraphs/wms/src/datasource.js';
 import { decideScan, type ScanSku } from '../subgraphs/order-link/src/picking/verify.js';
-import { canonicalJson, sealContent, sealNoOf, sealOf, sha256Hex, verifySeal } from '../subgraphs/order-link/src/picking/seal.js';
+import { canonicalJson, sealContent, sealNoOf, sealOf, sha256Hex, verifySeal, type SealContent } from '../subgraphs/order-link/src/picking/seal.js';
 import { minRemainingShelfLifeMonths } from '../subgraphs/order-link/src/picking/expiry-rule.js';
 import { KeyedMutex, LockWaitTimeout } from '../subgraphs/order-link/src/picking/mutex.js';
+import { parseOperator } from '../subgraphs/order-link/src/picking/service.js';
 
 const Y = { referenceYear: 2025 };
 const BRG: ScanSku = { code: 'BRG-N204', spec: 'NTN-N204', name: 'NTN圆柱滚子轴承N204', shelfLifeMonths: null };
@@ -102,6 +104,32 @@ test('a seal is the SHA-256 of canonical JSON, and verification names what chang
   assert.deepEqual(verifySeal({ content: canonical.replace('"quantity":3', '"quantity":4'), hash }, sealNo, content).problems.map((p) => p.code), ['HASH_MISMATCH', 'CONTENT_CHANGED']);
   assert.deepEqual(verifySeal({ content: canonical, hash }, 'SL00', content).problems.map((p) => p.code), ['SEAL_NO_MISMATCH']);
   assert.deepEqual(verifySeal({ content: canonical, hash }, null, content).problems.map((p) => p.code), ['SEAL_LOG_MISSING']);
+});
+
+test('seals made before RFC 8785 came in still verify: the same content hashes to the same text', () => {
+  // Made with the hand-written canonical JSON this replaced (see the fixture's madeBy).
+  const { seals } = JSON.parse(readFileSync(new URL('./fixtures/seals-before-rfc8785.json', import.meta.url), 'utf8')) as {
+    seals: { canonical: string; hash: string; sealNo: string; content: SealContent }[];
+  };
+  assert.equal(seals.length, 2);
+  for (const old of seals) {
+    assert.deepEqual(verifySeal({ content: old.canonical, hash: old.hash }, old.sealNo, old.content), { valid: true, recomputedHash: old.hash, problems: [] });
+    assert.deepEqual(sealOf(old.content), { canonical: old.canonical, hash: old.hash, sealNo: old.sealNo });
+  }
+});
+
+test('canonical JSON is RFC 8785: keys by UTF-16 code units, ECMAScript numbers, no lone surrogates', () => {
+  // RFC 8785 §3.2.3's example: sorted on UTF-16 code units, so U+20AC comes before the surrogate pair of U+1F600 and that before U+FB33.
+  assert.equal(
+    canonicalJson({ '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' }),
+    '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+  );
+  // RFC 8785 §3.2.2.3 number forms.
+  assert.equal(canonicalJson([333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001, -0, 1e21, 1e-7]), '[333333333.3333333,1e+30,4.5,0.002,1e-27,0,1e+21,1e-7]');
+  assert.throws(() => canonicalJson({ packer: '\ud800' }), /Lone surrogate/);
+  // So a packer's name is refused before it could reach a seal: a clear BAD_USER_INPUT.
+  assert.throws(() => parseOperator('王\ud800五', 'packer'), (err: any) => err.extensions?.code === 'BAD_USER_INPUT' && err.extensions.argument === 'packer');
+  assert.equal(parseOperator(' 王五🚚 ', 'packer'), '王五🚚');
 });
 
 test('the per-outbound queue runs one at a time and gives up waiting without running the work', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { startStack, type Stack } from './helpers/stack.js';
 import { openDataSource } from '../common/src/db.js';
-import { beijingDate } from '../common/src/time.js';
+import { beijingDate, beijingToIso, formatBeijing, toIsoBeijing } from '../common/src/time.js';
 import { createOrdersAwaitingPick, type OrderAwaitingPick } from '../legacy-sim/src/live.js';
 import { loadCatalog } from '../legacy-sim/src/world.js';
 import { addMonths } from '../subgraphs/wms/src/picking/allocation.js';
@@ -15,6 +15,7 @@ import { GS } from '../subgraphs/wms/src/picking/gs1.js';
 
 let stack: Stack;
 let wms: DataSource;
+let hubDb: DataSource;
 let orders: OrderAwaitingPick[];
 const startedAt = Date.now();
 const GTIN = new Map(loadCatalog().map((c) => [c.code, c.gtin!]));
@@ -25,12 +26,14 @@ const scans: { picker: string; outcome: string }[] = [];
 before(async () => {
   stack = await startStack({ name: 'picking', orders: 200, days: 1, seed: 77 });
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
+  hubDb = await openDataSource(stack.config.HUB_DATABASE_URL, { poolSize: 1 });
   orders = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 9, seed: 707 });
   await stack.linker.runRound();
 });
 
 after(async () => {
   await wms?.destroy();
+  await hubDb?.destroy();
   await stack?.close();
 });
 
@@ -132,11 +135,16 @@ describe('pick list', () => {
       { batch: 'FEFO-LATER', bin: 'F1-A02-S02', qty: 100, expires: addMonths(today, 20) },
     ]);
     // Five phones open the list at once: one allocation, one set of locks.
+    const asked = Date.now();
     const lists = await Promise.all(Array.from({ length: 5 }, () => pickList(o.erpOrderNo)));
+    const answered = Date.now();
     for (const list of lists) assert.deepEqual(list, lists[0]);
     const list = lists[0];
     assert.equal(list.allocation.source, 'FEFO');
-    assert.ok(list.allocation.allocatedAt);
+    // When the hub recorded the allocation, to the second, while the phones asked.
+    const [made] = await hubDb.query('SELECT created_at FROM hub_pick_allocation WHERE out_no = ?', [o.outboundNo]);
+    assert.equal(list.allocation.allocatedAt, toIsoBeijing(Number(made.created_at)));
+    assert.ok(Number(made.created_at) >= asked && Number(made.created_at) <= answered, `${made.created_at} within [${asked}, ${answered}]`);
     assert.deepEqual(list.allocation.shortfalls, []);
     assert.deepEqual(
       list.lines.map((l: any) => [l.batchNo, l.bin.code, l.quantity, l.expiresOn]).sort(),
@@ -253,30 +261,37 @@ describe('scanning', () => {
     assert.equal((await stack.query(`query($id: ID!) { order(id: $id) { status } }`, { id: o.erpOrderNo })).data.order.status, 'PAID');
 
     // The warehouse label, quantity 2, starts picking.
+    const beforeFirst = formatBeijing(Date.now() - 999);
     const first = await scan(o.outboundNo, 'WMS|brk-p85020|202509B|2');
+    const afterFirst = formatBeijing(Date.now());
     assert.equal(first.outcome, 'OK', first.messageEn);
     assert.deepEqual([first.line.pickedQuantity, first.line.quantity, first.line.bin.code], [2, 3, 'F1-A02-S03']);
     assert.equal(first.outboundStatus, 'PICKING');
     const started = await header(o.outboundNo);
     assert.equal(started.status, 30);
-    assert.ok(started.pick_start_time && !started.pick_end_time);
+    // Stamped by that scan (WMS keeps seconds), and not finished.
+    assert.ok(started.pick_start_time >= beforeFirst && started.pick_start_time <= afterFirst, `${started.pick_start_time} within [${beforeFirst}, ${afterFirst}]`);
+    assert.equal(started.pick_end_time, null);
     const inGraph = await eventually(
       async () => (await stack.query(`query($id: ID!) { order(id: $id) { status lifecycle { stage recorded at } } }`, { id: o.erpOrderNo })).data.order,
       (v: any) => v.status === 'PICKING',
     );
     assert.equal(inGraph.status, 'PICKING', 'the lifecycle shows PICKING within seconds of the first good scan');
-    assert.ok(inGraph.lifecycle.find((n: any) => n.stage === 'PICKING').recorded);
+    assert.deepEqual(inGraph.lifecycle.find((n: any) => n.stage === 'PICKING'), { stage: 'PICKING', recorded: true, at: beijingToIso(started.pick_start_time) });
 
     // Raw GS1-128 as the scanner sends it (symbology identifier, FNC1 as GS), quantity 1.
     assert.equal((await scan(o.erpOrderNo, `]C101${GTIN.get('BRK-P85020')}10202509B${GS}301`)).outcome, 'OK');
     assert.equal((await scan(o.erpOrderNo, gs1('BRK-P85020', '202509B'))).outcome, 'OVER_PICK', 'the line is complete');
+    const beforeLast = formatBeijing(Date.now() - 999);
     const last = await scan(o.erpOrderNo, gs1('FLD-COOL-4L', '202510A', `(17)${yymmdd(addMonths(today, 12))}(30)2`));
+    const afterLast = formatBeijing(Date.now());
     assert.equal(last.outcome, 'OK', last.messageEn);
     assert.equal(last.outboundStatus, 'PICKED');
     assert.deepEqual(last.progress, { lines: 2, linesDone: 2, quantity: 5, pickedQuantity: 5, complete: true });
     const done = await header(o.outboundNo);
     assert.equal(done.status, 40);
-    assert.ok(done.pick_end_time);
+    assert.equal(done.pick_start_time, started.pick_start_time, 'the start stays the first scan');
+    assert.ok(done.pick_end_time >= beforeLast && done.pick_end_time <= afterLast, `${done.pick_end_time} within [${beforeLast}, ${afterLast}]`);
     assert.deepEqual((await lines(o.outboundNo)).map((r: any) => Number(r.picked_qty)), [3, 2]);
     const log = await wms.query('SELECT result, operator, barcode FROM t_pick_scan WHERE out_no = ? ORDER BY id', [o.outboundNo]);
     assert.equal(log.length, wrong.length + 5, 'every scan logged');
@@ -385,7 +400,10 @@ describe('sealing', () => {
     assert.equal((await header(o.outboundNo)).status, 50, 'packed');
     const byRef = (await (await fetch(`${stack.tmsApiUrl}/api/v1/waybill/queryByRef`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerRefs: [o.outboundNo] }) })).json()) as any;
     assert.deepEqual(byRef.data.map((w: any) => w.waybillNo), [sealed.waybillNo], 'one waybill, made for the outbound');
-    assert.equal(byRef.data[0].destCity != null, true);
+    // Addressed as ERP and WMS say: the order's region, the outbound's consignee.
+    const [{ consignee_name: consignee }] = await wms.query('SELECT consignee_name FROM t_out_order WHERE out_no = ?', [o.outboundNo]);
+    const region = (await stack.query(`query($id: ID!) { order(id: $id) { region } }`, { id: o.erpOrderNo })).data.order.region;
+    assert.deepEqual([byRef.data[0].destCity, byRef.data[0].consignee, byRef.data[0].customerRef], [region, consignee, o.outboundNo]);
 
     // The graph follows: the outbound is packed and the new waybill is linked to the order.
     const graph = await eventually(
@@ -436,8 +454,10 @@ describe('access and bad arguments', () => {
         assert.equal(res.data, undefined);
       }
     }
-    const stats = await stack.query('{ pickingStats(from: "2025-01-01", to: "2025-12-31") { scans } }', {}, { token: await stack.token('finance') });
-    assert.equal(stats.errors, undefined);
+    // Finance reads the same figures the warehouse does: every scan this file made so far.
+    const window = { from: new Date(startedAt - 60_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+    const stats = await stack.query('query($from: DateTime!, $to: DateTime!) { pickingStats(from: $from, to: $to) { scans okScans } }', window, { token: await stack.token('finance') });
+    assert.deepEqual(stats, { data: { pickingStats: { scans: scans.length, okScans: scans.filter((s) => s.outcome === 'OK').length } } });
     assert.equal(Number((await wms.query('SELECT COUNT(*) AS n FROM t_pick_scan WHERE out_no = ?', [orders[0].outboundNo]))[0].n), 0, 'nothing was logged');
   });
 
@@ -482,7 +502,13 @@ describe('holds', () => {
       const hold = holds.data.order.holds.find((h: any) => h.ruleId === 'T-hold-everything');
       await stack.query('mutation($id: ID!) { approveHold(id: $id, reason: "checked with the customer") { hold { state } } }', { id: hold.id }, { token: await stack.token('director') });
       const list = await pickList(o.erpOrderNo);
-      assert.ok(list.lines.length > 0, 'picking may start once approved');
+      // Picking may start once approved: the whole outbound, nothing picked yet.
+      const planned = await lines(o.outboundNo);
+      assert.deepEqual(
+        list.lines.map((l: any) => [l.sku.code, l.batchNo, l.bin.code, l.quantity, l.pickedQuantity]).sort(),
+        planned.map((r: any) => [r.sku, r.batch_no, r.loc_code, Number(r.plan_qty), 0]).sort(),
+      );
+      assert.deepEqual(list.progress, { lines: planned.length, linesDone: 0, quantity: planned.reduce((n: number, r: any) => n + Number(r.plan_qty), 0), pickedQuantity: 0, complete: false });
     } finally {
       await stack.query('mutation { setRuleEnabled(id: "T-hold-everything", enabled: false) { rule { enabled } } }', {}, { token: ops });
     }

@@ -10,9 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
+import { defuseFormula } from '../common/src/csv.js';
 import {
-  isFormulaLike,
-  neutralizeCell,
   openRepairFile,
   RepairReadError,
   type RepairProgress,
@@ -112,24 +111,42 @@ test('a cell over the size limit stops the read at that row and column, even ins
   await failsWith(file('open-quote.csv', `${HEADER}\nSO-1,C1,2025-11-08,"never closed,1\n`), 'MALFORMED_CSV');
 });
 
-test('formula-injection cells are flagged, not altered, and can be neutralised for export', async () => {
+test('a run of delimiters or an endless cell is stopped while its row is still being read', async () => {
+  const limits = { maxColumns: 10, maxCellChars: 100 };
+  const commas = file('commas.csv', `${HEADER}\nSO-1,C1,2025-11-08,ok,1\nSO-2,${','.repeat(8 * 1024 * 1024)}\n`);
+  const reader = openRepairFile(commas, limits);
+  const wide = await (async () => {
+    try {
+      for await (const _ of reader) void _;
+    } catch (err) {
+      return err as RepairReadError;
+    }
+    assert.fail('expected TOO_MANY_COLUMNS');
+  })();
+  assert.deepEqual([wide.code, wide.row], ['TOO_MANY_COLUMNS', 3]);
+  assert.ok(reader.progress.bytesRead < 2 * 1024 * 1024, `stopped after ${reader.progress.bytesRead} of ${statSync(commas).size} bytes`);
+  const endless = await failsWith(file('endless.csv', `${HEADER}\nSO-1,C1,2025-11-08,${'x'.repeat(8 * 1024 * 1024)}`), 'CELL_TOO_LARGE', limits);
+  assert.deepEqual([endless.row, endless.column], [2, 'cMemo']);
+});
+
+test('formula-injection cells are flagged, not altered, and can be defused for export; signed numbers are not formulas', async () => {
   const p = file(
     'inject.csv',
-    `${HEADER}\nSO-1,=HYPERLINK("http://x"),2025-11-08,+1+1,-2\nSO-2,@SUM(A1),2025-11-08,"\tlead tab","\rcr"\nSO-3,C3,2025-11-08,正常备注,10\n`,
+    `${HEADER}\nSO-1,=HYPERLINK("http://x"),2025-11-08,+1+1,-2\nSO-2,@SUM(A1),2025-11-08,"\tlead tab","\rcr"\nSO-3,C3,2025-11-08,正常备注,10\nSO-4,＝1+1,2025-11-08,-2+3+cmd|x,+86 138\n`,
   );
   const rows = await readAll(p);
   assert.deepEqual(
     rows.map((r) => r.flags.map((f) => [f.column, f.value])),
     [
-      [['cCusCode', '=HYPERLINK("http://x")'], ['cMemo', '+1+1'], ['iSum', '-2']],
+      [['cCusCode', '=HYPERLINK("http://x")'], ['cMemo', '+1+1']],
       [['cCusCode', '@SUM(A1)'], ['cMemo', '\tlead tab'], ['iSum', '\rcr']],
       [],
+      [['cCusCode', '＝1+1'], ['cMemo', '-2+3+cmd|x']],
     ],
   );
   assert.equal(rows[0].values.cCusCode, '=HYPERLINK("http://x")');
-  assert.equal(neutralizeCell('=1+1'), "'=1+1");
-  assert.equal(neutralizeCell('装车'), '装车');
-  assert.ok(isFormulaLike('@x') && !isFormulaLike('x=1'));
+  assert.equal(rows[0].values.iSum, '-2');
+  assert.equal(defuseFormula(rows[0].values.cCusCode), `'=HYPERLINK("http://x")`);
 });
 
 test('semicolon and tab separated exports are recognised from the header line', async () => {
@@ -209,7 +226,7 @@ test('an XLSX export is streamed row by row: text, numbers, dates, rich text, fo
   assert.equal(rows[1].values.cMemo, '备货，不急');
   assert.equal(rows[1].values.iSum, '3');
   assert.deepEqual(rows[1].flags.map((f) => f.column), ['iSum'], 'a real formula cell is flagged');
-  assert.deepEqual(rows[2].flags.map((f) => [f.column, f.value]), [['cCusCode', '=cmd|calc'], ['cMemo', '-1']]);
+  assert.deepEqual(rows[2].flags.map((f) => [f.column, f.value]), [['cCusCode', '=cmd|calc']], 'a formula typed as text; -1 is a number');
   assert.equal(reader.progress.bytesRead, statSync(p).size);
 });
 

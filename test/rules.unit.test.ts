@@ -8,7 +8,8 @@ import { PARAMETERS, RULE_KINDS, evaluateRule, type OrderFacts, type RuleKind } 
 import { validateRule, compile, DEFAULT_RULES_FILE, type Rule } from '../subgraphs/order-link/src/rules/store.js';
 import { stackDiscounts, judge } from '../subgraphs/order-link/src/rules/engine.js';
 import { computeBlockers, currentBlocker, effectivePromise } from '../subgraphs/order-link/src/blockers.js';
-import { backoffMs } from '../subgraphs/order-link/src/rules/outbox.js';
+import { OUTBOX_BACKOFF } from '../subgraphs/order-link/src/rules/outbox.js';
+import { backoffMs } from '../common/src/resilience.js';
 
 const T = (s: string) => Date.parse(s);
 
@@ -85,7 +86,7 @@ test('each kind fires on the order that breaks it and not on its neighbour', () 
       facts({ weatherAlerts: [{ alertId: 'a', city: '上海', type: '暴雨', level: '黄', startAt: T('2025-11-09T09:00:00+08:00'), endAt: T('2025-11-09T12:00:00+08:00') }] }),
       facts({ weatherAlerts: [{ alertId: 'a', city: '上海', type: '暴雨', level: '黄', startAt: T('2025-11-09T11:00:00+08:00'), endAt: T('2025-11-09T12:00:00+08:00') }] }),
     ],
-    ['MANDATORY_GIFT', facts({ lines: [line, { ...line, rowNo: 2, skuCode: 'SVC-TBELT', isService: true, quantity: 1 }] }), facts()],
+    ['MANDATORY_GIFT', facts({ lines: [line, { ...line, rowNo: 2, skuCode: 'SVC-TBELT', skuName: '更换正时皮带(工时)', isService: true, quantity: 1 }] }), facts()],
     [
       'THRESHOLD_PROMOTION',
       facts({ region: '杭州', lines: [{ ...line, quantity: 4, unitPriceFen: 7500 }] }),
@@ -102,11 +103,26 @@ test('each kind fires on the order that breaks it and not on its neighbour', () 
     ],
     ['PROMISE_FEASIBILITY', facts({ orderedAt: T('2025-11-09T16:00:00+08:00') }), facts({ orderedAt: T('2025-11-09T15:59:59+08:00') })],
   ];
+  // What each says about the order that breaks it: its own facts and the rule's parameters.
+  const explains: Record<RuleKind, [string, string]> = {
+    CUSTOMER_GRADE_HOLD: ['C级客户订单金额 50000.01 元超过 50000.00 元', "grade-C customer's order of 50000.01 CNY is over 50000.00 CNY"],
+    CREDIT_LIMIT: ['未收款 600.00 元加本单 1000.00 元超过信用额度 1500.00 元', 'open receivables 600.00 plus this order 1000.00 exceed the credit line of 1500.00 CNY'],
+    EXPIRY_CONTROL: ['可分配批次 FLD-DOT4-1L 202402A（2026-02-08到期） 在 6 个月内到期：锁定并补货', 'allocatable batch FLD-DOT4-1L 202402A (expires 2026-02-08) expires within 6 months: locked, replenishment ordered'],
+    WEATHER_BREAKER: ['上海暴雨黄色预警期间下单：次日达改为2–3个工作日送达', 'ordered during a 黄 暴雨 alert in 上海: the next-day promise becomes delivery in 2–3 working days'],
+    MANDATORY_GIFT: ['含更换正时皮带(工时)：赠送 1 × FLD-COOL-1L', 'SVC-TBELT on the order: 1 × FLD-COOL-1L added free'],
+    THRESHOLD_PROMOTION: ['商品金额 300.00 元满 299.00 元：减 50.00 元并赠 CHM-WD40', 'goods of 300.00 CNY reach 299.00: 50.00 off and a free CHM-WD40'],
+    REGION_RESTRICTION: ['上海不可销售：BAT-CAMEL70（该商品未取得上海地区销售备案）', 'not sellable in 上海: BAT-CAMEL70 (the product is not registered for sale in Shanghai)'],
+    GRADE_DISCOUNT: ['B级折扣未计入 1 行，补抵 43.00 元', 'grade-B discount missing on 1 line(s): 43.00 CNY credited'],
+    QUANTITY_LIMIT: ['BAT-VARTA60 5 件超过限购 4 件', 'BAT-VARTA60: 5 over the limit of 4'],
+    PRICE_FLOOR: ['BRG-N204 单价 73.09 低于最低价 73.10', 'BRG-N204 at 73.09 is below its floor of 73.10'],
+    DUPLICATE_ORDER: ['与 20 分钟前的订单 SO-20251109-000 商品和数量完全相同', 'same items and quantities as SO-20251109-000, placed 20 minutes earlier'],
+    PROMISE_FEASIBILITY: ['16:00 截单后下单，承诺送达顺延至 2025-11-11 18:00', 'ordered after the 16:00 cut-off: the promise moves to 2025-11-11 18:00'],
+  };
   assert.equal(cases.length, RULE_KINDS.length);
   for (const [kind, positive, negative] of cases) {
     const yes = fires(kind, positive);
     assert.equal(yes.fired, true, `${kind} fires`);
-    assert.ok(yes.explanation.zh && yes.explanation.en, `${kind} explains`);
+    assert.deepEqual([yes.explanation.zh, yes.explanation.en], explains[kind], `${kind} explains`);
     assert.equal(fires(kind, negative).fired, false, `${kind} stays quiet: ${fires(kind, negative).explanation.en}`);
   }
 });
@@ -127,9 +143,13 @@ test('stacking: one rule per group (lowest priority number), groups stack; the l
     compile({ id, kind: 'THRESHOLD_PROMOTION', name: id, description: null, priority, enabled: true, version: 1, updatedBy: 't', updatedAt: 0, parameters: { threshold: '10.00', discount, giftSku: 'CHM-WD40', validFrom: '2025-01-01', validTo: '2026-01-01', stackGroup } });
   const e = judge([rule('b', 20, '5.00', 'promo'), rule('a', 10, '3.00', 'promo'), rule('c', 30, '1.00', 'other')], facts());
   const by = Object.fromEntries(e.verdicts.map((v) => [v.rule.id, v]));
-  assert.equal(by.a.verdict.effects.length, 2);
+  const promotion = (fen: number, group: string, off: string) => [
+    { type: 'DISCOUNT', amountFen: fen, stackGroup: group, reason: { zh: `满10.00减${off}`, en: `spend 10.00, get ${off} off` } },
+    { type: 'GIFT_LINE', skuCode: 'CHM-WD40', quantity: 1 },
+  ];
+  assert.deepEqual(by.a.verdict.effects, promotion(300, 'promo', '3.00'));
   assert.deepEqual([by.b.supersededBy, by.b.verdict.effects], ['a', []]);
-  assert.equal(by.c.verdict.effects.length, 2);
+  assert.deepEqual(by.c.verdict.effects, promotion(100, 'other', '1.00'));
   assert.deepEqual(stackDiscounts([]), []);
 });
 
@@ -187,9 +207,10 @@ test('a worded promise replaces a time; the latest corrected time wins otherwise
   assert.deepEqual([worded.correctedPromisedAt, worded.text!.en, worded.correctedBy], [null, 'R04', ['R12', 'R04']]);
 });
 
-test('outbox retries back off exponentially with full jitter, capped at five minutes', () => {
-  assert.equal(backoffMs(1, () => 0.999), 1998);
-  assert.equal(backoffMs(3, () => 0.5), 4000);
-  assert.equal(backoffMs(30, () => 1), 300_000);
-  assert.equal(backoffMs(5, () => 0), 0);
+test('outbox retries back off exponentially with full jitter, capped at five minutes', (t) => {
+  const at = (random: number, attempts: number) => (t.mock.method(Math, 'random', () => random), backoffMs(attempts, OUTBOX_BACKOFF));
+  assert.equal(at(0.999, 1), 1998);
+  assert.equal(at(0.5, 3), 4000);
+  assert.equal(at(1, 30), 300_000);
+  assert.equal(at(0, 5), 0);
 });

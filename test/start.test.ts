@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SEED_OPTIONS, generate } from '../legacy-sim/src/generator.js';
+import { formatFen } from '../common/src/money.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -55,8 +57,11 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     assert.ok(truthFile, 'the seed says where the ground truth is');
     const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
     assert.equal(truth.orders.length, 7800);
-    assert.ok(truth.anomalies.length > 0 && truth.anomalies.every((a: any) => a.kind && (a.erpOrderNo || a.documentNo || a.detail)), 'anomalies listed with what they touch');
-    assert.ok(truth.orders.some((o: any) => o.outbound?.method === 'NORMALIZED_REFERENCE'), 'true links with their method');
+    // Exactly what the generator says for the default options: every order, its true links and
+    // methods, every anomaly with what it touches.
+    const data = generate(DEFAULT_SEED_OPTIONS);
+    assert.deepEqual(truth, JSON.parse(JSON.stringify(data.truth)), 'the ground truth written is the generator\'s');
+    assert.equal(truth.orders.filter((o: any) => o.outbound?.method === 'NORMALIZED_REFERENCE').length, truth.anomalies.filter((a: any) => a.kind === 'refVariant').length);
     const url = `http://127.0.0.1:${gateway}/graphql`;
 
     // The printed examples, exactly as printed: as staff, and as the demo customer.
@@ -66,8 +71,22 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
       (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body })).json()) as any;
     const staff = await run(printed[0]);
     assert.equal(staff.errors, undefined, JSON.stringify(staff.errors));
-    assert.match(staff.data.order.id, /^OH\d{10}$/);
-    assert.ok(staff.data.order.customer.name && staff.data.order.customer.grade && staff.data.order.lines.length > 0);
+    // The order printed is one in transit; it reads as ERP, WMS and TMS were seeded.
+    const o = staff.data.order;
+    const t = truth.orders.find((x: any) => x.erpOrderNo === o.erpOrderNo);
+    const story = data.orders.find((x) => x.erpOrderNo === o.erpOrderNo)!;
+    const customerOf = data.world.customers.find((c) => c.code === t.customerCode)!;
+    const sku = (code: string) => data.world.sku.get(code)!;
+    assert.match(o.id, /^OH\d{10}$/);
+    assert.deepEqual(
+      { status: o.status, wmsOutboundNo: o.wmsOutboundNo, tmsWaybillNo: o.tmsWaybillNo, customer: [o.customer.name, o.customer.grade] },
+      { status: 'IN_TRANSIT', wmsOutboundNo: t.outbound.outboundNo, tmsWaybillNo: t.waybill.waybillNo, customer: [customerOf.name, customerOf.grade] },
+    );
+    // The order's own lines (a rule may have added a gift after them), each SKU as the catalog names it.
+    assert.deepEqual(
+      o.lines.slice(0, story.lines.length).map((l: any) => [l.sku.name, l.sku.spec, l.quantity, l.amount]),
+      story.lines.map((l) => [sku(l.skuCode).nameZh, sku(l.skuCode).model, l.quantity, formatFen(l.quantity * l.unitPriceFen)]),
+    );
     const customer = await run(printed[1]);
     assert.equal(customer.errors, undefined, JSON.stringify(customer.errors));
     assert.equal(customer.data.order.lifecycle.length, 7);

@@ -2,18 +2,18 @@
 // our labelled fixtures, and focused cases (numerals, packs, phones, negation, addresses, spans).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../legacy-sim/src/world.js';
+import { sharedJsonl } from './helpers/shared.js';
 import { parseChatDraft, isPersonName, type ChatDraft, type KnownCustomer } from '../subgraphs/order-link/src/text/chat-draft.js';
 import { interpretRemark, remarkValues } from '../subgraphs/order-link/src/text/remark.js';
 import { findDurations, findQuantities, parseNumeral } from '../subgraphs/order-link/src/text/numbers.js';
 import { defaultLexicon, LEXICON_DIR, LexiconError, loadLexicon, normalizeText } from '../subgraphs/order-link/src/text/lexicon.js';
 
 const catalog = loadCatalog();
-const SHARED = fileURLToPath(new URL('../../shared/text-samples/', import.meta.url));
 const OURS = fileURLToPath(new URL('./fixtures/text/', import.meta.url));
 const jsonl = (path: string) =>
   readFileSync(path, 'utf8')
@@ -39,12 +39,12 @@ const items = (text: string) => draft(text).items.map((i) => [i.model.value, i.q
 const reasons = (d: ChatDraft) => d.unresolved.map((u) => u.reason);
 const remark = (text: string) => remarkValues(interpretRemark(text));
 
-test('every shared chat sample parses exactly, all fields', { skip: !existsSync(SHARED + 'chat-drafts.jsonl') && 'shared samples absent' }, () => {
-  for (const { text, expect } of jsonl(SHARED + 'chat-drafts.jsonl')) assert.deepEqual(values(draft(text)), expect, text);
+test('every shared chat sample parses exactly, all fields', () => {
+  for (const { text, expect } of sharedJsonl('text-samples/chat-drafts.jsonl')) assert.deepEqual(values(draft(text)), expect, text);
 });
 
-test('every shared remark sample is interpreted exactly, all fields', { skip: !existsSync(SHARED + 'remarks.jsonl') && 'shared samples absent' }, () => {
-  for (const { remark: text, expect } of jsonl(SHARED + 'remarks.jsonl')) assert.deepEqual(remark(text), expect, text);
+test('every shared remark sample is interpreted exactly, all fields', () => {
+  for (const { remark: text, expect } of sharedJsonl('text-samples/remarks.jsonl')) assert.deepEqual(remark(text), expect, text);
 });
 
 test('our labelled chat set parses at least 97 % of messages exactly, and reports the unresolved it expects', () => {

@@ -4,7 +4,7 @@
 import { Pool } from 'undici';
 import type { LegacySystem } from './legacy.js';
 import { currentScope } from './request-scope.js';
-import { abortAfter } from './resilience.js';
+import { TimeoutError } from './resilience.js';
 
 export class LegacyHttpClient {
   private readonly pool: Pool;
@@ -37,8 +37,7 @@ export class LegacyHttpClient {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
-      async (timeoutMs) => {
-        const deadline = abortAfter(timeoutMs, `${method} ${path}`);
+      async (timeoutMs, signal) => {
         let res: Awaited<ReturnType<Pool['request']>>;
         let text: string;
         try {
@@ -52,11 +51,12 @@ export class LegacyHttpClient {
               // Signed per attempt: a retry's timestamp is fresh.
               ...(body && sign ? sign(body) : {}),
             },
-            signal: deadline.signal,
+            signal,
           });
           text = await res.body.text();
-        } finally {
-          deadline.clear();
+        } catch (err) {
+          // Aborted because the attempt's time is up: say so (the log line shows this message).
+          throw signal.aborted ? new TimeoutError(timeoutMs, `${method} ${path}`) : err;
         }
         if (res.statusCode >= 500) throw new Error(`HTTP ${res.statusCode}`);
         try {

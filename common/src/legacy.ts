@@ -6,20 +6,20 @@ import type { GraphQLError } from 'graphql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { CircuitBreaker, CircuitOpenError, guarded, isApplicationError, type ResiliencePolicy } from './resilience.js';
+import { CircuitOpenError, createGuard, isApplicationError, type BreakerState, type ResiliencePolicy } from './resilience.js';
 import { currentScope } from './request-scope.js';
 import { upstreamUnavailable } from './errors.js';
 
 export interface LegacySystem {
   /** Lower case, as in metrics: erp, wms, tms, crm, hub. */
   readonly name: string;
-  readonly breaker: CircuitBreaker;
   /**
-   * Runs one legacy call. `run` gets the time one attempt may take (an HTTP client aborts with it).
-   * Reads are idempotent and retried; pass `idempotent: false` for writes. `timeoutMs` gives one
-   * call a longer budget than the system's default (bulk work in the background, not a page read).
+   * Runs one legacy call. `run` gets the time one attempt may take and a signal that fires when it
+   * is up (an HTTP client aborts with it). Reads are idempotent and retried; pass `idempotent: false`
+   * for writes. `timeoutMs` gives one call a longer budget than the system's default (bulk work in
+   * the background, not a page read).
    */
-  call<T>(operation: string, run: (timeoutMs: number) => Promise<T>, options?: { idempotent?: boolean; timeoutMs?: number }): Promise<T>;
+  call<T>(operation: string, run: (timeoutMs: number, signal: AbortSignal) => Promise<T>, options?: { idempotent?: boolean; timeoutMs?: number }): Promise<T>;
 }
 
 export const policyFrom = (config: Config): ResiliencePolicy => ({
@@ -30,25 +30,23 @@ export const policyFrom = (config: Config): ResiliencePolicy => ({
   breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
 });
 
-const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export function createLegacySystem(name: string, metrics: Metrics, policy: ResiliencePolicy, logger: Logger): LegacySystem {
-  const breaker = new CircuitBreaker(policy.breakerFailures, policy.breakerCooldownMs, (state) => {
+  const guard = createGuard(policy, (state) => {
     metrics.circuitState.set({ system: name }, STATE_VALUE[state]);
     logger.warn({ system: name, state }, `circuit ${state}`);
   });
   metrics.circuitState.set({ system: name }, 0);
   return {
     name,
-    breaker,
     async call(operation, run, options = {}) {
       const scope = currentScope();
       try {
-        const budget = options.timeoutMs ? { ...policy, attemptTimeoutMs: options.timeoutMs, deadlineMs: Math.max(policy.deadlineMs, options.timeoutMs) } : policy;
-        return await guarded(breaker, budget, options.idempotent !== false, async (timeoutMs) => {
+        return await guard.run(async (timeoutMs, signal) => {
           const stop = metrics.legacyDuration.startTimer({ system: name, operation });
           try {
-            const result = await run(timeoutMs);
+            const result = await run(timeoutMs, signal);
             metrics.legacyCalls.inc({ system: name, operation, outcome: 'ok' });
             return result;
           } catch (err) {
@@ -62,7 +60,7 @@ export function createLegacySystem(name: string, metrics: Metrics, policy: Resil
           } finally {
             stop();
           }
-        });
+        }, options);
       } catch (err) {
         if ((err as GraphQLError)?.extensions?.code === 'UPSTREAM_UNAVAILABLE' || isApplicationError(err)) throw err;
         throw upstreamUnavailable(name.toUpperCase(), err instanceof CircuitOpenError ? 'circuit open: failing fast while the system recovers' : err);

@@ -3,6 +3,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { isRole, type Caller, type Role } from '../../common/src/caller.js';
 import { HttpRefusal } from '../../common/src/http-host.js';
+import { boundedCache } from '../../common/src/cache.js';
 
 export interface AuthSettings {
   secret: string;
@@ -15,18 +16,20 @@ export const unauthenticated = (zh: string, en: string) => new HttpRefusal(401, 
 
 export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
 
-/** Verified tokens remembered, so a client's every request does not pay for the signature again. */
-const VERIFIED_CACHE_SIZE = 10_000;
+/**
+ * Verified tokens remembered, so a client's every request does not pay for the signature again:
+ * until the token expires, and never longer than ten minutes (a key the provider withdrew stops
+ * working within that).
+ */
+const VERIFIED = { max: 10_000, ttlMs: 10 * 60_000 };
 
 export function createAuthenticator(settings: AuthSettings): Authenticator {
   const key = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : new TextEncoder().encode(settings.secret);
   const algorithms = settings.jwksUrl ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
-  // Token → caller until the token's expiry; the oldest entry goes first when full.
-  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
+  const verified = boundedCache<string, Caller>(VERIFIED);
   return async (authorization) => {
     const known = authorization ? verified.get(authorization) : undefined;
-    if (known && known.expiresAt > Date.now()) return known.caller;
-    if (known) verified.delete(authorization!);
+    if (known) return known;
     if (!authorization) throw unauthenticated('缺少 Authorization: Bearer 令牌', 'Missing Authorization: Bearer token');
     const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/.exec(authorization);
     if (!m) throw unauthenticated('Authorization 头格式错误，应为 "Bearer <JWT>"', 'Malformed Authorization header: expected "Bearer <JWT>"');
@@ -54,10 +57,8 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
       client,
       tokenId: typeof payload.jti === 'string' ? payload.jti : null,
     };
-    if (typeof payload.exp === 'number' && payload.nbf === undefined) {
-      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
-      verified.set(authorization, { caller, expiresAt: payload.exp * 1000 });
-    }
+    const left = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
+    if (left > 0 && payload.nbf === undefined) verified.set(authorization, caller, { ttl: Math.min(left, VERIFIED.ttlMs) });
     return caller;
   };
 }

@@ -9,6 +9,7 @@ import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
 import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
 import { forUpdate, insertIgnore, insertRows, placeholders } from '../../../common/src/db.js';
 import { formatBeijing } from '../../../common/src/time.js';
+import { retrying } from '../../../common/src/resilience.js';
 import {
   NO_REQUIREMENTS,
   encodeRequirement,
@@ -416,17 +417,17 @@ export class ErpDatasource {
   async createSalesOrder(o: NewSalesOrder): Promise<{ erpOrderNo: string; created: boolean }> {
     return this.call(
       'SO_SOMain.create',
-      async () => {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            return await this.db.transaction(async (em) => {
+      () =>
+        // Another writer took the number between our MAX() and INSERT: try the next one.
+        retrying({ attempts: 6, retryOn: (err) => /Duplicate entry|UNIQUE constraint failed/i.test(err.message) }, (attempt) =>
+          this.db.transaction(async (em) => {
               const existing = await em.query(`SELECT cSOCode FROM SO_SOMain WHERE cDefine10 = ?${forUpdate(em)}`, [o.clientKey]);
               if (existing.length) return { erpOrderNo: existing[0].cSOCode as string, created: false };
               const now = formatBeijing(o.orderedAt);
               const day = now.slice(0, 10).replace(/-/g, '');
               // Longest first: SO-…-1000 comes after SO-…-999.
               const last = await em.query('SELECT cSOCode FROM SO_SOMain WHERE cSOCode LIKE ? ORDER BY LENGTH(cSOCode) DESC, cSOCode DESC LIMIT 1', [`SO-${day}-%`]);
-              const seq = (last.length ? Number(String(last[0].cSOCode).slice(12)) : 0) + 1 + attempt;
+              const seq = (last.length ? Number(String(last[0].cSOCode).slice(12)) : 0) + attempt;
               const erpOrderNo = `SO-${day}-${String(seq).padStart(3, '0')}`;
               const totalFen = o.lines.reduce((sum, l) => sum + Math.round(Number(l.unitPrice) * 100) * l.quantity, 0);
               await insertRows(em, 'SO_SOMain', [
@@ -468,14 +469,8 @@ export class ErpDatasource {
                 await insertRows(em, 'SO_SOMain_ExtraDefine', [{ ID: Number(ID), ...toExtraColumns(o.requirements), dModifyTime: now }]);
               }
               return { erpOrderNo, created: true };
-            });
-          } catch (err) {
-            // Another writer took the number between our MAX() and INSERT: try the next one.
-            if (attempt < 5 && /Duplicate entry|UNIQUE constraint failed/i.test(String((err as Error)?.message))) continue;
-            throw err;
-          }
-        }
-      },
+            }),
+        ),
       { idempotent: true },
     );
   }

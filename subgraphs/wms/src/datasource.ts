@@ -4,6 +4,7 @@ import type { LegacySystem } from '../../../common/src/legacy.js';
 import { beijingToIso, formatBeijing } from '../../../common/src/time.js';
 import { decode } from '../../../common/src/legacy-codes.js';
 import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
+import { retrying } from '../../../common/src/resilience.js';
 import { OutOrderEntity, type OutOrderRow } from './entities/t_out_order.js';
 import { OutLineEntity, type OutLineRow } from './entities/t_out_line.js';
 import { StockEntity, type StockRowRaw } from './entities/t_stock.js';
@@ -344,8 +345,8 @@ export class WmsDatasource {
     );
   }
 
-  private async transaction<T>(deadline: number, work: (tx: Tx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+  private transaction<T>(deadline: number, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return retrying({ attempts: 3, retryOn: (err) => isRetryable(err) && Date.now() < deadline - 50 }, async () => {
       const runner = this.db.createQueryRunner();
       const connection = await runner.connect();
       try {
@@ -366,12 +367,11 @@ export class WmsDatasource {
         return result;
       } catch (err) {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        if (attempt < 3 && isRetryable(err) && Date.now() < deadline - 50) continue;
         throw err;
       } finally {
         await runner.release();
       }
-    }
+    });
   }
 
   private async readPickable(q: Tx['rows'], outNo: string, lock: boolean): Promise<PickableOutbound | null> {

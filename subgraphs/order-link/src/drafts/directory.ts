@@ -3,6 +3,7 @@
 // identity while cached, so the text engine's index of it is built once per refresh.
 import type { ErpDatasource, SkuRecord } from '../../../erp/src/datasource.js';
 import type { CatalogEntry, KnownCustomer } from '../text/index.js';
+import { loadingCache } from '../../../../common/src/cache.js';
 
 const TTL_MS = 60_000;
 
@@ -22,18 +23,16 @@ export interface Directory {
 export const modelKey = (s: string) => s.normalize('NFKC').toUpperCase().replace(/\s+/g, '');
 
 export class TextDirectory {
-  private cached: { directory: Directory; until: number } | null = null;
-  private loading: Promise<Directory> | null = null;
+  /** One entry: the directory, read again a minute after it was read; drafts meanwhile wait for one read. */
+  private readonly cache = loadingCache<'directory', Directory>({ max: 1, ttlMs: TTL_MS }, () => this.load());
 
   constructor(private readonly erp: ErpDatasource) {}
 
-  async get(now = Date.now()): Promise<Directory> {
-    if (this.cached && this.cached.until > now) return this.cached.directory;
-    this.loading ??= this.load(now).finally(() => (this.loading = null));
-    return this.loading;
+  async get(): Promise<Directory> {
+    return (await this.cache.fetch('directory'))!;
   }
 
-  private async load(now: number): Promise<Directory> {
+  private async load(): Promise<Directory> {
     const [customers, skus] = await Promise.all([this.erp.customerDirectory(), this.erp.allSkus()]);
     const skuByModel = new Map<string, SkuRecord>();
     for (const s of skus) {
@@ -47,7 +46,6 @@ export class TextDirectory {
       skuByCode: new Map(skus.map((s) => [s.code, s])),
       skuByModel,
     };
-    this.cached = { directory, until: now + TTL_MS };
     return directory;
   }
 }

@@ -129,7 +129,7 @@ export class DraftService {
     if (text.length > MAX_DRAFT_TEXT) {
       throw badInput({ zh: `消息过长（${text.length} 字，上限 ${MAX_DRAFT_TEXT}）`, en: `The message is too long (${text.length} characters, at most ${MAX_DRAFT_TEXT})` }, { argument: 'text', max: MAX_DRAFT_TEXT });
     }
-    const directory = await this.directory.get(now);
+    const directory = await this.directory.get();
     if (storeCode != null && !(await this.erp.storesByCode([storeCode]))[0]) {
       throw badInput({ zh: `没有门店「${storeCode.slice(0, 20)}」`, en: `No store has the code "${storeCode.slice(0, 20)}"` }, { argument: 'storeCode' });
     }
@@ -223,7 +223,7 @@ export class DraftService {
   /** The order the draft and the edits describe, or BAD_USER_INPUT listing everything still missing. */
   private async orderFor(draft: DraftRecord, edits: DraftEdits, caller: Caller, now: number): Promise<Omit<NewSalesOrder, 'clientKey'>> {
     const r = draft.reading;
-    const directory = await this.directory.get(now);
+    const directory = await this.directory.get();
     const problems: DraftProblem[] = [];
     const problem = (field: string, reason: string, zh: string, en: string) => problems.push({ field, reason, messageZh: zh, messageEn: en });
     const pick = <T>(edited: T | null | undefined, read: T | null): T | null => (edited !== undefined && edited !== null ? edited : read);

@@ -8,6 +8,7 @@ import { placeholders } from '../../../../common/src/db.js';
 import { formatFen, toFen } from '../../../../common/src/money.js';
 import { beijingDate, formatBeijing } from '../../../../common/src/time.js';
 import { unique } from '../../../../common/src/loader.js';
+import { spreadsheetCsv } from '../../../../common/src/csv.js';
 import type { ErpDatasource } from '../../../erp/src/datasource.js';
 import type { WmsDatasource } from '../../../wms/src/datasource.js';
 
@@ -76,13 +77,7 @@ export function totalsOf(items: ReconItem[]): ReconTotal[] {
   });
 }
 
-/** A CSV field: quoted when it must be, and a leading = + - @ defused so a spreadsheet never runs it. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** RFC 4180, UTF-8 with a byte-order mark so that Excel reads the Chinese right. */
+/** The whole list for a spreadsheet (RFC 4180, UTF-8 with BOM, formula-like cells defused). */
 export function reconciliationCsv(items: ReconItem[]): string {
   const header = ['class', 'class_zh', 'date', 'erp_order_no', 'outbound_no', 'waybill_no', 'invoice_no', 'other_documents', 'amount', 'detail_zh', 'detail_en'];
   const docs = (i: ReconItem, roles: DocumentRole[]) => i.documents.filter((d) => roles.includes(d.role)).map((d) => d.documentNo).join(' ');
@@ -99,7 +94,7 @@ export function reconciliationCsv(items: ReconItem[]): string {
     i.detail.zh,
     i.detail.en,
   ]);
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return spreadsheetCsv([header, ...rows]);
 }
 
 export class Reconciler {

@@ -12,7 +12,7 @@ import type { Logger } from '../../../../common/src/logger.js';
 import { insertIgnore, placeholders } from '../../../../common/src/db.js';
 import { formatFen } from '../../../../common/src/money.js';
 import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
-import { backoffMs } from '../rules/outbox.js';
+import { backoffMs, retrying } from '../../../../common/src/resilience.js';
 import { headline, viewOf, type HealthService, type HealthView } from './service.js';
 import { CLASS_LABEL, type ReconTotal, type ReconciliationView } from './reconciliation.js';
 import type { DayFigures, HealthScope } from './metrics.js';
@@ -23,6 +23,8 @@ const DAY = 24 * HOUR;
 const LEASE_MS = 10 * 60_000;
 /** How long a second caller waits for the report another is making (under the gateway's slow timeout). */
 const WAIT_MS = 50_000;
+/** Up to 2 s, 4 s, 8 s … before each retry of a delivery, with full jitter. */
+const WEBHOOK_BACKOFF = { initialMs: 2000, maxMs: 300_000 };
 /** WeCom refuses markdown content over 4096 bytes. */
 const WECOM_MAX_BYTES = 4096;
 
@@ -125,7 +127,7 @@ export class DailyReporter {
     private readonly health: HealthService,
     private readonly options: ReporterOptions,
   ) {
-    this.backoff = options.backoff ?? ((attempt) => backoffMs(attempt));
+    this.backoff = options.backoff ?? ((retry) => backoffMs(retry, WEBHOOK_BACKOFF));
   }
 
   private query(operation: string, sql: string, params: unknown[] = []): Promise<any[]> {
@@ -253,8 +255,7 @@ export class DailyReporter {
     const body = JSON.stringify({ msgtype: 'markdown', markdown: { content: row.markdown } });
     const done = await this.query('report.attempts', 'SELECT COALESCE(MAX(attempt), 0) AS n FROM hub_report_delivery WHERE report_date = ?', [date]);
     let attempt = Number(done[0].n);
-    for (let i = 0; i < this.options.attempts; i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, this.backoff(i)));
+    const delivered = await retrying({ attempts: this.options.attempts, delayMs: this.backoff, retryIf: (ok) => !ok }, async () => {
       attempt++;
       const started = Date.now();
       let ok = false;
@@ -280,13 +281,11 @@ export class DailyReporter {
       await this.hub.call('report.delivery', () =>
         insertIgnore(this.db, 'hub_report_delivery', [{ report_date: date, attempt, at: started, ok: ok ? 1 : 0, http_status: httpStatus, response, error, millis: Date.now() - started }]),
       );
-      if (ok) {
-        await this.query('report.delivered', "UPDATE hub_report SET delivery_state = 'DELIVERED' WHERE report_date = ? AND claimed_by = ?", [date, token]);
-        return;
-      }
-      this.options.logger.warn({ date, attempt, httpStatus, error }, 'daily report not delivered; retrying');
-    }
-    await this.query('report.undelivered', "UPDATE hub_report SET delivery_state = 'FAILED' WHERE report_date = ? AND claimed_by = ?", [date, token]);
+      if (!ok) this.options.logger.warn({ date, attempt, httpStatus, error }, 'daily report not delivered; retrying');
+      return ok;
+    });
+    if (delivered) await this.query('report.delivered', "UPDATE hub_report SET delivery_state = 'DELIVERED' WHERE report_date = ? AND claimed_by = ?", [date, token]);
+    else await this.query('report.undelivered', "UPDATE hub_report SET delivery_state = 'FAILED' WHERE report_date = ? AND claimed_by = ?", [date, token]);
   }
 }
 

@@ -4,6 +4,7 @@
 // keeps the content and the full hash: changing the goods recorded in WMS, the hub's copy or the
 // seal number afterwards shows up in verifySeal. Pure.
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { Bilingual } from '../../../../common/src/errors.js';
 
 export const SEAL_VERSION = 1;
@@ -56,14 +57,16 @@ export function sealContent(args: {
   };
 }
 
-/** JSON with object keys sorted at every level and no whitespace: one text per value. */
+/**
+ * RFC 8785, the JSON Canonicalization Scheme (keys sorted by UTF-16 code units at every level, no
+ * whitespace, ECMAScript number and string forms): one text per value, recomputable in any
+ * language with a JCS library. Seals made before it came in hash the same text
+ * (test/fixtures/seals-before-rfc8785.json).
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('a seal has content');
+  return text;
 }
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -35,6 +35,7 @@ import { sealContent, sealOf, verifySeal, type SealContent, type SealVerificatio
 import { KeyedMutex, LockWaitTimeout } from './mutex.js';
 import { PickCatalog } from './catalog.js';
 import type { PickingStore, SealRecord } from './store.js';
+import { boundedCache, type Cache } from '../../../../common/src/cache.js';
 
 /** WMS has no warehouse table; TMS only prints the city on the waybill's first track. */
 const WAREHOUSE_CITY: Record<string, string> = { 'WH-SH01': '上海', 'WH-SZ01': '苏州', 'WH-HZ01': '杭州' };
@@ -191,7 +192,7 @@ const SHORTFALL_TEXT: Record<ShortfallReason, Bilingual> = {
 /** A person's name for the scan log: 1–20 characters, no control characters. */
 export function parseOperator(value: string, argument: string): string {
   const v = value.normalize('NFKC').trim();
-  if (!v || v.length > MAX_OPERATOR_LENGTH || /[\p{Cc}\p{Cf}]/u.test(v)) {
+  if (!v || v.length > MAX_OPERATOR_LENGTH || /[\p{Cc}\p{Cf}\p{Cs}]/u.test(v)) {
     throw badInput(
       { zh: `${argument} 应为 1–${MAX_OPERATOR_LENGTH} 个字符的姓名或工号`, en: `${argument} must be a name or staff no. of 1–${MAX_OPERATOR_LENGTH} characters` },
       { argument },
@@ -203,22 +204,19 @@ export function parseOperator(value: string, argument: string): string {
 export class PickingService {
   private readonly mutex: KeyedMutex;
   private readonly catalog: PickCatalog;
-  /** Outbounds whose allocation is settled for good (picking started, or the hub's FEFO applied). */
-  private readonly settledSet = new Set<string>();
-  private readonly settled = {
-    has: (outNo: string) => this.settledSet.has(outNo),
-    // Only a shortcut: forgetting (when it grows large) costs one more look at the outbound.
-    add: (outNo: string) => {
-      if (this.settledSet.size >= 50_000) this.settledSet.clear();
-      this.settledSet.add(outNo);
-    },
-  };
-  private readonly layouts = new Map<string, { layout: WarehouseLayout | null; at: number }>();
+  /**
+   * Outbounds whose allocation is settled for good (picking started, or the hub's FEFO applied): a
+   * fact that never changes back. Only a shortcut: one forgotten costs one more look at it.
+   */
+  private readonly settled = boundedCache<string, true>({ max: 50_000, ttlMs: null });
+  /** Warehouse layouts (t_location), re-read every five minutes. */
+  private readonly layouts: Cache<string, { layout: WarehouseLayout | null }>;
   private readonly now: () => number;
 
   constructor(private readonly deps: PickingDeps) {
     this.catalog = new PickCatalog(deps.erp, deps.wms);
     this.now = deps.now ?? Date.now;
+    this.layouts = boundedCache({ max: 1_000, ttlMs: 300_000, clock: this.now });
     this.mutex = new KeyedMutex(deps.lockWaitMs ?? 1000);
   }
 
@@ -331,7 +329,7 @@ export class PickingService {
     const { wms, store } = this.deps;
     const record = await store.allocation(outNo);
     if (record?.state === 'APPLIED') {
-      this.settled.add(outNo);
+      this.settled.set(outNo, true);
       const state = await wms.pickableOutbound(outNo);
       if (!state) throw this.missingOutbound(order, outNo);
       return { state, source: 'FEFO', allocatedAt: record.createdAt, shortfalls: [] };
@@ -339,7 +337,7 @@ export class PickingService {
     const before = await wms.pickableOutbound(outNo);
     if (!before) throw this.missingOutbound(order, outNo);
     if (!this.allocatable(before)) {
-      this.settled.add(outNo);
+      this.settled.set(outNo, true);
       return { state: before, source: 'WMS', allocatedAt: null, shortfalls: [] };
     }
     const skus = await this.catalog.skus(before.lines.map((l) => l.skuCode));
@@ -365,7 +363,7 @@ export class PickingService {
       if (result.applied) applied = true;
       if (applied) {
         await store.markApplied(outNo, now);
-        this.settled.add(outNo);
+        this.settled.set(outNo, true);
       }
     });
     const state = await wms.pickableOutbound(outNo);
@@ -381,9 +379,9 @@ export class PickingService {
 
   private async layoutOf(warehouseCode: string): Promise<WarehouseLayout | null> {
     const cached = this.layouts.get(warehouseCode);
-    if (cached && this.now() - cached.at < 300_000) return cached.layout;
+    if (cached) return cached.layout;
     const layout = await this.deps.wms.warehouseLayout(warehouseCode);
-    this.layouts.set(warehouseCode, { layout, at: this.now() });
+    this.layouts.set(warehouseCode, { layout });
     return layout;
   }
 
@@ -510,7 +508,7 @@ export class PickingService {
     if (!outcome) throw this.missingOutbound(order, outNo);
     const { state, result } = outcome;
     if (result.refused || !result.decision) throw this.notPickable(order, outNo, result.refused ?? state.outbound.status);
-    this.settled.add(outNo);
+    this.settled.set(outNo, true);
     const { decision } = result;
     // The hub's journal feeds pickingStats; WMS's t_pick_scan is the record of the scan itself.
     await store

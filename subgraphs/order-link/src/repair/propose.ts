@@ -11,6 +11,7 @@ import {
   type RequirementField,
 } from '../../../../common/src/requirements.js';
 import { interpretRemark, type RemarkInterpretation } from '../text/index.js';
+import { boundedCache } from '../../../../common/src/cache.js';
 import type { Span } from '../text/index.js';
 
 export type ColumnRole = 'orderNo' | 'text' | RequirementField;
@@ -57,9 +58,6 @@ export function mapColumns(header: string[]): ColumnMap {
 
 /** Cells people leave for "nothing": blank, a dash, a slash. */
 export const isBlankCell = (v: string | undefined) => v == null || /^[\s\-—–/\\.。]*$/.test(v);
-
-/** A flagged cell that would really run as a formula (=, @, or + - followed by more than a number). */
-export const isFormulaInjection = (v: string) => /^[=@]/.test(v) || /^[\t\r]/.test(v) || (/^[+-]/.test(v) && !/^[+-]?[\d.,\s]*$/.test(v));
 
 const YES = /^(是|要|需要|y|yes|true|1|√|✓|急|紧急|加急)$/i;
 const NO = /^(否|不|不要|不需要|无需|n|no|false|0|×|普通|正常|一般|不急)$/i;
@@ -207,15 +205,15 @@ export function proposeForRow(
   return findings;
 }
 
-/** Interpretations of repeated remarks are kept: historical exports repeat the same few phrases. */
+/**
+ * Interpretations of repeated remarks are kept for one read of a file: historical exports repeat
+ * the same few phrases. The reading is a pure function of the text: nothing goes stale.
+ */
 export function cachedInterpreter(limit = 20_000): (text: string) => RemarkInterpretation {
-  const cache = new Map<string, RemarkInterpretation>();
+  const cache = boundedCache<string, RemarkInterpretation>({ max: limit, ttlMs: null });
   return (text) => {
     let r = cache.get(text);
-    if (!r) {
-      if (cache.size >= limit) cache.clear();
-      cache.set(text, (r = interpretRemark(text)));
-    }
+    if (!r) cache.set(text, (r = interpretRemark(text)));
     return r;
   };
 }

@@ -13,7 +13,8 @@ import type { Logger } from '../../../../common/src/logger.js';
 import type { ErpDatasource, RequirementChangeOutcome } from '../../../erp/src/datasource.js';
 import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '../text/index.js';
 import { audit } from '../rules/store.js';
-import { cachedInterpreter, isBlankCell, isFormulaInjection, mapColumns, proposeForRow } from './propose.js';
+import { cachedInterpreter, isBlankCell, mapColumns, proposeForRow } from './propose.js';
+import { isFormulaLike } from '../../../../common/src/csv.js';
 import { BULK_MS, type JobColumns, type RepairChange, type RepairChangeState, type RepairIssue, type RepairJob, type RepairStore, type Upload } from './store.js';
 
 const LEASE_MS = 60_000;
@@ -229,7 +230,8 @@ export class RepairRunner {
     const candidates: { row: RepairRow; orderNo: string }[] = [];
     for (const row of rows) {
       // A formula in a cell the hub reads makes the row untrustworthy; elsewhere it is only reported.
-      const injected = row.flags.filter((f) => isFormulaInjection(f.value));
+      // An XLSX formula cell whose stored result is harmless is read as that result.
+      const injected = row.flags.filter((f) => isFormulaLike(f.value));
       for (const f of injected) issue(row.rowNumber, 'FORMULA_INJECTION', f.column, f.value);
       if (injected.some((f) => used.has(f.column))) continue;
       const cell = row.values[columns.orderNo!] ?? '';

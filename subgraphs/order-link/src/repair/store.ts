@@ -4,6 +4,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { execute, forUpdate, insertIgnore, insertReturningId, insertRows, placeholders } from '../../../../common/src/db.js';
 import type { RequirementField } from '../../../../common/src/requirements.js';
 import type { ColumnMap, Proposal, ProposalSource } from './propose.js';
+import { boundedCache } from '../../../../common/src/cache.js';
 
 export type RepairJobState = 'READING' | 'READY' | 'APPLYING' | 'APPLIED' | 'UNDOING' | 'UNDONE' | 'FAILED';
 export type RepairDecision = 'ACCEPTED' | 'REJECTED' | 'REVIEW';
@@ -160,7 +161,8 @@ export interface Tally {
 }
 
 export class RepairStore {
-  private readonly tallies = new Map<string, { rows: Tally[]; issues: number }>();
+  /** Tallies by job and its last change: a changed job has a new key, the old one ages out. */
+  private readonly tallies = boundedCache<string, { rows: Tally[]; issues: number }>({ max: 100, ttlMs: 10 * 60_000 });
 
   constructor(
     readonly db: DataSource,
@@ -409,7 +411,6 @@ export class RepairStore {
       rows: rows.map((r) => ({ field: r.field, source: r.source, decision: r.decision, state: r.state, n: Number(r.n), confidenceSum: Number(r.c) })),
       issues: Number(issues[0].n),
     };
-    if (this.tallies.size > 100) this.tallies.clear();
     this.tallies.set(key, out);
     return out;
   }

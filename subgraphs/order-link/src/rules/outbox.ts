@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import { formatBeijing } from '../../../../common/src/time.js';
+import { backoffMs } from '../../../../common/src/resilience.js';
 import type { ErpDatasource } from '../../../erp/src/datasource.js';
 import { HUB_GIFT_MEMO } from '../../../erp/src/datasource.js';
 import type { WmsDatasource } from '../../../wms/src/datasource.js';
@@ -49,8 +50,8 @@ export const readOutbox = (r: any): OutboxMessage => ({
 
 export const MAX_ATTEMPTS = 12;
 
-/** 1 s, 2 s, 4 s … up to 5 minutes, with full jitter so that retries from many messages spread out. */
-export const backoffMs = (attempts: number, random = Math.random) => Math.round(random() * Math.min(300_000, 1000 * 2 ** attempts));
+/** Up to 2 s, 4 s, 8 s … 5 minutes after each failed delivery, with full jitter so that retries from many messages spread out. */
+export const OUTBOX_BACKOFF = { initialMs: 2000, maxMs: 300_000 };
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -116,7 +117,7 @@ export class OutboxWorker {
         const error = String((err as Error)?.message ?? err).slice(0, 500);
         this.logger.warn({ outboxId: message.id, kind: message.kind, attempts, state, err: error }, 'outbox delivery failed');
         await this.hub.call('outbox.failed', () =>
-          this.db.query('UPDATE hub_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?', [state, attempts, Math.max(now, Date.now()) + 1 + backoffMs(attempts), error, message.id]),
+          this.db.query('UPDATE hub_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?', [state, attempts, Math.max(now, Date.now()) + 1 + backoffMs(attempts, OUTBOX_BACKOFF), error, message.id]),
         );
       }
     }

@@ -6,5 +6,5 @@ export type { RemarkInterpretation, RemarkValues, RemarkField, Priority, Attachm
 export type { Field, Span, Evidence, Unresolved, UnresolvedReason } from './fields.js';
 export { loadLexicon, defaultLexicon, normalizeText, LexiconError, LEXICON_DIR } from './lexicon.js';
 export type { Lexicon } from './lexicon.js';
-export { openRepairFile, RepairReader, RepairReadError, isFormulaLike, neutralizeCell, detectEncoding } from './repair-reader.js';
+export { openRepairFile, RepairReader, RepairReadError, detectEncoding } from './repair-reader.js';
 export type { RepairRow, RepairProgress, RepairReaderOptions, RepairReadErrorCode, CellFlag } from './repair-reader.js';

@@ -11,8 +11,12 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
+import { parse, CsvError } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { RECORD_DELIMITERS, isFormulaLike } from '../../../../common/src/csv.js';
 
 export type RepairReadErrorCode =
   | 'FILE_NOT_FOUND'
@@ -65,7 +69,7 @@ export interface RepairRow {
   values: Record<string, string>;
   /** Cells in file order, including any beyond the header. */
   cells: string[];
-  /** Cells that would run as formulas if opened in a spreadsheet (=, +, -, @, tab, CR first). */
+  /** Cells that would run as formulas if opened in a spreadsheet (common/src/csv.ts decides), and XLSX formula cells. */
   flags: CellFlag[];
 }
 
@@ -102,18 +106,7 @@ export interface RepairReaderOptions {
 }
 
 const DEFAULTS = { maxCellChars: 4000, maxColumns: 500, progressEveryRows: 5000 };
-const INJECTION_START = new Set(['=', '+', '-', '@', '\t', '\r']);
 const SNIFF_BYTES = 64 * 1024;
-
-/** True when a spreadsheet would treat the value as a formula (CSV/formula injection). */
-export function isFormulaLike(value: string): boolean {
-  return value.length > 0 && INJECTION_START.has(value[0]);
-}
-
-/** The value made safe to write back into a spreadsheet: a leading apostrophe keeps it text. */
-export function neutralizeCell(value: string): string {
-  return isFormulaLike(value) ? `'${value}` : value;
-}
 
 /** Opens a CSV or XLSX export for streaming; nothing is read until iteration starts. */
 export function openRepairFile(path: string, options: RepairReaderOptions = {}): RepairReader {
@@ -124,6 +117,7 @@ export class RepairReader implements AsyncIterable<RepairRow> {
   private readonly opts: RepairReaderOptions & typeof DEFAULTS;
   private state: RepairProgress = { format: 'csv', encoding: null, rowsRead: 0, bytesRead: 0, totalBytes: 0, fraction: 0 };
   private headerNames: string[] | null = null;
+  private firstLineNames: string[] | null = null;
 
   constructor(
     readonly path: string,
@@ -218,7 +212,8 @@ export class RepairReader implements AsyncIterable<RepairRow> {
   }
 
   private tooLarge(rowNumber: number, column: number, names: string[] | null): RepairReadError {
-    const col = names?.[column] ?? `#${column + 1}`;
+    // Before the header has reached us, its names as the first line of the file has them.
+    const col = (names ?? this.headerNames ?? this.firstLineNames)?.[column] ?? `#${column + 1}`;
     return new RepairReadError(
       'CELL_TOO_LARGE',
       `第${rowNumber}行“${col}”列超过${this.opts.maxCellChars}个字符`,
@@ -237,72 +232,117 @@ export class RepairReader implements AsyncIterable<RepairRow> {
     const encoding = detectEncoding(head, this.opts.encoding ?? 'auto');
     this.state.encoding = encoding;
     const { file, stream } = this.countingStream();
+    const { maxCellChars, maxColumns } = this.opts;
+    const headText = encoding === 'gb18030' ? iconv.decode(head, 'gb18030') : head.toString('utf8');
+    const delimiter = this.opts.delimiter ?? sniffDelimiter(headText);
+    this.firstLineNames = headerOf(headText, delimiter);
+    const parser = parse({
+      delimiter,
+      bom: true,
+      record_delimiter: RECORD_DELIMITERS,
+      relax_column_count: true,
+      relax_quotes: true,
+      // Blank records are passed on so that row numbers are the spreadsheet's; we skip them.
+      skip_empty_lines: false,
+      // Cells and columns are judged when the row arrives (below; csv-parse's per-cell hook costs
+      // ten times the parse). A row still being read is bounded by the bytes of its cells here and
+      // by the length of its lines in the decoder: no more than a row within the limits can have.
+      max_record_size: maxCellChars * 4 * maxColumns,
+    });
+    const decoder = this.decoder(encoding, delimiter, parser);
+    const feeding = pipeline(stream, decoder, parser).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    let names: string[] | null = null;
+    let record = 0;
+    try {
+      for await (const cells of parser as AsyncIterable<string[]>) {
+        record++;
+        if (cells.length > maxColumns) throw this.tooWide(record);
+        const big = cells.findIndex((c) => c.length > maxCellChars);
+        if (big >= 0) throw this.tooLarge(record, big, names);
+        if (cells.every((c) => c === '')) continue;
+        if (!names) {
+          names = this.acceptHeader(cells, record);
+          continue;
+        }
+        this.state.rowsRead++;
+        this.report();
+        yield this.toRow(cells, record, names);
+      }
+    } catch (err) {
+      // Ours (a limit, a bad header), or the stream's: the parser passes on what broke the pipeline.
+      throw this.csvError(err, names);
+    } finally {
+      file.destroy();
+    }
+    const failed = await feeding;
+    if (failed) throw this.csvError(failed, names);
+    if (!names) throw emptyFile();
+  }
+
+  /**
+   * Bytes to text, failing on bytes that are not the encoding's, and on a line longer than any row
+   * within the limits could be (a run of delimiters or one endless cell, long before the parser
+   * would hand the row over); checks the abort signal per chunk.
+   */
+  private decoder(encoding: 'utf-8' | 'gb18030', delimiter: string, parser: { info: { lines: number; records: number } }): Transform {
     const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
     const gb = encoding === 'gb18030' ? iconv.getDecoder('gb18030') : null;
-    const parser = new CsvParser(this.opts.delimiter ?? null, this.opts.maxCellChars, this.opts.maxColumns);
-    let names: string[] | null = null;
-    let line = 1;
-    try {
-      const handle = (rows: ParsedRow[]): RepairRow[] => {
-        const out: RepairRow[] = [];
-        for (const r of rows) {
-          if (r.cells.every((c) => c === '')) continue;
-          if (!names) names = this.acceptHeader(r.cells, r.line);
-          else out.push(this.toRow(r.cells, r.line, names));
-        }
-        return out;
-      };
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        this.opts.signal?.throwIfAborted();
+    const { maxCellChars, maxColumns } = this.opts;
+    // Every cell quoted with every character a doubled quote, and the delimiters between.
+    const longestLine = maxColumns * (2 * maxCellChars + 3);
+    let lineChars = 0;
+    let lineDelimiters = 0;
+    let overLong = false;
+    const measure = (text: string) => {
+      const end = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+      const tail = end < 0 ? text : text.slice(end + 1);
+      lineChars = (end < 0 ? lineChars : 0) + tail.length;
+      lineDelimiters = (end < 0 ? lineDelimiters : 0) + tail.split(delimiter).length - 1;
+      overLong = lineChars > longestLine;
+    };
+    // Raised with the next chunk, once the parser has taken this one: its count of records then
+    // says which row is too long.
+    const tooLong = () => {
+      const row = parser.info.records + 1;
+      return lineDelimiters >= maxColumns ? this.tooWide(row) : this.tooLarge(row, lineDelimiters, null);
+    };
+    const invalid = (zh: string, en: string) => new RepairReadError('ENCODING_INVALID', zh, en, { row: parser.info.lines });
+    return new Transform({
+      transform: (chunk: Buffer, _enc, done) => {
+        if (this.opts.signal?.aborted) return done(this.opts.signal.reason as Error);
+        if (overLong) return done(tooLong());
         let text: string;
         try {
           text = gb ? gb.write(chunk) : utf8.decode(chunk, { stream: true });
         } catch {
-          throw new RepairReadError('ENCODING_INVALID', `文件在第${line}行附近含有无效的 UTF-8 字节`, `Invalid UTF-8 bytes near line ${line}`, { row: line });
+          return done(invalid(`文件在第${parser.info.lines}行附近含有无效的 UTF-8 字节`, `Invalid UTF-8 bytes near line ${parser.info.lines}`));
         }
-        let rows: ParsedRow[];
+        measure(text);
+        done(null, text);
+      },
+      flush: (done) => {
+        if (overLong) return done(tooLong());
         try {
-          rows = parser.push(text);
-        } catch (err) {
-          // Rows completed before the bad one (the header among them) are still good.
-          if (err instanceof CsvLimitError) for (const row of handle(err.before)) yield row;
-          throw this.parserError(err, names);
+          done(null, gb ? (gb.end() ?? '') : utf8.decode());
+        } catch {
+          done(invalid('文件末尾含有不完整的 UTF-8 字符', 'The file ends inside a UTF-8 character'));
         }
-        line = parser.line;
-        for (const row of handle(rows)) {
-          this.state.rowsRead++;
-          this.report();
-          yield row;
-        }
-      }
-      let tail: string;
-      try {
-        tail = gb ? gb.end() ?? '' : utf8.decode();
-      } catch {
-        throw new RepairReadError('ENCODING_INVALID', '文件末尾含有不完整的 UTF-8 字符', 'The file ends inside a UTF-8 character', { row: line });
-      }
-      let rows: ParsedRow[];
-      try {
-        rows = [...parser.push(tail), ...parser.end()];
-      } catch (err) {
-        throw this.parserError(err, names);
-      }
-      for (const row of handle(rows)) {
-        this.state.rowsRead++;
-        this.report();
-        yield row;
-      }
-      if (!names) throw emptyFile();
-    } finally {
-      file.destroy();
-    }
+      },
+    });
   }
 
-  private parserError(err: unknown, names: string[] | null): unknown {
-    if (!(err instanceof CsvLimitError)) return err;
-    if (err.kind === 'cell') return this.tooLarge(err.line, err.column, names);
-    if (err.kind === 'columns') return this.tooWide(err.line);
-    return new RepairReadError('MALFORMED_CSV', `第${err.line}行的引号没有闭合，文件到此结束`, `A quoted cell in row ${err.line} is never closed`, { row: err.line });
+  /** A parser's complaint in the reader's words; our own errors (limits, encoding, abort) pass as they are. */
+  private csvError(err: unknown, names: string[] | null): unknown {
+    if (!(err instanceof CsvError)) return err;
+    const where = err as unknown as { records?: number; index?: number };
+    const row = (where.records ?? 0) + 1;
+    if (err.code === 'CSV_MAX_RECORD_SIZE') return this.tooLarge(row, where.index ?? 0, names);
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED')
+      return new RepairReadError('MALFORMED_CSV', `第${row}行的引号没有闭合，文件到此结束`, `A quoted cell in row ${row} is never closed`, { row });
+    return new RepairReadError('MALFORMED_CSV', `第${row}行不是有效的 CSV：${err.message}`, `Row ${row} is not valid CSV: ${err.message}`, { row });
   }
 
   private async *readXlsx(): AsyncGenerator<RepairRow> {
@@ -404,149 +444,26 @@ export function detectEncoding(head: Buffer, wanted: 'auto' | 'utf-8' | 'gb18030
   return 'gb18030';
 }
 
-interface ParsedRow {
-  cells: string[];
-  /** Record number, counting blank records, as a spreadsheet numbers rows (1-based). */
-  line: number;
-}
-
-class CsvLimitError extends Error {
-  /** Rows of the same chunk completed before the failure. */
-  before: ParsedRow[] = [];
-  constructor(
-    readonly kind: 'cell' | 'columns' | 'quote',
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(kind);
-  }
-}
-
-/**
- * RFC 4180 reader fed text chunk by chunk: quoted cells may hold delimiters, doubled quotes and
- * line breaks; a cell over the limit fails as soon as it passes it, not when the row ends.
- */
-class CsvParser {
-  line = 1;
-  private cells: string[] = [];
-  private cell = '';
-  private quoted = false;
-  private afterQuote = false;
-  private record = 1;
-  private pendingCR = false;
-  private started = false;
-
-  constructor(
-    private delimiter: string | null,
-    private readonly maxCell: number,
-    private readonly maxColumns: number,
-  ) {}
-
-  push(text: string): ParsedRow[] {
-    const out: ParsedRow[] = [];
-    try {
-      this.consume(text, out);
-    } catch (err) {
-      if (err instanceof CsvLimitError) err.before = out;
-      throw err;
-    }
-    return out;
-  }
-
-  private consume(text: string, out: ParsedRow[]): void {
-    let i = 0;
-    if (!this.started && text.length) {
-      this.started = true;
-      if (text[0] === '\uFEFF') i = 1;
-    }
-    if (this.delimiter === null && text.length) {
-      const first = text.slice(i, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
-      const counts = [',', ';', '\t'].map((d) => [d, first.split(d).length - 1] as const);
-      this.delimiter = counts.reduce((a, b) => (b[1] > a[1] ? b : a))[1] > 0 ? counts.reduce((a, b) => (b[1] > a[1] ? b : a))[0] : ',';
-    }
-    const d = this.delimiter ?? ',';
-    for (; i < text.length; i++) {
-      const c = text[i];
-      if (this.pendingCR) {
-        this.pendingCR = false;
-        if (c === '\n') continue;
-      }
-      if (this.quoted) {
-        if (c === '"') {
-          if (i + 1 < text.length) {
-            if (text[i + 1] === '"') {
-              this.append('"');
-              i++;
-            } else {
-              this.quoted = false;
-              this.afterQuote = true;
-            }
-          } else {
-            // A quote at the chunk's end: decide when the next chunk arrives.
-            this.quoted = false;
-            this.afterQuote = true;
-            this.maybeEscapedQuote = true;
-          }
-          continue;
-        }
-        if (c === '\n') this.line++;
-        this.append(c);
-        continue;
-      }
-      if (this.maybeEscapedQuote) {
-        this.maybeEscapedQuote = false;
-        if (c === '"') {
-          this.quoted = true;
-          this.afterQuote = false;
-          this.append('"');
-          continue;
-        }
-      }
-      if (c === '"' && this.cell === '' && !this.afterQuote) {
-        this.quoted = true;
-        continue;
-      }
-      if (c === d) {
-        this.endCell();
-        continue;
-      }
-      if (c === '\n' || c === '\r') {
-        this.endCell();
-        out.push({ cells: this.cells, line: this.record });
-        this.cells = [];
-        this.line++;
-        this.record++;
-        if (c === '\r') this.pendingCR = true;
-        continue;
-      }
-      this.append(c);
-    }
-  }
-
-  private maybeEscapedQuote = false;
-
-  end(): ParsedRow[] {
-    if (this.quoted) throw new CsvLimitError('quote', this.record, this.cells.length);
-    if (this.cell !== '' || this.cells.length || this.afterQuote) {
-      this.endCell();
-      const row = { cells: this.cells, line: this.record };
-      this.cells = [];
-      return [row];
-    }
+/** The header's names from the first bytes, for a limit broken before the parser hands the header over. */
+function headerOf(headText: string, delimiter: string): string[] {
+  const first = headText.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0] ?? '';
+  try {
+    return (parseCsvSync(first, { delimiter, relax_quotes: true, relax_column_count: true })[0] ?? []).map((n: string) => n.trim());
+  } catch {
     return [];
   }
+}
 
-  private append(c: string) {
-    if (this.cell.length >= this.maxCell) throw new CsvLimitError('cell', this.record, this.cells.length);
-    this.cell += c;
+/** The separator a header line holds most of: comma, semicolon or tab (comma when none). */
+function sniffDelimiter(text: string): ',' | ';' | '\t' {
+  const first = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0] ?? '';
+  let best: ',' | ';' | '\t' = ',';
+  let most = 0;
+  for (const d of [',', ';', '\t'] as const) {
+    const n = first.split(d).length - 1;
+    if (n > most) (best = d), (most = n);
   }
-
-  private endCell() {
-    if (this.cells.length >= this.maxColumns) throw new CsvLimitError('columns', this.record, this.cells.length);
-    this.cells.push(this.cell);
-    this.cell = '';
-    this.afterQuote = false;
-  }
+  return best;
 }
 
 /** The text of an exceljs cell value; `formula` when the cell holds one. */
