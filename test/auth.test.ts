@@ -10,6 +10,7 @@ import { loadConfig, DEV_JWT_SECRET } from '../common/src/config.js';
 import { ROLES, encodeCaller, type Role } from '../common/src/caller.js';
 import { signRequest } from '../common/src/signing.js';
 import { startGateway } from '../gateway/src/server.js';
+import { mintToken } from '../gateway/src/auth.js';
 import type { RunningServer } from '../common/src/http-host.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
 import { generate } from '../legacy-sim/src/generator.js';
@@ -175,11 +176,94 @@ describe('authentication at the gateway', () => {
     } as any);
     const gateway = await startGateway(prod, { subgraphUrls: stack.subgraphUrls });
     try {
-      const { mintToken } = await import('../gateway/src/auth.js');
       const token = await mintToken({ secret: prod.AUTH_JWT_SECRET, issuer: prod.AUTH_ISSUER, audience: prod.AUTH_AUDIENCE }, 'p', 'admin');
       const res = await post(gateway.url, { query: getIntrospectionQuery() }, { authorization: `Bearer ${token}` });
       assert.equal(res.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
       assert.match(res.body.errors[0].message, /introspection/i);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('service accounts for BI', () => {
+  const auth = () => ({ secret: stack.config.AUTH_JWT_SECRET, issuer: stack.config.AUTH_ISSUER, audience: stack.config.AUTH_AUDIENCE });
+  const facts = { query: '{ orderFacts(first: 1) { nodes { orderId } } }' };
+
+  test('npm run token mints a long-lived token for a named client, with a jti', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'bi', '--name', 'powerbi-finance'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const claims = JSON.parse(Buffer.from(out.split('.')[1], 'base64url').toString('utf8'));
+    assert.equal(claims.role, 'bi');
+    assert.equal(claims.client_id, 'powerbi-finance');
+    assert.match(claims.jti, /^[0-9a-f-]{36}$/);
+    assert.ok(claims.exp - claims.iat >= 364 * 86400, 'a year');
+    const res = await post(stack.gatewayUrl, facts, { authorization: `Bearer ${out}` });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.throws(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'bi'], { stdio: 'pipe' }), /--name/);
+  });
+
+  test('a revoked token is refused by every gateway within a poll; other tokens are not', async () => {
+    const config = loadConfig({ ...stack.config, GATEWAY_PORT: '0', TOKEN_REVOCATION_POLL_MS: '200' } as any);
+    const gateways = [await startGateway(config, { subgraphUrls: stack.subgraphUrls }), await startGateway(config, { subgraphUrls: stack.subgraphUrls })];
+    try {
+      const doomed = await mintToken(auth(), 'svc:old-excel', 'bi', undefined, '30d', { client: 'old-excel', jti: 'auth-test-doomed' });
+      const kept = await mintToken(auth(), 'svc:powerbi', 'bi', undefined, '30d', { client: 'powerbi', jti: 'auth-test-kept' });
+      for (const g of gateways) assert.equal((await post(g.url, facts, { authorization: `Bearer ${doomed}` })).status, 200);
+      const revoked = await stack.query('mutation { revokeToken(jti: "auth-test-doomed", reason: "laptop lost") { created revocation { jti revokedBy } } }');
+      assert.deepEqual(revoked.data.revokeToken, { created: true, revocation: { jti: 'auth-test-doomed', revokedBy: 'test-admin' } });
+      const again = await stack.query('mutation { revokeToken(jti: "auth-test-doomed", reason: "again") { created } }');
+      assert.equal(again.data.revokeToken.created, false, 'revoking twice changes nothing');
+      await new Promise((r) => setTimeout(r, 700));
+      for (const g of [...gateways, { url: stack.gatewayUrl }]) {
+        const res = await post(g.url, facts, { authorization: `Bearer ${doomed}` });
+        if (g.url === stack.gatewayUrl) continue; // the stack's own gateway polls every 5 s: it follows within TOKEN_REVOCATION_POLL_MS
+        assert.equal(res.status, 401);
+        assert.match(res.body.errors[0].message, /吊销.*revoked/);
+        assert.equal((await post(g.url, facts, { authorization: `Bearer ${kept}` })).status, 200);
+      }
+      // The OData door is the same door.
+      const odata = await fetch(new URL('/odata/Orders?$top=1', gateways[0].url), { headers: { authorization: `Basic ${Buffer.from(`x:${doomed}`).toString('base64')}` } });
+      assert.equal(odata.status, 401);
+      const audit = await stack.query('{ auditLog(entity: TOKEN, entityId: "auth-test-doomed") { action actor reason } }');
+      assert.deepEqual(audit.data.auditLog, [{ action: 'TOKEN_REVOKED', actor: 'test-admin', reason: 'laptop lost' }]);
+    } finally {
+      for (const g of gateways) await g.close();
+    }
+  });
+
+  test('while the revocation list cannot be read, BI tokens are refused and people are not', async () => {
+    const config = loadConfig({ ...stack.config, GATEWAY_PORT: '0', TOKEN_REVOCATION_MAX_STALE_MS: '1000' } as any);
+    // order-link (which holds the list) out of reach for this gateway.
+    const gateway = await startGateway(config, { subgraphUrls: { ...stack.subgraphUrls, 'order-link': 'http://127.0.0.1:9/graphql' } });
+    try {
+      const bi = await mintToken(auth(), 'svc:x', 'bi', undefined, '1h', { client: 'x', jti: 'auth-test-stale' });
+      const refused = await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${bi}` });
+      assert.equal(refused.status, 503);
+      assert.equal(refused.body.errors[0].extensions.code, 'UPSTREAM_UNAVAILABLE');
+      assert.equal((await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${await stack.token('ops')}` })).status, 200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('in production a BI client may introspect; customers and staff may not', async () => {
+    // The stack's own secrets, so that this gateway can read the revocation list from the stack's subgraphs.
+    const prod = { ...stack.config, NODE_ENV: 'production' as const, GATEWAY_PORT: 0 };
+    const gateway = await startGateway(prod, { subgraphUrls: stack.subgraphUrls });
+    try {
+      const bi = await mintToken(auth(), 'svc:cdata', 'bi', undefined, '1h', { client: 'cdata', jti: 'auth-test-introspect' });
+      const ok = await post(gateway.url, { query: getIntrospectionQuery() }, { authorization: `Bearer ${bi}` });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body.errors));
+      const schema = buildClientSchema(ok.body.data);
+      assert.ok(schema.getQueryType()!.getFields().orderFacts);
+      for (const token of [await stack.token('customer', customerA), await stack.token('ops')]) {
+        const res = await post(gateway.url, { query: '{ __type(name: "OrderFact") { name } }' }, { authorization: `Bearer ${token}` });
+        assert.equal(res.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+        assert.match(res.body.errors[0].message, /introspection/);
+      }
+      // __typename is not introspection.
+      assert.equal((await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${await stack.token('ops')}` })).status, 200);
     } finally {
       await gateway.close();
     }
@@ -192,6 +276,7 @@ describe('authentication at the gateway', () => {
  */
 const STAFF: Role[] = ['sales', 'director', 'warehouse', 'finance', 'ops', 'admin'];
 const HOLD_DECIDERS: Role[] = ['director', 'finance', 'sales', 'admin'];
+const FACT_READERS: Role[] = ['bi', 'finance', 'director', 'ops', 'admin'];
 const RULE_INPUT = '{ kind: CREDIT_LIMIT, name: "x", parameters: { approverRole: "nobody" } }';
 const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.order': { roles: ['customer', ...STAFF], query: '{ order(id: "SO-20991231-001") { id } }' },
@@ -231,6 +316,16 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.healthReports': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ healthReports(first: 1) { date } }' },
   // A day not over yet: refused as a user error, nothing made.
   'Mutation.runDailyReport': { roles: ['ops', 'admin'], query: 'mutation { runDailyReport(date: "2099-12-31") { created userErrors { code } } }' },
+  // Flat facts: BI clients and the people who run the business and close its books; nothing else is a BI client's.
+  ...Object.fromEntries(
+    ['orderFacts', 'orderLineFacts', 'documentFacts', 'ruleDecisionFacts', 'holdFacts', 'scanFacts', 'reconciliationItemFacts'].map((f) => [
+      `Query.${f}`,
+      { roles: FACT_READERS, query: `{ ${f}(first: 1) { pageInfo { hasNextPage } } }` },
+    ]),
+  ),
+  'Query.revokedTokens': { roles: ['admin'], query: '{ revokedTokens { jti } }' },
+  // Not a jti: refused as bad input, nothing revoked.
+  'Mutation.revokeToken': { roles: ['admin'], query: 'mutation { revokeToken(jti: "not a jti!", reason: "checked") { created } }' },
 };
 
 describe('authorization', () => {

@@ -169,6 +169,16 @@ export const configSchema = z.object({
   /** One delivery attempt may take this long. */
   REPORT_WEBHOOK_TIMEOUT_MS: ms.default(5000),
 
+  /** BI clients (role bi) may read personal data (receivers' names, mobiles, addresses, free text people typed): off or on. */
+  BI_PERSONAL_DATA: z.enum(['off', 'on']).default('off'),
+  /** How often each gateway reads the token revocation list, and how old it may get before BI tokens are refused (503). */
+  TOKEN_REVOCATION_POLL_MS: ms.default(5000),
+  TOKEN_REVOCATION_MAX_STALE_MS: ms.default(60_000),
+  /** Rows per page of the OData feed (a client's Prefer: odata.maxpagesize may ask otherwise, up to 50,000). */
+  ODATA_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
+  /** Where the open transactions cannot be seen (SQLite, no PROCESS privilege), an incremental extraction stops this far behind now. */
+  FACTS_COMMIT_LAG_MS: ms.default(10_000),
+
   /** DataLoader batching; off only to measure what N+1 costs (bench). */
   LOADER_BATCHING: z.enum(['on', 'off']).default('on'),
 });

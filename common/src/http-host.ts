@@ -11,7 +11,7 @@ import { runInScope } from './request-scope.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
-/** A plain HTTP endpoint beside /graphql (uploads); it authenticates for itself. */
+/** A plain HTTP endpoint beside /graphql (uploads, the OData feed), for its path and below; it authenticates for itself. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
 
 /** Thrown by an authenticate hook: answered as plain HTTP, before any GraphQL runs. */
@@ -123,7 +123,8 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
         res.writeHead(200, { 'content-type': opts.metrics.registry.contentType });
         return res.end(text);
       }
-      const route = opts.routes?.[url.pathname];
+      // A route serves its path and what lies below it (/odata/Orders).
+      const route = opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([path]) => url.pathname.startsWith(`${path}/`))?.[1];
       if (route) return await route(req, res, requestId);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz', '/metrics', ...Object.keys(opts.routes ?? {})] });

@@ -53,16 +53,26 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
     if (!isRole(role)) throw unauthenticated('令牌缺少有效角色', 'Token has no valid role claim');
     const customerCode = typeof payload.customerCode === 'string' ? payload.customerCode : null;
     if (role === 'customer' && !customerCode) throw unauthenticated('客户令牌缺少 customerCode', 'A customer token must carry customerCode');
-    const caller: Caller = { subject: String(payload.sub ?? 'unknown'), role, customerCode: role === 'customer' ? customerCode : null };
+    // client_id (RFC 9068) or azp names the application a service account's token was issued to; jti lets it be revoked.
+    const client = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : null;
+    const caller: Caller = {
+      subject: String(payload.sub ?? 'unknown'),
+      role,
+      customerCode: role === 'customer' ? customerCode : null,
+      client,
+      tokenId: typeof payload.jti === 'string' ? payload.jti : null,
+    };
     const left = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
     if (left > 0 && payload.nbf === undefined) verified.set(authorization, caller, { ttl: Math.min(left, VERIFIED.ttlMs) });
     return caller;
   };
 }
 
-/** Mints a development token (HS256); npm start prints one per role. */
-export async function mintToken(settings: AuthSettings, subject: string, role: Role, customerCode?: string, ttl = '30d'): Promise<string> {
-  return new SignJWT({ role, ...(customerCode ? { customerCode } : {}) })
+/** Mints a development token (HS256); npm start prints one per role. A service account's names its client and has a jti. */
+export async function mintToken(settings: AuthSettings, subject: string, role: Role, customerCode?: string, ttl = '30d', service?: { client: string; jti: string }): Promise<string> {
+  const jwt = new SignJWT({ role, ...(customerCode ? { customerCode } : {}), ...(service ? { client_id: service.client } : {}) });
+  if (service) jwt.setJti(service.jti);
+  return jwt
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuer(settings.issuer)

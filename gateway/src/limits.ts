@@ -219,7 +219,7 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
         size = Math.max(1, typeof value === 'number' ? value : CONNECTION_DEFAULT_FIRST);
       } else if (fieldDef?.args.some((a) => a.name === 'first')) {
         size = CONNECTION_DEFAULT_FIRST;
-      } else if (fieldDef && isListType(getNullableType(fieldDef.type)) && selection.name.value !== 'edges') {
+      } else if (fieldDef && isListType(getNullableType(fieldDef.type)) && selection.name.value !== 'edges' && selection.name.value !== 'nodes') {
         size = DEFAULT_LIST_SIZE;
       }
       const intoMeta = meta || selection.name.value === '__schema' || selection.name.value === '__type';

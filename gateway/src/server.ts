@@ -23,6 +23,12 @@ import { checkCost, estimateCost, limitsFrom, refuse } from './limits.js';
 import { requestScreen } from './guard.js';
 import { Supergraph } from '@apollo/federation-internals';
 import { uploadRoute } from './uploads.js';
+import { checkIntrospection } from './introspection.js';
+import { createRevocationList } from './revocation.js';
+import { pipelineExecutor } from './execute.js';
+import { odataRoute } from './odata/route.js';
+import { readModel } from './odata/model.js';
+import type { Authenticator } from './auth.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -75,7 +81,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const supergraphSdl = loadSupergraph(config, options.roverConfigPath);
   const policy = readPolicy(supergraphSdl);
   const limits = limitsFrom(config);
-  const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const verify = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  // Every request, whatever its door, is refused when its token has been revoked (revocation.ts).
+  const authenticate: Authenticator = async (authorization) => {
+    const caller = await verify(authorization);
+    revocations.check(caller);
+    return caller;
+  };
+  const byClient = new Counter({
+    name: 'gateway_client_requests_total',
+    help: 'GraphQL operations by client (a token\'s client_id, else "none") and role',
+    labelNames: ['client', 'role'],
+    registers: [metrics.registry],
+  });
   const pooled = createPooledFetcher({
     connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS,
     sign: (subgraph, url, caller, body) => signRequest(signingKeyFor(config, subgraph), { method: 'POST', path: new URL(url).pathname, subgraph }, caller, body),
@@ -132,7 +150,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: config.NODE_ENV !== 'production',
+    // Who may introspect is decided per caller (introspection.ts): BI service accounts always.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     // Behind the host's screen (guard.ts), the parser's own limit still holds.
     parseOptions: { maxTokens: limits.maxTokens },
@@ -170,21 +189,40 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
                 throw refuse('GRAPHQL_VALIDATION_FAILED', `本图不支持 ${operation.operation} 操作`, `This graph has no ${operation.operation} operations`);
               }
               // Before any subgraph is asked: what it may cost, and whether this caller may ask it.
+              checkIntrospection(document, contextValue.caller, config.NODE_ENV === 'production');
               checkCost(estimateCost(schema, document, operation, request.variables ?? {}), limits);
-              checkAccess(policy, schema, document, contextValue.caller);
+              checkAccess(policy, schema, document, contextValue.caller, { personalData: config.BI_PERSONAL_DATA === 'on' });
             },
             async willSendResponse({ response, operationName }) {
               const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
               const outcome = errors?.length ? String(errors[0].extensions?.code ?? 'ERROR') : 'ok';
               requests.inc({ outcome });
-              const entry = { requestId: contextValue.requestId, role: contextValue.caller?.role, operationName, ms: Date.now() - started, outcome };
+              const caller = contextValue.caller;
+              byClient.inc({ client: caller?.client ?? 'none', role: caller?.role ?? 'none' });
+              const entry = { requestId: contextValue.requestId, role: caller?.role, client: caller?.client ?? null, subject: caller?.subject, operationName, ms: Date.now() - started, outcome };
               if (errors?.length) logger.warn(entry, 'request answered with errors');
+              // A service account's every request is on record, by name.
+              else if (caller?.client) logger.info(entry, 'request');
               else logger.debug(entry, 'request');
             },
           };
         },
       },
     ],
+  });
+
+  const execute = pipelineExecutor(apollo, logger);
+  const gatewayCaller = { subject: 'gateway', role: 'admin' as const, customerCode: null, client: 'gateway' };
+  const revocations = createRevocationList({
+    read: async () => {
+      const r = await execute<{ revokedTokens: { jti: string }[] }>({ query: '{ revokedTokens { jti } }' }, gatewayCaller, `revocations-${Date.now()}`);
+      if (!r.data?.revokedTokens) throw new Error(r.errors?.[0]?.message ?? 'no answer');
+      return r.data.revokedTokens.map((t) => t.jti);
+    },
+    pollMs: config.TOKEN_REVOCATION_POLL_MS,
+    maxStaleMs: config.TOKEN_REVOCATION_MAX_STALE_MS,
+    logger,
+    metrics,
   });
 
   const running = await listen(
@@ -207,6 +245,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
           logger,
         }),
+        '/odata': odataRoute({
+          sets: readModel(supergraphSdl),
+          authenticate,
+          execute,
+          pageSize: config.ODATA_PAGE_SIZE,
+          personalData: config.BI_PERSONAL_DATA === 'on',
+          metrics,
+          logger,
+        }),
       },
       context: async (_req, requestId, caller) => ({ requestId, caller: caller! }),
       readiness: Object.fromEntries(
@@ -226,9 +273,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     config.HOST,
   );
   logger.info({ url: running.url }, 'gateway listening');
+  // The first list is read before the gateway is handed back: a BI token is not let in unchecked.
+  await revocations.refresh();
+  revocations.start();
   return {
     ...running,
     async close() {
+      revocations.stop();
       await running.close();
       await pooled.close();
     },

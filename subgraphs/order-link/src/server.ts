@@ -42,6 +42,10 @@ import { Reconciler } from './health/reconciliation.js';
 import { HealthService } from './health/service.js';
 import { DailyReporter } from './health/report.js';
 import { createHealthLoaders } from './health/resolvers.js';
+import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.js';
+import { createFacts } from './facts/resolvers.js';
+import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
+import { TokenRevocations } from './tokens.js';
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -60,7 +64,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000],
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100],
   });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
@@ -122,6 +126,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await healthFacts.refreshChanged();
     },
   });
+  const flatFacts = createFacts(hubDb, hubSystem, erp, config, kit.metrics, kit.logger.child({ part: 'facts' }));
+  const tokens = new TokenRevocations(hubDb, hubSystem);
   const picks = new PickingStore(hubDb, hubSystem);
   const attachments = new AttachmentStore(hubDb, hubSystem);
   const picking = new PickingService({
@@ -176,6 +182,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       attachments,
       loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments }, { batching: kit.batching }),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
+      facts: flatFacts,
+      tokens,
     }),
     routes: {
       '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
