@@ -29,6 +29,13 @@ const mappers: Record<string, Record<string, string>> = {
   },
   'order-link': {
     Order: '../../subgraphs/order-link/src/datasource.js#HubOrder',
+    OrderFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
+    OrderLineFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
+    DocumentFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
+    RuleDecisionFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
+    HoldFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
+    ScanFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
+    ReconciliationItemFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     UnlinkedDocument: '../../subgraphs/order-link/src/datasource.js#HubUnlinkedDocument',
     DocumentLink: '../../subgraphs/order-link/src/datasource.js#HubLink',
     Rule: '../../subgraphs/order-link/src/rules/store.js#Rule',

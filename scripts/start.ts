@@ -5,7 +5,7 @@
 //   npm start -- --no-sim      do not start simulators (adapters point at real systems)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadConfig } from '../common/src/config.js';
+import { guardStartup, runProcess } from '../common/src/startup.js';
 import { dialectOf, dropDatabase, ensureDatabase, openDataSource, sqlitePath } from '../common/src/db.js';
 import type { RunningServer } from '../common/src/http-host.js';
 import { seed } from '../legacy-sim/src/seed.js';
@@ -25,8 +25,10 @@ import { ensureWebBuilt } from '../web/tools/build.js';
 import { signInLinks } from '../web/tools/sign-in-links.js';
 
 const args = new Set(process.argv.slice(2));
-const config = loadConfig();
 const simulate = !args.has('--no-sim');
+// A setting that is wrong, or points at something that does not answer, ends start-up in one line.
+const started = guardStartup();
+const config = await runProcess('gateway', simulate ? 'start' : 'start-no-sim', async (c) => c);
 const closers: (() => Promise<void>)[] = [];
 
 /** Has the simulated ERP been filled yet (on SQLite or MySQL alike)? */
@@ -129,6 +131,8 @@ only registered operations, by hash: TRUSTED_DOCUMENTS, see docs/web.md):
 
 Health: ${gateway.url.replace('/graphql', '/readyz')}   Metrics: ${gateway.url.replace('/graphql', '/metrics')}
 `);
+
+started();
 
 const shutdown = async () => {
   for (const s of servers.reverse()) await s.close().catch(() => undefined);

@@ -10,6 +10,7 @@ import { loadConfig, DEV_JWT_SECRET } from '../common/src/config.js';
 import { ROLES, encodeCaller, type Role } from '../common/src/caller.js';
 import { signRequest } from '../common/src/signing.js';
 import { startGateway } from '../gateway/src/server.js';
+import { mintToken } from '../gateway/src/auth.js';
 import type { RunningServer } from '../common/src/http-host.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
 import { generate } from '../legacy-sim/src/generator.js';
@@ -69,6 +70,60 @@ describe('authentication at the gateway', () => {
     for (const path of ['/healthz', '/readyz', '/metrics']) assert.equal((await fetch(new URL(path, stack.gatewayUrl))).status, 200, path);
   });
 
+  test('a token whose signature is spelled in non-canonical base64url is refused, though it decodes to the same bytes', async () => {
+    const token = await stack.token('ops');
+    const [header, payload, signature] = token.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // A 32-byte HMAC is 43 characters; the last carries 2 spare bits, so 4 spellings decode alike.
+    const siblings = [1, 2, 3].map((d) => signature.slice(0, -1) + alphabet[alphabet.indexOf(signature.at(-1)!) ^ d]);
+    for (const sibling of siblings) {
+      assert.deepEqual(Buffer.from(sibling, 'base64url'), Buffer.from(signature, 'base64url'), 'the same bytes');
+      const res = await post(stack.gatewayUrl, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: `Bearer ${header}.${payload}.${sibling}` });
+      assert.equal(res.status, 401, sibling);
+      assert.equal(res.body.errors[0].extensions.code, 'UNAUTHENTICATED');
+      assert.match(res.body.errors[0].message, /canonical base64url/);
+    }
+    assert.equal((await post(stack.gatewayUrl, { query: '{ orders(first: 1) { totalCount } }' }, { authorization: `Bearer ${token}` })).status, 200);
+  });
+
+  test('every refusal is counted in /metrics by status and code: 401, 403, 400 limits and input, 413', async () => {
+    const count = async () => {
+      const text = await (await fetch(new URL('/metrics', stack.gatewayUrl))).text();
+      const out = new Map<string, number>();
+      for (const m of text.matchAll(/^http_refusals_total\{([^}]*)\} (\d+)/gm)) {
+        const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+        out.set(`${labels.status} ${labels.code}`, Number(m[2]));
+      }
+      return out;
+    };
+    const before = await count();
+    const ops = { authorization: `Bearer ${await stack.token('ops')}` };
+    const customer = { authorization: `Bearer ${await stack.token('customer', customerA)}` };
+    const sent: [string, () => Promise<unknown>][] = [
+      ['401 UNAUTHENTICATED', () => post(stack.gatewayUrl, { query: '{ __typename }' })],
+      ['401 UNAUTHENTICATED', () => post(stack.gatewayUrl, { query: '{ __typename }' }, { authorization: 'Bearer x.y.z' })],
+      ['403 FORBIDDEN', () => post(stack.gatewayUrl, { query: '{ rules { id } }' }, customer)],
+      ['400 QUERY_TOO_DEEP', () => post(stack.gatewayUrl, { query: `{ ${'... on Query { '.repeat(20)}__typename ${'} '.repeat(20)}}` }, ops)],
+      ['400 TOO_MANY_ALIASES', () => post(stack.gatewayUrl, { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }` }, ops)],
+      ['400 GRAPHQL_VALIDATION_FAILED', () => post(stack.gatewayUrl, { query: '{ nothing }' }, ops)],
+      ['400 PERSISTED_QUERY_VERSION_NOT_SUPPORTED', () => post(stack.gatewayUrl, { query: '{ __typename }', extensions: { persistedQuery: { version: 9 } } }, ops)],
+      ['413 PAYLOAD_TOO_LARGE', () => post(stack.gatewayUrl, { query: '{ __typename }', pad: 'x'.repeat(200_000) }, ops)],
+    ];
+    const expected = new Map<string, number>();
+    for (const [key, send] of sent) {
+      await send();
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    const after = await count();
+    for (const [key, n] of expected) assert.equal((after.get(key) ?? 0) - (before.get(key) ?? 0), n, key);
+    // And a subgraph counts the requests it refuses: an unsigned one here.
+    const erpBefore = await (await fetch(new URL('/metrics', stack.subgraphUrls.erp))).text();
+    await post(stack.subgraphUrls.erp, { query: '{ __typename }' });
+    const erpAfter = await (await fetch(new URL('/metrics', stack.subgraphUrls.erp))).text();
+    const unsigned = (t: string) => Number(/^http_refusals_total\{[^}]*status="401"[^}]*code="UNAUTHENTICATED"[^}]*\} (\d+)/m.exec(t)?.[1] ?? 0);
+    assert.equal(unsigned(erpAfter) - unsigned(erpBefore), 1);
+  });
+
   test('a token accepted before stays accepted only until it expires', async () => {
     const secret = new TextEncoder().encode(DEV_JWT_SECRET);
     const expiresAt = Math.floor(Date.now() / 1000) + 2;
@@ -104,11 +159,13 @@ describe('authentication at the gateway', () => {
   });
 
   test('production refuses the development secrets and turns introspection off', async () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /AUTH_JWT_SECRET: the development secret[\s\S]*|SUBGRAPH_SIGNING_SECRET: the development secret/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /AUTH_JWT_SECRET: .*the development secret[\s\S]*|SUBGRAPH_SIGNING_SECRET: .*the development secret/);
     assert.throws(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.com/jwks.json' }), /SUBGRAPH_SIGNING_SECRET/);
     // A subgraph is given no JWT secret, only the signing one; the simulators neither.
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }, 'subgraph'), /SUBGRAPH_SIGNING_SECRET/);
-    assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length' }, 'subgraph'));
+    // … and a replay cache its instances share: nonces kept in one process let a replay to another pass.
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length' }, 'subgraph'), /SUBGRAPH_REPLAY_CACHE/);
+    assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: 'a-production-signing-secret-of-enough-length', SUBGRAPH_REPLAY_CACHE: 'redis://redis:6379/0' }, 'subgraph'));
     assert.doesNotThrow(() => loadConfig({ NODE_ENV: 'production' }, 'legacy-sim'));
     const prod = loadConfig({
       ...stack.config,
@@ -119,11 +176,94 @@ describe('authentication at the gateway', () => {
     } as any);
     const gateway = await startGateway(prod, { subgraphUrls: stack.subgraphUrls });
     try {
-      const { mintToken } = await import('../gateway/src/auth.js');
       const token = await mintToken({ secret: prod.AUTH_JWT_SECRET, issuer: prod.AUTH_ISSUER, audience: prod.AUTH_AUDIENCE }, 'p', 'admin');
       const res = await post(gateway.url, { query: getIntrospectionQuery() }, { authorization: `Bearer ${token}` });
       assert.equal(res.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
       assert.match(res.body.errors[0].message, /introspection/i);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('service accounts for BI', () => {
+  const auth = () => ({ secret: stack.config.AUTH_JWT_SECRET, issuer: stack.config.AUTH_ISSUER, audience: stack.config.AUTH_AUDIENCE });
+  const facts = { query: '{ orderFacts(first: 1) { nodes { orderId } } }' };
+
+  test('npm run token mints a long-lived token for a named client, with a jti', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'bi', '--name', 'powerbi-finance'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const claims = JSON.parse(Buffer.from(out.split('.')[1], 'base64url').toString('utf8'));
+    assert.equal(claims.role, 'bi');
+    assert.equal(claims.client_id, 'powerbi-finance');
+    assert.match(claims.jti, /^[0-9a-f-]{36}$/);
+    assert.ok(claims.exp - claims.iat >= 364 * 86400, 'a year');
+    const res = await post(stack.gatewayUrl, facts, { authorization: `Bearer ${out}` });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.throws(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'bi'], { stdio: 'pipe' }), /--name/);
+  });
+
+  test('a revoked token is refused by every gateway within a poll; other tokens are not', async () => {
+    const config = loadConfig({ ...stack.config, GATEWAY_PORT: '0', TOKEN_REVOCATION_POLL_MS: '200' } as any);
+    const gateways = [await startGateway(config, { subgraphUrls: stack.subgraphUrls }), await startGateway(config, { subgraphUrls: stack.subgraphUrls })];
+    try {
+      const doomed = await mintToken(auth(), 'svc:old-excel', 'bi', undefined, '30d', { client: 'old-excel', jti: 'auth-test-doomed' });
+      const kept = await mintToken(auth(), 'svc:powerbi', 'bi', undefined, '30d', { client: 'powerbi', jti: 'auth-test-kept' });
+      for (const g of gateways) assert.equal((await post(g.url, facts, { authorization: `Bearer ${doomed}` })).status, 200);
+      const revoked = await stack.query('mutation { revokeToken(jti: "auth-test-doomed", reason: "laptop lost") { created revocation { jti revokedBy } } }');
+      assert.deepEqual(revoked.data.revokeToken, { created: true, revocation: { jti: 'auth-test-doomed', revokedBy: 'test-admin' } });
+      const again = await stack.query('mutation { revokeToken(jti: "auth-test-doomed", reason: "again") { created } }');
+      assert.equal(again.data.revokeToken.created, false, 'revoking twice changes nothing');
+      await new Promise((r) => setTimeout(r, 700));
+      for (const g of [...gateways, { url: stack.gatewayUrl }]) {
+        const res = await post(g.url, facts, { authorization: `Bearer ${doomed}` });
+        if (g.url === stack.gatewayUrl) continue; // the stack's own gateway polls every 5 s: it follows within TOKEN_REVOCATION_POLL_MS
+        assert.equal(res.status, 401);
+        assert.match(res.body.errors[0].message, /吊销.*revoked/);
+        assert.equal((await post(g.url, facts, { authorization: `Bearer ${kept}` })).status, 200);
+      }
+      // The OData door is the same door.
+      const odata = await fetch(new URL('/odata/Orders?$top=1', gateways[0].url), { headers: { authorization: `Basic ${Buffer.from(`x:${doomed}`).toString('base64')}` } });
+      assert.equal(odata.status, 401);
+      const audit = await stack.query('{ auditLog(entity: TOKEN, entityId: "auth-test-doomed") { action actor reason } }');
+      assert.deepEqual(audit.data.auditLog, [{ action: 'TOKEN_REVOKED', actor: 'test-admin', reason: 'laptop lost' }]);
+    } finally {
+      for (const g of gateways) await g.close();
+    }
+  });
+
+  test('while the revocation list cannot be read, BI tokens are refused and people are not', async () => {
+    const config = loadConfig({ ...stack.config, GATEWAY_PORT: '0', TOKEN_REVOCATION_MAX_STALE_MS: '1000' } as any);
+    // order-link (which holds the list) out of reach for this gateway.
+    const gateway = await startGateway(config, { subgraphUrls: { ...stack.subgraphUrls, 'order-link': 'http://127.0.0.1:9/graphql' } });
+    try {
+      const bi = await mintToken(auth(), 'svc:x', 'bi', undefined, '1h', { client: 'x', jti: 'auth-test-stale' });
+      const refused = await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${bi}` });
+      assert.equal(refused.status, 503);
+      assert.equal(refused.body.errors[0].extensions.code, 'UPSTREAM_UNAVAILABLE');
+      assert.equal((await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${await stack.token('ops')}` })).status, 200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('in production a BI client may introspect; customers and staff may not', async () => {
+    // The stack's own secrets, so that this gateway can read the revocation list from the stack's subgraphs.
+    const prod = { ...stack.config, NODE_ENV: 'production' as const, GATEWAY_PORT: 0 };
+    const gateway = await startGateway(prod, { subgraphUrls: stack.subgraphUrls });
+    try {
+      const bi = await mintToken(auth(), 'svc:cdata', 'bi', undefined, '1h', { client: 'cdata', jti: 'auth-test-introspect' });
+      const ok = await post(gateway.url, { query: getIntrospectionQuery() }, { authorization: `Bearer ${bi}` });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body.errors));
+      const schema = buildClientSchema(ok.body.data);
+      assert.ok(schema.getQueryType()!.getFields().orderFacts);
+      for (const token of [await stack.token('customer', customerA), await stack.token('ops')]) {
+        const res = await post(gateway.url, { query: '{ __type(name: "OrderFact") { name } }' }, { authorization: `Bearer ${token}` });
+        assert.equal(res.body.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+        assert.match(res.body.errors[0].message, /introspection/);
+      }
+      // __typename is not introspection.
+      assert.equal((await post(gateway.url, { query: '{ __typename }' }, { authorization: `Bearer ${await stack.token('ops')}` })).status, 200);
     } finally {
       await gateway.close();
     }
@@ -136,6 +276,7 @@ describe('authentication at the gateway', () => {
  */
 const STAFF: Role[] = ['sales', 'director', 'warehouse', 'finance', 'ops', 'admin'];
 const HOLD_DECIDERS: Role[] = ['director', 'finance', 'sales', 'admin'];
+const FACT_READERS: Role[] = ['bi', 'finance', 'director', 'ops', 'admin'];
 const RULE_INPUT = '{ kind: CREDIT_LIMIT, name: "x", parameters: { approverRole: "nobody" } }';
 const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.order': { roles: ['customer', ...STAFF], query: '{ order(id: "SO-20991231-001") { id } }' },
@@ -175,6 +316,16 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.healthReports': { roles: ['director', 'ops', 'finance', 'admin'], query: '{ healthReports(first: 1) { date } }' },
   // A day not over yet: refused as a user error, nothing made.
   'Mutation.runDailyReport': { roles: ['ops', 'admin'], query: 'mutation { runDailyReport(date: "2099-12-31") { created userErrors { code } } }' },
+  // Flat facts: BI clients and the people who run the business and close its books; nothing else is a BI client's.
+  ...Object.fromEntries(
+    ['orderFacts', 'orderLineFacts', 'documentFacts', 'ruleDecisionFacts', 'holdFacts', 'scanFacts', 'reconciliationItemFacts'].map((f) => [
+      `Query.${f}`,
+      { roles: FACT_READERS, query: `{ ${f}(first: 1) { pageInfo { hasNextPage } } }` },
+    ]),
+  ),
+  'Query.revokedTokens': { roles: ['admin'], query: '{ revokedTokens { jti } }' },
+  // Not a jti: refused as bad input, nothing revoked.
+  'Mutation.revokeToken': { roles: ['admin'], query: 'mutation { revokeToken(jti: "not a jti!", reason: "checked") { created } }' },
 };
 
 describe('authorization', () => {
@@ -298,6 +449,7 @@ describe('subgraphs trust only the gateway', () => {
   test('a direct call, a hand-made _entities query, a tampered body, a stale or a foreign signature are all refused', async () => {
     const secret = stack.config.SUBGRAPH_SIGNING_SECRET;
     const erp = stack.subgraphUrls.erp;
+    const target = { method: 'POST', path: new URL(erp).pathname, subgraph: 'erp' };
     const caller = encodeCaller({ subject: 'x', role: 'admin', customerCode: null });
     const entities = JSON.stringify({
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { erpOrderNo totalAmount customer { creditLine } } } }',
@@ -306,9 +458,9 @@ describe('subgraphs trust only the gateway', () => {
     const cases: [string, Record<string, string>, string][] = [
       ['no signature', {}, entities],
       ['caller header only', { 'x-hub-caller': caller }, entities],
-      ['tampered body', signRequest(secret, caller, entities.replace('totalAmount', 'remark')), entities],
-      ['stale', signRequest(secret, caller, entities, Date.now() - 5 * 60_000), entities],
-      ['foreign secret', signRequest('some-other-secret-of-sufficient-length!!', caller, entities), entities],
+      ['tampered body', signRequest(secret, target, caller, entities.replace('totalAmount', 'remark')), entities],
+      ['stale', signRequest(secret, target, caller, entities, Date.now() - 5 * 60_000), entities],
+      ['foreign secret', signRequest('some-other-secret-of-sufficient-length!!', target, caller, entities), entities],
     ];
     for (const [name, headers, body] of cases) {
       const res = await post(erp, body, headers);
@@ -317,12 +469,12 @@ describe('subgraphs trust only the gateway', () => {
       assert.equal(res.body.data, undefined, name);
     }
     // The same request, properly signed, is answered: the refusals above are the signature's doing.
-    const signed = await post(erp, entities, signRequest(secret, caller, entities));
+    const signed = await post(erp, entities, signRequest(secret, target, caller, entities));
     assert.equal(signed.status, 200);
     assert.equal(signed.body.data._entities[0].erpOrderNo, ordersB[0].erpOrderNo);
     // And a subgraph holds its own line: a signed customer caller still cannot resolve another's order.
     const asCustomer = encodeCaller({ subject: 'c', role: 'customer', customerCode: customerA });
-    const probe = await post(erp, entities, signRequest(secret, asCustomer, entities));
+    const probe = await post(erp, entities, signRequest(secret, target, asCustomer, entities));
     assert.deepEqual(probe.body.data._entities, [null]);
   });
 });

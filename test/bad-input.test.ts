@@ -4,6 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from './helpers/stack.js';
 import { legacyFingerprint } from './helpers/fingerprint.js';
+import { hostileCorpus, STABLE_CODES, type HostileCase } from './helpers/hostile.js';
+import { startGateway } from '../gateway/src/server.js';
+import { loadConfig } from '../common/src/config.js';
+import { createHash } from 'node:crypto';
 
 let stack: Stack;
 let token: string;
@@ -47,7 +51,8 @@ const CASES: Case[] = [
   { name: 'wide introspection', body: q(`{ ${Array.from({ length: 20 }, (_, i) => `s${i}: __schema { types { fields { args { name type { name kind } } type { name kind fields { name args { name } } } } } }`).join(' ')} }`), code: 'QUERY_TOO_COSTLY' },
   // A cycle the schema allows (a hold's order's holds …): valid, cheap lists, refused by depth alone.
   { name: 'nesting through a cycle past the depth limit', body: q(`{ holds(first: 1) { ${'order { holds { '.repeat(7)}id${' } }'.repeat(7)} } }`), code: 'QUERY_TOO_DEEP' },
-  { name: 'nesting beyond the schema', body: q(`{ orders { edges { node { ${'lines { sku { '.repeat(20)}name${' } }'.repeat(20)} } } } }`), code: 'GRAPHQL_VALIDATION_FAILED' },
+  // Refused by its depth before validation would say the fields do not exist.
+  { name: 'nesting beyond the schema', body: q(`{ orders { edges { node { ${'lines { sku { '.repeat(20)}name${' } }'.repeat(20)} } } } }`), code: 'QUERY_TOO_DEEP' },
   { name: 'deeply nested list input', body: q(`{ orders(filter: { status: ${'['.repeat(30)}PAID${']'.repeat(30)} }) { totalCount } }`), code: 'GRAPHQL_VALIDATION_FAILED' },
   // Page sizes and huge inputs
   { name: 'first 201', body: q('{ orders(first: 201) { totalCount } }'), code: 'BAD_USER_INPUT' },
@@ -165,4 +170,142 @@ test('what is merely unusual is accepted: full-width codes and numbers, an unkno
   const byCode = await stack.query('query($f: OrderFilter) { orders(filter: $f) { totalCount } }', { f: { customerCode: code } }, { token });
   assert.equal(byCode.data.orders.totalCount, stack.truth.orders.filter((o) => o.customerCode === t.customerCode).length);
   assert.deepEqual(await stack.query('{ order(id: "SO-20991231-001") { id } }', {}, { token }), { data: { order: null } });
+});
+
+/** POSTs a case to a gateway: the status, the parsed answer (or null) and the text. */
+async function send(url: string, c: { body?: unknown; raw?: string }, auth: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` },
+    body: c.raw ?? JSON.stringify(c.body),
+  });
+  const text = await res.text();
+  let body: any = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // judged by the caller
+  }
+  return { status: res.status, body, text };
+}
+
+/** What is wrong with a refusal, or null: 4xx, JSON, a code among `codes`, a message, no leak. */
+function judge(answer: Awaited<ReturnType<typeof send>>, codes: string[]): string | null {
+  const error = answer.body?.errors?.[0];
+  const code = error?.extensions?.code;
+  return answer.status >= 500 ? `HTTP ${answer.status}`
+    : answer.status < 400 && code !== 'PERSISTED_QUERY_NOT_FOUND' && !answer.body?.data ? `HTTP ${answer.status} without data`
+    : !answer.body ? 'the answer is not JSON'
+    : !codes.includes(code) ? `code ${code}`
+    : !(error.message?.length >= 10) ? 'no message a person can act on'
+    : /Maximum call stack|at .*\.(ts|js):\d+|SELECT |INSERT |node_modules/.test(answer.text) ? 'a stack trace, SQL or a raw engine message leaks'
+    : null;
+}
+
+const metric = async (url: string, name: string) => {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  return text.split('\n').filter((l) => l.startsWith(name));
+};
+
+/** The probe's documents (issue 16), sized as it sent them. */
+const probeChain = (n: number) => `query { ...a0 }\n${Array.from({ length: n }, (_, i) => `fragment a${i} on Query{${i + 1 < n ? `...a${i + 1}` : '__typename'}}`).join('\n')}`;
+const probeNested = (n: number) => `{ ${'... on Query { '.repeat(n)}__typename ${'} '.repeat(n)}}`;
+const LIMIT_CODES = ['TOO_MANY_TOKENS', 'TOO_MANY_FRAGMENTS', 'TOO_MANY_FRAGMENT_SPREADS', 'QUERY_TOO_DEEP'];
+
+test("the probe's documents: a 2,400-fragment chain and inline fragments nested 1,800 to 5,000 deep are refused at once with a limit's code", async () => {
+  const chain = probeChain(2400);
+  assert.ok(chain.length > 75_000 && chain.length < stack.config.MAX_REQUEST_BYTES - 1000, `about 80 KB, inside the body limit (${chain.length})`);
+  const cases = [chain, ...[1800, 2000, 2200, 3000, 5000].map(probeNested)];
+  const wrong: string[] = [];
+  for (const query of cases) {
+    const started = Date.now();
+    const answer = await send(stack.gatewayUrl, { body: { query } }, token);
+    const problem = judge(answer, LIMIT_CODES) ?? (answer.status !== 400 ? `HTTP ${answer.status}` : null);
+    if (problem) wrong.push(`${query.slice(0, 30)}… (${query.length} bytes): ${problem} ${answer.text.slice(0, 160)}`);
+    // Not a timing assertion on the machine: refused by the screen, the request is small work.
+    assert.ok(Date.now() - started < 1000, `answered within a second (${Date.now() - started} ms)`);
+  }
+  assert.deepEqual(wrong, []);
+  // With the token limit at its highest, nesting is still refused, by depth: the parser's stack never overflows into a 500.
+  const loose = await startGateway(loadConfig({ ...stack.config, MAX_QUERY_TOKENS: '100000', MAX_REQUEST_BYTES: '2000000', GATEWAY_PORT: '0' } as any), { subgraphUrls: stack.subgraphUrls });
+  try {
+    for (const n of [1800, 2200, 6000, 20_000]) {
+      const answer = await send(loose.url, { body: { query: probeNested(n) } }, token);
+      assert.equal(answer.status, 400, `${n} deep: ${answer.text.slice(0, 200)}`);
+      assert.equal(answer.body.errors[0].extensions.code, n > 20_000 ? 'TOO_MANY_TOKENS' : 'QUERY_TOO_DEEP', `${n} deep`);
+      assert.doesNotMatch(answer.text, /Maximum call stack/);
+    }
+    const chainAnswer = await send(loose.url, { body: { query: probeChain(2400) } }, token);
+    assert.equal(chainAnswer.body.errors[0].extensions.code, 'TOO_MANY_FRAGMENTS');
+  } finally {
+    await loose.close();
+  }
+});
+
+test('automatic persisted queries that cannot be right are 400s with their own codes, never counted as server errors', async () => {
+  const query = '{ orders(first: 1) { totalCount } }';
+  const hash = createHash('sha256').update(query).digest('hex');
+  const cases: [unknown, string][] = [
+    [{ query, extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }, 'PERSISTED_QUERY_HASH_MISMATCH'],
+    [{ query: query + ' ', extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, 'PERSISTED_QUERY_HASH_MISMATCH'],
+    [{ query, extensions: { persistedQuery: { version: 2, sha256Hash: hash } } }, 'PERSISTED_QUERY_VERSION_NOT_SUPPORTED'],
+    [{ extensions: { persistedQuery: { version: 3, sha256Hash: hash } } }, 'PERSISTED_QUERY_VERSION_NOT_SUPPORTED'],
+    [{ extensions: { persistedQuery: { version: 1, sha256Hash: 'not-a-hash' } } }, 'PERSISTED_QUERY_HASH_INVALID'],
+  ];
+  for (const [body, code] of cases) {
+    const answer = await send(stack.gatewayUrl, { body }, token);
+    assert.equal(answer.status, 400, JSON.stringify(body));
+    assert.equal(answer.body.errors[0].extensions.code, code, JSON.stringify(body));
+    assert.match(answer.body.errors[0].message, /persistedQuery|持久化/);
+  }
+  // The protocol's own round trip still works: unknown hash, then the text with it, then the hash alone.
+  const hashOnly = { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
+  assert.equal((await send(stack.gatewayUrl, { body: hashOnly }, token)).body.errors[0].extensions.code, 'PERSISTED_QUERY_NOT_FOUND');
+  assert.equal((await send(stack.gatewayUrl, { body: { query, ...hashOnly } }, token)).status, 200);
+  const again = await send(stack.gatewayUrl, { body: hashOnly }, token);
+  assert.equal(again.status, 200);
+  assert.ok(again.body.data.orders.totalCount > 0);
+  const counted = await metric(stack.gatewayUrl, 'gateway_requests_total');
+  assert.ok(!counted.some((l) => l.includes('INTERNAL_SERVER_ERROR')), counted.join('\n'));
+  assert.ok(counted.some((l) => l.includes('outcome="PERSISTED_QUERY_HASH_MISMATCH"')), counted.join('\n'));
+});
+
+test('a generated corpus of hostile documents and bodies: at least 500 refused by the gateway with a 4xx and a stable code, the rest by a resolver with one; /healthz answering throughout, every process healthy after', async () => {
+  const corpus: HostileCase[] = hostileCorpus({ seed: 16, rounds: 24, maxBodyBytes: stack.config.MAX_REQUEST_BYTES });
+  assert.ok(corpus.filter((c) => c.atGateway).length >= 500, `${corpus.filter((c) => c.atGateway).length} cases for the gateway`);
+  const before = await legacyFingerprint(stack.targets);
+  // /healthz is asked every 20 ms while the corpus is sent; its slowest answer is kept.
+  let slowestHealth = 0;
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const t = Date.now();
+      const res = await fetch(new URL('/healthz', stack.gatewayUrl));
+      await res.text();
+      slowestHealth = Math.max(slowestHealth, Date.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const wrong: string[] = [];
+  const codes = new Map<string, number>();
+  try {
+    for (const c of corpus) {
+      const answer = await send(stack.gatewayUrl, c, token);
+      const allowed = (c.codes ?? STABLE_CODES).filter((code) => STABLE_CODES.includes(code));
+      // A resolver's refusal is an execution error: HTTP 200, the field null, the error beside it.
+      const problem = judge(answer, allowed) ?? (c.atGateway && answer.status < 400 ? `HTTP ${answer.status}` : null);
+      if (problem) wrong.push(`${c.family}: ${problem} (${answer.status} ${answer.text.slice(0, 160)})`);
+      const code = answer.body?.errors?.[0]?.extensions?.code;
+      codes.set(code, (codes.get(code) ?? 0) + 1);
+    }
+  } finally {
+    polling = false;
+    await poller;
+  }
+  assert.deepEqual(wrong.slice(0, 20), [], `${wrong.length} of ${corpus.length} wrong`);
+  // The probe saw /healthz take 1.6–2.0 s while one document was validated; a second is generous.
+  assert.ok(slowestHealth < 1000, `slowest /healthz ${slowestHealth} ms`);
+  for (const url of [stack.gatewayUrl, ...Object.values(stack.subgraphUrls)]) assert.equal((await fetch(new URL('/healthz', url))).status, 200, `${url} alive`);
+  assert.deepEqual(await legacyFingerprint(stack.targets), before, 'legacy data unchanged');
+  assert.ok(codes.size >= 10, `many kinds of refusal: ${[...codes.keys()].join(', ')}`);
 });

@@ -28,7 +28,7 @@ const required: Record<string, string[]> = {
 };
 
 test('docker-compose.yml runs MySQL 8, the simulators, five subgraphs and the gateway with health checks', () => {
-  assert.deepEqual(Object.keys(compose.services).sort(), ['mysql', ...appServices].sort());
+  assert.deepEqual(Object.keys(compose.services).sort(), ['mysql', 'redis', ...appServices].sort());
   assert.match(compose.services.mysql.image, /^mysql:8/);
   assert.ok(compose.services.mysql.healthcheck.test.length > 0);
   assert.match(readFileSync('Dockerfile', 'utf8'), /^FROM node:22/m);
@@ -65,9 +65,9 @@ test('docker-compose: a service that calls another by URL waits for it, and ever
     // As the image starts it (NODE_ENV=production), with the secrets compose demands filled in.
     const secrets = Object.fromEntries(Object.keys(env).filter((k) => /SECRET/.test(k)).map((k) => [k, 'x'.repeat(40)]));
     const entry = compose.services[name].command.find((part: string) => part.endsWith('.ts'));
-    const kind = readFileSync(entry, 'utf8').match(/loadConfig\((?:process\.env, '([a-z-]+)')?\)/);
+    const kind = readFileSync(entry, 'utf8').match(/loadConfig\((?:process\.env, '([a-z-]+)')?\)|runProcess\('([a-z-]+)'/);
     assert.ok(kind, `${entry} loads the configuration`);
-    assert.doesNotThrow(() => loadConfig({ ...env, ...secrets, NODE_ENV: 'production' }, (kind[1] ?? 'gateway') as ProcessKind), `${name}: starts on its variables in production`);
+    assert.doesNotThrow(() => loadConfig({ ...env, ...secrets, NODE_ENV: 'production' }, (kind[1] ?? kind[2] ?? 'gateway') as ProcessKind), `${name}: starts on its variables in production`);
   }
 });
 

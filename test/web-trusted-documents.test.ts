@@ -13,6 +13,7 @@ import { startStack, type Stack } from './helpers/stack.js';
 import { loadConfig } from '../common/src/config.js';
 import type { RunningServer } from '../common/src/http-host.js';
 import { startGateway } from '../gateway/src/server.js';
+import { mintToken } from '../gateway/src/auth.js';
 import { NOT_IN_LIST, readManifests, registeredHash, trustMode } from '../gateway/src/trusted-documents.js';
 import { post, registeredDocuments, runRegistered, WEB_MANIFEST } from './helpers/registered.js';
 
@@ -131,6 +132,20 @@ describe('trusted documents', () => {
     assert.equal(customerFree.body.data!.orders.totalCount, customer.orders.length);
     // The access policy holds whatever the mode: internal fields stay refused.
     assert.deepEqual(codes((await post(url.off, customer.token, { query: '{ orders(first: 1) { edges { node { remark } } } }' })).body), ['FORBIDDEN']);
+  });
+
+  test('under `all`, BI service accounts still write their own queries, and what the gateway runs for itself (OData, the revocation list) runs', async () => {
+    // This gateway started, so it read the revocation list through its own pipeline under `all`.
+    const auth = { secret: stack.config.AUTH_JWT_SECRET, issuer: stack.config.AUTH_ISSUER, audience: stack.config.AUTH_AUDIENCE };
+    const bi = await mintToken(auth, 'svc:excel', 'bi', undefined, '1h', { client: 'excel-finance', jti: 'trusted-documents-test' });
+    const own = await post(url.all, bi, { query: '{ orderFacts(first: 3) { nodes { erpOrderNo } } }' });
+    assert.equal(own.body.errors, undefined, JSON.stringify(own.body.errors));
+    assert.equal(own.body.data!.orderFacts.nodes.length, 3);
+    const odata = await fetch(new URL('/odata/Orders?$top=2', url.all), { headers: { authorization: `Basic ${Buffer.from(`excel:${bi}`).toString('base64')}` } });
+    assert.equal(odata.status, 200, await odata.clone().text());
+    assert.equal(((await odata.json()) as any).value.length, 2);
+    // A person is still held to the manifest there.
+    assert.deepEqual(codes((await post(url.all, await stack.token('finance'), { query: '{ orderFacts(first: 3) { nodes { erpOrderNo } } }' })).body), [NOT_IN_LIST]);
   });
 
   test('the explorer may introspect as a customer while introspection is served', async () => {

@@ -14,7 +14,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { GraphQLError } from 'graphql';
-import { loadConfig } from '../../common/src/config.js';
+import { loadConfig, signingKeyFor } from '../../common/src/config.js';
 import { encodeCaller } from '../../common/src/caller.js';
 import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
 import { loadSupergraph, startGateway } from '../../gateway/src/server.js';
@@ -35,7 +35,11 @@ const callerOf = async (authorization: string | undefined | null) => {
     throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   }
 };
-const sign = (callerHeader: string, body: string) => signRequest(config.SUBGRAPH_SIGNING_SECRET, callerHeader, body);
+/** The signature the subgraphs insist on, for the subgraph at this URL. */
+const sign = (url: string, callerHeader: string, body: string) => {
+  const subgraph = Object.keys(subgraphUrls).find((name) => subgraphUrls[name] === url) ?? '';
+  return signRequest(signingKeyFor(config, subgraph), { method: 'POST', path: new URL(url).pathname, subgraph }, callerHeader, body);
+};
 
 async function ours(): Promise<string> {
   return (await startGateway(config, { subgraphUrls })).url;
@@ -47,7 +51,7 @@ async function apollo(): Promise<string> {
       super({ url });
       // The stock fetcher, with the signature the subgraphs insist on added to each request.
       const stock = this.fetcher;
-      this.fetcher = ((input: string, init: any) => stock(input, { ...init, headers: { ...init.headers, ...sign(init.headers[CALLER_HEADER], init.body) } })) as typeof stock;
+      this.fetcher = ((input: string, init: any) => stock(input, { ...init, headers: { ...init.headers, ...sign(input, init.headers[CALLER_HEADER], init.body) } })) as typeof stock;
     }
     override willSendRequest({ request, context }: any) {
       request.http.headers.set(CALLER_HEADER, context.callerHeader);
@@ -75,9 +79,9 @@ async function hive(): Promise<string> {
         async onContextBuilding({ context, extendContext }: any) {
           extendContext({ callerHeader: await callerOf(context.request.headers.get('authorization')) });
         },
-        onFetch({ options, setOptions, context }: any) {
+        onFetch({ url, options, setOptions, context }: any) {
           const headers = { ...options.headers, [CALLER_HEADER]: context.callerHeader };
-          setOptions({ ...options, headers: { ...headers, ...sign(context.callerHeader, String(options.body ?? '')) } });
+          setOptions({ ...options, headers: { ...headers, ...sign(String(url), context.callerHeader, String(options.body ?? '')) } });
         },
       },
     ],

@@ -115,9 +115,22 @@ export const configSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('order-hub'),
   /** Shared by the gateway and every subgraph: the HMAC key of gateway → subgraph requests. */
   SUBGRAPH_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SIGNING_SECRET),
+  /** Keys of their own for some subgraphs, JSON `{"erp": "…", "order-link": "…"}`; the others use SUBGRAPH_SIGNING_SECRET. */
+  SUBGRAPH_SIGNING_KEYS: jsonObject(z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a subgraph name'), z.string().min(32, 'each key at least 32 characters'))).default({}),
+  /** Where a subgraph remembers the nonces it accepted: `memory` (one instance only) or a shared redis:// URL. */
+  SUBGRAPH_REPLAY_CACHE: z.union([z.literal('memory'), z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be "memory" or a redis:// URL')]).default('memory'),
 
   /** Request limits at the gateway. */
+  /** Deepest selection; each fragment spread and inline fragment is a level too. */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  /** Lexical tokens per query text, counted while parsing. */
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  /** Fragment definitions per query text. */
+  MAX_QUERY_FRAGMENTS: z.coerce.number().int().min(0).max(1000).default(30),
+  /** Fragment spreads (`...Name`) per query text. */
+  MAX_QUERY_FRAGMENT_SPREADS: z.coerce.number().int().min(0).max(5000).default(60),
+  /** Directives per operation, fragments expanded. */
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(30),
   MAX_QUERY_COST: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(100_000),
@@ -140,6 +153,10 @@ export const configSchema = z.object({
   UPLOAD_DIR: z.string().default('data/uploads'),
   /** Largest upload accepted, at the gateway and at order-link. */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(200 * 1024 * 1024),
+  /** Longest file name an upload may carry (X-File-Name, decoded); longer is refused, not cut. */
+  UPLOAD_MAX_NAME_LENGTH: z.coerce.number().int().min(16).max(255).default(200),
+  /** Uploads no repair job was started from are removed, row and file, after this many hours. */
+  UPLOAD_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
   /** Rows of an uploaded file handled per batch (one ERP read, one hub write each). */
   REPAIR_BATCH_ROWS: z.coerce.number().int().min(10).max(5000).default(500),
   /** Changes written to ERP per transaction when a repair job is applied or undone. */
@@ -163,6 +180,15 @@ export const configSchema = z.object({
   /** One delivery attempt may take this long. */
   REPORT_WEBHOOK_TIMEOUT_MS: ms.default(5000),
 
+  /** BI clients (role bi) may read personal data (receivers' names, mobiles, addresses, free text people typed): off or on. */
+  BI_PERSONAL_DATA: z.enum(['off', 'on']).default('off'),
+  /** How often each gateway reads the token revocation list, and how old it may get before BI tokens are refused (503). */
+  TOKEN_REVOCATION_POLL_MS: ms.default(5000),
+  TOKEN_REVOCATION_MAX_STALE_MS: ms.default(60_000),
+  /** Rows per page of the OData feed (a client's Prefer: odata.maxpagesize may ask otherwise, up to 50,000). */
+  ODATA_PAGE_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
+  /** Where the open transactions cannot be seen (SQLite, no PROCESS privilege), an incremental extraction stops this far behind now. */
+  FACTS_COMMIT_LAG_MS: ms.default(10_000),
   /** Who may send only registered operations (trusted documents): off, customers, all; unset: customers, or all in production. */
   TRUSTED_DOCUMENTS: z.enum(['off', 'customers', 'all']).optional(),
   /** The registered operations: persisted-documents.json manifests, comma-separated (one per app). */
@@ -183,22 +209,94 @@ export type Config = z.infer<typeof configSchema>;
  */
 export type ProcessKind = 'gateway' | 'subgraph' | 'legacy-sim';
 
+/** One setting that is wrong, said in Chinese and English. */
+export interface ConfigIssue {
+  variable: string;
+  /** The value as it may be printed: passwords and secrets hidden. */
+  value: string;
+  zh: string;
+  en: string;
+}
+
+/** What loadConfig throws: every wrong setting, one line each. */
+export class ConfigProblem extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${ConfigProblem.line(i)}`).join('\n')}`);
+  }
+
+  static line(i: ConfigIssue): string {
+    return `${i.variable}${i.value ? ` = ${i.value}` : ''}: ${i.zh} / ${i.en}`;
+  }
+}
+
+/** A setting's value as it may be printed: a secret by its length, a URL without its password. */
+export function printable(variable: string, value: unknown): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (/SECRET|KEYS|PASSWORD/.test(variable)) return `(${text.length} characters)`;
+  // As given, but with a URL's password hidden.
+  const safe = text.replace(/(\/\/[^:@/\s]*:)[^@/\s]*@/, '$1****@');
+  return JSON.stringify(safe.length > 80 ? `${safe.slice(0, 80)}…` : safe);
+}
+
+/** zod's issue in Chinese; its own (or our schema's) English message beside it. */
+function chinese(issue: z.core.$ZodIssue): string {
+  const i = issue as any;
+  switch (issue.code) {
+    case 'too_small':
+      return i.origin === 'string' ? `至少 ${i.minimum} 个字符` : `不能小于 ${i.minimum}`;
+    case 'too_big':
+      return i.origin === 'string' ? `最多 ${i.maximum} 个字符` : `不能大于 ${i.maximum}`;
+    case 'invalid_format':
+    case 'invalid_union':
+      return '格式不对';
+    case 'invalid_type':
+      return `类型不对（应为 ${i.expected}）`;
+    case 'invalid_value':
+      return `只能是 ${(i.values ?? []).join('、')}`;
+    default:
+      return '取值不合法';
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, kind: ProcessKind = 'gateway'): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigProblem(
+      parsed.error.issues.map((i) => {
+        const variable = String(i.path[0]);
+        return { variable: i.path.join('.'), value: printable(variable, env[variable]), zh: chinese(i), en: i.message };
+      }),
+    );
   }
   const config = parsed.data;
   // A deadline shorter than one attempt cuts every slow attempt short, and silently: say so.
   if (config.LEGACY_TIMEOUT_MS > config.LEGACY_DEADLINE_MS) {
-    throw new Error(`invalid configuration:\n  LEGACY_TIMEOUT_MS: ${config.LEGACY_TIMEOUT_MS} is longer than LEGACY_DEADLINE_MS (${config.LEGACY_DEADLINE_MS}), which bounds all attempts together`);
+    throw new ConfigProblem([
+      {
+        variable: 'LEGACY_TIMEOUT_MS',
+        value: String(config.LEGACY_TIMEOUT_MS),
+        zh: `比 LEGACY_DEADLINE_MS（${config.LEGACY_DEADLINE_MS}，所有尝试的总时限）还长`,
+        en: `is longer than LEGACY_DEADLINE_MS (${config.LEGACY_DEADLINE_MS}), which bounds all attempts together`,
+      },
+    ]);
   }
   if (config.NODE_ENV === 'production') {
-    const problems: string[] = [];
-    if (kind !== 'legacy-sim' && config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) problems.push('  SUBGRAPH_SIGNING_SECRET: the development secret must not be used in production');
-    if (kind === 'gateway' && !config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
-    if (problems.length) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
+    const problems: ConfigIssue[] = [];
+    const dev = (variable: string, zh: string, en: string) => problems.push({ variable, value: '', zh, en });
+    if (kind !== 'legacy-sim' && config.SUBGRAPH_SIGNING_SECRET === DEV_SIGNING_SECRET) dev('SUBGRAPH_SIGNING_SECRET', '生产环境不得使用开发密钥', 'the development secret must not be used in production');
+    // Several instances of a subgraph must share the nonces they saw, or a replay to another instance passes.
+    if (kind === 'subgraph' && config.SUBGRAPH_REPLAY_CACHE === 'memory') {
+      dev('SUBGRAPH_REPLAY_CACHE', '"memory" 只适用于单实例；生产环境请设为共享的 redis:// 地址', '"memory" holds for one instance only; set a shared redis:// URL in production');
+    }
+    if (kind === 'gateway' && !config.AUTH_JWKS_URL && config.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
+      dev('AUTH_JWT_SECRET', '生产环境不得使用开发密钥（设置 AUTH_JWKS_URL 或自己的密钥）', 'the development secret must not be used in production (set AUTH_JWKS_URL, or a secret of your own)');
+    }
+    if (problems.length) throw new ConfigProblem(problems);
   }
   return config;
 }
+
+/** The HMAC key of requests to one subgraph: its own, or the shared one. */
+export const signingKeyFor = (config: Pick<Config, 'SUBGRAPH_SIGNING_SECRET' | 'SUBGRAPH_SIGNING_KEYS'>, subgraph: string): string =>
+  config.SUBGRAPH_SIGNING_KEYS[subgraph] ?? config.SUBGRAPH_SIGNING_SECRET;

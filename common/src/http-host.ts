@@ -11,7 +11,7 @@ import { runInScope } from './request-scope.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
-/** A plain HTTP endpoint beside /graphql (uploads); it authenticates for itself. */
+/** A plain HTTP endpoint beside /graphql (uploads, the OData feed), for its path and below; it authenticates for itself. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
 
 /** Thrown by an authenticate hook: answered as plain HTTP, before any GraphQL runs. */
@@ -21,6 +21,8 @@ export class HttpRefusal extends Error {
     readonly code: string,
     readonly zh: string,
     readonly en: string,
+    /** More for the client, beside the code (a limit and what was found). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(`${zh} / ${en}`);
   }
@@ -39,6 +41,8 @@ export interface HostOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Path → handler, e.g. `/uploads`. */
   routes?: Record<string, RouteHandler>;
+  /** Looks at a GraphQL request (POST body, or GET parameters) before Apollo Server does; throws HttpRefusal to refuse it. */
+  screen?: (request: { query?: unknown; extensions?: unknown }) => void;
   /**
    * Runs first, before authentication: may answer the request itself (returns true: CORS
    * preflights, the web pages) or only add headers to the answer to come (false).
@@ -78,7 +82,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** The code of the first error in a GraphQL-shaped answer, for counting refusals. */
+function firstCode(body: unknown): string {
+  const code = (body as { errors?: { extensions?: { code?: unknown } }[] } | null)?.errors?.[0]?.extensions?.code;
+  return typeof code === 'string' ? code.slice(0, 60) : 'NONE';
+}
+
+/** The component's metrics, for each response it is writing: every 4xx is counted however it is answered. */
+const answering = new WeakMap<ServerResponse, Metrics>();
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (status >= 400 && status < 500) answering.get(res)?.refusals.inc({ status: String(status), code: firstCode(body) });
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -92,6 +106,7 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && /^[\w.:-]{1,80}$/.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
+    answering.set(res, opts.metrics);
     try {
       if (opts.before?.(req, res)) return;
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', component: opts.name });
@@ -114,7 +129,8 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
         res.writeHead(200, { 'content-type': opts.metrics.registry.contentType });
         return res.end(text);
       }
-      const route = opts.routes?.[url.pathname];
+      // A route serves its path and what lies below it (/odata/Orders).
+      const route = opts.routes?.[url.pathname] ?? Object.entries(opts.routes ?? {}).find(([path]) => url.pathname.startsWith(`${path}/`))?.[1];
       if (route) return await route(req, res, requestId);
       if (url.pathname !== '/graphql' && url.pathname !== '/') {
         return sendJson(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz', '/metrics', ...Object.keys(opts.routes ?? {})] });
@@ -137,6 +153,18 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
           });
         }
       }
+      if (opts.screen) {
+        if (req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body)) opts.screen(body as object);
+        else if (req.method === 'GET' && url.searchParams.has('query')) {
+          let extensions: unknown;
+          try {
+            extensions = JSON.parse(url.searchParams.get('extensions') ?? 'null') ?? undefined;
+          } catch {
+            // Apollo Server refuses it
+          }
+          opts.screen({ query: url.searchParams.get('query'), extensions });
+        }
+      }
       const logger = opts.logger.child({ requestId });
       const response = await runInScope({ requestId, logger, caller }, () =>
         opts.apollo.executeHTTPGraphQLRequest({
@@ -146,6 +174,15 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
       );
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
+      if (res.statusCode >= 400 && res.statusCode < 500 && response.body.kind === 'complete') {
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(response.body.string);
+        } catch {
+          // not JSON: counted without a code
+        }
+        opts.metrics.refusals.inc({ status: String(res.statusCode), code: firstCode(parsed) });
+      }
       if (response.body.kind === 'complete') {
         res.end(response.body.string);
       } else {
@@ -157,7 +194,7 @@ export function createHandler<TContext extends BaseContext>(opts: HostOptions<TC
         return sendJson(
           res,
           err.status,
-          { errors: [{ message: err.message, extensions: { code: err.code, messageZh: err.zh, messageEn: err.en } }] },
+          { errors: [{ message: err.message, extensions: { code: err.code, messageZh: err.zh, messageEn: err.en, ...err.details } }] },
           err.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
         );
       }

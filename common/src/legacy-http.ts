@@ -6,6 +6,9 @@ import type { LegacySystem } from './legacy.js';
 import { currentScope } from './request-scope.js';
 import { TimeoutError } from './resilience.js';
 
+/** Signature headers for a request's exact body, method and path. */
+export type Signer = (body: string, target: { method: string; path: string }) => Record<string, string>;
+
 export class LegacyHttpClient {
   private readonly pool: Pool;
   private readonly basePath: string;
@@ -27,13 +30,13 @@ export class LegacyHttpClient {
 
   /**
    * A POST that only reads (batch look-ups) may be retried; one that writes may not. `sign` adds
-   * headers made from the exact body sent (a subgraph's signature).
+   * headers made from the exact body, method and path sent (a subgraph's signature).
    */
-  post(operation: string, path: string, body: unknown, options: { idempotent: boolean; sign?: (body: string) => Record<string, string> }): Promise<unknown> {
+  post(operation: string, path: string, body: unknown, options: { idempotent: boolean; sign?: Signer }): Promise<unknown> {
     return this.send(operation, 'POST', path, JSON.stringify(body), options.idempotent, options.sign);
   }
 
-  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, sign?: (body: string) => Record<string, string>): Promise<unknown> {
+  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, sign?: Signer): Promise<unknown> {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
@@ -48,8 +51,8 @@ export class LegacyHttpClient {
             headers: {
               ...(body ? { 'content-type': 'application/json' } : {}),
               ...(requestId ? { 'x-request-id': requestId } : {}),
-              // Signed per attempt: a retry's timestamp is fresh.
-              ...(body && sign ? sign(body) : {}),
+              // Signed per attempt: a retry's timestamp and nonce are fresh.
+              ...(body && sign ? sign(body, { method, path: `${this.basePath}${path}`.split('?')[0] || '/' }) : {}),
             },
             signal,
           });

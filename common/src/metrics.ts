@@ -9,6 +9,8 @@ export interface Metrics {
   legacyDuration: Histogram<'system' | 'operation'>;
   /** 0 closed, 1 half-open, 2 open. */
   circuitState: Gauge<'system'>;
+  /** Every request this component turned away (4xx), by HTTP status and error code. */
+  refusals: Counter<'status' | 'code'>;
 }
 
 let defaultMetricsTaken = false;
@@ -40,6 +42,12 @@ export function createMetrics(component: string): Metrics {
       name: 'legacy_circuit_state',
       help: 'Circuit breaker per legacy system: 0 closed, 1 half-open, 2 open',
       labelNames: ['system'],
+      registers: [registry],
+    }),
+    refusals: new Counter({
+      name: 'http_refusals_total',
+      help: 'Requests refused with a 4xx (401 tokens and signatures, 403 roles, 400 limits and bad input, 413 sizes …), by status and code',
+      labelNames: ['status', 'code'],
       registers: [registry],
     }),
   };

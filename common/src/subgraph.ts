@@ -11,7 +11,9 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createLegacySystem, policyFrom, type LegacySystem } from './legacy.js';
 import { HttpRefusal, listen, type HostOptions, type ReadinessCheck, type RouteHandler, type RunningServer } from './http-host.js';
-import { verifyRequest } from './signing.js';
+import { sha256Hex, verifySigned, type Verification } from './signing.js';
+import { openReplayCache, type ReplayCache } from './replay-cache.js';
+import { signingKeyFor } from './config.js';
 import { ErrorCode } from './errors.js';
 import type { Caller } from './caller.js';
 
@@ -31,17 +33,34 @@ export interface SubgraphKit {
   batching: boolean;
   /** A guarded legacy system of this component (one circuit breaker per system and process). */
   legacy(system: string): LegacySystem;
+  /** The nonces this subgraph has accepted (shared by its instances when SUBGRAPH_REPLAY_CACHE is Redis). */
+  replay: ReplayCache;
+  /** Checks a request's signature: made for this subgraph, this method and path, fresh, and not seen before. */
+  verify(req: IncomingMessage, bodyHash: string): Promise<Verification>;
 }
+
+/** What a client is told when a signature is refused: never which check failed (that is logged). */
+export const notSigned = () => new HttpRefusal(401, 'UNAUTHENTICATED', '子图只接受网关签名的请求', 'Subgraphs answer only requests signed by the gateway');
 
 export function subgraphKit(name: string, config: Config): SubgraphKit {
   const metrics = createMetrics(name);
   const logger = createLogger(name);
   const systems = new Map<string, LegacySystem>();
+  const replay = openReplayCache(config.SUBGRAPH_REPLAY_CACHE);
   return {
     name,
     config,
     metrics,
     logger,
+    replay,
+    verify: (req, bodyHash) =>
+      verifySigned({
+        key: signingKeyFor(config, name),
+        target: { method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://localhost').pathname, subgraph: name },
+        headers: req.headers,
+        bodyHash,
+        replay,
+      }),
     batching: config.LOADER_BATCHING === 'on',
     legacy(system) {
       let s = systems.get(system);
@@ -93,13 +112,20 @@ export function buildSubgraph<TContext extends RequestContext>(def: SubgraphDefi
     apollo,
     metrics: kit.metrics,
     logger,
-    readiness: def.readiness,
+    readiness: kit.replay.shared ? { ...def.readiness, 'replay-cache': () => kit.replay.check() } : def.readiness,
     routes: def.routes,
     authenticate: async (req, body) => {
-      const verdict = verifyRequest(kit.config.SUBGRAPH_SIGNING_SECRET, req.headers, body);
+      let verdict: Verification;
+      try {
+        verdict = await kit.verify(req, sha256Hex(body));
+      } catch (err) {
+        // The replay cache did not answer: refuse rather than accept what may be a replay.
+        logger.error({ err: (err as Error)?.message }, 'replay cache unavailable; request refused');
+        throw new HttpRefusal(503, 'UPSTREAM_UNAVAILABLE', '子图暂时无法核验请求，请稍后重试', 'The subgraph cannot check requests right now; try again shortly');
+      }
       if (!verdict.ok) {
         logger.warn({ reason: verdict.reason, remote: req.socket.remoteAddress }, 'refused a request not signed by the gateway');
-        throw new HttpRefusal(401, 'UNAUTHENTICATED', `子图只接受网关签名的请求（${verdict.reason}）`, `Subgraphs answer only requests signed by the gateway (${verdict.reason})`);
+        throw notSigned();
       }
       return verdict.caller;
     },
@@ -115,6 +141,7 @@ export function buildSubgraph<TContext extends RequestContext>(def: SubgraphDefi
         async close() {
           await running.close();
           await def.close();
+          await kit.replay.close();
         },
       };
     },

@@ -45,8 +45,11 @@ export async function receiveFile(req: IncomingMessage, path: string, limit: num
   return { bytes, sha256: hash.digest('hex') };
 }
 
-/** The file name a client gave (URL-encoded header), made safe to store and show. */
-export function uploadedFileName(req: IncomingMessage): string {
+/**
+ * The file name a client gave (URL-encoded header), made safe to store and show; one longer than
+ * `maxLength` characters (decoded) is refused before any byte of the file is read.
+ */
+export function uploadedFileName(req: IncomingMessage, maxLength: number): string {
   const raw = req.headers[FILE_NAME_HEADER];
   let name = typeof raw === 'string' ? raw : '';
   try {
@@ -54,6 +57,10 @@ export function uploadedFileName(req: IncomingMessage): string {
   } catch {
     // kept as sent
   }
-  name = name.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  name = name.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if ([...name].length > maxLength) {
+    req.resume();
+    throw new HttpRefusal(400, 'FILE_NAME_TOO_LONG', `文件名超过 ${maxLength} 个字符`, `The file name is longer than ${maxLength} characters`, { limit: maxLength });
+  }
   return name || 'upload';
 }

@@ -44,20 +44,35 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
       if (err instanceof joseErrors.JWKSNoMatchingKey) throw unauthenticated('找不到令牌签名所用的密钥', 'No key of the identity provider matches the token');
       throw unauthenticated('令牌无效', 'Token is invalid: not a well-formed, signed JWT');
     }
+    // Verified, but jose decodes base64url leniently: a last character with other spare bits decodes
+    // to the same bytes. Only the spelling that was signed is the token; another one is refused.
+    if (m[1].split('.').some((part) => Buffer.from(part, 'base64url').toString('base64url') !== part)) {
+      throw unauthenticated('令牌不是规范的 base64url 编码', 'Token is not in canonical base64url');
+    }
     const role = payload.role;
     if (!isRole(role)) throw unauthenticated('令牌缺少有效角色', 'Token has no valid role claim');
     const customerCode = typeof payload.customerCode === 'string' ? payload.customerCode : null;
     if (role === 'customer' && !customerCode) throw unauthenticated('客户令牌缺少 customerCode', 'A customer token must carry customerCode');
-    const caller: Caller = { subject: String(payload.sub ?? 'unknown'), role, customerCode: role === 'customer' ? customerCode : null };
+    // client_id (RFC 9068) or azp names the application a service account's token was issued to; jti lets it be revoked.
+    const client = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : null;
+    const caller: Caller = {
+      subject: String(payload.sub ?? 'unknown'),
+      role,
+      customerCode: role === 'customer' ? customerCode : null,
+      client,
+      tokenId: typeof payload.jti === 'string' ? payload.jti : null,
+    };
     const left = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
     if (left > 0 && payload.nbf === undefined) verified.set(authorization, caller, { ttl: Math.min(left, VERIFIED.ttlMs) });
     return caller;
   };
 }
 
-/** Mints a development token (HS256); npm start prints one per role. */
-export async function mintToken(settings: AuthSettings, subject: string, role: Role, customerCode?: string, ttl = '30d'): Promise<string> {
-  return new SignJWT({ role, ...(customerCode ? { customerCode } : {}) })
+/** Mints a development token (HS256); npm start prints one per role. A service account's names its client and has a jti. */
+export async function mintToken(settings: AuthSettings, subject: string, role: Role, customerCode?: string, ttl = '30d', service?: { client: string; jti: string }): Promise<string> {
+  const jwt = new SignJWT({ role, ...(customerCode ? { customerCode } : {}), ...(service ? { client_id: service.client } : {}) });
+  if (service) jwt.setJti(service.jti);
+  return jwt
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(subject)
     .setIssuer(settings.issuer)

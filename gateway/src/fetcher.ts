@@ -1,16 +1,19 @@
 // Subgraph fetches over pooled keep-alive connections (undici Agent), each signed for the subgraph
-// (HMAC over the exact body bytes, a timestamp and the caller) and bounded by a timeout.
+// (HMAC over method, path, target, a timestamp, a one-time nonce, the caller and the exact body
+// bytes) and bounded by a timeout.
 // undici's request() rather than its fetch(): the WHATWG streams behind fetch cost more CPU than
 // the subgraph call itself on small answers (bench/results/gateways.md). Identical reads in flight
 // at once — the same subgraph, caller and body — share one request: a page many people open
 // together costs the legacy systems once.
 import { Agent, request } from 'undici';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
+import { CALLER_HEADER } from '../../common/src/signing.js';
 import { abortAfter } from '../../common/src/resilience.js';
 
 /** Set by the gateway for an operation that may be slow; read and removed here. */
 export const TIMEOUT_HEADER = 'x-hub-timeout-ms';
+/** Set by the gateway to the target subgraph's name, which the signature binds; read and removed here. */
+export const SUBGRAPH_HEADER = 'x-hub-subgraph';
 
 export interface PooledFetcher {
   fetcher: Fetcher;
@@ -45,7 +48,8 @@ const isRead = (body: string) => /^\{"query":"(query\b|\{)/.test(body);
 
 export function createPooledFetcher(options: {
   connectionsPerOrigin: number;
-  signingSecret: string;
+  /** Signature headers for one request (common/src/signing.ts), made per request: each has its own nonce. */
+  sign: (subgraph: string, url: string, callerHeader: string, body: string) => Record<string, string>;
   timeoutMs: number;
   slowTimeoutMs: number;
   /** Told of each subgraph request answered by an identical one already in flight. */
@@ -54,8 +58,8 @@ export function createPooledFetcher(options: {
   const agent = new Agent({ connections: options.connectionsPerOrigin, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
   const inFlight = new Map<string, Promise<Answer>>();
 
-  const send = (url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> => {
-    Object.assign(headers, signRequest(options.signingSecret, headers[CALLER_HEADER] ?? '', body));
+  const send = (url: string, subgraph: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> => {
+    Object.assign(headers, options.sign(subgraph, url, headers[CALLER_HEADER] ?? '', body));
     const deadline = abortAfter(timeoutMs, 'subgraph request');
     return request(url, { method: 'POST', headers, body, dispatcher: agent, signal: deadline.signal })
       .then(async (res) => ({ status: res.statusCode, headers: res.headers, text: await res.body.text() }))
@@ -66,14 +70,16 @@ export function createPooledFetcher(options: {
     const headers = { ...(init.headers ?? {}) };
     const timeoutMs = headers[TIMEOUT_HEADER] === 'slow' ? options.slowTimeoutMs : options.timeoutMs;
     delete headers[TIMEOUT_HEADER];
+    const subgraph = headers[SUBGRAPH_HEADER] ?? '';
+    delete headers[SUBGRAPH_HEADER];
     const body = typeof init.body === 'string' ? init.body : '';
-    if (!isRead(body)) return asResponse(url, await send(url, headers, body, timeoutMs));
+    if (!isRead(body)) return asResponse(url, await send(url, subgraph, headers, body, timeoutMs));
     // Shared only with the same caller: what a subgraph answers depends on who asks.
     const key = `${url}\n${headers[CALLER_HEADER] ?? ''}\n${body}`;
     let answer = inFlight.get(key);
     if (answer) options.onShared?.();
     else {
-      answer = send(url, headers, body, timeoutMs).finally(() => inFlight.delete(key));
+      answer = send(url, subgraph, headers, body, timeoutMs).finally(() => inFlight.delete(key));
       inFlight.set(key, answer);
     }
     return asResponse(url, await answer);

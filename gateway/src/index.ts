@@ -1,4 +1,4 @@
-import { loadConfig } from '../../common/src/config.js';
+import { runProcess } from '../../common/src/startup.js';
 import { startGateway } from './server.js';
 
-await startGateway(loadConfig());
+await runProcess('gateway', 'gateway', (config) => startGateway(config));

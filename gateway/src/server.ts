@@ -5,28 +5,33 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { Counter, Histogram } from 'prom-client';
 import { request } from 'undici';
-import type { Config } from '../../common/src/config.js';
+import { signingKeyFor, type Config } from '../../common/src/config.js';
 import { encodeCaller, type Caller } from '../../common/src/caller.js';
-import { CALLER_HEADER } from '../../common/src/signing.js';
+import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
 import { appError, ErrorCode } from '../../common/src/errors.js';
 import { createLogger } from '../../common/src/logger.js';
 import { createMetrics } from '../../common/src/metrics.js';
 import { listen, type RunningServer } from '../../common/src/http-host.js';
 import { composeSubgraphs, readRoverConfig } from './supergraph.js';
-import { createPooledFetcher, TIMEOUT_HEADER } from './fetcher.js';
+import { createPooledFetcher, SUBGRAPH_HEADER, TIMEOUT_HEADER } from './fetcher.js';
 import { createAuthenticator } from './auth.js';
 import { asksForSlow, checkAccess, readPolicy } from './policy.js';
-import { checkLimits, measureOperation } from './limits.js';
+import { checkCost, estimateCost, limitsFrom, refuse } from './limits.js';
+import { requestScreen } from './guard.js';
+import { Supergraph } from '@apollo/federation-internals';
 import { uploadRoute } from './uploads.js';
+import { checkIntrospection } from './introspection.js';
+import { createRevocationList } from './revocation.js';
+import { pipelineExecutor } from './execute.js';
+import { odataRoute } from './odata/route.js';
+import { readModel } from './odata/model.js';
+import type { Authenticator } from './auth.js';
 import { readManifests, trustedDocumentsPlugin, trustMode } from './trusted-documents.js';
 import { corsHandler, corsOrigins } from './cors.js';
 import { webPages } from './web.js';
-
-const refuse = (code: string, zh: string, en: string) =>
-  new GraphQLError(`${zh} / ${en}`, { extensions: { code, messageZh: zh, messageEn: en, http: { status: 400 } } });
 
 export interface GatewayContext {
   requestId: string;
@@ -78,18 +83,30 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const supergraphSdl = loadSupergraph(config, options.roverConfigPath);
   const policy = readPolicy(supergraphSdl);
-  const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxCost: config.MAX_QUERY_COST };
-  const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const limits = limitsFrom(config);
+  const verify = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  // Every request, whatever its door, is refused when its token has been revoked (revocation.ts).
+  const authenticate: Authenticator = async (authorization) => {
+    const caller = await verify(authorization);
+    revocations.check(caller);
+    return caller;
+  };
+  const byClient = new Counter({
+    name: 'gateway_client_requests_total',
+    help: 'GraphQL operations by client (a token\'s client_id, else "none") and role',
+    labelNames: ['client', 'role'],
+    registers: [metrics.registry],
+  });
   const pooled = createPooledFetcher({
     connectionsPerOrigin: config.GATEWAY_SUBGRAPH_CONNECTIONS,
-    signingSecret: config.SUBGRAPH_SIGNING_SECRET,
+    sign: (subgraph, url, caller, body) => signRequest(signingKeyFor(config, subgraph), { method: 'POST', path: new URL(url).pathname, subgraph }, caller, body),
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     slowTimeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
     onShared: () => sharedFetches.inc(),
   });
   const subgraphUrls = new Map<string, string>();
   const development = config.NODE_ENV !== 'production';
-  const trusted = { mode: trustMode(config), documents: readManifests(config.TRUSTED_DOCUMENTS_MANIFESTS), introspection: development };
+  const trusted = { mode: trustMode(config), documents: readManifests(config.TRUSTED_DOCUMENTS_MANIFESTS) };
   const allowCors = corsHandler(corsOrigins(config));
   const pages = webPages({ explorer: development });
 
@@ -106,6 +123,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // The request ID travels gateway → subgraph → legacy call; the caller goes signed (fetcher.ts).
       if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
       if (context?.caller) request.http?.headers.set(CALLER_HEADER, encodeCaller(context.caller));
+      request.http?.headers.set(SUBGRAPH_HEADER, this.name);
       if ('incomingRequestContext' in options && asksForSlow(policy, options.incomingRequestContext.operation)) request.http?.headers.set(TIMEOUT_HEADER, 'slow');
     }
 
@@ -139,10 +157,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: development,
+    // Who may introspect is decided per caller (introspection.ts): BI service accounts always.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
+    // Behind the host's screen (guard.ts), the parser's own limit still holds.
+    parseOptions: { maxTokens: limits.maxTokens },
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
+      // An error Apollo gives no code but a 4xx status is the client's mistake, not ours.
+      const status = (error as GraphQLError)?.extensions?.http as { status?: number } | undefined;
+      if (!(error as GraphQLError)?.extensions?.code && status?.status && status.status < 500) {
+        return { ...formatted, extensions: { code: 'BAD_REQUEST' } };
+      }
       if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
         logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'gateway error');
         return { ...formatted, message: '内部错误 / Internal error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
@@ -174,21 +200,40 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
                 throw refuse('GRAPHQL_VALIDATION_FAILED', `本图不支持 ${operation.operation} 操作`, `This graph has no ${operation.operation} operations`);
               }
               // Before any subgraph is asked: what it may cost, and whether this caller may ask it.
-              checkLimits(measureOperation(schema, document, operation, request.variables ?? {}), limits);
-              checkAccess(policy, schema, document, contextValue.caller);
+              checkIntrospection(document, contextValue.caller, config.NODE_ENV === 'production');
+              checkCost(estimateCost(schema, document, operation, request.variables ?? {}), limits);
+              checkAccess(policy, schema, document, contextValue.caller, { personalData: config.BI_PERSONAL_DATA === 'on' });
             },
             async willSendResponse({ response, operationName }) {
               const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
               const outcome = errors?.length ? String(errors[0].extensions?.code ?? 'ERROR') : 'ok';
               requests.inc({ outcome });
-              const entry = { requestId: contextValue.requestId, role: contextValue.caller?.role, operationName, ms: Date.now() - started, outcome };
+              const caller = contextValue.caller;
+              byClient.inc({ client: caller?.client ?? 'none', role: caller?.role ?? 'none' });
+              const entry = { requestId: contextValue.requestId, role: caller?.role, client: caller?.client ?? null, subject: caller?.subject, operationName, ms: Date.now() - started, outcome };
               if (errors?.length) logger.warn(entry, 'request answered with errors');
+              // A service account's every request is on record, by name.
+              else if (caller?.client) logger.info(entry, 'request');
               else logger.debug(entry, 'request');
             },
           };
         },
       },
     ],
+  });
+
+  const execute = pipelineExecutor(apollo, logger);
+  const gatewayCaller = { subject: 'gateway', role: 'admin' as const, customerCode: null, client: 'gateway' };
+  const revocations = createRevocationList({
+    read: async () => {
+      const r = await execute<{ revokedTokens: { jti: string }[] }>({ query: '{ revokedTokens { jti } }' }, gatewayCaller, `revocations-${Date.now()}`);
+      if (!r.data?.revokedTokens) throw new Error(r.errors?.[0]?.message ?? 'no answer');
+      return r.data.revokedTokens.map((t) => t.jti);
+    },
+    pollMs: config.TOKEN_REVOCATION_POLL_MS,
+    maxStaleMs: config.TOKEN_REVOCATION_MAX_STALE_MS,
+    logger,
+    metrics,
   });
 
   const running = await listen(
@@ -198,6 +243,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metrics,
       logger,
       maxBodyBytes: config.MAX_REQUEST_BYTES,
+      screen: requestScreen(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), limits, (outcome) => requests.inc({ outcome })),
       // Before authentication: preflights carry no token, and the pages are public files.
       before: (req, res) => allowCors(req, res) || pages(req, res),
       authenticate: (req) => authenticate(req.headers.authorization),
@@ -206,9 +252,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           authenticate,
           roles: () => policy.rootRoles.get('Mutation.startRepairJob') ?? new Set(),
           orderLinkUrl: () => subgraphUrls.get('order-link'),
-          signingSecret: config.SUBGRAPH_SIGNING_SECRET,
+          signingKey: signingKeyFor(config, 'order-link'),
           maxBytes: config.UPLOAD_MAX_BYTES,
+          maxNameLength: config.UPLOAD_MAX_NAME_LENGTH,
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
+          logger,
+        }),
+        '/odata': odataRoute({
+          sets: readModel(supergraphSdl),
+          authenticate,
+          execute,
+          pageSize: config.ODATA_PAGE_SIZE,
+          personalData: config.BI_PERSONAL_DATA === 'on',
+          metrics,
           logger,
         }),
       },
@@ -230,9 +286,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     config.HOST,
   );
   logger.info({ url: running.url }, 'gateway listening');
+  // The first list is read before the gateway is handed back: a BI token is not let in unchecked.
+  await revocations.refresh();
+  revocations.start();
   return {
     ...running,
     async close() {
+      revocations.stop();
       await running.close();
       await pooled.close();
     },

@@ -2,8 +2,11 @@
 // known by hash. A client sends the hash in Apollo's APQ format, `extensions.persistedQuery.sha256Hash`
 // (what urql, Apollo Client and Apollo Kotlin/iOS send), and the gateway runs the registered text.
 // TRUSTED_DOCUMENTS says who may send nothing else: `customers` (customers; staff send any document),
-// `all`, or `off`. Manifests are GraphQL Code Generator's persisted-documents.json,
-// {"sha256:<hex>": "<document>"}; several may be listed (one per app).
+// `all` (every person: customers and staff), or `off`. BI service accounts (role bi: few, named,
+// revocable, read-only) write their own queries in any mode, and what the gateway runs for itself
+// (the OData feed's operations, the revocation list) never came over HTTP and is not judged here.
+// Manifests are GraphQL Code Generator's persisted-documents.json, {"sha256:<hex>": "<document>"};
+// several may be listed (one per app).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
@@ -46,7 +49,10 @@ export function readManifests(paths: string[]): Map<string, string> {
   return documents;
 }
 
-/** Only __schema, __type and __typename at the root: the explorer's introspection, not data. */
+/**
+ * Only __schema, __type and __typename at the root: introspection, not data. Who may introspect
+ * is decided elsewhere (introspection.ts: in development everyone, in production BI only).
+ */
 function introspectionOnly(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
@@ -54,8 +60,6 @@ function introspectionOnly(operation: OperationDefinitionNode): boolean {
 export interface TrustOptions {
   mode: TrustMode;
   documents: Map<string, string>;
-  /** Introspection is served (not production): the explorer may introspect under any mode. */
-  introspection: boolean;
 }
 
 /**
@@ -65,7 +69,8 @@ export interface TrustOptions {
  * A hash nobody registered is answered by APQ as usual (PERSISTED_QUERY_NOT_FOUND).
  */
 export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugin<{ caller: Caller }> {
-  const restricted = (caller: Caller | undefined) => options.mode === 'all' || (options.mode === 'customers' && caller?.role === 'customer');
+  const restricted = (caller: Caller | undefined) =>
+    caller?.role !== 'bi' && (options.mode === 'all' || (options.mode === 'customers' && caller?.role === 'customer'));
   return {
     async requestDidStart({ request }) {
       const hash = request.extensions?.persistedQuery?.sha256Hash;
@@ -78,9 +83,10 @@ export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugi
         request.extensions = rest;
       }
       return {
-        async didResolveOperation({ contextValue, queryHash, operation }) {
-          if (!restricted(contextValue.caller) || options.documents.has(queryHash)) return;
-          if (options.introspection && operation && introspectionOnly(operation)) return;
+        async didResolveOperation({ contextValue, queryHash, operation, request: { http } }) {
+          // Not over HTTP: an operation the gateway built and runs itself (execute.ts).
+          if (!http || !restricted(contextValue.caller) || options.documents.has(queryHash)) return;
+          if (operation && introspectionOnly(operation)) return;
           const zh = '此操作未登记为可信文档：请在前端项目中登记该操作并重新构建（见 docs/web.md）';
           const en = 'This operation is not a registered trusted document: register it in the app and rebuild (see docs/web.md)';
           throw new GraphQLError(`${zh} / ${en}`, { extensions: { code: NOT_IN_LIST, messageZh: zh, messageEn: en, http: { status: 400 } } });

@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { encodeCaller, type Role } from '../../common/src/caller.js';
 import { HttpRefusal, sendJson, type RouteHandler } from '../../common/src/http-host.js';
 import { signDigest } from '../../common/src/signing.js';
-import { FILE_NAME_HEADER, receiveFile } from '../../common/src/upload.js';
+import { FILE_NAME_HEADER, receiveFile, uploadedFileName } from '../../common/src/upload.js';
 import type { Logger } from '../../common/src/logger.js';
 import type { Authenticator } from './auth.js';
 
@@ -21,8 +21,10 @@ export interface UploadRouteOptions {
   /** Who may upload: whoever may start a repair job (read from the SDL's tags). */
   roles: () => Set<Role>;
   orderLinkUrl: () => string | undefined;
-  signingSecret: string;
+  /** The order-link subgraph's signing key. */
+  signingKey: string;
   maxBytes: number;
+  maxNameLength: number;
   timeoutMs: number;
   logger: Logger;
 }
@@ -41,15 +43,17 @@ export function uploadRoute(opts: UploadRouteOptions): RouteHandler {
       req.resume();
       throw new HttpRefusal(403, 'FORBIDDEN', `角色「${caller.role}」无权上传修复文件`, `Role "${caller.role}" may not upload repair files`);
     }
+    uploadedFileName(req, opts.maxNameLength);
     const target = opts.orderLinkUrl();
     if (!target) throw new HttpRefusal(503, 'UPSTREAM_UNAVAILABLE', 'order-link 子图未配置', 'The order-link subgraph is not configured');
     const spool = join(tmpdir(), `oh-upload-${randomUUID()}`);
     try {
       const file = await receiveFile(req, spool, opts.maxBytes);
-      const forwarded = await request(new URL('/uploads', target), {
+      const destination = new URL('/uploads', target);
+      const forwarded = await request(destination, {
         method: 'POST',
         headers: {
-          ...signDigest(opts.signingSecret, encodeCaller(caller), file.sha256),
+          ...signDigest(opts.signingKey, { method: 'POST', path: destination.pathname, subgraph: 'order-link' }, encodeCaller(caller), file.sha256),
           'content-length': String(file.bytes),
           'content-type': String(req.headers['content-type'] ?? 'application/octet-stream'),
           [FILE_NAME_HEADER]: String(req.headers[FILE_NAME_HEADER] ?? ''),

@@ -16,7 +16,10 @@ export function signInLinks(graphqlUrl: string, tokens: Record<string, string>, 
   const origin = new URL(graphqlUrl).origin;
   const days = seededDays();
   const pageOf = (role: Role) => (HOME_OF[role] === '/board' ? `/board?from=${days.from}&through=${days.through}` : HOME_OF[role]);
-  const links = Object.entries(tokens).map(([role, token]) => ({ role, url: `${origin}${pageOf(role as Role)}#token=${token}` }));
+  // People's roles have a page; a machine client's (bi) has none.
+  const links = Object.entries(tokens)
+    .filter(([role]) => role in HOME_OF)
+    .map(([role, token]) => ({ role, url: `${origin}${pageOf(role as Role)}#token=${token}` }));
   const lines = links.map(({ role, url }) => `  ${role.padEnd(9)} ${url}`);
   if (tokens.ops) lines.push(`  GraphiQL  ${origin}/graphiql#token=${tokens.ops}   (development only; as ops)`);
   return { links, lines, orderByNumberHash: registeredHash(readManifests(manifests), 'OrderByNumber') ?? '' };

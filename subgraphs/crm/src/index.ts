@@ -1,5 +1,4 @@
-import { loadConfig } from '../../../common/src/config.js';
+import { runProcess } from '../../../common/src/startup.js';
 import { createCrmSubgraph } from './server.js';
 
-const config = loadConfig(process.env, 'subgraph');
-await (await createCrmSubgraph(config)).start(config.CRM_SUBGRAPH_PORT, config.HOST);
+await runProcess('subgraph', 'crm', async (config) => (await createCrmSubgraph(config)).start(config.CRM_SUBGRAPH_PORT, config.HOST));

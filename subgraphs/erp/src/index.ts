@@ -1,5 +1,4 @@
-import { loadConfig } from '../../../common/src/config.js';
+import { runProcess } from '../../../common/src/startup.js';
 import { createErpSubgraph } from './server.js';
 
-const config = loadConfig(process.env, 'subgraph');
-await (await createErpSubgraph(config)).start(config.ERP_SUBGRAPH_PORT, config.HOST);
+await runProcess('subgraph', 'erp', async (config) => (await createErpSubgraph(config)).start(config.ERP_SUBGRAPH_PORT, config.HOST));

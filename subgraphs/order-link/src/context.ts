@@ -12,6 +12,8 @@ import type { HealthService } from './health/service.js';
 import type { DailyReporter } from './health/report.js';
 import type { HealthLoaders } from './health/resolvers.js';
 import type { AttachmentStore } from './attachments.js';
+import type { Facts } from './facts/resolvers.js';
+import type { TokenRevocations } from './tokens.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -28,4 +30,7 @@ export interface Context extends RequestContext {
   health: HealthService;
   reporter: DailyReporter;
   healthLoaders: HealthLoaders;
+  /** Flat facts for BI tools (src/facts/). */
+  facts: Facts;
+  tokens: TokenRevocations;
 }

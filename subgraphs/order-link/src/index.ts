@@ -1,6 +1,4 @@
-import { loadConfig } from '../../../common/src/config.js';
+import { runProcess } from '../../../common/src/startup.js';
 import { createOrderLinkSubgraph } from './server.js';
 
-const config = loadConfig(process.env, 'subgraph');
-const { subgraph } = await createOrderLinkSubgraph(config);
-await subgraph.start(config.ORDER_LINK_SUBGRAPH_PORT, config.HOST);
+await runProcess('subgraph', 'order-link', async (config) => (await createOrderLinkSubgraph(config)).subgraph.start(config.ORDER_LINK_SUBGRAPH_PORT, config.HOST));

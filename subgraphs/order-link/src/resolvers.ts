@@ -12,6 +12,8 @@ import { ruleResolvers } from './rules/resolvers.js';
 import { draftResolvers } from './drafts/resolvers.js';
 import { repairResolvers } from './repair/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
+import { factResolvers } from './facts/resolvers.js';
+import { tokenResolvers } from './tokens.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
@@ -112,7 +114,7 @@ export const resolvers: Resolvers = {
   ...healthResolvers,
   ...draftResolvers,
   ...repairResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation },
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation },
   Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order },
 };

@@ -1,5 +1,5 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
-import type { Config } from '../../../common/src/config.js';
+import { signingKeyFor, type Config } from '../../../common/src/config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
@@ -32,6 +32,7 @@ import { ErpOrders } from './drafts/erp-orders.js';
 import { readRoverConfig } from '../../../gateway/src/supergraph.js';
 import { RepairStore } from './repair/store.js';
 import { RepairRunner } from './repair/runner.js';
+import { UploadRetention } from './repair/retention.js';
 import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
 import { HealthFacts } from './health/facts.js';
@@ -41,6 +42,10 @@ import { Reconciler } from './health/reconciliation.js';
 import { HealthService } from './health/service.js';
 import { DailyReporter } from './health/report.js';
 import { createHealthLoaders } from './health/resolvers.js';
+import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.js';
+import { createFacts } from './facts/resolvers.js';
+import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
+import { TokenRevocations } from './tokens.js';
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -59,7 +64,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000],
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100],
   });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
@@ -121,6 +126,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await healthFacts.refreshChanged();
     },
   });
+  const flatFacts = createFacts(hubDb, hubSystem, erp, config, kit.metrics, kit.logger.child({ part: 'facts' }));
+  const tokens = new TokenRevocations(hubDb, hubSystem);
   const picks = new PickingStore(hubDb, hubSystem);
   const attachments = new AttachmentStore(hubDb, hubSystem);
   const picking = new PickingService({
@@ -141,7 +148,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
   const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
   const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
-  const erpOrders = new ErpOrders(erpSubgraph, config.SUBGRAPH_SIGNING_SECRET);
+  const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
   const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () => linker.runFreshRound());
   const repairStore = new RepairStore(hubDb, hubSystem);
   const repairRunner = new RepairRunner(
@@ -153,6 +160,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
+  uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
   reporter.start();
   const subgraph = buildSubgraph<Context>({
@@ -173,9 +182,11 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       attachments,
       loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments }, { batching: kit.batching }),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
+      facts: flatFacts,
+      tokens,
     }),
     routes: {
-      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, signingSecret: config.SUBGRAPH_SIGNING_SECRET, logger: kit.logger.child({ part: 'uploads' }) }),
+      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
     },
     readiness: {
       hubDatabase: () => hub.ping(),
@@ -187,6 +198,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     },
     close: async () => {
       reporter.stop();
+      uploadRetention.stop();
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
@@ -194,5 +206,5 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
 }

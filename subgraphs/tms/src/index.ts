@@ -1,5 +1,4 @@
-import { loadConfig } from '../../../common/src/config.js';
+import { runProcess } from '../../../common/src/startup.js';
 import { createTmsSubgraph } from './server.js';
 
-const config = loadConfig(process.env, 'subgraph');
-await (await createTmsSubgraph(config)).start(config.TMS_SUBGRAPH_PORT, config.HOST);
+await runProcess('subgraph', 'tms', async (config) => (await createTmsSubgraph(config)).start(config.TMS_SUBGRAPH_PORT, config.HOST));

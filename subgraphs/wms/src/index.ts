@@ -1,5 +1,4 @@
-import { loadConfig } from '../../../common/src/config.js';
+import { runProcess } from '../../../common/src/startup.js';
 import { createWmsSubgraph } from './server.js';
 
-const config = loadConfig(process.env, 'subgraph');
-await (await createWmsSubgraph(config)).start(config.WMS_SUBGRAPH_PORT, config.HOST);
+await runProcess('subgraph', 'wms', async (config) => (await createWmsSubgraph(config)).start(config.WMS_SUBGRAPH_PORT, config.HOST));

@@ -1,5 +1,6 @@
 // Each role's own page: where a sign-in link takes it (npm start prints one per role) and where
-// the home page sends it. Read by the pages and by scripts/start.ts alike.
+// the home page sends it. Read by the pages and by scripts/start.ts alike. The roles of people:
+// a BI service account (role bi, docs/bi.md) is a machine client with no page.
 export type Role = 'customer' | 'sales' | 'director' | 'warehouse' | 'finance' | 'ops' | 'admin';
 
 export const HOME_OF: Record<Role, string> = {

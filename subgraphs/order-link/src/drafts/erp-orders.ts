@@ -14,7 +14,8 @@ const CREATE = `mutation CreateSalesOrder($input: NewSalesOrderInput!) { createS
 export class ErpOrders {
   constructor(
     private readonly erpSubgraph: LegacyHttpClient,
-    private readonly signingSecret: string,
+    /** The erp subgraph's signing key. */
+    private readonly signingKey: string,
   ) {}
 
   async create(order: NewSalesOrder, caller: Caller): Promise<{ erpOrderNo: string; created: boolean }> {
@@ -24,7 +25,7 @@ export class ErpOrders {
       '',
       { query: CREATE, variables: { input } },
       // The client key makes a repeat harmless, so a lost answer may be asked again.
-      { idempotent: true, sign: (body) => signRequest(this.signingSecret, encodeCaller(caller), body) },
+      { idempotent: true, sign: (body, target) => signRequest(this.signingKey, { ...target, subgraph: 'erp' }, encodeCaller(caller), body) },
     )) as {
       data?: { createSalesOrder?: { erpOrderNo: string; created: boolean } | null } | null;
       errors?: { message: string; extensions?: { code?: string; messageZh?: string; messageEn?: string } }[];

@@ -8,7 +8,7 @@ import { interpretRemark, type Evidence, type Field, type Span } from '../text/i
 import { requireRole } from '../../../../common/src/arguments.js';
 import { findOrder } from '../find-order.js';
 import type { Context } from '../context.js';
-import { draftRemark, formatDraftId, isComplete, parseDraftId, requestedDelivery, splitMessage, type DraftEdits } from './service.js';
+import { draftNotFound, draftRemark, formatDraftId, mayReadDraft, isComplete, parseDraftId, requestedDelivery, splitMessage, type DraftEdits } from './service.js';
 
 const DRAFTERS: Role[] = ['sales', 'ops'];
 const MAX_REMARK = 2000;
@@ -48,7 +48,10 @@ export const draftResolvers: Resolvers = {
     },
     orderDraft: async (_root, { id }, ctx) => {
       requireRole(ctx, DRAFTERS, 'orderDraft');
-      return (await ctx.drafts.byIds([draftId(id)]))[0];
+      const n = draftId(id);
+      const [draft] = await ctx.drafts.byIds([n]);
+      if (!draft || !mayReadDraft(draft, ctx.caller)) throw draftNotFound(n);
+      return draft;
     },
     orderDrafts: (_root, { state, everyone, first }, ctx) => {
       requireRole(ctx, DRAFTERS, 'orderDrafts');

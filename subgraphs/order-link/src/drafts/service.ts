@@ -79,6 +79,15 @@ export function parseDraftId(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * A draft holds a customer's name, mobile and address: its maker reads it, and ops and admin; to
+ * anyone else it does not exist (the same NOT_FOUND, so that sequential IDs tell nothing).
+ */
+export const mayReadDraft = (d: DraftRecord, caller: Caller): boolean =>
+  caller.role === 'ops' || caller.role === 'admin' || d.createdBy === caller.subject.slice(0, 80);
+
+export const draftNotFound = (id: number) => appError(ErrorCode.NOT_FOUND, { zh: `没有草稿 ${formatDraftId(id)}`, en: `No draft ${formatDraftId(id)}` }, { argument: 'id' });
+
 /** When the reading's delivery hint says the goods are wanted, relative to when it was read. */
 export const requestedDelivery = (d: DraftRecord): DeliveryDate | null => resolveDeliveryHint(d.reading.deliveryHint.value, d.createdAt);
 
@@ -181,8 +190,8 @@ export class DraftService {
       () =>
         this.db.transaction(async (em) => {
           const [row] = await em.query(`SELECT * FROM hub_order_draft WHERE id = ?${forUpdate(em)}`, [id]);
-          if (!row) throw appError(ErrorCode.NOT_FOUND, { zh: `没有草稿 ${formatDraftId(id)}`, en: `No draft ${formatDraftId(id)}` }, { argument: 'id' });
-          const draft = toRecord(row);
+          const draft = row ? toRecord(row) : null;
+          if (!draft || !mayReadDraft(draft, caller)) throw draftNotFound(id);
           if (draft.state === 'CONFIRMED') {
             if (draft.clientKey === clientKey) return { draft, erpOrderNo: draft.erpOrderNo!, created: false };
             throw appError(

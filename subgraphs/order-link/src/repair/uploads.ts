@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import type { Role } from '../../../../common/src/caller.js';
+import type { IncomingMessage } from 'node:http';
 import { HttpRefusal, sendJson, type RouteHandler } from '../../../../common/src/http-host.js';
-import { verifyDigest } from '../../../../common/src/signing.js';
+import type { Verification } from '../../../../common/src/signing.js';
+import { notSigned } from '../../../../common/src/subgraph.js';
 import { receiveFile, uploadedFileName } from '../../../../common/src/upload.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import { uploadPath } from './runner.js';
@@ -14,21 +16,22 @@ import type { RepairStore } from './store.js';
 
 export const REPAIR_ROLES: Role[] = ['ops'];
 
-export function uploadReceiver(opts: { store: RepairStore; dir: string; maxBytes: number; signingSecret: string; logger: Logger }): RouteHandler {
+export function uploadReceiver(opts: { store: RepairStore; dir: string; maxBytes: number; maxNameLength: number; verify: (req: IncomingMessage, bodyHash: string) => Promise<Verification>; logger: Logger }): RouteHandler {
   return async (req, res, requestId) => {
     if (req.method !== 'POST') {
       req.resume();
       throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', '上传请使用 POST', 'Upload with POST');
     }
+    const fileName = uploadedFileName(req, opts.maxNameLength);
     await mkdir(opts.dir, { recursive: true });
     const id = randomUUID();
     const partial = `${uploadPath(opts.dir, id)}.part`;
     const file = await receiveFile(req, partial, opts.maxBytes);
-    const verdict = verifyDigest(opts.signingSecret, req.headers, file.sha256);
+    const verdict = await opts.verify(req, file.sha256).catch((err) => ({ ok: false as const, reason: `replay cache unavailable: ${(err as Error)?.message}` }));
     if (!verdict.ok) {
       await rm(partial, { force: true });
       opts.logger.warn({ reason: verdict.reason, requestId }, 'refused an upload not signed by the gateway');
-      throw new HttpRefusal(401, 'UNAUTHENTICATED', `子图只接受网关签名的请求（${verdict.reason}）`, `Subgraphs answer only requests signed by the gateway (${verdict.reason})`);
+      throw notSigned();
     }
     const caller = verdict.caller;
     if (caller.role !== 'admin' && !REPAIR_ROLES.includes(caller.role)) {
@@ -36,7 +39,6 @@ export function uploadReceiver(opts: { store: RepairStore; dir: string; maxBytes
       throw new HttpRefusal(403, 'FORBIDDEN', `角色「${caller.role}」无权上传修复文件`, `Role "${caller.role}" may not upload repair files`);
     }
     await rename(partial, uploadPath(opts.dir, id));
-    const fileName = uploadedFileName(req);
     await opts.store.addUpload({
       id,
       fileName,

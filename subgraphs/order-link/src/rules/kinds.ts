@@ -3,7 +3,7 @@
 // why (the facts that made it fire, in words), and what must happen (effects). No I/O here.
 import { z } from 'zod';
 import { formatFen, toFen } from '../../../../common/src/money.js';
-import { ROLES } from '../../../../common/src/caller.js';
+import { STAFF_ROLES } from '../../../../common/src/caller.js';
 import { beijingDate, formatBeijing, parseIsoInstant } from '../../../../common/src/time.js';
 import type { Bilingual } from '../../../../common/src/errors.js';
 
@@ -100,7 +100,7 @@ const money = z
   .string()
   .regex(/^\d{1,12}(\.\d{1,2})?$/, 'a CNY amount such as "50000.00"')
   .transform((s) => toFen(s)!);
-const approver = z.enum(ROLES.filter((r) => r !== 'customer') as [string, ...string[]]);
+const approver = z.enum(STAFF_ROLES as [string, ...string[]]);
 const sku = z.string().regex(/^[A-Z0-9-]{2,30}$/, 'a SKU code such as BRG-N204');
 const city = z.string().regex(/^\p{L}{1,20}$/u, 'a city as ERP writes it, such as 苏州');
 const ratio = z

@@ -37,7 +37,7 @@ async function attachmentsOf(order: HubOrder, ctx: Context) {
 }
 
 /** The facts a blocker needs that other systems hold; an unreachable system leaves its part out rather than failing the list. */
-async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
+export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
   const quietly = <T>(p: Promise<T>) => p.catch(() => null);
   const [holds, decisions, header, waybill, ambiguous, attachments, outbound, seal] = await Promise.all([
     ctx.loaders.holds.load(order.rowId),
