@@ -877,6 +877,12 @@ export type Mutation = {
    */
   runDailyReport: DailyReportPayload;
   /**
+   * Sweeps the days [from, to] (Beijing order days, at most 31) now, as the periodic sweep does, and
+   * waits until what it found has been repaired. For after an incident: a system restored from a
+   * backup, a batch import, a clock put right. Ops only.
+   */
+  runSyncSweep: SyncSweep;
+  /**
    * One scan by a picker's phone: the warehouse label (WMS|sku|batch|qty), a GS1-128 / GS1
    * DataMatrix string (AI 01 GTIN, 10 batch, 17 expiry, 30/37 quantity) or a bare GTIN. It is
    * checked against what the order still needs — SKU and spec, expiry under the order's rule, batch,
@@ -970,6 +976,12 @@ export type MutationRevokeTokenArgs = {
 
 export type MutationRunDailyReportArgs = {
   date: Scalars['Date']['input'];
+};
+
+
+export type MutationRunSyncSweepArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 
@@ -1818,6 +1830,13 @@ export type Query = {
    * first, are evaluated; `truncated` says when the window held more.
    */
   simulateRule: RuleSimulation;
+  /**
+   * The completeness sweeps, newest first (`first` at most 50). Each compared every legacy system's
+   * documents of its days with what the hub holds — by keys and versions, not by modify time — and
+   * lists what it repaired: documents the change feeds had missed, read in an old version, or that
+   * were deleted in their system. Ops only.
+   */
+  syncSweeps: Array<SyncSweep>;
   /** Legacy documents the hub could not link to an order, with the reason, newest first. */
   unlinkedDocuments: UnlinkedDocumentConnection;
 };
@@ -1994,6 +2013,11 @@ export type QuerySimulateRuleArgs = {
   maxOrders?: InputMaybe<Scalars['Int']['input']>;
   rule: RuleInput;
   to: Scalars['DateTime']['input'];
+};
+
+
+export type QuerySyncSweepsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2980,6 +3004,62 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
+export type SyncRepair = {
+  __typename?: 'SyncRepair';
+  /** The order, outbound or waybill number. */
+  documentNo: Scalars['String']['output'];
+  foundAt: Scalars['DateTime']['output'];
+  /** The version the hub had read; null when it had none. */
+  hubVersion?: Maybe<Scalars['String']['output']>;
+  kind: SyncRepairKind;
+  /** The legacy system's modify time of the version found (Beijing, as the system keeps it); null when deleted. */
+  legacyVersion?: Maybe<Scalars['String']['output']>;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  /** ERP, WMS or TMS. */
+  system: Scalars['String']['output'];
+};
+
+/** What the sweep found wrong with one document. */
+export type SyncRepairKind =
+  /** In the hub, gone from the legacy system. */
+  | 'DELETED'
+  /** In the legacy system, never read by the hub (committed later than the feeds could see). */
+  | 'MISSING'
+  /** The hub had read an older version than the legacy system holds. */
+  | 'STALE';
+
+/** One completeness sweep over a span of days. */
+export type SyncSweep = {
+  __typename?: 'SyncSweep';
+  /** Days compared, summed over the systems (ERP by order day, WMS by creation day; TMS by the hub's waybills of those days). */
+  daysCompared: Scalars['Int']['output'];
+  /** Days whose counts or version digests differed, and were therefore compared key by key. */
+  daysDiffering: Scalars['Int']['output'];
+  /** Systems that could not be compared this time (unreachable): the next sweep tries again. */
+  failedSystems: Array<Scalars['String']['output']>;
+  /** Null while it runs. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  from: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  keysCompared: Scalars['Int']['output'];
+  repaired: Scalars['Int']['output'];
+  /** What it repaired, at most 200. */
+  repairs: Array<SyncRepair>;
+  startedAt: Scalars['DateTime']['output'];
+  to: Scalars['Date']['output'];
+  trigger: SyncSweepTrigger;
+};
+
+/** What started a completeness sweep. */
+export type SyncSweepTrigger =
+  /** The whole previous day, before the daily report (SYNC_SWEEP_DAILY). */
+  | 'DAILY'
+  /** runSyncSweep. */
+  | 'MANUAL'
+  /** Every SYNC_SWEEP_EVERY_MS over the last SYNC_SWEEP_WINDOW_DAYS days. */
+  | 'PERIODIC';
+
 /** [start, end) of the text read, in UTF-16 code units (JavaScript string offsets), and the text there. */
 export type TextSpan = {
   __typename?: 'TextSpan';
@@ -3353,6 +3433,10 @@ export type ResolversTypes = ResolversObject<{
   SimulatedDecision: ResolverTypeWrapper<SimulatedOrderModel>;
   Sku: ResolverTypeWrapper<Sku>;
   SortDirection: SortDirection;
+  SyncRepair: ResolverTypeWrapper<SyncRepair>;
+  SyncRepairKind: SyncRepairKind;
+  SyncSweep: ResolverTypeWrapper<SyncSweep>;
+  SyncSweepTrigger: SyncSweepTrigger;
   TextSpan: ResolverTypeWrapper<TextSpan>;
   TokenRevocation: ResolverTypeWrapper<TokenRevocation>;
   UnlinkedDocument: ResolverTypeWrapper<HubUnlinkedDocumentModel>;
@@ -3525,6 +3609,8 @@ export type ResolversParentTypes = ResolversObject<{
   Shipment: Shipment;
   SimulatedDecision: SimulatedOrderModel;
   Sku: Sku;
+  SyncRepair: SyncRepair;
+  SyncSweep: SyncSweep;
   TextSpan: TextSpan;
   TokenRevocation: TokenRevocation;
   UnlinkedDocument: HubUnlinkedDocumentModel;
@@ -3913,6 +3999,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
   revokeToken?: Resolver<ResolversTypes['RevokeTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'jti' | 'reason'>>;
   runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
+  runSyncSweep?: Resolver<ResolversTypes['SyncSweep'], ParentType, ContextType, RequireFields<MutationRunSyncSweepArgs, 'from' | 'to'>>;
   scanItem?: Resolver<Maybe<ResolversTypes['ScanItemPayload']>, ParentType, ContextType, RequireFields<MutationScanItemArgs, 'barcode' | 'orderId'>>;
   sealPackage?: Resolver<Maybe<ResolversTypes['SealPackagePayload']>, ParentType, ContextType, RequireFields<MutationSealPackageArgs, 'orderId' | 'packer'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
@@ -4262,6 +4349,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
   scanFacts?: Resolver<ResolversTypes['ScanFactConnection'], ParentType, ContextType, RequireFields<QueryScanFactsArgs, 'first' | 'skip'>>;
   simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'maxOrders' | 'rule' | 'to'>>;
+  syncSweeps?: Resolver<Array<ResolversTypes['SyncSweep']>, ParentType, ContextType, RequireFields<QuerySyncSweepsArgs, 'first'>>;
   unlinkedDocuments?: Resolver<ResolversTypes['UnlinkedDocumentConnection'], ParentType, ContextType, RequireFields<QueryUnlinkedDocumentsArgs, 'first'>>;
 }>;
 
@@ -4754,6 +4842,32 @@ export type SkuResolvers<ContextType = Context, ParentType extends ResolversPare
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SyncRepairResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncRepair'] = ResolversParentTypes['SyncRepair']> = ResolversObject<{
+  documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hubVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SyncRepairKind'], ParentType, ContextType>;
+  legacyVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SyncSweepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncSweep'] = ResolversParentTypes['SyncSweep']> = ResolversObject<{
+  daysCompared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  daysDiffering?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedSystems?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keysCompared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repaired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repairs?: Resolver<Array<ResolversTypes['SyncRepair']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['SyncSweepTrigger'], ParentType, ContextType>;
+}>;
+
 export type TextSpanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TextSpan'] = ResolversParentTypes['TextSpan']> = ResolversObject<{
   end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4929,6 +5043,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Shipment?: ShipmentResolvers<ContextType>;
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;
+  SyncRepair?: SyncRepairResolvers<ContextType>;
+  SyncSweep?: SyncSweepResolvers<ContextType>;
   TextSpan?: TextSpanResolvers<ContextType>;
   TokenRevocation?: TokenRevocationResolvers<ContextType>;
   UnlinkedDocument?: UnlinkedDocumentResolvers<ContextType>;

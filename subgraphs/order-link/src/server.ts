@@ -9,6 +9,9 @@ import { TmsDatasource } from '../../tms/src/datasource.js';
 import { CrmDatasource } from '../../crm/src/datasource.js';
 import { HubStore } from './datasource.js';
 import { Linker } from './linking/linker.js';
+import { FeedMetrics, hubVersions, pollingFeeds } from './linking/feeds.js';
+import { CompletenessSweep } from './linking/sweep.js';
+import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { HubInit1732406400000 } from './migrations/1732406400000-HubInit.js';
@@ -64,7 +67,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100],
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, SyncVersions1767410000000],
   });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
@@ -115,7 +118,14 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     backoff: options.reportBackoff,
   });
 
-  const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
+  const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
+    // Rows of the same second as the position, and clocks a little apart, every round.
+    overlapMs: 3000,
+    lateCommitMs: config.SYNC_LATE_COMMIT_MS,
+    lateEveryRounds: config.SYNC_LATE_EVERY_ROUNDS,
+    batchSize: config.LINK_BATCH_SIZE,
+  });
+  const linker = new Linker(hubDb, feeds, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
@@ -125,6 +135,11 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await engine.evaluatePending();
       await healthFacts.refreshChanged();
     },
+  });
+  const sweep = new CompletenessSweep(hubDb, hubSystem, { erp, wms, tms }, linker, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
+    everyMs: config.SYNC_SWEEP_EVERY_MS,
+    windowDays: config.SYNC_SWEEP_WINDOW_DAYS,
+    daily: config.SYNC_SWEEP_DAILY,
   });
   const flatFacts = createFacts(hubDb, hubSystem, erp, config, kit.metrics, kit.logger.child({ part: 'facts' }));
   const tokens = new TokenRevocations(hubDb, hubSystem);
@@ -157,7 +172,10 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
     kit.logger.child({ part: 'repair' }),
   );
-  if (options.startLinker !== false) linker.start();
+  if (options.startLinker !== false) {
+    linker.start();
+    sweep.start();
+  }
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
@@ -184,6 +202,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      sweep,
     }),
     routes: {
       '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
@@ -199,6 +218,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     close: async () => {
       reporter.stop();
       uploadRetention.stop();
+      await sweep.stop();
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
@@ -206,5 +226,5 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
+  return { subgraph, linker, sweep, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
 }
