@@ -1,4 +1,6 @@
-// Public entry point of the text-understanding engine (pure: no database, network or model).
+// Public entry point (`#text`) of the text-understanding engine (pure: no database, network or model):
+// how Chinese business text — numbers, remarks, chat orders, addresses, repair files — is read, for
+// order-link and every other part alike. Import it by that name; its other files are its own.
 export { parseChatDraft, isPersonName } from './chat-draft.js';
 export type { ChatDraft, ChatDraftContext, DraftItem, KnownCustomer, CatalogEntry } from './chat-draft.js';
 export { interpretRemark, remarkValues } from './remark.js';
@@ -8,3 +10,7 @@ export { loadLexicon, defaultLexicon, normalizeText, LexiconError, LEXICON_DIR }
 export type { Lexicon } from './lexicon.js';
 export { openRepairFile, RepairReader, RepairReadError, detectEncoding } from './repair-reader.js';
 export type { RepairRow, RepairProgress, RepairReaderOptions, RepairReadErrorCode, CellFlag } from './repair-reader.js';
+export { parseNumeral, findQuantities, findDurations, NUMERAL } from './numbers.js';
+export type { QuantityMatch, DurationMatch } from './numbers.js';
+export { resolveDeliveryHint } from './delivery-date.js';
+export type { DeliveryDate } from './delivery-date.js';

@@ -5,7 +5,7 @@ import { defaultLexicon, normalizeText, type CueGroup, type Lexicon, type Remark
 import type { Evidence, Span } from './fields.js';
 import { findDurations } from './numbers.js';
 
-import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../../../common/src/requirements.js';
+import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../common/src/requirements.js';
 
 export type { Attachment, DeliveryConstraint, Priority, Purpose };
 
