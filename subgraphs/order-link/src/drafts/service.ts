@@ -8,7 +8,7 @@ import { forUpdate, insertReturningId } from '../../../../common/src/db.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { parseIsoInstant } from '../../../../common/src/time.js';
 import { REQUIREMENT_FIELDS, type OrderRequirements } from '../../../../common/src/requirements.js';
-import type { ErpDatasource, NewSalesOrder } from '../../../erp/src/datasource.js';
+import type { ErpDatasource, NewSalesOrder } from '#adapters/erp';
 import { interpretRemark, parseChatDraft, remarkValues, type ChatDraft } from '../text/index.js';
 import { resolveDeliveryHint, type DeliveryDate } from '../text/delivery-date.js';
 import { audit } from '../rules/store.js';

@@ -10,7 +10,7 @@ import type { Caller } from '../../../../common/src/caller.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { normalizeErpOrderNo } from '../../../../common/src/docno.js';
 import type { Logger } from '../../../../common/src/logger.js';
-import type { ErpDatasource, RequirementChangeOutcome } from '../../../erp/src/datasource.js';
+import type { ErpDatasource, RequirementChangeOutcome } from '#adapters/erp';
 import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '../text/index.js';
 import { audit } from '../rules/store.js';
 import { cachedInterpreter, isBlankCell, mapColumns, proposeForRow } from './propose.js';
