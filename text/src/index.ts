@@ -14,3 +14,7 @@ export { parseNumeral, findQuantities, findDurations, NUMERAL } from './numbers.
 export type { QuantityMatch, DurationMatch } from './numbers.js';
 export { resolveDeliveryHint } from './delivery-date.js';
 export type { DeliveryDate } from './delivery-date.js';
+export { readCall, splitTurns, CALL_INTENTS } from './call-intents.js';
+export type { CallReading, CallIntentReading, CallIntentKind, IntentEvidence, SetAside, Turn } from './call-intents.js';
+export { findDocumentRefs } from './document-refs.js';
+export type { DocumentRef } from './document-refs.js';
