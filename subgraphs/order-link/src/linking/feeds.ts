@@ -10,9 +10,9 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { placeholders } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor, type ChangePage, type DocumentVersion } from '../../../../common/src/change-feed.js';
 import { formatBeijing, parseBeijing } from '../../../../common/src/time.js';
-import type { ErpDatasource, SyncedSalesOrder } from '../../../erp/src/datasource.js';
-import type { SyncedOutbound, WmsDatasource } from '../../../wms/src/datasource.js';
-import type { TmsDatasource, Waybill } from '../../../tms/src/datasource.js';
+import type { ErpDatasource, SyncedSalesOrder } from '#adapters/erp';
+import type { SyncedOutbound, WmsDatasource } from '#adapters/wms';
+import type { TmsDatasource, Waybill } from '#adapters/tms';
 
 export type FeedSource = 'erp' | 'wms' | 'tms';
 

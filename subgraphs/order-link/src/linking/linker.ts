@@ -13,9 +13,9 @@ import { beijingDate } from '../../../../common/src/time.js';
 import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
-import type { SyncedSalesOrder } from '../../../erp/src/datasource.js';
-import type { SyncedOutbound } from '../../../wms/src/datasource.js';
-import type { Waybill } from '../../../tms/src/datasource.js';
+import type { SyncedSalesOrder } from '#adapters/erp';
+import type { SyncedOutbound } from '#adapters/wms';
+import type { Waybill } from '#adapters/tms';
 import { tmsModifiedAt, type ChangeFeed, type FeedSource, type LinkerFeeds } from './feeds.js';
 import { computeLifecycle, type Stage } from '../lifecycle.js';
 import {

@@ -20,9 +20,9 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertReturningId, insertRows, placeholders } from '../../../../common/src/db.js';
 import { secondsSql, type DayDigest, type DocumentVersion } from '../../../../common/src/change-feed.js';
 import { beijingDate, parseBeijing } from '../../../../common/src/time.js';
-import type { ErpDatasource } from '../../../erp/src/datasource.js';
-import type { WmsDatasource } from '../../../wms/src/datasource.js';
-import type { TmsDatasource } from '../../../tms/src/datasource.js';
+import type { ErpDatasource } from '#adapters/erp';
+import type { WmsDatasource } from '#adapters/wms';
+import type { TmsDatasource } from '#adapters/tms';
 import { shiftDate } from './records.js';
 import { tmsModifiedAt, type FeedSource } from './feeds.js';
 
