@@ -46,12 +46,20 @@ import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.j
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
 import { TokenRevocations } from './tokens.js';
+import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
+import { EventLog } from './events/log.js';
+import { openEventBus } from '../../../common/src/event-bus.js';
+
+/** The hub's schema, oldest first. */
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
+  startEvents?: boolean;
   /** Pick up unfinished repair jobs (default on). */
   startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
@@ -63,9 +71,7 @@ export interface OrderLinkOptions {
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100],
-  });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: HUB_MIGRATIONS });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
@@ -115,6 +121,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     backoff: options.reportBackoff,
   });
 
+  // Order events: recorded by triggers, numbered and handed to the bus (NATS, or in-process) here.
+  const eventBus = await openEventBus(config, kit.logger.child({ part: 'events' }));
+  const events = new EventLog(hubDb, hubSystem, eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
   const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
@@ -122,7 +131,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     // New orders are evaluated in the same round that links them; then the health facts of every
     // order the round changed follow.
     afterRound: async () => {
+      events.wake();
       await engine.evaluatePending();
+      events.wake();
       await healthFacts.refreshChanged();
     },
   });
@@ -160,6 +171,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  if (options.startEvents !== false) events.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
   uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
@@ -184,6 +196,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      events,
     }),
     routes: {
       '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
@@ -203,8 +216,10 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await outbox.stop();
       await repairRunner.stop();
       await healthFacts.stop();
+      await events.stop();
+      await eventBus.close();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events };
 }
