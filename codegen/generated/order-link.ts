@@ -2332,7 +2332,7 @@ export type RemarkDeliveryConstraint = {
 
 export type RemarkEvidence = {
   __typename?: 'RemarkEvidence';
-  /** The lexicon cue that matched (subgraphs/order-link/lexicon/remark-cues.json) */
+  /** The lexicon cue that matched (text/lexicon/remark-cues.json) */
   cue: Scalars['String']['output'];
   /** True when a negation cancels the cue (不急, 无需发票): evidence for the opposite */
   negated: Scalars['Boolean']['output'];

@@ -1,4 +1,5 @@
 // The contract between the simulator and everything that checks the hub against it.
+import type { TruthCall } from './calls.js';
 
 export const LIFECYCLE_NODES = [
   'PAID',
@@ -124,6 +125,8 @@ export interface GroundTruth {
   rules: Record<string, string[]>;
   /** Every difference between ERP, WMS and TMS reconciliation must report, and nothing else. */
   discrepancies: TruthDiscrepancy[];
+  /** Every CRM service call the generator made: what the caller wanted, the order, the new address. */
+  calls?: TruthCall[];
 }
 
 /** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */

@@ -13,9 +13,9 @@ import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src
 import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
-import type { ErpDatasource, SalesOrder } from '../../../erp/src/datasource.js';
-import type { OutboundOrder, WmsDatasource } from '../../../wms/src/datasource.js';
-import type { TmsDatasource, Waybill } from '../../../tms/src/datasource.js';
+import type { ErpDatasource, SalesOrder } from '#adapters/erp';
+import type { OutboundOrder, WmsDatasource } from '#adapters/wms';
+import type { TmsDatasource, Waybill } from '#adapters/tms';
 import { computeLifecycle, type Stage } from '../lifecycle.js';
 import {
   daysBetween,

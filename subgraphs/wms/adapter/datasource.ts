@@ -9,7 +9,7 @@ import { OutOrderEntity, type OutOrderRow } from './entities/t_out_order.js';
 import { OutLineEntity, type OutLineRow } from './entities/t_out_line.js';
 import { StockEntity, type StockRowRaw } from './entities/t_stock.js';
 import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
-import type { StockLot } from './picking/allocation.js';
+import type { StockLot } from './allocation.js';
 
 export const wmsEntities = [OutOrderEntity, OutLineEntity, StockEntity];
 
