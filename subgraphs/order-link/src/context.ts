@@ -15,6 +15,7 @@ import type { AttachmentStore } from './attachments.js';
 import type { Facts } from './facts/resolvers.js';
 import type { TokenRevocations } from './tokens.js';
 import type { CompletenessSweep } from './linking/sweep.js';
+import type { EventLog } from './events/log.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -36,4 +37,6 @@ export interface Context extends RequestContext {
   tokens: TokenRevocations;
   /** The completeness sweep (src/linking/sweep.ts). */
   sweep: CompletenessSweep;
+  /** The order event log (src/events/). */
+  events: EventLog;
 }

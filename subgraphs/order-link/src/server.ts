@@ -49,12 +49,20 @@ import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.j
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
 import { TokenRevocations } from './tokens.js';
+import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
+import { EventLog } from './events/log.js';
+import { openEventBus } from '../../../common/src/event-bus.js';
+
+/** The hub's schema, oldest first. */
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
+  startEvents?: boolean;
   /** Pick up unfinished repair jobs (default on). */
   startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
@@ -66,9 +74,7 @@ export interface OrderLinkOptions {
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, SyncVersions1767410000000],
-  });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: HUB_MIGRATIONS });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
@@ -118,6 +124,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     backoff: options.reportBackoff,
   });
 
+  // Order events: recorded by triggers, numbered and handed to the bus (NATS, or in-process) here.
+  const eventBus = await openEventBus(config, kit.logger.child({ part: 'events' }));
+  const events = new EventLog(hubDb, hubSystem, eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
   const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
     // Rows of the same second as the position, and clocks a little apart, every round.
     overlapMs: 3000,
@@ -132,7 +141,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     // New orders are evaluated in the same round that links them; then the health facts of every
     // order the round changed follow.
     afterRound: async () => {
+      events.wake();
       await engine.evaluatePending();
+      events.wake();
       await healthFacts.refreshChanged();
     },
   });
@@ -178,6 +189,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   }
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  if (options.startEvents !== false) events.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
   uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
@@ -203,6 +215,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       facts: flatFacts,
       tokens,
       sweep,
+      events,
     }),
     routes: {
       '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
@@ -223,8 +236,10 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await outbox.stop();
       await repairRunner.stop();
       await healthFacts.stop();
+      await events.stop();
+      await eventBus.close();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, sweep, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep };
 }

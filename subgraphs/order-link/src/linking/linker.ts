@@ -84,6 +84,11 @@ const MATCH_CONFIDENCE_PER_DAY = 0.1;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
+function latest(events: Waybill['events'], codes: string[]): number | undefined {
+  const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
+  return times.length ? Math.max(...times) : undefined;
+}
+
 function earliest(events: Waybill['events'], codes: string[]): number | undefined {
   const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
   return times.length ? Math.min(...times) : undefined;
@@ -503,6 +508,9 @@ export class Linker {
       if (inTransit) milestones.IN_TRANSIT = inTransit;
       if (outForDelivery) milestones.OUT_FOR_DELIVERY = outForDelivery;
       if (signed) milestones.SIGNED = signed;
+      // The carrier's current exception, by its latest report: a new one is an order event (events/triggers.ts).
+      const exceptionAt = item.exception ? latest(item.events, ['EXCEPTION']) : undefined;
+      if (exceptionAt) Object.assign(milestones, { EXCEPTION: exceptionAt, EXCEPTION_TYPE: item.exception!.type });
       const known = existing.get(item.waybillNo);
       const doc = this.documentFacts('TMS', item.waybillNo, known, round.now, {
         reference_raw: item.customerReference,
