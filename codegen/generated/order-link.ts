@@ -4,6 +4,7 @@ import type { HubOrder as HubOrderModel, HubUnlinkedDocument as HubUnlinkedDocum
 import type { FactConnectionView as FactConnectionViewModel } from '../../common/src/facts/graphql.js';
 import type { Rule as RuleModel, AuditEntry as AuditEntryModel } from '../../subgraphs/order-link/src/rules/store.js';
 import type { DecisionRecord as DecisionRecordModel, HoldRecord as HoldRecordModel, Adjustment as AdjustmentModel } from '../../subgraphs/order-link/src/rules/ledger.js';
+import type { CallRecord as CallRecordModel, CallActionRecord as CallActionRecordModel } from '../../subgraphs/order-link/src/calls/store.js';
 import type { Effect as EffectModel } from '../../subgraphs/order-link/src/rules/kinds.js';
 import type { OutboxMessage as OutboxMessageModel } from '../../subgraphs/order-link/src/rules/outbox.js';
 import type { Blocker as BlockerModel, PromiseView as PromiseViewModel } from '../../subgraphs/order-link/src/blockers.js';
@@ -119,6 +120,81 @@ export type Blocker = {
   /** HUB, ERP, WMS, TMS or CRM */
   sourceSystem: Scalars['String']['output'];
 };
+
+export type CallAction = {
+  __typename?: 'CallAction';
+  action: CallActionKind;
+  at: Scalars['DateTime']['output'];
+  /** The hold the action placed, decided with approveHold / rejectHold like any other */
+  hold?: Maybe<Hold>;
+  intent: CallIntentKind;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  order: Order;
+};
+
+export type CallActionKind =
+  /** Asked after the outbound was packed: staff redirect with the carrier */
+  | 'ADDRESS_TOO_LATE'
+  /** Asked after shipping, or the order is already cancelled */
+  | 'CANCEL_TOO_LATE'
+  /** Chased after leaving the warehouse: noted */
+  | 'CHASE_NOTED'
+  /** Held until sales confirms the new address (before the outbound is packed) */
+  | 'HOLD_FOR_ADDRESS'
+  /** Held for sales to confirm the cancellation (before shipping) */
+  | 'HOLD_FOR_CANCEL'
+  /** Chased before leaving the warehouse: pick priority raised */
+  | 'PRIORITY_RAISED'
+  /** Invoice, complaint or other: recorded */
+  | 'RECORDED'
+  /** A CRM ticket (RETURN or EXCHANGE) opened through the outbox, and a hold for sales */
+  | 'RETURN_TICKET';
+
+export type CallAddress = {
+  __typename?: 'CallAddress';
+  city?: Maybe<Scalars['String']['output']>;
+  detail?: Maybe<Scalars['String']['output']>;
+  district?: Maybe<Scalars['String']['output']>;
+  province?: Maybe<Scalars['String']['output']>;
+  span: TextSpan;
+  value: Scalars['String']['output'];
+};
+
+export type CallEvidence = {
+  __typename?: 'CallEvidence';
+  /** The lexicon cue that matched (lexicon/call-cues.json), or ADDRESS for a new address after 送到/改成 */
+  cue: Scalars['String']['output'];
+  span: TextSpan;
+};
+
+export type CallIntent = {
+  __typename?: 'CallIntent';
+  confidence: Scalars['Float']['output'];
+  evidence: Array<CallEvidence>;
+  intent: CallIntentKind;
+};
+
+export type CallIntentKind =
+  /** 取消: do not send it */
+  | 'CANCEL'
+  /** 改地址: deliver elsewhere */
+  | 'CHANGE_ADDRESS'
+  /** 催单: where is it, hurry */
+  | 'CHASE'
+  /** 投诉: a complaint to put on record */
+  | 'COMPLAINT'
+  /** 开票: an invoice asked for, missing or wrong */
+  | 'INVOICE'
+  /** None of these */
+  | 'OTHER'
+  /** 退换货: send back, swap */
+  | 'RETURN_EXCHANGE';
+
+export type CallOrderSource =
+  | 'NONE'
+  | 'OPEN_ORDER'
+  | 'SAID';
 
 export type ConfirmAttachmentsPayload = {
   __typename?: 'ConfirmAttachmentsPayload';
@@ -1019,6 +1095,8 @@ export type Order = {
   attachments?: Maybe<OrderAttachments>;
   /** Every reason the order is not progressing, most serious first (internal) */
   blockers: Array<Blocker>;
+  /** Service calls about this order (the number said, or the caller's only open order), oldest first (internal) */
+  calls: Array<ServiceCall>;
   /** The one blocker a customer should see, worded for a customer; null when nothing blocks */
   currentBlocker?: Maybe<CustomerBlocker>;
   /** What each enabled rule concluded about this order, and why (internal) */
@@ -1041,6 +1119,8 @@ export type Order = {
   outbound?: Maybe<Outbound>;
   /** The total less the rules' discounts and credits */
   payableAmount?: Maybe<Scalars['Money']['output']>;
+  /** RAISED once a caller chased the order before it left the warehouse (internal) */
+  pickPriority: PickPriority;
   /** Predicted satisfaction of this paid order now, with what went into it (internal) */
   predictedSatisfaction?: Maybe<PredictedSatisfaction>;
   /** The delivery promise after the rules (weather, feasibility) */
@@ -1641,6 +1721,18 @@ export type PickList = {
   warehouseCode: Scalars['String']['output'];
 };
 
+export type PickPriority = {
+  __typename?: 'PickPriority';
+  /** The call that raised it */
+  byCall?: Maybe<Scalars['String']['output']>;
+  level: PickPriorityLevel;
+  raisedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type PickPriorityLevel =
+  | 'NORMAL'
+  | 'RAISED';
+
 export type PickProgress = {
   __typename?: 'PickProgress';
   /** Every line fully picked */
@@ -1720,6 +1812,13 @@ export type Query = {
   __typename?: 'Query';
   /** Who did what: entity RULE, HOLD or ORDER; newest first. */
   auditLog: Array<AuditEntry>;
+  /**
+   * One service call as the hub read it from the CRM: the caller's intents with the words they were
+   * read from, what was heard but set aside (negated, hedged, taken back …), the order it concerns,
+   * the new address for a change of address, and what each intent did. Null for a call the hub has
+   * not read (yet). See docs/service-calls.md.
+   */
+  callIntents?: Maybe<ServiceCall>;
   /** Every WMS outbound and TMS waybill the hub has seen, with its link to an order (or why there is none). */
   documentFacts: DocumentFactConnection;
   /** The stored daily reports of days in [from, to], newest first; `first` at most 200. */
@@ -1827,6 +1926,11 @@ export type QueryAuditLogArgs = {
   entity: AuditEntity;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCallIntentsArgs = {
+  callId: Scalars['ID']['input'];
 };
 
 
@@ -2940,6 +3044,55 @@ export type SealVerification = {
   valid: Scalars['Boolean']['output'];
 };
 
+/** A CRM service call (its speech-to-text transcript) read for intents. */
+export type ServiceCall = {
+  __typename?: 'ServiceCall';
+  /** What each intent did */
+  actions: Array<CallAction>;
+  /** CRM call id, e.g. CL202511080001 */
+  callId: Scalars['ID']['output'];
+  /** The caller as the CRM matched them; null when it could not */
+  customerCode?: Maybe<Scalars['String']['output']>;
+  /** The caller's intents, alphabetical; OTHER when none of the six */
+  intents: Array<CallIntent>;
+  /** For a change of address: the new address as said, read as chat drafts read addresses */
+  newAddress?: Maybe<CallAddress>;
+  /** The order, outbound or waybill number the caller gave (a correction wins), canonical; null when none was said */
+  orderRef?: Maybe<Scalars['String']['output']>;
+  /** How the orders were found: the number said, or the caller's open orders */
+  orderSource: CallOrderSource;
+  /** The orders the call concerns; intents act only when this is one order, the caller's own */
+  orders: Array<Order>;
+  readAt: Scalars['DateTime']['output'];
+  /** Cues heard in the caller's words that did not count, and why */
+  setAside: Array<SetAsideCue>;
+  startedAt: Scalars['DateTime']['output'];
+  /** The transcript as the call platform wrote it; spans index into it */
+  transcript: Scalars['String']['output'];
+};
+
+export type SetAsideCue = {
+  __typename?: 'SetAsideCue';
+  cue: Scalars['String']['output'];
+  intent: CallIntentKind;
+  reason: SetAsideReason;
+  span: TextSpan;
+};
+
+export type SetAsideReason =
+  /** 要是还没发的话…: inside a condition */
+  | 'CONDITIONAL'
+  /** 可能要退, 再考虑: thinking aloud */
+  | 'HEDGED'
+  /** 不是要退, 别取消, 发票不用开 */
+  | 'NEGATED'
+  /** The caller has not ordered yet: a question about policy */
+  | 'NO_ORDER_YET'
+  /** 换 next to 发票 or 地址: about something else */
+  | 'OTHER_SUBJECT'
+  /** 取消……算了: the caller took it back */
+  | 'TAKEN_BACK';
+
 export type Severity =
   | 'BLOCKING'
   | 'INFO'
@@ -3158,6 +3311,14 @@ export type ResolversTypes = ResolversObject<{
   BarcodeFormat: BarcodeFormat;
   Blocker: ResolverTypeWrapper<BlockerModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallAction: ResolverTypeWrapper<CallActionRecordModel>;
+  CallActionKind: CallActionKind;
+  CallAddress: ResolverTypeWrapper<CallAddress>;
+  CallEvidence: ResolverTypeWrapper<CallEvidence>;
+  CallIntent: ResolverTypeWrapper<CallIntent>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CallIntentKind: CallIntentKind;
+  CallOrderSource: CallOrderSource;
   ConfirmAttachmentsPayload: ResolverTypeWrapper<Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversTypes['OrderAttachments']>, order?: Maybe<ResolversTypes['Order']> }>;
   ConfirmOrderDraftPayload: ResolverTypeWrapper<Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversTypes['OrderDraft'], order?: Maybe<ResolversTypes['Order']> }>;
   ConsistencyReason: ConsistencyReason;
@@ -3165,7 +3326,6 @@ export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<Customer>;
   CustomerBlocker: ResolverTypeWrapper<BlockerModel>;
   CustomerSatisfaction: ResolverTypeWrapper<CustomerScoreModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CustomerSatisfactionConnection: ResolverTypeWrapper<Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerSatisfactionEdge']> }>;
   CustomerSatisfactionEdge: ResolverTypeWrapper<Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversTypes['CustomerSatisfaction'] }>;
   DailyReport: ResolverTypeWrapper<ReportRecordModel>;
@@ -3257,6 +3417,8 @@ export type ResolversTypes = ResolversObject<{
   PickFloorRoute: ResolverTypeWrapper<PickFloorRoute>;
   PickLine: ResolverTypeWrapper<PickLine>;
   PickList: ResolverTypeWrapper<Omit<PickList, 'order' | 'seal'> & { order: ResolversTypes['Order'], seal?: Maybe<ResolversTypes['PackageSeal']> }>;
+  PickPriority: ResolverTypeWrapper<PickPriority>;
+  PickPriorityLevel: PickPriorityLevel;
   PickProgress: ResolverTypeWrapper<PickProgress>;
   PickRoute: ResolverTypeWrapper<PickRoute>;
   PickerStats: ResolverTypeWrapper<PickerStats>;
@@ -3347,6 +3509,9 @@ export type ResolversTypes = ResolversObject<{
   SealProblem: ResolverTypeWrapper<SealProblem>;
   SealProblemCode: SealProblemCode;
   SealVerification: ResolverTypeWrapper<SealVerification>;
+  ServiceCall: ResolverTypeWrapper<CallRecordModel>;
+  SetAsideCue: ResolverTypeWrapper<SetAsideCue>;
+  SetAsideReason: SetAsideReason;
   Severity: Severity;
   Shipment: ResolverTypeWrapper<Shipment>;
   ShortfallReason: ShortfallReason;
@@ -3372,13 +3537,17 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Blocker: BlockerModel;
   Boolean: Scalars['Boolean']['output'];
+  CallAction: CallActionRecordModel;
+  CallAddress: CallAddress;
+  CallEvidence: CallEvidence;
+  CallIntent: CallIntent;
+  Float: Scalars['Float']['output'];
   ConfirmAttachmentsPayload: Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversParentTypes['OrderAttachments']>, order?: Maybe<ResolversParentTypes['Order']> };
   ConfirmOrderDraftPayload: Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversParentTypes['OrderDraft'], order?: Maybe<ResolversParentTypes['Order']> };
   ConsistencyReasonCount: ConsistencyReasonCount;
   Customer: Customer;
   CustomerBlocker: BlockerModel;
   CustomerSatisfaction: CustomerScoreModel;
-  Float: Scalars['Float']['output'];
   CustomerSatisfactionConnection: Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerSatisfactionEdge']> };
   CustomerSatisfactionEdge: Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversParentTypes['CustomerSatisfaction'] };
   DailyReport: ReportRecordModel;
@@ -3452,6 +3621,7 @@ export type ResolversParentTypes = ResolversObject<{
   PickFloorRoute: PickFloorRoute;
   PickLine: PickLine;
   PickList: Omit<PickList, 'order' | 'seal'> & { order: ResolversParentTypes['Order'], seal?: Maybe<ResolversParentTypes['PackageSeal']> };
+  PickPriority: PickPriority;
   PickProgress: PickProgress;
   PickRoute: PickRoute;
   PickerStats: PickerStats;
@@ -3522,6 +3692,8 @@ export type ResolversParentTypes = ResolversObject<{
   SealPackagePayload: Omit<SealPackagePayload, 'seal'> & { seal?: Maybe<ResolversParentTypes['PackageSeal']> };
   SealProblem: SealProblem;
   SealVerification: SealVerification;
+  ServiceCall: CallRecordModel;
+  SetAsideCue: SetAsideCue;
   Shipment: Shipment;
   SimulatedDecision: SimulatedOrderModel;
   Sku: Sku;
@@ -3584,6 +3756,36 @@ export type BlockerResolvers<ContextType = Context, ParentType extends Resolvers
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CallActionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallAction'] = ResolversParentTypes['CallAction']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['CallActionKind'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+}>;
+
+export type CallAddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallAddress'] = ResolversParentTypes['CallAddress']> = ResolversObject<{
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CallEvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallEvidence'] = ResolversParentTypes['CallEvidence']> = ResolversObject<{
+  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+}>;
+
+export type CallIntentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallIntent'] = ResolversParentTypes['CallIntent']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['CallEvidence']>, ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
 }>;
 
 export type ConfirmAttachmentsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmAttachmentsPayload'] = ResolversParentTypes['ConfirmAttachmentsPayload']> = ResolversObject<{
@@ -3926,6 +4128,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   adjustments?: Resolver<Array<ResolversTypes['PriceAdjustment']>, ParentType, ContextType>;
   attachments?: Resolver<Maybe<ResolversTypes['OrderAttachments']>, ParentType, ContextType>;
   blockers?: Resolver<Array<ResolversTypes['Blocker']>, ParentType, ContextType>;
+  calls?: Resolver<Array<ResolversTypes['ServiceCall']>, ParentType, ContextType>;
   currentBlocker?: Resolver<Maybe<ResolversTypes['CustomerBlocker']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['RuleDecision']>, ParentType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3937,6 +4140,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   onHold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   outbound?: Resolver<Maybe<ResolversTypes['Outbound']>, ParentType, ContextType>;
   payableAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  pickPriority?: Resolver<ResolversTypes['PickPriority'], ParentType, ContextType>;
   predictedSatisfaction?: Resolver<Maybe<ResolversTypes['PredictedSatisfaction']>, ParentType, ContextType>;
   promise?: Resolver<Maybe<ResolversTypes['DeliveryPromise']>, ParentType, ContextType>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
@@ -4181,6 +4385,12 @@ export type PickListResolvers<ContextType = Context, ParentType extends Resolver
   warehouseCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type PickPriorityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickPriority'] = ResolversParentTypes['PickPriority']> = ResolversObject<{
+  byCall?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['PickPriorityLevel'], ParentType, ContextType>;
+  raisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
 export type PickProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickProgress'] = ResolversParentTypes['PickProgress']> = ResolversObject<{
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4237,6 +4447,7 @@ export type PriceAdjustmentResolvers<ContextType = Context, ParentType extends R
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'entity' | 'first'>>;
+  callIntents?: Resolver<Maybe<ResolversTypes['ServiceCall']>, ParentType, ContextType, RequireFields<QueryCallIntentsArgs, 'callId'>>;
   documentFacts?: Resolver<ResolversTypes['DocumentFactConnection'], ParentType, ContextType, RequireFields<QueryDocumentFactsArgs, 'first' | 'skip'>>;
   healthReports?: Resolver<Array<ResolversTypes['DailyReport']>, ParentType, ContextType, RequireFields<QueryHealthReportsArgs, 'first'>>;
   holdFacts?: Resolver<ResolversTypes['HoldFactConnection'], ParentType, ContextType, RequireFields<QueryHoldFactsArgs, 'first' | 'skip'>>;
@@ -4737,6 +4948,28 @@ export type SealVerificationResolvers<ContextType = Context, ParentType extends 
   valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ServiceCallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceCall'] = ResolversParentTypes['ServiceCall']> = ResolversObject<{
+  actions?: Resolver<Array<ResolversTypes['CallAction']>, ParentType, ContextType>;
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  customerCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  intents?: Resolver<Array<ResolversTypes['CallIntent']>, ParentType, ContextType>;
+  newAddress?: Resolver<Maybe<ResolversTypes['CallAddress']>, ParentType, ContextType>;
+  orderRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderSource?: Resolver<ResolversTypes['CallOrderSource'], ParentType, ContextType>;
+  orders?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  setAside?: Resolver<Array<ResolversTypes['SetAsideCue']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  transcript?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SetAsideCueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetAsideCue'] = ResolversParentTypes['SetAsideCue']> = ResolversObject<{
+  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['SetAsideReason'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+}>;
+
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = ResolversObject<{
   waybillNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -4803,6 +5036,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AttachmentConfirmation?: AttachmentConfirmationResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Blocker?: BlockerResolvers<ContextType>;
+  CallAction?: CallActionResolvers<ContextType>;
+  CallAddress?: CallAddressResolvers<ContextType>;
+  CallEvidence?: CallEvidenceResolvers<ContextType>;
+  CallIntent?: CallIntentResolvers<ContextType>;
   ConfirmAttachmentsPayload?: ConfirmAttachmentsPayloadResolvers<ContextType>;
   ConfirmOrderDraftPayload?: ConfirmOrderDraftPayloadResolvers<ContextType>;
   ConsistencyReasonCount?: ConsistencyReasonCountResolvers<ContextType>;
@@ -4864,6 +5101,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PickFloorRoute?: PickFloorRouteResolvers<ContextType>;
   PickLine?: PickLineResolvers<ContextType>;
   PickList?: PickListResolvers<ContextType>;
+  PickPriority?: PickPriorityResolvers<ContextType>;
   PickProgress?: PickProgressResolvers<ContextType>;
   PickRoute?: PickRouteResolvers<ContextType>;
   PickerStats?: PickerStatsResolvers<ContextType>;
@@ -4926,6 +5164,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SealPackagePayload?: SealPackagePayloadResolvers<ContextType>;
   SealProblem?: SealProblemResolvers<ContextType>;
   SealVerification?: SealVerificationResolvers<ContextType>;
+  ServiceCall?: ServiceCallResolvers<ContextType>;
+  SetAsideCue?: SetAsideCueResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;

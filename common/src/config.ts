@@ -142,6 +142,12 @@ export const configSchema = z.object({
   LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   /** How often the outbox worker delivers the rules' side effects (SMS, requisitions, locks, free lines). */
   OUTBOX_POLL_MS: ms.default(500),
+  /** How often order-link reads the CRM's feed of service calls. */
+  CALL_POLL_MS: ms.default(2000),
+  /** Service calls read per page of the CRM feed (the CRM hands out at most 500). */
+  CALL_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
+  /** A call older than this when the hub reads it is recorded but does not act (no holds for last year's calls). */
+  CALL_ACT_WITHIN_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   /** Rows read per table per sync round. */
   LINK_BATCH_SIZE: z.coerce.number().int().min(10).max(20_000).default(2000),
   /** The simulators' own stores and the demo's trickle of new orders (npm start only). */

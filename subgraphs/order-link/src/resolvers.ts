@@ -14,6 +14,7 @@ import { repairResolvers } from './repair/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
+import { callResolvers } from './calls/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
@@ -114,7 +115,8 @@ export const resolvers: Resolvers = {
   ...healthResolvers,
   ...draftResolvers,
   ...repairResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query },
+  ...callResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...callResolvers.Query },
   Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation },
-  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...callResolvers.Order },
 };

@@ -46,12 +46,17 @@ import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.j
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
 import { TokenRevocations } from './tokens.js';
+import { ServiceCalls1767400000000 } from './migrations/1767400000000-ServiceCalls.js';
+import { CallIntake } from './calls/intake.js';
+import { CallStore } from './calls/store.js';
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Read the CRM's feed of service calls (default on); tests drive rounds themselves when off. */
+  startCalls?: boolean;
   /** Pick up unfinished repair jobs (default on). */
   startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
@@ -64,7 +69,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100],
+    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, ServiceCalls1767400000000],
   });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
@@ -160,6 +165,13 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   if (options.startLinker !== false) linker.start();
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  const calls = new CallStore(hubDb, hubSystem);
+  const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
+    pollMs: config.CALL_POLL_MS,
+    pageSize: config.CALL_PAGE_SIZE,
+    actWithinMs: config.CALL_ACT_WITHIN_HOURS * 3_600_000,
+  });
+  if (options.startCalls !== false) callIntake.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
   uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
@@ -180,7 +192,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       health,
       reporter,
       attachments,
-      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments }, { batching: kit.batching }),
+      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments, calls }, { batching: kit.batching }),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
@@ -202,9 +214,10 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
+      await callIntake.stop();
       await healthFacts.stop();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
 }
