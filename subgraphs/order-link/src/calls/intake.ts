@@ -118,15 +118,13 @@ export class CallIntake {
     }
     const openFor = [...new Set(calls.filter((_c, i) => !readings[i].orderRef).map((c) => c.customerCode).filter((c): c is string => !!c))];
     const earliest = Math.min(...calls.map((c) => c.startedAt)) - OPEN_ORDER_DAYS * 86_400_000;
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (erpNos.size) clauses.push(`erp_order_no IN (${placeholders(erpNos.size)})`), params.push(...erpNos);
-    if (hubIds.size) clauses.push(`id IN (${placeholders(hubIds.size)})`), params.push(...hubIds);
-    if (openFor.length)
-      clauses.push(`(customer_code IN (${placeholders(openFor.length)}) AND status NOT IN (${placeholders(CLOSED.length)}) AND ordered_at >= ?)`), params.push(...openFor, ...CLOSED, earliest);
-    const orders = clauses.length
-      ? await this.hub.call('calls.orders', () => this.db.query(`SELECT id, erp_order_no, customer_code, status, wms_outbound_no, ordered_at FROM hub_order WHERE ${clauses.join(' OR ')}`, params))
-      : [];
+    // One indexed query per way of naming an order (an OR across them would scan hub_order).
+    const cols = 'SELECT id, erp_order_no, customer_code, status, wms_outbound_no, ordered_at FROM hub_order WHERE ';
+    const queries: [string, unknown[]][] = [];
+    if (erpNos.size) queries.push([`${cols}erp_order_no IN (${placeholders(erpNos.size)})`, [...erpNos]]);
+    if (hubIds.size) queries.push([`${cols}id IN (${placeholders(hubIds.size)})`, [...hubIds]]);
+    if (openFor.length) queries.push([`${cols}customer_code IN (${placeholders(openFor.length)}) AND ordered_at >= ? AND status NOT IN (${placeholders(CLOSED.length)})`, [...openFor, earliest, ...CLOSED]]);
+    const orders = (await Promise.all(queries.map(([sql, params]) => this.hub.call('calls.orders', () => this.db.query(sql, params))))).flat();
     // Where each outbound stands (packed or not decides a change of address): one WMS call.
     const outboundNos = [...new Set(orders.map((o: any) => o.wms_outbound_no).filter(Boolean))] as string[];
     const outbounds = outboundNos.length ? await this.wms.outboundsByNo(outboundNos).catch(() => outboundNos.map(() => null)) : [];
