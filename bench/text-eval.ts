@@ -5,9 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../legacy-sim/src/world.js';
-import { parseChatDraft } from '../subgraphs/order-link/src/text/chat-draft.js';
-import { interpretRemark, remarkValues, type RemarkValues } from '../subgraphs/order-link/src/text/remark.js';
-import { readCall } from '../subgraphs/order-link/src/text/call-intents.js';
+import { parseChatDraft, interpretRemark, remarkValues, type RemarkValues } from '#text';
+import { readCall } from '#text';
 import { classifyDocumentNo } from '../common/src/docno.js';
 import { buildCalls } from '../legacy-sim/src/calls.js';
 import { Random } from '../legacy-sim/src/random.js';
@@ -343,7 +342,7 @@ const report = [
   '',
   `Command: \`npx tsx bench/text-eval.ts\`  `,
   `Date: ${new Date().toISOString()}  `,
-  `Node ${process.version}; lexicon: subgraphs/order-link/lexicon/; catalog: legacy-sim/data/catalog.csv`,
+  `Node ${process.version}; lexicon: text/lexicon/; catalog: legacy-sim/data/catalog.csv`,
   '',
   '| task | set | records | exact-match accuracy |',
   '| --- | --- | ---: | ---: |',

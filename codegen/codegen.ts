@@ -73,6 +73,9 @@ const mappers: Record<string, Record<string, string>> = {
     ReconciliationTotal: '../../subgraphs/order-link/src/health/reconciliation.js#ReconTotal',
     DailyReport: '../../subgraphs/order-link/src/health/report.js#ReportRecord',
     ReportDelivery: '../../subgraphs/order-link/src/health/report.js#DeliveryAttempt',
+    OrderEvent: '../../subgraphs/order-link/src/events/log.js#OrderEventRow',
+    OrderUpdate: '../../subgraphs/order-link/src/events/log.js#OrderUpdateView',
+    OrderEventPage: '../../subgraphs/order-link/src/events/log.js#EventPageView',
   },
 };
 

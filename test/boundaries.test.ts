@@ -1,7 +1,8 @@
 // The house's walls, read from the code's own imports: a subgraph reaches another only through that
 // system's adapter entry point (`#adapters/<system>`), an adapter's files are reached only through its
 // entry point, and nothing but the gateway itself, its tests and the programs that start it imports
-// `gateway/`. Fails the build when such an import returns.
+// `gateway/`; text reading is one package (`#text`) every part reads through its entry point. Fails the
+// build when such an import returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -46,6 +47,9 @@ export function violation(file: string, to: string): string | null {
   if (into != null && to.startsWith(`subgraphs/${into}/adapter/`) && !file.startsWith(`subgraphs/${into}/adapter/`) && !adapterEntry) {
     return `reaches into the ${into} adapter's ${to}; import #adapters/${into}`;
   }
+  // Text reading is one package, reached through its entry point (#text), and depends on no subgraph or gateway.
+  if (to.startsWith('text/') && !file.startsWith('text/') && to !== 'text/src/index.ts' && !to.startsWith('text/lexicon/')) return `reaches into text/'s ${to}; import #text`;
+  if (part(file) === 'text' && ['gateway', 'subgraphs', 'legacy-sim', 'web', 'bench', 'scripts'].includes(part(to))) return `text/ imports ${to}`;
   // A subgraph reaches another only through that system's adapter.
   if (from != null && into != null && from !== into && !adapterEntry) return `reaches into the ${into} subgraph's ${to}`;
   // Shared code, the simulators and the pages depend on no subgraph's internals.
@@ -97,4 +101,9 @@ test('the wall check itself: each kind of crossing is caught, the allowed ways a
   assert.equal(violation('test/auth.test.ts', 'gateway/src/auth.ts'), null);
   assert.equal(violation('scripts/start.ts', 'subgraphs/erp/src/server.ts'), null);
   assert.equal(violation('subgraphs/wms/adapter/datasource.ts', 'subgraphs/wms/adapter/allocation.ts'), null);
+  assert.equal(target(order, '#text'), 'text/src/index.ts');
+  assert.equal(violation(order, 'text/src/index.ts'), null);
+  assert.match(violation(order, 'text/src/numbers.ts')!, /import #text/);
+  assert.match(violation('text/src/remark.ts', 'subgraphs/order-link/src/lifecycle.ts')!, /text\/ imports/);
+  assert.equal(violation('text/src/remark.ts', 'common/src/requirements.ts'), null);
 });

@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedJsonl } from './helpers/shared.js';
-import { readCall } from '../subgraphs/order-link/src/text/call-intents.js';
-import { findDocumentRefs } from '../subgraphs/order-link/src/text/document-refs.js';
+import { findDocumentRefs, readCall } from '#text';
 import { classifyDocumentNo } from '../common/src/docno.js';
 import { buildCalls, sayNumber, type CallSubject } from '../legacy-sim/src/calls.js';
 import { Random } from '../legacy-sim/src/random.js';

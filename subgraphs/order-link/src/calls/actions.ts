@@ -4,7 +4,7 @@
 // twice.
 import type { Bilingual } from '../../../../common/src/errors.js';
 import type { OrderStatus } from '../lifecycle.js';
-import type { CallIntentKind, CallReading } from '../text/call-intents.js';
+import type { CallIntentKind, CallReading } from '#text';
 
 export type CallActionKind =
   | 'HOLD_FOR_ADDRESS'

@@ -11,7 +11,7 @@ import type { Logger } from '../../../../common/src/logger.js';
 import { insertIgnore, placeholders, upsertRows } from '../../../../common/src/db.js';
 import type { CrmDatasource, ServiceCallRecord } from '#adapters/crm';
 import type { WmsDatasource } from '#adapters/wms';
-import { readCall, type CallReading } from '../text/call-intents.js';
+import { readCall, type CallReading } from '#text';
 import { auditAll, type Actor } from '../rules/store.js';
 import { planActions, type OrderState, type PlannedAction } from './actions.js';
 

@@ -2,7 +2,7 @@
 import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import { mayRead } from '../../../../common/src/caller.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import type { Span } from '../text/fields.js';
+import type { Span } from '#text';
 import type { CallRecord } from './store.js';
 import type { Context } from '../context.js';
 

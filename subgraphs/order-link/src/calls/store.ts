@@ -4,7 +4,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Bilingual } from '../../../../common/src/errors.js';
 import { placeholders } from '../../../../common/src/db.js';
 import { byKey, groupByKey, unique } from '../../../../common/src/loader.js';
-import type { CallReading } from '../text/call-intents.js';
+import type { CallReading } from '#text';
 import type { OrderSource } from './intake.js';
 
 export interface CallRecord extends Pick<CallReading, 'intents' | 'setAside' | 'orderRef' | 'newAddress'> {

@@ -2,7 +2,7 @@
 // for a minute: a burst of drafts asks ERP twice, not twice per draft. The catalog array keeps its
 // identity while cached, so the text engine's index of it is built once per refresh.
 import type { ErpDatasource, SkuRecord } from '#adapters/erp';
-import type { CatalogEntry, KnownCustomer } from '../text/index.js';
+import type { CatalogEntry, KnownCustomer } from '#text';
 import { loadingCache } from '../../../../common/src/cache.js';
 
 const TTL_MS = 60_000;

@@ -11,7 +11,7 @@ import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js'
 import { normalizeErpOrderNo } from '../../../../common/src/docno.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import type { ErpDatasource, RequirementChangeOutcome } from '#adapters/erp';
-import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '../text/index.js';
+import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '#text';
 import { audit } from '../rules/store.js';
 import { cachedInterpreter, isBlankCell, mapColumns, proposeForRow } from './propose.js';
 import { isFormulaLike } from '../../../../common/src/csv.js';

@@ -1,11 +1,11 @@
-// Loads the domain words kept in subgraphs/order-link/lexicon/ (CSV and JSON a business user
+// Loads the domain words kept in text/lexicon/ (CSV and JSON a business user
 // edits), validates them with messages naming the file, and normalises text for matching.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseCsv } from '../../../../common/src/csv.js';
+import { parseCsv } from '../../common/src/csv.js';
 
-export const LEXICON_DIR = fileURLToPath(new URL('../../lexicon/', import.meta.url));
+export const LEXICON_DIR = fileURLToPath(new URL('../lexicon/', import.meta.url));
 
 export interface BrandEntry {
   key: string;

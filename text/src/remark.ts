@@ -6,7 +6,7 @@ import { compileCues, cueScope, matchCues, type CompiledCue, type CueMatch } fro
 import type { Evidence, Span } from './fields.js';
 import { findDurations } from './numbers.js';
 
-import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../../../common/src/requirements.js';
+import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../common/src/requirements.js';
 
 export type { Attachment, DeliveryConstraint, Priority, Purpose };
 

@@ -2,8 +2,8 @@
 // each intent did: one row per call, order and intent, so reading a call again does nothing twice.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ServiceCalls1767400000000 implements MigrationInterface {
-  name = 'ServiceCalls1767400000000';
+export class ServiceCalls1767420000000 implements MigrationInterface {
+  name = 'ServiceCalls1767420000000';
 
   async up(q: QueryRunner): Promise<void> {
     const mysql = q.connection.options.type === 'mysql';

@@ -3,7 +3,7 @@
 // full-width ＳＯ－２０２５…. This only finds where a number is and puts its pieces together; whether
 // it is a number at all, and its canonical form, is the project's one reader of document numbers
 // (common/src/docno.ts).
-import { classifyDocumentNo, type DocumentKind } from '../../../../common/src/docno.js';
+import { classifyDocumentNo, type DocumentKind } from '../../common/src/docno.js';
 import type { Span } from './fields.js';
 
 export interface DocumentRef {
