@@ -45,7 +45,9 @@ function readable(text: string): string {
 
 const SEP = '[\\s\\-,，、:：]';
 // A prefix (letters may be spaced: S O), then up to five groups of digits with separators between.
-const ORDER_LIKE = new RegExp(`(S\\s?O|C\\s?K)${SEP}*((?:\\d+${SEP}{0,4}){1,5})`, 'g');
+const ORDER_LIKE = new RegExp(`(S[\\s\\-]?O|C[\\s\\-]?K)${SEP}*((?:\\d+${SEP}{0,4}){1,5})`, 'g');
+// The digits first and the prefix after: 二零二五一一一零零四二，SO开头的.
+const PREFIX_AFTER = new RegExp(`((?:\\d${SEP}{0,2}){9,14})[^\\dA-Z]{0,4}?(SO|CK)\\s?(?:开头|打头)`, 'g');
 const WAYBILL_LIKE = new RegExp(`(?<![A-Z])([A-Z]{2,4})\\s?((?:\\d\\s?){9,13})\\s?(CN)?(?![A-Z])`, 'g');
 
 /** Puts the groups of digits of an SO/CK number back together: an 8-digit date, then the day's sequence. */
@@ -78,13 +80,23 @@ export function findDocumentRefs(text: string): DocumentRef[] {
   const taken = new Uint8Array(r.length);
   ORDER_LIKE.lastIndex = 0;
   for (let m; (m = ORDER_LIKE.exec(r)); ) {
-    const prefix = m[1].replace(/\s/g, '');
+    const prefix = m[1].replace(/[\s-]/g, '');
     const bodyStart = m.index + m[0].length - m[2].length;
     const n = orderNumber(prefix, m[2]);
     if (!n) continue;
     const parsed = classifyDocumentNo(n.candidate);
     if (!parsed || (parsed.kind !== 'ERP' && parsed.kind !== 'WMS')) continue;
     const span: Span = [m.index, bodyStart + n.used];
+    taken.fill(1, span[0], span[1]);
+    found.push({ kind: parsed.kind, canonical: parsed.canonical, span, text: text.slice(span[0], span[1]) });
+  }
+  PREFIX_AFTER.lastIndex = 0;
+  for (let m; (m = PREFIX_AFTER.exec(r)); ) {
+    if (taken[m.index]) continue;
+    const n = orderNumber(m[2], m[1]);
+    const parsed = n && classifyDocumentNo(n.candidate);
+    if (!parsed || (parsed.kind !== 'ERP' && parsed.kind !== 'WMS')) continue;
+    const span: Span = [m.index, m.index + m[0].length];
     taken.fill(1, span[0], span[1]);
     found.push({ kind: parsed.kind, canonical: parsed.canonical, span, text: text.slice(span[0], span[1]) });
   }
