@@ -104,8 +104,8 @@ export type BarcodeFormat =
 export type Blocker = {
   __typename?: 'Blocker';
   /**
-   * RULE_HOLD, ORDER_REJECTED, LINE_REJECTED, BATCH_LOCKED, PROMISE_CHANGED, CARRIER_EXCEPTION,
-   * AWAITING_ATTACHMENT, AWAITING_SEAL, AWAITING_WAYBILL, AWAITING_COLLECTION, UNLINKED_DOCUMENT,
+   * CANCELLED_OUTBOUND_LIVE (cancelled in the ERP, outbound still live in the WMS), RULE_HOLD, ORDER_REJECTED, LINE_REJECTED, BATCH_LOCKED, PROMISE_CHANGED, CARRIER_EXCEPTION,
+   * AWAITING_ATTACHMENT, AWAITING_SEAL, AWAITING_WAYBILL, AWAITING_COLLECTION, CONTRADICTING_REFERENCE (a document names this order but contradicts it), UNLINKED_DOCUMENT,
    * LIFECYCLE_GAP, PROMISE_OVERDUE, PROMISE_AT_RISK
    */
   code: Scalars['String']['output'];
@@ -2301,6 +2301,10 @@ export type ReconciliationItemsArgs = {
 export type ReconciliationClass =
   /** An outbound without reference that several orders fit: nobody can say whose goods left */
   | 'AMBIGUOUS_OUTBOUND'
+  /** An order cancelled in the ERP whose WMS outbound is still live (neither shipped nor cancelled): the goods must be stopped */
+  | 'CANCELLED_ORDER_OUTBOUND_LIVE'
+  /** A WMS outbound or TMS waybill whose reference names an order it contradicts (another customer, none of its goods, neither its consignee nor its city): not linked */
+  | 'CONTRADICTING_REFERENCE'
   /** The same customer's order of the same items and quantities again (the duplicate-order rule's finding) */
   | 'DUPLICATE_ORDER'
   /** ERP SaleBillVouch.iSum over the order ≠ SO_SOMain.iTotalSum */
@@ -2327,6 +2331,8 @@ export type ReconciliationDocumentRole =
   /** An order an ambiguous outbound fits */
   | 'CANDIDATE_ORDER'
   | 'INVOICE'
+  /** The order a contradicting document names */
+  | 'NAMED_ORDER'
   | 'ORDER'
   /** The order a duplicate repeats */
   | 'ORIGINAL_ORDER'
@@ -3378,7 +3384,7 @@ export type TokenRevocation = {
 
 export type UnlinkedDocument = {
   __typename?: 'UnlinkedDocument';
-  /** Orders that fit equally well (AMBIGUOUS_MATCH) */
+  /** Orders that fit equally well (AMBIGUOUS_MATCH), or that the reference names and the document contradicts (…_MISMATCH) */
   candidateOrderNos: Array<Scalars['String']['output']>;
   /** Customer named on the document */
   customerCode?: Maybe<Scalars['String']['output']>;
@@ -3410,6 +3416,12 @@ export type UnlinkedDocumentEdge = {
 export type UnlinkedReason =
   /** No reference, and more than one order fits */
   | 'AMBIGUOUS_MATCH'
+  /** The reference leads to an order whose customer and city are neither the waybill's consignee nor its destination city */
+  | 'CONSIGNEE_MISMATCH'
+  /** The reference names an order of another customer (the outbound's consignee is not the order's customer) */
+  | 'CUSTOMER_MISMATCH'
+  /** The reference names an order none of whose goods the outbound carries */
+  | 'GOODS_MISMATCH'
   /** No reference, and no order fits */
   | 'NO_MATCH'
   /** The waybill names an outbound that is itself unlinked */

@@ -48,6 +48,7 @@ import { createHealthLoaders } from './health/resolvers.js';
 import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.js';
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
+import { LinkAgreement1767430000000 } from './migrations/1767430000000-LinkAgreement.js';
 import { TokenRevocations } from './tokens.js';
 import { ServiceCalls1767420000000 } from './migrations/1767420000000-ServiceCalls.js';
 import { CallIntake } from './calls/intake.js';
@@ -57,7 +58,7 @@ import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -143,6 +144,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
+    customerNames: async (codes) => new Map((await erp.customersByCode(codes)).filter((c) => c != null).map((c) => [c!.code, c!.name])),
     // New orders are evaluated in the same round that links them; then the health facts of every
     // order the round changed follow.
     afterRound: async () => {

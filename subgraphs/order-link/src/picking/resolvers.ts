@@ -25,11 +25,22 @@ async function orderFor(orderId: string, ctx: Context): Promise<HubOrder> {
 }
 
 /**
- * An order a picker may work on: a hold open or rejected stops it here, before any stock is
- * allocated for an order that may never ship.
+ * An order a picker may work on: a cancelled order, or a hold open or rejected, stops it here,
+ * before any stock is allocated for an order that may never ship.
  */
 async function pickableOrder(orderId: string, ctx: Context): Promise<HubOrder> {
   const order = await orderFor(orderId, ctx);
+  // Cancelled in the ERP while its outbound is still live in the WMS: the goods must not go out.
+  if (order.status === 'CANCELLED') {
+    throw appError(
+      ErrorCode.CONFLICT,
+      {
+        zh: `订单 ${order.erpOrderNo} 已在 ERP 作废，不能拣货${order.wmsOutboundNo ? `；出库单 ${order.wmsOutboundNo} 应在 WMS 中取消` : ''}`,
+        en: `Order ${order.erpOrderNo} was cancelled in the ERP: it cannot be picked${order.wmsOutboundNo ? `; outbound ${order.wmsOutboundNo} must be cancelled in the WMS` : ''}`,
+      },
+      { reason: 'ORDER_CANCELLED', outboundNo: order.wmsOutboundNo },
+    );
+  }
   const holds = ((await ctx.loaders.holds.load(order.rowId)) ?? []).filter((h) => h.state !== 'APPROVED');
   if (holds.length) {
     const roles = [...new Set(holds.map((h) => h.approverRole))];
