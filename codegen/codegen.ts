@@ -42,6 +42,8 @@ const mappers: Record<string, Record<string, string>> = {
     AuditEntry: '../../subgraphs/order-link/src/rules/store.js#AuditEntry',
     RuleDecision: '../../subgraphs/order-link/src/rules/ledger.js#DecisionRecord',
     Hold: '../../subgraphs/order-link/src/rules/ledger.js#HoldRecord',
+    ServiceCall: '../../subgraphs/order-link/src/calls/store.js#CallRecord',
+    CallAction: '../../subgraphs/order-link/src/calls/store.js#CallActionRecord',
     PriceAdjustment: '../../subgraphs/order-link/src/rules/ledger.js#Adjustment',
     RuleEffect: '../../subgraphs/order-link/src/rules/kinds.js#Effect',
     OutboxMessage: '../../subgraphs/order-link/src/rules/outbox.js#OutboxMessage',
@@ -70,6 +72,9 @@ const mappers: Record<string, Record<string, string>> = {
     ReconciliationTotal: '../../subgraphs/order-link/src/health/reconciliation.js#ReconTotal',
     DailyReport: '../../subgraphs/order-link/src/health/report.js#ReportRecord',
     ReportDelivery: '../../subgraphs/order-link/src/health/report.js#DeliveryAttempt',
+    OrderEvent: '../../subgraphs/order-link/src/events/log.js#OrderEventRow',
+    OrderUpdate: '../../subgraphs/order-link/src/events/log.js#OrderUpdateView',
+    OrderEventPage: '../../subgraphs/order-link/src/events/log.js#EventPageView',
   },
   fulfilment: {
     Order: '../../subgraphs/order-link/hub.js#HubOrder',

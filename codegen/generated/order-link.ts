@@ -4,6 +4,7 @@ import type { HubOrder as HubOrderModel, HubUnlinkedDocument as HubUnlinkedDocum
 import type { FactConnectionView as FactConnectionViewModel } from '../../common/src/facts/graphql.js';
 import type { Rule as RuleModel, AuditEntry as AuditEntryModel } from '../../subgraphs/order-link/src/rules/store.js';
 import type { DecisionRecord as DecisionRecordModel, HoldRecord as HoldRecordModel, Adjustment as AdjustmentModel } from '../../subgraphs/order-link/src/rules/ledger.js';
+import type { CallRecord as CallRecordModel, CallActionRecord as CallActionRecordModel } from '../../subgraphs/order-link/src/calls/store.js';
 import type { Effect as EffectModel } from '../../subgraphs/order-link/src/rules/kinds.js';
 import type { OutboxMessage as OutboxMessageModel } from '../../subgraphs/order-link/src/rules/outbox.js';
 import type { Blocker as BlockerModel, PromiseView as PromiseViewModel } from '../../subgraphs/order-link/src/blockers.js';
@@ -16,6 +17,7 @@ import type { DayFigures as DayFiguresModel } from '../../subgraphs/order-link/s
 import type { HealthEdge as HealthEdgeModel, CustomerScore as CustomerScoreModel, OrderSatisfaction as OrderSatisfactionModel } from '../../subgraphs/order-link/src/health/drill.js';
 import type { ReconciliationView as ReconciliationViewModel, ReconItem as ReconItemModel, ReconTotal as ReconTotalModel } from '../../subgraphs/order-link/src/health/reconciliation.js';
 import type { ReportRecord as ReportRecordModel, DeliveryAttempt as DeliveryAttemptModel } from '../../subgraphs/order-link/src/health/report.js';
+import type { OrderEventRow as OrderEventRowModel, OrderUpdateView as OrderUpdateViewModel, EventPageView as EventPageViewModel } from '../../subgraphs/order-link/src/events/log.js';
 import type { Context } from '../../subgraphs/order-link/src/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -98,6 +100,81 @@ export type Blocker = {
   /** HUB, ERP, WMS, TMS or CRM */
   sourceSystem: Scalars['String']['output'];
 };
+
+export type CallAction = {
+  __typename?: 'CallAction';
+  action: CallActionKind;
+  at: Scalars['DateTime']['output'];
+  /** The hold the action placed, decided with approveHold / rejectHold like any other */
+  hold?: Maybe<Hold>;
+  intent: CallIntentKind;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  order: Order;
+};
+
+export type CallActionKind =
+  /** Asked after the outbound was packed: staff redirect with the carrier */
+  | 'ADDRESS_TOO_LATE'
+  /** Asked after shipping, or the order is already cancelled */
+  | 'CANCEL_TOO_LATE'
+  /** Chased after leaving the warehouse: noted */
+  | 'CHASE_NOTED'
+  /** Held until sales confirms the new address (before the outbound is packed) */
+  | 'HOLD_FOR_ADDRESS'
+  /** Held for sales to confirm the cancellation (before shipping) */
+  | 'HOLD_FOR_CANCEL'
+  /** Chased before leaving the warehouse: pick priority raised */
+  | 'PRIORITY_RAISED'
+  /** Invoice, complaint or other: recorded */
+  | 'RECORDED'
+  /** A CRM ticket (RETURN or EXCHANGE) opened through the outbox, and a hold for sales */
+  | 'RETURN_TICKET';
+
+export type CallAddress = {
+  __typename?: 'CallAddress';
+  city?: Maybe<Scalars['String']['output']>;
+  detail?: Maybe<Scalars['String']['output']>;
+  district?: Maybe<Scalars['String']['output']>;
+  province?: Maybe<Scalars['String']['output']>;
+  span: TextSpan;
+  value: Scalars['String']['output'];
+};
+
+export type CallEvidence = {
+  __typename?: 'CallEvidence';
+  /** The lexicon cue that matched (lexicon/call-cues.json), or ADDRESS for a new address after 送到/改成 */
+  cue: Scalars['String']['output'];
+  span: TextSpan;
+};
+
+export type CallIntent = {
+  __typename?: 'CallIntent';
+  confidence: Scalars['Float']['output'];
+  evidence: Array<CallEvidence>;
+  intent: CallIntentKind;
+};
+
+export type CallIntentKind =
+  /** 取消: do not send it */
+  | 'CANCEL'
+  /** 改地址: deliver elsewhere */
+  | 'CHANGE_ADDRESS'
+  /** 催单: where is it, hurry */
+  | 'CHASE'
+  /** 投诉: a complaint to put on record */
+  | 'COMPLAINT'
+  /** 开票: an invoice asked for, missing or wrong */
+  | 'INVOICE'
+  /** None of these */
+  | 'OTHER'
+  /** 退换货: send back, swap */
+  | 'RETURN_EXCHANGE';
+
+export type CallOrderSource =
+  | 'NONE'
+  | 'OPEN_ORDER'
+  | 'SAID';
 
 export type ConfirmAttachmentsPayload = {
   __typename?: 'ConfirmAttachmentsPayload';
@@ -463,6 +540,13 @@ export type EvaluateOrderPayload = {
   fired: Array<RuleDecision>;
   order?: Maybe<Order>;
 };
+
+/** Who said so: a legacy system, or the hub itself (its rules, its people's decisions). */
+export type EventSource =
+  | 'ERP'
+  | 'HUB'
+  | 'TMS'
+  | 'WMS';
 
 export type FactBooleanFilter = {
   eq?: InputMaybe<Scalars['Boolean']['input']>;
@@ -855,6 +939,12 @@ export type Mutation = {
    * delivery tried again); one being made elsewhere is waited for.
    */
   runDailyReport: DailyReportPayload;
+  /**
+   * Sweeps the days [from, to] (Beijing order days, at most 31) now, as the periodic sweep does, and
+   * waits until what it found has been repaired. For after an incident: a system restored from a
+   * backup, a batch import, a clock put right. Ops only.
+   */
+  runSyncSweep: SyncSweep;
   setRuleEnabled: RulePayload;
   /**
    * Starts reading an uploaded file of historical orders (POST the file to the gateway's /uploads
@@ -936,6 +1026,12 @@ export type MutationRunDailyReportArgs = {
 };
 
 
+export type MutationRunSyncSweepArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
 export type MutationSetRuleEnabledArgs = {
   enabled: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
@@ -969,12 +1065,16 @@ export type Order = {
   attachments?: Maybe<OrderAttachments>;
   /** Every reason the order is not progressing, most serious first (internal) */
   blockers: Array<Blocker>;
+  /** Service calls about this order (the number said, or the caller's only open order), oldest first (internal) */
+  calls: Array<ServiceCall>;
   /** The one blocker a customer should see, worded for a customer; null when nothing blocks */
   currentBlocker?: Maybe<CustomerBlocker>;
   /** What each enabled rule concluded about this order, and why (internal) */
   decisions: Array<RuleDecision>;
   /** ERP SO_SOMain.cSOCode */
   erpOrderNo: Scalars['String']['output'];
+  /** The order's events after `after` (an OrderEvent id), oldest first; at most `first` (≤ 500) */
+  events: Array<OrderEvent>;
   /** Holds rules put on this order (internal) */
   holds: Array<Hold>;
   /** Unified order ID owned by the hub, e.g. OH0000001234 */
@@ -991,6 +1091,8 @@ export type Order = {
   outbound?: Maybe<Outbound>;
   /** The total less the rules' discounts and credits */
   payableAmount?: Maybe<Scalars['Money']['output']>;
+  /** RAISED once a caller chased the order before it left the warehouse (internal) */
+  pickPriority: PickPriority;
   /** Predicted satisfaction of this paid order now, with what went into it (internal) */
   predictedSatisfaction?: Maybe<PredictedSatisfaction>;
   /** The delivery promise after the rules (weather, feasibility) */
@@ -1005,6 +1107,13 @@ export type Order = {
   totalAmount?: Maybe<Scalars['Money']['output']>;
   /** WMS t_out_order.out_no linked to this order; null when none is linked */
   wmsOutboundNo?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** One order across the four systems, under the hub's unified ID. */
+export type OrderEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Documents an order must travel with: ERP SO_SOMain_ExtraDefine.cAttachReq where recorded, else read from the remark (cMemo) */
@@ -1096,6 +1205,81 @@ export type OrderEdge = {
   cursor: Scalars['String']['output'];
   node: Order;
 };
+
+/** One entry of the hub's order event log. */
+export type OrderEvent = {
+  __typename?: 'OrderEvent';
+  /** When it happened in its system; null when that is unknown */
+  at?: Maybe<Scalars['DateTime']['output']>;
+  /** BLOCKER_RAISED, BLOCKER_CLEARED: which blocker (LIFECYCLE_GAP, LINE_REJECTED); HOLD_*: the rule */
+  code?: Maybe<Scalars['String']['output']>;
+  /** The order's customer, store and region (what staff feeds filter on) */
+  customerCode: Scalars['String']['output'];
+  /** The legacy document it concerns (links, carrier exceptions) */
+  documentNo?: Maybe<Scalars['String']['output']>;
+  /** The event's place in the log across all orders: pass it as `after` to resume after it */
+  id: Scalars['ID']['output'];
+  /** What changed, in English */
+  messageEn: Scalars['String']['output'];
+  /** What changed, in Chinese */
+  messageZh: Scalars['String']['output'];
+  /** The order's unified ID */
+  orderId: Scalars['ID']['output'];
+  /** When the hub recorded it */
+  recordedAt: Scalars['DateTime']['output'];
+  region: Scalars['String']['output'];
+  /** The event's number within its order, from 1, without gaps */
+  sequence: Scalars['Int']['output'];
+  source: EventSource;
+  /** STAGE_REACHED: the stage (an OrderStatus: PAID … COMPLETED, or CANCELLED) */
+  stage?: Maybe<OrderStatus>;
+  storeCode: Scalars['String']['output'];
+  type: OrderEventType;
+};
+
+/** Which events a staff feed carries; every list given must match (an empty or missing list matches all). */
+export type OrderEventFilter = {
+  customerCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  storeCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  types?: InputMaybe<Array<OrderEventType>>;
+};
+
+export type OrderEventPage = {
+  __typename?: 'OrderEventPage';
+  /** Pass as `after` for the next page: the last event's id, or the log's end when nothing matched */
+  endCursor: Scalars['String']['output'];
+  events: Array<OrderEvent>;
+  /** More events after this page (within the filter or not) */
+  hasMore: Scalars['Boolean']['output'];
+  /** The id of the log's last event, across all orders and unfiltered ("0" while the log is empty) */
+  logEnd: Scalars['String']['output'];
+};
+
+/** What happened to an order. */
+export type OrderEventType =
+  /** That no longer stops it */
+  | 'BLOCKER_CLEARED'
+  /** Something now stops the order (a lifecycle gap, a rejected line); `code` says what */
+  | 'BLOCKER_RAISED'
+  /** The ERP order reached the hub */
+  | 'CREATED'
+  /** A WMS outbound or TMS waybill was joined to the order */
+  | 'DOCUMENT_LINKED'
+  /** A document is no longer joined to the order (re-linked elsewhere, or its reference changed) */
+  | 'DOCUMENT_UNLINKED'
+  /** The order was confirmed from a draft read from text */
+  | 'DRAFT_CONFIRMED'
+  /** The hold was approved or rejected */
+  | 'HOLD_DECIDED'
+  /** A rule held the order for approval */
+  | 'HOLD_PLACED'
+  /** The delivery promise changed: in the ERP, or by a rule */
+  | 'PROMISE_CORRECTED'
+  /** The carrier reported an exception on the order's waybill */
+  | 'SHIPMENT_EXCEPTION'
+  /** A lifecycle stage was recorded (or the order cancelled); `source` says which system recorded it */
+  | 'STAGE_REACHED';
 
 /** One order (hub_order, with its health facts from hub_order_fact). */
 export type OrderFact = {
@@ -1446,6 +1630,14 @@ export type OrderStatus =
   | 'SHIPPED_OUT'
   | 'SIGNED';
 
+/** An event and the order it happened to, as the subscriber selects it. */
+export type OrderUpdate = {
+  __typename?: 'OrderUpdate';
+  event: OrderEvent;
+  /** The order now; null if the caller may no longer see it */
+  order?: Maybe<Order>;
+};
+
 export type Outbound = {
   __typename?: 'Outbound';
   outboundNo: Scalars['String']['output'];
@@ -1478,6 +1670,18 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PickPriority = {
+  __typename?: 'PickPriority';
+  /** The call that raised it */
+  byCall?: Maybe<Scalars['String']['output']>;
+  level: PickPriorityLevel;
+  raisedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type PickPriorityLevel =
+  | 'NORMAL'
+  | 'RAISED';
+
 /** Predicted satisfaction of one order (see SatisfactionHealth.model). */
 export type PredictedSatisfaction = {
   __typename?: 'PredictedSatisfaction';
@@ -1505,6 +1709,13 @@ export type Query = {
   __typename?: 'Query';
   /** Who did what: entity RULE, HOLD or ORDER; newest first. */
   auditLog: Array<AuditEntry>;
+  /**
+   * One service call as the hub read it from the CRM: the caller's intents with the words they were
+   * read from, what was heard but set aside (negated, hedged, taken back …), the order it concerns,
+   * the new address for a change of address, and what each intent did. Null for a call the hub has
+   * not read (yet). See docs/service-calls.md.
+   */
+  callIntents?: Maybe<ServiceCall>;
   /** Every WMS outbound and TMS waybill the hub has seen, with its link to an order (or why there is none). */
   documentFacts: DocumentFactConnection;
   /** The stored daily reports of days in [from, to], newest first; `first` at most 200. */
@@ -1535,6 +1746,11 @@ export type Query = {
   /** Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default). */
   orderDrafts: Array<OrderDraft>;
   /**
+   * The event log across all orders after `after`, oldest first, filtered: what orderEvents subscribers
+   * get, to read back or catch up with (staff and BI).
+   */
+  orderEventLog: OrderEventPage;
+  /**
    * Orders, one row each: status and stage times, amounts, store, region, customer, promise, delivery,
    * blockers and health facts. Keyset pages in key order (or `orderBy`); `first` at most 1,000 for BI
    * clients, 200 for people. `updatedSince`: only the orders changed at or after it (pass the
@@ -1553,6 +1769,11 @@ export type Query = {
   orderHealth: OrderHealth;
   /** One row per ERP order line (SO_SODetails), read from the ERP for a page of orders at a time. No totalCount, no skip, no orderBy: lines come in order, line by line. */
   orderLineFacts: OrderLineFactConnection;
+  /**
+   * One event by its id, with its order: what a subscription delivers, as a query. A customer gets
+   * only its own orders' events; another's is answered like one that does not exist (null).
+   */
+  orderUpdate?: Maybe<OrderUpdate>;
   /** Orders, newest first. `first` is at most 200. A customer's list holds only its own orders. */
   orders: OrderConnection;
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
@@ -1589,6 +1810,13 @@ export type Query = {
    * first, are evaluated; `truncated` says when the window held more.
    */
   simulateRule: RuleSimulation;
+  /**
+   * The completeness sweeps, newest first (`first` at most 50). Each compared every legacy system's
+   * documents of its days with what the hub holds — by keys and versions, not by modify time — and
+   * lists what it repaired: documents the change feeds had missed, read in an old version, or that
+   * were deleted in their system. Ops only.
+   */
+  syncSweeps: Array<SyncSweep>;
   /** Legacy documents the hub could not link to an order, with the reason, newest first. */
   unlinkedDocuments: UnlinkedDocumentConnection;
 };
@@ -1598,6 +1826,11 @@ export type QueryAuditLogArgs = {
   entity: AuditEntity;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCallIntentsArgs = {
+  callId: Scalars['ID']['input'];
 };
 
 
@@ -1656,6 +1889,13 @@ export type QueryOrderDraftsArgs = {
 };
 
 
+export type QueryOrderEventLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryOrderFactsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1680,6 +1920,11 @@ export type QueryOrderLineFactsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   updatedSince?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<OrderLineFactWhere>;
+};
+
+
+export type QueryOrderUpdateArgs = {
+  event: Scalars['ID']['input'];
 };
 
 
@@ -1754,6 +1999,11 @@ export type QuerySimulateRuleArgs = {
   maxOrders?: InputMaybe<Scalars['Int']['input']>;
   rule: RuleInput;
   to: Scalars['DateTime']['input'];
+};
+
+
+export type QuerySyncSweepsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2587,6 +2837,55 @@ export type ScanFactWhere = {
   skuCode?: InputMaybe<FactStringFilter>;
 };
 
+/** A CRM service call (its speech-to-text transcript) read for intents. */
+export type ServiceCall = {
+  __typename?: 'ServiceCall';
+  /** What each intent did */
+  actions: Array<CallAction>;
+  /** CRM call id, e.g. CL202511080001 */
+  callId: Scalars['ID']['output'];
+  /** The caller as the CRM matched them; null when it could not */
+  customerCode?: Maybe<Scalars['String']['output']>;
+  /** The caller's intents, alphabetical; OTHER when none of the six */
+  intents: Array<CallIntent>;
+  /** For a change of address: the new address as said, read as chat drafts read addresses */
+  newAddress?: Maybe<CallAddress>;
+  /** The order, outbound or waybill number the caller gave (a correction wins), canonical; null when none was said */
+  orderRef?: Maybe<Scalars['String']['output']>;
+  /** How the orders were found: the number said, or the caller's open orders */
+  orderSource: CallOrderSource;
+  /** The orders the call concerns; intents act only when this is one order, the caller's own */
+  orders: Array<Order>;
+  readAt: Scalars['DateTime']['output'];
+  /** Cues heard in the caller's words that did not count, and why */
+  setAside: Array<SetAsideCue>;
+  startedAt: Scalars['DateTime']['output'];
+  /** The transcript as the call platform wrote it; spans index into it */
+  transcript: Scalars['String']['output'];
+};
+
+export type SetAsideCue = {
+  __typename?: 'SetAsideCue';
+  cue: Scalars['String']['output'];
+  intent: CallIntentKind;
+  reason: SetAsideReason;
+  span: TextSpan;
+};
+
+export type SetAsideReason =
+  /** 要是还没发的话…: inside a condition */
+  | 'CONDITIONAL'
+  /** 可能要退, 再考虑: thinking aloud */
+  | 'HEDGED'
+  /** 不是要退, 别取消, 发票不用开 */
+  | 'NEGATED'
+  /** The caller has not ordered yet: a question about policy */
+  | 'NO_ORDER_YET'
+  /** 换 next to 发票 or 地址: about something else */
+  | 'OTHER_SUBJECT'
+  /** 取消……算了: the caller took it back */
+  | 'TAKEN_BACK';
+
 export type Severity =
   | 'BLOCKING'
   | 'INFO'
@@ -2616,6 +2915,86 @@ export type Sku = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every order's events (staff and BI), filtered; with `after`, the log since then first. */
+  orderEvents: OrderUpdate;
+  /**
+   * Each event of one order as it happens, with the order as selected: `id` is any of its numbers, as for
+   * `order(id:)`. With `after` (an OrderEvent id) the events since come first, from the log. NOT_FOUND
+   * for a number nobody has, or one of another customer's orders.
+   */
+  orderUpdated: OrderUpdate;
+};
+
+
+export type SubscriptionOrderEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderEventFilter>;
+};
+
+
+export type SubscriptionOrderUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+export type SyncRepair = {
+  __typename?: 'SyncRepair';
+  /** The order, outbound or waybill number. */
+  documentNo: Scalars['String']['output'];
+  foundAt: Scalars['DateTime']['output'];
+  /** The version the hub had read; null when it had none. */
+  hubVersion?: Maybe<Scalars['String']['output']>;
+  kind: SyncRepairKind;
+  /** The legacy system's modify time of the version found (Beijing, as the system keeps it); null when deleted. */
+  legacyVersion?: Maybe<Scalars['String']['output']>;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  /** ERP, WMS or TMS. */
+  system: Scalars['String']['output'];
+};
+
+/** What the sweep found wrong with one document. */
+export type SyncRepairKind =
+  /** In the hub, gone from the legacy system. */
+  | 'DELETED'
+  /** In the legacy system, never read by the hub (committed later than the feeds could see). */
+  | 'MISSING'
+  /** The hub had read an older version than the legacy system holds. */
+  | 'STALE';
+
+/** One completeness sweep over a span of days. */
+export type SyncSweep = {
+  __typename?: 'SyncSweep';
+  /** Days compared, summed over the systems (ERP by order day, WMS by creation day; TMS by the hub's waybills of those days). */
+  daysCompared: Scalars['Int']['output'];
+  /** Days whose counts or version digests differed, and were therefore compared key by key. */
+  daysDiffering: Scalars['Int']['output'];
+  /** Systems that could not be compared this time (unreachable): the next sweep tries again. */
+  failedSystems: Array<Scalars['String']['output']>;
+  /** Null while it runs. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  from: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  keysCompared: Scalars['Int']['output'];
+  repaired: Scalars['Int']['output'];
+  /** What it repaired, at most 200. */
+  repairs: Array<SyncRepair>;
+  startedAt: Scalars['DateTime']['output'];
+  to: Scalars['Date']['output'];
+  trigger: SyncSweepTrigger;
+};
+
+/** What started a completeness sweep. */
+export type SyncSweepTrigger =
+  /** The whole previous day, before the daily report (SYNC_SWEEP_DAILY). */
+  | 'DAILY'
+  /** runSyncSweep. */
+  | 'MANUAL'
+  /** Every SYNC_SWEEP_EVERY_MS over the last SYNC_SWEEP_WINDOW_DAYS days. */
+  | 'PERIODIC';
 
 /** [start, end) of the text read, in UTF-16 code units (JavaScript string offsets), and the text there. */
 export type TextSpan = {
@@ -2791,6 +3170,14 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Blocker: ResolverTypeWrapper<BlockerModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallAction: ResolverTypeWrapper<CallActionRecordModel>;
+  CallActionKind: CallActionKind;
+  CallAddress: ResolverTypeWrapper<CallAddress>;
+  CallEvidence: ResolverTypeWrapper<CallEvidence>;
+  CallIntent: ResolverTypeWrapper<CallIntent>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CallIntentKind: CallIntentKind;
+  CallOrderSource: CallOrderSource;
   ConfirmAttachmentsPayload: ResolverTypeWrapper<Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversTypes['OrderAttachments']>, order?: Maybe<ResolversTypes['Order']> }>;
   ConfirmOrderDraftPayload: ResolverTypeWrapper<Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversTypes['OrderDraft'], order?: Maybe<ResolversTypes['Order']> }>;
   ConsistencyReason: ConsistencyReason;
@@ -2799,7 +3186,6 @@ export type ResolversTypes = ResolversObject<{
   Customer: ResolverTypeWrapper<Customer>;
   CustomerBlocker: ResolverTypeWrapper<BlockerModel>;
   CustomerSatisfaction: ResolverTypeWrapper<CustomerScoreModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CustomerSatisfactionConnection: ResolverTypeWrapper<Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerSatisfactionEdge']> }>;
   CustomerSatisfactionEdge: ResolverTypeWrapper<Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversTypes['CustomerSatisfaction'] }>;
   DailyReport: ResolverTypeWrapper<ReportRecordModel>;
@@ -2827,6 +3213,7 @@ export type ResolversTypes = ResolversObject<{
   EffectCount: ResolverTypeWrapper<EffectCount>;
   EffectType: EffectType;
   EvaluateOrderPayload: ResolverTypeWrapper<EvaluationViewModel>;
+  EventSource: EventSource;
   FactBooleanFilter: FactBooleanFilter;
   FactDateFilter: FactDateFilter;
   FactDateTimeFilter: FactDateTimeFilter;
@@ -2864,6 +3251,10 @@ export type ResolversTypes = ResolversObject<{
   OrderDraft: ResolverTypeWrapper<DraftRecordModel>;
   OrderDraftEdits: OrderDraftEdits;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
+  OrderEvent: ResolverTypeWrapper<OrderEventRowModel>;
+  OrderEventFilter: OrderEventFilter;
+  OrderEventPage: ResolverTypeWrapper<EventPageViewModel>;
+  OrderEventType: OrderEventType;
   OrderFact: ResolverTypeWrapper<OrderFact>;
   OrderFactConnection: ResolverTypeWrapper<FactConnectionViewModel>;
   OrderFactEdge: ResolverTypeWrapper<OrderFactEdge>;
@@ -2880,10 +3271,13 @@ export type ResolversTypes = ResolversObject<{
   OrderPurpose: OrderPurpose;
   OrderRequirementsInput: OrderRequirementsInput;
   OrderStatus: OrderStatus;
+  OrderUpdate: ResolverTypeWrapper<OrderUpdateViewModel>;
   Outbound: ResolverTypeWrapper<Outbound>;
   OutboxMessage: ResolverTypeWrapper<OutboxMessageModel>;
   OutboxState: OutboxState;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PickPriority: ResolverTypeWrapper<PickPriority>;
+  PickPriorityLevel: PickPriorityLevel;
   PredictedSatisfaction: ResolverTypeWrapper<OrderSatisfactionModel>;
   PriceAdjustment: ResolverTypeWrapper<AdjustmentModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -2959,11 +3353,19 @@ export type ResolversTypes = ResolversObject<{
   ScanFactField: ScanFactField;
   ScanFactOrder: ScanFactOrder;
   ScanFactWhere: ScanFactWhere;
+  ServiceCall: ResolverTypeWrapper<CallRecordModel>;
+  SetAsideCue: ResolverTypeWrapper<SetAsideCue>;
+  SetAsideReason: SetAsideReason;
   Severity: Severity;
   Shipment: ResolverTypeWrapper<Shipment>;
   SimulatedDecision: ResolverTypeWrapper<SimulatedOrderModel>;
   Sku: ResolverTypeWrapper<Sku>;
   SortDirection: SortDirection;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SyncRepair: ResolverTypeWrapper<SyncRepair>;
+  SyncRepairKind: SyncRepairKind;
+  SyncSweep: ResolverTypeWrapper<SyncSweep>;
+  SyncSweepTrigger: SyncSweepTrigger;
   TextSpan: ResolverTypeWrapper<TextSpan>;
   TokenRevocation: ResolverTypeWrapper<TokenRevocation>;
   UnlinkedDocument: ResolverTypeWrapper<HubUnlinkedDocumentModel>;
@@ -2981,6 +3383,11 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Blocker: BlockerModel;
   Boolean: Scalars['Boolean']['output'];
+  CallAction: CallActionRecordModel;
+  CallAddress: CallAddress;
+  CallEvidence: CallEvidence;
+  CallIntent: CallIntent;
+  Float: Scalars['Float']['output'];
   ConfirmAttachmentsPayload: Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversParentTypes['OrderAttachments']>, order?: Maybe<ResolversParentTypes['Order']> };
   ConfirmOrderDraftPayload: Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversParentTypes['OrderDraft'], order?: Maybe<ResolversParentTypes['Order']> };
   ConsistencyReasonCount: ConsistencyReasonCount;
@@ -2988,7 +3395,6 @@ export type ResolversParentTypes = ResolversObject<{
   Customer: Customer;
   CustomerBlocker: BlockerModel;
   CustomerSatisfaction: CustomerScoreModel;
-  Float: Scalars['Float']['output'];
   CustomerSatisfactionConnection: Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerSatisfactionEdge']> };
   CustomerSatisfactionEdge: Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversParentTypes['CustomerSatisfaction'] };
   DailyReport: ReportRecordModel;
@@ -3041,6 +3447,9 @@ export type ResolversParentTypes = ResolversObject<{
   OrderDraft: DraftRecordModel;
   OrderDraftEdits: OrderDraftEdits;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
+  OrderEvent: OrderEventRowModel;
+  OrderEventFilter: OrderEventFilter;
+  OrderEventPage: EventPageViewModel;
   OrderFact: OrderFact;
   OrderFactConnection: FactConnectionViewModel;
   OrderFactEdge: OrderFactEdge;
@@ -3053,9 +3462,11 @@ export type ResolversParentTypes = ResolversObject<{
   OrderLineFactEdge: OrderLineFactEdge;
   OrderLineFactWhere: OrderLineFactWhere;
   OrderRequirementsInput: OrderRequirementsInput;
+  OrderUpdate: OrderUpdateViewModel;
   Outbound: Outbound;
   OutboxMessage: OutboxMessageModel;
   PageInfo: PageInfo;
+  PickPriority: PickPriority;
   PredictedSatisfaction: OrderSatisfactionModel;
   PriceAdjustment: AdjustmentModel;
   Query: Record<PropertyKey, never>;
@@ -3115,9 +3526,14 @@ export type ResolversParentTypes = ResolversObject<{
   ScanFactEdge: ScanFactEdge;
   ScanFactOrder: ScanFactOrder;
   ScanFactWhere: ScanFactWhere;
+  ServiceCall: CallRecordModel;
+  SetAsideCue: SetAsideCue;
   Shipment: Shipment;
   SimulatedDecision: SimulatedOrderModel;
   Sku: Sku;
+  Subscription: Record<PropertyKey, never>;
+  SyncRepair: SyncRepair;
+  SyncSweep: SyncSweep;
   TextSpan: TextSpan;
   TokenRevocation: TokenRevocation;
   UnlinkedDocument: HubUnlinkedDocumentModel;
@@ -3169,6 +3585,36 @@ export type BlockerResolvers<ContextType = Context, ParentType extends Resolvers
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CallActionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallAction'] = ResolversParentTypes['CallAction']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['CallActionKind'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+}>;
+
+export type CallAddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallAddress'] = ResolversParentTypes['CallAddress']> = ResolversObject<{
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CallEvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallEvidence'] = ResolversParentTypes['CallEvidence']> = ResolversObject<{
+  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+}>;
+
+export type CallIntentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallIntent'] = ResolversParentTypes['CallIntent']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['CallEvidence']>, ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
 }>;
 
 export type ConfirmAttachmentsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmAttachmentsPayload'] = ResolversParentTypes['ConfirmAttachmentsPayload']> = ResolversObject<{
@@ -3498,6 +3944,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
   revokeToken?: Resolver<ResolversTypes['RevokeTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'jti' | 'reason'>>;
   runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
+  runSyncSweep?: Resolver<ResolversTypes['SyncSweep'], ParentType, ContextType, RequireFields<MutationRunSyncSweepArgs, 'from' | 'to'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
   startRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationStartRepairJobArgs, 'encoding' | 'proposeDefaults' | 'uploadId'>>;
   undoRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationUndoRepairJobArgs, 'id'>>;
@@ -3509,9 +3956,11 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   adjustments?: Resolver<Array<ResolversTypes['PriceAdjustment']>, ParentType, ContextType>;
   attachments?: Resolver<Maybe<ResolversTypes['OrderAttachments']>, ParentType, ContextType>;
   blockers?: Resolver<Array<ResolversTypes['Blocker']>, ParentType, ContextType>;
+  calls?: Resolver<Array<ResolversTypes['ServiceCall']>, ParentType, ContextType>;
   currentBlocker?: Resolver<Maybe<ResolversTypes['CustomerBlocker']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['RuleDecision']>, ParentType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType, RequireFields<OrderEventsArgs, 'first'>>;
   holds?: Resolver<Array<ResolversTypes['Hold']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lifecycle?: Resolver<Array<ResolversTypes['LifecycleNode']>, ParentType, ContextType>;
@@ -3520,6 +3969,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   onHold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   outbound?: Resolver<Maybe<ResolversTypes['Outbound']>, ParentType, ContextType>;
   payableAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  pickPriority?: Resolver<ResolversTypes['PickPriority'], ParentType, ContextType>;
   predictedSatisfaction?: Resolver<Maybe<ResolversTypes['PredictedSatisfaction']>, ParentType, ContextType>;
   promise?: Resolver<Maybe<ResolversTypes['DeliveryPromise']>, ParentType, ContextType>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
@@ -3572,6 +4022,31 @@ export type OrderDraftResolvers<ContextType = Context, ParentType extends Resolv
 export type OrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+}>;
+
+export type OrderEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEvent'] = ResolversParentTypes['OrderEvent']> = ResolversObject<{
+  at?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customerCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  documentNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['EventSource'], ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  storeCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['OrderEventType'], ParentType, ContextType>;
+}>;
+
+export type OrderEventPageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEventPage'] = ResolversParentTypes['OrderEventPage']> = ResolversObject<{
+  endCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  logEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type OrderFactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderFact'] = ResolversParentTypes['OrderFact']> = ResolversObject<{
@@ -3680,6 +4155,11 @@ export type OrderLineFactEdgeResolvers<ContextType = Context, ParentType extends
   node?: Resolver<ResolversTypes['OrderLineFact'], ParentType, ContextType>;
 }>;
 
+export type OrderUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderUpdate'] = ResolversParentTypes['OrderUpdate']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['OrderEvent'], ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+}>;
+
 export type OutboundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Outbound'] = ResolversParentTypes['Outbound']> = ResolversObject<{
   outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -3704,6 +4184,12 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PickPriorityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickPriority'] = ResolversParentTypes['PickPriority']> = ResolversObject<{
+  byCall?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['PickPriorityLevel'], ParentType, ContextType>;
+  raisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
 export type PredictedSatisfactionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PredictedSatisfaction'] = ResolversParentTypes['PredictedSatisfaction']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   late?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3723,6 +4209,7 @@ export type PriceAdjustmentResolvers<ContextType = Context, ParentType extends R
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'entity' | 'first'>>;
+  callIntents?: Resolver<Maybe<ResolversTypes['ServiceCall']>, ParentType, ContextType, RequireFields<QueryCallIntentsArgs, 'callId'>>;
   documentFacts?: Resolver<ResolversTypes['DocumentFactConnection'], ParentType, ContextType, RequireFields<QueryDocumentFactsArgs, 'first' | 'skip'>>;
   healthReports?: Resolver<Array<ResolversTypes['DailyReport']>, ParentType, ContextType, RequireFields<QueryHealthReportsArgs, 'first'>>;
   holdFacts?: Resolver<ResolversTypes['HoldFactConnection'], ParentType, ContextType, RequireFields<QueryHoldFactsArgs, 'first' | 'skip'>>;
@@ -3731,9 +4218,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderDraft?: Resolver<Maybe<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftArgs, 'id'>>;
   orderDrafts?: Resolver<Array<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftsArgs, 'everyone' | 'first'>>;
+  orderEventLog?: Resolver<ResolversTypes['OrderEventPage'], ParentType, ContextType, RequireFields<QueryOrderEventLogArgs, 'first'>>;
   orderFacts?: Resolver<ResolversTypes['OrderFactConnection'], ParentType, ContextType, RequireFields<QueryOrderFactsArgs, 'first' | 'skip'>>;
   orderHealth?: Resolver<ResolversTypes['OrderHealth'], ParentType, ContextType, RequireFields<QueryOrderHealthArgs, 'from' | 'to'>>;
   orderLineFacts?: Resolver<ResolversTypes['OrderLineFactConnection'], ParentType, ContextType, RequireFields<QueryOrderLineFactsArgs, 'first'>>;
+  orderUpdate?: Resolver<Maybe<ResolversTypes['OrderUpdate']>, ParentType, ContextType, RequireFields<QueryOrderUpdateArgs, 'event'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'from' | 'to'>>;
@@ -3746,6 +4235,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
   scanFacts?: Resolver<ResolversTypes['ScanFactConnection'], ParentType, ContextType, RequireFields<QueryScanFactsArgs, 'first' | 'skip'>>;
   simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'maxOrders' | 'rule' | 'to'>>;
+  syncSweeps?: Resolver<Array<ResolversTypes['SyncSweep']>, ParentType, ContextType, RequireFields<QuerySyncSweepsArgs, 'first'>>;
   unlinkedDocuments?: Resolver<ResolversTypes['UnlinkedDocumentConnection'], ParentType, ContextType, RequireFields<QueryUnlinkedDocumentsArgs, 'first'>>;
 }>;
 
@@ -4163,6 +4653,28 @@ export type ScanFactEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['ScanFact'], ParentType, ContextType>;
 }>;
 
+export type ServiceCallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceCall'] = ResolversParentTypes['ServiceCall']> = ResolversObject<{
+  actions?: Resolver<Array<ResolversTypes['CallAction']>, ParentType, ContextType>;
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  customerCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  intents?: Resolver<Array<ResolversTypes['CallIntent']>, ParentType, ContextType>;
+  newAddress?: Resolver<Maybe<ResolversTypes['CallAddress']>, ParentType, ContextType>;
+  orderRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderSource?: Resolver<ResolversTypes['CallOrderSource'], ParentType, ContextType>;
+  orders?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  setAside?: Resolver<Array<ResolversTypes['SetAsideCue']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  transcript?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SetAsideCueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetAsideCue'] = ResolversParentTypes['SetAsideCue']> = ResolversObject<{
+  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['SetAsideReason'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+}>;
+
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = ResolversObject<{
   waybillNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -4178,6 +4690,37 @@ export type SimulatedDecisionResolvers<ContextType = Context, ParentType extends
 
 export type SkuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Sku'] = ResolversParentTypes['Sku']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  orderEvents?: SubscriptionResolver<ResolversTypes['OrderUpdate'], "orderEvents", ParentType, ContextType, Partial<SubscriptionOrderEventsArgs>>;
+  orderUpdated?: SubscriptionResolver<ResolversTypes['OrderUpdate'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'id'>>;
+}>;
+
+export type SyncRepairResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncRepair'] = ResolversParentTypes['SyncRepair']> = ResolversObject<{
+  documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hubVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SyncRepairKind'], ParentType, ContextType>;
+  legacyVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SyncSweepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncSweep'] = ResolversParentTypes['SyncSweep']> = ResolversObject<{
+  daysCompared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  daysDiffering?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedSystems?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keysCompared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repaired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repairs?: Resolver<Array<ResolversTypes['SyncRepair']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['SyncSweepTrigger'], ParentType, ContextType>;
 }>;
 
 export type TextSpanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TextSpan'] = ResolversParentTypes['TextSpan']> = ResolversObject<{
@@ -4228,6 +4771,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AttachmentConfirmation?: AttachmentConfirmationResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Blocker?: BlockerResolvers<ContextType>;
+  CallAction?: CallActionResolvers<ContextType>;
+  CallAddress?: CallAddressResolvers<ContextType>;
+  CallEvidence?: CallEvidenceResolvers<ContextType>;
+  CallIntent?: CallIntentResolvers<ContextType>;
   ConfirmAttachmentsPayload?: ConfirmAttachmentsPayloadResolvers<ContextType>;
   ConfirmOrderDraftPayload?: ConfirmOrderDraftPayloadResolvers<ContextType>;
   ConsistencyReasonCount?: ConsistencyReasonCountResolvers<ContextType>;
@@ -4273,6 +4820,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderDraft?: OrderDraftResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderEvent?: OrderEventResolvers<ContextType>;
+  OrderEventPage?: OrderEventPageResolvers<ContextType>;
   OrderFact?: OrderFactResolvers<ContextType>;
   OrderFactConnection?: OrderFactConnectionResolvers<ContextType>;
   OrderFactEdge?: OrderFactEdgeResolvers<ContextType>;
@@ -4280,9 +4829,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderLineFact?: OrderLineFactResolvers<ContextType>;
   OrderLineFactConnection?: OrderLineFactConnectionResolvers<ContextType>;
   OrderLineFactEdge?: OrderLineFactEdgeResolvers<ContextType>;
+  OrderUpdate?: OrderUpdateResolvers<ContextType>;
   Outbound?: OutboundResolvers<ContextType>;
   OutboxMessage?: OutboxMessageResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PickPriority?: PickPriorityResolvers<ContextType>;
   PredictedSatisfaction?: PredictedSatisfactionResolvers<ContextType>;
   PriceAdjustment?: PriceAdjustmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -4334,9 +4885,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ScanFact?: ScanFactResolvers<ContextType>;
   ScanFactConnection?: ScanFactConnectionResolvers<ContextType>;
   ScanFactEdge?: ScanFactEdgeResolvers<ContextType>;
+  ServiceCall?: ServiceCallResolvers<ContextType>;
+  SetAsideCue?: SetAsideCueResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  SyncRepair?: SyncRepairResolvers<ContextType>;
+  SyncSweep?: SyncSweepResolvers<ContextType>;
   TextSpan?: TextSpanResolvers<ContextType>;
   TokenRevocation?: TokenRevocationResolvers<ContextType>;
   UnlinkedDocument?: UnlinkedDocumentResolvers<ContextType>;

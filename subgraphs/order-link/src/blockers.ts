@@ -65,6 +65,8 @@ export interface BlockerInputs {
   attachments: { outstanding: Attachment[]; source: 'ERP_REQUIREMENT' | 'REMARK' | null; since: number | null } | null;
   /** The pick flow: the WMS outbound's status and when it was picked, and the hub's seal; null without an outbound (or while WMS is unreachable). */
   picking: { outboundNo: string; status: string; pickedAt: number | null; sealedAt: number | null; waybillNo: string | null } | null;
+  /** What service calls about the order did (calls/intake.ts); empty when none. */
+  callActions?: { callId: string; intent: string; action: string; detail: Bilingual; createdAt: number }[];
   now: number;
 }
 
@@ -73,6 +75,8 @@ const RANK: Record<Severity, number> = { BLOCKING: 0, WARNING: 1, INFO: 2 };
 /** Within a severity, the specific cause before the generic one (a carrier fault explains being late). */
 const CODE_ORDER = [
   'RULE_HOLD',
+  'CALL_HOLD',
+  'CALL_TOO_LATE',
   'ORDER_REJECTED',
   'LINE_REJECTED',
   'CARRIER_EXCEPTION',
@@ -86,6 +90,7 @@ const CODE_ORDER = [
   'BATCH_LOCKED',
   'UNLINKED_DOCUMENT',
   'LIFECYCLE_GAP',
+  'CHASED',
 ];
 const DELIVERED = new Set(['SIGNED', 'COMPLETED', 'CANCELLED']);
 const SHIPPED = new Set(['SHIPPED_OUT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'SIGNED', 'COMPLETED']);
@@ -111,10 +116,43 @@ export function effectivePromise(promisedAt: number | null, decisions: DecisionV
   };
 }
 
+/** What a customer is told while a hold a call placed waits, and what staff must do. */
+const CALL_HOLD_TEXT: Record<string, { customer: Bilingual; resolution: Bilingual }> = {
+  CALL_CHANGE_ADDRESS: {
+    customer: { zh: '已收到您的改地址请求，确认新地址后即安排发货', en: 'We have your new address; your order ships as soon as it is confirmed' },
+    resolution: { zh: '销售确认新地址后放行', en: 'sales to confirm the new address, then release' },
+  },
+  CALL_CANCEL: {
+    customer: { zh: '已收到您的取消请求，销售人员会尽快与您确认', en: 'We have your cancellation request; our sales team will confirm it with you shortly' },
+    resolution: { zh: '销售确认是否取消', en: 'sales to confirm the cancellation' },
+  },
+  CALL_RETURN_EXCHANGE: {
+    customer: { zh: '已登记您的退换货申请，售后人员会尽快与您联系', en: 'Your return or exchange is registered; our after-sales team will contact you shortly' },
+    resolution: { zh: '销售处理售后工单', en: 'sales to handle the CRM ticket' },
+  },
+};
+
 export function computeBlockers(o: BlockerInputs): Blocker[] {
   const out: Blocker[] = [];
   const delivered = DELIVERED.has(o.status);
   for (const h of o.holds) {
+    if (h.ruleId.startsWith('CALL:')) {
+      // A hold a service call placed: someone confirms what the caller asked, then it goes on.
+      if (h.state !== 'OPEN') continue;
+      const told = CALL_HOLD_TEXT[h.reasonCode] ?? CALL_HOLD_TEXT.CALL_CANCEL;
+      out.push({
+        code: 'CALL_HOLD',
+        severity: h.reasonCode === 'CALL_RETURN_EXCHANGE' ? 'WARNING' : 'BLOCKING',
+        since: h.createdAt,
+        expectedBy: null,
+        expectedResolution: told.resolution,
+        sourceSystem: 'CRM',
+        message: { zh: h.internalReason.split(' / ')[0], en: h.internalReason.split(' / ')[1] ?? h.internalReason },
+        customerVisible: true,
+        customerMessage: told.customer,
+      });
+      continue;
+    }
     if (h.state === 'OPEN') {
       out.push({
         code: 'RULE_HOLD',
@@ -169,6 +207,37 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
           customerMessage: null,
         });
       }
+    }
+  }
+  for (const a of o.callActions ?? []) {
+    if ((a.action === 'ADDRESS_TOO_LATE' || a.action === 'CANCEL_TOO_LATE') && !delivered) {
+      out.push({
+        code: 'CALL_TOO_LATE',
+        severity: 'WARNING',
+        since: a.createdAt,
+        expectedBy: null,
+        expectedResolution: a.action === 'ADDRESS_TOO_LATE' ? { zh: '联系承运商改派', en: 'ask the carrier to redirect' } : { zh: '与客户商定退货', en: 'agree a return with the customer' },
+        sourceSystem: 'CRM',
+        message: a.detail,
+        customerVisible: false,
+        customerMessage: null,
+      });
+    }
+    if ((a.action === 'PRIORITY_RAISED' || a.action === 'CHASE_NOTED') && !delivered) {
+      const inWarehouse = a.action === 'PRIORITY_RAISED' && !SHIPPED.has(o.status);
+      out.push({
+        code: 'CHASED',
+        severity: 'INFO',
+        since: a.createdAt,
+        expectedBy: null,
+        expectedResolution: null,
+        sourceSystem: 'CRM',
+        message: a.detail,
+        customerVisible: true,
+        customerMessage: inWarehouse
+          ? { zh: '已收到您的催单，仓库已优先为您拣货', en: 'We have your reminder: the warehouse is picking your order first' }
+          : { zh: '已收到您的催单，包裹正在途中，我们会持续跟进', en: 'We have your reminder: your parcel is on its way and we are following it' },
+      });
     }
   }
   const promise = effectivePromise(o.promisedAt, o.decisions);

@@ -8,6 +8,7 @@ import type { OutboundOrder, WmsDatasource } from '#adapters/wms';
 import type { OrderRequirements } from '../../../common/src/requirements.js';
 import type { PickingStore, SealRecord } from '#fulfilment';
 import type { AttachmentConfirmation, AttachmentStore } from './attachments.js';
+import type { CallActionRecord, CallRecord, CallStore } from './calls/store.js';
 
 export interface OrderLinkLoaders {
   orderByRowId: DataLoader<number, HubOrder | null>;
@@ -29,6 +30,12 @@ export interface OrderLinkLoaders {
   /** ERP SO_SOMain_ExtraDefine, and the documents the warehouse confirmed packed. */
   requirements: DataLoader<string, OrderRequirements | null>;
   attachmentConfirmations: DataLoader<number, AttachmentConfirmation[] | null>;
+  /** Service calls the hub read, and what their intents did. */
+  call: DataLoader<string, CallRecord | null>;
+  callsByOrder: DataLoader<number, CallRecord[] | null>;
+  callOrderIds: DataLoader<string, number[] | null>;
+  callActionsByCall: DataLoader<string, CallActionRecord[] | null>;
+  callActionsByOrder: DataLoader<number, CallActionRecord[] | null>;
 }
 
 export interface LoaderSources {
@@ -39,6 +46,7 @@ export interface LoaderSources {
   wms: WmsDatasource;
   picks: PickingStore;
   attachments: AttachmentStore;
+  calls: CallStore;
 }
 
 /** Fresh per request: a loader caches, and a cache shared across callers would leak data. */
@@ -60,5 +68,10 @@ export function createLoaders(s: LoaderSources, options: LoaderOptions): OrderLi
     seal: oneEach(options, (keys) => s.picks.sealsByOutNo(keys)),
     requirements: oneEach(options, (keys) => s.erp.requirementsByOrderNo(keys)),
     attachmentConfirmations: byNumber((keys) => s.attachments.confirmationsByOrder(keys)),
+    call: oneEach(options, (keys) => s.calls.callsById(keys)),
+    callsByOrder: byNumber((keys) => s.calls.callsByOrder(keys)),
+    callOrderIds: oneEach(options, (keys) => s.calls.orderIdsByCall(keys)),
+    callActionsByCall: oneEach(options, (keys) => s.calls.actionsByCall(keys)),
+    callActionsByOrder: byNumber((keys) => s.calls.actionsByOrder(keys)),
   };
 }

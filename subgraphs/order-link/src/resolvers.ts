@@ -11,8 +11,11 @@ import { ruleResolvers } from './rules/resolvers.js';
 import { draftResolvers } from './drafts/resolvers.js';
 import { repairResolvers } from './repair/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
+import { syncResolvers } from './linking/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
+import { callResolvers } from './calls/resolvers.js';
+import { eventResolvers } from './events/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
@@ -110,7 +113,9 @@ export const resolvers: Resolvers = {
   ...healthResolvers,
   ...draftResolvers,
   ...repairResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation },
-  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order },
+  ...eventResolvers,
+  ...callResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order, ...callResolvers.Order },
 };
