@@ -6,7 +6,7 @@ import type { ErpDatasource, SalesOrder } from '#adapters/erp';
 import type { TmsDatasource, Waybill } from '#adapters/tms';
 import type { OutboundOrder, WmsDatasource } from '#adapters/wms';
 import type { OrderRequirements } from '../../../common/src/requirements.js';
-import type { PickingStore, SealRecord } from './picking/store.js';
+import type { PickingStore, SealRecord } from '#fulfilment';
 import type { AttachmentConfirmation, AttachmentStore } from './attachments.js';
 import type { ContradictingDocument } from './blockers.js';
 import type { CallActionRecord, CallRecord, CallStore } from './calls/store.js';

@@ -6,7 +6,6 @@ import { toIsoBeijing } from '../../../common/src/time.js';
 import type { HubUnlinkedDocument, ListCursor } from './datasource.js';
 import { decodeCursor, encodeCursor, parseOrderFilter, parsePageSize, selects } from './arguments.js';
 import { findOrder, visible } from './find-order.js';
-import { pickingMutations, pickingQueries, pickingTypes } from './picking/resolvers.js';
 import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
 import { draftResolvers } from './drafts/resolvers.js';
@@ -56,7 +55,6 @@ const linkResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: {
-    ...pickingQueries,
     order: (_root, { id }, ctx) => findOrder(id, ctx),
     orders: async (_root, { filter, first, after }, ctx, info) => {
       const size = parsePageSize(first);
@@ -114,15 +112,13 @@ const linkResolvers: Resolvers = {
     outbound: (order) => (order.wmsOutboundNo ? { outboundNo: order.wmsOutboundNo } : null),
     shipment: (order) => (order.tmsWaybillNo ? { waybillNo: order.tmsWaybillNo } : null),
   },
-  Mutation: pickingMutations,
-  ...pickingTypes,
   UnlinkedDocument: {
     messageZh: (d) => UNLINKED_TEXT[d.reason](d).zh,
     messageEn: (d) => UNLINKED_TEXT[d.reason](d).en,
   },
 };
 
-/** Linking, the pick flow, the rules, health, drafts and repair: one resolver map. */
+/** Linking, the rules, health, drafts and repair: one resolver map. */
 export const resolvers: Resolvers = {
   ...linkResolvers,
   ...ruleResolvers,

@@ -1,13 +1,11 @@
 // Thin: the pick flow's arguments are checked, the order found, and the service does the rest.
-import type { MutationResolvers, QueryResolvers, Resolvers } from '../../../../codegen/generated/order-link.js';
+import type { MutationResolvers, QueryResolvers, Resolvers } from '../../../../codegen/generated/fulfilment.js';
 import { appError, ErrorCode } from '../../../../common/src/errors.js';
 import type { Role } from '../../../../common/src/caller.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import { parseWindow } from '../arguments.js';
-import { findOrder } from '../find-order.js';
-import type { HubOrder } from '../datasource.js';
+import { findOrder, type HubOrder } from '#hub';
 import type { Context } from '../context.js';
-import { requireRole } from '../../../../common/src/arguments.js';
+import { parseWindow, requireRole } from '../../../../common/src/arguments.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
 
 const PICKERS: Role[] = ['warehouse', 'ops'];
@@ -68,7 +66,7 @@ export const pickingQueries: Pick<QueryResolvers<Context>, 'pickList' | 'picking
   },
 };
 
-export const pickingMutations: MutationResolvers<Context> = {
+export const pickingMutations: Pick<MutationResolvers<Context>, 'scanItem' | 'sealPackage'> = {
   scanItem: async (_root, { orderId, barcode, picker }, ctx) => {
     requireRole(ctx, PICKERS, 'scanItem');
     const operator = picker != null ? parseOperator(picker, 'picker') : ctx.caller.subject.slice(0, MAX_OPERATOR_LENGTH);
