@@ -49,6 +49,20 @@ export interface DecisionView {
   firstFiredAt: number | null;
 }
 
+/** A document naming an order it disagrees with: who the goods are for, or what they are. */
+export interface ContradictingDocument {
+  system: 'WMS' | 'TMS';
+  documentNo: string;
+  reason: 'CUSTOMER_MISMATCH' | 'GOODS_MISMATCH' | 'CONSIGNEE_MISMATCH';
+  reference: string | null;
+}
+
+const CONTRADICTION_TEXT: Record<ContradictingDocument['reason'], (d: ContradictingDocument) => Bilingual> = {
+  CUSTOMER_MISMATCH: (d) => ({ zh: `出库单 ${d.documentNo} 引用本订单（「${d.reference ?? ''}」），但收货客户不是本订单的客户：未关联`, en: `outbound ${d.documentNo} names this order ("${d.reference ?? ''}") but is consigned to another customer: not linked` }),
+  GOODS_MISMATCH: (d) => ({ zh: `出库单 ${d.documentNo} 引用本订单（「${d.reference ?? ''}」），但没有一件本订单的商品：未关联`, en: `outbound ${d.documentNo} names this order ("${d.reference ?? ''}") but carries none of its goods: not linked` }),
+  CONSIGNEE_MISMATCH: (d) => ({ zh: `运单 ${d.documentNo} 引用本订单（「${d.reference ?? ''}」），但收货人和目的城市都不是本订单的：未关联`, en: `waybill ${d.documentNo} names this order ("${d.reference ?? ''}") but neither its consignee nor its city is this order's: not linked` }),
+};
+
 export interface BlockerInputs {
   status: string;
   missingNodes: Stage[];
@@ -61,6 +75,8 @@ export interface BlockerInputs {
   shipment: { status: string; exception: { type: string; description: string | null; delayMinutes: number | null } | null; exceptionAt: number | null } | null;
   /** Outbounds that fit this order and another equally well. */
   ambiguousOutbounds: string[];
+  /** Documents whose reference names this order but which contradict it (not linked). */
+  contradictingDocuments?: ContradictingDocument[];
   /** Documents the order must travel with (ERP requirement or remark) not yet confirmed packed; null while the ERP is unreachable. */
   attachments: { outstanding: Attachment[]; source: 'ERP_REQUIREMENT' | 'REMARK' | null; since: number | null } | null;
   /** The pick flow: the WMS outbound's status and when it was picked, and the hub's seal; null without an outbound (or while WMS is unreachable). */
@@ -74,6 +90,7 @@ const ROLE_ZH: Record<string, string> = { director: '销售总监', finance: '�
 const RANK: Record<Severity, number> = { BLOCKING: 0, WARNING: 1, INFO: 2 };
 /** Within a severity, the specific cause before the generic one (a carrier fault explains being late). */
 const CODE_ORDER = [
+  'CANCELLED_OUTBOUND_LIVE',
   'RULE_HOLD',
   'CALL_HOLD',
   'CALL_TOO_LATE',
@@ -88,11 +105,14 @@ const CODE_ORDER = [
   'AWAITING_SEAL',
   'AWAITING_COLLECTION',
   'BATCH_LOCKED',
+  'CONTRADICTING_REFERENCE',
   'UNLINKED_DOCUMENT',
   'LIFECYCLE_GAP',
   'CHASED',
 ];
 const DELIVERED = new Set(['SIGNED', 'COMPLETED', 'CANCELLED']);
+/** WMS outbound statuses with goods still meant to leave: neither shipped nor cancelled. */
+export const LIVE_OUTBOUND = new Set(['CREATED', 'ALLOCATED', 'PICKING', 'PICKED', 'PACKED']);
 const SHIPPED = new Set(['SHIPPED_OUT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'SIGNED', 'COMPLETED']);
 const AT_RISK_MS = 6 * 3_600_000;
 
@@ -330,6 +350,37 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
         customerMessage: null,
       });
     }
+  }
+  // The ERP voided the order, the WMS still means to ship it: the warehouse must stop it.
+  if (o.status === 'CANCELLED' && o.picking && LIVE_OUTBOUND.has(o.picking.status)) {
+    const outboundNo = o.picking.outboundNo;
+    out.push({
+      code: 'CANCELLED_OUTBOUND_LIVE',
+      severity: 'BLOCKING',
+      since: null,
+      expectedBy: null,
+      expectedResolution: { zh: `仓库在 WMS 中取消出库单 ${outboundNo}，不再拣货发货`, en: `the warehouse cancels outbound ${outboundNo} in the WMS and neither picks nor ships it` },
+      sourceSystem: 'WMS',
+      message: {
+        zh: `订单已在 ERP 作废，但出库单 ${outboundNo} 在 WMS 中仍有效（${o.picking.status}）：拣货已停止`,
+        en: `the order was cancelled in the ERP, but outbound ${outboundNo} is still live in the WMS (${o.picking.status}): picking is stopped`,
+      },
+      customerVisible: false,
+      customerMessage: null,
+    });
+  }
+  for (const d of o.contradictingDocuments ?? []) {
+    out.push({
+      code: 'CONTRADICTING_REFERENCE',
+      severity: 'WARNING',
+      since: null,
+      expectedBy: null,
+      expectedResolution: { zh: '人工核对：更正单据上的引用号，或更正单据本身', en: 'a person must check: correct the reference on the document, or the document itself' },
+      sourceSystem: d.system,
+      message: CONTRADICTION_TEXT[d.reason](d),
+      customerVisible: false,
+      customerMessage: null,
+    });
   }
   for (const outboundNo of o.ambiguousOutbounds) {
     out.push({

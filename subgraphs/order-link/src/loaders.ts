@@ -6,8 +6,9 @@ import type { ErpDatasource, SalesOrder } from '#adapters/erp';
 import type { TmsDatasource, Waybill } from '#adapters/tms';
 import type { OutboundOrder, WmsDatasource } from '#adapters/wms';
 import type { OrderRequirements } from '../../../common/src/requirements.js';
-import type { PickingStore, SealRecord } from './picking/store.js';
+import type { PickingStore, SealRecord } from '#fulfilment';
 import type { AttachmentConfirmation, AttachmentStore } from './attachments.js';
+import type { ContradictingDocument } from './blockers.js';
 import type { CallActionRecord, CallRecord, CallStore } from './calls/store.js';
 
 export interface OrderLinkLoaders {
@@ -21,6 +22,7 @@ export interface OrderLinkLoaders {
   holdById: DataLoader<number, HoldRecord | null>;
   adjustments: DataLoader<number, Adjustment[] | null>;
   ambiguousOutbounds: DataLoader<string, string[] | null>;
+  contradictingDocuments: DataLoader<string, ContradictingDocument[] | null>;
   /** The ERP header and the TMS waybill, for promises and blockers. */
   erpOrder: DataLoader<string, SalesOrder | null>;
   waybill: DataLoader<string, Waybill | null>;
@@ -62,6 +64,7 @@ export function createLoaders(s: LoaderSources, options: LoaderOptions): OrderLi
     holdById: byNumber((keys) => s.ledger.holdsByIds(keys)),
     adjustments: byNumber((keys) => s.ledger.adjustmentsByOrder(keys)),
     ambiguousOutbounds: oneEach(options, (keys) => s.ledger.ambiguousOutboundsByOrderNo(keys)),
+    contradictingDocuments: oneEach(options, (keys) => s.ledger.contradictingDocumentsByOrderNo(keys)),
     erpOrder: oneEach(options, (keys) => s.erp.ordersByNo(keys)),
     waybill: oneEach(options, (keys) => s.tms.waybillsByNo(keys)),
     outbound: oneEach(options, (keys) => s.wms.outboundsByNo(keys)),
