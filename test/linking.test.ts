@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { startStack, type Stack } from './helpers/stack.js';
-import { openDataSource } from '../common/src/db.js';
-import { formatBeijing } from '../common/src/time.js';
+import { insertRows, openDataSource } from '../common/src/db.js';
+import { beijingDate, formatBeijing } from '../common/src/time.js';
 import { encodeCaller } from '../common/src/caller.js';
 import { signRequest } from '../common/src/signing.js';
 import { Random } from '../legacy-sim/src/random.js';
@@ -290,5 +290,68 @@ describe('contradictions after a change are flagged', () => {
     await stack.linker.runFreshRound();
     const [after] = await orders([cancelled.erpOrderNo], 'blockers { code }');
     assert.ok(!after.blockers.some((b: any) => b.code === 'CANCELLED_OUTBOUND_LIVE'));
+  });
+});
+
+describe('rules see every order', () => {
+  test('identical orders entered in one moment and one round: the first (earlier placed, then lower ERP number) passes the duplicate rule, every twin after it is held as its duplicate, and evaluating again agrees', async () => {
+    const bases = take((o) => o.expectedStatus !== 'CANCELLED', 12);
+    const seqs = rng.shuffle(Array.from({ length: 4000 }, (_, k) => 5000 + k));
+    const groups: { no: string; at: number }[][] = [];
+    const rows: { main: any[]; lines: any[] } = { main: [], lines: [] };
+    const t0 = Math.floor((Date.now() - 6 * 3_600_000) / 1000) * 1000;
+    for (const [g, base] of bases.entries()) {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const at = t0 - g * 3_600_000;
+      // A double (or triple) submission in one second, and sometimes another of the same a few minutes later.
+      const size = rng.int(2, 4);
+      const group = Array.from({ length: size }, (_, k) => ({
+        no: `SO-${beijingDate(at).replaceAll('-', '')}-${seqs.pop()}`,
+        at: at + (k < 2 || rng.chance(0.5) ? 0 : rng.int(1, 25) * 60_000),
+      }));
+      groups.push(group);
+      for (const c of group) {
+        const { ID, ...rest } = header;
+        rows.main.push({ ...rest, cSOCode: c.no, dDate: formatBeijing(c.at), iStatus: 2, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: now() });
+        for (const l of lines) {
+          const { AutoID, ...line } = l;
+          rows.lines.push({ ...line, cSOCode: c.no });
+        }
+      }
+    }
+    // All of them in one go, in an order that is neither time nor number order: one link round, one rules batch.
+    await insertRows(erp, 'SO_SODetails', rng.shuffle(rows.lines));
+    await insertRows(erp, 'SO_SOMain', rng.shuffle(rows.main));
+    await stack.linker.runFreshRound();
+
+    const all = groups.flat();
+    const answers = await orders(all.map((c) => c.no), 'erpOrderNo onHold decisions { ruleId fired facts }');
+    const duplicate = new Map(answers.map((a) => [a.erpOrderNo, a.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order')]));
+    let held = 0;
+    for (const group of groups) {
+      const seq = (no: string) => Number(no.slice(-4));
+      const original = [...group].sort((a, b) => a.at - b.at || seq(a.no) - seq(b.no))[0];
+      for (const c of group) {
+        const d = duplicate.get(c.no);
+        assert.ok(d, `${c.no} was evaluated in the round that linked it`);
+        if (c === original) assert.equal(d.fired, false, `${c.no} is the original`);
+        else {
+          assert.equal(d.fired, true, `${c.no} repeats ${original.no}`);
+          assert.equal(d.facts.duplicateOf, original.no);
+          held++;
+        }
+      }
+    }
+    assert.ok(held >= groups.length, 'every group has a duplicate held');
+
+    // Evaluated again one by one (as evaluateOrder does, or another instance would), the same verdicts.
+    const ops = await stack.token('ops');
+    for (const c of all.slice(0, 12)) {
+      const res = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired facts } } } }', { id: c.no }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const again = res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order');
+      assert.deepEqual([again.fired, again.facts.duplicateOf], [duplicate.get(c.no).fired, duplicate.get(c.no).facts.duplicateOf], c.no);
+    }
   });
 });
