@@ -2883,11 +2883,13 @@ export type SetAsideReason =
   | 'CONDITIONAL'
   /** 可能要退, 再考虑: thinking aloud */
   | 'HEDGED'
+  /** 刚才说改地址的那个, 上次退货的事: a request named, not made now */
+  | 'MENTIONED'
   /** 不是要退, 别取消, 发票不用开 */
   | 'NEGATED'
   /** The caller has not ordered yet: a question about policy */
   | 'NO_ORDER_YET'
-  /** 换 next to 发票 or 地址: about something else */
+  /** 换 next to 发票 or 地址, 别发 with 自己过来拿: about something else */
   | 'OTHER_SUBJECT'
   /** 取消……算了: the caller took it back */
   | 'TAKEN_BACK';
