@@ -83,6 +83,7 @@ export const configSchema = z.object({
   TMS_SUBGRAPH_PORT: port.default(4103),
   CRM_SUBGRAPH_PORT: port.default(4104),
   ORDER_LINK_SUBGRAPH_PORT: port.default(4105),
+  FULFILMENT_SUBGRAPH_PORT: port.default(4106),
 
   /** Override a subgraph's routing_url from rover-config.yaml (e.g. inside docker-compose). */
   ERP_SUBGRAPH_URL: httpUrl.optional(),
@@ -90,6 +91,7 @@ export const configSchema = z.object({
   TMS_SUBGRAPH_URL: httpUrl.optional(),
   CRM_SUBGRAPH_URL: httpUrl.optional(),
   ORDER_LINK_SUBGRAPH_URL: httpUrl.optional(),
+  FULFILMENT_SUBGRAPH_URL: httpUrl.optional(),
   SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
 
   /** One attempt of a legacy call (SQL query or TMS/CRM request) may take this long. */
@@ -142,6 +144,22 @@ export const configSchema = z.object({
   LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   /** How often the outbox worker delivers the rules' side effects (SMS, requisitions, locks, free lines). */
   OUTBOX_POLL_MS: ms.default(500),
+  /** How often order-link reads the CRM's feed of service calls. */
+  CALL_POLL_MS: ms.default(2000),
+  /** Service calls read per page of the CRM feed (the CRM hands out at most 500). */
+  CALL_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(200),
+  /** A call older than this when the hub reads it is recorded but does not act (no holds for last year's calls). */
+  CALL_ACT_WITHIN_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /** How much older than what the hub has read a legacy row may be when it becomes visible (a long transaction, a batch import, a clock behind) and still be read by the change feeds. */
+  SYNC_LATE_COMMIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** The feeds look for such late rows every this many link rounds (by versions: key and modify time only). */
+  SYNC_LATE_EVERY_ROUNDS: z.coerce.number().int().min(1).max(10_000).default(4),
+  /** How often the completeness sweep compares the recent days of each legacy system with the hub, by keys (0: never). */
+  SYNC_SWEEP_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
+  /** How many days (today included) the periodic sweep covers, by order day in ERP and creation day in WMS and TMS. */
+  SYNC_SWEEP_WINDOW_DAYS: z.coerce.number().int().min(1).max(400).default(2),
+  /** When the sweep covers the whole previous day, Asia/Shanghai time (croner syntax), or "off": before the daily report. */
+  SYNC_SWEEP_DAILY: cronOrOff.default('40 1 * * *'),
   /** Order events (docs/live-events.md). NATS servers (nats://host:4222, comma-separated) the hub publishes to and gateways read from; unset: in-process only. */
   EVENTS_NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s,]+(,\s*(nats|tls):\/\/[^\s,]+)*$/, 'must be nats:// URLs, comma-separated').optional(),
   /** The JetStream stream the events are kept in (created with the subjects below when missing). */

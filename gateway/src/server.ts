@@ -54,6 +54,7 @@ const ENV_URL: Record<string, keyof Config> = {
   tms: 'TMS_SUBGRAPH_URL',
   crm: 'CRM_SUBGRAPH_URL',
   'order-link': 'ORDER_LINK_SUBGRAPH_URL',
+  fulfilment: 'FULFILMENT_SUBGRAPH_URL',
 };
 
 /** The committed supergraph.graphql, or, when it is missing, a fresh composition of rover-config.yaml. */
@@ -338,7 +339,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
       context: async (_req, requestId, caller) => ({ requestId, caller: caller! }),
       readiness: Object.fromEntries(
-        ['erp', 'wms', 'tms', 'crm', 'order-link'].map((name) => [
+        ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment'].map((name) => [
           name,
           async () => {
             const url = subgraphUrls.get(name);

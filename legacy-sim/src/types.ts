@@ -91,7 +91,8 @@ export type DiscrepancyClass =
   | 'WAYBILL_WITHOUT_OUTBOUND'
   | 'OUTBOUND_WITHOUT_WAYBILL'
   | 'AMBIGUOUS_OUTBOUND'
-  | 'DUPLICATE_ORDER';
+  | 'DUPLICATE_ORDER'
+  | 'CONTRADICTING_REFERENCE';
 
 /** One difference reconciliation must report, as the data set stands at `asOf`. */
 export interface TruthDiscrepancy {

@@ -9,6 +9,9 @@ import { TmsDatasource } from '#adapters/tms';
 import { CrmDatasource } from '#adapters/crm';
 import { HubStore } from './datasource.js';
 import { Linker } from './linking/linker.js';
+import { FeedMetrics, hubVersions, pollingFeeds } from './linking/feeds.js';
+import { CompletenessSweep } from './linking/sweep.js';
+import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { HubInit1732406400000 } from './migrations/1732406400000-HubInit.js';
@@ -20,8 +23,8 @@ import { Ledger } from './rules/ledger.js';
 import { OutboxWorker } from './rules/outbox.js';
 import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
 import { Health1765000000000 } from './migrations/1765000000000-Health.js';
-import { PickingService } from './picking/service.js';
-import { PickingStore } from './picking/store.js';
+import { PickingStore } from '#fulfilment';
+import { expiryRuleMonths } from '../hub.js';
 import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRepair.js';
 import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
 import { Attachments1766100000000 } from './migrations/1766100000000-Attachments.js';
@@ -45,19 +48,25 @@ import { createHealthLoaders } from './health/resolvers.js';
 import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.js';
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
+import { LinkAgreement1767430000000 } from './migrations/1767430000000-LinkAgreement.js';
 import { TokenRevocations } from './tokens.js';
+import { ServiceCalls1767420000000 } from './migrations/1767420000000-ServiceCalls.js';
+import { CallIntake } from './calls/intake.js';
+import { CallStore } from './calls/store.js';
 import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
 import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Read the CRM's feed of service calls (default on); tests drive rounds themselves when off. */
+  startCalls?: boolean;
   /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
   startEvents?: boolean;
   /** Pick up unfinished repair jobs (default on). */
@@ -73,9 +82,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: HUB_MIGRATIONS });
   await hubDb.runMigrations({ transaction: 'each' });
-  // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
-  // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
-  // pool: the pick flow's transactions hold a connection each.
+  // order-link reads (and, for the rules' effects, writes) the legacy systems through the adapters'
+  // own datasources: one place speaks each legacy tongue. The WMS pool stays at the 12 it had when
+  // the pick flow (now subgraphs/fulfilment) lived here.
   const erpDb = await openDataSource(config.ERP_DATABASE_URL, { entities: erpEntities, poolSize: 4 });
   const wmsDb = await openDataSource(config.WMS_DATABASE_URL, { entities: wmsEntities, poolSize: 12 });
   const tmsHttp = new LegacyHttpClient(kit.legacy('tms'), config.TMS_API_URL, 4);
@@ -96,10 +105,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const outbox = new OutboxWorker(hubDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
 
   // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
-  const expiryMonths = async () => {
-    const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
-    return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
-  };
+  const expiryMonths = () => expiryRuleMonths(rules);
   const healthFacts = new HealthFacts(hubDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
   // Interceptions follow the rules' decisions as they are recorded, whoever asked for them.
   // A failure leaves the order's next refresh to count them: the decisions themselves are recorded.
@@ -124,10 +130,18 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // Order events: recorded by triggers, numbered and handed to the bus (NATS, or in-process) here.
   const eventBus = await openEventBus(config, kit.logger.child({ part: 'events' }));
   const events = new EventLog(hubDb, hubSystem, eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
-  const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
+  const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
+    // Rows of the same second as the position, and clocks a little apart, every round.
+    overlapMs: 3000,
+    lateCommitMs: config.SYNC_LATE_COMMIT_MS,
+    lateEveryRounds: config.SYNC_LATE_EVERY_ROUNDS,
+    batchSize: config.LINK_BATCH_SIZE,
+  });
+  const linker = new Linker(hubDb, feeds, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
+    customerNames: async (codes) => new Map((await erp.customersByCode(codes)).filter((c) => c != null).map((c) => [c!.code, c!.name])),
     // New orders are evaluated in the same round that links them; then the health facts of every
     // order the round changed follow.
     afterRound: async () => {
@@ -137,25 +151,15 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await healthFacts.refreshChanged();
     },
   });
+  const sweep = new CompletenessSweep(hubDb, hubSystem, { erp, wms, tms }, linker, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
+    everyMs: config.SYNC_SWEEP_EVERY_MS,
+    windowDays: config.SYNC_SWEEP_WINDOW_DAYS,
+    daily: config.SYNC_SWEEP_DAILY,
+  });
   const flatFacts = createFacts(hubDb, hubSystem, erp, config, kit.metrics, kit.logger.child({ part: 'facts' }));
   const tokens = new TokenRevocations(hubDb, hubSystem);
   const picks = new PickingStore(hubDb, hubSystem);
   const attachments = new AttachmentStore(hubDb, hubSystem);
-  const picking = new PickingService({
-    erp,
-    wms,
-    tms,
-    store: picks,
-    // The enabled expiry-control rule says how much shelf life a lot must keep, and the order may
-    // ask for more (SO_SOMain_ExtraDefine.iMinShelfMonths, from its remark or a repair): the larger holds.
-    expiryMonths: async (order) => {
-      const [ruleMonths, [asked]] = await Promise.all([expiryMonths(), erp.requirementsByOrderNo([order.erpOrderNo])]);
-      return Math.max(ruleMonths, asked?.minShelfLifeMonths ?? 0);
-    },
-    logger: kit.logger.child({ part: 'picking' }),
-    // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
-    lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
-  });
   // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
   const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
   const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
@@ -168,9 +172,19 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
     kit.logger.child({ part: 'repair' }),
   );
-  if (options.startLinker !== false) linker.start();
+  if (options.startLinker !== false) {
+    linker.start();
+    sweep.start();
+  }
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  const calls = new CallStore(hubDb, hubSystem);
+  const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
+    pollMs: config.CALL_POLL_MS,
+    pageSize: config.CALL_PAGE_SIZE,
+    actWithinMs: config.CALL_ACT_WITHIN_HOURS * 3_600_000,
+  });
+  if (options.startCalls !== false) callIntake.start();
   if (options.startEvents !== false) events.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
   uploadRetention.start();
@@ -186,16 +200,16 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       rules,
       engine,
       ledger,
-      picking,
       drafts,
       repair: { store: repairStore, runner: repairRunner },
       health,
       reporter,
       attachments,
-      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments }, { batching: kit.batching }),
+      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments, calls }, { batching: kit.batching }),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      sweep,
       events,
     }),
     routes: {
@@ -212,14 +226,16 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     close: async () => {
       reporter.stop();
       uploadRetention.stop();
+      await sweep.stop();
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
+      await callIntake.stop();
       await healthFacts.stop();
       await events.stop();
       await eventBus.close();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep };
 }

@@ -9,17 +9,23 @@ import type { Logger } from '../../../../common/src/logger.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
-import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
-import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
+import { beijingDate } from '../../../../common/src/time.js';
+import { readDocumentNumbers, type DocumentKind } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
-import type { ErpDatasource, SalesOrder } from '#adapters/erp';
-import type { OutboundOrder, WmsDatasource } from '#adapters/wms';
-import type { TmsDatasource, Waybill } from '#adapters/tms';
+import type { SyncedSalesOrder } from '#adapters/erp';
+import type { SyncedOutbound } from '#adapters/wms';
+import type { Waybill } from '#adapters/tms';
+import { tmsModifiedAt, type ChangeFeed, type FeedSource, type LinkerFeeds } from './feeds.js';
 import { computeLifecycle, type Stage } from '../lifecycle.js';
 import {
+  alsoLinkedSql,
   daysBetween,
+  readAlsoLinked,
   readDocument,
+  samePlaceOrName,
+  shareGoods,
+  skuList,
   readOrder,
   shiftDate,
   skuSignature,
@@ -27,22 +33,17 @@ import {
   type LinkMethod,
   type OrderRecord,
   type UnlinkedReason,
+  type ContradictionReason,
 } from './records.js';
 
 export interface LinkerOptions {
   batchSize: number;
   matchWindowDays: number;
   pollMs: number;
-  /** Re-read this much of each feed every round: catches rows committed late with an older modify time. */
-  overlapMs?: number;
   /** Runs at the end of every round (the rules evaluate the orders just linked); its failure does not fail the round. */
   afterRound?: () => Promise<void>;
-}
-
-export interface LinkerSources {
-  erp: ErpDatasource;
-  wms: WmsDatasource;
-  tms: TmsDatasource;
+  /** ERP customer names by code (one batched call): whom a waybill's consignee must be when its city does not already agree. */
+  customerNames: (codes: string[]) => Promise<Map<string, string>>;
 }
 
 export interface RoundStats {
@@ -61,6 +62,8 @@ class Round {
   readonly touchedOrders: Set<number>;
   readonly newOrderNos: Set<string>;
   readonly newCustomers: Set<string>;
+  /** Known orders whose customer, goods or cancellation changed: the link decisions of their documents are made again. */
+  readonly changedOrderNos: Set<string>;
   /** Outbounds whose link changed: their waybills must follow. */
   readonly relinkedOutbounds: Set<string>;
   /** Customers with an outbound linked this round: their unmatched outbounds may now fit. */
@@ -70,6 +73,7 @@ class Round {
     this.touchedOrders = new Set(unfinished?.touchedOrders);
     this.newOrderNos = new Set(unfinished?.newOrderNos);
     this.newCustomers = new Set(unfinished?.newCustomers);
+    this.changedOrderNos = new Set(unfinished?.changedOrderNos);
     this.relinkedOutbounds = new Set(unfinished?.relinkedOutbounds);
     this.linkedCustomers = new Set(unfinished?.linkedCustomers);
   }
@@ -87,6 +91,39 @@ const IN_LIST_MAX = 1000;
 const MATCH_CONFIDENCE_PER_DAY = 0.1;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+/** The numbers a reference names, read by the one reader `order(id:)` uses too, in the order written. */
+const referencedNos = (raw: string | null, kinds: DocumentKind[]) => readDocumentNumbers(raw, kinds).map((n) => n.canonical);
+
+/** What the linker knows of an order a reference names: enough to check the documents agree. */
+interface NamedOrder {
+  id: number;
+  erp_order_no: string;
+  customer_code: string;
+  region: string;
+  sku_codes: string | null;
+}
+
+/** A further order a document is linked to (hub_document_order). */
+interface AlsoLink {
+  order_id: number;
+  method: LinkMethod;
+  confidence: number;
+}
+
+/** Does the outbound contradict the order its reference names? Who it is for first, then its goods. */
+function outboundContradicts(doc: DocumentRecord, order: NamedOrder): ContradictionReason | null {
+  if (doc.customer_code && order.customer_code && doc.customer_code !== order.customer_code) return 'CUSTOMER_MISMATCH';
+  if (!shareGoods(doc.sku_codes, order.sku_codes)) return 'GOODS_MISMATCH';
+  return null;
+}
+
+/** Does the waybill contradict the order it leads to? It agrees when its consignee is the customer or its city the order's. */
+function waybillContradicts(doc: DocumentRecord, order: NamedOrder, customerName: string | null): ContradictionReason | null {
+  if (!doc.consignee?.trim() && !doc.dest_city?.trim()) return null;
+  if (samePlaceOrName(doc.consignee, customerName) || samePlaceOrName(doc.dest_city, order.region)) return null;
+  return 'CONSIGNEE_MISMATCH';
+}
 
 function latest(events: Waybill['events'], codes: string[]): number | undefined {
   const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
@@ -106,10 +143,17 @@ export class Linker {
   lastError: unknown = null;
   /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
   private unfinished: Round | null = null;
+  /** What the completeness sweep asked for (sweep.ts): keys to read again, and rows deleted in their system. */
+  private readonly asked: Record<FeedSource, { reread: Set<string>; deleted: Set<string> }> = {
+    erp: { reread: new Set(), deleted: new Set() },
+    wms: { reread: new Set(), deleted: new Set() },
+    tms: { reread: new Set(), deleted: new Set() },
+  };
 
   constructor(
     private readonly hub: DataSource,
-    private readonly sources: LinkerSources,
+    /** Where changes come from (feeds.ts): polled today, replaceable per system by a log reader. */
+    private readonly feeds: LinkerFeeds,
     /** The hub's database as a guarded system: reads are retried, inserts are not. */
     private readonly hubSystem: LegacySystem,
     private readonly logger: Logger,
@@ -159,6 +203,17 @@ export class Linker {
       });
     }
     return this.running;
+  }
+
+  /**
+   * The sweep's findings, handled in the next round like anything a feed says: `reread` keys are
+   * fetched whole and applied (a missing row is inserted, a stale one updated, and their link
+   * decisions made again); `deleted` rows are gone from their system — an order is marked so and
+   * no longer named by references, a document is dropped and its order and waybills re-decided.
+   */
+  requestSync(source: FeedSource, found: { reread?: string[]; deleted?: string[] }): void {
+    for (const k of found.reread ?? []) this.asked[source].reread.add(k);
+    for (const k of found.deleted ?? []) this.asked[source].deleted.add(k);
   }
 
   /** A round that starts after now: what was just written to a legacy system is in it. */
@@ -212,45 +267,73 @@ export class Linker {
     await upsertRows(this.hub, 'hub_sync_cursor', [{ source, position: JSON.stringify(cursor), updated_at: now }], ['source']);
   }
 
-  private rewind(cursor: ChangeCursor): ChangeCursor {
-    if (cursor === FEED_START) return cursor;
-    const t = parseBeijing(cursor.modifiedAt)! - (this.options.overlapMs ?? 3000);
-    return { modifiedAt: formatBeijing(Math.max(0, t)), rowId: 0 };
-  }
-
-  /** Reads a keyset change feed to its end, page by page. */
-  private async drain<T>(
-    source: string,
-    round: Round,
-    read: (cursor: ChangeCursor, limit: number) => Promise<{ items: T[]; next: ChangeCursor }>,
-    apply: (items: T[]) => Promise<void>,
-  ): Promise<void> {
-    const saved = await this.loadCursor(source);
-    let cursor = this.rewind(saved);
+  /**
+   * Reads a change feed to its end, page by page, then applies what it says was committed late
+   * behind the saved position. Applying is idempotent, so whatever is read twice changes nothing.
+   */
+  private async drain<T>(feed: ChangeFeed<T>, round: Round, apply: (items: T[]) => Promise<void>): Promise<void> {
+    const asked = this.asked[feed.source];
+    if (asked.deleted.size) {
+      const gone = [...asked.deleted];
+      await this.forgetDeleted(feed.source, gone, round);
+      for (const k of gone) asked.deleted.delete(k);
+    }
+    const saved = await this.loadCursor(feed.source);
+    let cursor = feed.startAt(saved);
     let last = saved;
     // Until a page comes back empty: a legacy API may return fewer rows than asked for (TMS caps
     // its pages), so a short page does not prove the feed is drained.
     for (;;) {
-      const page = await read(cursor, this.options.batchSize);
+      const page = await feed.read(cursor, this.options.batchSize);
       if (page.items.length === 0) break;
       await apply(page.items);
       cursor = last = page.next;
     }
-    if (last !== saved) await this.saveCursor(source, last, round.now);
+    const late = feed.late ? await feed.late(saved) : [];
+    for (let i = 0; i < late.length; i += this.options.batchSize) await apply(late.slice(i, i + this.options.batchSize));
+    const reread = [...asked.reread];
+    for (let i = 0; i < reread.length; i += this.options.batchSize) {
+      const keys = reread.slice(i, i + this.options.batchSize);
+      const items = await feed.documents(keys);
+      if (items.length) await apply(items);
+      for (const k of keys) asked.reread.delete(k);
+    }
+    if (last !== saved) await this.saveCursor(feed.source, last, round.now);
+  }
+
+  /** Rows deleted in their legacy system (the sweep found them gone). */
+  private async forgetDeleted(source: FeedSource, keys: string[], round: Round): Promise<void> {
+    if (source === 'erp') {
+      const rows = await this.queryIn('order.byErpNo', keys, (list) => `SELECT id, erp_order_no FROM hub_order WHERE src_deleted_at IS NULL AND erp_order_no IN (${list})`);
+      if (!rows.length) return;
+      await this.hubSystem.call('order.deleted', () =>
+        this.hub.query(`UPDATE hub_order SET src_deleted_at = ?, updated_at = ? WHERE id IN (${placeholders(rows.length)})`, [round.now, round.now, ...rows.map((r) => Number(r.id))]),
+      );
+      for (const r of rows) {
+        round.touch(Number(r.id));
+        round.changedOrderNos.add(r.erp_order_no);
+      }
+      return;
+    }
+    const system = source === 'wms' ? 'WMS' : 'TMS';
+    const docs = await this.documents(system, keys);
+    if (!docs.size) return;
+    await this.hubSystem.call('document.deleted', () =>
+      this.hub.query(`DELETE FROM hub_document WHERE system = ? AND document_no IN (${placeholders(docs.size)})`, [system, ...docs.keys()]),
+    );
+    for (const d of docs.values()) {
+      round.touch(d.order_id);
+      if (system === 'WMS') round.relinkedOutbounds.add(d.document_no);
+    }
   }
 
   // ---- ERP: the orders themselves -------------------------------------------------------------
 
   private async syncErp(round: Round): Promise<void> {
-    await this.drain(
-      'erp',
-      round,
-      (c, n) => this.sources.erp.ordersChangedSince(c, n),
-      (items) => this.applyErpOrders(items, round),
-    );
+    await this.drain(this.feeds.erp, round, (items) => this.applyErpOrders(items, round));
   }
 
-  private async applyErpOrders(items: (SalesOrder & { goodsSkuCodes: string[] })[], round: Round): Promise<void> {
+  private async applyErpOrders(items: SyncedSalesOrder[], round: Round): Promise<void> {
     round.stats.erpOrders += items.length;
     const nos = items.map((i) => i.erpOrderNo);
     const existing = new Map(
@@ -269,6 +352,7 @@ export class Linker {
         ordered_at: orderedAt,
         order_date: beijingDate(orderedAt),
         sku_signature: skuSignature(item.goodsSkuCodes),
+        sku_codes: skuList(item.goodsSkuCodes),
         cancelled: item.erpStatus === 'CANCELLED' ? 1 : 0,
         paid_at: epoch(item.paidAt),
         completed_at: epoch(item.closedAt),
@@ -278,10 +362,17 @@ export class Linker {
       };
       const known = existing.get(item.erpOrderNo);
       if (!known) {
-        inserts.push({ erp_order_no: item.erpOrderNo, ...facts, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
+        inserts.push({ erp_order_no: item.erpOrderNo, ...facts, src_modified: item.modifiedAt, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
       } else if (Object.entries(facts).some(([k, v]) => (known as any)[k] !== v)) {
-        updates.push({ ...known, ...facts, updated_at: round.now });
+        updates.push({ ...known, ...facts, src_modified: item.modifiedAt, src_deleted_at: null, updated_at: round.now });
         round.touch(known.id);
+        // Corrected after linking: who the goods are for, what they are, or the order cancelled.
+        if (known.customer_code !== facts.customer_code || known.sku_signature !== facts.sku_signature || known.cancelled !== facts.cancelled) round.changedOrderNos.add(known.erp_order_no);
+      } else if (known.src_modified !== item.modifiedAt || known.src_deleted_at != null) {
+        // Read in this version, nothing the hub keeps changed: only the version is recorded (and an
+        // order the sweep had found deleted is back).
+        updates.push({ ...known, src_modified: item.modifiedAt, src_deleted_at: null });
+        if (known.src_deleted_at != null) (round.touch(known.id), round.changedOrderNos.add(known.erp_order_no));
       }
     }
     if (inserts.length) {
@@ -304,12 +395,7 @@ export class Linker {
   // ---- WMS: outbounds -------------------------------------------------------------------------
 
   private async syncWms(round: Round): Promise<void> {
-    await this.drain(
-      'wms',
-      round,
-      (c, n) => this.sources.wms.outboundsChangedSince(c, n),
-      (items) => this.applyOutbounds(items, round),
-    );
+    await this.drain(this.feeds.wms, round, (items) => this.applyOutbounds(items, round));
     // Outbounds waiting for an order that has just arrived, or whose customer's orders changed
     // hands: re-deciding an unlinked document is idempotent, so one more look is always safe.
     const customers = [...new Set([...round.newCustomers, ...round.linkedCustomers])];
@@ -317,12 +403,13 @@ export class Linker {
     for (const row of [
       ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
+      ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
     ])
       waiting.set(row.document_no, readDocument(row));
     if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
   }
 
-  private async applyOutbounds(items: (OutboundOrder & { skuCodes: string[] })[], round: Round): Promise<void> {
+  private async applyOutbounds(items: SyncedOutbound[], round: Round): Promise<void> {
     round.stats.outbounds += items.length;
     const existing = await this.documents('WMS', items.map((i) => i.outboundNo));
     const toDecide: DocumentRecord[] = [];
@@ -334,11 +421,15 @@ export class Linker {
       const known = existing.get(item.outboundNo);
       const doc = this.documentFacts('WMS', item.outboundNo, known, round.now, {
         reference_raw: item.reference,
-        reference_doc: normalizeErpOrderNo(item.reference),
+        reference_doc: referencedNos(item.reference, ['ERP'])[0] ?? null,
         customer_code: item.customerCode,
         doc_date: item.createdAt.slice(0, 10),
         sku_signature: skuSignature(item.skuCodes),
+        sku_codes: skuList(item.skuCodes),
+        consignee: null,
+        dest_city: null,
         milestones: JSON.stringify(milestones),
+        src_modified: item.modifiedAt,
       });
       this.classify(doc, known, toDecide, changed, round);
     }
@@ -352,15 +443,26 @@ export class Linker {
     const withRef = docs.filter((d) => d.reference_raw?.trim());
     const withoutRef = docs.filter((d) => !d.reference_raw?.trim());
 
-    const orders = await this.ordersByErpNo(withRef.map((d) => d.reference_doc).filter((n): n is string => !!n));
+    const also = new Map<string, AlsoLink[]>();
+    const orders = await this.ordersByErpNo(withRef.flatMap((d) => referencedNos(d.reference_raw, ['ERP'])));
     for (const doc of withRef) {
-      const order = doc.reference_doc ? orders.get(doc.reference_doc) : undefined;
-      if (!order) {
+      // Every order the reference names (a combined shipment names several); only those the
+      // outbound agrees with are linked.
+      const nos = referencedNos(doc.reference_raw, ['ERP']);
+      const named = nos.map((no) => orders.get(no)).filter((o): o is NamedOrder => !!o);
+      if (!named.length) {
         this.unlink(doc, 'REFERENCE_NOT_FOUND');
         continue;
       }
-      this.link(doc, order.id, doc.reference_raw === doc.reference_doc ? 'REFERENCE' : 'NORMALIZED_REFERENCE', 1, round.now);
-      taken.add(order.id);
+      const agreeing = named.filter((o) => !outboundContradicts(doc, o));
+      if (!agreeing.length) {
+        this.unlink(doc, outboundContradicts(doc, named[0])!, named.map((o) => o.erp_order_no));
+        continue;
+      }
+      const method: LinkMethod = nos.length === 1 && doc.reference_raw === doc.reference_doc ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
+      this.link(doc, agreeing[0].id, method, 1, round.now);
+      also.set(doc.document_no, agreeing.slice(1).map((o) => ({ order_id: o.id, method, confidence: 1 })));
+      for (const o of agreeing) taken.add(o.id);
     }
 
     // A reference beats an earlier guess: a matched outbound on an order now claimed by
@@ -393,7 +495,7 @@ export class Linker {
         customers,
         (list) =>
           `SELECT id, erp_order_no, customer_code, order_date, sku_signature FROM hub_order ` +
-          `WHERE order_date >= ? AND order_date <= ? AND cancelled = 0 AND customer_code IN (${list})`,
+          `WHERE order_date >= ? AND order_date <= ? AND cancelled = 0 AND src_deleted_at IS NULL AND customer_code IN (${list})`,
         [shiftDate(dates[0], -window), dates[dates.length - 1]],
       );
       // An order already holding a linked outbound is not free, whether linked in this round or an
@@ -427,29 +529,23 @@ export class Linker {
       }
     }
 
+    const alsoBefore = await this.alsoLinks('WMS', docs.map((d) => d.document_no));
     for (const doc of docs) {
       const previous = before.get(doc.document_no) ?? null;
       if (doc.state === 'LINKED' && doc.customer_code) round.linkedCustomers.add(doc.customer_code);
-      round.touch(previous, doc.order_id);
+      round.touch(previous, doc.order_id, ...(alsoBefore.get(doc.document_no) ?? []), ...(also.get(doc.document_no) ?? []).map((l) => l.order_id));
       if (previous !== doc.order_id) round.relinkedOutbounds.add(doc.document_no);
     }
     await this.saveDocuments(docs);
+    await this.saveAlsoLinks('WMS', docs, also, alsoBefore, round.now);
   }
 
   // ---- TMS: waybills --------------------------------------------------------------------------
 
   private async syncTms(round: Round): Promise<void> {
-    await this.drain(
-      'tms',
-      round,
-      async (c, n) => {
-        const page = await this.sources.tms.waybillsChangedSince(c.modifiedAt, c.rowId === 0 ? '' : String(c.rowId), n);
-        return { items: page.items, next: { modifiedAt: page.nextSince, rowId: page.nextAfterNo } };
-      },
-      (items) => this.applyWaybills(items, round),
-    );
+    await this.drain(this.feeds.tms, round, (items) => this.applyWaybills(items, round));
     // Numbers first (the index holds them): in a first sync nearly every waybill was decided above already.
-    const refs = [...round.relinkedOutbounds, ...round.newOrderNos];
+    const refs = [...round.relinkedOutbounds, ...round.newOrderNos, ...round.changedOrderNos];
     const nos = (await this.queryIn('document.waitingNos', refs, (list) => `SELECT document_no FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${list})`))
       .map((r) => r.document_no as string)
       .filter((no) => !round.decidedWaybills.has(no));
@@ -476,11 +572,15 @@ export class Linker {
       const known = existing.get(item.waybillNo);
       const doc = this.documentFacts('TMS', item.waybillNo, known, round.now, {
         reference_raw: item.customerReference,
-        reference_doc: normalizeOutboundNo(item.customerReference) ?? normalizeErpOrderNo(item.customerReference),
+        reference_doc: referencedNos(item.customerReference, ['WMS'])[0] ?? referencedNos(item.customerReference, ['ERP'])[0] ?? null,
         customer_code: null,
         doc_date: item.createdAt.slice(0, 10),
         sku_signature: null,
+        sku_codes: null,
+        consignee: item.consignee,
+        dest_city: item.destinationCity,
         milestones: JSON.stringify(milestones),
+        src_modified: tmsModifiedAt(item),
       });
       this.classify(doc, known, toDecide, changed, round);
     }
@@ -491,29 +591,59 @@ export class Linker {
 
   private async decideWaybills(docs: DocumentRecord[], round: Round): Promise<void> {
     const before = new Map(docs.map((d) => [d.document_no, d.order_id]));
-    const outboundNos = docs.map((d) => d.reference_doc).filter((n): n is string => !!n && n.startsWith('CK'));
-    const orderNos = docs.map((d) => d.reference_doc).filter((n): n is string => !!n && n.startsWith('SO'));
-    const outbounds = await this.documents('WMS', outboundNos);
-    const orders = await this.ordersByErpNo(orderNos);
-    for (const doc of docs) {
-      const ref = doc.reference_doc;
-      const method: LinkMethod = doc.reference_raw === ref ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
-      if (!doc.reference_raw?.trim()) this.unlink(doc, 'NO_MATCH');
-      else if (!ref) this.unlink(doc, 'REFERENCE_NOT_FOUND');
-      else if (ref.startsWith('CK')) {
-        const outbound = outbounds.get(ref);
-        if (!outbound) this.unlink(doc, 'REFERENCE_NOT_FOUND');
-        else if (outbound.state !== 'LINKED' || outbound.order_id == null) this.unlink(doc, 'OUTBOUND_UNLINKED');
-        // Only as sure of the order as we are of the outbound it names.
-        else this.link(doc, outbound.order_id, method, outbound.confidence ?? 1, round.now);
-      } else {
-        const order = orders.get(ref);
-        if (order) this.link(doc, order.id, method, 1, round.now);
-        else this.unlink(doc, 'REFERENCE_NOT_FOUND');
+    const refs = new Map(docs.map((d) => [d.document_no, referencedNos(d.reference_raw, ['WMS', 'ERP'])]));
+    const all = [...new Set([...refs.values()].flat())];
+    const outbounds = await this.documents('WMS', all.filter((n) => n.startsWith('CK')));
+    const linkedOutbounds = [...outbounds.values()].filter((o) => o.state === 'LINKED' && o.order_id != null);
+    // A combined outbound leads to every order it is linked to, and so does its waybill.
+    const outboundAlso = await this.alsoLinks('WMS', linkedOutbounds.map((o) => o.document_no));
+    const byNo = await this.ordersByErpNo(all.filter((n) => n.startsWith('SO')));
+    const byId = await this.ordersById(linkedOutbounds.flatMap((o) => [o.order_id!, ...(outboundAlso.get(o.document_no) ?? [])]));
+    const leadsTo = (no: string): { order: NamedOrder; confidence: number }[] | 'NOT_FOUND' | 'UNLINKED' => {
+      if (no.startsWith('SO')) return byNo.has(no) ? [{ order: byNo.get(no)!, confidence: 1 }] : 'NOT_FOUND';
+      const outbound = outbounds.get(no);
+      if (!outbound) return 'NOT_FOUND';
+      if (outbound.state !== 'LINKED' || outbound.order_id == null) return 'UNLINKED';
+      // Only as sure of the order as we are of the outbound it names.
+      return [outbound.order_id, ...(outboundAlso.get(no) ?? [])].map((id) => ({ order: byId.get(id)!, confidence: outbound.confidence ?? 1 })).filter((t) => t.order);
+    };
+    // Who each order is for, asked of the ERP (one call) only for waybills whose city does not already agree.
+    const needNames = new Set<string>();
+    for (const doc of docs)
+      for (const no of refs.get(doc.document_no)!) {
+        const led = leadsTo(no);
+        if (typeof led === 'object') for (const t of led) if (doc.consignee?.trim() && !samePlaceOrName(doc.dest_city, t.order.region)) needNames.add(t.order.customer_code);
       }
-      round.touch(before.get(doc.document_no), doc.order_id);
+    const names = await this.customerNames([...needNames]);
+    const also = new Map<string, AlsoLink[]>();
+    for (const doc of docs) {
+      const nos = refs.get(doc.document_no)!;
+      const method: LinkMethod = nos.length === 1 && doc.reference_raw === nos[0] ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
+      const targets: { order: NamedOrder; confidence: number }[] = [];
+      const contradicted: NamedOrder[] = [];
+      let contradiction: ContradictionReason | null = null;
+      let unlinkedOutbound = false;
+      for (const no of nos) {
+        const led = leadsTo(no);
+        if (led === 'UNLINKED') unlinkedOutbound = true;
+        if (typeof led === 'string') continue;
+        for (const t of led) {
+          const c = waybillContradicts(doc, t.order, names.get(t.order.customer_code) ?? null);
+          if (c) (contradiction = c), contradicted.push(t.order);
+          else if (!targets.some((x) => x.order.id === t.order.id)) targets.push(t);
+        }
+      }
+      if (targets.length) {
+        this.link(doc, targets[0].order.id, method, targets[0].confidence, round.now);
+        also.set(doc.document_no, targets.slice(1).map((t) => ({ order_id: t.order.id, method, confidence: t.confidence })));
+      } else if (!doc.reference_raw?.trim()) this.unlink(doc, 'NO_MATCH');
+      else if (contradiction) this.unlink(doc, contradiction, [...new Set(contradicted.map((o) => o.erp_order_no))]);
+      else this.unlink(doc, unlinkedOutbound ? 'OUTBOUND_UNLINKED' : 'REFERENCE_NOT_FOUND');
     }
+    const alsoBefore = await this.alsoLinks('TMS', docs.map((d) => d.document_no));
+    for (const doc of docs) round.touch(before.get(doc.document_no), doc.order_id, ...(alsoBefore.get(doc.document_no) ?? []), ...(also.get(doc.document_no) ?? []).map((l) => l.order_id));
     await this.saveDocuments(docs);
+    await this.saveAlsoLinks('TMS', docs, also, alsoBefore, round.now);
   }
 
   // ---- shared document handling ---------------------------------------------------------------
@@ -523,7 +653,7 @@ export class Linker {
     documentNo: string,
     known: DocumentRecord | undefined,
     now: number,
-    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'milestones'>,
+    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'sku_codes' | 'consignee' | 'dest_city' | 'milestones' | 'src_modified'>,
   ): DocumentRecord {
     const base: DocumentRecord = known ?? {
       system,
@@ -539,7 +669,11 @@ export class Linker {
       customer_code: null,
       doc_date: null,
       sku_signature: null,
+      sku_codes: null,
+      consignee: null,
+      dest_city: null,
       milestones: '{}',
+      src_modified: null,
       first_seen_at: now,
       linked_at: null,
       updated_at: now,
@@ -551,12 +685,17 @@ export class Linker {
   private classify(doc: DocumentRecord, known: DocumentRecord | undefined, toDecide: DocumentRecord[], changed: DocumentRecord[], round: Round) {
     const keyChanged =
       known &&
-      (known.reference_raw !== doc.reference_raw || known.sku_signature !== doc.sku_signature || known.customer_code !== doc.customer_code);
+      (known.reference_raw !== doc.reference_raw ||
+        known.sku_signature !== doc.sku_signature ||
+        known.customer_code !== doc.customer_code ||
+        (known.consignee ?? null) !== (doc.consignee ?? null) ||
+        (known.dest_city ?? null) !== (doc.dest_city ?? null));
     if (!known || known.state !== 'LINKED' || keyChanged) toDecide.push(doc);
     else if (known.milestones !== doc.milestones) {
       changed.push(doc);
       round.touch(doc.order_id);
-    }
+    } else if (known.src_modified !== doc.src_modified) changed.push(doc); // only the version read is new
+
   }
 
   private link(doc: DocumentRecord, orderId: number, method: LinkMethod, confidence: number, now: number) {
@@ -573,9 +712,54 @@ export class Linker {
     return new Map(rows.map(readDocument).map((d) => [d.document_no, d]));
   }
 
-  private async ordersByErpNo(nos: string[]): Promise<Map<string, { id: number }>> {
-    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no FROM hub_order WHERE erp_order_no IN (${list})`);
-    return new Map(rows.map((r) => [r.erp_order_no as string, { id: Number(r.id) }]));
+  /** Documents linked to these orders or naming them: their decisions are made again when an order changes. */
+  private async documentsOfOrders(system: 'WMS' | 'TMS', erpOrderNos: string[]): Promise<any[]> {
+    if (!erpOrderNos.length) return [];
+    const ids = (await this.queryIn('order.byErpNo', erpOrderNos, (list) => `SELECT id FROM hub_order WHERE erp_order_no IN (${list})`)).map((r) => Number(r.id));
+    return [
+      ...(await this.queryIn('document.ofOrders', ids, (list) => `SELECT * FROM hub_document WHERE system = ? AND order_id IN (${list})`, [system])),
+      ...(await this.queryIn('document.naming', erpOrderNos, (list) => `SELECT * FROM hub_document WHERE system = ? AND reference_doc IN (${list})`, [system])),
+    ];
+  }
+
+  /** Orders by ERP number, with what the agreement checks need; an order deleted in ERP is no longer there to be named. */
+  private async ordersByErpNo(nos: string[]): Promise<Map<string, NamedOrder>> {
+    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no, customer_code, region, sku_codes FROM hub_order WHERE src_deleted_at IS NULL AND erp_order_no IN (${list})`);
+    return new Map(rows.map((r) => [r.erp_order_no as string, { ...r, id: Number(r.id) }]));
+  }
+
+  private async ordersById(ids: number[]): Promise<Map<number, NamedOrder>> {
+    const rows = await this.queryIn('order.byId', [...new Set(ids)], (list) => `SELECT id, erp_order_no, customer_code, region, sku_codes FROM hub_order WHERE src_deleted_at IS NULL AND id IN (${list})`);
+    return new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id) }]));
+  }
+
+  /** Customer names from the ERP, one call for all of them. */
+  private async customerNames(codes: string[]): Promise<Map<string, string>> {
+    return codes.length ? this.options.customerNames(codes) : new Map();
+  }
+
+  /** The further orders of these documents (hub_document_order), by document no. */
+  private async alsoLinks(system: 'WMS' | 'TMS', nos: string[]): Promise<Map<string, number[]>> {
+    const rows = await this.queryIn('document.alsoLinks', nos, (list) => `SELECT document_no, order_id FROM hub_document_order WHERE system = ? AND document_no IN (${list})`, [system]);
+    const out = new Map<string, number[]>();
+    for (const r of rows) groupInto(out, r.document_no as string, Number(r.order_id));
+    return out;
+  }
+
+  /** Replaces the further orders of these decided documents: only what has changed is written. */
+  private async saveAlsoLinks(system: 'WMS' | 'TMS', docs: DocumentRecord[], also: Map<string, AlsoLink[]>, before: Map<string, number[]>, now: number): Promise<void> {
+    const changed = docs.filter((d) => {
+      const was = [...(before.get(d.document_no) ?? [])].sort().join(',');
+      const is = (d.state === 'LINKED' ? (also.get(d.document_no) ?? []) : []).map((l) => l.order_id).sort().join(',');
+      return was !== is;
+    });
+    if (!changed.length) return;
+    const nos = changed.map((d) => d.document_no);
+    await this.hubSystem.call('document.alsoLinks.delete', () => this.hub.query(`DELETE FROM hub_document_order WHERE system = ? AND document_no IN (${placeholders(nos.length)})`, [system, ...nos]));
+    const rows = changed
+      .filter((d) => d.state === 'LINKED')
+      .flatMap((d) => (also.get(d.document_no) ?? []).map((l) => ({ system, document_no: d.document_no, order_id: l.order_id, method: l.method, confidence: l.confidence, linked_at: now })));
+    if (rows.length) await this.hubSystem.call('document.alsoLinks.insert', () => insertRows(this.hub, 'hub_document_order', rows), { idempotent: false });
   }
 
   private async saveDocuments(docs: DocumentRecord[]): Promise<void> {
@@ -597,6 +781,7 @@ export class Linker {
           chunk,
         )
       ).map(readDocument);
+      docs.push(...(await this.query('document.alsoByOrder', alsoLinkedSql(placeholders(chunk.length)), chunk)).map(readAlsoLinked));
       const updates: OrderRecord[] = [];
       const docsOf = groupByKey(orders.map((o) => o.id), docs, (d) => d.order_id);
       orders.forEach((order, k) => {
