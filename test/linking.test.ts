@@ -26,7 +26,8 @@ const rng = new Random(1208);
 const used = new Set<string>();
 
 before(async () => {
-  stack = await startStack({ name: 'linking', orders: 360, days: 2, seed: 77 });
+  // With the generator's reference classes: typed variants and references naming another customer's order.
+  stack = await startStack({ name: 'linking', orders: 360, days: 2, seed: 77, rates: { refKeyboard: 0.08, refContradicts: 0.02 } });
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
   erp = await openDataSource(stack.targets.erpUrl, { poolSize: 2 });
   tms = await openDataSource(stack.targets.tmsStoreUrl, { poolSize: 2 });
@@ -85,6 +86,39 @@ async function insertOutbound(p: { customerCode: string; ref: string; skus: stri
   for (const sku of p.skus) await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, ?, ?, 'B1', 'F1-A01-S01', 1, NULL)", [outNo, ++line, sku]);
   return outNo;
 }
+
+describe("the generator's reference classes", () => {
+  test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
+    const typed = stack.truth.anomalies.filter((a) => a.kind === 'refKeyboard');
+    const contradicting = stack.truth.anomalies.filter((a) => a.kind === 'refContradicts');
+    assert.ok(typed.length >= 20 && contradicting.length >= 5, `${typed.length} typed, ${contradicting.length} contradicting`);
+    const truthOf = new Map(stack.truth.orders.map((o) => [o.erpOrderNo, o]));
+    const answers = await orders(typed.map((a) => a.erpOrderNo!), 'erpOrderNo wmsOutboundNo links { system documentNo method confidence reference }');
+    typed.forEach((a, k) => {
+      const o = truthOf.get(a.erpOrderNo!)!;
+      const link = answers[k].links.find((l: any) => l.system === 'WMS');
+      assert.deepEqual(
+        [answers[k].wmsOutboundNo, link?.method, link?.confidence, link?.reference],
+        [o.outbound!.outboundNo, o.outbound!.method, 1, (a.detail as any).written],
+        `${a.erpOrderNo} written ${JSON.stringify((a.detail as any).written)}`,
+      );
+    });
+    const left = await unlinked();
+    const named = await orders(contradicting.map((a) => (a.detail as any).names), 'erpOrderNo links { documentNo } blockers { code messageEn }');
+    contradicting.forEach((a, k) => {
+      const truthReason = stack.truth.unlinked.find((u) => u.documentNo === a.documentNo)?.reason;
+      assert.equal(truthReason, 'CUSTOMER_MISMATCH');
+      assert.equal(left.get(a.documentNo!)?.reason, truthReason, a.documentNo);
+      assert.deepEqual(left.get(a.documentNo!).candidateOrderNos, [(a.detail as any).names]);
+      assert.ok(!named[k].links.some((l: any) => l.documentNo === a.documentNo), `${a.documentNo} is not on ${(a.detail as any).names}`);
+      assert.ok(named[k].blockers.some((b: any) => b.code === 'CONTRADICTING_REFERENCE' && b.messageEn.includes(a.documentNo)), `${(a.detail as any).names} is blocked for staff`);
+      // The order that outbound really belongs to has no outbound linked, and its waybill waits for it.
+      const own = truthOf.get(a.erpOrderNo!)!;
+      assert.equal(own.outbound!.method, null);
+      if (own.waybill) assert.equal(left.get(own.waybill.waybillNo)?.reason, 'OUTBOUND_UNLINKED');
+    });
+  });
+});
 
 describe('references read as people write them', () => {
   test('outbounds whose ref_no is written in generated forms link to the order each names; order(id:) finds the order by the same text', async () => {
