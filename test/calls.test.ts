@@ -111,6 +111,16 @@ describe('service calls', () => {
     assert.equal(seen.order.currentBlocker.code, 'CALL_HOLD');
     assert.match(seen.order.currentBlocker.messageZh, /改地址/);
 
+    // …and in the order's event log, in the same words.
+    let events: any[] = [];
+    for (let i = 0; i < 50 && !events.some((e) => e.type === 'CALL_ACTION'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = (await ask('query($id: ID!) { order(id: $id) { events(first: 100) { type messageZh messageEn } } }', { id: o.erpOrderNo })).order.events;
+    }
+    const told = events.find((e) => e.type === 'CALL_ACTION');
+    assert.match(told?.messageEn ?? '', new RegExp(`Call ${callId}: .*held until someone confirms the new address`));
+    assert.ok(events.some((e) => e.type === 'HOLD_PLACED'));
+
     const placed = await ask('query($id: ID) { auditLog(entity: HOLD, entityId: $id, first: 5) { action actor } }', { id: action.hold.id });
     assert.deepEqual(placed.auditLog.map((a: any) => [a.action, a.actor]), [['HOLD_PLACED', 'call-reader']]);
 
