@@ -1,4 +1,5 @@
 // The contract between the simulator and everything that checks the hub against it.
+import type { HistoryOptions, HistoryTruth } from './history.js';
 
 export const LIFECYCLE_NODES = [
   'PAID',
@@ -124,6 +125,8 @@ export interface GroundTruth {
   rules: Record<string, string[]>;
   /** Every difference between ERP, WMS and TMS reconciliation must report, and nothing else. */
   discrepancies: TruthDiscrepancy[];
+  /** With --history-weeks: the demand process of the order history (season, weather, regular customers). */
+  history?: HistoryTruth;
 }
 
 /** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */
@@ -144,4 +147,6 @@ export interface SeedOptions {
   rates: Partial<AnomalyRates>;
   /** Where to write the ground truth JSON; none when omitted. */
   truthPath?: string;
+  /** Order history before `start` (ERP orders, TMS weather alerts); none when omitted. */
+  history?: HistoryOptions;
 }
