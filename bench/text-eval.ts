@@ -5,8 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../legacy-sim/src/world.js';
-import { parseChatDraft } from '../subgraphs/order-link/src/text/chat-draft.js';
-import { interpretRemark, remarkValues, type RemarkValues } from '../subgraphs/order-link/src/text/remark.js';
+import { parseChatDraft, interpretRemark, remarkValues, type RemarkValues } from '#text';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = process.env.TEXT_SAMPLES_DIR ?? fileURLToPath(new URL('../../shared/text-samples/', import.meta.url));
@@ -233,7 +232,7 @@ const report = [
   '',
   `Command: \`npx tsx bench/text-eval.ts\`  `,
   `Date: ${new Date().toISOString()}  `,
-  `Node ${process.version}; lexicon: subgraphs/order-link/lexicon/; catalog: legacy-sim/data/catalog.csv`,
+  `Node ${process.version}; lexicon: text/lexicon/; catalog: legacy-sim/data/catalog.csv`,
   '',
   '| task | set | records | exact-match accuracy |',
   '| --- | --- | ---: | ---: |',

@@ -7,25 +7,25 @@ const scalars = { DateTime: 'string', Date: 'string', Money: 'string', JSON: 'un
 /** GraphQL type → the row/DTO the resolver receives (the datasource's domain types). */
 const mappers: Record<string, Record<string, string>> = {
   erp: {
-    Order: '../../subgraphs/erp/src/datasource.js#SalesOrder',
-    OrderLine: '../../subgraphs/erp/src/datasource.js#SalesOrderLine',
-    Customer: '../../subgraphs/erp/src/datasource.js#ErpCustomer',
-    Sku: '../../subgraphs/erp/src/datasource.js#ErpSku',
-    Store: '../../subgraphs/erp/src/datasource.js#ErpStore',
+    Order: '../../subgraphs/erp/adapter/index.js#SalesOrder',
+    OrderLine: '../../subgraphs/erp/adapter/index.js#SalesOrderLine',
+    Customer: '../../subgraphs/erp/adapter/index.js#ErpCustomer',
+    Sku: '../../subgraphs/erp/adapter/index.js#ErpSku',
+    Store: '../../subgraphs/erp/adapter/index.js#ErpStore',
   },
   wms: {
-    Outbound: '../../subgraphs/wms/src/datasource.js#OutboundOrder',
-    OutboundLine: '../../subgraphs/wms/src/datasource.js#OutboundOrderLine',
-    Sku: '../../subgraphs/wms/src/datasource.js#SkuRef',
-    StockBatch: '../../subgraphs/wms/src/datasource.js#StockRow',
+    Outbound: '../../subgraphs/wms/adapter/index.js#OutboundOrder',
+    OutboundLine: '../../subgraphs/wms/adapter/index.js#OutboundOrderLine',
+    Sku: '../../subgraphs/wms/adapter/index.js#SkuRef',
+    StockBatch: '../../subgraphs/wms/adapter/index.js#StockRow',
   },
   tms: {
-    Shipment: '../../subgraphs/tms/src/datasource.js#Waybill',
+    Shipment: '../../subgraphs/tms/adapter/index.js#Waybill',
   },
   crm: {
-    Customer: '../../subgraphs/crm/src/datasource.js#CrmCustomerRef',
-    Order: '../../subgraphs/crm/src/datasource.js#OrderRef',
-    ServiceTicket: '../../subgraphs/crm/src/datasource.js#Ticket',
+    Customer: '../../subgraphs/crm/adapter/index.js#CrmCustomerRef',
+    Order: '../../subgraphs/crm/adapter/index.js#OrderRef',
+    ServiceTicket: '../../subgraphs/crm/adapter/index.js#Ticket',
   },
   'order-link': {
     Order: '../../subgraphs/order-link/src/datasource.js#HubOrder',
@@ -71,6 +71,9 @@ const mappers: Record<string, Record<string, string>> = {
     ReconciliationTotal: '../../subgraphs/order-link/src/health/reconciliation.js#ReconTotal',
     DailyReport: '../../subgraphs/order-link/src/health/report.js#ReportRecord',
     ReportDelivery: '../../subgraphs/order-link/src/health/report.js#DeliveryAttempt',
+    OrderEvent: '../../subgraphs/order-link/src/events/log.js#OrderEventRow',
+    OrderUpdate: '../../subgraphs/order-link/src/events/log.js#OrderUpdateView',
+    OrderEventPage: '../../subgraphs/order-link/src/events/log.js#EventPageView',
   },
 };
 

@@ -8,8 +8,8 @@ import { viewOf } from '../subgraphs/order-link/src/health/service.js';
 import { renderMarkdown, reportAsOf } from '../subgraphs/order-link/src/health/report.js';
 import { CLASS_LABEL, RECONCILIATION_CLASSES, reconciliationCsv, totalsOf, type ReconItem } from '../subgraphs/order-link/src/health/reconciliation.js';
 import { compareQuantities, goodsLines, ticketFacts } from '../subgraphs/order-link/src/health/facts.js';
-import type { SalesOrderLine, SkuRecord } from '../subgraphs/erp/src/datasource.js';
-import type { Ticket } from '../subgraphs/crm/src/datasource.js';
+import type { SalesOrderLine, SkuRecord } from '#adapters/erp';
+import type { Ticket } from '#adapters/crm';
 
 const day = (date: string, over: Partial<DayFigures> = {}): DayFigures => ({
   date,

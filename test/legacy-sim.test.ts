@@ -136,7 +136,7 @@ describe('legacy-sim/README.md', () => {
       const tables: { name: string }[] = await ds.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
       assert.deepEqual(tables.map((t) => t.name).sort(), [
         'Customer', 'Department', 'Inventory', 'PU_AppVouch', 'SO_SODetails', 'SO_SOMain', 'SO_SOMain_ExtraDefine', 'SaleBillVouch',
-        'crm_customer', 'crm_sms', 'crm_ticket',
+        'crm_call', 'crm_customer', 'crm_sms', 'crm_ticket',
         't_location', 't_out_line', 't_out_order', 't_pick_scan', 't_seal_log', 't_stock',
         'tms_track', 'tms_waybill', 'tms_weather_alert',
       ]);
@@ -160,7 +160,7 @@ describe('legacy-sim/README.md', () => {
     } finally {
       await ds.destroy();
     }
-    for (const path of ['/api/v1/waybill/batchQuery', '/api/v1/waybill/queryByRef', '/api/v1/waybill/changes', '/api/v1/waybill/create', '/api/v1/waybill/{waybillNo}/track', '/api/v1/weather/alerts', '/crm/api/customers', '/crm/api/tickets/search', '/crm/api/tickets']) {
+    for (const path of ['/api/v1/waybill/batchQuery', '/api/v1/waybill/queryByRef', '/api/v1/waybill/changes', '/api/v1/waybill/create', '/api/v1/waybill/{waybillNo}/track', '/api/v1/weather/alerts', '/crm/api/customers', '/crm/api/tickets/search', '/crm/api/tickets', '/crm/api/calls/changes', '/crm/api/calls/search', '/crm/api/calls']) {
       assert.ok(readme.includes(path), `README documents ${path}`);
     }
   });
@@ -263,5 +263,35 @@ describe('the TMS and CRM simulators', () => {
     assert.match(created.body.result.ticketId, /^T\d{8}\d{4}$/);
     const found = await post(crm.url, '/crm/api/tickets/search', { orderRefs: [truth.orders[0].erpOrderNo] });
     assert.ok(found.body.result.some((t: any) => t.ticketId === created.body.result.ticketId));
+  });
+
+  test('CRM keeps service calls with their transcripts and hands them out by change counter, in pages of at most 500', async () => {
+    const calls = truth.calls ?? [];
+    assert.ok(calls.length > 0, 'the generator made calls');
+    const seen: any[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await get(crm.url, `/crm/api/calls/changes?after=${after}&limit=2`);
+      assert.equal(page.body.success, true);
+      if (!page.body.result.calls.length) break;
+      seen.push(...page.body.result.calls);
+      after = page.body.result.last;
+    }
+    assert.deepEqual(seen.map((c) => c.callId), calls.map((c) => c.callId), 'every call once, in the order the truth lists them');
+    assert.ok(seen.every((c, i) => i === 0 || c.changeSeq > seen[i - 1].changeSeq));
+    assert.ok(seen.every((c) => typeof c.transcript === 'string' && c.transcript.length > 5 && Number.isInteger(c.startedAt)));
+    const orders = new Map(truth.orders.map((o) => [o.erpOrderNo, o]));
+    for (const t of calls) {
+      assert.ok(t.intents.length >= 1 && [...t.intents].sort().join() === t.intents.join(), 'intents sorted, at least one');
+      if (t.erpOrderNo) assert.equal(orders.get(t.erpOrderNo)?.customerCode, t.customerCode, 'a call is about one of the caller\'s orders');
+      assert.equal(t.newAddress !== null, t.intents.includes('CHANGE_ADDRESS'));
+    }
+    assert.equal((await get(crm.url, '/crm/api/calls/changes?after=0&limit=501')).status, 400);
+    const made = await post(crm.url, '/crm/api/calls', { custCode: calls[0].customerCode, transcript: '客户：SO-20251108-001到哪了？' });
+    assert.match(made.body.result.callId, /^CL\d{8}\d{4}$/);
+    assert.equal(made.body.result.changeSeq, seen.at(-1).changeSeq + 1, 'a new call comes after every call the feed has handed out');
+    const byId = await post(crm.url, '/crm/api/calls/search', { callIds: [made.body.result.callId, calls[0].callId, 'CL000'] });
+    assert.deepEqual(byId.body.result.map((c: any) => c.callId).sort(), [made.body.result.callId, calls[0].callId].sort());
+    assert.equal((await post(crm.url, '/crm/api/calls', { transcript: '' })).status, 400);
   });
 });

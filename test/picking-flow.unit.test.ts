@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseScan } from '../subgraphs/wms/src/picking/gs1.js';
-import type { PickLineRow } from '../subgraphs/wms/src/datasource.js';
+import { parseScan } from '../subgraphs/order-link/src/picking/gs1.js';
+import type { PickLineRow } from '#adapters/wms';
 import { decideScan, type ScanSku } from '../subgraphs/order-link/src/picking/verify.js';
 import { canonicalJson, sealContent, sealNoOf, sealOf, sha256Hex, verifySeal, type SealContent } from '../subgraphs/order-link/src/picking/seal.js';
 import { minRemainingShelfLifeMonths } from '../subgraphs/order-link/src/picking/expiry-rule.js';

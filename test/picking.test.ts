@@ -10,8 +10,8 @@ import { openDataSource } from '../common/src/db.js';
 import { beijingDate, beijingToIso, formatBeijing, toIsoBeijing } from '../common/src/time.js';
 import { createOrdersAwaitingPick, type OrderAwaitingPick } from '../legacy-sim/src/live.js';
 import { loadCatalog } from '../legacy-sim/src/world.js';
-import { addMonths } from '../subgraphs/wms/src/picking/allocation.js';
-import { GS } from '../subgraphs/wms/src/picking/gs1.js';
+import { addMonths } from '#adapters/wms';
+import { GS } from '../subgraphs/order-link/src/picking/gs1.js';
 
 let stack: Stack;
 let wms: DataSource;

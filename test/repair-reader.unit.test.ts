@@ -17,7 +17,7 @@ import {
   type RepairProgress,
   type RepairReaderOptions,
   type RepairRow,
-} from '../subgraphs/order-link/src/text/repair-reader.js';
+} from '#text';
 
 let dir = '';
 before(() => {

@@ -8,10 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../legacy-sim/src/world.js';
 import { sharedJsonl } from './helpers/shared.js';
-import { parseChatDraft, isPersonName, type ChatDraft, type KnownCustomer } from '../subgraphs/order-link/src/text/chat-draft.js';
-import { interpretRemark, remarkValues } from '../subgraphs/order-link/src/text/remark.js';
-import { findDurations, findQuantities, parseNumeral } from '../subgraphs/order-link/src/text/numbers.js';
-import { defaultLexicon, LEXICON_DIR, LexiconError, loadLexicon, normalizeText } from '../subgraphs/order-link/src/text/lexicon.js';
+import { parseChatDraft, isPersonName, type ChatDraft, type KnownCustomer, interpretRemark, remarkValues, findDurations, findQuantities, parseNumeral, defaultLexicon, LEXICON_DIR, LexiconError, loadLexicon, normalizeText } from '#text';
 
 const catalog = loadCatalog();
 const OURS = fileURLToPath(new URL('./fixtures/text/', import.meta.url));

@@ -5,7 +5,7 @@ import { classifyDocumentNo, normalizeErpOrderNo, normalizeOutboundNo, normalize
 import { beijingToIso, parseBeijing, parseIsoInstant, toIsoBeijing } from '../common/src/time.js';
 import { formatFen, money, toFen } from '../common/src/money.js';
 import { computeLifecycle } from '../subgraphs/order-link/src/lifecycle.js';
-import { parseBin } from '../subgraphs/wms/src/datasource.js';
+import { parseBin } from '#adapters/wms';
 import { skuSignature } from '../subgraphs/order-link/src/linking/records.js';
 
 test('ERP order numbers are normalized from the variants clerks type', () => {

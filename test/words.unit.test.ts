@@ -2,7 +2,7 @@
 // formula detection and what one row proposes against what ERP holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveDeliveryHint } from '../subgraphs/order-link/src/text/delivery-date.js';
+import { resolveDeliveryHint } from '#text';
 import { cachedInterpreter, mapColumns, proposeForRow, readFieldCell } from '../subgraphs/order-link/src/repair/propose.js';
 import { NO_REQUIREMENTS } from '../common/src/requirements.js';
 import { parseDraftId, formatDraftId, splitMessage } from '../subgraphs/order-link/src/drafts/service.js';

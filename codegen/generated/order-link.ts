@@ -17,6 +17,7 @@ import type { DayFigures as DayFiguresModel } from '../../subgraphs/order-link/s
 import type { HealthEdge as HealthEdgeModel, CustomerScore as CustomerScoreModel, OrderSatisfaction as OrderSatisfactionModel } from '../../subgraphs/order-link/src/health/drill.js';
 import type { ReconciliationView as ReconciliationViewModel, ReconItem as ReconItemModel, ReconTotal as ReconTotalModel } from '../../subgraphs/order-link/src/health/reconciliation.js';
 import type { ReportRecord as ReportRecordModel, DeliveryAttempt as DeliveryAttemptModel } from '../../subgraphs/order-link/src/health/report.js';
+import type { OrderEventRow as OrderEventRowModel, OrderUpdateView as OrderUpdateViewModel, EventPageView as EventPageViewModel } from '../../subgraphs/order-link/src/events/log.js';
 import type { Context } from '../../subgraphs/order-link/src/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -485,6 +486,13 @@ export type EvaluateOrderPayload = {
   order?: Maybe<Order>;
 };
 
+/** Who said so: a legacy system, or the hub itself (its rules, its people's decisions). */
+export type EventSource =
+  | 'ERP'
+  | 'HUB'
+  | 'TMS'
+  | 'WMS';
+
 export type FactBooleanFilter = {
   eq?: InputMaybe<Scalars['Boolean']['input']>;
   isNull?: InputMaybe<Scalars['Boolean']['input']>;
@@ -877,6 +885,12 @@ export type Mutation = {
    */
   runDailyReport: DailyReportPayload;
   /**
+   * Sweeps the days [from, to] (Beijing order days, at most 31) now, as the periodic sweep does, and
+   * waits until what it found has been repaired. For after an incident: a system restored from a
+   * backup, a batch import, a clock put right. Ops only.
+   */
+  runSyncSweep: SyncSweep;
+  /**
    * One scan by a picker's phone: the warehouse label (WMS|sku|batch|qty), a GS1-128 / GS1
    * DataMatrix string (AI 01 GTIN, 10 batch, 17 expiry, 30/37 quantity) or a bare GTIN. It is
    * checked against what the order still needs — SKU and spec, expiry under the order's rule, batch,
@@ -973,6 +987,12 @@ export type MutationRunDailyReportArgs = {
 };
 
 
+export type MutationRunSyncSweepArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
 export type MutationScanItemArgs = {
   barcode: Scalars['String']['input'];
   orderId: Scalars['ID']['input'];
@@ -1025,6 +1045,8 @@ export type Order = {
   decisions: Array<RuleDecision>;
   /** ERP SO_SOMain.cSOCode */
   erpOrderNo: Scalars['String']['output'];
+  /** The order's events after `after` (an OrderEvent id), oldest first; at most `first` (≤ 500) */
+  events: Array<OrderEvent>;
   /** Holds rules put on this order (internal) */
   holds: Array<Hold>;
   /** Unified order ID owned by the hub, e.g. OH0000001234 */
@@ -1055,6 +1077,13 @@ export type Order = {
   totalAmount?: Maybe<Scalars['Money']['output']>;
   /** WMS t_out_order.out_no linked to this order; null when none is linked */
   wmsOutboundNo?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** One order across the four systems, under the hub's unified ID. */
+export type OrderEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Documents an order must travel with: ERP SO_SOMain_ExtraDefine.cAttachReq where recorded, else read from the remark (cMemo) */
@@ -1146,6 +1175,81 @@ export type OrderEdge = {
   cursor: Scalars['String']['output'];
   node: Order;
 };
+
+/** One entry of the hub's order event log. */
+export type OrderEvent = {
+  __typename?: 'OrderEvent';
+  /** When it happened in its system; null when that is unknown */
+  at?: Maybe<Scalars['DateTime']['output']>;
+  /** BLOCKER_RAISED, BLOCKER_CLEARED: which blocker (LIFECYCLE_GAP, LINE_REJECTED); HOLD_*: the rule */
+  code?: Maybe<Scalars['String']['output']>;
+  /** The order's customer, store and region (what staff feeds filter on) */
+  customerCode: Scalars['String']['output'];
+  /** The legacy document it concerns (links, carrier exceptions) */
+  documentNo?: Maybe<Scalars['String']['output']>;
+  /** The event's place in the log across all orders: pass it as `after` to resume after it */
+  id: Scalars['ID']['output'];
+  /** What changed, in English */
+  messageEn: Scalars['String']['output'];
+  /** What changed, in Chinese */
+  messageZh: Scalars['String']['output'];
+  /** The order's unified ID */
+  orderId: Scalars['ID']['output'];
+  /** When the hub recorded it */
+  recordedAt: Scalars['DateTime']['output'];
+  region: Scalars['String']['output'];
+  /** The event's number within its order, from 1, without gaps */
+  sequence: Scalars['Int']['output'];
+  source: EventSource;
+  /** STAGE_REACHED: the stage (an OrderStatus: PAID … COMPLETED, or CANCELLED) */
+  stage?: Maybe<OrderStatus>;
+  storeCode: Scalars['String']['output'];
+  type: OrderEventType;
+};
+
+/** Which events a staff feed carries; every list given must match (an empty or missing list matches all). */
+export type OrderEventFilter = {
+  customerCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
+  storeCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  types?: InputMaybe<Array<OrderEventType>>;
+};
+
+export type OrderEventPage = {
+  __typename?: 'OrderEventPage';
+  /** Pass as `after` for the next page: the last event's id, or the log's end when nothing matched */
+  endCursor: Scalars['String']['output'];
+  events: Array<OrderEvent>;
+  /** More events after this page (within the filter or not) */
+  hasMore: Scalars['Boolean']['output'];
+  /** The id of the log's last event, across all orders and unfiltered ("0" while the log is empty) */
+  logEnd: Scalars['String']['output'];
+};
+
+/** What happened to an order. */
+export type OrderEventType =
+  /** That no longer stops it */
+  | 'BLOCKER_CLEARED'
+  /** Something now stops the order (a lifecycle gap, a rejected line); `code` says what */
+  | 'BLOCKER_RAISED'
+  /** The ERP order reached the hub */
+  | 'CREATED'
+  /** A WMS outbound or TMS waybill was joined to the order */
+  | 'DOCUMENT_LINKED'
+  /** A document is no longer joined to the order (re-linked elsewhere, or its reference changed) */
+  | 'DOCUMENT_UNLINKED'
+  /** The order was confirmed from a draft read from text */
+  | 'DRAFT_CONFIRMED'
+  /** The hold was approved or rejected */
+  | 'HOLD_DECIDED'
+  /** A rule held the order for approval */
+  | 'HOLD_PLACED'
+  /** The delivery promise changed: in the ERP, or by a rule */
+  | 'PROMISE_CORRECTED'
+  /** The carrier reported an exception on the order's waybill */
+  | 'SHIPMENT_EXCEPTION'
+  /** A lifecycle stage was recorded (or the order cancelled); `source` says which system recorded it */
+  | 'STAGE_REACHED';
 
 /** One order (hub_order, with its health facts from hub_order_fact). */
 export type OrderFact = {
@@ -1496,6 +1600,14 @@ export type OrderStatus =
   | 'SHIPPED_OUT'
   | 'SIGNED';
 
+/** An event and the order it happened to, as the subscriber selects it. */
+export type OrderUpdate = {
+  __typename?: 'OrderUpdate';
+  event: OrderEvent;
+  /** The order now; null if the caller may no longer see it */
+  order?: Maybe<Order>;
+};
+
 export type Outbound = {
   __typename?: 'Outbound';
   outboundNo: Scalars['String']['output'];
@@ -1750,6 +1862,11 @@ export type Query = {
   /** Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default). */
   orderDrafts: Array<OrderDraft>;
   /**
+   * The event log across all orders after `after`, oldest first, filtered: what orderEvents subscribers
+   * get, to read back or catch up with (staff and BI).
+   */
+  orderEventLog: OrderEventPage;
+  /**
    * Orders, one row each: status and stage times, amounts, store, region, customer, promise, delivery,
    * blockers and health facts. Keyset pages in key order (or `orderBy`); `first` at most 1,000 for BI
    * clients, 200 for people. `updatedSince`: only the orders changed at or after it (pass the
@@ -1768,6 +1885,11 @@ export type Query = {
   orderHealth: OrderHealth;
   /** One row per ERP order line (SO_SODetails), read from the ERP for a page of orders at a time. No totalCount, no skip, no orderBy: lines come in order, line by line. */
   orderLineFacts: OrderLineFactConnection;
+  /**
+   * One event by its id, with its order: what a subscription delivers, as a query. A customer gets
+   * only its own orders' events; another's is answered like one that does not exist (null).
+   */
+  orderUpdate?: Maybe<OrderUpdate>;
   /** Orders, newest first. `first` is at most 200. A customer's list holds only its own orders. */
   orders: OrderConnection;
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
@@ -1818,6 +1940,13 @@ export type Query = {
    * first, are evaluated; `truncated` says when the window held more.
    */
   simulateRule: RuleSimulation;
+  /**
+   * The completeness sweeps, newest first (`first` at most 50). Each compared every legacy system's
+   * documents of its days with what the hub holds — by keys and versions, not by modify time — and
+   * lists what it repaired: documents the change feeds had missed, read in an old version, or that
+   * were deleted in their system. Ops only.
+   */
+  syncSweeps: Array<SyncSweep>;
   /** Legacy documents the hub could not link to an order, with the reason, newest first. */
   unlinkedDocuments: UnlinkedDocumentConnection;
 };
@@ -1885,6 +2014,13 @@ export type QueryOrderDraftsArgs = {
 };
 
 
+export type QueryOrderEventLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryOrderFactsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -1909,6 +2045,11 @@ export type QueryOrderLineFactsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   updatedSince?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<OrderLineFactWhere>;
+};
+
+
+export type QueryOrderUpdateArgs = {
+  event: Scalars['ID']['input'];
 };
 
 
@@ -1994,6 +2135,11 @@ export type QuerySimulateRuleArgs = {
   maxOrders?: InputMaybe<Scalars['Int']['input']>;
   rule: RuleInput;
   to: Scalars['DateTime']['input'];
+};
+
+
+export type QuerySyncSweepsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2210,7 +2356,7 @@ export type RemarkDeliveryConstraint = {
 
 export type RemarkEvidence = {
   __typename?: 'RemarkEvidence';
-  /** The lexicon cue that matched (subgraphs/order-link/lexicon/remark-cues.json) */
+  /** The lexicon cue that matched (text/lexicon/remark-cues.json) */
   cue: Scalars['String']['output'];
   /** True when a negation cancels the cue (不急, 无需发票): evidence for the opposite */
   negated: Scalars['Boolean']['output'];
@@ -2980,6 +3126,86 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every order's events (staff and BI), filtered; with `after`, the log since then first. */
+  orderEvents: OrderUpdate;
+  /**
+   * Each event of one order as it happens, with the order as selected: `id` is any of its numbers, as for
+   * `order(id:)`. With `after` (an OrderEvent id) the events since come first, from the log. NOT_FOUND
+   * for a number nobody has, or one of another customer's orders.
+   */
+  orderUpdated: OrderUpdate;
+};
+
+
+export type SubscriptionOrderEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderEventFilter>;
+};
+
+
+export type SubscriptionOrderUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+export type SyncRepair = {
+  __typename?: 'SyncRepair';
+  /** The order, outbound or waybill number. */
+  documentNo: Scalars['String']['output'];
+  foundAt: Scalars['DateTime']['output'];
+  /** The version the hub had read; null when it had none. */
+  hubVersion?: Maybe<Scalars['String']['output']>;
+  kind: SyncRepairKind;
+  /** The legacy system's modify time of the version found (Beijing, as the system keeps it); null when deleted. */
+  legacyVersion?: Maybe<Scalars['String']['output']>;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  /** ERP, WMS or TMS. */
+  system: Scalars['String']['output'];
+};
+
+/** What the sweep found wrong with one document. */
+export type SyncRepairKind =
+  /** In the hub, gone from the legacy system. */
+  | 'DELETED'
+  /** In the legacy system, never read by the hub (committed later than the feeds could see). */
+  | 'MISSING'
+  /** The hub had read an older version than the legacy system holds. */
+  | 'STALE';
+
+/** One completeness sweep over a span of days. */
+export type SyncSweep = {
+  __typename?: 'SyncSweep';
+  /** Days compared, summed over the systems (ERP by order day, WMS by creation day; TMS by the hub's waybills of those days). */
+  daysCompared: Scalars['Int']['output'];
+  /** Days whose counts or version digests differed, and were therefore compared key by key. */
+  daysDiffering: Scalars['Int']['output'];
+  /** Systems that could not be compared this time (unreachable): the next sweep tries again. */
+  failedSystems: Array<Scalars['String']['output']>;
+  /** Null while it runs. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  from: Scalars['Date']['output'];
+  id: Scalars['ID']['output'];
+  keysCompared: Scalars['Int']['output'];
+  repaired: Scalars['Int']['output'];
+  /** What it repaired, at most 200. */
+  repairs: Array<SyncRepair>;
+  startedAt: Scalars['DateTime']['output'];
+  to: Scalars['Date']['output'];
+  trigger: SyncSweepTrigger;
+};
+
+/** What started a completeness sweep. */
+export type SyncSweepTrigger =
+  /** The whole previous day, before the daily report (SYNC_SWEEP_DAILY). */
+  | 'DAILY'
+  /** runSyncSweep. */
+  | 'MANUAL'
+  /** Every SYNC_SWEEP_EVERY_MS over the last SYNC_SWEEP_WINDOW_DAYS days. */
+  | 'PERIODIC';
+
 /** [start, end) of the text read, in UTF-16 code units (JavaScript string offsets), and the text there. */
 export type TextSpan = {
   __typename?: 'TextSpan';
@@ -3193,6 +3419,7 @@ export type ResolversTypes = ResolversObject<{
   EffectCount: ResolverTypeWrapper<EffectCount>;
   EffectType: EffectType;
   EvaluateOrderPayload: ResolverTypeWrapper<EvaluationViewModel>;
+  EventSource: EventSource;
   FactBooleanFilter: FactBooleanFilter;
   FactDateFilter: FactDateFilter;
   FactDateTimeFilter: FactDateTimeFilter;
@@ -3230,6 +3457,10 @@ export type ResolversTypes = ResolversObject<{
   OrderDraft: ResolverTypeWrapper<DraftRecordModel>;
   OrderDraftEdits: OrderDraftEdits;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
+  OrderEvent: ResolverTypeWrapper<OrderEventRowModel>;
+  OrderEventFilter: OrderEventFilter;
+  OrderEventPage: ResolverTypeWrapper<EventPageViewModel>;
+  OrderEventType: OrderEventType;
   OrderFact: ResolverTypeWrapper<OrderFact>;
   OrderFactConnection: ResolverTypeWrapper<FactConnectionViewModel>;
   OrderFactEdge: ResolverTypeWrapper<OrderFactEdge>;
@@ -3246,6 +3477,7 @@ export type ResolversTypes = ResolversObject<{
   OrderPurpose: OrderPurpose;
   OrderRequirementsInput: OrderRequirementsInput;
   OrderStatus: OrderStatus;
+  OrderUpdate: ResolverTypeWrapper<OrderUpdateViewModel>;
   Outbound: ResolverTypeWrapper<Outbound>;
   OutboundStatus: OutboundStatus;
   OutboxMessage: ResolverTypeWrapper<OutboxMessageModel>;
@@ -3353,6 +3585,11 @@ export type ResolversTypes = ResolversObject<{
   SimulatedDecision: ResolverTypeWrapper<SimulatedOrderModel>;
   Sku: ResolverTypeWrapper<Sku>;
   SortDirection: SortDirection;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SyncRepair: ResolverTypeWrapper<SyncRepair>;
+  SyncRepairKind: SyncRepairKind;
+  SyncSweep: ResolverTypeWrapper<SyncSweep>;
+  SyncSweepTrigger: SyncSweepTrigger;
   TextSpan: ResolverTypeWrapper<TextSpan>;
   TokenRevocation: ResolverTypeWrapper<TokenRevocation>;
   UnlinkedDocument: ResolverTypeWrapper<HubUnlinkedDocumentModel>;
@@ -3431,6 +3668,9 @@ export type ResolversParentTypes = ResolversObject<{
   OrderDraft: DraftRecordModel;
   OrderDraftEdits: OrderDraftEdits;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
+  OrderEvent: OrderEventRowModel;
+  OrderEventFilter: OrderEventFilter;
+  OrderEventPage: EventPageViewModel;
   OrderFact: OrderFact;
   OrderFactConnection: FactConnectionViewModel;
   OrderFactEdge: OrderFactEdge;
@@ -3443,6 +3683,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderLineFactEdge: OrderLineFactEdge;
   OrderLineFactWhere: OrderLineFactWhere;
   OrderRequirementsInput: OrderRequirementsInput;
+  OrderUpdate: OrderUpdateViewModel;
   Outbound: Outbound;
   OutboxMessage: OutboxMessageModel;
   PackageSeal: SealViewModel;
@@ -3525,6 +3766,9 @@ export type ResolversParentTypes = ResolversObject<{
   Shipment: Shipment;
   SimulatedDecision: SimulatedOrderModel;
   Sku: Sku;
+  Subscription: Record<PropertyKey, never>;
+  SyncRepair: SyncRepair;
+  SyncSweep: SyncSweep;
   TextSpan: TextSpan;
   TokenRevocation: TokenRevocation;
   UnlinkedDocument: HubUnlinkedDocumentModel;
@@ -3913,6 +4157,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
   revokeToken?: Resolver<ResolversTypes['RevokeTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'jti' | 'reason'>>;
   runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
+  runSyncSweep?: Resolver<ResolversTypes['SyncSweep'], ParentType, ContextType, RequireFields<MutationRunSyncSweepArgs, 'from' | 'to'>>;
   scanItem?: Resolver<Maybe<ResolversTypes['ScanItemPayload']>, ParentType, ContextType, RequireFields<MutationScanItemArgs, 'barcode' | 'orderId'>>;
   sealPackage?: Resolver<Maybe<ResolversTypes['SealPackagePayload']>, ParentType, ContextType, RequireFields<MutationSealPackageArgs, 'orderId' | 'packer'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
@@ -3929,6 +4174,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   currentBlocker?: Resolver<Maybe<ResolversTypes['CustomerBlocker']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['RuleDecision']>, ParentType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType, RequireFields<OrderEventsArgs, 'first'>>;
   holds?: Resolver<Array<ResolversTypes['Hold']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lifecycle?: Resolver<Array<ResolversTypes['LifecycleNode']>, ParentType, ContextType>;
@@ -3989,6 +4235,31 @@ export type OrderDraftResolvers<ContextType = Context, ParentType extends Resolv
 export type OrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+}>;
+
+export type OrderEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEvent'] = ResolversParentTypes['OrderEvent']> = ResolversObject<{
+  at?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customerCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  documentNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['EventSource'], ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  storeCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['OrderEventType'], ParentType, ContextType>;
+}>;
+
+export type OrderEventPageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEventPage'] = ResolversParentTypes['OrderEventPage']> = ResolversObject<{
+  endCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  logEnd?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type OrderFactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderFact'] = ResolversParentTypes['OrderFact']> = ResolversObject<{
@@ -4095,6 +4366,11 @@ export type OrderLineFactConnectionResolvers<ContextType = Context, ParentType e
 export type OrderLineFactEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderLineFactEdge'] = ResolversParentTypes['OrderLineFactEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['OrderLineFact'], ParentType, ContextType>;
+}>;
+
+export type OrderUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderUpdate'] = ResolversParentTypes['OrderUpdate']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['OrderEvent'], ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
 }>;
 
 export type OutboundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Outbound'] = ResolversParentTypes['Outbound']> = ResolversObject<{
@@ -4245,9 +4521,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderDraft?: Resolver<Maybe<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftArgs, 'id'>>;
   orderDrafts?: Resolver<Array<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftsArgs, 'everyone' | 'first'>>;
+  orderEventLog?: Resolver<ResolversTypes['OrderEventPage'], ParentType, ContextType, RequireFields<QueryOrderEventLogArgs, 'first'>>;
   orderFacts?: Resolver<ResolversTypes['OrderFactConnection'], ParentType, ContextType, RequireFields<QueryOrderFactsArgs, 'first' | 'skip'>>;
   orderHealth?: Resolver<ResolversTypes['OrderHealth'], ParentType, ContextType, RequireFields<QueryOrderHealthArgs, 'from' | 'to'>>;
   orderLineFacts?: Resolver<ResolversTypes['OrderLineFactConnection'], ParentType, ContextType, RequireFields<QueryOrderLineFactsArgs, 'first'>>;
+  orderUpdate?: Resolver<Maybe<ResolversTypes['OrderUpdate']>, ParentType, ContextType, RequireFields<QueryOrderUpdateArgs, 'event'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   pickList?: Resolver<Maybe<ResolversTypes['PickList']>, ParentType, ContextType, RequireFields<QueryPickListArgs, 'orderId'>>;
@@ -4262,6 +4540,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   rules?: Resolver<Array<ResolversTypes['Rule']>, ParentType, ContextType>;
   scanFacts?: Resolver<ResolversTypes['ScanFactConnection'], ParentType, ContextType, RequireFields<QueryScanFactsArgs, 'first' | 'skip'>>;
   simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'maxOrders' | 'rule' | 'to'>>;
+  syncSweeps?: Resolver<Array<ResolversTypes['SyncSweep']>, ParentType, ContextType, RequireFields<QuerySyncSweepsArgs, 'first'>>;
   unlinkedDocuments?: Resolver<ResolversTypes['UnlinkedDocumentConnection'], ParentType, ContextType, RequireFields<QueryUnlinkedDocumentsArgs, 'first'>>;
 }>;
 
@@ -4754,6 +5033,37 @@ export type SkuResolvers<ContextType = Context, ParentType extends ResolversPare
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  orderEvents?: SubscriptionResolver<ResolversTypes['OrderUpdate'], "orderEvents", ParentType, ContextType, Partial<SubscriptionOrderEventsArgs>>;
+  orderUpdated?: SubscriptionResolver<ResolversTypes['OrderUpdate'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'id'>>;
+}>;
+
+export type SyncRepairResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncRepair'] = ResolversParentTypes['SyncRepair']> = ResolversObject<{
+  documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hubVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SyncRepairKind'], ParentType, ContextType>;
+  legacyVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SyncSweepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncSweep'] = ResolversParentTypes['SyncSweep']> = ResolversObject<{
+  daysCompared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  daysDiffering?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedSystems?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keysCompared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repaired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repairs?: Resolver<Array<ResolversTypes['SyncRepair']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['SyncSweepTrigger'], ParentType, ContextType>;
+}>;
+
 export type TextSpanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TextSpan'] = ResolversParentTypes['TextSpan']> = ResolversObject<{
   end?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -4848,6 +5158,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderDraft?: OrderDraftResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderEvent?: OrderEventResolvers<ContextType>;
+  OrderEventPage?: OrderEventPageResolvers<ContextType>;
   OrderFact?: OrderFactResolvers<ContextType>;
   OrderFactConnection?: OrderFactConnectionResolvers<ContextType>;
   OrderFactEdge?: OrderFactEdgeResolvers<ContextType>;
@@ -4855,6 +5167,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderLineFact?: OrderLineFactResolvers<ContextType>;
   OrderLineFactConnection?: OrderLineFactConnectionResolvers<ContextType>;
   OrderLineFactEdge?: OrderLineFactEdgeResolvers<ContextType>;
+  OrderUpdate?: OrderUpdateResolvers<ContextType>;
   Outbound?: OutboundResolvers<ContextType>;
   OutboxMessage?: OutboxMessageResolvers<ContextType>;
   PackageSeal?: PackageSealResolvers<ContextType>;
@@ -4929,6 +5242,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Shipment?: ShipmentResolvers<ContextType>;
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  SyncRepair?: SyncRepairResolvers<ContextType>;
+  SyncSweep?: SyncSweepResolvers<ContextType>;
   TextSpan?: TextSpanResolvers<ContextType>;
   TokenRevocation?: TokenRevocationResolvers<ContextType>;
   UnlinkedDocument?: UnlinkedDocumentResolvers<ContextType>;

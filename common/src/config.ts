@@ -142,6 +142,24 @@ export const configSchema = z.object({
   LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   /** How often the outbox worker delivers the rules' side effects (SMS, requisitions, locks, free lines). */
   OUTBOX_POLL_MS: ms.default(500),
+  /** How much older than what the hub has read a legacy row may be when it becomes visible (a long transaction, a batch import, a clock behind) and still be read by the change feeds. */
+  SYNC_LATE_COMMIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** The feeds look for such late rows every this many link rounds (by versions: key and modify time only). */
+  SYNC_LATE_EVERY_ROUNDS: z.coerce.number().int().min(1).max(10_000).default(4),
+  /** How often the completeness sweep compares the recent days of each legacy system with the hub, by keys (0: never). */
+  SYNC_SWEEP_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
+  /** How many days (today included) the periodic sweep covers, by order day in ERP and creation day in WMS and TMS. */
+  SYNC_SWEEP_WINDOW_DAYS: z.coerce.number().int().min(1).max(400).default(2),
+  /** When the sweep covers the whole previous day, Asia/Shanghai time (croner syntax), or "off": before the daily report. */
+  SYNC_SWEEP_DAILY: cronOrOff.default('40 1 * * *'),
+  /** Order events (docs/live-events.md). NATS servers (nats://host:4222, comma-separated) the hub publishes to and gateways read from; unset: in-process only. */
+  EVENTS_NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s,]+(,\s*(nats|tls):\/\/[^\s,]+)*$/, 'must be nats:// URLs, comma-separated').optional(),
+  /** The JetStream stream the events are kept in (created with the subjects below when missing). */
+  EVENTS_NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('ORDER_EVENTS'),
+  /** Subject prefix: each event goes to <prefix>.<unified order ID>. */
+  EVENTS_NATS_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens, no wildcards').default('orderhub.events'),
+  /** How often order-link numbers new events and publishes them (it also does so right after each link round). */
+  EVENTS_PUBLISH_MS: ms.default(100),
   /** Rows read per table per sync round. */
   LINK_BATCH_SIZE: z.coerce.number().int().min(10).max(20_000).default(2000),
   /** The simulators' own stores and the demo's trickle of new orders (npm start only). */

@@ -1,6 +1,7 @@
 // The simulated CRM: {success, result} envelopes, epoch-millisecond times, level codes and
 // comma-joined tag strings, look-ups of at most 500 keys per call.
 import { openDataSource, placeholders } from '../../common/src/db.js';
+import { ensureCrmCalls } from './schema.js';
 import { BadRequest, startSimServer, stringList, type SimServer } from './sim-http.js';
 
 export interface CrmSimOptions {
@@ -25,8 +26,23 @@ const toTicket = (r: any) => ({
   satisfaction: r.satisfaction == null ? null : Number(r.satisfaction),
 });
 
+const toCall = (r: any) => ({
+  callId: r.call_id,
+  custCode: r.cust_code,
+  callerPhone: r.caller_phone,
+  agent: r.agent,
+  startedAt: Number(r.started_at),
+  durationSec: Number(r.duration_s),
+  transcript: r.transcript,
+  changeSeq: Number(r.change_seq),
+  updatedAt: Number(r.updated_at),
+});
+
+const MAX_PAGE = 500;
+
 export async function startCrmSim(options: CrmSimOptions): Promise<SimServer> {
   const ds = await openDataSource(options.databaseUrl);
+  await ensureCrmCalls(ds);
   const server = await startSimServer(
     [
       { method: 'GET', path: /^\/health$/, handle: async () => ({ body: { success: true } }) },
@@ -57,6 +73,59 @@ export async function startCrmSim(options: CrmSimOptions): Promise<SimServer> {
           if (!refs.length) return ok([]);
           const rows = await ds.query(`SELECT * FROM crm_ticket WHERE order_ref IN (${placeholders(refs.length)}) ORDER BY created_at, ticket_id`, refs);
           return ok(rows.map(toTicket));
+        },
+      },
+      {
+        // Service calls in the order they reached the CRM (or were corrected): the change feed.
+        method: 'GET',
+        path: /^\/crm\/api\/calls\/changes$/,
+        handle: async (_p, q) => {
+          const after = Number(q.get('after') ?? 0);
+          const limit = Number(q.get('limit') ?? MAX_PAGE);
+          if (!Number.isInteger(after) || after < 0) throw new BadRequest('after must be a change counter (0 or more)');
+          if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadRequest(`limit is 1–${MAX_PAGE}`);
+          const rows = await ds.query('SELECT * FROM crm_call WHERE change_seq > ? ORDER BY change_seq LIMIT ?', [after, limit]);
+          return ok({ calls: rows.map(toCall), last: rows.length ? Number(rows[rows.length - 1].change_seq) : after });
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/crm\/api\/calls\/search$/,
+        handle: async (_p, _q, body) => {
+          if (body?.callIds !== undefined) {
+            const ids = stringList(body.callIds, 'callIds');
+            if (!ids.length) return ok([]);
+            return ok((await ds.query(`SELECT * FROM crm_call WHERE call_id IN (${placeholders(ids.length)}) ORDER BY started_at, call_id`, ids)).map(toCall));
+          }
+          const codes = stringList(body?.custCodes, 'custCodes');
+          if (!codes.length) return ok([]);
+          return ok((await ds.query(`SELECT * FROM crm_call WHERE cust_code IN (${placeholders(codes.length)}) ORDER BY started_at, call_id`, codes)).map(toCall));
+        },
+      },
+      {
+        // The call platform hands a finished call (its speech-to-text transcript) to the CRM.
+        method: 'POST',
+        path: /^\/crm\/api\/calls$/,
+        handle: async (_p, _q, body) => {
+          if (typeof body?.transcript !== 'string' || !body.transcript.trim() || body.transcript.length > 20_000) throw new BadRequest('transcript is 1–20000 characters');
+          if (body.custCode != null && typeof body.custCode !== 'string') throw new BadRequest('custCode must be a string');
+          const startedAt = Number.isInteger(body.startedAt) ? body.startedAt : Date.now();
+          const day = new Date(startedAt + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+          // The counter and the daily sequence are unique: a concurrent insert that took them is retried.
+          for (let attempt = 0; ; attempt++) {
+            const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM crm_call WHERE call_id LIKE ?', [`CL${day}%`]);
+            const [{ seq }] = await ds.query('SELECT COALESCE(MAX(change_seq), 0) AS seq FROM crm_call');
+            const callId = `CL${day}${String(Number(n) + 1).padStart(4, '0')}`;
+            try {
+              await ds.query(
+                'INSERT INTO crm_call (call_id, cust_code, caller_phone, agent, started_at, duration_s, transcript, change_seq, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                [callId, body.custCode ?? null, body.callerPhone ?? null, String(body.agent ?? 'kf01'), startedAt, Number(body.durationSec ?? 60), body.transcript, Number(seq) + 1, Date.now()],
+              );
+              return ok(toCall((await ds.query('SELECT * FROM crm_call WHERE call_id = ?', [callId]))[0]));
+            } catch (err) {
+              if (attempt >= 5) throw err;
+            }
+          }
         },
       },
       {

@@ -25,6 +25,7 @@ import {
 } from './world.js';
 import { duplicateTruth, ruleTruth } from './rule-truth.js';
 import { discrepancyTruth } from './discrepancy-truth.js';
+import { buildCalls, type CrmCallRow } from './calls.js';
 import { orderTotalFen, visibleTracks, type OrderStory, type OutboundStory, type StoryLine, type TrackPlan, type WaybillStory } from './story.js';
 import {
   LIFECYCLE_NODES,
@@ -521,6 +522,8 @@ export interface DataSet {
   orphanWaybills: WaybillStory[];
   crmCustomers: CrmCustomerRow[];
   tickets: CrmTicketRow[];
+  /** CRM service calls with their transcripts */
+  calls: CrmCallRow[];
   weatherAlerts: WeatherAlertRow[];
   /** ERP SaleBillVouch rows */
   invoices: InvoiceRow[];
@@ -876,16 +879,38 @@ export function generate(options: SeedOptions): DataSet {
   }
 
   const crm = buildCrm(world, orders, rng.fork('crm'), asOf);
+  const calls = serviceCalls(world, orders, options.seed, asOf);
   const weatherAlerts = buildWeather(rng.fork('weather'), start, options.days);
   const invoices = buildInvoices(orders, rng.fork('invoices'), asOf, count('invoiceMismatch'), anomalies);
   const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, orphanOutbounds, orphanWaybills, anomalies });
   truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
   const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
   truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
+  truth.calls = calls.truth;
   // Last, and from its own PRNG: the history changes nothing above.
   const history = options.history ? generateHistory(world, start, options.seed, options.history) : null;
   if (history) truth.history = history.truth;
-  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, weatherAlerts, invoices, history, truth };
+  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, history, truth };
+}
+
+/**
+ * About one order in sixty gets a service call, a few hours to a day after it was placed; their own
+ * seed, so that adding calls moves nothing else the generator draws.
+ */
+function serviceCalls(world: World, orders: OrderStory[], seed: number, asOf: number) {
+  const rng = new Random((seed ^ 0xca11) >>> 0);
+  const phone = new Map(world.customers.map((c) => [c.code, c.phone]));
+  const subjects = orders
+    .filter(() => rng.chance(1 / 60))
+    .map((o) => {
+      const at = o.orderedAt + rng.int(30, 1440) * MIN;
+      // A caller can only read out a number the warehouse or carrier has already given.
+      const outboundNo = o.outbound && o.outbound.createAt <= at ? o.outbound.outboundNo : null;
+      const waybillNo = o.waybill && o.waybill.createAt <= at ? o.waybill.waybillNo : null;
+      return { at, subject: { customerCode: o.customerCode, customerPhone: phone.get(o.customerCode) ?? null, erpOrderNo: o.erpOrderNo, outboundNo, waybillNo } };
+    })
+    .filter((s) => s.at <= asOf);
+  return buildCalls(subjects, seed);
 }
 
 // ---- ERP sales invoices ---------------------------------------------------------------------------

@@ -294,3 +294,33 @@ export function startLiveFeed(targets: LiveTargets, options: { perMinute: number
     },
   };
 }
+
+/** One new order that is paid and ships, written as its story unfolds, one step whenever asked. */
+export interface LiveStory {
+  /** The order's numbers as far as they exist yet. */
+  numbers(): Partial<LiveOrderNumbers>;
+  /** Writes whatever of the story has happened by `now`; true once the story is over. */
+  step(now?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** `pace` compresses the story's waits (1/240: four hours in a minute); tests use far less. */
+export async function openLiveStory(targets: LiveTargets, options: { seed?: number; pace?: number; startAt?: number } = {}): Promise<LiveStory> {
+  const writer = await LiveWriter.open(targets);
+  const rng = new Random(options.seed ?? Date.now());
+  const pace = options.pace ?? DEFAULT_PACE;
+  let story: OrderStory;
+  for (;;) {
+    const storySeed = rng.int(0, 2 ** 31 - 1);
+    const probe = writer.story(new Random(storySeed), 0, pace);
+    if (probe.cancelAt != null || probe.payAt == null || !probe.waybill?.tracks.length) continue;
+    story = writer.story(new Random(storySeed), options.startAt ?? Date.now(), pace);
+    break;
+  }
+  const progress: Progress = { story, tracksPosted: 0 };
+  return {
+    numbers: () => ({ erpOrderNo: story.erpOrderNo || undefined, outboundNo: story.outbound?.outboundNo || undefined, waybillNo: progress.waybillNo }),
+    step: (now) => writer.advance(progress, now),
+    close: () => writer.close(),
+  };
+}

@@ -264,8 +264,33 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
     )${tail}`,
     'CREATE UNIQUE INDEX ux_crm_sms_key ON crm_sms (biz_key)',
     'CREATE INDEX ix_ticket_customer ON crm_ticket (cust_code, created_at)',
+    `CREATE TABLE crm_call (
+      call_id VARCHAR(20) NOT NULL PRIMARY KEY,
+      cust_code VARCHAR(20) NULL,
+      caller_phone VARCHAR(20) NULL,
+      agent VARCHAR(20) NOT NULL,
+      started_at BIGINT NOT NULL,
+      duration_s INT NOT NULL,
+      transcript TEXT NOT NULL,
+      change_seq BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )${tail}`,
+    'CREATE UNIQUE INDEX ux_call_change ON crm_call (change_seq)',
+    'CREATE INDEX ix_call_customer ON crm_call (cust_code, started_at)',
   ],
 };
+
+/**
+ * A CRM store seeded before it kept service calls gets the calls table (empty) when the simulator
+ * starts, so an existing data folder keeps working.
+ */
+export async function ensureCrmCalls(ds: DataSource): Promise<void> {
+  try {
+    await ds.query('SELECT call_id FROM crm_call WHERE 1 = 0');
+  } catch {
+    for (const statement of ddl.crm(dialect(ds)).filter((s) => s.includes('crm_call'))) await ds.query(statement);
+  }
+}
 
 export async function createLegacySchema(ds: DataSource, store: LegacyStore): Promise<void> {
   for (const statement of ddl[store](dialect(ds))) await ds.query(statement);

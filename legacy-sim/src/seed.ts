@@ -110,6 +110,7 @@ export function crmFill(data: DataSet) {
   return async (ds: DataSource) => {
     await insertRows(ds, 'crm_customer', data.crmCustomers);
     await insertRows(ds, 'crm_ticket', data.tickets);
+    await insertRows(ds, 'crm_call', data.calls);
   };
 }
 

@@ -1,5 +1,6 @@
 // The contract between the simulator and everything that checks the hub against it.
 import type { HistoryOptions, HistoryTruth } from './history.js';
+import type { TruthCall } from './calls.js';
 
 export const LIFECYCLE_NODES = [
   'PAID',
@@ -125,6 +126,8 @@ export interface GroundTruth {
   rules: Record<string, string[]>;
   /** Every difference between ERP, WMS and TMS reconciliation must report, and nothing else. */
   discrepancies: TruthDiscrepancy[];
+  /** Every CRM service call the generator made: what the caller wanted, the order, the new address. */
+  calls?: TruthCall[];
   /** With --history-weeks: the demand process of the order history (season, weather, regular customers). */
   history?: HistoryTruth;
 }

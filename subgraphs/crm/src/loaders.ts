@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { oneEach, type LoaderOptions } from '../../../common/src/loader.js';
-import type { CrmCustomerRecord, CrmDatasource, Ticket } from './datasource.js';
+import type { CrmCustomerRecord, CrmDatasource, Ticket } from '#adapters/crm';
 
 export interface CrmLoaders {
   customer: DataLoader<string, CrmCustomerRecord | null>;

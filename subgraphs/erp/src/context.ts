@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../../common/src/subgraph.js';
 import type { ErpLoaders } from './loaders.js';
-import type { ErpDatasource } from './datasource.js';
+import type { ErpDatasource } from '#adapters/erp';
 
 export interface Context extends RequestContext {
   loaders: ErpLoaders;

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { oneEach, type LoaderOptions } from '../../../common/src/loader.js';
 import type { OrderRequirements } from '../../../common/src/requirements.js';
-import type { CustomerRecord, ErpDatasource, ErpStore, SalesOrder, SalesOrderLine, SkuRecord } from './datasource.js';
+import type { CustomerRecord, ErpDatasource, ErpStore, SalesOrder, SalesOrderLine, SkuRecord } from '#adapters/erp';
 
 export interface ErpLoaders {
   order: DataLoader<string, SalesOrder | null>;

@@ -5,7 +5,7 @@ import { lazyFields, need } from '../../../common/src/loader.js';
 import { mayRead } from '../../../common/src/caller.js';
 import { requireInstant, requireRole } from '../../../common/src/arguments.js';
 import { REQUIREMENT_FIELDS, type OrderRequirements } from '../../../common/src/requirements.js';
-import type { CustomerRecord, SkuRecord } from './datasource.js';
+import type { CustomerRecord, SkuRecord } from '#adapters/erp';
 import type { Context } from './context.js';
 
 const customerFields = lazyFields<CustomerRecord, 'name' | 'grade' | 'creditLine' | 'phone'>(

@@ -8,7 +8,7 @@ import type { LegacySystem } from '../../../common/src/legacy.js';
 import { forUpdate, insertIgnore, placeholders } from '../../../common/src/db.js';
 import { groupByKey, unique } from '../../../common/src/loader.js';
 import type { Attachment, OrderRequirements } from '../../../common/src/requirements.js';
-import { interpretRemark } from './text/remark.js';
+import { interpretRemark } from '#text';
 import { audit } from './rules/store.js';
 
 export interface AttachmentConfirmation {

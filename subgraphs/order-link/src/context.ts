@@ -14,6 +14,8 @@ import type { HealthLoaders } from './health/resolvers.js';
 import type { AttachmentStore } from './attachments.js';
 import type { Facts } from './facts/resolvers.js';
 import type { TokenRevocations } from './tokens.js';
+import type { CompletenessSweep } from './linking/sweep.js';
+import type { EventLog } from './events/log.js';
 
 export interface Context extends RequestContext {
   loaders: OrderLinkLoaders;
@@ -33,4 +35,8 @@ export interface Context extends RequestContext {
   /** Flat facts for BI tools (src/facts/). */
   facts: Facts;
   tokens: TokenRevocations;
+  /** The completeness sweep (src/linking/sweep.ts). */
+  sweep: CompletenessSweep;
+  /** The order event log (src/events/). */
+  events: EventLog;
 }

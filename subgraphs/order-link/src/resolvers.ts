@@ -12,8 +12,10 @@ import { ruleResolvers } from './rules/resolvers.js';
 import { draftResolvers } from './drafts/resolvers.js';
 import { repairResolvers } from './repair/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
+import { syncResolvers } from './linking/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
+import { eventResolvers } from './events/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
 const isUnlinkedCursor = (v: any): v is { at: number; key: string } => Number.isFinite(v?.at) && typeof v?.key === 'string';
@@ -114,7 +116,8 @@ export const resolvers: Resolvers = {
   ...healthResolvers,
   ...draftResolvers,
   ...repairResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation },
-  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order },
+  ...eventResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order },
 };

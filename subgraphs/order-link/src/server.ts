@@ -3,12 +3,15 @@ import { signingKeyFor, type Config } from '../../../common/src/config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
-import { ErpDatasource, erpEntities } from '../../erp/src/datasource.js';
-import { WmsDatasource, wmsEntities } from '../../wms/src/datasource.js';
-import { TmsDatasource } from '../../tms/src/datasource.js';
-import { CrmDatasource } from '../../crm/src/datasource.js';
+import { ErpDatasource, erpEntities } from '#adapters/erp';
+import { WmsDatasource, wmsEntities } from '#adapters/wms';
+import { TmsDatasource } from '#adapters/tms';
+import { CrmDatasource } from '#adapters/crm';
 import { HubStore } from './datasource.js';
 import { Linker } from './linking/linker.js';
+import { FeedMetrics, hubVersions, pollingFeeds } from './linking/feeds.js';
+import { CompletenessSweep } from './linking/sweep.js';
+import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { HubInit1732406400000 } from './migrations/1732406400000-HubInit.js';
@@ -29,7 +32,7 @@ import { AttachmentStore } from './attachments.js';
 import { TextDirectory } from './drafts/directory.js';
 import { DraftService } from './drafts/service.js';
 import { ErpOrders } from './drafts/erp-orders.js';
-import { readRoverConfig } from '../../../gateway/src/supergraph.js';
+import { readRoverConfig } from '../../../common/src/rover-config.js';
 import { RepairStore } from './repair/store.js';
 import { RepairRunner } from './repair/runner.js';
 import { UploadRetention } from './repair/retention.js';
@@ -46,12 +49,20 @@ import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.j
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
 import { TokenRevocations } from './tokens.js';
+import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
+import { EventLog } from './events/log.js';
+import { openEventBus } from '../../../common/src/event-bus.js';
+
+/** The hub's schema, oldest first. */
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
+  startEvents?: boolean;
   /** Pick up unfinished repair jobs (default on). */
   startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
@@ -63,9 +74,7 @@ export interface OrderLinkOptions {
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
   const kit = subgraphKit('order-link', config);
   await ensureDatabase(config.HUB_DATABASE_URL);
-  const hubDb = await openDataSource(config.HUB_DATABASE_URL, {
-    migrations: [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100],
-  });
+  const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: HUB_MIGRATIONS });
   await hubDb.runMigrations({ transaction: 'each' });
   // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
   // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
@@ -115,16 +124,33 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     backoff: options.reportBackoff,
   });
 
-  const linker = new Linker(hubDb, { erp, wms, tms }, hubSystem, kit.logger.child({ part: 'linker' }), {
+  // Order events: recorded by triggers, numbered and handed to the bus (NATS, or in-process) here.
+  const eventBus = await openEventBus(config, kit.logger.child({ part: 'events' }));
+  const events = new EventLog(hubDb, hubSystem, eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
+  const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
+    // Rows of the same second as the position, and clocks a little apart, every round.
+    overlapMs: 3000,
+    lateCommitMs: config.SYNC_LATE_COMMIT_MS,
+    lateEveryRounds: config.SYNC_LATE_EVERY_ROUNDS,
+    batchSize: config.LINK_BATCH_SIZE,
+  });
+  const linker = new Linker(hubDb, feeds, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
     // New orders are evaluated in the same round that links them; then the health facts of every
     // order the round changed follow.
     afterRound: async () => {
+      events.wake();
       await engine.evaluatePending();
+      events.wake();
       await healthFacts.refreshChanged();
     },
+  });
+  const sweep = new CompletenessSweep(hubDb, hubSystem, { erp, wms, tms }, linker, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
+    everyMs: config.SYNC_SWEEP_EVERY_MS,
+    windowDays: config.SYNC_SWEEP_WINDOW_DAYS,
+    daily: config.SYNC_SWEEP_DAILY,
   });
   const flatFacts = createFacts(hubDb, hubSystem, erp, config, kit.metrics, kit.logger.child({ part: 'facts' }));
   const tokens = new TokenRevocations(hubDb, hubSystem);
@@ -157,9 +183,13 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
     kit.logger.child({ part: 'repair' }),
   );
-  if (options.startLinker !== false) linker.start();
+  if (options.startLinker !== false) {
+    linker.start();
+    sweep.start();
+  }
   if (options.startOutbox !== false) outbox.start();
   if (options.startRepair !== false) repairRunner.start();
+  if (options.startEvents !== false) events.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
   uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
@@ -184,6 +214,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      sweep,
+      events,
     }),
     routes: {
       '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
@@ -199,12 +231,15 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     close: async () => {
       reporter.stop();
       uploadRetention.stop();
+      await sweep.stop();
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
       await healthFacts.stop();
+      await events.stop();
+      await eventBus.close();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention };
+  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep };
 }

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { oneEach, type LoaderOptions } from '../../../common/src/loader.js';
-import type { TmsDatasource, Waybill } from './datasource.js';
+import type { TmsDatasource, Waybill } from '#adapters/tms';
 
 export interface TmsLoaders {
   waybill: DataLoader<string, Waybill | null>;

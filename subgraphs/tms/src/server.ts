@@ -2,7 +2,7 @@
 import type { Config } from '../../../common/src/config.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
-import { TmsDatasource } from './datasource.js';
+import { TmsDatasource } from '#adapters/tms';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import type { Context } from './context.js';

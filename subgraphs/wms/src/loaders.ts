@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { oneEach, type LoaderOptions } from '../../../common/src/loader.js';
-import type { OutboundOrder, OutboundOrderLine, StockRow, WmsDatasource } from './datasource.js';
+import type { OutboundOrder, OutboundOrderLine, StockRow, WmsDatasource } from '#adapters/wms';
 
 export interface WmsLoaders {
   outbound: DataLoader<string, OutboundOrder | null>;

@@ -1,7 +1,7 @@
 // Thin: each field picks a loader and maps; no SQL, no business rule.
 import type { Resolvers } from '../../../codegen/generated/wms.js';
 import { DateScalar, DateTimeScalar } from '../../../common/src/scalars.js';
-import { batchKey } from './datasource.js';
+import { batchKey } from '#adapters/wms';
 import { mayRead } from '../../../common/src/caller.js';
 
 export const resolvers: Resolvers = {

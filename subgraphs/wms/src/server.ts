@@ -2,7 +2,7 @@
 import type { Config } from '../../../common/src/config.js';
 import { openDataSource } from '../../../common/src/db.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
-import { WmsDatasource, wmsEntities } from './datasource.js';
+import { WmsDatasource, wmsEntities } from '#adapters/wms';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import type { Context } from './context.js';

@@ -1,8 +1,8 @@
 // The customers and the catalog a pasted chat message is matched against, read from ERP and kept
 // for a minute: a burst of drafts asks ERP twice, not twice per draft. The catalog array keeps its
 // identity while cached, so the text engine's index of it is built once per refresh.
-import type { ErpDatasource, SkuRecord } from '../../../erp/src/datasource.js';
-import type { CatalogEntry, KnownCustomer } from '../text/index.js';
+import type { ErpDatasource, SkuRecord } from '#adapters/erp';
+import type { CatalogEntry, KnownCustomer } from '#text';
 import { loadingCache } from '../../../../common/src/cache.js';
 
 const TTL_MS = 60_000;

@@ -7,7 +7,7 @@ import { appError, ErrorCode, upstreamUnavailable } from '../../../../common/src
 import type { LegacyHttpClient } from '../../../../common/src/legacy-http.js';
 import { signRequest } from '../../../../common/src/signing.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import type { NewSalesOrder } from '../../../erp/src/datasource.js';
+import type { NewSalesOrder } from '#adapters/erp';
 
 const CREATE = `mutation CreateSalesOrder($input: NewSalesOrderInput!) { createSalesOrder(input: $input) { erpOrderNo created } }`;
 

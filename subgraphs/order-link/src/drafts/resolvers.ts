@@ -4,7 +4,7 @@ import type { Role } from '../../../../common/src/caller.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { parsePageSize } from '../arguments.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import { interpretRemark, type Evidence, type Field, type Span } from '../text/index.js';
+import { interpretRemark, type Evidence, type Field, type Span } from '#text';
 import { requireRole } from '../../../../common/src/arguments.js';
 import { findOrder } from '../find-order.js';
 import type { Context } from '../context.js';

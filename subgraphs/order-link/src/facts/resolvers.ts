@@ -12,7 +12,7 @@ import { requireRole } from '../../../../common/src/arguments.js';
 import { createHorizon } from '../../../../common/src/facts/horizon.js';
 import { FactReader, type FactSet, type Page } from '../../../../common/src/facts/reader.js';
 import { connectionOf, pageRequest, type FactArgs } from '../../../../common/src/facts/graphql.js';
-import type { ErpDatasource } from '../../../erp/src/datasource.js';
+import type { ErpDatasource } from '#adapters/erp';
 import type { Context } from '../context.js';
 import { FACT_SETS } from './sets.js';
 import { reconciliationColumns, reconciliationPage } from './reconciliation.js';

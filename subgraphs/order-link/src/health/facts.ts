@@ -11,10 +11,10 @@ import { placeholders, upsertRows } from '../../../../common/src/db.js';
 import { toFen } from '../../../../common/src/money.js';
 import { beijingDate } from '../../../../common/src/time.js';
 import { groupInto, unique } from '../../../../common/src/loader.js';
-import { HUB_GIFT_MEMO, type ErpDatasource, type SalesOrderLine, type SkuRecord } from '../../../erp/src/datasource.js';
-import type { OutboundOrderLine, StockRow, WmsDatasource } from '../../../wms/src/datasource.js';
-import type { CrmDatasource, Ticket } from '../../../crm/src/datasource.js';
-import { allocateFefo, type StockLot } from '../../../wms/src/picking/allocation.js';
+import { HUB_GIFT_MEMO, type ErpDatasource, type SalesOrderLine, type SkuRecord } from '#adapters/erp';
+import type { OutboundOrderLine, StockRow, WmsDatasource } from '#adapters/wms';
+import type { CrmDatasource, Ticket } from '#adapters/crm';
+import { allocateFefo, type StockLot } from '#adapters/wms';
 import { readOrder, type OrderRecord } from '../linking/records.js';
 import { firedMask } from './metrics.js';
 

@@ -9,8 +9,8 @@ import { formatFen, toFen } from '../../../../common/src/money.js';
 import { beijingDate, formatBeijing } from '../../../../common/src/time.js';
 import { unique } from '../../../../common/src/loader.js';
 import { spreadsheetCsv } from '../../../../common/src/csv.js';
-import type { ErpDatasource } from '../../../erp/src/datasource.js';
-import type { WmsDatasource } from '../../../wms/src/datasource.js';
+import type { ErpDatasource } from '#adapters/erp';
+import type { WmsDatasource } from '#adapters/wms';
 
 export const RECONCILIATION_CLASSES = [
   'QUANTITY_MISMATCH',

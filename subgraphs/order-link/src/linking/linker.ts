@@ -9,13 +9,14 @@ import type { Logger } from '../../../../common/src/logger.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
-import { beijingDate, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
+import { beijingDate } from '../../../../common/src/time.js';
 import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
-import type { ErpDatasource, SalesOrder } from '../../../erp/src/datasource.js';
-import type { OutboundOrder, WmsDatasource } from '../../../wms/src/datasource.js';
-import type { TmsDatasource, Waybill } from '../../../tms/src/datasource.js';
+import type { SyncedSalesOrder } from '#adapters/erp';
+import type { SyncedOutbound } from '#adapters/wms';
+import type { Waybill } from '#adapters/tms';
+import { tmsModifiedAt, type ChangeFeed, type FeedSource, type LinkerFeeds } from './feeds.js';
 import { computeLifecycle, type Stage } from '../lifecycle.js';
 import {
   daysBetween,
@@ -33,16 +34,8 @@ export interface LinkerOptions {
   batchSize: number;
   matchWindowDays: number;
   pollMs: number;
-  /** Re-read this much of each feed every round: catches rows committed late with an older modify time. */
-  overlapMs?: number;
   /** Runs at the end of every round (the rules evaluate the orders just linked); its failure does not fail the round. */
   afterRound?: () => Promise<void>;
-}
-
-export interface LinkerSources {
-  erp: ErpDatasource;
-  wms: WmsDatasource;
-  tms: TmsDatasource;
 }
 
 export interface RoundStats {
@@ -61,6 +54,8 @@ class Round {
   readonly touchedOrders: Set<number>;
   readonly newOrderNos: Set<string>;
   readonly newCustomers: Set<string>;
+  /** Known orders whose customer, goods or cancellation changed: the link decisions of their documents are made again. */
+  readonly changedOrderNos: Set<string>;
   /** Outbounds whose link changed: their waybills must follow. */
   readonly relinkedOutbounds: Set<string>;
   /** Customers with an outbound linked this round: their unmatched outbounds may now fit. */
@@ -70,6 +65,7 @@ class Round {
     this.touchedOrders = new Set(unfinished?.touchedOrders);
     this.newOrderNos = new Set(unfinished?.newOrderNos);
     this.newCustomers = new Set(unfinished?.newCustomers);
+    this.changedOrderNos = new Set(unfinished?.changedOrderNos);
     this.relinkedOutbounds = new Set(unfinished?.relinkedOutbounds);
     this.linkedCustomers = new Set(unfinished?.linkedCustomers);
   }
@@ -88,6 +84,11 @@ const MATCH_CONFIDENCE_PER_DAY = 0.1;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
+function latest(events: Waybill['events'], codes: string[]): number | undefined {
+  const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
+  return times.length ? Math.max(...times) : undefined;
+}
+
 function earliest(events: Waybill['events'], codes: string[]): number | undefined {
   const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
   return times.length ? Math.min(...times) : undefined;
@@ -101,10 +102,17 @@ export class Linker {
   lastError: unknown = null;
   /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
   private unfinished: Round | null = null;
+  /** What the completeness sweep asked for (sweep.ts): keys to read again, and rows deleted in their system. */
+  private readonly asked: Record<FeedSource, { reread: Set<string>; deleted: Set<string> }> = {
+    erp: { reread: new Set(), deleted: new Set() },
+    wms: { reread: new Set(), deleted: new Set() },
+    tms: { reread: new Set(), deleted: new Set() },
+  };
 
   constructor(
     private readonly hub: DataSource,
-    private readonly sources: LinkerSources,
+    /** Where changes come from (feeds.ts): polled today, replaceable per system by a log reader. */
+    private readonly feeds: LinkerFeeds,
     /** The hub's database as a guarded system: reads are retried, inserts are not. */
     private readonly hubSystem: LegacySystem,
     private readonly logger: Logger,
@@ -154,6 +162,17 @@ export class Linker {
       });
     }
     return this.running;
+  }
+
+  /**
+   * The sweep's findings, handled in the next round like anything a feed says: `reread` keys are
+   * fetched whole and applied (a missing row is inserted, a stale one updated, and their link
+   * decisions made again); `deleted` rows are gone from their system — an order is marked so and
+   * no longer named by references, a document is dropped and its order and waybills re-decided.
+   */
+  requestSync(source: FeedSource, found: { reread?: string[]; deleted?: string[] }): void {
+    for (const k of found.reread ?? []) this.asked[source].reread.add(k);
+    for (const k of found.deleted ?? []) this.asked[source].deleted.add(k);
   }
 
   /** A round that starts after now: what was just written to a legacy system is in it. */
@@ -207,45 +226,73 @@ export class Linker {
     await upsertRows(this.hub, 'hub_sync_cursor', [{ source, position: JSON.stringify(cursor), updated_at: now }], ['source']);
   }
 
-  private rewind(cursor: ChangeCursor): ChangeCursor {
-    if (cursor === FEED_START) return cursor;
-    const t = parseBeijing(cursor.modifiedAt)! - (this.options.overlapMs ?? 3000);
-    return { modifiedAt: formatBeijing(Math.max(0, t)), rowId: 0 };
-  }
-
-  /** Reads a keyset change feed to its end, page by page. */
-  private async drain<T>(
-    source: string,
-    round: Round,
-    read: (cursor: ChangeCursor, limit: number) => Promise<{ items: T[]; next: ChangeCursor }>,
-    apply: (items: T[]) => Promise<void>,
-  ): Promise<void> {
-    const saved = await this.loadCursor(source);
-    let cursor = this.rewind(saved);
+  /**
+   * Reads a change feed to its end, page by page, then applies what it says was committed late
+   * behind the saved position. Applying is idempotent, so whatever is read twice changes nothing.
+   */
+  private async drain<T>(feed: ChangeFeed<T>, round: Round, apply: (items: T[]) => Promise<void>): Promise<void> {
+    const asked = this.asked[feed.source];
+    if (asked.deleted.size) {
+      const gone = [...asked.deleted];
+      await this.forgetDeleted(feed.source, gone, round);
+      for (const k of gone) asked.deleted.delete(k);
+    }
+    const saved = await this.loadCursor(feed.source);
+    let cursor = feed.startAt(saved);
     let last = saved;
     // Until a page comes back empty: a legacy API may return fewer rows than asked for (TMS caps
     // its pages), so a short page does not prove the feed is drained.
     for (;;) {
-      const page = await read(cursor, this.options.batchSize);
+      const page = await feed.read(cursor, this.options.batchSize);
       if (page.items.length === 0) break;
       await apply(page.items);
       cursor = last = page.next;
     }
-    if (last !== saved) await this.saveCursor(source, last, round.now);
+    const late = feed.late ? await feed.late(saved) : [];
+    for (let i = 0; i < late.length; i += this.options.batchSize) await apply(late.slice(i, i + this.options.batchSize));
+    const reread = [...asked.reread];
+    for (let i = 0; i < reread.length; i += this.options.batchSize) {
+      const keys = reread.slice(i, i + this.options.batchSize);
+      const items = await feed.documents(keys);
+      if (items.length) await apply(items);
+      for (const k of keys) asked.reread.delete(k);
+    }
+    if (last !== saved) await this.saveCursor(feed.source, last, round.now);
+  }
+
+  /** Rows deleted in their legacy system (the sweep found them gone). */
+  private async forgetDeleted(source: FeedSource, keys: string[], round: Round): Promise<void> {
+    if (source === 'erp') {
+      const rows = await this.queryIn('order.byErpNo', keys, (list) => `SELECT id, erp_order_no FROM hub_order WHERE src_deleted_at IS NULL AND erp_order_no IN (${list})`);
+      if (!rows.length) return;
+      await this.hubSystem.call('order.deleted', () =>
+        this.hub.query(`UPDATE hub_order SET src_deleted_at = ?, updated_at = ? WHERE id IN (${placeholders(rows.length)})`, [round.now, round.now, ...rows.map((r) => Number(r.id))]),
+      );
+      for (const r of rows) {
+        round.touch(Number(r.id));
+        round.changedOrderNos.add(r.erp_order_no);
+      }
+      return;
+    }
+    const system = source === 'wms' ? 'WMS' : 'TMS';
+    const docs = await this.documents(system, keys);
+    if (!docs.size) return;
+    await this.hubSystem.call('document.deleted', () =>
+      this.hub.query(`DELETE FROM hub_document WHERE system = ? AND document_no IN (${placeholders(docs.size)})`, [system, ...docs.keys()]),
+    );
+    for (const d of docs.values()) {
+      round.touch(d.order_id);
+      if (system === 'WMS') round.relinkedOutbounds.add(d.document_no);
+    }
   }
 
   // ---- ERP: the orders themselves -------------------------------------------------------------
 
   private async syncErp(round: Round): Promise<void> {
-    await this.drain(
-      'erp',
-      round,
-      (c, n) => this.sources.erp.ordersChangedSince(c, n),
-      (items) => this.applyErpOrders(items, round),
-    );
+    await this.drain(this.feeds.erp, round, (items) => this.applyErpOrders(items, round));
   }
 
-  private async applyErpOrders(items: (SalesOrder & { goodsSkuCodes: string[] })[], round: Round): Promise<void> {
+  private async applyErpOrders(items: SyncedSalesOrder[], round: Round): Promise<void> {
     round.stats.erpOrders += items.length;
     const nos = items.map((i) => i.erpOrderNo);
     const existing = new Map(
@@ -273,10 +320,17 @@ export class Linker {
       };
       const known = existing.get(item.erpOrderNo);
       if (!known) {
-        inserts.push({ erp_order_no: item.erpOrderNo, ...facts, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
+        inserts.push({ erp_order_no: item.erpOrderNo, ...facts, src_modified: item.modifiedAt, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
       } else if (Object.entries(facts).some(([k, v]) => (known as any)[k] !== v)) {
-        updates.push({ ...known, ...facts, updated_at: round.now });
+        updates.push({ ...known, ...facts, src_modified: item.modifiedAt, src_deleted_at: null, updated_at: round.now });
         round.touch(known.id);
+        // Corrected after linking: who the goods are for, what they are, or the order cancelled.
+        if (known.customer_code !== facts.customer_code || known.sku_signature !== facts.sku_signature || known.cancelled !== facts.cancelled) round.changedOrderNos.add(known.erp_order_no);
+      } else if (known.src_modified !== item.modifiedAt || known.src_deleted_at != null) {
+        // Read in this version, nothing the hub keeps changed: only the version is recorded (and an
+        // order the sweep had found deleted is back).
+        updates.push({ ...known, src_modified: item.modifiedAt, src_deleted_at: null });
+        if (known.src_deleted_at != null) (round.touch(known.id), round.changedOrderNos.add(known.erp_order_no));
       }
     }
     if (inserts.length) {
@@ -299,12 +353,7 @@ export class Linker {
   // ---- WMS: outbounds -------------------------------------------------------------------------
 
   private async syncWms(round: Round): Promise<void> {
-    await this.drain(
-      'wms',
-      round,
-      (c, n) => this.sources.wms.outboundsChangedSince(c, n),
-      (items) => this.applyOutbounds(items, round),
-    );
+    await this.drain(this.feeds.wms, round, (items) => this.applyOutbounds(items, round));
     // Outbounds waiting for an order that has just arrived, or whose customer's orders changed
     // hands: re-deciding an unlinked document is idempotent, so one more look is always safe.
     const customers = [...new Set([...round.newCustomers, ...round.linkedCustomers])];
@@ -312,12 +361,13 @@ export class Linker {
     for (const row of [
       ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
+      ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
     ])
       waiting.set(row.document_no, readDocument(row));
     if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
   }
 
-  private async applyOutbounds(items: (OutboundOrder & { skuCodes: string[] })[], round: Round): Promise<void> {
+  private async applyOutbounds(items: SyncedOutbound[], round: Round): Promise<void> {
     round.stats.outbounds += items.length;
     const existing = await this.documents('WMS', items.map((i) => i.outboundNo));
     const toDecide: DocumentRecord[] = [];
@@ -334,6 +384,7 @@ export class Linker {
         doc_date: item.createdAt.slice(0, 10),
         sku_signature: skuSignature(item.skuCodes),
         milestones: JSON.stringify(milestones),
+        src_modified: item.modifiedAt,
       });
       this.classify(doc, known, toDecide, changed, round);
     }
@@ -388,7 +439,7 @@ export class Linker {
         customers,
         (list) =>
           `SELECT id, erp_order_no, customer_code, order_date, sku_signature FROM hub_order ` +
-          `WHERE order_date >= ? AND order_date <= ? AND cancelled = 0 AND customer_code IN (${list})`,
+          `WHERE order_date >= ? AND order_date <= ? AND cancelled = 0 AND src_deleted_at IS NULL AND customer_code IN (${list})`,
         [shiftDate(dates[0], -window), dates[dates.length - 1]],
       );
       // An order already holding a linked outbound is not free, whether linked in this round or an
@@ -434,17 +485,9 @@ export class Linker {
   // ---- TMS: waybills --------------------------------------------------------------------------
 
   private async syncTms(round: Round): Promise<void> {
-    await this.drain(
-      'tms',
-      round,
-      async (c, n) => {
-        const page = await this.sources.tms.waybillsChangedSince(c.modifiedAt, c.rowId === 0 ? '' : String(c.rowId), n);
-        return { items: page.items, next: { modifiedAt: page.nextSince, rowId: page.nextAfterNo } };
-      },
-      (items) => this.applyWaybills(items, round),
-    );
+    await this.drain(this.feeds.tms, round, (items) => this.applyWaybills(items, round));
     // Numbers first (the index holds them): in a first sync nearly every waybill was decided above already.
-    const refs = [...round.relinkedOutbounds, ...round.newOrderNos];
+    const refs = [...round.relinkedOutbounds, ...round.newOrderNos, ...round.changedOrderNos];
     const nos = (await this.queryIn('document.waitingNos', refs, (list) => `SELECT document_no FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${list})`))
       .map((r) => r.document_no as string)
       .filter((no) => !round.decidedWaybills.has(no));
@@ -465,6 +508,9 @@ export class Linker {
       if (inTransit) milestones.IN_TRANSIT = inTransit;
       if (outForDelivery) milestones.OUT_FOR_DELIVERY = outForDelivery;
       if (signed) milestones.SIGNED = signed;
+      // The carrier's current exception, by its latest report: a new one is an order event (events/triggers.ts).
+      const exceptionAt = item.exception ? latest(item.events, ['EXCEPTION']) : undefined;
+      if (exceptionAt) Object.assign(milestones, { EXCEPTION: exceptionAt, EXCEPTION_TYPE: item.exception!.type });
       const known = existing.get(item.waybillNo);
       const doc = this.documentFacts('TMS', item.waybillNo, known, round.now, {
         reference_raw: item.customerReference,
@@ -473,6 +519,7 @@ export class Linker {
         doc_date: item.createdAt.slice(0, 10),
         sku_signature: null,
         milestones: JSON.stringify(milestones),
+        src_modified: tmsModifiedAt(item),
       });
       this.classify(doc, known, toDecide, changed, round);
     }
@@ -515,7 +562,7 @@ export class Linker {
     documentNo: string,
     known: DocumentRecord | undefined,
     now: number,
-    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'milestones'>,
+    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'milestones' | 'src_modified'>,
   ): DocumentRecord {
     const base: DocumentRecord = known ?? {
       system,
@@ -532,6 +579,7 @@ export class Linker {
       doc_date: null,
       sku_signature: null,
       milestones: '{}',
+      src_modified: null,
       first_seen_at: now,
       linked_at: null,
       updated_at: now,
@@ -548,7 +596,8 @@ export class Linker {
     else if (known.milestones !== doc.milestones) {
       changed.push(doc);
       round.touch(doc.order_id);
-    }
+    } else if (known.src_modified !== doc.src_modified) changed.push(doc); // only the version read is new
+
   }
 
   private link(doc: DocumentRecord, orderId: number, method: LinkMethod, confidence: number, now: number) {
@@ -565,8 +614,19 @@ export class Linker {
     return new Map(rows.map(readDocument).map((d) => [d.document_no, d]));
   }
 
+  /** Documents linked to these orders or naming them: their decisions are made again when an order changes. */
+  private async documentsOfOrders(system: 'WMS' | 'TMS', erpOrderNos: string[]): Promise<any[]> {
+    if (!erpOrderNos.length) return [];
+    const ids = (await this.queryIn('order.byErpNo', erpOrderNos, (list) => `SELECT id FROM hub_order WHERE erp_order_no IN (${list})`)).map((r) => Number(r.id));
+    return [
+      ...(await this.queryIn('document.ofOrders', ids, (list) => `SELECT * FROM hub_document WHERE system = ? AND order_id IN (${list})`, [system])),
+      ...(await this.queryIn('document.naming', erpOrderNos, (list) => `SELECT * FROM hub_document WHERE system = ? AND reference_doc IN (${list})`, [system])),
+    ];
+  }
+
+  /** Orders by ERP number; an order deleted in ERP is no longer there to be named. */
   private async ordersByErpNo(nos: string[]): Promise<Map<string, { id: number }>> {
-    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no FROM hub_order WHERE erp_order_no IN (${list})`);
+    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no FROM hub_order WHERE src_deleted_at IS NULL AND erp_order_no IN (${list})`);
     return new Map(rows.map((r) => [r.erp_order_no as string, { id: Number(r.id) }]));
   }
 

@@ -30,6 +30,10 @@ export interface OrderRecord {
   promised_at: number | null;
   erp_status: string | null;
   total_fen: number | null;
+  /** ERP dModifyTime of the version last read (Beijing text): the late-commit lane and the sweep compare it. */
+  src_modified: string | null;
+  /** When the sweep found the order deleted in ERP (epoch ms); null while it exists. */
+  src_deleted_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -50,6 +54,8 @@ export interface DocumentRecord {
   sku_signature: string | null;
   /** JSON: stage → epoch ms */
   milestones: string;
+  /** WMS update_time / TMS updateTime of the version last read (Beijing text). */
+  src_modified: string | null;
   first_seen_at: number;
   linked_at: number | null;
   updated_at: number;
@@ -73,6 +79,7 @@ export function readOrder(r: any): OrderRecord {
     completed_at: num(r.completed_at),
     promised_at: num(r.promised_at),
     total_fen: num(r.total_fen),
+    src_deleted_at: num(r.src_deleted_at),
     created_at: Number(r.created_at),
     updated_at: Number(r.updated_at),
   };

@@ -1,7 +1,7 @@
 // What a scan needs from ERP and WMS that hardly ever changes — a SKU by code or GTIN, a batch's
 // expiry — kept for a short while, so that a burst of scans asks ERP once, not once per scan.
-import type { ErpDatasource, SkuRecord } from '../../../erp/src/datasource.js';
-import { batchKey, type BinInfo, type WmsDatasource } from '../../../wms/src/datasource.js';
+import type { ErpDatasource, SkuRecord } from '#adapters/erp';
+import { batchKey, type BinInfo, type WmsDatasource } from '#adapters/wms';
 import { boundedCache, type Cache } from '../../../../common/src/cache.js';
 
 const KEPT = { max: 20_000, ttlMs: 60_000 };

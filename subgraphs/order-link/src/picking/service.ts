@@ -12,7 +12,7 @@
 import type { Logger } from '../../../../common/src/logger.js';
 import { appError, badInput, ErrorCode, type Bilingual } from '../../../../common/src/errors.js';
 import { beijingDate, toIsoBeijing } from '../../../../common/src/time.js';
-import type { SkuRecord } from '../../../erp/src/datasource.js';
+import type { SkuRecord } from '#adapters/erp';
 import {
   safeParseBin,
   type AllocatableLot,
@@ -23,11 +23,11 @@ import {
   type PickLineRow,
   type WarehouseLayout,
   type WmsDatasource,
-} from '../../../wms/src/datasource.js';
-import type { TmsDatasource } from '../../../tms/src/datasource.js';
-import { allocateFefo, type ShortfallReason } from '../../../wms/src/picking/allocation.js';
-import { parseScan, type ScanFormat } from '../../../wms/src/picking/gs1.js';
-import { planRoute, sShapeLength } from '../../../wms/src/picking/route.js';
+} from '#adapters/wms';
+import type { TmsDatasource } from '#adapters/tms';
+import { allocateFefo, type ShortfallReason } from '#adapters/wms';
+import { parseScan, type ScanFormat } from './gs1.js';
+import { planRoute, sShapeLength } from './route.js';
 import type { HubOrder } from '../datasource.js';
 import { minRemainingShelfLifeMonths } from './expiry-rule.js';
 import { decideScan, type ScanDecision, type ScanOutcome, type ScanSku } from './verify.js';
@@ -144,7 +144,7 @@ export interface PickingStatsView {
 
 export interface PickingDeps {
   wms: WmsDatasource;
-  erp: import('../../../erp/src/datasource.js').ErpDatasource;
+  erp: import('#adapters/erp').ErpDatasource;
   tms: TmsDatasource;
   store: PickingStore;
   logger: Logger;

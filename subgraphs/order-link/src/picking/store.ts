@@ -2,7 +2,7 @@
 // column for. Our database, so plain SQL, each call guarded and counted like a legacy one.
 import type { DataSource } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
-import type { AllocatedLine } from '../../../wms/src/datasource.js';
+import type { AllocatedLine } from '#adapters/wms';
 import type { ScanOutcome } from './verify.js';
 import { placeholders } from '../../../../common/src/db.js';
 import { byKey, unique } from '../../../../common/src/loader.js';

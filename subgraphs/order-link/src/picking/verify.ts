@@ -3,9 +3,9 @@
 // rule allows, the batch allocated, a quantity that does not overshoot — and what to count. Pure:
 // the service hands it the outbound's lines as they stand under lock.
 import type { Bilingual } from '../../../../common/src/errors.js';
-import type { PickLineRow } from '../../../wms/src/datasource.js';
-import type { ScanResult } from '../../../wms/src/picking/gs1.js';
-import { lotState } from '../../../wms/src/picking/allocation.js';
+import type { PickLineRow } from '#adapters/wms';
+import type { ScanResult } from './gs1.js';
+import { lotState } from '#adapters/wms';
 
 export type ScanOutcome = 'OK' | 'WRONG_SKU' | 'WRONG_BATCH' | 'EXPIRED' | 'OVER_PICK' | 'UNKNOWN_BARCODE';
 

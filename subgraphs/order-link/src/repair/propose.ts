@@ -10,9 +10,8 @@ import {
   type OrderRequirements,
   type RequirementField,
 } from '../../../../common/src/requirements.js';
-import { interpretRemark, type RemarkInterpretation } from '../text/index.js';
+import { interpretRemark, type RemarkInterpretation, type Span } from '#text';
 import { boundedCache } from '../../../../common/src/cache.js';
-import type { Span } from '../text/index.js';
 
 export type ColumnRole = 'orderNo' | 'text' | RequirementField;
 

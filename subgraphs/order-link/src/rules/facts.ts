@@ -6,9 +6,9 @@ import { placeholders } from '../../../../common/src/db.js';
 import { toFen } from '../../../../common/src/money.js';
 import { formatBeijing } from '../../../../common/src/time.js';
 import { groupInto, unique } from '../../../../common/src/loader.js';
-import { HUB_GIFT_MEMO, type ErpDatasource, type SalesOrderLine } from '../../../erp/src/datasource.js';
-import type { WmsDatasource } from '../../../wms/src/datasource.js';
-import type { TmsDatasource } from '../../../tms/src/datasource.js';
+import { HUB_GIFT_MEMO, type ErpDatasource, type SalesOrderLine } from '#adapters/erp';
+import type { WmsDatasource } from '#adapters/wms';
+import type { TmsDatasource } from '#adapters/tms';
 import { lineSignature, type FactLine, type FactLot, type OrderFacts } from './kinds.js';
 
 export interface FactSources {

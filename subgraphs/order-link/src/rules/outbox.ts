@@ -7,10 +7,10 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import { formatBeijing } from '../../../../common/src/time.js';
 import { backoffMs } from '../../../../common/src/resilience.js';
-import type { ErpDatasource } from '../../../erp/src/datasource.js';
-import { HUB_GIFT_MEMO } from '../../../erp/src/datasource.js';
-import type { WmsDatasource } from '../../../wms/src/datasource.js';
-import type { CrmDatasource } from '../../../crm/src/datasource.js';
+import type { ErpDatasource } from '#adapters/erp';
+import { HUB_GIFT_MEMO } from '#adapters/erp';
+import type { WmsDatasource } from '#adapters/wms';
+import type { CrmDatasource } from '#adapters/crm';
 
 export interface OutboxTargets {
   erp: ErpDatasource;

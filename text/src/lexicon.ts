@@ -1,11 +1,11 @@
-// Loads the domain words kept in subgraphs/order-link/lexicon/ (CSV and JSON a business user
+// Loads the domain words kept in text/lexicon/ (CSV and JSON a business user
 // edits), validates them with messages naming the file, and normalises text for matching.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseCsv } from '../../../../common/src/csv.js';
+import { parseCsv } from '../../common/src/csv.js';
 
-export const LEXICON_DIR = fileURLToPath(new URL('../../lexicon/', import.meta.url));
+export const LEXICON_DIR = fileURLToPath(new URL('../lexicon/', import.meta.url));
 
 export interface BrandEntry {
   key: string;
@@ -66,6 +66,8 @@ const cueGroupSchema = z.object({
   note: z.string().optional(),
   words: z.array(z.string().min(1)).default([]),
   patterns: z.array(z.string().min(1)).default([]),
+  /** The cue does not count in a clause that holds one of these (换 next to 发票 is about the invoice). */
+  unlessClauseHas: z.array(z.string().min(1)).default([]),
 });
 
 const remarkFieldSchema = z.object({
@@ -103,6 +105,31 @@ const remarkSchema = z.object({
   }),
 });
 
+const negationSchema = z.object({
+  note: z.string().optional(),
+  before: z.array(z.string().min(1)),
+  after: z.array(z.string().min(1)),
+  window: z.number().int().min(0).max(20),
+  notNegators: z.array(z.string().min(1)).default([]),
+});
+
+const wordsSchema = z.object({ note: z.string().optional(), words: z.array(z.string().min(1)) });
+
+const callSchema = z.object({
+  about: z.string().optional(),
+  clauseBreaks: z.string().min(1),
+  speakers: z.object({ note: z.string().optional(), agent: z.array(z.string().min(1)).min(1), customer: z.array(z.string().min(1)).min(1), other: z.array(z.string().min(1)).default([]) }),
+  negation: negationSchema,
+  hedges: wordsSchema,
+  conditions: z.object({ note: z.string().optional(), openers: z.array(z.string().min(1)), closers: z.array(z.string().min(1)) }),
+  takeBack: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)), window: z.number().int().min(1).max(40) }),
+  noOrderYet: wordsSchema,
+  intents: z
+    .array(cueGroupSchema.extend({ label: z.enum(['CHASE', 'CHANGE_ADDRESS', 'RETURN_EXCHANGE', 'CANCEL', 'INVOICE', 'COMPLAINT']) }))
+    .min(1),
+  addressVerbs: z.object({ note: z.string().optional(), before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }),
+});
+
 const adminSchema = z.object({
   about: z.string().optional(),
   serviceRegion: z.object({ note: z.string().optional(), provinces: z.array(z.string()) }),
@@ -128,6 +155,7 @@ const normalizeSchema = z.object({
 export type CueGroup = z.infer<typeof cueGroupSchema>;
 export type RemarkFieldCues = z.infer<typeof remarkFieldSchema>;
 export type RemarkCues = z.infer<typeof remarkSchema>;
+export type CallCues = z.infer<typeof callSchema>;
 export type AdminOverrides = z.infer<typeof adminSchema>;
 
 export interface Lexicon {
@@ -163,6 +191,7 @@ export interface Lexicon {
     nameLeadWords: string[];
   };
   remark: RemarkCues;
+  calls: CallCues;
   surnames: { single: Set<string>; double: Set<string> };
   admin: AdminOverrides;
   normalize: { traditional: Map<string, string>; typos: Array<[string, string]> };
@@ -248,6 +277,8 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const remark = readJson(d, 'remark-cues.json', remarkSchema);
   for (const [name, f] of Object.entries(remark.fields))
     for (const g of f.groups) for (const p of g.patterns) compile('remark-cues.json', p), void name;
+  const calls = readJson(d, 'call-cues.json', callSchema);
+  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns]) compile('call-cues.json', p);
   const admin = readJson(d, 'admin-divisions.json', adminSchema);
   const norm = readJson(d, 'normalize.json', normalizeSchema);
 
@@ -300,6 +331,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
       nameLeadWords: chat.nameLeadWords.words,
     },
     remark,
+    calls,
     surnames: { single, double },
     admin,
     normalize: { traditional, typos },

@@ -6,7 +6,7 @@ import { beijingToIso } from '../../../common/src/time.js';
 import { money } from '../../../common/src/money.js';
 import { decode } from '../../../common/src/legacy-codes.js';
 import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
-import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
+import { secondsSql, type ChangeCursor, type ChangePage, type DayDigest, type DocumentVersion } from '../../../common/src/change-feed.js';
 import { forUpdate, insertIgnore, insertRows, placeholders } from '../../../common/src/db.js';
 import { formatBeijing } from '../../../common/src/time.js';
 import { retrying } from '../../../common/src/resilience.js';
@@ -49,6 +49,9 @@ export interface SalesOrder {
   totalAmount: string;
   customerCode: string;
 }
+
+/** An order as order-link's sync reads it: with its ERP modify time and the SKU codes of its goods. */
+export type SyncedSalesOrder = SalesOrder & { goodsSkuCodes: string[]; modifiedAt: string };
 
 export interface SalesOrderLine {
   erpOrderNo: string;
@@ -296,7 +299,7 @@ export class ErpDatasource {
    * their goods (services are never picked, so an outbound cannot show them): the change feed
    * order-link syncs from. Three batched queries per page.
    */
-  async ordersChangedSince(cursor: ChangeCursor, limit: number): Promise<ChangePage<SalesOrder & { goodsSkuCodes: string[] }>> {
+  async ordersChangedSince(cursor: ChangeCursor, limit: number): Promise<ChangePage<SyncedSalesOrder>> {
     const rows = await this.call('sync.SO_SOMain', () =>
       this.db
         .getRepository(SoMainEntity)
@@ -308,16 +311,55 @@ export class ErpDatasource {
         .getMany(),
     );
     if (rows.length === 0) return { items: [], next: cursor };
+    const last = rows[rows.length - 1];
+    return { items: await this.forSync(rows), next: { modifiedAt: String(last.dModifyTime).slice(0, 19), rowId: Number(last.ID) } };
+  }
+
+  /** These orders as the change feed gives them (a late or missing row fetched by its number); unknown numbers are left out. */
+  async ordersForSync(orderNos: readonly string[]): Promise<SyncedSalesOrder[]> {
+    if (!orderNos.length) return [];
+    const rows = await this.call('sync.SO_SOMain.byCode', () => this.db.getRepository(SoMainEntity).find({ where: { cSOCode: In(unique(orderNos)) } }));
+    return rows.length ? this.forSync(rows) : [];
+  }
+
+  private async forSync(rows: SoMainRow[]): Promise<SyncedSalesOrder[]> {
     const lines = await this.linesByOrderNo(rows.map((r) => r.cSOCode), 'sync.SO_SODetails');
     const skuCodes = unique(lines.flat().map((l) => l.skuCode));
     const skus = await this.call('sync.Inventory', () => this.db.getRepository(InventoryEntity).find({ where: { cInvCode: In(skuCodes) } }));
     const services = new Set(skus.filter((k) => Number(k.bService) === 1).map((k) => k.cInvCode));
-    const last = rows[rows.length - 1];
-    return {
-      // The gifts the hub adds are never on an outbound made before them: matching ignores them.
-      items: rows.map((r, i) => ({ ...toOrder(r), goodsSkuCodes: lines[i].filter((l) => !services.has(l.skuCode) && !l.remark?.startsWith(HUB_GIFT_MEMO)).map((l) => l.skuCode) })),
-      next: { modifiedAt: String(last.dModifyTime).slice(0, 19), rowId: Number(last.ID) },
-    };
+    // The gifts the hub adds are never on an outbound made before them: matching ignores them.
+    return rows.map((r, i) => ({
+      ...toOrder(r),
+      modifiedAt: String(r.dModifyTime).slice(0, 19),
+      goodsSkuCodes: lines[i].filter((l) => !services.has(l.skuCode) && !l.remark?.startsWith(HUB_GIFT_MEMO)).map((l) => l.skuCode),
+    }));
+  }
+
+  /** (order no., dModifyTime) of every order modified within [from, to] (Beijing text): what a late commit would hide in, read without lines. */
+  async orderVersionsModifiedBetween(from: string, to: string): Promise<DocumentVersion[]> {
+    const rows = await this.call('sync.SO_SOMain.versions', () =>
+      this.db.query('SELECT cSOCode AS no, dModifyTime AS modified FROM SO_SOMain WHERE dModifyTime >= ? AND dModifyTime <= ?', [from, to]),
+    );
+    return rows.map((r: any) => ({ key: r.no as string, modifiedAt: String(r.modified).slice(0, 19) }));
+  }
+
+  /** Per order day (dDate) in [fromDay, toDay): how many orders and the sum of their modify times; one grouped query on the date index. */
+  async orderDigestsByDay(fromDay: string, toDay: string): Promise<DayDigest[]> {
+    const rows = await this.call('sync.SO_SOMain.digests', () =>
+      this.db.query(
+        `SELECT SUBSTR(dDate, 1, 10) AS day, COUNT(*) AS n, SUM(${secondsSql(this.db.options.type, 'dModifyTime')}) AS s FROM SO_SOMain WHERE dDate >= ? AND dDate < ? GROUP BY SUBSTR(dDate, 1, 10)`,
+        [fromDay, toDay],
+      ),
+    );
+    return rows.map((r: any) => ({ day: String(r.day), rows: Number(r.n), seconds: Number(r.s) }));
+  }
+
+  /** (order no., dModifyTime) of every order dated within [fromDay, toDay): the keys the sweep compares, for days whose digests differ. */
+  async orderVersionsByDay(fromDay: string, toDay: string): Promise<DocumentVersion[]> {
+    const rows = await this.call('sync.SO_SOMain.dayVersions', () =>
+      this.db.query('SELECT cSOCode AS no, dModifyTime AS modified FROM SO_SOMain WHERE dDate >= ? AND dDate < ?', [fromDay, toDay]),
+    );
+    return rows.map((r: any) => ({ key: r.no as string, modifiedAt: String(r.modified).slice(0, 19) }));
   }
 
   /** Unpaid orders (开立, 已审核) of these customers: what each owes on orders not yet paid. */

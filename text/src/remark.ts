@@ -1,11 +1,12 @@
 // Reads a free-text order remark (ERP SO_SOMain.cMemo) into structured fields for the
 // data-repair wizard: priority, attachments, purpose, minimum shelf life, call before delivery,
 // delivery constraint — each with the evidence spans, negation included (不急, 无需发票).
-import { defaultLexicon, normalizeText, type CueGroup, type Lexicon, type RemarkFieldCues } from './lexicon.js';
+import { defaultLexicon, normalizeText, type Lexicon, type RemarkFieldCues } from './lexicon.js';
+import { compileCues, cueScope, matchCues, type CompiledCue, type CueMatch } from './cues.js';
 import type { Evidence, Span } from './fields.js';
 import { findDurations } from './numbers.js';
 
-import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../../../common/src/requirements.js';
+import type { Attachment, DeliveryConstraint, Priority, Purpose } from '../../common/src/requirements.js';
 
 export type { Attachment, DeliveryConstraint, Priority, Purpose };
 
@@ -47,34 +48,13 @@ export function remarkValues(r: RemarkInterpretation): RemarkValues {
   };
 }
 
-interface CompiledCue {
-  re: RegExp;
-  cue: string;
-  group: CueGroup;
-}
-
-interface CueMatch {
-  span: Span;
-  cue: string;
-  group: CueGroup;
-  negated: boolean;
-}
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const upper = (s: string) => s.replace(/[a-z]/g, (c) => c.toUpperCase());
 const compiled = new WeakMap<Lexicon, Map<string, CompiledCue[]>>();
 
 function cuesOf(lex: Lexicon, name: string, f: RemarkFieldCues): CompiledCue[] {
   let byField = compiled.get(lex);
   if (!byField) compiled.set(lex, (byField = new Map()));
   let list = byField.get(name);
-  if (!list) {
-    list = f.groups.flatMap((group) => [
-      ...group.words.map((w) => ({ re: new RegExp(escape(upper(w)), 'g'), cue: w, group })),
-      ...group.patterns.map((p) => ({ re: new RegExp(p, 'g'), cue: p, group })),
-    ]);
-    byField.set(name, list);
-  }
+  if (!list) byField.set(name, (list = compileCues(f.groups)));
   return list;
 }
 
@@ -84,53 +64,10 @@ export function interpretRemark(text: string | null | undefined, lexicon?: Lexic
   const raw = text ?? '';
   const norm = normalizeText(raw, lex);
   const cues = lex.remark;
-  const breaks = new Set(cues.clauseBreaks);
-  const clauseOf = (pos: number): Span => {
-    let s = pos;
-    while (s > 0 && !breaks.has(norm[s - 1])) s--;
-    let e = pos;
-    while (e < norm.length && !breaks.has(norm[e])) e++;
-    return [s, e];
-  };
-
-  const negatedAt = (span: Span): boolean => {
-    const [cs, ce] = clauseOf(span[0]);
-    const { before, after, window, notNegators } = cues.negation;
-    let pre = norm.slice(cs, span[0]);
-    for (const w of notNegators) pre = pre.split(w).join(' '.repeat(w.length));
-    for (const n of before) {
-      const at = pre.lastIndexOf(n);
-      if (at >= 0 && pre.length - (at + n.length) <= window) return true;
-    }
-    const post = norm.slice(span[1], ce);
-    return after.some((n) => new RegExp(`^[的就也都先暂]{0,2}${escape(n)}`).test(post));
-  };
-
+  const scope = cueScope(cues.clauseBreaks, cues.negation);
   const matchField = (name: keyof typeof cues.fields): CueMatch[] => {
     const f = cues.fields[name];
-    const found: CueMatch[] = [];
-    for (const c of cuesOf(lex, name, f)) {
-      c.re.lastIndex = 0;
-      for (let m; (m = c.re.exec(norm)); ) {
-        if (!m[0]) {
-          c.re.lastIndex++;
-          continue;
-        }
-        found.push({ span: [m.index, m.index + m[0].length], cue: c.cue, group: c.group, negated: false });
-      }
-    }
-    // A cue inside a longer cue of the same field is the same evidence (急 in 急件, 维修 in 维修厂).
-    const kept = found.filter(
-      (a) => !found.some((b) => b !== a && b.span[0] <= a.span[0] && a.span[1] <= b.span[1] && b.span[1] - b.span[0] > a.span[1] - a.span[0]),
-    );
-    const unique = kept.filter((a, i) => kept.findIndex((b) => b.span[0] === a.span[0] && b.span[1] === a.span[1] && b.group.label === a.group.label) === i);
-    for (const m of unique) {
-      const [cs, ce] = clauseOf(m.span[0]);
-      const clause = norm.slice(cs, ce);
-      if (f.cancelIfClauseHas.some((w) => clause.includes(w))) m.negated = true;
-      else if (m.group.negatable && negatedAt(m.span)) m.negated = true;
-    }
-    return unique.sort((a, b) => a.span[0] - b.span[0]);
+    return matchCues(norm, cuesOf(lex, name, f), scope, f.cancelIfClauseHas);
   };
 
   const evidence = (ms: CueMatch[]): Evidence[] =>

@@ -8,8 +8,8 @@ import { retrying } from '../../../common/src/resilience.js';
 import { OutOrderEntity, type OutOrderRow } from './entities/t_out_order.js';
 import { OutLineEntity, type OutLineRow } from './entities/t_out_line.js';
 import { StockEntity, type StockRowRaw } from './entities/t_stock.js';
-import type { ChangeCursor, ChangePage } from '../../../common/src/change-feed.js';
-import type { StockLot } from './picking/allocation.js';
+import { secondsSql, type ChangeCursor, type ChangePage, type DayDigest, type DocumentVersion } from '../../../common/src/change-feed.js';
+import type { StockLot } from './allocation.js';
 
 export const wmsEntities = [OutOrderEntity, OutLineEntity, StockEntity];
 
@@ -59,6 +59,9 @@ export interface OutboundOrder {
   pickedAt: string | null;
   shippedAt: string | null;
 }
+
+/** An outbound as order-link's sync reads it: with its WMS update time and the SKU codes of its lines. */
+export type SyncedOutbound = OutboundOrder & { skuCodes: string[]; modifiedAt: string };
 
 export interface OutboundOrderLine {
   outboundNo: string;
@@ -282,7 +285,7 @@ export class WmsDatasource {
   }
 
   /** Outbounds changed after a (update_time, id) keyset cursor, oldest first, with their SKU codes. */
-  async outboundsChangedSince(cursor: ChangeCursor, limit: number): Promise<ChangePage<OutboundOrder & { skuCodes: string[] }>> {
+  async outboundsChangedSince(cursor: ChangeCursor, limit: number): Promise<ChangePage<SyncedOutbound>> {
     const rows = await this.call('sync.t_out_order', () =>
       this.db
         .getRepository(OutOrderEntity)
@@ -294,12 +297,47 @@ export class WmsDatasource {
         .getMany(),
     );
     if (rows.length === 0) return { items: [], next: cursor };
-    const lines = await this.linesByOutboundNo(rows.map((r) => r.out_no), 'sync.t_out_line');
     const last = rows[rows.length - 1];
-    return {
-      items: rows.map((r, i) => ({ ...toOutbound(r), skuCodes: lines[i].map((l) => l.skuCode) })),
-      next: { modifiedAt: String(last.update_time).slice(0, 19), rowId: Number(last.id) },
-    };
+    return { items: await this.forSync(rows), next: { modifiedAt: String(last.update_time).slice(0, 19), rowId: Number(last.id) } };
+  }
+
+  /** These outbounds as the change feed gives them (a late or missing row fetched by its number); unknown numbers are left out. */
+  async outboundsForSync(outboundNos: readonly string[]): Promise<SyncedOutbound[]> {
+    if (!outboundNos.length) return [];
+    const rows = await this.call('sync.t_out_order.byNo', () => this.db.getRepository(OutOrderEntity).find({ where: { out_no: In(unique(outboundNos)) } }));
+    return rows.length ? this.forSync(rows) : [];
+  }
+
+  private async forSync(rows: OutOrderRow[]): Promise<SyncedOutbound[]> {
+    const lines = await this.linesByOutboundNo(rows.map((r) => r.out_no), 'sync.t_out_line');
+    return rows.map((r, i) => ({ ...toOutbound(r), modifiedAt: String(r.update_time).slice(0, 19), skuCodes: lines[i].map((l) => l.skuCode) }));
+  }
+
+  /** (outbound no., update_time) of every outbound modified within [from, to] (Beijing text): what a late commit would hide in, read without lines. */
+  async outboundVersionsModifiedBetween(from: string, to: string): Promise<DocumentVersion[]> {
+    const rows = await this.call('sync.t_out_order.versions', () =>
+      this.db.query('SELECT out_no AS no, update_time AS modified FROM t_out_order WHERE update_time >= ? AND update_time <= ?', [from, to]),
+    );
+    return rows.map((r: any) => ({ key: r.no as string, modifiedAt: String(r.modified).slice(0, 19) }));
+  }
+
+  /** Per creation day in [fromDay, toDay): how many outbounds and the sum of their update times; one grouped query. */
+  async outboundDigestsByDay(fromDay: string, toDay: string): Promise<DayDigest[]> {
+    const rows = await this.call('sync.t_out_order.digests', () =>
+      this.db.query(
+        `SELECT SUBSTR(create_time, 1, 10) AS day, COUNT(*) AS n, SUM(${secondsSql(this.db.options.type, 'update_time')}) AS s FROM t_out_order WHERE create_time >= ? AND create_time < ? GROUP BY SUBSTR(create_time, 1, 10)`,
+        [fromDay, toDay],
+      ),
+    );
+    return rows.map((r: any) => ({ day: String(r.day), rows: Number(r.n), seconds: Number(r.s) }));
+  }
+
+  /** (outbound no., update_time) of every outbound created within [fromDay, toDay), for days whose digests differ. */
+  async outboundVersionsByDay(fromDay: string, toDay: string): Promise<DocumentVersion[]> {
+    const rows = await this.call('sync.t_out_order.dayVersions', () =>
+      this.db.query('SELECT out_no AS no, update_time AS modified FROM t_out_order WHERE create_time >= ? AND create_time < ?', [fromDay, toDay]),
+    );
+    return rows.map((r: any) => ({ key: r.no as string, modifiedAt: String(r.modified).slice(0, 19) }));
   }
 
   /** Locks all of a batch in a warehouse (locked_qty = qty): nothing more is allocated from it. Idempotent. */

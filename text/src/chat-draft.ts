@@ -18,7 +18,7 @@ export interface KnownCustomer {
 export interface ChatDraftContext {
   catalog: CatalogEntry[];
   customers?: KnownCustomer[];
-  /** Defaults to the lexicon in subgraphs/order-link/lexicon/. */
+  /** Defaults to the lexicon in text/lexicon/. */
   lexicon?: Lexicon;
 }
 

@@ -16,7 +16,7 @@ import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
 import { parse, CsvError } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { RECORD_DELIMITERS, isFormulaLike } from '../../../../common/src/csv.js';
+import { RECORD_DELIMITERS, isFormulaLike } from '../../common/src/csv.js';
 
 export type RepairReadErrorCode =
   | 'FILE_NOT_FOUND'

@@ -1,0 +1,4 @@
+// The ERP adapter's public entry point (`#adapters/erp`): the one place that speaks the ERP's tongue —
+// its tables (entities/), status codes, Beijing-time strings and DECIMAL money — for the erp
+// subgraph and every hub worker alike. Import it by that name; its other files are its own.
+export * from './datasource.js';

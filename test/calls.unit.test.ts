@@ -1,0 +1,86 @@
+// Reading service calls: the shared labelled calls, generated calls of every class the generator
+// composes (numbers said every way, negation, taking back, hedges, conditions, agent words,
+// dialect), and numbers inside running text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedJsonl } from './helpers/shared.js';
+import { findDocumentRefs, readCall } from '#text';
+import { classifyDocumentNo } from '../common/src/docno.js';
+import { buildCalls, sayNumber, type CallSubject } from '../legacy-sim/src/calls.js';
+import { Random } from '../legacy-sim/src/random.js';
+
+const canonical = (ref: string | null) => (ref ? (classifyDocumentNo(ref)?.canonical ?? ref) : null);
+const summary = (transcript: string) => {
+  const r = readCall(transcript);
+  return { intents: r.intents.map((i) => i.intent), orderRef: r.orderRef?.canonical ?? null, newAddress: r.newAddress?.value ?? null };
+};
+
+test('the shared labelled calls: intents, the order and the new address', () => {
+  for (const r of sharedJsonl<{ call: string; expect: { intents: string[]; orderRef: string | null; newAddress: string | null } }>('text-samples/calls.jsonl')) {
+    assert.deepEqual(summary(r.call), { ...r.expect, orderRef: canonical(r.expect.orderRef) }, r.call);
+  }
+});
+
+function subjects(n: number, rng: Random): { subject: CallSubject; at: number }[] {
+  return Array.from({ length: n }, (_, i) => {
+    const day = `202511${String(rng.int(1, 28)).padStart(2, '0')}`;
+    const seq = String(rng.int(1, 2600)).padStart(3, '0');
+    return {
+      at: Date.UTC(2025, 10, 8) + i * 60_000,
+      subject: {
+        customerCode: `C${String(rng.int(1, 800)).padStart(5, '0')}`,
+        customerPhone: null,
+        erpOrderNo: `SO-${day}-${seq}`,
+        outboundNo: rng.chance(0.5) ? `CK${day}-${String(rng.int(1, 2600)).padStart(3, '0')}` : null,
+        waybillNo: rng.chance(0.5) ? `${rng.pick(['SF', 'YD', 'ZTO', 'JD'])}${rng.int(100000000, 999999999)}${rng.chance(0.5) ? 'CN' : ''}` : null,
+      },
+    };
+  });
+}
+
+test('generated calls of every class read as the generator meant them, with evidence where it was said', () => {
+  for (const seed of [7, 20251108, 99]) {
+    const { calls, truth } = buildCalls(subjects(400, new Random(seed)), seed);
+    const misses: string[] = [];
+    const classes = new Set<string>();
+    calls.forEach((c, i) => {
+      const t = truth[i];
+      t.classes.forEach((k) => classes.add(k));
+      const got = summary(c.transcript);
+      const want = { intents: t.intents, orderRef: t.orderRef, newAddress: t.newAddress };
+      if (JSON.stringify(got) !== JSON.stringify(want)) misses.push(`${c.transcript}\n  got ${JSON.stringify(got)}\n  want ${JSON.stringify(want)} (${t.classes.join(' ')})`);
+      for (const intent of readCall(c.transcript).intents) for (const e of intent.evidence) assert.equal(c.transcript.slice(e.span[0], e.span[1]), e.text);
+    });
+    assert.deepEqual(misses, [], `seed ${seed}`);
+    for (const k of ['negation', 'change-of-mind', 'hedge', 'agent-words', 'multi', 'address-first', 'number-first', 'number-spoken', 'number-spoken-split', 'number-full-width', 'turns-newline', 'turns-bracket', 'dialect', 'other'])
+      assert.ok(classes.has(k), `seed ${seed} composes ${k}`);
+  }
+});
+
+test('numbers said every way come back as the one reader writes them', () => {
+  const rng = new Random(4242);
+  for (let i = 0; i < 500; i++) {
+    const day = `2025${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
+    const no = rng.pick([`SO-${day}-${String(rng.int(1, 3000)).padStart(3, '0')}`, `CK${day}-${String(rng.int(1, 3000)).padStart(3, '0')}`, `SF${rng.int(100000000, 999999999)}CN`, `ZTO${rng.int(100000000, 999999999)}`]);
+    const said = sayNumber(no, rng);
+    const text = `${rng.pick(['客户：单号', '客户：我的订单', '来电：'])}${said.text}${rng.pick(['，到哪了', '。', '，谢谢'])}`;
+    const refs = findDocumentRefs(text);
+    assert.deepEqual(refs.map((r) => r.canonical), [classifyDocumentNo(no)!.canonical], `${said.way}: ${text}`);
+  }
+  assert.deepEqual(findDocumentRefs('我看看啊……幺三八那个，不是'), [], 'a few spoken digits without a prefix are no number');
+  assert.deepEqual(findDocumentRefs('电话13812345678，要两桶'), []);
+  assert.deepEqual(findDocumentRefs('SO-20251399-001'), [], 'no such day');
+});
+
+test('what the caller takes back, hedges, conditions or negates does not count, and says why', () => {
+  const aside = (t: string) => readCall(t).setAside.map((s) => [s.intent, s.reason]);
+  assert.deepEqual(summary('客户：我想取消……算了，不取消了。').intents, ['OTHER']);
+  assert.ok(aside('客户：我想取消……算了，不取消了。').some(([i, r]) => i === 'CANCEL' && r === 'TAKEN_BACK'));
+  assert.deepEqual(summary('客户：要是装不上的话可能得退。').intents, ['OTHER']);
+  assert.deepEqual(summary('客户：这单要是还没发的话就取消吧。').intents, ['CANCEL'], 'what follows a condition is asked for');
+  assert.deepEqual(summary('客户：能退吗？我还没下单呢。').intents, ['OTHER'], 'a policy question before ordering');
+  assert.deepEqual(summary('客户：收到的空滤装不上，能退吗？').intents, ['RETURN_EXCHANGE'], 'a question about an order received is a request');
+  assert.deepEqual(summary('客服：请问需要退换货吗？客户：不用不用，就是问下到哪了。').intents, ['CHASE'], 'the agent\'s words are not the caller\'s');
+  assert.deepEqual(summary('客户：发票抬头要换一下。').intents, ['INVOICE'], '换 about an invoice is not an exchange');
+  assert.deepEqual(summary('客户：我不是要退货，发票不用开，就是问下啥时候发。').intents, ['CHASE']);
+});

@@ -1,0 +1,221 @@
+// The sync loses nothing: rows that become visible in a legacy system with a modify time older than
+// what the hub has already read (a long transaction, a batch import, an application server whose
+// clock is behind) are still read, within a few rounds, and re-reading doubles nothing.
+// Written straight into the legacy tables and the TMS store, checked through the gateway.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, type Stack } from './helpers/stack.js';
+import { copyOrderStory, feedPosition, openLegacy, shiftBeijing, type CopiedOrder, type LegacyWriter } from './helpers/legacy-writes.js';
+import { Random } from '../legacy-sim/src/random.js';
+import type { TruthOrder } from '../legacy-sim/src/types.js';
+
+let stack: Stack;
+let legacy: LegacyWriter;
+const LATE_COMMIT_MS = 600_000;
+const EVERY_ROUNDS = 4;
+
+const ORDER = `query($id: ID!) { order(id: $id) { erpOrderNo wmsOutboundNo tmsWaybillNo links { system documentNo method } } }`;
+
+async function metric(name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', stack.subgraphUrls['order-link']))).text();
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) && want.every((w) => line.includes(w))) sum += Number(line.split(' ').pop());
+  return sum;
+}
+
+async function orderCount(): Promise<number> {
+  const res = await stack.query('{ orders(first: 1) { totalCount } }');
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  return res.data.orders.totalCount;
+}
+
+/** Waits until every copy reads back whole through the gateway; returns how long it took. */
+async function untilLinked(copies: CopiedOrder[], timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const answers = await Promise.all(copies.map((c) => stack.query(ORDER, { id: c.erpOrderNo })));
+    const done = answers.every((a, i) => a.data?.order?.wmsOutboundNo === copies[i].outboundNo && a.data?.order?.tmsWaybillNo === copies[i].waybillNo);
+    if (done) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs) {
+      const missing = answers.map((a, i) => [copies[i], a.data?.order]).filter(([c, o]: any) => o?.wmsOutboundNo !== c.outboundNo || o?.tmsWaybillNo !== c.waybillNo);
+      assert.fail(`not read within ${timeoutMs} ms: ${JSON.stringify(missing.slice(0, 3))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stories the hub links by exact reference end to end: their copies must link the same way. */
+function referenceStories(): TruthOrder[] {
+  return stack.truth.orders.filter((o) => o.outbound?.method === 'REFERENCE' && o.waybill?.method === 'REFERENCE' && o.expectedStatus !== 'CANCELLED');
+}
+
+before(async () => {
+  stack = await startStack({
+    name: 'sync',
+    orders: 300,
+    env: { SYNC_LATE_COMMIT_MS: String(LATE_COMMIT_MS), SYNC_LATE_EVERY_ROUNDS: String(EVERY_ROUNDS), LINK_POLL_MS: '250' },
+  });
+  legacy = await openLegacy(stack);
+});
+
+after(async () => {
+  await legacy?.close();
+  await stack?.close();
+});
+
+describe('late commits', () => {
+  test('rows stamped up to SYNC_LATE_COMMIT_MS behind the feed position are read within a few rounds, each once', async () => {
+    const rng = new Random(1207);
+    const stories = referenceStories();
+    assert.ok(stories.length >= 40, `enough stories linked by reference (${stories.length})`);
+    // The rules' effects written into ERP move its feed on: settle them before taking the positions.
+    while ((await stack.outbox.runOnce()) > 0);
+    await stack.linker.runFreshRound();
+    await stack.linker.runFreshRound();
+    const before = await orderCount();
+    const lateBefore = { erp: await metric('sync_late_rows_total', { source: 'erp' }), wms: await metric('sync_late_rows_total', { source: 'wms' }), tms: await metric('sync_late_rows_total', { source: 'tms' }) };
+    const position = { erp: await feedPosition(stack, 'erp'), wms: await feedPosition(stack, 'wms'), tms: await feedPosition(stack, 'tms') };
+    // Generated variants: which systems commit late, and by how much (beyond the 3 s overlap, within the horizon).
+    const late = { erp: 0, wms: 0, tms: 0 };
+    const copies: CopiedOrder[] = [];
+    for (let i = 0; i < 24; i++) {
+      const original = stories[rng.int(0, stories.length - 1)];
+      const which = { erp: rng.chance(0.6), wms: rng.chance(0.6), tms: rng.chance(0.6) };
+      if (!which.erp && !which.wms && !which.tms) which[(['erp', 'wms', 'tms'] as const)[i % 3]] = true;
+      const stamp = (s: 'erp' | 'wms' | 'tms') => {
+        if (!which[s]) return shiftBeijing(position[s], 1_000); // on time: just ahead of the position
+        late[s]++;
+        return shiftBeijing(position[s], -rng.int(5_000, LATE_COMMIT_MS - 30_000));
+      };
+      copies.push(await copyOrderStory(legacy, original, i, { erp: stamp('erp'), wms: stamp('wms'), tms: stamp('tms') }));
+    }
+    const took = await untilLinked(copies, 20_000);
+    // A look every EVERY_ROUNDS rounds of 250 ms: a few rounds, with room for a busy machine.
+    assert.ok(took < 10_000, `late rows read in ${took} ms`);
+    for (const c of copies) {
+      const res = await stack.query(ORDER, { id: c.erpOrderNo });
+      assert.deepEqual(
+        res.data.order.links.map((l: any) => [l.system, l.documentNo, l.method]).sort(),
+        [['ERP', c.erpOrderNo, 'REFERENCE'], ['TMS', c.waybillNo, 'REFERENCE'], ['WMS', c.outboundNo, 'REFERENCE']],
+        `${c.erpOrderNo} links`,
+      );
+    }
+    // Every late row counted as such, and nothing else.
+    for (const s of ['erp', 'wms', 'tms'] as const) {
+      assert.equal((await metric('sync_late_rows_total', { source: s })) - lateBefore[s], late[s], `${s} late rows counted`);
+    }
+    // Re-read every few rounds from now on: nothing doubles, nothing more is counted late.
+    const rounds = await metric('legacy_calls_total', { system: 'erp', operation: 'sync.SO_SOMain.versions' });
+    for (let i = 0; i < 3 * EVERY_ROUNDS; i++) await stack.linker.runFreshRound();
+    assert.ok((await metric('legacy_calls_total', { system: 'erp', operation: 'sync.SO_SOMain.versions' })) > rounds, 'the late lane kept looking');
+    assert.equal(await orderCount(), before + copies.length, 'one order per ERP order');
+    const [{ n }] = await stack.orderLink.hubDb.query(
+      `SELECT COUNT(*) AS n FROM hub_document WHERE document_no IN (${copies.flatMap((c) => [c.outboundNo, c.waybillNo]).map(() => '?').join(', ')})`,
+      copies.flatMap((c) => [c.outboundNo, c.waybillNo]),
+    );
+    assert.equal(Number(n), copies.length * 2, 'one hub document per legacy document');
+    for (const s of ['erp', 'wms', 'tms'] as const) {
+      assert.equal((await metric('sync_late_rows_total', { source: s })) - lateBefore[s], late[s], `${s}: nothing counted late twice`);
+    }
+  });
+});
+
+const SWEEP = `mutation($from: Date!, $to: Date!) { runSyncSweep(from: $from, to: $to) {
+  id trigger from to finishedAt daysCompared daysDiffering keysCompared repaired failedSystems
+  repairs { system documentNo kind legacyVersion hubVersion messageZh messageEn }
+} }`;
+
+describe('completeness sweep', () => {
+  test('rows beyond the horizon, stale versions and deleted rows are found by keys, repaired, counted and listed for ops', async () => {
+    const rng = new Random(4099);
+    const ops = await stack.token('ops');
+    while ((await stack.outbox.runOnce()) > 0);
+    await stack.linker.runFreshRound();
+    await stack.linker.runFreshRound();
+    const position = { erp: await feedPosition(stack, 'erp'), wms: await feedPosition(stack, 'wms'), tms: await feedPosition(stack, 'tms') };
+    const beyond = (s: 'erp' | 'wms') => shiftBeijing(position[s], -(LATE_COMMIT_MS + rng.int(60_000, 7_200_000)));
+    const expected: string[] = [];
+    const used = new Set<string>();
+    const pick = (ok: (o: TruthOrder) => boolean) => {
+      const pool = stack.truth.orders.filter((o) => !used.has(o.erpOrderNo) && ok(o));
+      const o = pool[rng.int(0, pool.length - 1)];
+      used.add(o.erpOrderNo);
+      return o;
+    };
+    const stories = referenceStories();
+
+    // Beyond the horizon: the order and its outbound committed far too late for the feeds; the
+    // waybill (TMS writes through its API, at once) on time, naming an outbound the hub does not know.
+    const copies: CopiedOrder[] = [];
+    for (let i = 0; i < 6; i++) {
+      const original = stories[rng.int(0, stories.length - 1)];
+      const copy = await copyOrderStory(legacy, original, 100 + i, { erp: beyond('erp'), wms: beyond('wms'), tms: shiftBeijing(position.tms, 1_000) });
+      copies.push(copy);
+      expected.push(`ERP ${copy.erpOrderNo} MISSING`, `WMS ${copy.outboundNo} MISSING`);
+    }
+    // Stale: orders cancelled in ERP by a writer stamping an old modify time (still newer than the version the hub read).
+    const cancelled: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const o = pick((t) => t.expectedStatus !== 'CANCELLED' && t.expectedStatus !== 'COMPLETED' && !t.outbound);
+      const [{ dModifyTime }] = await legacy.erp.query('SELECT dModifyTime FROM SO_SOMain WHERE cSOCode = ?', [o.erpOrderNo]);
+      const stamped = shiftBeijing(String(dModifyTime).slice(0, 19), 1_000);
+      assert.ok(stamped < shiftBeijing(position.erp, -LATE_COMMIT_MS), 'stamped beyond the horizon');
+      await legacy.erp.query('UPDATE SO_SOMain SET iStatus = 9, dModifyTime = ? WHERE cSOCode = ?', [stamped, o.erpOrderNo]);
+      cancelled.push(o.erpOrderNo);
+      expected.push(`ERP ${o.erpOrderNo} STALE`);
+    }
+    // Deleted: an outbound whose waybill names it, a waybill, an order with no documents.
+    const lostOutbound = pick((t) => t.outbound?.method === 'REFERENCE' && t.waybill?.method === 'REFERENCE');
+    await legacy.wms.query('DELETE FROM t_out_line WHERE out_no = ?', [lostOutbound.outbound!.outboundNo]);
+    await legacy.wms.query('DELETE FROM t_out_order WHERE out_no = ?', [lostOutbound.outbound!.outboundNo]);
+    expected.push(`WMS ${lostOutbound.outbound!.outboundNo} DELETED`);
+    const lostWaybill = pick((t) => t.outbound?.method === 'REFERENCE' && t.waybill?.method === 'REFERENCE');
+    await legacy.tms.query('DELETE FROM tms_track WHERE waybill_no = ?', [lostWaybill.waybill!.waybillNo]);
+    await legacy.tms.query('DELETE FROM tms_waybill WHERE waybill_no = ?', [lostWaybill.waybill!.waybillNo]);
+    expected.push(`TMS ${lostWaybill.waybill!.waybillNo} DELETED`);
+    const lostOrder = pick((t) => !t.outbound && !t.waybill);
+    await legacy.erp.query('DELETE FROM SO_SODetails WHERE cSOCode = ?', [lostOrder.erpOrderNo]);
+    await legacy.erp.query('DELETE FROM SO_SOMain WHERE cSOCode = ?', [lostOrder.erpOrderNo]);
+    expected.push(`ERP ${lostOrder.erpOrderNo} DELETED`);
+
+    // The feeds alone never see any of it.
+    for (let i = 0; i < 2 * EVERY_ROUNDS; i++) await stack.linker.runFreshRound();
+    for (const c of copies) assert.equal((await stack.query(ORDER, { id: c.erpOrderNo })).data.order, null, `${c.erpOrderNo} not read by the feeds`);
+
+    const before = await metric('sync_sweep_repairs_total', {});
+    const res = await stack.query(SWEEP, { from: '2025-11-07', to: '2025-11-10' }, { token: ops });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const sweep = res.data.runSyncSweep;
+    assert.equal(sweep.trigger, 'MANUAL');
+    assert.deepEqual(sweep.failedSystems, []);
+    assert.deepEqual(sweep.repairs.map((r: any) => `${r.system} ${r.documentNo} ${r.kind}`).sort(), expected.sort());
+    assert.equal(sweep.repaired, expected.length);
+    for (const r of sweep.repairs) assert.ok(r.messageZh && r.messageEn.includes(r.documentNo));
+    assert.equal((await metric('sync_sweep_repairs_total', {})) - before, expected.length, 'repairs counted in /metrics');
+
+    // Repaired, as the graph shows it.
+    await untilLinked(copies, 10_000);
+    for (const no of cancelled) assert.equal((await stack.query(`query($id: ID!) { order(id: $id) { status } }`, { id: no })).data.order.status, 'CANCELLED', `${no} cancelled`);
+    const afterOutbound = (await stack.query(ORDER, { id: lostOutbound.erpOrderNo })).data.order;
+    assert.equal(afterOutbound.wmsOutboundNo, null, 'a deleted outbound is no longer the order’s');
+    assert.equal(afterOutbound.tmsWaybillNo, null, 'nor is the waybill that named it');
+    const unlinked = await stack.query('{ unlinkedDocuments(system: TMS, first: 200) { edges { node { documentNo reason } } } }');
+    assert.ok(
+      unlinked.data.unlinkedDocuments.edges.some((e: any) => e.node.documentNo === lostOutbound.waybill!.waybillNo && e.node.reason === 'REFERENCE_NOT_FOUND'),
+      'the waybill naming a deleted outbound is listed unlinked',
+    );
+    assert.equal((await stack.query(ORDER, { id: lostWaybill.erpOrderNo })).data.order.tmsWaybillNo, null, 'a deleted waybill is no longer the order’s');
+
+    // Everything agrees now: the next sweep compares digests only and repairs nothing.
+    const again = (await stack.query(SWEEP, { from: '2025-11-07', to: '2025-11-10' }, { token: ops })).data.runSyncSweep;
+    assert.equal(again.repaired, 0, JSON.stringify(again.repairs));
+    assert.equal(again.daysDiffering, 0);
+    const listed = await stack.query('{ syncSweeps(first: 2) { id trigger repaired repairs { kind } } }', {}, { token: ops });
+    assert.deepEqual(listed.data.syncSweeps.map((s: any) => [s.id, s.repaired]), [[again.id, 0], [sweep.id, expected.length]]);
+    // Not for everyone.
+    const denied = await stack.query('{ syncSweeps { id } }', {}, { token: await stack.token('sales') });
+    assert.equal(denied.data?.syncSweeps ?? null, null);
+    assert.ok(denied.errors?.length);
+  });
+});

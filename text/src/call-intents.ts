@@ -1,0 +1,202 @@
+// Reads a service call's transcript (the call platform's speech-to-text, kept by the CRM) into the
+// caller's intents — chase, change of address, return or exchange, cancel, invoice, complaint —
+// each with the words it was read from, the order the caller named and, for a change of address,
+// the new address. Only the caller's turns count. The parts are the drafts' and the remarks': the
+// same text normalisation, the same cue matcher with its negation, the same address reader, the
+// project's one reader of document numbers.
+import { defaultLexicon, normalizeText, type Lexicon } from './lexicon.js';
+import { compileCues, cueScope, clauseAt, matchCues, type CompiledCue, type CueMatch } from './cues.js';
+import { parseAddress } from './address.js';
+import { isPersonName } from './chat-draft.js';
+import { findDocumentRefs, type DocumentRef } from './document-refs.js';
+import type { Span } from './fields.js';
+
+export const CALL_INTENTS = ['CHASE', 'CHANGE_ADDRESS', 'RETURN_EXCHANGE', 'CANCEL', 'INVOICE', 'COMPLAINT', 'OTHER'] as const;
+export type CallIntentKind = (typeof CALL_INTENTS)[number];
+
+export interface IntentEvidence {
+  span: Span;
+  text: string;
+  /** The lexicon cue (or `ADDRESS`) that matched. */
+  cue: string;
+}
+
+/** Why a cue found in the caller's words did not count. */
+export type SetAside = 'NEGATED' | 'HEDGED' | 'CONDITIONAL' | 'TAKEN_BACK' | 'NO_ORDER_YET' | 'OTHER_SUBJECT';
+
+export interface CallIntentReading {
+  intent: CallIntentKind;
+  confidence: number;
+  evidence: IntentEvidence[];
+}
+
+export interface Turn {
+  speaker: 'AGENT' | 'CUSTOMER';
+  /** The words, without the speaker tag. */
+  span: Span;
+}
+
+export interface CallReading {
+  intents: CallIntentReading[];
+  /** Cues heard but not counted, and why: what a reviewer looks at when a reading is disputed. */
+  setAside: (IntentEvidence & { intent: CallIntentKind; reason: SetAside })[];
+  /** The number the caller gave last (a correction wins), else one the agent read out. */
+  orderRef: (DocumentRef & { speaker: 'AGENT' | 'CUSTOMER' }) | null;
+  /** Every number said, in order. */
+  refs: (DocumentRef & { speaker: 'AGENT' | 'CUSTOMER' })[];
+  newAddress: { value: string; span: Span; province: string | null; city: string | null; district: string | null; detail: string | null } | null;
+  turns: Turn[];
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; tag: RegExp; agent: Set<string> }>();
+
+function compiled(lex: Lexicon) {
+  let c = compiledFor.get(lex);
+  if (!c) {
+    const { speakers } = lex.calls;
+    const names = [...speakers.agent, ...speakers.customer, ...speakers.other].map((s) => normalizeText(s, lex)).sort((a, b) => b.length - a.length);
+    const alt = names.map(escape).join('|');
+    // A tag opens the text, a line, or follows the end of the previous turn; it ends in a colon or sits in brackets.
+    const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt})[\\]】]\\s*:?|(${alt})\\s*:)`, 'g');
+    c = {
+      intents: compileCues(lex.calls.intents),
+      takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')),
+      tag,
+      agent: new Set(speakers.agent.map((s) => normalizeText(s, lex))),
+    };
+    compiledFor.set(lex, c);
+  }
+  return c;
+}
+
+/** The speaker turns; text with no tags at all is the caller's. */
+export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[] {
+  const { tag, agent } = compiled(lex);
+  const marks: { at: number; end: number; speaker: Turn['speaker'] }[] = [];
+  tag.lastIndex = 0;
+  for (let m; (m = tag.exec(norm)); ) {
+    const name = m[1] ?? m[2];
+    marks.push({ at: m.index, end: m.index + m[0].length, speaker: agent.has(name) ? 'AGENT' : 'CUSTOMER' });
+  }
+  if (!marks.length) return [{ speaker: 'CUSTOMER', span: [0, norm.length] }];
+  const turns: Turn[] = [];
+  if (norm.slice(0, marks[0].at).trim()) turns.push({ speaker: 'CUSTOMER', span: [0, marks[0].at] });
+  marks.forEach((m, i) => turns.push({ speaker: m.speaker, span: [m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length] }));
+  return turns;
+}
+
+/** Reads one transcript. Pure: no I/O. */
+export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
+  const lex = lexicon ?? defaultLexicon();
+  const cues = lex.calls;
+  const raw = transcript ?? '';
+  const norm = normalizeText(raw, lex);
+  const { intents: intentCues, takeBack } = compiled(lex);
+  const turns = splitTurns(norm, lex);
+  const callerTurns = turns.filter((t) => t.speaker === 'CUSTOMER');
+  const turnOf = (pos: number) => callerTurns.find((t) => t.span[0] <= pos && pos < t.span[1]) ?? null;
+  const scope = cueScope(cues.clauseBreaks, cues.negation);
+  const breaks = scope.breaks;
+
+  const setAside: CallReading['setAside'] = [];
+  const ev = (span: Span, cue: string): IntentEvidence => ({ span, text: raw.slice(span[0], span[1]), cue });
+  const found: (CueMatch & { reason?: SetAside })[] = matchCues(norm, intentCues, scope, [], (s) => turnOf(s[0]) !== null);
+  // A cue overlapping a negated cue of the same intent is the same words (发票不用开: 发票, 票…开).
+  for (const m of found)
+    if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
+  for (const m of found) if (m.negated) m.reason = m.group.unlessClauseHas.some((w) => norm.slice(...clauseAt(norm, m.span[0], breaks)).includes(w)) ? 'OTHER_SUBJECT' : 'NEGATED';
+
+  // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
+  const refs = findDocumentRefs(raw).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
+  const refTaken = (s: number, e: number) => refs.some((r) => r.span[0] < e && s < r.span[1]);
+  const stops = turns.map((t) => t.span[1]);
+  const address = parseAddress(raw, norm, lex, {
+    stops,
+    free: (s, e) => turnOf(s) !== null && turnOf(e - 1) !== null && !refTaken(s, e),
+    looksLikeName: (s) => isPersonName(s, lex),
+  });
+  let newAddress: CallReading['newAddress'] = null;
+  if (address.span && address.detail.value && /\d/.test(address.detail.value)) {
+    const [s, e0] = address.span;
+    // The address as said, up to its house number: 金山路88号仓库 → 金山路88号.
+    const said = norm.slice(s, e0);
+    const lastUnit = Math.max(...[...lex.chat.addressUnits].map((u) => said.lastIndexOf(u)));
+    const e = lastUnit >= 0 && !/\d/.test(said.slice(lastUnit + 1)) ? s + lastUnit + 1 : e0;
+    const before = norm.slice(Math.max(0, s - 8), s);
+    const after = norm.slice(e, e + 8);
+    const verbBefore = cues.addressVerbs.before.find((v) => before.replace(/\s+$/, '').endsWith(v) || new RegExp(`${escape(v)}.{0,2}$`).test(before));
+    const verbAfter = cues.addressVerbs.after.find((v) => new RegExp(`^[,，\\s]{0,2}${escape(v)}`).test(after) || after.includes(v));
+    const changeCue = found.some((m) => m.group.label === 'CHANGE_ADDRESS');
+    if (verbBefore || verbAfter || changeCue) {
+      newAddress = {
+        value: raw.slice(s, e),
+        span: [s, e],
+        province: address.province.value,
+        city: address.city.value,
+        district: address.district.value,
+        detail: address.detail.value,
+      };
+      if (verbBefore || verbAfter) {
+        const group = cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!;
+        found.push({ span: [s, e], cue: 'ADDRESS', group, negated: false });
+      }
+    }
+  }
+
+  for (const m of found) {
+    if (m.reason) continue;
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    const clause = norm.slice(cs, ce);
+    if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
+    else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
+  }
+  // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
+  for (const re of takeBack) {
+    re.lastIndex = 0;
+    for (let t; (t = re.exec(norm)); ) {
+      if (!t[0]) {
+        re.lastIndex++;
+        continue;
+      }
+      const turn = turnOf(t.index);
+      if (!turn) continue;
+      // What is taken back is the last thing said before it: the clause of the nearest cue.
+      const before = found.filter((m) => !m.reason && m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
+      const last = before.sort((a, b) => b.span[0] - a.span[0])[0];
+      if (!last) continue;
+      const [cs, ce] = clauseAt(norm, last.span[0], breaks);
+      for (const m of before) if (m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
+    }
+  }
+  const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
+  if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
+
+  const byIntent = new Map<CallIntentKind, IntentEvidence[]>();
+  for (const m of found.sort((a, b) => a.span[0] - b.span[0])) {
+    const intent = m.group.label as CallIntentKind;
+    if (m.reason) setAside.push({ ...ev(m.span, m.cue), intent, reason: m.reason });
+    else byIntent.set(intent, [...(byIntent.get(intent) ?? []), ev(m.span, m.cue)]);
+  }
+  if (!byIntent.has('CHANGE_ADDRESS')) newAddress = null;
+  const intents: CallIntentReading[] = [...byIntent.entries()].map(([intent, evidence]) => ({ intent, evidence, confidence: evidence.length > 1 ? 0.95 : 0.85 }));
+  if (!intents.length) intents.push({ intent: 'OTHER', evidence: [], confidence: setAside.length ? 0.6 : 0.8 });
+  intents.sort((a, b) => a.intent.localeCompare(b.intent));
+
+  const spoken = refs.filter((r) => r.speaker === 'CUSTOMER');
+  const orderRef = spoken.at(-1) ?? refs.at(-1) ?? null;
+  return { intents, setAside, orderRef, refs, newAddress, turns };
+}
+
+/** Inside 如果/要是 … 的话/就: asked about, not asked for. */
+function insideCondition(norm: string, span: Span, cs: number, ce: number, c: { openers: string[]; closers: string[] }): boolean {
+  const clause = norm.slice(cs, ce);
+  const rel = span[0] - cs;
+  const opener = Math.max(-1, ...c.openers.map((w) => clause.lastIndexOf(w, rel)));
+  const closers = c.closers.map((w) => clause.indexOf(w, opener >= 0 ? opener : 0)).filter((i) => i >= 0);
+  const closer = closers.length ? Math.min(...closers) : -1;
+  if (opener >= 0) return closer < 0 || rel < closer;
+  // 还没发的话… without an opener: the condition runs from the clause start to 的话.
+  const dehua = clause.indexOf('的话');
+  return dehua >= 0 && span[1] - cs <= dehua;
+}
