@@ -11,7 +11,7 @@ import { createLegacySchema, type LegacyStore } from './schema.js';
 import { outLineRows, outOrderRow, soDetailRows, soMainRow, waybillAt } from './story.js';
 import { insertWaybills } from './tms-store.js';
 import { historyDetailRows, historyMainRow } from './history.js';
-import { STORES } from './world.js';
+import { STORES, leadTimeDays } from './world.js';
 import type { GroundTruth, SeedOptions, SeedTargets } from './types.js';
 
 /** A fresh, empty store with the legacy schema. */
@@ -63,6 +63,7 @@ export function erpFill(data: DataSet) {
         iShelfLifeMonths: c.shelfLifeMonths,
         bService: c.isService ? 1 : 0,
         cBarCode: c.gtin,
+        iInvAdvance: leadTimeDays(c),
       })),
     );
     if (data.history) {

@@ -91,7 +91,7 @@ export interface ForecastSettings {
   regularMinOrders: number;
 }
 
-export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, regularLookbackWeeks: 26, regularMinOrders: 4 };
+export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, regularLookbackWeeks: 52, regularMinOrders: 4 };
 
 const dayCache = new Map<string, number>();
 const dayMs = (day: string) => {
@@ -115,7 +115,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  * (a one-off order can come after it) and every gap back from it is tried as the cycle; the cycle
  * is then re-estimated from the chain and the chain drawn again. The longest, steadiest chain wins.
  */
-function findChain(days: number[], qty: number[], minOrders: number): { chain: number[]; cycle: number; quantity: number; stepSd: number } | null {
+function findChain(days: number[], qty: number[], minOrders: number, minSpanDays: number): { chain: number[]; cycle: number; quantity: number; stepSd: number } | null {
   if (days.length < minOrders) return null;
   let best: { chain: number[]; cycle: number; quantity: number; spread: number; stepSd: number } | null = null;
   const build = (anchor: number, cycle: number) => {
@@ -125,7 +125,9 @@ function findChain(days: number[], qty: number[], minOrders: number): { chain: n
     for (let j = anchor - 1; j >= 0; j--) {
       const step = t - days[j];
       if (step < cycle * DAY - tol) continue;
-      if (step > cycle * DAY + tol) break;
+      // One order missing from the rhythm (skipped, or merged into another) does not end it.
+      const skipped = step >= 2 * cycle * DAY - tol && step <= 2 * cycle * DAY + tol;
+      if (step > cycle * DAY + tol && !skipped) break;
       // Of the orders in the window, the one closest in size to the anchor's.
       let pick = j;
       for (let k = j - 1; k >= 0 && t - days[k] <= cycle * DAY + tol; k--) if (Math.abs(qty[k] - qty[anchor]) < Math.abs(qty[pick] - qty[anchor])) pick = k;
@@ -150,6 +152,8 @@ function findChain(days: number[], qty: number[], minOrders: number): { chain: n
       if (chain.length < minOrders) continue;
       const cycle = (days[chain[chain.length - 1]] - days[chain[0]]) / (chain.length - 1) / DAY;
       if (cycle < 5) continue;
+      // A rhythm kept for a good part of the time looked at, not four orders that happen to line up.
+      if ((days[anchor] - days[chain[0]]) / DAY < Math.min(minSpanDays, 8 * cycle)) continue;
       // A rhythm, not a coincidence: most steps present, and the same size every time.
       const expectedSteps = Math.round((days[anchor] - days[chain[0]]) / DAY / cycle);
       if (chain.length - 1 < 0.75 * expectedSteps) continue;
@@ -233,7 +237,7 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   const regularsBySku = new Map<string, RegularCustomer[]>();
   for (const [key, byDay] of perPair) {
     const days = [...byDay.keys()].sort((a, b) => a - b);
-    const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders);
+    const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders, (settings.regularLookbackWeeks * 7) / 2);
     if (!found) continue;
     const [customerCode, skuCode] = key.split('\u0000');
     for (const d of found.chain) regularDays.add(`${key}\u0000${d}`);
@@ -245,7 +249,9 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: dayText(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
   }
 
-  // 2. Weekly base (everything but the regular chains) per SKU and per category, and each city's share.
+  // 2. Weekly base (everything but the regular chains) per SKU; per category all units (the chains are
+  // only known for the recent weeks, and last year's season must be read the same way throughout);
+  // each city's share.
   const nWeeks = lastFull - firstFull + 1;
   const idx = (w: number) => w - firstFull;
   const base = new Map<string, Float64Array>();
@@ -259,12 +265,11 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     const t = dayMs(e.day);
     const w = weekOf(t);
     if (w < firstFull || w > lastFull) continue;
-    if (regularDays.has(`${e.customerCode}\u0000${e.skuCode}\u0000${t}`)) continue;
     const series = base.get(e.skuCode);
     if (!series) continue;
-    series[idx(w)] += e.quantity;
     byCategory.get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
     cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
+    if (!regularDays.has(`${e.customerCode}\u0000${e.skuCode}\u0000${t}`)) series[idx(w)] += e.quantity;
   }
   const allUnits = [...cityUnits.values()].reduce((a, b) => a + b, 0) || 1;
   const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / allUnits;
