@@ -7,12 +7,12 @@ import type { RaisedRequisition as RaisedRequisitionModel } from '../../subgraph
 import type { FactConnectionView as FactConnectionViewModel } from '../../common/src/facts/graphql.js';
 import type { Rule as RuleModel, AuditEntry as AuditEntryModel } from '../../subgraphs/order-link/src/rules/store.js';
 import type { DecisionRecord as DecisionRecordModel, HoldRecord as HoldRecordModel, Adjustment as AdjustmentModel } from '../../subgraphs/order-link/src/rules/ledger.js';
+import type { CallRecord as CallRecordModel, CallActionRecord as CallActionRecordModel } from '../../subgraphs/order-link/src/calls/store.js';
 import type { Effect as EffectModel } from '../../subgraphs/order-link/src/rules/kinds.js';
 import type { OutboxMessage as OutboxMessageModel } from '../../subgraphs/order-link/src/rules/outbox.js';
 import type { Blocker as BlockerModel, PromiseView as PromiseViewModel } from '../../subgraphs/order-link/src/blockers.js';
 import type { AttachmentConfirmation as AttachmentConfirmationModel } from '../../subgraphs/order-link/src/attachments.js';
 import type { SimulationView as SimulationViewModel, SimulatedOrder as SimulatedOrderModel, EvaluationView as EvaluationViewModel } from '../../subgraphs/order-link/src/rules/simulation.js';
-import type { SealView as SealViewModel } from '../../subgraphs/order-link/src/picking/service.js';
 import type { DraftRecord as DraftRecordModel } from '../../subgraphs/order-link/src/drafts/service.js';
 import type { RepairJob as RepairJobModel, RepairChange as RepairChangeModel } from '../../subgraphs/order-link/src/repair/store.js';
 import type { HealthView as HealthViewModel, DimensionView as DimensionViewModel } from '../../subgraphs/order-link/src/health/service.js';
@@ -47,21 +47,6 @@ export type Scalars = {
 export type AdjustmentKind =
   | 'CREDIT'
   | 'DISCOUNT';
-
-export type AllocationShortfall = {
-  __typename?: 'AllocationShortfall';
-  messageEn: Scalars['String']['output'];
-  messageZh: Scalars['String']['output'];
-  quantity: Scalars['Int']['output'];
-  reason: ShortfallReason;
-  sku: Sku;
-};
-
-export type AllocationSource =
-  /** Allocated by the hub at pick time: FEFO, never locked stock, never a lot the order's expiry rule forbids */
-  | 'FEFO'
-  /** As WMS holds it: picking had started before the hub allocated, or FEFO could not serve every line (see shortfalls) */
-  | 'WMS';
 
 export type AttachmentConfirmation = {
   __typename?: 'AttachmentConfirmation';
@@ -100,16 +85,11 @@ export type AuditEntry = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
-export type BarcodeFormat =
-  | 'GS1'
-  | 'GTIN'
-  | 'WAREHOUSE_LABEL';
-
 export type Blocker = {
   __typename?: 'Blocker';
   /**
-   * RULE_HOLD, ORDER_REJECTED, LINE_REJECTED, BATCH_LOCKED, PROMISE_CHANGED, CARRIER_EXCEPTION,
-   * AWAITING_ATTACHMENT, AWAITING_SEAL, AWAITING_WAYBILL, AWAITING_COLLECTION, UNLINKED_DOCUMENT,
+   * CANCELLED_OUTBOUND_LIVE (cancelled in the ERP, outbound still live in the WMS), RULE_HOLD, ORDER_REJECTED, LINE_REJECTED, BATCH_LOCKED, PROMISE_CHANGED, CARRIER_EXCEPTION,
+   * AWAITING_ATTACHMENT, AWAITING_SEAL, AWAITING_WAYBILL, AWAITING_COLLECTION, CONTRADICTING_REFERENCE (a document names this order but contradicts it), UNLINKED_DOCUMENT,
    * LIFECYCLE_GAP, PROMISE_OVERDUE, PROMISE_AT_RISK
    */
   code: Scalars['String']['output'];
@@ -125,6 +105,81 @@ export type Blocker = {
   /** HUB, ERP, WMS, TMS or CRM */
   sourceSystem: Scalars['String']['output'];
 };
+
+export type CallAction = {
+  __typename?: 'CallAction';
+  action: CallActionKind;
+  at: Scalars['DateTime']['output'];
+  /** The hold the action placed, decided with approveHold / rejectHold like any other */
+  hold?: Maybe<Hold>;
+  intent: CallIntentKind;
+  messageEn: Scalars['String']['output'];
+  messageZh: Scalars['String']['output'];
+  order: Order;
+};
+
+export type CallActionKind =
+  /** Asked after the outbound was packed: staff redirect with the carrier */
+  | 'ADDRESS_TOO_LATE'
+  /** Asked after shipping, or the order is already cancelled */
+  | 'CANCEL_TOO_LATE'
+  /** Chased after leaving the warehouse: noted */
+  | 'CHASE_NOTED'
+  /** Held until sales confirms the new address (before the outbound is packed) */
+  | 'HOLD_FOR_ADDRESS'
+  /** Held for sales to confirm the cancellation (before shipping) */
+  | 'HOLD_FOR_CANCEL'
+  /** Chased before leaving the warehouse: pick priority raised */
+  | 'PRIORITY_RAISED'
+  /** Invoice, complaint or other: recorded */
+  | 'RECORDED'
+  /** A CRM ticket (RETURN or EXCHANGE) opened through the outbox, and a hold for sales */
+  | 'RETURN_TICKET';
+
+export type CallAddress = {
+  __typename?: 'CallAddress';
+  city?: Maybe<Scalars['String']['output']>;
+  detail?: Maybe<Scalars['String']['output']>;
+  district?: Maybe<Scalars['String']['output']>;
+  province?: Maybe<Scalars['String']['output']>;
+  span: TextSpan;
+  value: Scalars['String']['output'];
+};
+
+export type CallEvidence = {
+  __typename?: 'CallEvidence';
+  /** The lexicon cue that matched (lexicon/call-cues.json), or ADDRESS for a new address after 送到/改成 */
+  cue: Scalars['String']['output'];
+  span: TextSpan;
+};
+
+export type CallIntent = {
+  __typename?: 'CallIntent';
+  confidence: Scalars['Float']['output'];
+  evidence: Array<CallEvidence>;
+  intent: CallIntentKind;
+};
+
+export type CallIntentKind =
+  /** 取消: do not send it */
+  | 'CANCEL'
+  /** 改地址: deliver elsewhere */
+  | 'CHANGE_ADDRESS'
+  /** 催单: where is it, hurry */
+  | 'CHASE'
+  /** 投诉: a complaint to put on record */
+  | 'COMPLAINT'
+  /** 开票: an invoice asked for, missing or wrong */
+  | 'INVOICE'
+  /** None of these */
+  | 'OTHER'
+  /** 退换货: send back, swap */
+  | 'RETURN_EXCHANGE';
+
+export type CallOrderSource =
+  | 'NONE'
+  | 'OPEN_ORDER'
+  | 'SAID';
 
 export type ConfirmAttachmentsPayload = {
   __typename?: 'ConfirmAttachmentsPayload';
@@ -944,22 +999,6 @@ export type Mutation = {
    * backup, a batch import, a clock put right. Ops only.
    */
   runSyncSweep: SyncSweep;
-  /**
-   * One scan by a picker's phone: the warehouse label (WMS|sku|batch|qty), a GS1-128 / GS1
-   * DataMatrix string (AI 01 GTIN, 10 batch, 17 expiry, 30/37 quantity) or a bare GTIN. It is
-   * checked against what the order still needs — SKU and spec, expiry under the order's rule, batch,
-   * quantity (AI 30/37 or the label's, else 1) — and answered with an outcome; a wrong scan changes
-   * no quantity. Every scan is logged (WMS t_pick_scan). The first good scan starts picking (WMS
-   * status 30), the last one finishes it (40). `picker` defaults to the caller.
-   */
-  scanItem?: Maybe<ScanItemPayload>;
-  /**
-   * Seals the package once every line is fully and correctly picked: writes the electronic seal
-   * (WMS t_seal_log, with a SHA-256 over the sealed content), moves the outbound to packed (50) and
-   * hands the shipment to TMS, creating the waybill (customerRef = the outbound no.). Once: calling
-   * it again, or twice at the same time, returns the same seal and waybill.
-   */
-  sealPackage?: Maybe<SealPackagePayload>;
   setRuleEnabled: RulePayload;
   /**
    * Starts reading an uploaded file of historical orders (POST the file to the gateway's /uploads
@@ -1055,19 +1094,6 @@ export type MutationRunSyncSweepArgs = {
 };
 
 
-export type MutationScanItemArgs = {
-  barcode: Scalars['String']['input'];
-  orderId: Scalars['ID']['input'];
-  picker?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type MutationSealPackageArgs = {
-  orderId: Scalars['ID']['input'];
-  packer: Scalars['String']['input'];
-};
-
-
 export type MutationSetRuleEnabledArgs = {
   enabled: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
@@ -1101,6 +1127,8 @@ export type Order = {
   attachments?: Maybe<OrderAttachments>;
   /** Every reason the order is not progressing, most serious first (internal) */
   blockers: Array<Blocker>;
+  /** Service calls about this order (the number said, or the caller's only open order), oldest first (internal) */
+  calls: Array<ServiceCall>;
   /** The one blocker a customer should see, worded for a customer; null when nothing blocks */
   currentBlocker?: Maybe<CustomerBlocker>;
   /** What each enabled rule concluded about this order, and why (internal) */
@@ -1125,6 +1153,8 @@ export type Order = {
   outbound?: Maybe<Outbound>;
   /** The total less the rules' discounts and credits */
   payableAmount?: Maybe<Scalars['Money']['output']>;
+  /** RAISED once a caller chased the order before it left the warehouse (internal) */
+  pickPriority: PickPriority;
   /** Predicted satisfaction of this paid order now, with what went into it (internal) */
   predictedSatisfaction?: Maybe<PredictedSatisfaction>;
   /** The delivery promise after the rules (weather, feasibility) */
@@ -1675,23 +1705,6 @@ export type Outbound = {
   outboundNo: Scalars['String']['output'];
 };
 
-/** t_out_order.status */
-export type OutboundStatus =
-  /** 20 已分配 */
-  | 'ALLOCATED'
-  /** 90 取消 */
-  | 'CANCELLED'
-  /** 10 新建 */
-  | 'CREATED'
-  /** 50 已复核封箱 */
-  | 'PACKED'
-  /** 40 拣货完成 */
-  | 'PICKED'
-  /** 30 拣货中 */
-  | 'PICKING'
-  /** 60 已发运 */
-  | 'SHIPPED';
-
 export type OutboxMessage = {
   __typename?: 'OutboxMessage';
   attempts: Scalars['Int']['output'];
@@ -1713,159 +1726,23 @@ export type OutboxState =
   | 'FAILED'
   | 'PENDING';
 
-/**
- * The electronic seal of a package: what was packed, by whom and when, and a SHA-256 over `content`
- * (canonical JSON: keys sorted, no blanks) that anyone can recompute. WMS t_seal_log.seal_no is
- * SL + the hash's first 38 hex digits.
- */
-export type PackageSeal = {
-  __typename?: 'PackageSeal';
-  /** The exact text that was hashed */
-  content: Scalars['String']['output'];
-  erpOrderNo: Scalars['String']['output'];
-  /** SHA-256 (hex) of content */
-  hash: Scalars['String']['output'];
-  /** SKUs with batches and quantities, as sealed */
-  lines: Array<SealLine>;
-  outboundNo: Scalars['String']['output'];
-  /** t_seal_log.operator */
-  packer: Scalars['String']['output'];
-  /** WMS t_seal_log.seal_no */
-  sealNo: Scalars['String']['output'];
-  /** t_seal_log.seal_time */
-  sealedAt: Scalars['DateTime']['output'];
-  shipment?: Maybe<Shipment>;
-  /** The seal recomputed from what WMS shows now */
-  verification: SealVerification;
-  /** The TMS waybill the package was handed over with; null until TMS has made it */
-  waybillNo?: Maybe<Scalars['String']['output']>;
-};
-
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-export type PickAllocation = {
-  __typename?: 'PickAllocation';
-  /** When the hub allocated (source FEFO) */
-  allocatedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** What FEFO could not serve, and why; while any is listed the outbound keeps WMS's allocation */
-  shortfalls: Array<AllocationShortfall>;
-  source: AllocationSource;
+export type PickPriority = {
+  __typename?: 'PickPriority';
+  /** The call that raised it */
+  byCall?: Maybe<Scalars['String']['output']>;
+  level: PickPriorityLevel;
+  raisedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
-/** A bin (WMS t_location): floor, aisle and shelf, and whether it is in use. */
-export type PickBin = {
-  __typename?: 'PickBin';
-  aisle: Scalars['Int']['output'];
-  /** t_location.loc_code, e.g. F2-A03-S05 */
-  code: Scalars['String']['output'];
-  floor: Scalars['Int']['output'];
-  shelf: Scalars['Int']['output'];
-  /** t_location.status 1 */
-  usable: Scalars['Boolean']['output'];
-};
-
-export type PickFloorRoute = {
-  __typename?: 'PickFloorRoute';
-  floor: Scalars['Int']['output'];
-  lengthMeters: Scalars['Float']['output'];
-  method: RouteMethod;
-};
-
-/** One line to pick (WMS t_out_line): one SKU, one batch, one bin. */
-export type PickLine = {
-  __typename?: 'PickLine';
-  /** t_out_line.batch_no */
-  batchNo: Scalars['String']['output'];
-  bin: PickBin;
-  done: Scalars['Boolean']['output'];
-  /** t_stock.exp_date of the batch; null when it does not expire */
-  expiresOn?: Maybe<Scalars['Date']['output']>;
-  /** t_out_line.line_no */
-  lineNo: Scalars['Int']['output'];
-  /** t_out_line.picked_qty (0 when NULL) */
-  pickedQuantity: Scalars['Int']['output'];
-  /** t_out_line.plan_qty */
-  quantity: Scalars['Int']['output'];
-  remainingQuantity: Scalars['Int']['output'];
-  /** Position in the walk, from 1; null outside a pick list */
-  sequence?: Maybe<Scalars['Int']['output']>;
-  sku: Sku;
-};
-
-/** An order's pick list: its outbound's lines in walking order, with the route and progress. */
-export type PickList = {
-  __typename?: 'PickList';
-  allocation: PickAllocation;
-  /** Every line to pick, in walking order (`sequence`); a line needing two batches is two lines */
-  lines: Array<PickLine>;
-  order: Order;
-  outbound: Outbound;
-  /** WMS t_out_order.out_no */
-  outboundNo: Scalars['String']['output'];
-  outboundStatus: OutboundStatus;
-  progress: PickProgress;
-  route: PickRoute;
-  /** The electronic seal, once packed through sealPackage */
-  seal?: Maybe<PackageSeal>;
-  /** WMS t_out_order.warehouse_code */
-  warehouseCode: Scalars['String']['output'];
-};
-
-export type PickProgress = {
-  __typename?: 'PickProgress';
-  /** Every line fully picked */
-  complete: Scalars['Boolean']['output'];
-  lines: Scalars['Int']['output'];
-  linesDone: Scalars['Int']['output'];
-  pickedQuantity: Scalars['Int']['output'];
-  quantity: Scalars['Int']['output'];
-};
-
-/** The walk through the warehouse: floor by floor, the shortest route per floor. */
-export type PickRoute = {
-  __typename?: 'PickRoute';
-  floors: Array<PickFloorRoute>;
-  /** Metres from the packing station (front of aisle 1, floor 1) through every bin and back, lift rides included */
-  lengthMeters: Scalars['Float']['output'];
-  /** OPTIMAL (Ratliff–Rosenthal) or S_SHAPE, per floor joined by + when they differ */
-  method: Scalars['String']['output'];
-  /** The same walk by the S-shape rule, for comparison */
-  sShapeLengthMeters: Scalars['Float']['output'];
-};
-
-export type PickerStats = {
-  __typename?: 'PickerStats';
-  accuracy?: Maybe<Scalars['Float']['output']>;
-  errorsCaught: Scalars['Int']['output'];
-  okScans: Scalars['Int']['output'];
-  ordersPicked: Scalars['Int']['output'];
-  picker: Scalars['String']['output'];
-  scans: Scalars['Int']['output'];
-};
-
-/** Pick accuracy over a time window, from every scan's outcome. */
-export type PickingStats = {
-  __typename?: 'PickingStats';
-  /** okScans / scans (4 decimals); null without scans */
-  accuracy?: Maybe<Scalars['Float']['output']>;
-  /** Every kind of wrong scan, zeros included */
-  errorsByOutcome: Array<ScanOutcomeCount>;
-  /** Wrong scans: each one an error caught before it became a wrong pick */
-  errorsCaught: Scalars['Int']['output'];
-  from: Scalars['DateTime']['output'];
-  okScans: Scalars['Int']['output'];
-  /** Outbounds whose last line was picked in the window */
-  ordersPicked: Scalars['Int']['output'];
-  /** Packages sealed in the window */
-  ordersSealed: Scalars['Int']['output'];
-  pickers: Array<PickerStats>;
-  scans: Scalars['Int']['output'];
-  to: Scalars['DateTime']['output'];
-};
+export type PickPriorityLevel =
+  | 'NORMAL'
+  | 'RAISED';
 
 export type PlanWarning = {
   __typename?: 'PlanWarning';
@@ -1956,6 +1833,13 @@ export type Query = {
   __typename?: 'Query';
   /** Who did what: entity RULE, HOLD or ORDER; newest first. */
   auditLog: Array<AuditEntry>;
+  /**
+   * One service call as the hub read it from the CRM: the caller's intents with the words they were
+   * read from, what was heard but set aside (negated, hedged, taken back …), the order it concerns,
+   * the new address for a change of address, and what each intent did. Null for a call the hub has
+   * not read (yet). See docs/service-calls.md.
+   */
+  callIntents?: Maybe<ServiceCall>;
   /** Every WMS outbound and TMS waybill the hub has seen, with its link to an order (or why there is none). */
   documentFacts: DocumentFactConnection;
   /** The stored daily reports of days in [from, to], newest first; `first` at most 200. */
@@ -2019,20 +1903,6 @@ export type Query = {
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
   outbox: Array<OutboxMessage>;
   /**
-   * What to pick for an order, in walking order. `orderId` is any of the order's numbers, as for
-   * `order(id:)`. While the outbound has not started picking, the first call allocates it by FEFO
-   * under the order's expiry rule and writes that allocation into WMS (t_out_line, locking the stock
-   * in t_stock); see `allocation`. NOT_FOUND for a number nobody has, BAD_USER_INPUT for one that
-   * is no order number, CONFLICT when the order has no outbound yet.
-   */
-  pickList?: Maybe<PickList>;
-  /**
-   * Scans and pick accuracy in [from, to): every scan with its outcome, the errors caught by kind,
-   * orders picked and sealed, and the same per picker. Times are ISO 8601 with offset, or a date
-   * taken as Beijing midnight; at most 366 days.
-   */
-  pickingStats: PickingStats;
-  /**
    * What to request for one warehouse for the week starting `weekStarting` (a Monday, YYYY-MM-DD):
    * per goods SKU the forecast demand, usable stock (on hand less locked, less lots the expiry rule
    * forbids), open requisitions, lead time and the suggested quantity, with the factors that made it.
@@ -2088,6 +1958,11 @@ export type QueryAuditLogArgs = {
   entity: AuditEntity;
   entityId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCallIntentsArgs = {
+  callId: Scalars['ID']['input'];
 };
 
 
@@ -2196,17 +2071,6 @@ export type QueryOutboxArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderId?: InputMaybe<Scalars['ID']['input']>;
   state?: InputMaybe<OutboxState>;
-};
-
-
-export type QueryPickListArgs = {
-  orderId: Scalars['ID']['input'];
-};
-
-
-export type QueryPickingStatsArgs = {
-  from: Scalars['DateTime']['input'];
-  to: Scalars['DateTime']['input'];
 };
 
 
@@ -2335,6 +2199,10 @@ export type ReconciliationItemsArgs = {
 export type ReconciliationClass =
   /** An outbound without reference that several orders fit: nobody can say whose goods left */
   | 'AMBIGUOUS_OUTBOUND'
+  /** An order cancelled in the ERP whose WMS outbound is still live (neither shipped nor cancelled): the goods must be stopped */
+  | 'CANCELLED_ORDER_OUTBOUND_LIVE'
+  /** A WMS outbound or TMS waybill whose reference names an order it contradicts (another customer, none of its goods, neither its consignee nor its city): not linked */
+  | 'CONTRADICTING_REFERENCE'
   /** The same customer's order of the same items and quantities again (the duplicate-order rule's finding) */
   | 'DUPLICATE_ORDER'
   /** ERP SaleBillVouch.iSum over the order ≠ SO_SOMain.iTotalSum */
@@ -2361,6 +2229,8 @@ export type ReconciliationDocumentRole =
   /** An order an ambiguous outbound fits */
   | 'CANDIDATE_ORDER'
   | 'INVOICE'
+  /** The order a contradicting document names */
+  | 'NAMED_ORDER'
   | 'ORDER'
   /** The order a duplicate repeats */
   | 'ORIGINAL_ORDER'
@@ -2826,10 +2696,6 @@ export type RevokeTokenPayload = {
   revocation: TokenRevocation;
 };
 
-export type RouteMethod =
-  | 'OPTIMAL'
-  | 'S_SHAPE';
-
 /** A business rule: data, not code (rules/default-rules.yaml seeds them). */
 export type Rule = {
   __typename?: 'Rule';
@@ -3122,114 +2988,56 @@ export type ScanFactWhere = {
   skuCode?: InputMaybe<FactStringFilter>;
 };
 
-export type ScanItemPayload = {
-  __typename?: 'ScanItemPayload';
-  /** The scan was counted (outcome OK) */
-  accepted: Scalars['Boolean']['output'];
-  /** The line counted on; for a wrong scan, the line to pick instead (if any) */
-  line?: Maybe<PickLine>;
-  /** The same in English */
-  messageEn: Scalars['String']['output'];
-  /** What the picker should read, in Chinese */
-  messageZh: Scalars['String']['output'];
-  /** The unified order ID */
-  orderId: Scalars['ID']['output'];
-  outbound: Outbound;
-  outboundNo: Scalars['String']['output'];
-  outboundStatus: OutboundStatus;
-  outcome: ScanOutcome;
-  progress: PickProgress;
-  scanned: ScannedBarcode;
+/** A CRM service call (its speech-to-text transcript) read for intents. */
+export type ServiceCall = {
+  __typename?: 'ServiceCall';
+  /** What each intent did */
+  actions: Array<CallAction>;
+  /** CRM call id, e.g. CL202511080001 */
+  callId: Scalars['ID']['output'];
+  /** The caller as the CRM matched them; null when it could not */
+  customerCode?: Maybe<Scalars['String']['output']>;
+  /** The caller's intents, alphabetical; OTHER when none of the six */
+  intents: Array<CallIntent>;
+  /** For a change of address: the new address as said, read as chat drafts read addresses */
+  newAddress?: Maybe<CallAddress>;
+  /** The order, outbound or waybill number the caller gave (a correction wins), canonical; null when none was said */
+  orderRef?: Maybe<Scalars['String']['output']>;
+  /** How the orders were found: the number said, or the caller's open orders */
+  orderSource: CallOrderSource;
+  /** The orders the call concerns; intents act only when this is one order, the caller's own */
+  orders: Array<Order>;
+  readAt: Scalars['DateTime']['output'];
+  /** Cues heard in the caller's words that did not count, and why */
+  setAside: Array<SetAsideCue>;
+  startedAt: Scalars['DateTime']['output'];
+  /** The transcript as the call platform wrote it; spans index into it */
+  transcript: Scalars['String']['output'];
 };
 
-export type ScanOutcome =
-  /** Expired, or too close to expiry for the order's rule */
-  | 'EXPIRED'
-  /** Counted */
-  | 'OK'
-  /** More than the order still needs of it */
-  | 'OVER_PICK'
-  /** Not a barcode we can read, or a product not in the catalog */
-  | 'UNKNOWN_BARCODE'
-  /** The order needs this SKU from another batch, or the barcode carries no batch to check */
-  | 'WRONG_BATCH'
-  /** The item is not on this order */
-  | 'WRONG_SKU';
-
-export type ScanOutcomeCount = {
-  __typename?: 'ScanOutcomeCount';
-  count: Scalars['Int']['output'];
-  outcome: ScanOutcome;
+export type SetAsideCue = {
+  __typename?: 'SetAsideCue';
+  cue: Scalars['String']['output'];
+  intent: CallIntentKind;
+  reason: SetAsideReason;
+  span: TextSpan;
 };
 
-/** What the barcode said. */
-export type ScannedBarcode = {
-  __typename?: 'ScannedBarcode';
-  batchNo?: Maybe<Scalars['String']['output']>;
-  expiresOn?: Maybe<Scalars['Date']['output']>;
-  /** Null when unreadable */
-  format?: Maybe<BarcodeFormat>;
-  gtin?: Maybe<Scalars['String']['output']>;
-  /** AI 30/37 or the label's quantity, else 1 */
-  quantity: Scalars['Int']['output'];
-  /** The catalog item it names; null when none */
-  sku?: Maybe<Sku>;
-};
-
-export type SealLine = {
-  __typename?: 'SealLine';
-  batchNo: Scalars['String']['output'];
-  quantity: Scalars['Int']['output'];
-  sku: Sku;
-};
-
-export type SealOutcome =
-  /** Sealed before; the existing seal and waybill are returned */
-  | 'ALREADY_SEALED'
-  /** Some line is not fully picked: nothing was sealed */
-  | 'NOT_FULLY_PICKED'
-  /** Sealed by this call */
-  | 'SEALED';
-
-export type SealPackagePayload = {
-  __typename?: 'SealPackagePayload';
-  messageEn: Scalars['String']['output'];
-  messageZh: Scalars['String']['output'];
-  orderId: Scalars['ID']['output'];
-  outbound: Outbound;
-  outboundNo: Scalars['String']['output'];
-  outcome: SealOutcome;
-  progress: PickProgress;
-  seal?: Maybe<PackageSeal>;
-  /** The seal stands but TMS could not be reached: call sealPackage again to create the waybill */
-  waybillPending: Scalars['Boolean']['output'];
-};
-
-export type SealProblem = {
-  __typename?: 'SealProblem';
-  code: SealProblemCode;
-  messageEn: Scalars['String']['output'];
-  messageZh: Scalars['String']['output'];
-};
-
-export type SealProblemCode =
-  /** Goods, packer or time in WMS differ from what was sealed */
-  | 'CONTENT_CHANGED'
-  /** The hub's copy of the content does not hash to the seal's hash */
-  | 'HASH_MISMATCH'
-  /** WMS has no t_seal_log row for it */
-  | 'SEAL_LOG_MISSING'
-  /** WMS's seal no. is not the hash's */
-  | 'SEAL_NO_MISMATCH';
-
-export type SealVerification = {
-  __typename?: 'SealVerification';
-  problems: Array<SealProblem>;
-  /** SHA-256 of the content as WMS shows it now */
-  recomputedHash: Scalars['String']['output'];
-  /** No problem found: WMS still shows what was sealed, and the hash and seal no. agree */
-  valid: Scalars['Boolean']['output'];
-};
+export type SetAsideReason =
+  /** 要是还没发的话…: inside a condition */
+  | 'CONDITIONAL'
+  /** 可能要退, 再考虑: thinking aloud */
+  | 'HEDGED'
+  /** 刚才说改地址的那个, 上次退货的事: a request named, not made now */
+  | 'MENTIONED'
+  /** 不是要退, 别取消, 发票不用开 */
+  | 'NEGATED'
+  /** The caller has not ordered yet: a question about policy */
+  | 'NO_ORDER_YET'
+  /** 换 next to 发票 or 地址, 别发 with 自己过来拿: about something else */
+  | 'OTHER_SUBJECT'
+  /** 取消……算了: the caller took it back */
+  | 'TAKEN_BACK';
 
 export type Severity =
   | 'BLOCKING'
@@ -3240,16 +3048,6 @@ export type Shipment = {
   __typename?: 'Shipment';
   waybillNo: Scalars['String']['output'];
 };
-
-export type ShortfallReason =
-  | 'INSUFFICIENT_STOCK'
-  | 'MIXED'
-  | 'NO_STOCK'
-  | 'ONLY_EXPIRED'
-  | 'ONLY_IN_UNUSABLE_BINS'
-  | 'ONLY_LOCKED'
-  | 'ONLY_SHORT_DATED'
-  | 'TAKEN_BY_EARLIER_LINES';
 
 export type SimulatedDecision = {
   __typename?: 'SimulatedDecision';
@@ -3370,7 +3168,7 @@ export type TokenRevocation = {
 
 export type UnlinkedDocument = {
   __typename?: 'UnlinkedDocument';
-  /** Orders that fit equally well (AMBIGUOUS_MATCH) */
+  /** Orders that fit equally well (AMBIGUOUS_MATCH), or that the reference names and the document contradicts (…_MISMATCH) */
   candidateOrderNos: Array<Scalars['String']['output']>;
   /** Customer named on the document */
   customerCode?: Maybe<Scalars['String']['output']>;
@@ -3402,6 +3200,12 @@ export type UnlinkedDocumentEdge = {
 export type UnlinkedReason =
   /** No reference, and more than one order fits */
   | 'AMBIGUOUS_MATCH'
+  /** The reference leads to an order whose customer and city are neither the waybill's consignee nor its destination city */
+  | 'CONSIGNEE_MISMATCH'
+  /** The reference names an order of another customer (the outbound's consignee is not the order's customer) */
+  | 'CUSTOMER_MISMATCH'
+  /** The reference names an order none of whose goods the outbound carries */
+  | 'GOODS_MISMATCH'
   /** No reference, and no order fits */
   | 'NO_MATCH'
   /** The waybill names an outbound that is itself unlinked */
@@ -3534,26 +3338,30 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AdjustmentKind: AdjustmentKind;
-  AllocationShortfall: ResolverTypeWrapper<AllocationShortfall>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  AllocationSource: AllocationSource;
   AttachmentConfirmation: ResolverTypeWrapper<AttachmentConfirmationModel>;
   AttachmentSource: AttachmentSource;
   AuditEntity: AuditEntity;
   AuditEntry: ResolverTypeWrapper<AuditEntryModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  BarcodeFormat: BarcodeFormat;
   Blocker: ResolverTypeWrapper<BlockerModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallAction: ResolverTypeWrapper<CallActionRecordModel>;
+  CallActionKind: CallActionKind;
+  CallAddress: ResolverTypeWrapper<CallAddress>;
+  CallEvidence: ResolverTypeWrapper<CallEvidence>;
+  CallIntent: ResolverTypeWrapper<CallIntent>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CallIntentKind: CallIntentKind;
+  CallOrderSource: CallOrderSource;
   ConfirmAttachmentsPayload: ResolverTypeWrapper<Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversTypes['OrderAttachments']>, order?: Maybe<ResolversTypes['Order']> }>;
   ConfirmOrderDraftPayload: ResolverTypeWrapper<Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversTypes['OrderDraft'], order?: Maybe<ResolversTypes['Order']> }>;
   ConsistencyReason: ConsistencyReason;
   ConsistencyReasonCount: ResolverTypeWrapper<ConsistencyReasonCount>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateRequisitionsPayload: ResolverTypeWrapper<Omit<CreateRequisitionsPayload, 'requisitions'> & { requisitions: Array<ResolversTypes['PurchaseRequisition']> }>;
   Customer: ResolverTypeWrapper<Customer>;
   CustomerBlocker: ResolverTypeWrapper<BlockerModel>;
   CustomerSatisfaction: ResolverTypeWrapper<CustomerScoreModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CustomerSatisfactionConnection: ResolverTypeWrapper<Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversTypes['CustomerSatisfactionEdge']> }>;
   CustomerSatisfactionEdge: ResolverTypeWrapper<Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversTypes['CustomerSatisfaction'] }>;
   DailyReport: ResolverTypeWrapper<ReportRecordModel>;
@@ -3644,20 +3452,11 @@ export type ResolversTypes = ResolversObject<{
   OrderStatus: OrderStatus;
   OrderUpdate: ResolverTypeWrapper<OrderUpdateViewModel>;
   Outbound: ResolverTypeWrapper<Outbound>;
-  OutboundStatus: OutboundStatus;
   OutboxMessage: ResolverTypeWrapper<OutboxMessageModel>;
   OutboxState: OutboxState;
-  PackageSeal: ResolverTypeWrapper<SealViewModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  PickAllocation: ResolverTypeWrapper<PickAllocation>;
-  PickBin: ResolverTypeWrapper<PickBin>;
-  PickFloorRoute: ResolverTypeWrapper<PickFloorRoute>;
-  PickLine: ResolverTypeWrapper<PickLine>;
-  PickList: ResolverTypeWrapper<Omit<PickList, 'order' | 'seal'> & { order: ResolversTypes['Order'], seal?: Maybe<ResolversTypes['PackageSeal']> }>;
-  PickProgress: ResolverTypeWrapper<PickProgress>;
-  PickRoute: ResolverTypeWrapper<PickRoute>;
-  PickerStats: ResolverTypeWrapper<PickerStats>;
-  PickingStats: ResolverTypeWrapper<PickingStats>;
+  PickPriority: ResolverTypeWrapper<PickPriority>;
+  PickPriorityLevel: PickPriorityLevel;
   PlanWarning: ResolverTypeWrapper<PlanWarning>;
   PredictedSatisfaction: ResolverTypeWrapper<OrderSatisfactionModel>;
   PriceAdjustment: ResolverTypeWrapper<AdjustmentModel>;
@@ -3717,7 +3516,6 @@ export type ResolversTypes = ResolversObject<{
   RequiredAttachment: RequiredAttachment;
   RequisitionLineInput: RequisitionLineInput;
   RevokeTokenPayload: ResolverTypeWrapper<RevokeTokenPayload>;
-  RouteMethod: RouteMethod;
   Rule: ResolverTypeWrapper<RuleModel>;
   RuleDecision: ResolverTypeWrapper<DecisionRecordModel>;
   RuleDecisionFact: ResolverTypeWrapper<RuleDecisionFact>;
@@ -3739,19 +3537,11 @@ export type ResolversTypes = ResolversObject<{
   ScanFactField: ScanFactField;
   ScanFactOrder: ScanFactOrder;
   ScanFactWhere: ScanFactWhere;
-  ScanItemPayload: ResolverTypeWrapper<ScanItemPayload>;
-  ScanOutcome: ScanOutcome;
-  ScanOutcomeCount: ResolverTypeWrapper<ScanOutcomeCount>;
-  ScannedBarcode: ResolverTypeWrapper<ScannedBarcode>;
-  SealLine: ResolverTypeWrapper<SealLine>;
-  SealOutcome: SealOutcome;
-  SealPackagePayload: ResolverTypeWrapper<Omit<SealPackagePayload, 'seal'> & { seal?: Maybe<ResolversTypes['PackageSeal']> }>;
-  SealProblem: ResolverTypeWrapper<SealProblem>;
-  SealProblemCode: SealProblemCode;
-  SealVerification: ResolverTypeWrapper<SealVerification>;
+  ServiceCall: ResolverTypeWrapper<CallRecordModel>;
+  SetAsideCue: ResolverTypeWrapper<SetAsideCue>;
+  SetAsideReason: SetAsideReason;
   Severity: Severity;
   Shipment: ResolverTypeWrapper<Shipment>;
-  ShortfallReason: ShortfallReason;
   SimulatedDecision: ResolverTypeWrapper<SimulatedOrderModel>;
   Sku: ResolverTypeWrapper<Sku>;
   SortDirection: SortDirection;
@@ -3773,21 +3563,24 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AllocationShortfall: AllocationShortfall;
-  Int: Scalars['Int']['output'];
   AttachmentConfirmation: AttachmentConfirmationModel;
   AuditEntry: AuditEntryModel;
   ID: Scalars['ID']['output'];
   Blocker: BlockerModel;
   Boolean: Scalars['Boolean']['output'];
+  CallAction: CallActionRecordModel;
+  CallAddress: CallAddress;
+  CallEvidence: CallEvidence;
+  CallIntent: CallIntent;
+  Float: Scalars['Float']['output'];
   ConfirmAttachmentsPayload: Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversParentTypes['OrderAttachments']>, order?: Maybe<ResolversParentTypes['Order']> };
   ConfirmOrderDraftPayload: Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversParentTypes['OrderDraft'], order?: Maybe<ResolversParentTypes['Order']> };
   ConsistencyReasonCount: ConsistencyReasonCount;
+  Int: Scalars['Int']['output'];
   CreateRequisitionsPayload: Omit<CreateRequisitionsPayload, 'requisitions'> & { requisitions: Array<ResolversParentTypes['PurchaseRequisition']> };
   Customer: Customer;
   CustomerBlocker: BlockerModel;
   CustomerSatisfaction: CustomerScoreModel;
-  Float: Scalars['Float']['output'];
   CustomerSatisfactionConnection: Omit<CustomerSatisfactionConnection, 'edges'> & { edges: Array<ResolversParentTypes['CustomerSatisfactionEdge']> };
   CustomerSatisfactionEdge: Omit<CustomerSatisfactionEdge, 'node'> & { node: ResolversParentTypes['CustomerSatisfaction'] };
   DailyReport: ReportRecordModel;
@@ -3860,17 +3653,8 @@ export type ResolversParentTypes = ResolversObject<{
   OrderUpdate: OrderUpdateViewModel;
   Outbound: Outbound;
   OutboxMessage: OutboxMessageModel;
-  PackageSeal: SealViewModel;
   PageInfo: PageInfo;
-  PickAllocation: PickAllocation;
-  PickBin: PickBin;
-  PickFloorRoute: PickFloorRoute;
-  PickLine: PickLine;
-  PickList: Omit<PickList, 'order' | 'seal'> & { order: ResolversParentTypes['Order'], seal?: Maybe<ResolversParentTypes['PackageSeal']> };
-  PickProgress: PickProgress;
-  PickRoute: PickRoute;
-  PickerStats: PickerStats;
-  PickingStats: PickingStats;
+  PickPriority: PickPriority;
   PlanWarning: PlanWarning;
   PredictedSatisfaction: OrderSatisfactionModel;
   PriceAdjustment: AdjustmentModel;
@@ -3935,13 +3719,8 @@ export type ResolversParentTypes = ResolversObject<{
   ScanFactEdge: ScanFactEdge;
   ScanFactOrder: ScanFactOrder;
   ScanFactWhere: ScanFactWhere;
-  ScanItemPayload: ScanItemPayload;
-  ScanOutcomeCount: ScanOutcomeCount;
-  ScannedBarcode: ScannedBarcode;
-  SealLine: SealLine;
-  SealPackagePayload: Omit<SealPackagePayload, 'seal'> & { seal?: Maybe<ResolversParentTypes['PackageSeal']> };
-  SealProblem: SealProblem;
-  SealVerification: SealVerification;
+  ServiceCall: CallRecordModel;
+  SetAsideCue: SetAsideCue;
   Shipment: Shipment;
   SimulatedDecision: SimulatedOrderModel;
   Sku: Sku;
@@ -3969,14 +3748,6 @@ export type LinkDirectiveResolver<Result, Parent, ContextType = Context, Args = 
 export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
-export type AllocationShortfallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocationShortfall'] = ResolversParentTypes['AllocationShortfall']> = ResolversObject<{
-  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  reason?: Resolver<ResolversTypes['ShortfallReason'], ParentType, ContextType>;
-  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
-}>;
 
 export type AttachmentConfirmationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AttachmentConfirmation'] = ResolversParentTypes['AttachmentConfirmation']> = ResolversObject<{
   attachment?: Resolver<ResolversTypes['RequiredAttachment'], ParentType, ContextType>;
@@ -4008,6 +3779,36 @@ export type BlockerResolvers<ContextType = Context, ParentType extends Resolvers
   severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   sourceSystem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CallActionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallAction'] = ResolversParentTypes['CallAction']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['CallActionKind'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
+  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+}>;
+
+export type CallAddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallAddress'] = ResolversParentTypes['CallAddress']> = ResolversObject<{
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  province?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CallEvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallEvidence'] = ResolversParentTypes['CallEvidence']> = ResolversObject<{
+  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
+}>;
+
+export type CallIntentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CallIntent'] = ResolversParentTypes['CallIntent']> = ResolversObject<{
+  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['CallEvidence']>, ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
 }>;
 
 export type ConfirmAttachmentsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmAttachmentsPayload'] = ResolversParentTypes['ConfirmAttachmentsPayload']> = ResolversObject<{
@@ -4360,8 +4161,6 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeToken?: Resolver<ResolversTypes['RevokeTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'jti' | 'reason'>>;
   runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
   runSyncSweep?: Resolver<ResolversTypes['SyncSweep'], ParentType, ContextType, RequireFields<MutationRunSyncSweepArgs, 'from' | 'to'>>;
-  scanItem?: Resolver<Maybe<ResolversTypes['ScanItemPayload']>, ParentType, ContextType, RequireFields<MutationScanItemArgs, 'barcode' | 'orderId'>>;
-  sealPackage?: Resolver<Maybe<ResolversTypes['SealPackagePayload']>, ParentType, ContextType, RequireFields<MutationSealPackageArgs, 'orderId' | 'packer'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
   startRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationStartRepairJobArgs, 'encoding' | 'proposeDefaults' | 'uploadId'>>;
   undoRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationUndoRepairJobArgs, 'id'>>;
@@ -4373,6 +4172,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   adjustments?: Resolver<Array<ResolversTypes['PriceAdjustment']>, ParentType, ContextType>;
   attachments?: Resolver<Maybe<ResolversTypes['OrderAttachments']>, ParentType, ContextType>;
   blockers?: Resolver<Array<ResolversTypes['Blocker']>, ParentType, ContextType>;
+  calls?: Resolver<Array<ResolversTypes['ServiceCall']>, ParentType, ContextType>;
   currentBlocker?: Resolver<Maybe<ResolversTypes['CustomerBlocker']>, ParentType, ContextType>;
   decisions?: Resolver<Array<ResolversTypes['RuleDecision']>, ParentType, ContextType>;
   erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4385,6 +4185,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   onHold?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   outbound?: Resolver<Maybe<ResolversTypes['Outbound']>, ParentType, ContextType>;
   payableAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  pickPriority?: Resolver<ResolversTypes['PickPriority'], ParentType, ContextType>;
   predictedSatisfaction?: Resolver<Maybe<ResolversTypes['PredictedSatisfaction']>, ParentType, ContextType>;
   promise?: Resolver<Maybe<ResolversTypes['DeliveryPromise']>, ParentType, ContextType>;
   shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
@@ -4594,106 +4395,15 @@ export type OutboxMessageResolvers<ContextType = Context, ParentType extends Res
   state?: Resolver<ResolversTypes['OutboxState'], ParentType, ContextType>;
 }>;
 
-export type PackageSealResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PackageSeal'] = ResolversParentTypes['PackageSeal']> = ResolversObject<{
-  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['SealLine']>, ParentType, ContextType>;
-  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  packer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sealNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sealedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  shipment?: Resolver<Maybe<ResolversTypes['Shipment']>, ParentType, ContextType>;
-  verification?: Resolver<ResolversTypes['SealVerification'], ParentType, ContextType>;
-  waybillNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-}>;
-
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
-export type PickAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickAllocation'] = ResolversParentTypes['PickAllocation']> = ResolversObject<{
-  allocatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  shortfalls?: Resolver<Array<ResolversTypes['AllocationShortfall']>, ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['AllocationSource'], ParentType, ContextType>;
-}>;
-
-export type PickBinResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickBin'] = ResolversParentTypes['PickBin']> = ResolversObject<{
-  aisle?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  floor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  shelf?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  usable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-}>;
-
-export type PickFloorRouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickFloorRoute'] = ResolversParentTypes['PickFloorRoute']> = ResolversObject<{
-  floor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  lengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  method?: Resolver<ResolversTypes['RouteMethod'], ParentType, ContextType>;
-}>;
-
-export type PickLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickLine'] = ResolversParentTypes['PickLine']> = ResolversObject<{
-  batchNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  bin?: Resolver<ResolversTypes['PickBin'], ParentType, ContextType>;
-  done?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  lineNo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  pickedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  remainingQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  sequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
-}>;
-
-export type PickListResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickList'] = ResolversParentTypes['PickList']> = ResolversObject<{
-  allocation?: Resolver<ResolversTypes['PickAllocation'], ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['PickLine']>, ParentType, ContextType>;
-  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
-  outbound?: Resolver<ResolversTypes['Outbound'], ParentType, ContextType>;
-  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  outboundStatus?: Resolver<ResolversTypes['OutboundStatus'], ParentType, ContextType>;
-  progress?: Resolver<ResolversTypes['PickProgress'], ParentType, ContextType>;
-  route?: Resolver<ResolversTypes['PickRoute'], ParentType, ContextType>;
-  seal?: Resolver<Maybe<ResolversTypes['PackageSeal']>, ParentType, ContextType>;
-  warehouseCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type PickProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickProgress'] = ResolversParentTypes['PickProgress']> = ResolversObject<{
-  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  lines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  linesDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  pickedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type PickRouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickRoute'] = ResolversParentTypes['PickRoute']> = ResolversObject<{
-  floors?: Resolver<Array<ResolversTypes['PickFloorRoute']>, ParentType, ContextType>;
-  lengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sShapeLengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-}>;
-
-export type PickerStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickerStats'] = ResolversParentTypes['PickerStats']> = ResolversObject<{
-  accuracy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  errorsCaught?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  okScans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  ordersPicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  picker?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  scans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type PickingStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickingStats'] = ResolversParentTypes['PickingStats']> = ResolversObject<{
-  accuracy?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  errorsByOutcome?: Resolver<Array<ResolversTypes['ScanOutcomeCount']>, ParentType, ContextType>;
-  errorsCaught?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  okScans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  ordersPicked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  ordersSealed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  pickers?: Resolver<Array<ResolversTypes['PickerStats']>, ParentType, ContextType>;
-  scans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+export type PickPriorityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickPriority'] = ResolversParentTypes['PickPriority']> = ResolversObject<{
+  byCall?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['PickPriorityLevel'], ParentType, ContextType>;
+  raisedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type PlanWarningResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlanWarning'] = ResolversParentTypes['PlanWarning']> = ResolversObject<{
@@ -4754,6 +4464,7 @@ export type PurchaseSuggestionResolvers<ContextType = Context, ParentType extend
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'entity' | 'first'>>;
+  callIntents?: Resolver<Maybe<ResolversTypes['ServiceCall']>, ParentType, ContextType, RequireFields<QueryCallIntentsArgs, 'callId'>>;
   documentFacts?: Resolver<ResolversTypes['DocumentFactConnection'], ParentType, ContextType, RequireFields<QueryDocumentFactsArgs, 'first' | 'skip'>>;
   healthReports?: Resolver<Array<ResolversTypes['DailyReport']>, ParentType, ContextType, RequireFields<QueryHealthReportsArgs, 'first'>>;
   holdFacts?: Resolver<ResolversTypes['HoldFactConnection'], ParentType, ContextType, RequireFields<QueryHoldFactsArgs, 'first' | 'skip'>>;
@@ -4769,8 +4480,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   orderUpdate?: Resolver<Maybe<ResolversTypes['OrderUpdate']>, ParentType, ContextType, RequireFields<QueryOrderUpdateArgs, 'event'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
-  pickList?: Resolver<Maybe<ResolversTypes['PickList']>, ParentType, ContextType, RequireFields<QueryPickListArgs, 'orderId'>>;
-  pickingStats?: Resolver<ResolversTypes['PickingStats'], ParentType, ContextType, RequireFields<QueryPickingStatsArgs, 'from' | 'to'>>;
   purchaseSuggestions?: Resolver<ResolversTypes['PurchasePlan'], ParentType, ContextType, RequireFields<QueryPurchaseSuggestionsArgs, 'warehouse' | 'weekStarting'>>;
   reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'from' | 'to'>>;
   reconciliationItemFacts?: Resolver<ResolversTypes['ReconciliationItemFactConnection'], ParentType, ContextType, RequireFields<QueryReconciliationItemFactsArgs, 'first' | 'skip'>>;
@@ -5200,62 +4909,26 @@ export type ScanFactEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['ScanFact'], ParentType, ContextType>;
 }>;
 
-export type ScanItemPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanItemPayload'] = ResolversParentTypes['ScanItemPayload']> = ResolversObject<{
-  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  line?: Resolver<Maybe<ResolversTypes['PickLine']>, ParentType, ContextType>;
-  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  outbound?: Resolver<ResolversTypes['Outbound'], ParentType, ContextType>;
-  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  outboundStatus?: Resolver<ResolversTypes['OutboundStatus'], ParentType, ContextType>;
-  outcome?: Resolver<ResolversTypes['ScanOutcome'], ParentType, ContextType>;
-  progress?: Resolver<ResolversTypes['PickProgress'], ParentType, ContextType>;
-  scanned?: Resolver<ResolversTypes['ScannedBarcode'], ParentType, ContextType>;
+export type ServiceCallResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServiceCall'] = ResolversParentTypes['ServiceCall']> = ResolversObject<{
+  actions?: Resolver<Array<ResolversTypes['CallAction']>, ParentType, ContextType>;
+  callId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  customerCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  intents?: Resolver<Array<ResolversTypes['CallIntent']>, ParentType, ContextType>;
+  newAddress?: Resolver<Maybe<ResolversTypes['CallAddress']>, ParentType, ContextType>;
+  orderRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  orderSource?: Resolver<ResolversTypes['CallOrderSource'], ParentType, ContextType>;
+  orders?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
+  readAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  setAside?: Resolver<Array<ResolversTypes['SetAsideCue']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  transcript?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type ScanOutcomeCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScanOutcomeCount'] = ResolversParentTypes['ScanOutcomeCount']> = ResolversObject<{
-  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  outcome?: Resolver<ResolversTypes['ScanOutcome'], ParentType, ContextType>;
-}>;
-
-export type ScannedBarcodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScannedBarcode'] = ResolversParentTypes['ScannedBarcode']> = ResolversObject<{
-  batchNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  format?: Resolver<Maybe<ResolversTypes['BarcodeFormat']>, ParentType, ContextType>;
-  gtin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  sku?: Resolver<Maybe<ResolversTypes['Sku']>, ParentType, ContextType>;
-}>;
-
-export type SealLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealLine'] = ResolversParentTypes['SealLine']> = ResolversObject<{
-  batchNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
-}>;
-
-export type SealPackagePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealPackagePayload'] = ResolversParentTypes['SealPackagePayload']> = ResolversObject<{
-  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  outbound?: Resolver<ResolversTypes['Outbound'], ParentType, ContextType>;
-  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  outcome?: Resolver<ResolversTypes['SealOutcome'], ParentType, ContextType>;
-  progress?: Resolver<ResolversTypes['PickProgress'], ParentType, ContextType>;
-  seal?: Resolver<Maybe<ResolversTypes['PackageSeal']>, ParentType, ContextType>;
-  waybillPending?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-}>;
-
-export type SealProblemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealProblem'] = ResolversParentTypes['SealProblem']> = ResolversObject<{
-  code?: Resolver<ResolversTypes['SealProblemCode'], ParentType, ContextType>;
-  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type SealVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SealVerification'] = ResolversParentTypes['SealVerification']> = ResolversObject<{
-  problems?: Resolver<Array<ResolversTypes['SealProblem']>, ParentType, ContextType>;
-  recomputedHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+export type SetAsideCueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetAsideCue'] = ResolversParentTypes['SetAsideCue']> = ResolversObject<{
+  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  intent?: Resolver<ResolversTypes['CallIntentKind'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['SetAsideReason'], ParentType, ContextType>;
+  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
 }>;
 
 export type ShipmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment']> = ResolversObject<{
@@ -5361,10 +5034,13 @@ export type WeatherFactorResolvers<ContextType = Context, ParentType extends Res
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
-  AllocationShortfall?: AllocationShortfallResolvers<ContextType>;
   AttachmentConfirmation?: AttachmentConfirmationResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   Blocker?: BlockerResolvers<ContextType>;
+  CallAction?: CallActionResolvers<ContextType>;
+  CallAddress?: CallAddressResolvers<ContextType>;
+  CallEvidence?: CallEvidenceResolvers<ContextType>;
+  CallIntent?: CallIntentResolvers<ContextType>;
   ConfirmAttachmentsPayload?: ConfirmAttachmentsPayloadResolvers<ContextType>;
   ConfirmOrderDraftPayload?: ConfirmOrderDraftPayloadResolvers<ContextType>;
   ConsistencyReasonCount?: ConsistencyReasonCountResolvers<ContextType>;
@@ -5425,17 +5101,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderUpdate?: OrderUpdateResolvers<ContextType>;
   Outbound?: OutboundResolvers<ContextType>;
   OutboxMessage?: OutboxMessageResolvers<ContextType>;
-  PackageSeal?: PackageSealResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
-  PickAllocation?: PickAllocationResolvers<ContextType>;
-  PickBin?: PickBinResolvers<ContextType>;
-  PickFloorRoute?: PickFloorRouteResolvers<ContextType>;
-  PickLine?: PickLineResolvers<ContextType>;
-  PickList?: PickListResolvers<ContextType>;
-  PickProgress?: PickProgressResolvers<ContextType>;
-  PickRoute?: PickRouteResolvers<ContextType>;
-  PickerStats?: PickerStatsResolvers<ContextType>;
-  PickingStats?: PickingStatsResolvers<ContextType>;
+  PickPriority?: PickPriorityResolvers<ContextType>;
   PlanWarning?: PlanWarningResolvers<ContextType>;
   PredictedSatisfaction?: PredictedSatisfactionResolvers<ContextType>;
   PriceAdjustment?: PriceAdjustmentResolvers<ContextType>;
@@ -5491,13 +5158,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ScanFact?: ScanFactResolvers<ContextType>;
   ScanFactConnection?: ScanFactConnectionResolvers<ContextType>;
   ScanFactEdge?: ScanFactEdgeResolvers<ContextType>;
-  ScanItemPayload?: ScanItemPayloadResolvers<ContextType>;
-  ScanOutcomeCount?: ScanOutcomeCountResolvers<ContextType>;
-  ScannedBarcode?: ScannedBarcodeResolvers<ContextType>;
-  SealLine?: SealLineResolvers<ContextType>;
-  SealPackagePayload?: SealPackagePayloadResolvers<ContextType>;
-  SealProblem?: SealProblemResolvers<ContextType>;
-  SealVerification?: SealVerificationResolvers<ContextType>;
+  ServiceCall?: ServiceCallResolvers<ContextType>;
+  SetAsideCue?: SetAsideCueResolvers<ContextType>;
   Shipment?: ShipmentResolvers<ContextType>;
   SimulatedDecision?: SimulatedDecisionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;

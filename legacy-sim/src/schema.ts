@@ -257,8 +257,10 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       closed_at BIGINT NULL,
       title VARCHAR(120) NOT NULL,
       transcript TEXT NOT NULL,
-      satisfaction SMALLINT NULL
+      satisfaction SMALLINT NULL,
+      biz_key VARCHAR(160) NULL
     )${tail}`,
+    'CREATE UNIQUE INDEX ux_ticket_biz_key ON crm_ticket (biz_key)',
     'CREATE INDEX ix_ticket_order ON crm_ticket (order_ref)',
     `CREATE TABLE crm_sms (
       id ${pk},
@@ -286,14 +288,20 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
 };
 
 /**
- * A CRM store seeded before it kept service calls gets the calls table (empty) when the simulator
- * starts, so an existing data folder keeps working.
+ * A CRM store seeded before it kept service calls (and tickets' business keys) gets them when the
+ * simulator starts, so an existing data folder keeps working.
  */
-export async function ensureCrmCalls(ds: DataSource): Promise<void> {
+export async function ensureCrmStore(ds: DataSource): Promise<void> {
   try {
     await ds.query('SELECT call_id FROM crm_call WHERE 1 = 0');
   } catch {
     for (const statement of ddl.crm(dialect(ds)).filter((s) => s.includes('crm_call'))) await ds.query(statement);
+  }
+  try {
+    await ds.query('SELECT biz_key FROM crm_ticket WHERE 1 = 0');
+  } catch {
+    await ds.query('ALTER TABLE crm_ticket ADD COLUMN biz_key VARCHAR(160) NULL');
+    await ds.query('CREATE UNIQUE INDEX ux_ticket_biz_key ON crm_ticket (biz_key)');
   }
 }
 

@@ -4,7 +4,6 @@ import type { HubStore } from './datasource.js';
 import type { RuleStore } from './rules/store.js';
 import type { RuleEngine } from './rules/engine.js';
 import type { Ledger } from './rules/ledger.js';
-import type { PickingService } from './picking/service.js';
 import type { DraftService } from './drafts/service.js';
 import type { RepairRunner } from './repair/runner.js';
 import type { RepairStore } from './repair/store.js';
@@ -26,8 +25,6 @@ export interface Context extends RequestContext {
   engine: RuleEngine;
   ledger: Ledger;
   attachments: AttachmentStore;
-  /** The pick-by-scan flow; one per process (it holds the per-outbound locks). */
-  picking: PickingService;
   drafts: DraftService;
   repair: { store: RepairStore; runner: RepairRunner };
   /** Order health and reconciliation (src/health/). */
