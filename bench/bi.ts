@@ -17,6 +17,7 @@ import { createWmsSubgraph } from '../subgraphs/wms/src/server.js';
 import { createTmsSubgraph } from '../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
+import { createFulfilmentSubgraph } from '../subgraphs/fulfilment/src/server.js';
 import { args, machine, median, writeResult } from './lib.js';
 import { percentile } from './load.js';
 
@@ -79,6 +80,7 @@ if (opts.backend === 'yes') {
     ['tms', () => createTmsSubgraph(config)],
     ['crm', () => createCrmSubgraph(config)],
     ['order-link', async () => (await createOrderLinkSubgraph(config, { startLinker: false, startOutbox: false, startRepair: false, erpSubgraphUrl: urls.erp })).subgraph],
+    ['fulfilment', () => createFulfilmentSubgraph(config)],
   ] as const) {
     urls[name] = (await (await create()).start(0)).url;
   }
@@ -107,6 +109,7 @@ const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'gatew
     TMS_SUBGRAPH_URL: urls.tms,
     CRM_SUBGRAPH_URL: urls.crm,
     ORDER_LINK_SUBGRAPH_URL: urls['order-link'],
+    FULFILMENT_SUBGRAPH_URL: urls.fulfilment,
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });

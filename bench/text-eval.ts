@@ -1,11 +1,16 @@
 // Scores the chat-draft parser and the remark interpreter on labelled sets (the shared dev
 // samples and our own fixtures): field-level precision/recall and exact-match accuracy per
 // record. Run: npx tsx bench/text-eval.ts  → prints and writes bench/results/text-eval.md
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { loadCatalog } from '../legacy-sim/src/world.js';
 import { parseChatDraft, interpretRemark, remarkValues, type RemarkValues } from '#text';
+import { readCall } from '#text';
+import { classifyDocumentNo } from '../common/src/docno.js';
+import { buildCalls } from '../legacy-sim/src/calls.js';
+import { Random } from '../legacy-sim/src/random.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = process.env.TEXT_SAMPLES_DIR ?? fileURLToPath(new URL('../../shared/text-samples/', import.meta.url));
@@ -167,6 +172,107 @@ function scoreRemarks(name: string, records: RemarkRecord[]): RemarkScore {
   return s;
 }
 
+interface CallRecord {
+  call: string;
+  expect: { intents: string[]; orderRef: string | null; newAddress: string | null };
+  class?: string;
+}
+
+interface CallScore {
+  name: string;
+  records: number;
+  intents: Counts;
+  /** Without OTHER: the intents that act. */
+  acting: Counts;
+  perIntent: Map<string, Counts>;
+  exactIntents: number;
+  rightOrder: number;
+  rightAddress: number;
+  misses: string[];
+  msPerRecord: number;
+}
+
+/** Numbers compare as the project's one reader writes them (SO-20251109-0233 is SO-20251109-233). */
+const canonicalRef = (ref: string | null) => (ref ? (classifyDocumentNo(ref)?.canonical ?? ref) : null);
+
+function scoreCalls(name: string, records: CallRecord[]): CallScore {
+  const s: CallScore = { name, records: records.length, intents: new Counts(), acting: new Counts(), perIntent: new Map(), exactIntents: 0, rightOrder: 0, rightAddress: 0, misses: [], msPerRecord: 0 };
+  let ms = 0;
+  for (const r of records) {
+    const t0 = performance.now();
+    const reading = readCall(r.call);
+    ms += performance.now() - t0;
+    const got = reading.intents.map((i) => i.intent as string);
+    const want = r.expect.intents;
+    for (const [c, keep] of [
+      [s.intents, () => true],
+      [s.acting, (x: string) => x !== 'OTHER'],
+    ] as const) {
+      const g = got.filter(keep);
+      const w = want.filter(keep);
+      c.predicted += g.length;
+      c.gold += w.length;
+      c.tp += multisetOverlap(w, g);
+    }
+    for (const intent of new Set([...got, ...want])) {
+      const c = s.perIntent.get(intent) ?? new Counts();
+      s.perIntent.set(intent, c);
+      c.predicted += got.includes(intent) ? 1 : 0;
+      c.gold += want.includes(intent) ? 1 : 0;
+      c.tp += got.includes(intent) && want.includes(intent) ? 1 : 0;
+    }
+    const diffs: string[] = [];
+    if (got.join() === want.join()) s.exactIntents++;
+    else diffs.push(`intents: got ${got.join(', ')}, want ${want.join(', ')}`);
+    const ref = reading.orderRef?.canonical ?? null;
+    if (ref === canonicalRef(r.expect.orderRef)) s.rightOrder++;
+    else diffs.push(`order: got ${ref}, want ${r.expect.orderRef}`);
+    const address = reading.newAddress?.value ?? null;
+    if (address === r.expect.newAddress) s.rightAddress++;
+    else diffs.push(`new address: got ${address}, want ${r.expect.newAddress}`);
+    if (diffs.length) s.misses.push(`${JSON.stringify(r.call)}${r.class ? ` [${r.class}]` : ''}\n  - ${diffs.join('\n  - ')}`);
+  }
+  s.msPerRecord = ms / Math.max(1, records.length);
+  return s;
+}
+
+function callSection(s: CallScore): string {
+  const n = Math.max(1, s.records);
+  const rows = [...s.perIntent].sort(([a], [b]) => a.localeCompare(b)).map(([i, c]) => `| ${i} | ${c.tp} | ${c.predicted} | ${c.gold} | ${pct(c.precision)} | ${pct(c.recall)} |`);
+  const lines = [
+    `### Service calls — ${s.name}`,
+    '',
+    `${s.records} calls; ${s.msPerRecord.toFixed(2)} ms per call. Intent precision **${pct(s.intents.precision)}**, recall **${pct(s.intents.recall)}** (the six acting intents alone: ${pct(s.acting.precision)} / ${pct(s.acting.recall)}); the intent set exactly right ${s.exactIntents}/${s.records} = ${pct(s.exactIntents / n)}; the right order ${s.rightOrder}/${s.records} = **${pct(s.rightOrder / n)}**; the new address right ${s.rightAddress}/${s.records} = ${pct(s.rightAddress / n)}.`,
+    '',
+    '| intent | TP | predicted | gold | precision | recall |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
+  if (s.misses.length) lines.push('<details><summary>Mismatches</summary>', '', '```', ...s.misses, '```', '', '</details>', '');
+  return lines.join('\n');
+}
+
+/** Calls the generator composes, labelled by it (not by the reader). */
+function generatedCalls(n: number, seed: number): CallRecord[] {
+  const rng = new Random(seed);
+  const subjects = Array.from({ length: n }, (_, i) => {
+    const day = `202511${String(rng.int(1, 28)).padStart(2, '0')}`;
+    return {
+      at: Date.UTC(2025, 10, 8) + i * 60_000,
+      subject: {
+        customerCode: 'C00001',
+        customerPhone: null,
+        erpOrderNo: `SO-${day}-${String(rng.int(1, 2600)).padStart(3, '0')}`,
+        outboundNo: rng.chance(0.5) ? `CK${day}-${String(rng.int(1, 2600)).padStart(3, '0')}` : null,
+        waybillNo: rng.chance(0.5) ? `${rng.pick(['SF', 'YD', 'ZTO', 'JD'])}${rng.int(100000000, 999999999)}${rng.chance(0.5) ? 'CN' : ''}` : null,
+      },
+    };
+  });
+  const { calls, truth } = buildCalls(subjects, seed);
+  return calls.map((c, i) => ({ call: c.transcript, expect: { intents: truth[i].intents, orderRef: truth[i].orderRef, newAddress: truth[i].newAddress }, class: truth[i].classes.join(' ') }));
+}
+
 function fieldTable(fields: Map<string, Counts>): string {
   const rows = [...fields].map(
     ([f, c]) => `| ${f} | ${c.tp} | ${c.predicted} | ${c.gold} | ${pct(c.precision)} | ${pct(c.recall)} | ${c.total ? pct(c.correct / c.total) : '—'} |`,
@@ -208,39 +314,72 @@ function remarkSection(s: RemarkScore): string {
 }
 
 const sections: string[] = [];
+const callScores: CallScore[] = [];
 const summary: string[] = [];
 const sets: Array<[string, string]> = [];
 if (existsSync(SHARED + 'chat-drafts.jsonl')) sets.push(['shared dev samples', SHARED]);
 sets.push(['our labelled set (test/fixtures/text)', OURS]);
 // Written by another author after the engine was built, and never tuned on: the honest figure.
 sets.push(['held-out set (test/fixtures/text-holdout, never tuned on)', new URL('../test/fixtures/text-holdout/', import.meta.url).pathname]);
+/** What each held-out file is: when it was written, against what. */
+const HOLDOUT_NOTES: Record<string, string> = {
+  'calls.jsonl': 'calls.jsonl, written before the call reader existed',
+  'calls-2.jsonl': 'calls-2.jsonl, written after the reader, run once, then its missed classes fixed',
+  'calls-3.jsonl': 'calls-3.jsonl, written after those fixes, before running anything on it',
+  'chat-drafts-2.jsonl': 'chat-drafts-2.jsonl, the four draft miss classes, written after the fixes, before running them',
+};
+const fieldsRight = (s: ChatScore) => {
+  const fields = [...CHAT_FIELDS, 'items (model+qty)'].map((f) => s.fields.get(f)!);
+  return fields.reduce((n, c) => n + c.correct, 0) / Math.max(1, fields.reduce((n, c) => n + c.total, 0));
+};
 for (const [name, dir] of sets) {
-  if (existsSync(dir + 'chat-drafts.jsonl')) {
-    const s = scoreChat(name, readJsonl<ChatRecord>(dir + 'chat-drafts.jsonl'));
+  const files = existsSync(dir) ? readdirSync(dir).sort() : [];
+  const label = (file: string) => (HOLDOUT_NOTES[file] && name.startsWith('held-out') ? `held-out (test/fixtures/text-holdout/${HOLDOUT_NOTES[file]})` : name);
+  for (const file of files.filter((f) => /^chat-drafts(-\d+)?\.jsonl$/.test(f))) {
+    const s = scoreChat(label(file), readJsonl<ChatRecord>(dir + file));
     sections.push(chatSection(s));
-    summary.push(`| chat drafts | ${name} | ${s.records} | ${pct(s.exact / Math.max(1, s.records))} |`);
+    summary.push(`| chat drafts | ${s.name} | ${s.records} | ${pct(s.exact / Math.max(1, s.records))} | ${pct(fieldsRight(s))} |`);
   }
   if (existsSync(dir + 'remarks.jsonl')) {
     const s = scoreRemarks(name, readJsonl<RemarkRecord>(dir + 'remarks.jsonl'));
     sections.push(remarkSection(s));
-    summary.push(`| remarks | ${name} | ${s.records} | ${pct(s.exact / Math.max(1, s.records))} |`);
+    summary.push(`| remarks | ${name} | ${s.records} | ${pct(s.exact / Math.max(1, s.records))} | — |`);
   }
+  for (const file of files.filter((f) => /^calls(-\d+)?\.jsonl$/.test(f))) callScores.push(scoreCalls(label(file), readJsonl<CallRecord>(dir + file)));
 }
+callScores.push(scoreCalls('generated by legacy-sim (seed 20251108, labelled by the generator)', generatedCalls(1000, 20251108)));
+for (const c of callScores) sections.push(callSection(c));
+const callSummary = callScores.map((c) => `| ${c.name} | ${c.records} | ${pct(c.intents.precision)} | ${pct(c.intents.recall)} | ${pct(c.rightOrder / Math.max(1, c.records))} | ${pct(c.exactIntents / Math.max(1, c.records))} |`);
 
 const report = [
   '# Text understanding — evaluation',
   '',
-  `Command: \`npx tsx bench/text-eval.ts\`  `,
+  `Command: \`npm run bench:text\` (\`npx tsx bench/text-eval.ts\`)  `,
   `Date: ${new Date().toISOString()}  `,
+  `Load average at the run: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (a shared machine; the figures are about correctness, the per-record times only indicative)  `,
   `Node ${process.version}; lexicon: text/lexicon/; catalog: legacy-sim/data/catalog.csv`,
   '',
-  '| task | set | records | exact-match accuracy |',
-  '| --- | --- | ---: | ---: |',
+  '| task | set | records | exact-match accuracy | fields right (chat: 8 fields + the item list, per message) |',
+  '| --- | --- | ---: | ---: | ---: |',
   ...summary,
+  '',
+  'Service calls. Precision and recall count each intent of each call against its label (OTHER included: a call read as OTHER that asked for something is a miss both ways); the right order compares the number the reader took with the label, both as the one reader of document numbers writes them (SO-20251109-0233 is SO-20251109-233). The honest figure for each held-out file is its FIRST run, before anything was changed after seeing it — kept here because later runs no longer measure generalisation:',
+  '',
+  '| held-out calls | first run: precision | recall | right order | what happened next |',
+  '| --- | ---: | ---: | ---: | --- |',
+  '| calls.jsonl (44, written before the reader existed) | 95.7 % | 95.7 % | 100.0 % | its 3 misses were classes later fixed from calls-2 |',
+  '| calls-2.jsonl (36, written after the reader) | 64.3 % | 71.1 % | 94.4 % | missed classes fixed (consent to the agent, English words, prefix after the digits …) |',
+  '| calls-3.jsonl (24, written after those fixes) | 69.2 % | 72.0 % | 100.0 % | missed classes fixed (a request mentioned not made, pickup not cancel, shortage …) |',
+  '',
+  'So on text nobody tuned on, expect intent precision and recall around 65–75 % on a new speaking style and 95 % on a familiar one, and the right order ≥ 94 %; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
+  '',
+  '| service calls: set | calls | intent precision | intent recall | right order | intent set exact |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...callSummary,
   '',
   'Field precision = correct non-empty values / non-empty values produced; recall = correct non-empty values / non-empty values in the labels. A field left empty where the label is empty counts for accuracy only.',
   '',
-  'Read the figures for our set with care: it was written by hand while the rules were being built, so it flatters them. Two later batches were written after the rules and run once before any change: 15 chats / 20 remarks scored 11/15 and 20/20 exact, a further 12 chats / 15 remarks 6/12 and 14/15. Their misses were fixed with general rules (a shop ending 之家, a name after 给, addresses continued across spaces, 联系方式 not a name, list quantities after a colon or a bare number, a bracketed brand, chained spec inheritance, 提前…确认), never per example; one miss is kept (a shop name with no known ending, 车友汇). Expect roughly 60–90 % exact on new chat styles and above 90 % on remarks until the lexicon has seen real traffic.',
+  'Read the figures for our set with care: it was written by hand while the rules were being built, so it flatters them. Two later batches were written after the rules and run once before any change: 15 chats / 20 remarks scored 11/15 and 20/20 exact, a further 12 chats / 15 remarks 6/12 and 14/15. Their misses were fixed with general rules (a shop ending 之家, a name after 给, addresses continued across spaces, 联系方式 not a name, list quantities after a colon or a bare number, a bracketed brand, chained spec inheritance, 提前…确认), never per example; one miss is kept (a shop name with no known ending, 车友汇). Expect roughly 60–90 % exact on new chat styles and above 90 % on remarks until the lexicon has seen real traffic. The held-out chat-drafts-2.jsonl (the four miss classes: services with parts, repeated products, unusual separators, long shop names) was written after those fixes; its first run read 15/16 exactly and 99.3 % of fields right (the miss, 换个 + a product after another part word, was then fixed as a class). The issue\'s 94.1 % was measured on a held-out set this repository does not have; "fields right" here is the same kind of figure on our own sets.',
   '',
   ...sections,
 ].join('\n');

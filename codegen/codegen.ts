@@ -29,6 +29,10 @@ const mappers: Record<string, Record<string, string>> = {
   },
   'order-link': {
     Order: '../../subgraphs/order-link/src/datasource.js#HubOrder',
+    PurchasePlan: '../../subgraphs/order-link/src/planning/service.js#PurchasePlan',
+    PurchaseSuggestion: '../../subgraphs/order-link/src/planning/service.js#Suggestion',
+    DueCustomer: '../../subgraphs/order-link/src/planning/forecast.js#RegularCustomer',
+    PurchaseRequisition: '../../subgraphs/order-link/src/drafts/erp-orders.js#RaisedRequisition',
     OrderFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     OrderLineFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     DocumentFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
@@ -42,6 +46,8 @@ const mappers: Record<string, Record<string, string>> = {
     AuditEntry: '../../subgraphs/order-link/src/rules/store.js#AuditEntry',
     RuleDecision: '../../subgraphs/order-link/src/rules/ledger.js#DecisionRecord',
     Hold: '../../subgraphs/order-link/src/rules/ledger.js#HoldRecord',
+    ServiceCall: '../../subgraphs/order-link/src/calls/store.js#CallRecord',
+    CallAction: '../../subgraphs/order-link/src/calls/store.js#CallActionRecord',
     PriceAdjustment: '../../subgraphs/order-link/src/rules/ledger.js#Adjustment',
     RuleEffect: '../../subgraphs/order-link/src/rules/kinds.js#Effect',
     OutboxMessage: '../../subgraphs/order-link/src/rules/outbox.js#OutboxMessage',
@@ -52,7 +58,6 @@ const mappers: Record<string, Record<string, string>> = {
     RuleSimulation: '../../subgraphs/order-link/src/rules/simulation.js#SimulationView',
     SimulatedDecision: '../../subgraphs/order-link/src/rules/simulation.js#SimulatedOrder',
     EvaluateOrderPayload: '../../subgraphs/order-link/src/rules/simulation.js#EvaluationView',
-    PackageSeal: '../../subgraphs/order-link/src/picking/service.js#SealView',
     OrderDraft: '../../subgraphs/order-link/src/drafts/service.js#DraftRecord',
     RepairJob: '../../subgraphs/order-link/src/repair/store.js#RepairJob',
     RepairChange: '../../subgraphs/order-link/src/repair/store.js#RepairChange',
@@ -75,9 +80,13 @@ const mappers: Record<string, Record<string, string>> = {
     OrderUpdate: '../../subgraphs/order-link/src/events/log.js#OrderUpdateView',
     OrderEventPage: '../../subgraphs/order-link/src/events/log.js#EventPageView',
   },
+  fulfilment: {
+    Order: '../../subgraphs/order-link/hub.js#HubOrder',
+    PackageSeal: '../../subgraphs/fulfilment/src/picking/service.js#SealView',
+  },
 };
 
-const subgraphs = ['erp', 'wms', 'tms', 'crm', 'order-link'];
+const subgraphs = ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment'];
 
 const config: CodegenConfig = {
   overwrite: true,

@@ -1,8 +1,8 @@
-// The house's walls, read from the code's own imports: a subgraph reaches another only through that
-// system's adapter entry point (`#adapters/<system>`), an adapter's files are reached only through its
-// entry point, and nothing but the gateway itself, its tests and the programs that start it imports
-// `gateway/`; text reading is one package (`#text`) every part reads through its entry point. Fails the
-// build when such an import returns.
+// The house's walls, read from the code's own imports: a subgraph reaches another only through a
+// public entry point named in package.json#imports (`#adapters/<system>`, `#hub`, `#fulfilment`); an
+// adapter's files are reached only through its entry point; text reading is one package (`#text`)
+// read through its entry point; and nothing but the gateway itself, its tests and the programs that
+// start it imports `gateway/`. Fails the build when such an import returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -35,6 +35,10 @@ export function target(file: string, specifier: string): string | null {
   return normalize(join(dirname(file), specifier)).replace(/\.js$/, '.ts');
 }
 
+/** The public entry points: every file package.json#imports names (`*` standing for any one folder). */
+const entries = Object.values(pkg.imports).map((to) => new RegExp(`^${normalize(to).replace(/^\.\//, '').replace(/[.]/g, '\\.').replace('*', '[^/]+')}$`));
+export const isEntry = (path: string) => entries.some((e) => e.test(path));
+
 const part = (path: string) => path.split('/')[0];
 const subgraphOf = (path: string) => (path.startsWith('subgraphs/') ? path.split('/')[1] : null);
 
@@ -43,6 +47,7 @@ export function violation(file: string, to: string): string | null {
   const from = subgraphOf(file);
   const into = subgraphOf(to);
   const adapterEntry = into != null && to === `subgraphs/${into}/adapter/index.ts`;
+  const entry = isEntry(to);
   // An adapter's files are its own: everyone else goes through its entry point.
   if (into != null && to.startsWith(`subgraphs/${into}/adapter/`) && !file.startsWith(`subgraphs/${into}/adapter/`) && !adapterEntry) {
     return `reaches into the ${into} adapter's ${to}; import #adapters/${into}`;
@@ -50,10 +55,10 @@ export function violation(file: string, to: string): string | null {
   // Text reading is one package, reached through its entry point (#text), and depends on no subgraph or gateway.
   if (to.startsWith('text/') && !file.startsWith('text/') && to !== 'text/src/index.ts' && !to.startsWith('text/lexicon/')) return `reaches into text/'s ${to}; import #text`;
   if (part(file) === 'text' && ['gateway', 'subgraphs', 'legacy-sim', 'web', 'bench', 'scripts'].includes(part(to))) return `text/ imports ${to}`;
-  // A subgraph reaches another only through that system's adapter.
-  if (from != null && into != null && from !== into && !adapterEntry) return `reaches into the ${into} subgraph's ${to}`;
+  // A subgraph reaches another only through a public entry point (#adapters/<system>, #hub, #fulfilment).
+  if (from != null && into != null && from !== into && !entry) return `reaches into the ${into} subgraph's ${to}`;
   // Shared code, the simulators and the pages depend on no subgraph's internals.
-  if (['common', 'gateway', 'legacy-sim', 'web'].includes(part(file)) && into != null && !adapterEntry) return `depends on the ${into} subgraph (${to})`;
+  if (['common', 'gateway', 'legacy-sim', 'web'].includes(part(file)) && into != null && !entry) return `depends on the ${into} subgraph (${to})`;
   // Only the gateway, its tests and the programs that run it (scripts, benchmarks, the pages' build tools) import gateway/.
   if (part(to) === 'gateway' && !['gateway', 'test', 'scripts', 'bench'].includes(part(file)) && !file.startsWith('web/tools/')) {
     return `imports the gateway's ${to}`;
@@ -101,6 +106,12 @@ test('the wall check itself: each kind of crossing is caught, the allowed ways a
   assert.equal(violation('test/auth.test.ts', 'gateway/src/auth.ts'), null);
   assert.equal(violation('scripts/start.ts', 'subgraphs/erp/src/server.ts'), null);
   assert.equal(violation('subgraphs/wms/adapter/datasource.ts', 'subgraphs/wms/adapter/allocation.ts'), null);
+  const pick = 'subgraphs/fulfilment/src/picking/service.ts';
+  assert.equal(target(pick, '#hub'), 'subgraphs/order-link/hub.ts');
+  assert.equal(violation(pick, 'subgraphs/order-link/hub.ts'), null);
+  assert.match(violation(pick, 'subgraphs/order-link/src/find-order.ts')!, /reaches into the order-link subgraph/);
+  assert.equal(violation(order, 'subgraphs/fulfilment/index.ts'), null);
+  assert.match(violation(order, 'subgraphs/fulfilment/src/picking/store.ts')!, /reaches into the fulfilment subgraph/);
   assert.equal(target(order, '#text'), 'text/src/index.ts');
   assert.equal(violation(order, 'text/src/index.ts'), null);
   assert.match(violation(order, 'text/src/numbers.ts')!, /import #text/);

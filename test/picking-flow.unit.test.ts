@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseScan } from '../subgraphs/order-link/src/picking/gs1.js';
+import { parseScan } from '../subgraphs/fulfilment/src/picking/gs1.js';
 import type { PickLineRow } from '#adapters/wms';
-import { decideScan, type ScanSku } from '../subgraphs/order-link/src/picking/verify.js';
-import { canonicalJson, sealContent, sealNoOf, sealOf, sha256Hex, verifySeal, type SealContent } from '../subgraphs/order-link/src/picking/seal.js';
-import { minRemainingShelfLifeMonths } from '../subgraphs/order-link/src/picking/expiry-rule.js';
-import { KeyedMutex, LockWaitTimeout } from '../subgraphs/order-link/src/picking/mutex.js';
-import { parseOperator } from '../subgraphs/order-link/src/picking/service.js';
+import { decideScan, type ScanSku } from '../subgraphs/fulfilment/src/picking/verify.js';
+import { canonicalJson, sealContent, sealNoOf, sealOf, sha256Hex, verifySeal, type SealContent } from '../subgraphs/fulfilment/src/picking/seal.js';
+import { minRemainingShelfLifeMonths } from '../subgraphs/fulfilment/src/picking/expiry-rule.js';
+import { KeyedMutex, LockWaitTimeout } from '../subgraphs/fulfilment/src/picking/mutex.js';
+import { parseOperator } from '../subgraphs/fulfilment/src/picking/service.js';
 
 const Y = { referenceYear: 2025 };
 const BRG: ScanSku = { code: 'BRG-N204', spec: 'NTN-N204', name: 'NTN圆柱滚子轴承N204', shelfLifeMonths: null };

@@ -11,7 +11,7 @@ import { beijingDate, beijingToIso, formatBeijing, toIsoBeijing } from '../commo
 import { createOrdersAwaitingPick, type OrderAwaitingPick } from '../legacy-sim/src/live.js';
 import { loadCatalog } from '../legacy-sim/src/world.js';
 import { addMonths } from '#adapters/wms';
-import { GS } from '../subgraphs/order-link/src/picking/gs1.js';
+import { GS } from '../subgraphs/fulfilment/src/picking/gs1.js';
 
 let stack: Stack;
 let wms: DataSource;

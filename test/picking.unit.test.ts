@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { GS, gs1Century, gtinCheckDigitValid, parseScan, toGtin14, type ScanResult } from '../subgraphs/order-link/src/picking/gs1.js';
+import { GS, gs1Century, gtinCheckDigitValid, parseScan, toGtin14, type ScanResult } from '../subgraphs/fulfilment/src/picking/gs1.js';
 import {
   AISLE_SPACING_M,
   LIFT_RIDE_M,
@@ -15,7 +15,7 @@ import {
   type PickStop,
   type PlannedRoute,
   type Position,
-} from '../subgraphs/order-link/src/picking/route.js';
+} from '../subgraphs/fulfilment/src/picking/route.js';
 import { addMonths, allocateFefo, compareFefo, type AllocationResult, type StockLot } from '#adapters/wms';
 import { parseBin } from '#adapters/wms';
 import { Random } from '../legacy-sim/src/random.js';

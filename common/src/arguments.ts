@@ -27,3 +27,13 @@ export function requireInstant(value: string, argument: string): number {
   }
   return t;
 }
+
+/** A window [from, to) of ISO instants (or dates taken as Beijing midnight), at most `maxDays` long. */
+export function parseWindow(from: string, to: string, maxDays = 366): { from: number; to: number } {
+  const window = { from: requireInstant(from, 'from'), to: requireInstant(to, 'to') };
+  if (window.from >= window.to) throw badInput({ zh: 'from 必须早于 to', en: 'from must be before to' }, { argument: 'from' });
+  if (window.to - window.from > maxDays * 86_400_000) {
+    throw badInput({ zh: `时间范围最多 ${maxDays} 天`, en: `The window is at most ${maxDays} days` }, { argument: 'to', maxDays });
+  }
+  return window;
+}

@@ -113,15 +113,16 @@ const OUTBOUND_LEAD = ['出库单号', '出库单', '仓库单号'];
 const CLAUSES: Record<Exclude<CallIntent, 'OTHER' | 'CHANGE_ADDRESS'>, string[]> = {
   CHASE: [
     '到现在还没到，你们到底发没发啊', '我那单到哪了', '怎么还没收到货', '什么时候能到啊', '帮我催一下', '能不能快点发', '物流好几天没动了',
-    '都三天了还没到', '发货了没有', '今天能送到吗', '车在店里等着装呢，快点啊', '麻烦加急一下', '啥时候发货啊', '帮我查查物流',
+    '都三天了还没到', '发货了没有', '今天能送到吗', '你们帮我盯一下', '车在店里等着装呢，快点啊', '麻烦加急一下', '啥时候发货啊', '帮我查查物流',
   ],
   RETURN_EXCHANGE: [
     '型号发错了，给我换一下', '这个装不上，我要退', '收到的东西是坏的，给我换个新的', '尺寸不对，退回去吧', '不合适，帮我办个退货',
     '包装破了里面也坏了，要换货', '多发了两件，给你们退回去', '这个能退吗，车型对不上', '保质期太短了，给我换批新的',
+    '少发了两个，给我补上', '买错型号了，能换成别的吗',
   ],
   CANCEL: ['这单不要了，帮我取消', '先别发了，取消掉吧', '客户那边不修了，订单取消', '帮我把这单撤了', '不要了，作废吧', '这单还没发的话就取消吧'],
   INVOICE: ['我们要开专票', '发票抬头写错了，麻烦重开', '上个月的发票还没收到', '帮我开个普票', '税号填错了，发票得重开', '发票开了没有，财务在催'],
-  COMPLAINT: ['我要投诉你们送货的', '你们这个服务太差了，给我记下来', '态度太差了，我要投诉', '东西直接扔门口，箱子都破了，这个要反映', '第二次了，你们得给个说法'],
+  COMPLAINT: ['我要投诉你们送货的', '你们这个服务太差了，给我记下来', '态度太差了，我要投诉', '东西直接扔门口，箱子都破了，这个要反映', '第二次了，你们得给个说法', '东西撞坏了，这个你们得负责'],
 };
 
 const ADDRESS_LEAD = ['地址要改一下，送到', '改个地址，改成', '不送原来那里了，送到', '收货地址换成', '送货地址改到', '别送店里了，送到'];
@@ -143,12 +144,24 @@ const DISTRACTORS: { intent: CallIntent; text: string; cls: string }[] = [
   { intent: 'RETURN_EXCHANGE', text: '要是装不上的话可能得退，我先试试', cls: 'hedge' },
   { intent: 'CANCEL', text: '可能要取消，我再问问老板', cls: 'hedge' },
   { intent: 'CHANGE_ADDRESS', text: '地址可能要改，回头再说', cls: 'hedge' },
+  { intent: 'CHANGE_ADDRESS', text: '刚才说改地址的那个不用管了', cls: 'mentioned' },
+  { intent: 'RETURN_EXCHANGE', text: '上次退货的事已经解决了', cls: 'mentioned' },
+  { intent: 'CANCEL', text: '先别发了，我们自己过来拿', cls: 'self-pickup' },
 ];
 
 const OTHER_CALLS = [
   '问一下那个NGK火花塞现在有货吗？多少钱一个？', '你们这个轴承是原厂的吗？有没有合格证？', '你们周六上班吗，我想过去自提。',
   '就是打个电话说一声，货收到了，挺好的。', '想问下你们有没有博世的雨刮，多少钱一根？', '你们的机油有没有4升装的？',
 ];
+
+/** The agent proposes, the caller only agrees: the intent is the caller's all the same. */
+const PROPOSALS: Partial<Record<CallIntent, { reason: string[]; ask: string[] }>> = {
+  CANCEL: { reason: ['客户那边不修了', '老板说价格再谈谈', '这单暂时用不上了'], ask: ['需要我帮您取消吗？', '那我帮您把订单取消可以吗？'] },
+  RETURN_EXCHANGE: { reason: ['这个装不上', '收到的型号不对', '外箱破了里面也变形了'], ask: ['那我帮您登记退货可以吗？', '给您安排换货可以吗？'] },
+  CHASE: { reason: ['这单等着用呢', '车在店里等着'], ask: ['我帮您催一下仓库可以吗？'] },
+  INVOICE: { reason: ['上次开的抬头写错了'], ask: ['需要帮您重开发票吗？'] },
+};
+const CONSENT = ['可以', '行，就这么办', '嗯，好的', '对，麻烦了', '好'];
 
 const DIALECT: [RegExp, string][] = [
   [/我们/g, '阿拉'],
@@ -222,6 +235,14 @@ export function composeCall(subject: CallSubject, rng: Random): { transcript: st
     turns.push(`${customerTag}${refFirst ? `${refText}，` : ''}${body}${refText && !refFirst ? `，${refText}` : ''}。`);
   }
   // The agent sometimes names an intent the caller then turns down: it must not count.
+  const proposal = intents.length === 1 ? PROPOSALS[intents[0]] : undefined;
+  if (proposal && rng.chance(0.15)) {
+    // The caller gives a reason only; the agent proposes and the caller agrees.
+    turns.splice(turns.length, 0, `${agentTag}${rng.pick(proposal.ask)}`, `${customerTag}${rng.pick(CONSENT)}。`);
+    const first = turns.findIndex((t) => t.startsWith(customerTag));
+    turns[first] = turns[first].replace(clauses[0], rng.pick(proposal.reason));
+    classes.push('consent');
+  }
   if (!intents.includes('RETURN_EXCHANGE') && rng.chance(0.1)) {
     turns.push(`${agentTag}请问需要退换货吗？`, `${customerTag}不用不用。`);
     classes.push('agent-words');

@@ -1,7 +1,7 @@
 // The simulated CRM: {success, result} envelopes, epoch-millisecond times, level codes and
 // comma-joined tag strings, look-ups of at most 500 keys per call.
 import { openDataSource, placeholders } from '../../common/src/db.js';
-import { ensureCrmCalls } from './schema.js';
+import { ensureCrmStore } from './schema.js';
 import { BadRequest, startSimServer, stringList, type SimServer } from './sim-http.js';
 
 export interface CrmSimOptions {
@@ -42,7 +42,7 @@ const MAX_PAGE = 500;
 
 export async function startCrmSim(options: CrmSimOptions): Promise<SimServer> {
   const ds = await openDataSource(options.databaseUrl);
-  await ensureCrmCalls(ds);
+  await ensureCrmStore(ds);
   const server = await startSimServer(
     [
       { method: 'GET', path: /^\/health$/, handle: async () => ({ body: { success: true } }) },
@@ -160,13 +160,19 @@ export async function startCrmSim(options: CrmSimOptions): Promise<SimServer> {
           if (typeof body?.custCode !== 'string' || !TICKET_TYPES.has(body?.type) || typeof body?.title !== 'string') {
             throw new BadRequest('custCode, type (COMPLAINT, INQUIRY, RETURN, EXCHANGE) and title are required');
           }
+          if (body.bizKey != null && (typeof body.bizKey !== 'string' || !body.bizKey || body.bizKey.length > 160)) throw new BadRequest('bizKey is 1–160 characters');
+          // An integration's retry carries the same business key: it gets the ticket it opened.
+          if (body.bizKey) {
+            const [existing] = await ds.query('SELECT * FROM crm_ticket WHERE biz_key = ?', [body.bizKey]);
+            if (existing) return ok({ ...toTicket(existing), duplicate: true });
+          }
           const createdAt = Number.isInteger(body.createdAt) ? body.createdAt : Date.now();
           const day = new Date(createdAt + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
           const [{ n }] = await ds.query('SELECT COUNT(*) AS n FROM crm_ticket WHERE ticket_id LIKE ?', [`T${day}%`]);
           const ticketId = `T${day}${String(Number(n) + 1).padStart(4, '0')}`;
           await ds.query(
-            'INSERT INTO crm_ticket (ticket_id, order_ref, cust_code, ticket_type, status, created_at, closed_at, title, transcript, satisfaction) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)',
-            [ticketId, body.orderRef ?? null, body.custCode, body.type, 'OPEN', createdAt, body.title, JSON.stringify(body.transcript ?? [])],
+            'INSERT INTO crm_ticket (ticket_id, order_ref, cust_code, ticket_type, status, created_at, closed_at, title, transcript, satisfaction, biz_key) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?)',
+            [ticketId, body.orderRef ?? null, body.custCode, body.type, 'OPEN', createdAt, body.title, JSON.stringify(body.transcript ?? []), body.bizKey ?? null],
           );
           return ok(toTicket((await ds.query('SELECT * FROM crm_ticket WHERE ticket_id = ?', [ticketId]))[0]));
         },

@@ -42,7 +42,8 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       iInvSPrice DECIMAL(18,2) NOT NULL,
       iShelfLifeMonths INT NULL,
       bService TINYINT NOT NULL DEFAULT 0,
-      cBarCode VARCHAR(20) NULL
+      cBarCode VARCHAR(20) NULL,
+      iInvAdvance INT NULL
     )${tail}`,
     `CREATE TABLE SO_SOMain (
       ID ${pk},
@@ -107,9 +108,13 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       cWhCode VARCHAR(12) NOT NULL,
       cMemo VARCHAR(255) NULL,
       cMaker VARCHAR(40) NOT NULL,
+      dRequirDate DATETIME NULL,
+      cDefine10 VARCHAR(60) NULL,
+      cCloser VARCHAR(40) NULL,
       dModifyTime DATETIME NOT NULL
     )${tail}`,
     'CREATE UNIQUE INDEX ux_pu_appvouch_code ON PU_AppVouch (cCode)',
+    'CREATE INDEX ix_pu_appvouch_key ON PU_AppVouch (cDefine10)',
     // Sales invoices (销售发票), one header per invoice; U8 keeps lines apart, the simulator does not need them.
     `CREATE TABLE SaleBillVouch (
       SBVID ${pk},
@@ -252,8 +257,10 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       closed_at BIGINT NULL,
       title VARCHAR(120) NOT NULL,
       transcript TEXT NOT NULL,
-      satisfaction SMALLINT NULL
+      satisfaction SMALLINT NULL,
+      biz_key VARCHAR(160) NULL
     )${tail}`,
+    'CREATE UNIQUE INDEX ux_ticket_biz_key ON crm_ticket (biz_key)',
     'CREATE INDEX ix_ticket_order ON crm_ticket (order_ref)',
     `CREATE TABLE crm_sms (
       id ${pk},
@@ -281,14 +288,20 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
 };
 
 /**
- * A CRM store seeded before it kept service calls gets the calls table (empty) when the simulator
- * starts, so an existing data folder keeps working.
+ * A CRM store seeded before it kept service calls (and tickets' business keys) gets them when the
+ * simulator starts, so an existing data folder keeps working.
  */
-export async function ensureCrmCalls(ds: DataSource): Promise<void> {
+export async function ensureCrmStore(ds: DataSource): Promise<void> {
   try {
     await ds.query('SELECT call_id FROM crm_call WHERE 1 = 0');
   } catch {
     for (const statement of ddl.crm(dialect(ds)).filter((s) => s.includes('crm_call'))) await ds.query(statement);
+  }
+  try {
+    await ds.query('SELECT biz_key FROM crm_ticket WHERE 1 = 0');
+  } catch {
+    await ds.query('ALTER TABLE crm_ticket ADD COLUMN biz_key VARCHAR(160) NULL');
+    await ds.query('CREATE UNIQUE INDEX ux_ticket_biz_key ON crm_ticket (biz_key)');
   }
 }
 

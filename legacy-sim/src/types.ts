@@ -1,4 +1,5 @@
 // The contract between the simulator and everything that checks the hub against it.
+import type { HistoryOptions, HistoryTruth } from './history.js';
 import type { TruthCall } from './calls.js';
 
 export const LIFECYCLE_NODES = [
@@ -19,11 +20,15 @@ export type LifecycleNode = (typeof LIFECYCLE_NODES)[number];
  * OUT_FOR_DELIVERY ← earliest track 30 · SIGNED ← earliest track 40 · COMPLETED ← ERP dCloseTime.
  */
 export type LinkMethod = 'REFERENCE' | 'NORMALIZED_REFERENCE' | 'MATCHED';
-export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED';
+export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED' | 'CUSTOMER_MISMATCH' | 'GOODS_MISMATCH' | 'CONSIGNEE_MISMATCH';
 export type OrderStatus = 'CREATED' | LifecycleNode | 'CANCELLED';
 
 export type AnomalyKind =
   | 'refVariant'
+  // References typed as people type them (input-method forms, separators, labels, annotations).
+  | 'refKeyboard'
+  // An outbound whose reference names another customer's order: must not be linked.
+  | 'refContradicts'
   | 'refMissing'
   | 'refAmbiguous'
   | 'waybillWithoutOutbound'
@@ -91,7 +96,8 @@ export type DiscrepancyClass =
   | 'WAYBILL_WITHOUT_OUTBOUND'
   | 'OUTBOUND_WITHOUT_WAYBILL'
   | 'AMBIGUOUS_OUTBOUND'
-  | 'DUPLICATE_ORDER';
+  | 'DUPLICATE_ORDER'
+  | 'CONTRADICTING_REFERENCE';
 
 /** One difference reconciliation must report, as the data set stands at `asOf`. */
 export interface TruthDiscrepancy {
@@ -127,6 +133,8 @@ export interface GroundTruth {
   discrepancies: TruthDiscrepancy[];
   /** Every CRM service call the generator made: what the caller wanted, the order, the new address. */
   calls?: TruthCall[];
+  /** With --history-weeks: the demand process of the order history (season, weather, regular customers). */
+  history?: HistoryTruth;
 }
 
 /** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */
@@ -147,4 +155,6 @@ export interface SeedOptions {
   rates: Partial<AnomalyRates>;
   /** Where to write the ground truth JSON; none when omitted. */
   truthPath?: string;
+  /** Order history before `start` (ERP orders, TMS weather alerts); none when omitted. */
+  history?: HistoryOptions;
 }

@@ -22,7 +22,7 @@ export interface IntentEvidence {
 }
 
 /** Why a cue found in the caller's words did not count. */
-export type SetAside = 'NEGATED' | 'HEDGED' | 'CONDITIONAL' | 'TAKEN_BACK' | 'NO_ORDER_YET' | 'OTHER_SUBJECT';
+export type SetAside = 'NEGATED' | 'HEDGED' | 'CONDITIONAL' | 'TAKEN_BACK' | 'NO_ORDER_YET' | 'OTHER_SUBJECT' | 'MENTIONED';
 
 export interface CallIntentReading {
   intent: CallIntentKind;
@@ -102,10 +102,31 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const setAside: CallReading['setAside'] = [];
   const ev = (span: Span, cue: string): IntentEvidence => ({ span, text: raw.slice(span[0], span[1]), cue });
   const found: (CueMatch & { reason?: SetAside })[] = matchCues(norm, intentCues, scope, [], (s) => turnOf(s[0]) !== null);
+  // Cues of two intents over the same words are one reading: the longer (把单子退了 cancels; 退了吧 inside it is not a return).
+  for (const m of [...found]) {
+    const longer = found.find((o) => o !== m && o.group.label !== m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1] && o.span[1] - o.span[0] > m.span[1] - m.span[0]);
+    if (longer) found.splice(found.indexOf(m), 1);
+  }
   // A cue overlapping a negated cue of the same intent is the same words (发票不用开: 发票, 票…开).
   for (const m of found)
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
   for (const m of found) if (m.negated) m.reason = m.group.unlessClauseHas.some((w) => norm.slice(...clauseAt(norm, m.span[0], breaks)).includes(w)) ? 'OTHER_SUBJECT' : 'NEGATED';
+
+  // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
+  for (let i = 0; i + 1 < turns.length; i++) {
+    const [agent, reply] = [turns[i], turns[i + 1]];
+    if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER') continue;
+    const asked = norm.slice(...agent.span).trim();
+    if (!/(吗|呢|么|\?)[\s.。]*$/.test(asked)) continue;
+    const answer = norm.slice(...reply.span).replace(/^[\s,.。…~]*(?:嗯+|哦|啊|那个|就是)?[\s,.。…~]*/, '');
+    if (cues.consent.refusals.some((w) => answer.startsWith(w)) || !cues.consent.words.some((w) => answer.startsWith(w))) continue;
+    // Only what the question itself proposes: 这边看到您的订单还没发货，需要我帮您取消吗 proposes a cancel, not a chase.
+    let end = agent.span[1];
+    while (end > agent.span[0] && /[\s?.。!]/.test(norm[end - 1])) end--;
+    const [qs] = clauseAt(norm, Math.max(agent.span[0], end - 1), breaks);
+    const proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(qs, agent.span[0]) && sp[1] <= agent.span[1]).filter((m) => !m.negated);
+    for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
+  }
 
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
   const refs = findDocumentRefs(raw).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
@@ -148,7 +169,9 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     if (m.reason) continue;
     const [cs, ce] = clauseAt(norm, m.span[0], breaks);
     const clause = norm.slice(cs, ce);
-    if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
+    const after = norm.slice(m.span[1], m.span[1] + 4);
+    if (cues.mentioned.after.some((w) => after.startsWith(w))) m.reason = 'MENTIONED';
+    else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
   }
   // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
@@ -171,6 +194,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
+  for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
 
   const byIntent = new Map<CallIntentKind, IntentEvidence[]>();
   for (const m of found.sort((a, b) => a.span[0] - b.span[0])) {

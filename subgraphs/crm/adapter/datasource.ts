@@ -60,6 +60,46 @@ export interface Ticket {
   transcript: { speaker: 'CUSTOMER' | 'AGENT'; at: string; text: string }[];
 }
 
+interface CrmCall {
+  callId: string;
+  custCode: string | null;
+  callerPhone: string | null;
+  agent: string;
+  startedAt: number;
+  durationSec: number;
+  transcript: string;
+  changeSeq: number;
+  updatedAt: number;
+}
+
+/** A service call as the CRM keeps it: the call platform's speech-to-text, one text with speaker turns. */
+export interface ServiceCallRecord {
+  callId: string;
+  customerCode: string | null;
+  callerPhone: string | null;
+  agent: string;
+  /** Epoch ms. */
+  startedAt: number;
+  durationSec: number;
+  transcript: string;
+  /** The CRM's change counter: the feed's position. */
+  changeSeq: number;
+}
+
+const toCall = (c: CrmCall): ServiceCallRecord => ({
+  callId: c.callId,
+  customerCode: c.custCode ?? null,
+  callerPhone: c.callerPhone ?? null,
+  agent: c.agent,
+  startedAt: Number(c.startedAt),
+  durationSec: Number(c.durationSec),
+  transcript: String(c.transcript ?? ''),
+  changeSeq: Number(c.changeSeq),
+});
+
+/** Most the CRM hands out or looks up in one call. */
+export const CRM_PAGE = 500;
+
 function unwrap<T>(body: unknown, operation: string): T {
   const envelope = body as { success?: boolean; result?: T; errorCode?: string; errorMsg?: string };
   if (envelope?.success !== true) throw upstreamUnavailable('CRM', `${operation}: ${envelope?.errorCode ?? 'malformed response'} ${envelope?.errorMsg ?? ''}`);
@@ -107,6 +147,39 @@ export class CrmDatasource {
     const tickets = unwrap<CrmTicket[]>(body, 'tickets').map(toTicket);
     tickets.sort((a, b) => a.openedAt.localeCompare(b.openedAt));
     return groupByKey(orderNos, tickets, (t) => t.orderRef);
+  }
+
+  /** Service calls whose change counter is above `after`, in its order: the CRM's change feed. */
+  async callsChangedSince(after: number, limit = CRM_PAGE): Promise<{ calls: ServiceCallRecord[]; last: number }> {
+    const body = await this.http.get('calls.changes', '/crm/api/calls/changes', { after: String(after), limit: String(Math.min(limit, CRM_PAGE)) });
+    const page = unwrap<{ calls: CrmCall[]; last: number }>(body, 'calls.changes');
+    return { calls: page.calls.map(toCall), last: Number(page.last) };
+  }
+
+  /** Calls by id, in pages of at most 500 ids. */
+  async callsById(ids: readonly string[]): Promise<(ServiceCallRecord | null)[]> {
+    const keys = unique(ids);
+    const found: ServiceCallRecord[] = [];
+    for (let i = 0; i < keys.length; i += CRM_PAGE) {
+      const body = await this.http.post('calls.byId', '/crm/api/calls/search', { callIds: keys.slice(i, i + CRM_PAGE) }, { idempotent: true });
+      found.push(...unwrap<CrmCall[]>(body, 'calls').map(toCall));
+    }
+    return byKey(ids, found, (c) => c.callId);
+  }
+
+  /**
+   * Opens a ticket; the business key makes a retry find the ticket it opened instead of opening a
+   * second. Returns the CRM's ticket number.
+   */
+  async openTicket(ticket: { customerCode: string; orderRef: string; type: TicketType; title: string; bizKey: string; transcript?: { from: 'customer' | 'agent'; at: number; text: string }[] }): Promise<{ ticketNo: string; duplicate: boolean }> {
+    const body = await this.http.post(
+      'tickets.open',
+      '/crm/api/tickets',
+      { custCode: ticket.customerCode, orderRef: ticket.orderRef, type: ticket.type, title: ticket.title, bizKey: ticket.bizKey, transcript: ticket.transcript ?? [] },
+      { idempotent: true },
+    );
+    const t = unwrap<CrmTicket & { duplicate?: boolean }>(body, 'tickets.open');
+    return { ticketNo: t.ticketId, duplicate: t.duplicate === true };
   }
 
   /** Texts a customer through the CRM; the business key makes a repeat send nothing. */

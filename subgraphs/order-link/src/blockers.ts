@@ -49,6 +49,20 @@ export interface DecisionView {
   firstFiredAt: number | null;
 }
 
+/** A document naming an order it disagrees with: who the goods are for, or what they are. */
+export interface ContradictingDocument {
+  system: 'WMS' | 'TMS';
+  documentNo: string;
+  reason: 'CUSTOMER_MISMATCH' | 'GOODS_MISMATCH' | 'CONSIGNEE_MISMATCH';
+  reference: string | null;
+}
+
+const CONTRADICTION_TEXT: Record<ContradictingDocument['reason'], (d: ContradictingDocument) => Bilingual> = {
+  CUSTOMER_MISMATCH: (d) => ({ zh: `出库单 ${d.documentNo} 引用本订单（「${d.reference ?? ''}」），但收货客户不是本订单的客户：未关联`, en: `outbound ${d.documentNo} names this order ("${d.reference ?? ''}") but is consigned to another customer: not linked` }),
+  GOODS_MISMATCH: (d) => ({ zh: `出库单 ${d.documentNo} 引用本订单（「${d.reference ?? ''}」），但没有一件本订单的商品：未关联`, en: `outbound ${d.documentNo} names this order ("${d.reference ?? ''}") but carries none of its goods: not linked` }),
+  CONSIGNEE_MISMATCH: (d) => ({ zh: `运单 ${d.documentNo} 引用本订单（「${d.reference ?? ''}」），但收货人和目的城市都不是本订单的：未关联`, en: `waybill ${d.documentNo} names this order ("${d.reference ?? ''}") but neither its consignee nor its city is this order's: not linked` }),
+};
+
 export interface BlockerInputs {
   status: string;
   missingNodes: Stage[];
@@ -61,10 +75,14 @@ export interface BlockerInputs {
   shipment: { status: string; exception: { type: string; description: string | null; delayMinutes: number | null } | null; exceptionAt: number | null } | null;
   /** Outbounds that fit this order and another equally well. */
   ambiguousOutbounds: string[];
+  /** Documents whose reference names this order but which contradict it (not linked). */
+  contradictingDocuments?: ContradictingDocument[];
   /** Documents the order must travel with (ERP requirement or remark) not yet confirmed packed; null while the ERP is unreachable. */
   attachments: { outstanding: Attachment[]; source: 'ERP_REQUIREMENT' | 'REMARK' | null; since: number | null } | null;
   /** The pick flow: the WMS outbound's status and when it was picked, and the hub's seal; null without an outbound (or while WMS is unreachable). */
   picking: { outboundNo: string; status: string; pickedAt: number | null; sealedAt: number | null; waybillNo: string | null } | null;
+  /** What service calls about the order did (calls/intake.ts); empty when none. */
+  callActions?: { callId: string; intent: string; action: string; detail: Bilingual; createdAt: number }[];
   now: number;
 }
 
@@ -72,7 +90,10 @@ const ROLE_ZH: Record<string, string> = { director: '销售总监', finance: '�
 const RANK: Record<Severity, number> = { BLOCKING: 0, WARNING: 1, INFO: 2 };
 /** Within a severity, the specific cause before the generic one (a carrier fault explains being late). */
 const CODE_ORDER = [
+  'CANCELLED_OUTBOUND_LIVE',
   'RULE_HOLD',
+  'CALL_HOLD',
+  'CALL_TOO_LATE',
   'ORDER_REJECTED',
   'LINE_REJECTED',
   'CARRIER_EXCEPTION',
@@ -84,10 +105,14 @@ const CODE_ORDER = [
   'AWAITING_SEAL',
   'AWAITING_COLLECTION',
   'BATCH_LOCKED',
+  'CONTRADICTING_REFERENCE',
   'UNLINKED_DOCUMENT',
   'LIFECYCLE_GAP',
+  'CHASED',
 ];
 const DELIVERED = new Set(['SIGNED', 'COMPLETED', 'CANCELLED']);
+/** WMS outbound statuses with goods still meant to leave: neither shipped nor cancelled. */
+export const LIVE_OUTBOUND = new Set(['CREATED', 'ALLOCATED', 'PICKING', 'PICKED', 'PACKED']);
 const SHIPPED = new Set(['SHIPPED_OUT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'SIGNED', 'COMPLETED']);
 const AT_RISK_MS = 6 * 3_600_000;
 
@@ -111,10 +136,43 @@ export function effectivePromise(promisedAt: number | null, decisions: DecisionV
   };
 }
 
+/** What a customer is told while a hold a call placed waits, and what staff must do. */
+const CALL_HOLD_TEXT: Record<string, { customer: Bilingual; resolution: Bilingual }> = {
+  CALL_CHANGE_ADDRESS: {
+    customer: { zh: '已收到您的改地址请求，确认新地址后即安排发货', en: 'We have your new address; your order ships as soon as it is confirmed' },
+    resolution: { zh: '销售确认新地址后放行', en: 'sales to confirm the new address, then release' },
+  },
+  CALL_CANCEL: {
+    customer: { zh: '已收到您的取消请求，销售人员会尽快与您确认', en: 'We have your cancellation request; our sales team will confirm it with you shortly' },
+    resolution: { zh: '销售确认是否取消', en: 'sales to confirm the cancellation' },
+  },
+  CALL_RETURN_EXCHANGE: {
+    customer: { zh: '已登记您的退换货申请，售后人员会尽快与您联系', en: 'Your return or exchange is registered; our after-sales team will contact you shortly' },
+    resolution: { zh: '销售处理售后工单', en: 'sales to handle the CRM ticket' },
+  },
+};
+
 export function computeBlockers(o: BlockerInputs): Blocker[] {
   const out: Blocker[] = [];
   const delivered = DELIVERED.has(o.status);
   for (const h of o.holds) {
+    if (h.ruleId.startsWith('CALL:')) {
+      // A hold a service call placed: someone confirms what the caller asked, then it goes on.
+      if (h.state !== 'OPEN') continue;
+      const told = CALL_HOLD_TEXT[h.reasonCode] ?? CALL_HOLD_TEXT.CALL_CANCEL;
+      out.push({
+        code: 'CALL_HOLD',
+        severity: h.reasonCode === 'CALL_RETURN_EXCHANGE' ? 'WARNING' : 'BLOCKING',
+        since: h.createdAt,
+        expectedBy: null,
+        expectedResolution: told.resolution,
+        sourceSystem: 'CRM',
+        message: { zh: h.internalReason.split(' / ')[0], en: h.internalReason.split(' / ')[1] ?? h.internalReason },
+        customerVisible: true,
+        customerMessage: told.customer,
+      });
+      continue;
+    }
     if (h.state === 'OPEN') {
       out.push({
         code: 'RULE_HOLD',
@@ -169,6 +227,37 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
           customerMessage: null,
         });
       }
+    }
+  }
+  for (const a of o.callActions ?? []) {
+    if ((a.action === 'ADDRESS_TOO_LATE' || a.action === 'CANCEL_TOO_LATE') && !delivered) {
+      out.push({
+        code: 'CALL_TOO_LATE',
+        severity: 'WARNING',
+        since: a.createdAt,
+        expectedBy: null,
+        expectedResolution: a.action === 'ADDRESS_TOO_LATE' ? { zh: '联系承运商改派', en: 'ask the carrier to redirect' } : { zh: '与客户商定退货', en: 'agree a return with the customer' },
+        sourceSystem: 'CRM',
+        message: a.detail,
+        customerVisible: false,
+        customerMessage: null,
+      });
+    }
+    if ((a.action === 'PRIORITY_RAISED' || a.action === 'CHASE_NOTED') && !delivered) {
+      const inWarehouse = a.action === 'PRIORITY_RAISED' && !SHIPPED.has(o.status);
+      out.push({
+        code: 'CHASED',
+        severity: 'INFO',
+        since: a.createdAt,
+        expectedBy: null,
+        expectedResolution: null,
+        sourceSystem: 'CRM',
+        message: a.detail,
+        customerVisible: true,
+        customerMessage: inWarehouse
+          ? { zh: '已收到您的催单，仓库已优先为您拣货', en: 'We have your reminder: the warehouse is picking your order first' }
+          : { zh: '已收到您的催单，包裹正在途中，我们会持续跟进', en: 'We have your reminder: your parcel is on its way and we are following it' },
+      });
     }
   }
   const promise = effectivePromise(o.promisedAt, o.decisions);
@@ -261,6 +350,37 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
         customerMessage: null,
       });
     }
+  }
+  // The ERP voided the order, the WMS still means to ship it: the warehouse must stop it.
+  if (o.status === 'CANCELLED' && o.picking && LIVE_OUTBOUND.has(o.picking.status)) {
+    const outboundNo = o.picking.outboundNo;
+    out.push({
+      code: 'CANCELLED_OUTBOUND_LIVE',
+      severity: 'BLOCKING',
+      since: null,
+      expectedBy: null,
+      expectedResolution: { zh: `仓库在 WMS 中取消出库单 ${outboundNo}，不再拣货发货`, en: `the warehouse cancels outbound ${outboundNo} in the WMS and neither picks nor ships it` },
+      sourceSystem: 'WMS',
+      message: {
+        zh: `订单已在 ERP 作废，但出库单 ${outboundNo} 在 WMS 中仍有效（${o.picking.status}）：拣货已停止`,
+        en: `the order was cancelled in the ERP, but outbound ${outboundNo} is still live in the WMS (${o.picking.status}): picking is stopped`,
+      },
+      customerVisible: false,
+      customerMessage: null,
+    });
+  }
+  for (const d of o.contradictingDocuments ?? []) {
+    out.push({
+      code: 'CONTRADICTING_REFERENCE',
+      severity: 'WARNING',
+      since: null,
+      expectedBy: null,
+      expectedResolution: { zh: '人工核对：更正单据上的引用号，或更正单据本身', en: 'a person must check: correct the reference on the document, or the document itself' },
+      sourceSystem: d.system,
+      message: CONTRADICTION_TEXT[d.reason](d),
+      customerVisible: false,
+      customerMessage: null,
+    });
   }
   for (const outboundNo of o.ambiguousOutbounds) {
     out.push({

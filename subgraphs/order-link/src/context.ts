@@ -4,7 +4,6 @@ import type { HubStore } from './datasource.js';
 import type { RuleStore } from './rules/store.js';
 import type { RuleEngine } from './rules/engine.js';
 import type { Ledger } from './rules/ledger.js';
-import type { PickingService } from './picking/service.js';
 import type { DraftService } from './drafts/service.js';
 import type { RepairRunner } from './repair/runner.js';
 import type { RepairStore } from './repair/store.js';
@@ -14,6 +13,8 @@ import type { HealthLoaders } from './health/resolvers.js';
 import type { AttachmentStore } from './attachments.js';
 import type { Facts } from './facts/resolvers.js';
 import type { TokenRevocations } from './tokens.js';
+import type { PurchasePlanner } from './planning/service.js';
+import type { PurchaseRequisitions } from './planning/requisitions.js';
 import type { CompletenessSweep } from './linking/sweep.js';
 import type { EventLog } from './events/log.js';
 
@@ -24,8 +25,6 @@ export interface Context extends RequestContext {
   engine: RuleEngine;
   ledger: Ledger;
   attachments: AttachmentStore;
-  /** The pick-by-scan flow; one per process (it holds the per-outbound locks). */
-  picking: PickingService;
   drafts: DraftService;
   repair: { store: RepairStore; runner: RepairRunner };
   /** Order health and reconciliation (src/health/). */
@@ -35,6 +34,8 @@ export interface Context extends RequestContext {
   /** Flat facts for BI tools (src/facts/). */
   facts: Facts;
   tokens: TokenRevocations;
+  /** Purchase suggestions and requisitions (src/planning/). */
+  planning: { planner: PurchasePlanner; requisitions: PurchaseRequisitions };
   /** The completeness sweep (src/linking/sweep.ts). */
   sweep: CompletenessSweep;
   /** The order event log (src/events/). */

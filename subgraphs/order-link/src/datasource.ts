@@ -7,7 +7,7 @@ import { formatHubOrderId } from '../../../common/src/docno.js';
 import { toIsoBeijing } from '../../../common/src/time.js';
 import { byKey, groupByKey, unique } from '../../../common/src/loader.js';
 import { computeLifecycle, type Lifecycle, type OrderStatus } from './lifecycle.js';
-import { readDocument, readOrder, type DocumentRecord, type LinkMethod, type OrderRecord, type UnlinkedReason } from './linking/records.js';
+import { alsoLinkedSql, readAlsoLinked, readDocument, readOrder, type DocumentRecord, type LinkMethod, type OrderRecord, type UnlinkedReason } from './linking/records.js';
 
 export interface HubOrder {
   id: string;
@@ -151,7 +151,9 @@ export class HubStore {
         keys,
       )
     ).map(readDocument);
-    return groupByKey(ids, rows, (d) => d.order_id!).map((docs) => docs.map(toLink));
+    // A combined shipment's documents belong to each order they name.
+    const also = (await this.query('document.alsoByOrder', alsoLinkedSql(placeholders(keys.length)), keys)).map(readAlsoLinked);
+    return groupByKey(ids, [...rows, ...also], (d) => d.order_id!).map((docs) => docs.map(toLink));
   }
 
   /** A page of orders, newest first; `count`: also how many match in all (a scan of every match, so only when asked). */

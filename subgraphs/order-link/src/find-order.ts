@@ -4,11 +4,14 @@ import type { HubOrder } from './datasource.js';
 import { parseOrderId } from './arguments.js';
 import type { Context } from './context.js';
 
+/** What a lookup needs of a request: the caller and the hub's order loaders (order-link's, or a hub worker's own). */
+export type OrderLookup = Pick<Context, 'caller'> & { loaders: Pick<Context['loaders'], 'orderByRowId' | 'orderByErpNo' | 'orderIdByDocument'> };
+
 /** Another customer's order is answered like an unknown one: its existence is not given away. */
-export const visible = (order: HubOrder | null, ctx: Context) => (order && mayRead(ctx.caller, order.customerCode) ? order : null);
+export const visible = (order: HubOrder | null, ctx: Pick<Context, 'caller'>) => (order && mayRead(ctx.caller, order.customerCode) ? order : null);
 
 /** Null for a well-formed number nobody has; BAD_USER_INPUT (naming `argument`) for one that is no order number. */
-export async function findOrder(id: string, ctx: Context, argument = 'id'): Promise<HubOrder | null> {
+export async function findOrder(id: string, ctx: OrderLookup, argument = 'id'): Promise<HubOrder | null> {
   const { kind, canonical, rowId } = parseOrderId(id, argument);
   if (kind === 'ORDER') return visible(await ctx.loaders.orderByRowId.load(rowId!), ctx);
   if (kind === 'ERP') return visible(await ctx.loaders.orderByErpNo.load(canonical), ctx);

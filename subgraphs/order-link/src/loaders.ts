@@ -6,8 +6,10 @@ import type { ErpDatasource, SalesOrder } from '#adapters/erp';
 import type { TmsDatasource, Waybill } from '#adapters/tms';
 import type { OutboundOrder, WmsDatasource } from '#adapters/wms';
 import type { OrderRequirements } from '../../../common/src/requirements.js';
-import type { PickingStore, SealRecord } from './picking/store.js';
+import type { PickingStore, SealRecord } from '#fulfilment';
 import type { AttachmentConfirmation, AttachmentStore } from './attachments.js';
+import type { ContradictingDocument } from './blockers.js';
+import type { CallActionRecord, CallRecord, CallStore } from './calls/store.js';
 
 export interface OrderLinkLoaders {
   orderByRowId: DataLoader<number, HubOrder | null>;
@@ -20,6 +22,7 @@ export interface OrderLinkLoaders {
   holdById: DataLoader<number, HoldRecord | null>;
   adjustments: DataLoader<number, Adjustment[] | null>;
   ambiguousOutbounds: DataLoader<string, string[] | null>;
+  contradictingDocuments: DataLoader<string, ContradictingDocument[] | null>;
   /** The ERP header and the TMS waybill, for promises and blockers. */
   erpOrder: DataLoader<string, SalesOrder | null>;
   waybill: DataLoader<string, Waybill | null>;
@@ -29,6 +32,12 @@ export interface OrderLinkLoaders {
   /** ERP SO_SOMain_ExtraDefine, and the documents the warehouse confirmed packed. */
   requirements: DataLoader<string, OrderRequirements | null>;
   attachmentConfirmations: DataLoader<number, AttachmentConfirmation[] | null>;
+  /** Service calls the hub read, and what their intents did. */
+  call: DataLoader<string, CallRecord | null>;
+  callsByOrder: DataLoader<number, CallRecord[] | null>;
+  callOrderIds: DataLoader<string, number[] | null>;
+  callActionsByCall: DataLoader<string, CallActionRecord[] | null>;
+  callActionsByOrder: DataLoader<number, CallActionRecord[] | null>;
 }
 
 export interface LoaderSources {
@@ -39,6 +48,7 @@ export interface LoaderSources {
   wms: WmsDatasource;
   picks: PickingStore;
   attachments: AttachmentStore;
+  calls: CallStore;
 }
 
 /** Fresh per request: a loader caches, and a cache shared across callers would leak data. */
@@ -54,11 +64,17 @@ export function createLoaders(s: LoaderSources, options: LoaderOptions): OrderLi
     holdById: byNumber((keys) => s.ledger.holdsByIds(keys)),
     adjustments: byNumber((keys) => s.ledger.adjustmentsByOrder(keys)),
     ambiguousOutbounds: oneEach(options, (keys) => s.ledger.ambiguousOutboundsByOrderNo(keys)),
+    contradictingDocuments: oneEach(options, (keys) => s.ledger.contradictingDocumentsByOrderNo(keys)),
     erpOrder: oneEach(options, (keys) => s.erp.ordersByNo(keys)),
     waybill: oneEach(options, (keys) => s.tms.waybillsByNo(keys)),
     outbound: oneEach(options, (keys) => s.wms.outboundsByNo(keys)),
     seal: oneEach(options, (keys) => s.picks.sealsByOutNo(keys)),
     requirements: oneEach(options, (keys) => s.erp.requirementsByOrderNo(keys)),
     attachmentConfirmations: byNumber((keys) => s.attachments.confirmationsByOrder(keys)),
+    call: oneEach(options, (keys) => s.calls.callsById(keys)),
+    callsByOrder: byNumber((keys) => s.calls.callsByOrder(keys)),
+    callOrderIds: oneEach(options, (keys) => s.calls.orderIdsByCall(keys)),
+    callActionsByCall: oneEach(options, (keys) => s.calls.actionsByCall(keys)),
+    callActionsByOrder: byNumber((keys) => s.calls.actionsByOrder(keys)),
   };
 }

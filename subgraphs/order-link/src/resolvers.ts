@@ -6,15 +6,16 @@ import { toIsoBeijing } from '../../../common/src/time.js';
 import type { HubUnlinkedDocument, ListCursor } from './datasource.js';
 import { decodeCursor, encodeCursor, parseOrderFilter, parsePageSize, selects } from './arguments.js';
 import { findOrder, visible } from './find-order.js';
-import { pickingMutations, pickingQueries, pickingTypes } from './picking/resolvers.js';
 import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
 import { draftResolvers } from './drafts/resolvers.js';
 import { repairResolvers } from './repair/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
+import { planningResolvers } from './planning/resolvers.js';
 import { syncResolvers } from './linking/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
+import { callResolvers } from './calls/resolvers.js';
 import { eventResolvers } from './events/resolvers.js';
 
 const isListCursor = (v: any): v is ListCursor => Number.isFinite(v?.at) && Number.isInteger(v?.id);
@@ -37,13 +38,24 @@ const UNLINKED_TEXT: Record<HubUnlinkedDocument['reason'], (d: HubUnlinkedDocume
     zh: `运单引用的出库单「${d.reference ?? ''}」本身未能关联到订单`,
     en: `The waybill names outbound "${d.reference ?? ''}", which is itself not linked to an order`,
   }),
+  CUSTOMER_MISMATCH: (d) => ({
+    zh: `出库单引用「${d.reference ?? ''}」，但收货客户 ${d.customerCode ?? ''} 不是订单 ${d.candidateOrderNos.join('、')} 的客户：未关联，需人工核对`,
+    en: `The outbound names "${d.reference ?? ''}", but its consignee ${d.customerCode ?? ''} is not the customer of ${d.candidateOrderNos.join(', ')}: not linked, a person must check`,
+  }),
+  GOODS_MISMATCH: (d) => ({
+    zh: `出库单引用「${d.reference ?? ''}」，但所出商品与订单 ${d.candidateOrderNos.join('、')} 没有一件相同：未关联，需人工核对`,
+    en: `The outbound names "${d.reference ?? ''}", but carries none of the goods of ${d.candidateOrderNos.join(', ')}: not linked, a person must check`,
+  }),
+  CONSIGNEE_MISMATCH: (d) => ({
+    zh: `运单引用「${d.reference ?? ''}」，但收货人和目的城市都与订单 ${d.candidateOrderNos.join('、')} 不符：未关联，需人工核对`,
+    en: `The waybill names "${d.reference ?? ''}", but neither its consignee nor its destination city is that of ${d.candidateOrderNos.join(', ')}: not linked, a person must check`,
+  }),
 };
 
 const linkResolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: {
-    ...pickingQueries,
     order: (_root, { id }, ctx) => findOrder(id, ctx),
     orders: async (_root, { filter, first, after }, ctx, info) => {
       const size = parsePageSize(first);
@@ -101,15 +113,13 @@ const linkResolvers: Resolvers = {
     outbound: (order) => (order.wmsOutboundNo ? { outboundNo: order.wmsOutboundNo } : null),
     shipment: (order) => (order.tmsWaybillNo ? { waybillNo: order.tmsWaybillNo } : null),
   },
-  Mutation: pickingMutations,
-  ...pickingTypes,
   UnlinkedDocument: {
     messageZh: (d) => UNLINKED_TEXT[d.reason](d).zh,
     messageEn: (d) => UNLINKED_TEXT[d.reason](d).en,
   },
 };
 
-/** Linking, the pick flow, the rules, health, drafts and repair: one resolver map. */
+/** Linking, the rules, health, drafts and repair: one resolver map. */
 export const resolvers: Resolvers = {
   ...linkResolvers,
   ...ruleResolvers,
@@ -117,7 +127,9 @@ export const resolvers: Resolvers = {
   ...draftResolvers,
   ...repairResolvers,
   ...eventResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation },
-  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order },
+  ...callResolvers,
+  ...planningResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query, ...planningResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation, ...planningResolvers.Mutation },
+  Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order, ...callResolvers.Order },
 };

@@ -12,7 +12,7 @@ import { Linker } from './linking/linker.js';
 import { FeedMetrics, hubVersions, pollingFeeds } from './linking/feeds.js';
 import { CompletenessSweep } from './linking/sweep.js';
 import { Lease } from './lease.js';
-import { Lease1767420000000 } from './migrations/1767420000000-Lease.js';
+import { Lease1767440000000 } from './migrations/1767440000000-Lease.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -25,8 +25,8 @@ import { Ledger } from './rules/ledger.js';
 import { OutboxWorker } from './rules/outbox.js';
 import { PickByScan1764000000000 } from './migrations/1764000000000-PickByScan.js';
 import { Health1765000000000 } from './migrations/1765000000000-Health.js';
-import { PickingService } from './picking/service.js';
-import { PickingStore } from './picking/store.js';
+import { PickingStore } from '#fulfilment';
+import { expiryRuleMonths } from '../hub.js';
 import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRepair.js';
 import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
 import { Attachments1766100000000 } from './migrations/1766100000000-Attachments.js';
@@ -50,19 +50,27 @@ import { createHealthLoaders } from './health/resolvers.js';
 import { FactStamps1767300000000 } from './migrations/1767300000000-FactStamps.js';
 import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
+import { LinkAgreement1767430000000 } from './migrations/1767430000000-LinkAgreement.js';
 import { TokenRevocations } from './tokens.js';
+import { PurchasePlanner } from './planning/service.js';
+import { PurchaseRequisitions } from './planning/requisitions.js';
+import { ServiceCalls1767420000000 } from './migrations/1767420000000-ServiceCalls.js';
+import { CallIntake } from './calls/intake.js';
+import { CallStore } from './calls/store.js';
 import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
 import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, Lease1767420000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
   startLinker?: boolean;
   /** Deliver outbox messages (default on). */
   startOutbox?: boolean;
+  /** Read the CRM's feed of service calls (default on); tests drive rounds themselves when off. */
+  startCalls?: boolean;
   /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
   startEvents?: boolean;
   /** Pick up unfinished repair jobs (default on). */
@@ -78,9 +86,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   await ensureDatabase(config.HUB_DATABASE_URL);
   const hubDb = await openDataSource(config.HUB_DATABASE_URL, { migrations: HUB_MIGRATIONS });
   await hubDb.runMigrations({ transaction: 'each' });
-  // order-link reads (and, for the rules' effects and the pick flow, writes) the legacy systems
-  // through the adapters' own datasources: one place speaks each legacy tongue. WMS gets a larger
-  // pool: the pick flow's transactions hold a connection each.
+  // order-link reads (and, for the rules' effects, writes) the legacy systems through the adapters'
+  // own datasources: one place speaks each legacy tongue. The WMS pool stays at the 12 it had when
+  // the pick flow (now subgraphs/fulfilment) lived here.
   const erpDb = await openDataSource(config.ERP_DATABASE_URL, { entities: erpEntities, poolSize: 4 });
   const wmsDb = await openDataSource(config.WMS_DATABASE_URL, { entities: wmsEntities, poolSize: 12 });
   const tmsHttp = new LegacyHttpClient(kit.legacy('tms'), config.TMS_API_URL, 4);
@@ -107,10 +115,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const outbox = new OutboxWorker(fencedDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
 
   // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
-  const expiryMonths = async () => {
-    const rule = (await rules.enabled()).find((r) => r.kind === 'EXPIRY_CONTROL');
-    return rule ? (rule.compiled as { minRemainingMonths: number }).minRemainingMonths : 0;
-  };
+  const expiryMonths = () => expiryRuleMonths(rules);
   const healthFacts = new HealthFacts(hubDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
   // Interceptions follow the rules' decisions as they are recorded, whoever asked for them.
   // A failure leaves the order's next refresh to count them: the decisions themselves are recorded.
@@ -149,6 +154,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
+    customerNames: async (codes) => new Map((await erp.customersByCode(codes)).filter((c) => c != null).map((c) => [c!.code, c!.name])),
     // New orders are evaluated in the same round that links them; then the health facts of every
     // order the round changed follow.
     afterRound: async () => {
@@ -168,25 +174,12 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const tokens = new TokenRevocations(hubDb, hubSystem);
   const picks = new PickingStore(hubDb, hubSystem);
   const attachments = new AttachmentStore(hubDb, hubSystem);
-  const picking = new PickingService({
-    erp,
-    wms,
-    tms,
-    store: picks,
-    // The enabled expiry-control rule says how much shelf life a lot must keep, and the order may
-    // ask for more (SO_SOMain_ExtraDefine.iMinShelfMonths, from its remark or a repair): the larger holds.
-    expiryMonths: async (order) => {
-      const [ruleMonths, [asked]] = await Promise.all([expiryMonths(), erp.requirementsByOrderNo([order.erpOrderNo])]);
-      return Math.max(ruleMonths, asked?.minShelfLifeMonths ?? 0);
-    },
-    logger: kit.logger.child({ part: 'picking' }),
-    // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
-    lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
-  });
   // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
   const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
   const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
   const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
+  const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
+  const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
   const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () =>
     // A round that starts after now, here when this instance holds the lease, else the holder's.
     lease.isLeader ? linker.runFreshRound() : lease.roundAfter(Date.now(), Math.max(15_000, config.LINK_LEASE_MS * 2)),
@@ -201,6 +194,13 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // Repair jobs run where they were started and carry a lease of their own per job (repair/store.ts):
   // every instance may pick up an abandoned one, never two at once.
   if (options.startRepair !== false) repairRunner.start();
+  const calls = new CallStore(hubDb, hubSystem);
+  const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
+    pollMs: config.CALL_POLL_MS,
+    pageSize: config.CALL_PAGE_SIZE,
+    actWithinMs: config.CALL_ACT_WITHIN_HOURS * 3_600_000,
+  });
+  if (options.startCalls !== false) callIntake.start();
   if (options.startEvents !== false) events.start();
   const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
   uploadRetention.start();
@@ -233,16 +233,16 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       rules,
       engine,
       ledger,
-      picking,
       drafts,
       repair: { store: repairStore, runner: repairRunner },
       health,
       reporter,
       attachments,
-      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments }, { batching: kit.batching }),
+      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments, calls }, { batching: kit.batching }),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      planning,
       sweep,
       events,
     }),
@@ -268,6 +268,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await linker.stop();
       await outbox.stop();
       await repairRunner.stop();
+      await callIntake.stop();
       await healthFacts.stop();
       await leaderFacts.stop();
       await events.stop();
@@ -275,5 +276,5 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep, lease };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep, lease };
 }

@@ -91,6 +91,10 @@ export type OutboundStatus =
 export type ReconciliationClass =
   /** An outbound without reference that several orders fit: nobody can say whose goods left */
   | 'AMBIGUOUS_OUTBOUND'
+  /** An order cancelled in the ERP whose WMS outbound is still live (neither shipped nor cancelled): the goods must be stopped */
+  | 'CANCELLED_ORDER_OUTBOUND_LIVE'
+  /** A WMS outbound or TMS waybill whose reference names an order it contradicts (another customer, none of its goods, neither its consignee nor its city): not linked */
+  | 'CONTRADICTING_REFERENCE'
   /** The same customer's order of the same items and quantities again (the duplicate-order rule's finding) */
   | 'DUPLICATE_ORDER'
   /** ERP SaleBillVouch.iSum over the order ≠ SO_SOMain.iTotalSum */

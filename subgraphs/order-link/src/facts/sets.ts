@@ -26,7 +26,7 @@ const ERP_STATUS_ZH = { OPEN: '开立', APPROVED: '已审核', PAID: '已收款'
 const LINK_METHOD_ZH = { REFERENCE: '单号引用', NORMALIZED_REFERENCE: '单号变体引用', MATCHED: '按客户、日期、商品匹配' };
 const QUANTITY_STATE_ZH = { AGREE: '数量一致', MISMATCH: '数量不一致' };
 const DOCUMENT_STATE_ZH = { LINKED: '已关联', UNLINKED: '未关联' };
-const UNLINKED_REASON_ZH = { REFERENCE_NOT_FOUND: '引用的单号不存在', AMBIGUOUS_MATCH: '多个订单同样符合', NO_MATCH: '没有符合的订单', OUTBOUND_UNLINKED: '引用的出库单未关联' };
+const UNLINKED_REASON_ZH = { REFERENCE_NOT_FOUND: '引用的单号不存在', AMBIGUOUS_MATCH: '多个订单同样符合', NO_MATCH: '没有符合的订单', OUTBOUND_UNLINKED: '引用的出库单未关联', CUSTOMER_MISMATCH: '引用的订单属于其他客户', GOODS_MISMATCH: '与引用的订单商品不符', CONSIGNEE_MISMATCH: '收货人和城市与引用的订单不符' };
 export const RULE_KIND_ZH: Record<(typeof RULE_KINDS)[number], string> = {
   CUSTOMER_GRADE_HOLD: '客户等级审批',
   CREDIT_LIMIT: '信用额度',

@@ -11,6 +11,7 @@ import { unique } from '../../../../common/src/loader.js';
 import { spreadsheetCsv } from '../../../../common/src/csv.js';
 import type { ErpDatasource } from '#adapters/erp';
 import type { WmsDatasource } from '#adapters/wms';
+import { LIVE_OUTBOUND } from '../blockers.js';
 
 export const RECONCILIATION_CLASSES = [
   'QUANTITY_MISMATCH',
@@ -21,6 +22,8 @@ export const RECONCILIATION_CLASSES = [
   'OUTBOUND_WITHOUT_WAYBILL',
   'AMBIGUOUS_OUTBOUND',
   'DUPLICATE_ORDER',
+  'CONTRADICTING_REFERENCE',
+  'CANCELLED_ORDER_OUTBOUND_LIVE',
 ] as const;
 export type ReconciliationClass = (typeof RECONCILIATION_CLASSES)[number];
 
@@ -33,9 +36,18 @@ export const CLASS_LABEL: Record<ReconciliationClass, { zh: string; en: string }
   OUTBOUND_WITHOUT_WAYBILL: { zh: '已出库无运单', en: 'Shipped outbound with no waybill' },
   AMBIGUOUS_OUTBOUND: { zh: '出库单对应多个订单无法确认', en: 'Outbound that fits several orders' },
   DUPLICATE_ORDER: { zh: '重复订单', en: 'Duplicate order' },
+  CONTRADICTING_REFERENCE: { zh: '单据引用的订单与单据本身矛盾', en: 'Document naming an order it contradicts' },
+  CANCELLED_ORDER_OUTBOUND_LIVE: { zh: '订单已作废，出库单仍有效', en: 'Cancelled order whose outbound is still live' },
 };
 
-export type DocumentRole = 'ORDER' | 'OUTBOUND' | 'WAYBILL' | 'INVOICE' | 'CANDIDATE_ORDER' | 'ORIGINAL_ORDER';
+export type DocumentRole = 'ORDER' | 'OUTBOUND' | 'WAYBILL' | 'INVOICE' | 'CANDIDATE_ORDER' | 'ORIGINAL_ORDER' | 'NAMED_ORDER';
+
+/** What a contradicting document disagrees with the order it names about. */
+const CONTRADICTION_DETAIL: Record<string, { zh: string; en: string }> = {
+  CUSTOMER_MISMATCH: { zh: '出库单引用的订单属于另一个客户：未关联', en: 'the outbound names an order of another customer: not linked' },
+  GOODS_MISMATCH: { zh: '出库单没有一件所引用订单的商品：未关联', en: 'the outbound carries none of the goods of the order it names: not linked' },
+  CONSIGNEE_MISMATCH: { zh: '运单的收货人和目的城市都不是所引用订单的：未关联', en: "neither the waybill's consignee nor its city is that of the order it names: not linked" },
+};
 
 export interface ReconDocument {
   system: 'ERP' | 'WMS' | 'TMS';
@@ -205,6 +217,18 @@ export class Reconciler {
       : [];
     for (const d of outbounds) {
       const mine = waybills.filter((w) => w.reference_doc === d.document_no).map((w) => wb(w.document_no));
+      if (CONTRADICTION_DETAIL[d.reason]) {
+        const named = String(d.candidates ?? '').split(',').filter(Boolean);
+        items.push({
+          class: 'CONTRADICTING_REFERENCE',
+          date: d.doc_date,
+          erpOrderNo: named[0] ?? null,
+          documents: [ck(d.document_no), ...named.map((n) => so(n, 'NAMED_ORDER')), ...mine],
+          amountFen: value.get(d.document_no) ?? null,
+          detail: CONTRADICTION_DETAIL[d.reason],
+        });
+        continue;
+      }
       const ambiguousOne = d.reason === 'AMBIGUOUS_MATCH';
       const fits = String(d.candidates ?? '').split(',').filter(Boolean);
       items.push({
@@ -220,7 +244,11 @@ export class Reconciler {
             : { zh: `出库单引用的「${d.reference_raw ?? ''}」不存在`, en: `the outbound names "${d.reference_raw ?? ''}", which does not exist` },
       });
     }
-    for (const d of unlinked.filter((x) => x.system === 'TMS' && x.reason !== 'OUTBOUND_UNLINKED')) {
+    for (const d of unlinked.filter((x) => x.system === 'TMS' && CONTRADICTION_DETAIL[x.reason])) {
+      const named = String(d.candidates ?? '').split(',').filter(Boolean);
+      items.push({ class: 'CONTRADICTING_REFERENCE', date: d.doc_date, erpOrderNo: named[0] ?? null, documents: [wb(d.document_no), ...named.map((n) => so(n, 'NAMED_ORDER'))], amountFen: null, detail: CONTRADICTION_DETAIL[d.reason] });
+    }
+    for (const d of unlinked.filter((x) => x.system === 'TMS' && x.reason !== 'OUTBOUND_UNLINKED' && !CONTRADICTION_DETAIL[x.reason])) {
       items.push({
         class: 'WAYBILL_WITHOUT_OUTBOUND',
         date: d.doc_date,
@@ -230,6 +258,28 @@ export class Reconciler {
         detail: d.reference_raw?.trim()
           ? { zh: `运单引用的「${d.reference_raw}」不存在`, en: `the waybill names "${d.reference_raw}", which does not exist` }
           : { zh: '运单没有引用任何单号', en: 'the waybill names no document' },
+      });
+    }
+
+    // Cancelled in the ERP, still meant to ship in the WMS: asked of the WMS itself, one call.
+    const cancelled = await this.query(
+      'recon.cancelledWithOutbound',
+      'SELECT erp_order_no, order_date, total_fen, wms_outbound_no FROM hub_order WHERE cancelled = 1 AND wms_outbound_no IS NOT NULL AND ordered_at >= ? AND ordered_at < ?',
+      [from, to],
+    );
+    if (cancelled.length) {
+      const live = await this.sources.wms.outboundsByNo(cancelled.map((o) => o.wms_outbound_no));
+      cancelled.forEach((o, i) => {
+        const outbound = live[i];
+        if (!outbound || !LIVE_OUTBOUND.has(outbound.status)) return;
+        items.push({
+          class: 'CANCELLED_ORDER_OUTBOUND_LIVE',
+          date: o.order_date,
+          erpOrderNo: o.erp_order_no,
+          documents: [so(o.erp_order_no), ck(o.wms_outbound_no)],
+          amountFen: fen(o.total_fen),
+          detail: { zh: `订单已在 ERP 作废，出库单在 WMS 中仍为 ${outbound.status}`, en: `the order was cancelled in the ERP; the outbound is still ${outbound.status} in the WMS` },
+        });
       });
     }
 

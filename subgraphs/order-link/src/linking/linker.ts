@@ -10,7 +10,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
 import { beijingDate } from '../../../../common/src/time.js';
-import { normalizeErpOrderNo, normalizeOutboundNo } from '../../../../common/src/docno.js';
+import { readDocumentNumbers, type DocumentKind } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
 import type { SyncedSalesOrder } from '#adapters/erp';
@@ -19,8 +19,13 @@ import type { Waybill } from '#adapters/tms';
 import { tmsModifiedAt, type ChangeFeed, type FeedSource, type LinkerFeeds } from './feeds.js';
 import { computeLifecycle, type Stage } from '../lifecycle.js';
 import {
+  alsoLinkedSql,
   daysBetween,
+  readAlsoLinked,
   readDocument,
+  samePlaceOrName,
+  shareGoods,
+  skuList,
   readOrder,
   shiftDate,
   skuSignature,
@@ -28,6 +33,7 @@ import {
   type LinkMethod,
   type OrderRecord,
   type UnlinkedReason,
+  type ContradictionReason,
 } from './records.js';
 
 export interface LinkerOptions {
@@ -36,6 +42,8 @@ export interface LinkerOptions {
   pollMs: number;
   /** Runs at the end of every round (the rules evaluate the orders just linked); its failure does not fail the round. */
   afterRound?: () => Promise<void>;
+  /** ERP customer names by code (one batched call): whom a waybill's consignee must be when its city does not already agree. */
+  customerNames: (codes: string[]) => Promise<Map<string, string>>;
   /** Told when a round starts and when one has finished clean (with its start): the lease records both for other instances. */
   roundMarks?: (phase: 'started' | 'done', startedAt: number) => Promise<void>;
 }
@@ -85,6 +93,39 @@ const IN_LIST_MAX = 1000;
 const MATCH_CONFIDENCE_PER_DAY = 0.1;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+/** The numbers a reference names, read by the one reader `order(id:)` uses too, in the order written. */
+const referencedNos = (raw: string | null, kinds: DocumentKind[]) => readDocumentNumbers(raw, kinds).map((n) => n.canonical);
+
+/** What the linker knows of an order a reference names: enough to check the documents agree. */
+interface NamedOrder {
+  id: number;
+  erp_order_no: string;
+  customer_code: string;
+  region: string;
+  sku_codes: string | null;
+}
+
+/** A further order a document is linked to (hub_document_order). */
+interface AlsoLink {
+  order_id: number;
+  method: LinkMethod;
+  confidence: number;
+}
+
+/** Does the outbound contradict the order its reference names? Who it is for first, then its goods. */
+function outboundContradicts(doc: DocumentRecord, order: NamedOrder): ContradictionReason | null {
+  if (doc.customer_code && order.customer_code && doc.customer_code !== order.customer_code) return 'CUSTOMER_MISMATCH';
+  if (!shareGoods(doc.sku_codes, order.sku_codes)) return 'GOODS_MISMATCH';
+  return null;
+}
+
+/** Does the waybill contradict the order it leads to? It agrees when its consignee is the customer or its city the order's. */
+function waybillContradicts(doc: DocumentRecord, order: NamedOrder, customerName: string | null): ContradictionReason | null {
+  if (!doc.consignee?.trim() && !doc.dest_city?.trim()) return null;
+  if (samePlaceOrName(doc.consignee, customerName) || samePlaceOrName(doc.dest_city, order.region)) return null;
+  return 'CONSIGNEE_MISMATCH';
+}
 
 function latest(events: Waybill['events'], codes: string[]): number | undefined {
   const times = events.filter((e) => codes.includes(e.code)).map((e) => Date.parse(e.at));
@@ -322,6 +363,7 @@ export class Linker {
         ordered_at: orderedAt,
         order_date: beijingDate(orderedAt),
         sku_signature: skuSignature(item.goodsSkuCodes),
+        sku_codes: skuList(item.goodsSkuCodes),
         cancelled: item.erpStatus === 'CANCELLED' ? 1 : 0,
         paid_at: epoch(item.paidAt),
         completed_at: epoch(item.closedAt),
@@ -390,10 +432,13 @@ export class Linker {
       const known = existing.get(item.outboundNo);
       const doc = this.documentFacts('WMS', item.outboundNo, known, round.now, {
         reference_raw: item.reference,
-        reference_doc: normalizeErpOrderNo(item.reference),
+        reference_doc: referencedNos(item.reference, ['ERP'])[0] ?? null,
         customer_code: item.customerCode,
         doc_date: item.createdAt.slice(0, 10),
         sku_signature: skuSignature(item.skuCodes),
+        sku_codes: skuList(item.skuCodes),
+        consignee: null,
+        dest_city: null,
         milestones: JSON.stringify(milestones),
         src_modified: item.modifiedAt,
       });
@@ -409,15 +454,26 @@ export class Linker {
     const withRef = docs.filter((d) => d.reference_raw?.trim());
     const withoutRef = docs.filter((d) => !d.reference_raw?.trim());
 
-    const orders = await this.ordersByErpNo(withRef.map((d) => d.reference_doc).filter((n): n is string => !!n));
+    const also = new Map<string, AlsoLink[]>();
+    const orders = await this.ordersByErpNo(withRef.flatMap((d) => referencedNos(d.reference_raw, ['ERP'])));
     for (const doc of withRef) {
-      const order = doc.reference_doc ? orders.get(doc.reference_doc) : undefined;
-      if (!order) {
+      // Every order the reference names (a combined shipment names several); only those the
+      // outbound agrees with are linked.
+      const nos = referencedNos(doc.reference_raw, ['ERP']);
+      const named = nos.map((no) => orders.get(no)).filter((o): o is NamedOrder => !!o);
+      if (!named.length) {
         this.unlink(doc, 'REFERENCE_NOT_FOUND');
         continue;
       }
-      this.link(doc, order.id, doc.reference_raw === doc.reference_doc ? 'REFERENCE' : 'NORMALIZED_REFERENCE', 1, round.now);
-      taken.add(order.id);
+      const agreeing = named.filter((o) => !outboundContradicts(doc, o));
+      if (!agreeing.length) {
+        this.unlink(doc, outboundContradicts(doc, named[0])!, named.map((o) => o.erp_order_no));
+        continue;
+      }
+      const method: LinkMethod = nos.length === 1 && doc.reference_raw === doc.reference_doc ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
+      this.link(doc, agreeing[0].id, method, 1, round.now);
+      also.set(doc.document_no, agreeing.slice(1).map((o) => ({ order_id: o.id, method, confidence: 1 })));
+      for (const o of agreeing) taken.add(o.id);
     }
 
     // A reference beats an earlier guess: a matched outbound on an order now claimed by
@@ -484,13 +540,15 @@ export class Linker {
       }
     }
 
+    const alsoBefore = await this.alsoLinks('WMS', docs.map((d) => d.document_no));
     for (const doc of docs) {
       const previous = before.get(doc.document_no) ?? null;
       if (doc.state === 'LINKED' && doc.customer_code) round.linkedCustomers.add(doc.customer_code);
-      round.touch(previous, doc.order_id);
+      round.touch(previous, doc.order_id, ...(alsoBefore.get(doc.document_no) ?? []), ...(also.get(doc.document_no) ?? []).map((l) => l.order_id));
       if (previous !== doc.order_id) round.relinkedOutbounds.add(doc.document_no);
     }
     await this.saveDocuments(docs);
+    await this.saveAlsoLinks('WMS', docs, also, alsoBefore, round.now);
   }
 
   // ---- TMS: waybills --------------------------------------------------------------------------
@@ -525,10 +583,13 @@ export class Linker {
       const known = existing.get(item.waybillNo);
       const doc = this.documentFacts('TMS', item.waybillNo, known, round.now, {
         reference_raw: item.customerReference,
-        reference_doc: normalizeOutboundNo(item.customerReference) ?? normalizeErpOrderNo(item.customerReference),
+        reference_doc: referencedNos(item.customerReference, ['WMS'])[0] ?? referencedNos(item.customerReference, ['ERP'])[0] ?? null,
         customer_code: null,
         doc_date: item.createdAt.slice(0, 10),
         sku_signature: null,
+        sku_codes: null,
+        consignee: item.consignee,
+        dest_city: item.destinationCity,
         milestones: JSON.stringify(milestones),
         src_modified: tmsModifiedAt(item),
       });
@@ -541,29 +602,59 @@ export class Linker {
 
   private async decideWaybills(docs: DocumentRecord[], round: Round): Promise<void> {
     const before = new Map(docs.map((d) => [d.document_no, d.order_id]));
-    const outboundNos = docs.map((d) => d.reference_doc).filter((n): n is string => !!n && n.startsWith('CK'));
-    const orderNos = docs.map((d) => d.reference_doc).filter((n): n is string => !!n && n.startsWith('SO'));
-    const outbounds = await this.documents('WMS', outboundNos);
-    const orders = await this.ordersByErpNo(orderNos);
-    for (const doc of docs) {
-      const ref = doc.reference_doc;
-      const method: LinkMethod = doc.reference_raw === ref ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
-      if (!doc.reference_raw?.trim()) this.unlink(doc, 'NO_MATCH');
-      else if (!ref) this.unlink(doc, 'REFERENCE_NOT_FOUND');
-      else if (ref.startsWith('CK')) {
-        const outbound = outbounds.get(ref);
-        if (!outbound) this.unlink(doc, 'REFERENCE_NOT_FOUND');
-        else if (outbound.state !== 'LINKED' || outbound.order_id == null) this.unlink(doc, 'OUTBOUND_UNLINKED');
-        // Only as sure of the order as we are of the outbound it names.
-        else this.link(doc, outbound.order_id, method, outbound.confidence ?? 1, round.now);
-      } else {
-        const order = orders.get(ref);
-        if (order) this.link(doc, order.id, method, 1, round.now);
-        else this.unlink(doc, 'REFERENCE_NOT_FOUND');
+    const refs = new Map(docs.map((d) => [d.document_no, referencedNos(d.reference_raw, ['WMS', 'ERP'])]));
+    const all = [...new Set([...refs.values()].flat())];
+    const outbounds = await this.documents('WMS', all.filter((n) => n.startsWith('CK')));
+    const linkedOutbounds = [...outbounds.values()].filter((o) => o.state === 'LINKED' && o.order_id != null);
+    // A combined outbound leads to every order it is linked to, and so does its waybill.
+    const outboundAlso = await this.alsoLinks('WMS', linkedOutbounds.map((o) => o.document_no));
+    const byNo = await this.ordersByErpNo(all.filter((n) => n.startsWith('SO')));
+    const byId = await this.ordersById(linkedOutbounds.flatMap((o) => [o.order_id!, ...(outboundAlso.get(o.document_no) ?? [])]));
+    const leadsTo = (no: string): { order: NamedOrder; confidence: number }[] | 'NOT_FOUND' | 'UNLINKED' => {
+      if (no.startsWith('SO')) return byNo.has(no) ? [{ order: byNo.get(no)!, confidence: 1 }] : 'NOT_FOUND';
+      const outbound = outbounds.get(no);
+      if (!outbound) return 'NOT_FOUND';
+      if (outbound.state !== 'LINKED' || outbound.order_id == null) return 'UNLINKED';
+      // Only as sure of the order as we are of the outbound it names.
+      return [outbound.order_id, ...(outboundAlso.get(no) ?? [])].map((id) => ({ order: byId.get(id)!, confidence: outbound.confidence ?? 1 })).filter((t) => t.order);
+    };
+    // Who each order is for, asked of the ERP (one call) only for waybills whose city does not already agree.
+    const needNames = new Set<string>();
+    for (const doc of docs)
+      for (const no of refs.get(doc.document_no)!) {
+        const led = leadsTo(no);
+        if (typeof led === 'object') for (const t of led) if (doc.consignee?.trim() && !samePlaceOrName(doc.dest_city, t.order.region)) needNames.add(t.order.customer_code);
       }
-      round.touch(before.get(doc.document_no), doc.order_id);
+    const names = await this.customerNames([...needNames]);
+    const also = new Map<string, AlsoLink[]>();
+    for (const doc of docs) {
+      const nos = refs.get(doc.document_no)!;
+      const method: LinkMethod = nos.length === 1 && doc.reference_raw === nos[0] ? 'REFERENCE' : 'NORMALIZED_REFERENCE';
+      const targets: { order: NamedOrder; confidence: number }[] = [];
+      const contradicted: NamedOrder[] = [];
+      let contradiction: ContradictionReason | null = null;
+      let unlinkedOutbound = false;
+      for (const no of nos) {
+        const led = leadsTo(no);
+        if (led === 'UNLINKED') unlinkedOutbound = true;
+        if (typeof led === 'string') continue;
+        for (const t of led) {
+          const c = waybillContradicts(doc, t.order, names.get(t.order.customer_code) ?? null);
+          if (c) (contradiction = c), contradicted.push(t.order);
+          else if (!targets.some((x) => x.order.id === t.order.id)) targets.push(t);
+        }
+      }
+      if (targets.length) {
+        this.link(doc, targets[0].order.id, method, targets[0].confidence, round.now);
+        also.set(doc.document_no, targets.slice(1).map((t) => ({ order_id: t.order.id, method, confidence: t.confidence })));
+      } else if (!doc.reference_raw?.trim()) this.unlink(doc, 'NO_MATCH');
+      else if (contradiction) this.unlink(doc, contradiction, [...new Set(contradicted.map((o) => o.erp_order_no))]);
+      else this.unlink(doc, unlinkedOutbound ? 'OUTBOUND_UNLINKED' : 'REFERENCE_NOT_FOUND');
     }
+    const alsoBefore = await this.alsoLinks('TMS', docs.map((d) => d.document_no));
+    for (const doc of docs) round.touch(before.get(doc.document_no), doc.order_id, ...(alsoBefore.get(doc.document_no) ?? []), ...(also.get(doc.document_no) ?? []).map((l) => l.order_id));
     await this.saveDocuments(docs);
+    await this.saveAlsoLinks('TMS', docs, also, alsoBefore, round.now);
   }
 
   // ---- shared document handling ---------------------------------------------------------------
@@ -573,7 +664,7 @@ export class Linker {
     documentNo: string,
     known: DocumentRecord | undefined,
     now: number,
-    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'milestones' | 'src_modified'>,
+    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'sku_codes' | 'consignee' | 'dest_city' | 'milestones' | 'src_modified'>,
   ): DocumentRecord {
     const base: DocumentRecord = known ?? {
       system,
@@ -589,6 +680,9 @@ export class Linker {
       customer_code: null,
       doc_date: null,
       sku_signature: null,
+      sku_codes: null,
+      consignee: null,
+      dest_city: null,
       milestones: '{}',
       src_modified: null,
       first_seen_at: now,
@@ -602,7 +696,11 @@ export class Linker {
   private classify(doc: DocumentRecord, known: DocumentRecord | undefined, toDecide: DocumentRecord[], changed: DocumentRecord[], round: Round) {
     const keyChanged =
       known &&
-      (known.reference_raw !== doc.reference_raw || known.sku_signature !== doc.sku_signature || known.customer_code !== doc.customer_code);
+      (known.reference_raw !== doc.reference_raw ||
+        known.sku_signature !== doc.sku_signature ||
+        known.customer_code !== doc.customer_code ||
+        (known.consignee ?? null) !== (doc.consignee ?? null) ||
+        (known.dest_city ?? null) !== (doc.dest_city ?? null));
     if (!known || known.state !== 'LINKED' || keyChanged) toDecide.push(doc);
     else if (known.milestones !== doc.milestones) {
       changed.push(doc);
@@ -635,10 +733,44 @@ export class Linker {
     ];
   }
 
-  /** Orders by ERP number; an order deleted in ERP is no longer there to be named. */
-  private async ordersByErpNo(nos: string[]): Promise<Map<string, { id: number }>> {
-    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no FROM hub_order WHERE src_deleted_at IS NULL AND erp_order_no IN (${list})`);
-    return new Map(rows.map((r) => [r.erp_order_no as string, { id: Number(r.id) }]));
+  /** Orders by ERP number, with what the agreement checks need; an order deleted in ERP is no longer there to be named. */
+  private async ordersByErpNo(nos: string[]): Promise<Map<string, NamedOrder>> {
+    const rows = await this.queryIn('order.byErpNo', [...new Set(nos)], (list) => `SELECT id, erp_order_no, customer_code, region, sku_codes FROM hub_order WHERE src_deleted_at IS NULL AND erp_order_no IN (${list})`);
+    return new Map(rows.map((r) => [r.erp_order_no as string, { ...r, id: Number(r.id) }]));
+  }
+
+  private async ordersById(ids: number[]): Promise<Map<number, NamedOrder>> {
+    const rows = await this.queryIn('order.byId', [...new Set(ids)], (list) => `SELECT id, erp_order_no, customer_code, region, sku_codes FROM hub_order WHERE src_deleted_at IS NULL AND id IN (${list})`);
+    return new Map(rows.map((r) => [Number(r.id), { ...r, id: Number(r.id) }]));
+  }
+
+  /** Customer names from the ERP, one call for all of them. */
+  private async customerNames(codes: string[]): Promise<Map<string, string>> {
+    return codes.length ? this.options.customerNames(codes) : new Map();
+  }
+
+  /** The further orders of these documents (hub_document_order), by document no. */
+  private async alsoLinks(system: 'WMS' | 'TMS', nos: string[]): Promise<Map<string, number[]>> {
+    const rows = await this.queryIn('document.alsoLinks', nos, (list) => `SELECT document_no, order_id FROM hub_document_order WHERE system = ? AND document_no IN (${list})`, [system]);
+    const out = new Map<string, number[]>();
+    for (const r of rows) groupInto(out, r.document_no as string, Number(r.order_id));
+    return out;
+  }
+
+  /** Replaces the further orders of these decided documents: only what has changed is written. */
+  private async saveAlsoLinks(system: 'WMS' | 'TMS', docs: DocumentRecord[], also: Map<string, AlsoLink[]>, before: Map<string, number[]>, now: number): Promise<void> {
+    const changed = docs.filter((d) => {
+      const was = [...(before.get(d.document_no) ?? [])].sort().join(',');
+      const is = (d.state === 'LINKED' ? (also.get(d.document_no) ?? []) : []).map((l) => l.order_id).sort().join(',');
+      return was !== is;
+    });
+    if (!changed.length) return;
+    const nos = changed.map((d) => d.document_no);
+    await this.hubSystem.call('document.alsoLinks.delete', () => this.hub.query(`DELETE FROM hub_document_order WHERE system = ? AND document_no IN (${placeholders(nos.length)})`, [system, ...nos]));
+    const rows = changed
+      .filter((d) => d.state === 'LINKED')
+      .flatMap((d) => (also.get(d.document_no) ?? []).map((l) => ({ system, document_no: d.document_no, order_id: l.order_id, method: l.method, confidence: l.confidence, linked_at: now })));
+    if (rows.length) await this.hubSystem.call('document.alsoLinks.insert', () => insertRows(this.hub, 'hub_document_order', rows), { idempotent: false });
   }
 
   private async saveDocuments(docs: DocumentRecord[]): Promise<void> {
@@ -660,6 +792,7 @@ export class Linker {
           chunk,
         )
       ).map(readDocument);
+      docs.push(...(await this.query('document.alsoByOrder', alsoLinkedSql(placeholders(chunk.length)), chunk)).map(readAlsoLinked));
       const updates: OrderRecord[] = [];
       const docsOf = groupByKey(orders.map((o) => o.id), docs, (d) => d.order_id);
       orders.forEach((order, k) => {

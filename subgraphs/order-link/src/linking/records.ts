@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto';
 
 export type DocSystem = 'WMS' | 'TMS';
 export type LinkMethod = 'REFERENCE' | 'NORMALIZED_REFERENCE' | 'MATCHED';
-export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED';
+export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED' | ContradictionReason;
+/**
+ * A reference that names a document which contradicts it: what disagrees. CUSTOMER_MISMATCH: the
+ * outbound's consignee is not the order's customer; GOODS_MISMATCH: the outbound carries none of
+ * the order's goods; CONSIGNEE_MISMATCH: the waybill's consignee and destination city are neither
+ * the order's customer nor its city.
+ */
+export type ContradictionReason = 'CUSTOMER_MISMATCH' | 'GOODS_MISMATCH' | 'CONSIGNEE_MISMATCH';
+export const CONTRADICTION_REASONS: readonly ContradictionReason[] = ['CUSTOMER_MISMATCH', 'GOODS_MISMATCH', 'CONSIGNEE_MISMATCH'];
 
 export interface OrderRecord {
   id: number;
@@ -14,6 +22,8 @@ export interface OrderRecord {
   ordered_at: number;
   order_date: string;
   sku_signature: string;
+  /** The goods' SKU codes, sorted, `|`-separated (null: read before the hub kept them). */
+  sku_codes: string | null;
   cancelled: number;
   status: string;
   wms_outbound_no: string | null;
@@ -52,6 +62,11 @@ export interface DocumentRecord {
   customer_code: string | null;
   doc_date: string | null;
   sku_signature: string | null;
+  /** WMS: the goods' SKU codes, sorted, `|`-separated. */
+  sku_codes: string | null;
+  /** TMS: who the waybill is for and where, as the carrier has them. */
+  consignee: string | null;
+  dest_city: string | null;
   /** JSON: stage → epoch ms */
   milestones: string;
   /** WMS update_time / TMS updateTime of the version last read (Beijing text). */
@@ -94,6 +109,37 @@ export function readDocument(r: any): DocumentRecord {
     linked_at: num(r.linked_at),
     updated_at: Number(r.updated_at),
   };
+}
+
+/** SKU codes as kept in sku_codes: trimmed, upper case, unique, sorted. */
+export function skuList(skuCodes: string[]): string {
+  return [...new Set(skuCodes.map((c) => c.trim().toUpperCase()))].sort().join('|');
+}
+
+/** Do two documents carry any of the same goods? Unknown (null or empty) on either side is no contradiction. */
+export function shareGoods(a: string | null, b: string | null): boolean {
+  if (!a || !b) return true;
+  const mine = new Set(a.split('|'));
+  return b.split('|').some((c) => mine.has(c));
+}
+
+/** A name or city as written by two systems: compatibility forms, spaces and case do not count. */
+export const samePlaceOrName = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.normalize('NFKC').replace(/\s+/g, '').toUpperCase() === b.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+
+/**
+ * Documents linked to more than one order (a combined shipment whose reference names several):
+ * hub_document.order_id holds the first, hub_document_order the others. Rows read as documents
+ * linked to the other order.
+ */
+export const alsoLinkedSql = (inList: string) =>
+  `SELECT d.*, l.order_id AS also_order_id, l.method AS also_method, l.confidence AS also_confidence, l.linked_at AS also_linked_at
+   FROM hub_document_order l JOIN hub_document d ON d.system = l.system AND d.document_no = l.document_no
+   WHERE d.state = 'LINKED' AND l.order_id IN (${inList})`;
+
+export function readAlsoLinked(r: any): DocumentRecord {
+  const { also_order_id, also_method, also_confidence, also_linked_at, ...doc } = r;
+  return readDocument({ ...doc, order_id: also_order_id, method: also_method, confidence: also_confidence, linked_at: also_linked_at });
 }
 
 /** The set of SKU codes on a document, as a short comparable fingerprint (quantities ignored). */

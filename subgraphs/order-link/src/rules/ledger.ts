@@ -6,7 +6,8 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { forUpdate, placeholders } from '../../../../common/src/db.js';
 import { appError, ErrorCode } from '../../../../common/src/errors.js';
 import { groupByKey, unique } from '../../../../common/src/loader.js';
-import type { DecisionView, HoldView } from '../blockers.js';
+import type { ContradictingDocument, DecisionView, HoldView } from '../blockers.js';
+import { CONTRADICTION_REASONS } from '../linking/records.js';
 import { readOutbox, type OutboxMessage } from './outbox.js';
 import { audit, readAudit, type AuditEntry, type UserError } from './store.js';
 
@@ -96,6 +97,19 @@ export class Ledger {
     const rows = await this.query('document.ambiguous', "SELECT document_no, candidates FROM hub_document WHERE state = 'UNLINKED' AND reason = 'AMBIGUOUS_MATCH'");
     const pairs = rows.flatMap((r: any) => String(r.candidates ?? '').split(',').map((no) => ({ no, outbound: r.document_no as string })));
     return groupByKey(nos, pairs, (p) => p.no).map((ps) => ps.map((p) => p.outbound));
+  }
+
+  /** Documents whose reference names these orders but contradicts them (not linked: a person must check). */
+  async contradictingDocumentsByOrderNo(nos: readonly string[]): Promise<ContradictingDocument[][]> {
+    const rows = await this.query(
+      'document.contradicting',
+      `SELECT system, document_no, reason, candidates, reference_raw FROM hub_document WHERE state = 'UNLINKED' AND reason IN (${placeholders(CONTRADICTION_REASONS.length)})`,
+      [...CONTRADICTION_REASONS],
+    );
+    const pairs = rows.flatMap((r: any) =>
+      String(r.candidates ?? '').split(',').filter(Boolean).map((no) => ({ no, doc: { system: r.system, documentNo: r.document_no, reason: r.reason, reference: r.reference_raw } as ContradictingDocument })),
+    );
+    return groupByKey(nos, pairs, (p) => p.no).map((ps) => ps.map((p) => p.doc));
   }
 
   async holdsByIds(ids: readonly number[]): Promise<(HoldRecord | null)[]> {

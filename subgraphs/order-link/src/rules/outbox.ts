@@ -145,6 +145,10 @@ export class OutboxWorker {
       case 'LOCK_BATCH':
         await this.targets.wms.lockBatch(p.warehouseCode, p.skuCode, p.batchNo);
         return;
+      case 'CRM_TICKET':
+        // A return or exchange a caller asked for (calls/intake.ts); the key finds a ticket already opened.
+        await this.targets.crm.openTicket({ customerCode: p.customerCode, orderRef: p.erpOrderNo, type: p.type, title: p.title, bizKey: m.key });
+        return;
       case 'SMS':
         await this.targets.crm.sendSms({ mobile: p.mobile, content: p.text, bizKey: m.key });
         return;

@@ -39,7 +39,7 @@ async function attachmentsOf(order: HubOrder, ctx: Context) {
 /** The facts a blocker needs that other systems hold; an unreachable system leaves its part out rather than failing the list. */
 export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
   const quietly = <T>(p: Promise<T>) => p.catch(() => null);
-  const [holds, decisions, header, waybill, ambiguous, attachments, outbound, seal] = await Promise.all([
+  const [holds, decisions, header, waybill, ambiguous, attachments, outbound, seal, contradicting, callActions] = await Promise.all([
     ctx.loaders.holds.load(order.rowId),
     ctx.loaders.decisions.load(order.rowId),
     quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
@@ -48,6 +48,8 @@ export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker
     attachmentsOf(order, ctx),
     order.wmsOutboundNo ? quietly(ctx.loaders.outbound.load(order.wmsOutboundNo)) : null,
     order.wmsOutboundNo ? ctx.loaders.seal.load(order.wmsOutboundNo) : null,
+    ctx.loaders.contradictingDocuments.load(order.erpOrderNo),
+    ctx.loaders.callActionsByOrder.load(order.rowId),
   ]);
   return computeBlockers({
     status: order.status,
@@ -61,11 +63,13 @@ export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker
       ? { status: waybill.status, exception: waybill.exception, exceptionAt: (() => { const e = waybill.events.find((x) => x.code === 'EXCEPTION'); return e ? Date.parse(e.at) : null; })() }
       : null,
     ambiguousOutbounds: ambiguous ?? [],
+    contradictingDocuments: contradicting ?? [],
     attachments: attachments && { outstanding: attachments.outstanding, source: attachments.source, since: order.orderedAt },
     picking:
       outbound && order.wmsOutboundNo
         ? { outboundNo: order.wmsOutboundNo, status: outbound.status, pickedAt: outbound.pickedAt ? Date.parse(outbound.pickedAt) : null, sealedAt: seal?.sealedAt ?? null, waybillNo: seal?.waybillNo ?? null }
         : null,
+    callActions: callActions ?? [],
     now: Date.now(),
   });
 }

@@ -9,8 +9,8 @@
 //   instance swept; unapplied ones are found by index.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Lease1767420000000 implements MigrationInterface {
-  name = 'Lease1767420000000';
+export class Lease1767440000000 implements MigrationInterface {
+  name = 'Lease1767440000000';
 
   async up(q: QueryRunner): Promise<void> {
     const tail = q.connection.options.type === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci' : '';

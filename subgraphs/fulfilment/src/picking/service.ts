@@ -28,7 +28,7 @@ import type { TmsDatasource } from '#adapters/tms';
 import { allocateFefo, type ShortfallReason } from '#adapters/wms';
 import { parseScan, type ScanFormat } from './gs1.js';
 import { planRoute, sShapeLength } from './route.js';
-import type { HubOrder } from '../datasource.js';
+import type { HubOrder } from '#hub';
 import { minRemainingShelfLifeMonths } from './expiry-rule.js';
 import { decideScan, type ScanDecision, type ScanOutcome, type ScanSku } from './verify.js';
 import { sealContent, sealOf, verifySeal, type SealContent, type SealVerification } from './seal.js';

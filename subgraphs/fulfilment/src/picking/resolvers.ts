@@ -1,13 +1,11 @@
 // Thin: the pick flow's arguments are checked, the order found, and the service does the rest.
-import type { MutationResolvers, QueryResolvers, Resolvers } from '../../../../codegen/generated/order-link.js';
+import type { MutationResolvers, QueryResolvers, Resolvers } from '../../../../codegen/generated/fulfilment.js';
 import { appError, ErrorCode } from '../../../../common/src/errors.js';
 import type { Role } from '../../../../common/src/caller.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import { parseWindow } from '../arguments.js';
-import { findOrder } from '../find-order.js';
-import type { HubOrder } from '../datasource.js';
+import { findOrder, type HubOrder } from '#hub';
 import type { Context } from '../context.js';
-import { requireRole } from '../../../../common/src/arguments.js';
+import { parseWindow, requireRole } from '../../../../common/src/arguments.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
 
 const PICKERS: Role[] = ['warehouse', 'ops'];
@@ -25,11 +23,22 @@ async function orderFor(orderId: string, ctx: Context): Promise<HubOrder> {
 }
 
 /**
- * An order a picker may work on: a hold open or rejected stops it here, before any stock is
- * allocated for an order that may never ship.
+ * An order a picker may work on: a cancelled order, or a hold open or rejected, stops it here,
+ * before any stock is allocated for an order that may never ship.
  */
 async function pickableOrder(orderId: string, ctx: Context): Promise<HubOrder> {
   const order = await orderFor(orderId, ctx);
+  // Cancelled in the ERP while its outbound is still live in the WMS: the goods must not go out.
+  if (order.status === 'CANCELLED') {
+    throw appError(
+      ErrorCode.CONFLICT,
+      {
+        zh: `订单 ${order.erpOrderNo} 已在 ERP 作废，不能拣货${order.wmsOutboundNo ? `；出库单 ${order.wmsOutboundNo} 应在 WMS 中取消` : ''}`,
+        en: `Order ${order.erpOrderNo} was cancelled in the ERP: it cannot be picked${order.wmsOutboundNo ? `; outbound ${order.wmsOutboundNo} must be cancelled in the WMS` : ''}`,
+      },
+      { reason: 'ORDER_CANCELLED', outboundNo: order.wmsOutboundNo },
+    );
+  }
   const holds = ((await ctx.loaders.holds.load(order.rowId)) ?? []).filter((h) => h.state !== 'APPROVED');
   if (holds.length) {
     const roles = [...new Set(holds.map((h) => h.approverRole))];
@@ -57,7 +66,7 @@ export const pickingQueries: Pick<QueryResolvers<Context>, 'pickList' | 'picking
   },
 };
 
-export const pickingMutations: MutationResolvers<Context> = {
+export const pickingMutations: Pick<MutationResolvers<Context>, 'scanItem' | 'sealPackage'> = {
   scanItem: async (_root, { orderId, barcode, picker }, ctx) => {
     requireRole(ctx, PICKERS, 'scanItem');
     const operator = picker != null ? parseOperator(picker, 'picker') : ctx.caller.subject.slice(0, MAX_OPERATOR_LENGTH);

@@ -1,0 +1,391 @@
+// Linking truth through the gateway, on MariaDB: references written as people write them are read
+// by the one reader order(id:) uses too; only documents that agree with the order they name are
+// linked; a contradicting one is listed, reconciled and blocks the order for staff, and a customer
+// never sees another customer's outbound or parcel — not through a link, not from the TMS itself.
+// Documents are written straight into the legacy systems (WMS tables, the TMS store) as clerks and
+// imports write them, then one link round reads them.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DataSource } from 'typeorm';
+import { startStack, type Stack } from './helpers/stack.js';
+import { insertRows, openDataSource } from '../common/src/db.js';
+import { beijingDate, formatBeijing } from '../common/src/time.js';
+import { encodeCaller } from '../common/src/caller.js';
+import { signRequest } from '../common/src/signing.js';
+import { Random } from '../legacy-sim/src/random.js';
+import { writeReference } from '../legacy-sim/src/references.js';
+import type { TruthOrder } from '../legacy-sim/src/types.js';
+import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
+
+let stack: Stack;
+let wms: DataSource;
+let erp: DataSource;
+let tms: DataSource;
+const rng = new Random(1208);
+/** Orders this file has already used for one case, so cases do not step on each other. */
+const used = new Set<string>();
+
+before(async () => {
+  // With the generator's reference classes: typed variants and references naming another customer's order.
+  stack = await startStack({ name: 'linking', orders: 360, days: 2, seed: 77, rates: { refKeyboard: 0.08, refContradicts: 0.02 } });
+  wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
+  erp = await openDataSource(stack.targets.erpUrl, { poolSize: 2 });
+  tms = await openDataSource(stack.targets.tmsStoreUrl, { poolSize: 2 });
+});
+
+after(async () => {
+  await Promise.all([wms?.destroy(), erp?.destroy(), tms?.destroy()]);
+  await stack?.close();
+});
+
+const now = () => formatBeijing(Date.now());
+const byReference = (o: TruthOrder) => !!o.outbound && (o.outbound.method === 'REFERENCE' || o.outbound.method === 'NORMALIZED_REFERENCE');
+const take = (filter: (o: TruthOrder) => boolean, n: number) => {
+  const picked = stack.truth.orders.filter((o) => !used.has(o.erpOrderNo) && filter(o)).slice(0, n);
+  for (const o of picked) used.add(o.erpOrderNo);
+  return picked;
+};
+/** A reference as a person writes it, short enough for t_out_order.ref_no / tms_waybill.customer_ref (40). */
+const written = (nos: string[]) => {
+  for (;;) {
+    const text = writeReference(nos, rng);
+    if (text.length <= 40) return text;
+  }
+};
+const skusOf = async (erpOrderNo: string) => (await erp.query('SELECT cInvCode FROM SO_SODetails WHERE cSOCode = ? ORDER BY iRowNo', [erpOrderNo])).map((r: any) => r.cInvCode as string);
+
+/** Many orders in one request, each asked for by the text given: alias → answer. */
+async function orders(ids: string[], selection: string, token?: string): Promise<any[]> {
+  const out: any[] = [];
+  for (let i = 0; i < ids.length; i += 25) {
+    const chunk = ids.slice(i, i + 25);
+    const query = `query(${chunk.map((_, k) => `$v${k}: ID!`).join(', ')}) { ${chunk.map((_, k) => `o${k}: order(id: $v${k}) { ${selection} }`).join(' ')} }`;
+    const res = await stack.query(query, Object.fromEntries(chunk.map((id, k) => [`v${k}`, id])), token ? { token } : undefined);
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors?.slice(0, 3)));
+    out.push(...chunk.map((_, k) => res.data[`o${k}`]));
+  }
+  return out;
+}
+
+async function unlinked(): Promise<Map<string, any>> {
+  const res = await stack.query('{ unlinkedDocuments(first: 200) { edges { node { system documentNo reason reference customerCode candidateOrderNos messageZh messageEn } } } }');
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  return new Map(res.data.unlinkedDocuments.edges.map((e: any) => [e.node.documentNo, e.node]));
+}
+
+let outboundSeq = 900;
+/** A new WMS outbound, as the warehouse's own screen writes one. */
+async function insertOutbound(p: { customerCode: string; ref: string; skus: string[]; date: string }): Promise<string> {
+  const outNo = `CK${p.date.replaceAll('-', '')}-${++outboundSeq}`;
+  const t = now();
+  await wms.query(
+    "INSERT INTO t_out_order (out_no, ref_no, consignee_code, consignee_name, warehouse_code, status, create_time, update_time) VALUES (?, ?, ?, NULL, 'WH-SH', 10, ?, ?)",
+    [outNo, p.ref, p.customerCode, `${p.date} 10:00:00`, t],
+  );
+  let line = 0;
+  for (const sku of p.skus) await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, ?, ?, 'B1', 'F1-A01-S01', 1, NULL)", [outNo, ++line, sku]);
+  return outNo;
+}
+
+describe("the generator's reference classes", () => {
+  test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
+    const typed = stack.truth.anomalies.filter((a) => a.kind === 'refKeyboard');
+    const contradicting = stack.truth.anomalies.filter((a) => a.kind === 'refContradicts');
+    assert.ok(typed.length >= 20 && contradicting.length >= 5, `${typed.length} typed, ${contradicting.length} contradicting`);
+    const truthOf = new Map(stack.truth.orders.map((o) => [o.erpOrderNo, o]));
+    const answers = await orders(typed.map((a) => a.erpOrderNo!), 'erpOrderNo wmsOutboundNo links { system documentNo method confidence reference }');
+    typed.forEach((a, k) => {
+      const o = truthOf.get(a.erpOrderNo!)!;
+      const link = answers[k].links.find((l: any) => l.system === 'WMS');
+      assert.deepEqual(
+        [answers[k].wmsOutboundNo, link?.method, link?.confidence, link?.reference],
+        [o.outbound!.outboundNo, o.outbound!.method, 1, (a.detail as any).written],
+        `${a.erpOrderNo} written ${JSON.stringify((a.detail as any).written)}`,
+      );
+    });
+    const left = await unlinked();
+    const named = await orders(contradicting.map((a) => (a.detail as any).names), 'erpOrderNo links { documentNo } blockers { code messageEn }');
+    contradicting.forEach((a, k) => {
+      const truthReason = stack.truth.unlinked.find((u) => u.documentNo === a.documentNo)?.reason;
+      assert.equal(truthReason, 'CUSTOMER_MISMATCH');
+      assert.equal(left.get(a.documentNo!)?.reason, truthReason, a.documentNo);
+      assert.deepEqual(left.get(a.documentNo!).candidateOrderNos, [(a.detail as any).names]);
+      assert.ok(!named[k].links.some((l: any) => l.documentNo === a.documentNo), `${a.documentNo} is not on ${(a.detail as any).names}`);
+      assert.ok(named[k].blockers.some((b: any) => b.code === 'CONTRADICTING_REFERENCE' && b.messageEn.includes(a.documentNo)), `${(a.detail as any).names} is blocked for staff`);
+      // The order that outbound really belongs to has no outbound linked, and its waybill waits for it.
+      const own = truthOf.get(a.erpOrderNo!)!;
+      assert.equal(own.outbound!.method, null);
+      if (own.waybill) assert.equal(left.get(own.waybill.waybillNo)?.reason, 'OUTBOUND_UNLINKED');
+    });
+  });
+});
+
+describe('references read as people write them', () => {
+  test('outbounds whose ref_no is written in generated forms link to the order each names; order(id:) finds the order by the same text', async () => {
+    const picked = take(byReference, 120);
+    assert.ok(picked.length >= 100, `enough orders linked by reference (${picked.length})`);
+    const texts = picked.map((o) => written([o.erpOrderNo]));
+    for (const [k, o] of picked.entries()) await wms.query('UPDATE t_out_order SET ref_no = ?, update_time = ? WHERE out_no = ?', [texts[k], now(), o.outbound!.outboundNo]);
+    await stack.linker.runFreshRound();
+
+    const answers = await orders(texts, 'erpOrderNo wmsOutboundNo links { system documentNo method confidence reference }');
+    for (const [k, o] of picked.entries()) {
+      const a = answers[k];
+      assert.equal(a?.erpOrderNo, o.erpOrderNo, `order(id: ${JSON.stringify(texts[k])})`);
+      assert.equal(a.wmsOutboundNo, o.outbound!.outboundNo, `${o.erpOrderNo} written ${JSON.stringify(texts[k])}`);
+      const link = a.links.find((l: any) => l.system === 'WMS' && l.documentNo === o.outbound!.outboundNo);
+      assert.deepEqual(
+        { method: link?.method, confidence: link?.confidence, reference: link?.reference },
+        { method: texts[k] === o.erpOrderNo ? 'REFERENCE' : 'NORMALIZED_REFERENCE', confidence: 1, reference: texts[k] },
+      );
+    }
+    const left = await unlinked();
+    for (const o of picked) assert.ok(!left.has(o.outbound!.outboundNo), `${o.outbound!.outboundNo} is not left unlinked`);
+  });
+
+  test('an outbound naming several orders of its customer (a combined shipment) is linked to each of them', async () => {
+    const byCustomer = new Map<string, TruthOrder[]>();
+    for (const o of take(byReference, 80)) byCustomer.set(o.customerCode, [...(byCustomer.get(o.customerCode) ?? []), o]);
+    const pairs = [...byCustomer.values()].filter((os) => os.length >= 2).map((os) => [os[0], os[1]] as const).slice(0, 12);
+    assert.ok(pairs.length >= 5, `enough customers with two orders (${pairs.length})`);
+    const combined: string[] = [];
+    for (const [a, b] of pairs) {
+      const skus = [...new Set([...(await skusOf(a.erpOrderNo)), ...(await skusOf(b.erpOrderNo))])];
+      combined.push(await insertOutbound({ customerCode: a.customerCode, ref: written([a.erpOrderNo, b.erpOrderNo]), skus, date: a.orderedAt.slice(0, 10) }));
+    }
+    await stack.linker.runFreshRound();
+    const answers = await orders(pairs.flat().map((o) => o.erpOrderNo), 'erpOrderNo links { system documentNo method confidence }');
+    pairs.forEach(([a, b], k) => {
+      for (const [j, o] of [a, b].entries()) {
+        const link = answers[2 * k + j].links.find((l: any) => l.documentNo === combined[k]);
+        assert.ok(link, `${combined[k]} is linked to ${o.erpOrderNo}`);
+        assert.equal(link.confidence, 1);
+      }
+    });
+    const left = await unlinked();
+    for (const no of combined) assert.ok(!left.has(no), `${no} is linked`);
+  });
+});
+
+describe('only what agrees is linked', () => {
+  test("an outbound naming another customer's order, one carrying none of the order's goods, and a waybill for someone else elsewhere are not linked: listed with what disagrees, reconciled, blocking the order for staff", async () => {
+    const [victim] = take((o) => byReference(o) && o.waybill?.method != null, 1);
+    const [other] = take((o) => byReference(o) && o.customerCode !== victim.customerCode && o.waybill?.method != null, 1);
+    const [goodsOrder] = take(byReference, 1);
+    const [waybillOrder] = take((o) => byReference(o) && o.waybill?.method != null, 1);
+    assert.ok(victim && other && goodsOrder && waybillOrder);
+
+    // 1. Another customer's outbound names the victim's order.
+    const foreignText = written([victim.erpOrderNo]);
+    await wms.query('UPDATE t_out_order SET ref_no = ?, update_time = ? WHERE out_no = ?', [foreignText, now(), other.outbound!.outboundNo]);
+    // 2. An outbound of the right customer with goods the order does not have.
+    const orderSkus = new Set(await skusOf(goodsOrder.erpOrderNo));
+    const foreignSku = (await erp.query('SELECT cInvCode FROM Inventory WHERE bService = 0 ORDER BY cInvCode')).map((r: any) => r.cInvCode as string).find((s: string) => !orderSkus.has(s))!;
+    const wrongGoods = await insertOutbound({ customerCode: goodsOrder.customerCode, ref: written([goodsOrder.erpOrderNo]), skus: [foreignSku], date: goodsOrder.orderedAt.slice(0, 10) });
+    // 3. The carrier re-points a waybill at someone else in another city.
+    const [{ cCusName: otherName }] = await erp.query('SELECT cCusName FROM Customer WHERE cCusCode = ?', [other.customerCode]);
+    const otherCity = other.region !== waybillOrder.region ? other.region : waybillOrder.region === '上海' ? '杭州' : '上海';
+    await tms.query('UPDATE tms_waybill SET consignee = ?, dest_city = ?, update_time = ? WHERE waybill_no = ?', [otherName, otherCity, now(), waybillOrder.waybill!.waybillNo]);
+    await stack.linker.runFreshRound();
+
+    const left = await unlinked();
+    const customerMismatch = left.get(other.outbound!.outboundNo);
+    assert.equal(customerMismatch?.reason, 'CUSTOMER_MISMATCH');
+    assert.deepEqual(customerMismatch.candidateOrderNos, [victim.erpOrderNo]);
+    assert.match(customerMismatch.messageZh, new RegExp(victim.erpOrderNo));
+    assert.match(customerMismatch.messageEn, new RegExp(victim.erpOrderNo));
+    assert.equal(left.get(wrongGoods)?.reason, 'GOODS_MISMATCH');
+    assert.deepEqual(left.get(wrongGoods).candidateOrderNos, [goodsOrder.erpOrderNo]);
+    const consignee = left.get(waybillOrder.waybill!.waybillNo);
+    assert.equal(consignee?.reason, 'CONSIGNEE_MISMATCH');
+    assert.deepEqual(consignee.candidateOrderNos, [waybillOrder.erpOrderNo]);
+    // The other customer's waybill followed its outbound out of the link.
+    assert.equal(left.get(other.waybill!.waybillNo)?.reason, 'OUTBOUND_UNLINKED');
+
+    const [v, g, w] = await orders([victim.erpOrderNo, goodsOrder.erpOrderNo, waybillOrder.erpOrderNo], 'wmsOutboundNo tmsWaybillNo links { documentNo } blockers { code severity sourceSystem messageZh messageEn }');
+    assert.equal(v.wmsOutboundNo, victim.outbound!.outboundNo, 'the victim keeps its own outbound');
+    assert.ok(!v.links.some((l: any) => l.documentNo === other.outbound!.outboundNo));
+    assert.ok(!g.links.some((l: any) => l.documentNo === wrongGoods));
+    assert.equal(w.tmsWaybillNo, null, 'a waybill for someone else elsewhere is not this order’s');
+    for (const [answer, doc, system] of [[v, other.outbound!.outboundNo, 'WMS'], [g, wrongGoods, 'WMS'], [w, waybillOrder.waybill!.waybillNo, 'TMS']] as const) {
+      const blocker = answer.blockers.find((b: any) => b.code === 'CONTRADICTING_REFERENCE');
+      assert.ok(blocker, `${doc}: the order it names has a blocker`);
+      assert.equal(blocker.sourceSystem, system);
+      assert.match(blocker.messageZh, new RegExp(doc));
+      assert.match(blocker.messageEn, new RegExp(doc));
+    }
+
+    const recon = await stack.query(
+      '{ reconciliation(from: "2025-11-08", to: "2025-11-10") { items(class: CONTRADICTING_REFERENCE, first: 50) { edges { node { documents { system documentNo role } order { erpOrderNo } detailZh detailEn } } } } }',
+    );
+    assert.equal(recon.errors, undefined, JSON.stringify(recon.errors));
+    const items = recon.data.reconciliation.items.edges.map((e: any) => e.node);
+    for (const [doc, named] of [[other.outbound!.outboundNo, victim.erpOrderNo], [wrongGoods, goodsOrder.erpOrderNo], [waybillOrder.waybill!.waybillNo, waybillOrder.erpOrderNo]]) {
+      const item = items.find((i: any) => i.documents[0].documentNo === doc);
+      assert.ok(item, `${doc} is reconciled`);
+      assert.deepEqual(item.documents.find((d: any) => d.role === 'NAMED_ORDER'), { system: 'ERP', documentNo: named, role: 'NAMED_ORDER' });
+      assert.equal(item.order.erpOrderNo, named);
+    }
+
+    // The victim, with their own token: their outbound and parcel only, nothing of the other customer's.
+    const token = await stack.token('customer', victim.customerCode);
+    const mine = await stack.query(
+      'query($id: ID!) { order(id: $id) { wmsOutboundNo tmsWaybillNo links { documentNo } outbound { outboundNo } shipment { waybillNo consignee events { code city } } } }',
+      { id: victim.erpOrderNo },
+      { token },
+    );
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    assert.equal(mine.data.order.outbound.outboundNo, victim.outbound!.outboundNo);
+    assert.equal(mine.data.order.shipment.waybillNo, victim.waybill!.waybillNo);
+    const seen = JSON.stringify(mine.data);
+    for (const theirs of [other.outbound!.outboundNo, other.waybill!.waybillNo]) assert.ok(!seen.includes(theirs), `${theirs} is not shown to ${victim.customerCode}`);
+  });
+
+  test("the TMS checks the owner itself: a customer asking it for another customer's waybill gets nothing, whatever link led there", async () => {
+    const [mineOrder] = take((o) => o.waybill?.method != null, 1);
+    const [theirs] = take((o) => o.waybill?.method != null && o.customerCode !== mineOrder.customerCode, 1);
+    const url = stack.subgraphUrls.tms;
+    const body = JSON.stringify({
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { waybillNo consignee events { code } } } }',
+      variables: { r: [{ __typename: 'Shipment', waybillNo: mineOrder.waybill!.waybillNo }, { __typename: 'Shipment', waybillNo: theirs.waybill!.waybillNo }] },
+    });
+    const ask = async (caller: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signRequest(stack.config.SUBGRAPH_SIGNING_SECRET, { method: 'POST', path: new URL(url).pathname, subgraph: 'tms' }, caller, body) },
+        body,
+      });
+      return (await res.json()) as any;
+    };
+    const asCustomer = await ask(encodeCaller({ subject: 'c', role: 'customer', customerCode: mineOrder.customerCode }));
+    assert.equal(asCustomer.data._entities[0]?.waybillNo, mineOrder.waybill!.waybillNo, 'their own waybill');
+    assert.equal(asCustomer.data._entities[1], null, "another customer's waybill is not given");
+    const asStaff = await ask(encodeCaller({ subject: 's', role: 'ops', customerCode: null }));
+    assert.equal(asStaff.data._entities[1]?.waybillNo, theirs.waybill!.waybillNo, 'staff see every waybill');
+  });
+});
+
+describe('contradictions after a change are flagged', () => {
+  test('an order cancelled in the ERP while its outbound is live in the WMS blocks the warehouse, is reconciled, and the pick flow refuses it', async () => {
+    const [cancelled, kept] = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 2, seed: 9090 });
+    await stack.linker.runFreshRound();
+    const warehouse = await stack.token('warehouse');
+    const pickList = (id: string) => stack.query('query($id: ID!) { pickList(orderId: $id) { outboundNo lines { sku { code } quantity } } }', { id }, { token: warehouse });
+    const before = await pickList(cancelled.erpOrderNo);
+    assert.equal(before.errors, undefined, JSON.stringify(before.errors));
+    assert.equal(before.data.pickList.outboundNo, cancelled.outboundNo);
+
+    // The ERP voids the order; the WMS outbound stays as it was.
+    await erp.query('UPDATE SO_SOMain SET iStatus = 9, dModifyTime = ? WHERE cSOCode = ?', [now(), cancelled.erpOrderNo]);
+    await stack.linker.runFreshRound();
+
+    const [o] = await orders([cancelled.erpOrderNo], 'status wmsOutboundNo blockers { code severity sourceSystem messageZh messageEn expectedResolutionZh expectedResolutionEn }');
+    assert.equal(o.status, 'CANCELLED');
+    assert.equal(o.wmsOutboundNo, cancelled.outboundNo);
+    const blocker = o.blockers.find((b: any) => b.code === 'CANCELLED_OUTBOUND_LIVE');
+    assert.ok(blocker, JSON.stringify(o.blockers));
+    assert.equal(blocker.severity, 'BLOCKING');
+    assert.equal(blocker.sourceSystem, 'WMS');
+    assert.equal(o.blockers[0].code, 'CANCELLED_OUTBOUND_LIVE', 'the first thing staff read');
+    for (const text of [blocker.messageZh, blocker.messageEn, blocker.expectedResolutionZh, blocker.expectedResolutionEn]) assert.match(text, new RegExp(cancelled.outboundNo));
+
+    for (const res of [
+      await pickList(cancelled.erpOrderNo),
+      await pickList(cancelled.outboundNo),
+      await stack.query('mutation($id: ID!) { scanItem(orderId: $id, barcode: "0106901234567892") { outcome } }', { id: cancelled.erpOrderNo }, { token: warehouse }),
+    ]) {
+      assert.equal(res.data?.pickList ?? res.data?.scanItem ?? null, null);
+      const error = res.errors?.[0];
+      assert.equal(error?.extensions?.code, 'CONFLICT', JSON.stringify(res.errors));
+      assert.equal(error.extensions.reason, 'ORDER_CANCELLED');
+      assert.match(error.extensions.messageZh, /作废/);
+      assert.match(error.extensions.messageEn, /cancelled/);
+    }
+    // Nothing was written for it in the WMS: no line picked.
+    const picked = await wms.query('SELECT COUNT(*) AS n FROM t_out_line WHERE out_no = ? AND picked_qty IS NOT NULL', [cancelled.outboundNo]);
+    assert.equal(Number(picked[0].n), 0);
+    // The order next to it is untouched.
+    assert.equal((await pickList(kept.erpOrderNo)).errors, undefined);
+
+    const day = 86_400_000;
+    const recon = await stack.query('query($from: DateTime!, $to: DateTime!) { reconciliation(from: $from, to: $to) { items(class: CANCELLED_ORDER_OUTBOUND_LIVE, first: 50) { edges { node { documents { system documentNo role } order { erpOrderNo } detailZh detailEn } } } } }', {
+      from: new Date(Date.now() - 2 * day).toISOString(),
+      to: new Date(Date.now() + day).toISOString(),
+    });
+    assert.equal(recon.errors, undefined, JSON.stringify(recon.errors));
+    const items = recon.data.reconciliation.items.edges.map((e: any) => e.node);
+    assert.deepEqual(
+      items.map((i: any) => i.documents),
+      [[{ system: 'ERP', documentNo: cancelled.erpOrderNo, role: 'ORDER' }, { system: 'WMS', documentNo: cancelled.outboundNo, role: 'OUTBOUND' }]],
+    );
+
+    // Once the warehouse cancels the outbound too, the contradiction is gone.
+    await wms.query('UPDATE t_out_order SET status = 90, update_time = ? WHERE out_no = ?', [now(), cancelled.outboundNo]);
+    await stack.linker.runFreshRound();
+    const [after] = await orders([cancelled.erpOrderNo], 'blockers { code }');
+    assert.ok(!after.blockers.some((b: any) => b.code === 'CANCELLED_OUTBOUND_LIVE'));
+  });
+});
+
+describe('rules see every order', () => {
+  test('identical orders entered in one moment and one round: the first (earlier placed, then lower ERP number) passes the duplicate rule, every twin after it is held as its duplicate, and evaluating again agrees', async () => {
+    const bases = take((o) => o.expectedStatus !== 'CANCELLED', 12);
+    const seqs = rng.shuffle(Array.from({ length: 4000 }, (_, k) => 5000 + k));
+    const groups: { no: string; at: number }[][] = [];
+    const rows: { main: any[]; lines: any[] } = { main: [], lines: [] };
+    const t0 = Math.floor((Date.now() - 6 * 3_600_000) / 1000) * 1000;
+    for (const [g, base] of bases.entries()) {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const at = t0 - g * 3_600_000;
+      // A double (or triple) submission in one second, and sometimes another of the same a few minutes later.
+      const size = rng.int(2, 4);
+      const group = Array.from({ length: size }, (_, k) => ({
+        no: `SO-${beijingDate(at).replaceAll('-', '')}-${seqs.pop()}`,
+        at: at + (k < 2 || rng.chance(0.5) ? 0 : rng.int(1, 25) * 60_000),
+      }));
+      groups.push(group);
+      for (const c of group) {
+        const { ID, ...rest } = header;
+        rows.main.push({ ...rest, cSOCode: c.no, dDate: formatBeijing(c.at), iStatus: 2, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: now() });
+        for (const l of lines) {
+          const { AutoID, ...line } = l;
+          rows.lines.push({ ...line, cSOCode: c.no });
+        }
+      }
+    }
+    // All of them in one go, in an order that is neither time nor number order: one link round, one rules batch.
+    await insertRows(erp, 'SO_SODetails', rng.shuffle(rows.lines));
+    await insertRows(erp, 'SO_SOMain', rng.shuffle(rows.main));
+    await stack.linker.runFreshRound();
+
+    const all = groups.flat();
+    const answers = await orders(all.map((c) => c.no), 'erpOrderNo onHold decisions { ruleId fired facts }');
+    const duplicate = new Map(answers.map((a) => [a.erpOrderNo, a.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order')]));
+    let held = 0;
+    for (const group of groups) {
+      const seq = (no: string) => Number(no.slice(-4));
+      const original = [...group].sort((a, b) => a.at - b.at || seq(a.no) - seq(b.no))[0];
+      for (const c of group) {
+        const d = duplicate.get(c.no);
+        assert.ok(d, `${c.no} was evaluated in the round that linked it`);
+        if (c === original) assert.equal(d.fired, false, `${c.no} is the original`);
+        else {
+          assert.equal(d.fired, true, `${c.no} repeats ${original.no}`);
+          assert.equal(d.facts.duplicateOf, original.no);
+          held++;
+        }
+      }
+    }
+    assert.ok(held >= groups.length, 'every group has a duplicate held');
+
+    // Evaluated again one by one (as evaluateOrder does, or another instance would), the same verdicts.
+    const ops = await stack.token('ops');
+    for (const c of all.slice(0, 12)) {
+      const res = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired facts } } } }', { id: c.no }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const again = res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order');
+      assert.deepEqual([again.fired, again.facts.duplicateOf], [duplicate.get(c.no).fired, duplicate.get(c.no).facts.duplicateOf], c.no);
+    }
+  });
+});
