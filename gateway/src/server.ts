@@ -51,6 +51,7 @@ const ENV_URL: Record<string, keyof Config> = {
   crm: 'CRM_SUBGRAPH_URL',
   'order-link': 'ORDER_LINK_SUBGRAPH_URL',
   fulfilment: 'FULFILMENT_SUBGRAPH_URL',
+  intake: 'INTAKE_SUBGRAPH_URL',
 };
 
 /** The committed supergraph.graphql, or, when it is missing, a fresh composition of rover-config.yaml. */
@@ -252,8 +253,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         '/uploads': uploadRoute({
           authenticate,
           roles: () => policy.rootRoles.get('Mutation.startRepairJob') ?? new Set(),
-          orderLinkUrl: () => subgraphUrls.get('order-link'),
-          signingKey: signingKeyFor(config, 'order-link'),
+          intakeUrl: () => subgraphUrls.get('intake'),
+          signingKey: signingKeyFor(config, 'intake'),
           maxBytes: config.UPLOAD_MAX_BYTES,
           maxNameLength: config.UPLOAD_MAX_NAME_LENGTH,
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
@@ -271,7 +272,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
       context: async (_req, requestId, caller) => ({ requestId, caller: caller! }),
       readiness: Object.fromEntries(
-        ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment'].map((name) => [
+        ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment', 'intake'].map((name) => [
           name,
           async () => {
             const url = subgraphUrls.get(name);

@@ -17,6 +17,7 @@ import { createTmsSubgraph } from '../../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../../subgraphs/fulfilment/src/server.js';
+import { createIntakeSubgraph } from '../../subgraphs/intake/src/server.js';
 import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
 import type { OutboxWorker } from '../../subgraphs/order-link/src/rules/outbox.js';
 import { startGateway } from '../../gateway/src/server.js';
@@ -156,10 +157,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('wms', await createWmsSubgraph(config));
   await start('tms', await createTmsSubgraph(config));
   await start('crm', await createCrmSubgraph(config));
-  const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
+  const orderLink = await createOrderLinkSubgraph(config);
   await start('order-link', orderLink.subgraph);
-  // After order-link, which migrates the hub database fulfilment opens.
+  // After order-link, which migrates the hub database fulfilment and intake open.
   await start('fulfilment', await createFulfilmentSubgraph(config));
+  const intake = await createIntakeSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp, orderLinkSubgraphUrl: subgraphUrls['order-link'] });
+  await start('intake', intake.subgraph);
   // The first round links the whole seeded set; a second one settles documents woken by the first.
   t = Date.now();
   await orderLink.linker.runRound();

@@ -1,5 +1,5 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
-import { signingKeyFor, type Config } from '../../../common/src/config.js';
+import type { Config } from '../../../common/src/config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
@@ -29,14 +29,6 @@ import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRe
 import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
 import { Attachments1766100000000 } from './migrations/1766100000000-Attachments.js';
 import { AttachmentStore } from './attachments.js';
-import { TextDirectory } from './drafts/directory.js';
-import { DraftService } from './drafts/service.js';
-import { ErpOrders } from './drafts/erp-orders.js';
-import { readRoverConfig } from '../../../common/src/rover-config.js';
-import { RepairStore } from './repair/store.js';
-import { RepairRunner } from './repair/runner.js';
-import { UploadRetention } from './repair/retention.js';
-import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
 import { HealthFacts } from './health/facts.js';
 import { HealthMetrics } from './health/metrics.js';
@@ -69,12 +61,8 @@ export interface OrderLinkOptions {
   startCalls?: boolean;
   /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
   startEvents?: boolean;
-  /** Pick up unfinished repair jobs (default on). */
-  startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
   reportBackoff?: (attempt: number) => number;
-  /** Where the erp subgraph listens, when not at ERP_SUBGRAPH_URL (tests and npm start pick ports as they go). */
-  erpSubgraphUrl?: string;
 }
 
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
@@ -160,24 +148,11 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const tokens = new TokenRevocations(hubDb, hubSystem);
   const picks = new PickingStore(hubDb, hubSystem);
   const attachments = new AttachmentStore(hubDb, hubSystem);
-  // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
-  const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
-  const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
-  const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
-  const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () => linker.runFreshRound());
-  const repairStore = new RepairStore(hubDb, hubSystem);
-  const repairRunner = new RepairRunner(
-    repairStore,
-    erp,
-    { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
-    kit.logger.child({ part: 'repair' }),
-  );
   if (options.startLinker !== false) {
     linker.start();
     sweep.start();
   }
   if (options.startOutbox !== false) outbox.start();
-  if (options.startRepair !== false) repairRunner.start();
   const calls = new CallStore(hubDb, hubSystem);
   const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
     pollMs: config.CALL_POLL_MS,
@@ -186,8 +161,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   });
   if (options.startCalls !== false) callIntake.start();
   if (options.startEvents !== false) events.start();
-  const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
-  uploadRetention.start();
   healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
   reporter.start();
   const subgraph = buildSubgraph<Context>({
@@ -200,8 +173,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       rules,
       engine,
       ledger,
-      drafts,
-      repair: { store: repairStore, runner: repairRunner },
       health,
       reporter,
       attachments,
@@ -211,10 +182,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       tokens,
       sweep,
       events,
+      linkNow: () => linker.runFreshRound(),
     }),
-    routes: {
-      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
-    },
     readiness: {
       hubDatabase: () => hub.ping(),
       // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).
@@ -225,17 +194,15 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     },
     close: async () => {
       reporter.stop();
-      uploadRetention.stop();
       await sweep.stop();
       await linker.stop();
       await outbox.stop();
-      await repairRunner.stop();
       await callIntake.stop();
       await healthFacts.stop();
       await events.stop();
       await eventBus.close();
-      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
+      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep };
 }
