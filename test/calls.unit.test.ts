@@ -52,7 +52,7 @@ test('generated calls of every class read as the generator meant them, with evid
       for (const intent of readCall(c.transcript).intents) for (const e of intent.evidence) assert.equal(c.transcript.slice(e.span[0], e.span[1]), e.text);
     });
     assert.deepEqual(misses, [], `seed ${seed}`);
-    for (const k of ['negation', 'change-of-mind', 'hedge', 'agent-words', 'multi', 'address-first', 'number-first', 'number-spoken', 'number-spoken-split', 'number-full-width', 'turns-newline', 'turns-bracket', 'dialect', 'other'])
+    for (const k of ['consent', 'negation', 'change-of-mind', 'hedge', 'agent-words', 'multi', 'address-first', 'number-first', 'number-spoken', 'number-spoken-split', 'number-full-width', 'turns-newline', 'turns-bracket', 'dialect', 'other'])
       assert.ok(classes.has(k), `seed ${seed} composes ${k}`);
   }
 });
@@ -83,4 +83,27 @@ test('what the caller takes back, hedges, conditions or negates does not count, 
   assert.deepEqual(summary('客服：请问需要退换货吗？客户：不用不用，就是问下到哪了。').intents, ['CHASE'], 'the agent\'s words are not the caller\'s');
   assert.deepEqual(summary('客户：发票抬头要换一下。').intents, ['INVOICE'], '换 about an invoice is not an exchange');
   assert.deepEqual(summary('客户：我不是要退货，发票不用开，就是问下啥时候发。').intents, ['CHASE']);
+});
+
+test('agreeing to what the agent proposes is the caller\'s intent; a refusal, or words outside the question, are not', () => {
+  const asks: [string, string][] = [['需要我帮您取消吗？', 'CANCEL'], ['那我帮您登记退货可以吗？', 'RETURN_EXCHANGE'], ['我帮您催一下仓库可以吗？', 'CHASE'], ['需要帮您重开发票吗？', 'INVOICE']];
+  for (const [ask, intent] of asks) {
+    for (const yes of ['可以', '嗯，好的', '行，就这么办', '对，麻烦了']) assert.deepEqual(summary(`客服：这边看到订单还没发货，${ask}\n客户：${yes}。`).intents, [intent], `${ask} ${yes}`);
+    for (const no of ['不用了', '不要，我再想想', '没有没有', '算了吧']) assert.deepEqual(summary(`客服：${ask}客户：${no}。`).intents, ['OTHER'], `${ask} ${no}`);
+  }
+});
+
+test('intents said in English words, and numbers with the prefix after or spelt with dashes', () => {
+  assert.deepEqual(summary('客户：帮我把那单cancel掉吧').intents, ['CANCEL']);
+  assert.deepEqual(summary('客户：invoice还没收到').intents, ['INVOICE'], 'not a chase: what has not arrived is the invoice');
+  const rng = new Random(77);
+  for (let i = 0; i < 200; i++) {
+    const day = `2025${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
+    const seq = String(rng.int(1, 999)).padStart(3, '0');
+    const prefix = rng.pick(['SO', 'CK']);
+    const want = classifyDocumentNo(prefix === 'SO' ? `SO-${day}-${seq}` : `CK${day}-${seq}`)!.canonical;
+    const spoken = (d: string) => [...d].map((c) => '零一二三四五六七八九'[Number(c)]).join('');
+    for (const text of [`${prefix[0]}-${prefix[1]}-${day.slice(0, 4)}-${day.slice(4)}-${seq}`, `单号是${spoken(day + seq)}，${prefix}开头的`, `${day}${seq}，${prefix}打头`])
+      assert.deepEqual(findDocumentRefs(text).map((r) => r.canonical), [want], text);
+  }
 });

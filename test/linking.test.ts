@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { startStack, type Stack } from './helpers/stack.js';
-import { openDataSource } from '../common/src/db.js';
-import { formatBeijing } from '../common/src/time.js';
+import { insertRows, openDataSource } from '../common/src/db.js';
+import { beijingDate, formatBeijing } from '../common/src/time.js';
 import { encodeCaller } from '../common/src/caller.js';
 import { signRequest } from '../common/src/signing.js';
 import { Random } from '../legacy-sim/src/random.js';
@@ -26,7 +26,8 @@ const rng = new Random(1208);
 const used = new Set<string>();
 
 before(async () => {
-  stack = await startStack({ name: 'linking', orders: 360, days: 2, seed: 77 });
+  // With the generator's reference classes: typed variants and references naming another customer's order.
+  stack = await startStack({ name: 'linking', orders: 360, days: 2, seed: 77, rates: { refKeyboard: 0.08, refContradicts: 0.02 } });
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
   erp = await openDataSource(stack.targets.erpUrl, { poolSize: 2 });
   tms = await openDataSource(stack.targets.tmsStoreUrl, { poolSize: 2 });
@@ -85,6 +86,39 @@ async function insertOutbound(p: { customerCode: string; ref: string; skus: stri
   for (const sku of p.skus) await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, ?, ?, 'B1', 'F1-A01-S01', 1, NULL)", [outNo, ++line, sku]);
   return outNo;
 }
+
+describe("the generator's reference classes", () => {
+  test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
+    const typed = stack.truth.anomalies.filter((a) => a.kind === 'refKeyboard');
+    const contradicting = stack.truth.anomalies.filter((a) => a.kind === 'refContradicts');
+    assert.ok(typed.length >= 20 && contradicting.length >= 5, `${typed.length} typed, ${contradicting.length} contradicting`);
+    const truthOf = new Map(stack.truth.orders.map((o) => [o.erpOrderNo, o]));
+    const answers = await orders(typed.map((a) => a.erpOrderNo!), 'erpOrderNo wmsOutboundNo links { system documentNo method confidence reference }');
+    typed.forEach((a, k) => {
+      const o = truthOf.get(a.erpOrderNo!)!;
+      const link = answers[k].links.find((l: any) => l.system === 'WMS');
+      assert.deepEqual(
+        [answers[k].wmsOutboundNo, link?.method, link?.confidence, link?.reference],
+        [o.outbound!.outboundNo, o.outbound!.method, 1, (a.detail as any).written],
+        `${a.erpOrderNo} written ${JSON.stringify((a.detail as any).written)}`,
+      );
+    });
+    const left = await unlinked();
+    const named = await orders(contradicting.map((a) => (a.detail as any).names), 'erpOrderNo links { documentNo } blockers { code messageEn }');
+    contradicting.forEach((a, k) => {
+      const truthReason = stack.truth.unlinked.find((u) => u.documentNo === a.documentNo)?.reason;
+      assert.equal(truthReason, 'CUSTOMER_MISMATCH');
+      assert.equal(left.get(a.documentNo!)?.reason, truthReason, a.documentNo);
+      assert.deepEqual(left.get(a.documentNo!).candidateOrderNos, [(a.detail as any).names]);
+      assert.ok(!named[k].links.some((l: any) => l.documentNo === a.documentNo), `${a.documentNo} is not on ${(a.detail as any).names}`);
+      assert.ok(named[k].blockers.some((b: any) => b.code === 'CONTRADICTING_REFERENCE' && b.messageEn.includes(a.documentNo)), `${(a.detail as any).names} is blocked for staff`);
+      // The order that outbound really belongs to has no outbound linked, and its waybill waits for it.
+      const own = truthOf.get(a.erpOrderNo!)!;
+      assert.equal(own.outbound!.method, null);
+      if (own.waybill) assert.equal(left.get(own.waybill.waybillNo)?.reason, 'OUTBOUND_UNLINKED');
+    });
+  });
+});
 
 describe('references read as people write them', () => {
   test('outbounds whose ref_no is written in generated forms link to the order each names; order(id:) finds the order by the same text', async () => {
@@ -290,5 +324,68 @@ describe('contradictions after a change are flagged', () => {
     await stack.linker.runFreshRound();
     const [after] = await orders([cancelled.erpOrderNo], 'blockers { code }');
     assert.ok(!after.blockers.some((b: any) => b.code === 'CANCELLED_OUTBOUND_LIVE'));
+  });
+});
+
+describe('rules see every order', () => {
+  test('identical orders entered in one moment and one round: the first (earlier placed, then lower ERP number) passes the duplicate rule, every twin after it is held as its duplicate, and evaluating again agrees', async () => {
+    const bases = take((o) => o.expectedStatus !== 'CANCELLED', 12);
+    const seqs = rng.shuffle(Array.from({ length: 4000 }, (_, k) => 5000 + k));
+    const groups: { no: string; at: number }[][] = [];
+    const rows: { main: any[]; lines: any[] } = { main: [], lines: [] };
+    const t0 = Math.floor((Date.now() - 6 * 3_600_000) / 1000) * 1000;
+    for (const [g, base] of bases.entries()) {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const at = t0 - g * 3_600_000;
+      // A double (or triple) submission in one second, and sometimes another of the same a few minutes later.
+      const size = rng.int(2, 4);
+      const group = Array.from({ length: size }, (_, k) => ({
+        no: `SO-${beijingDate(at).replaceAll('-', '')}-${seqs.pop()}`,
+        at: at + (k < 2 || rng.chance(0.5) ? 0 : rng.int(1, 25) * 60_000),
+      }));
+      groups.push(group);
+      for (const c of group) {
+        const { ID, ...rest } = header;
+        rows.main.push({ ...rest, cSOCode: c.no, dDate: formatBeijing(c.at), iStatus: 2, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: now() });
+        for (const l of lines) {
+          const { AutoID, ...line } = l;
+          rows.lines.push({ ...line, cSOCode: c.no });
+        }
+      }
+    }
+    // All of them in one go, in an order that is neither time nor number order: one link round, one rules batch.
+    await insertRows(erp, 'SO_SODetails', rng.shuffle(rows.lines));
+    await insertRows(erp, 'SO_SOMain', rng.shuffle(rows.main));
+    await stack.linker.runFreshRound();
+
+    const all = groups.flat();
+    const answers = await orders(all.map((c) => c.no), 'erpOrderNo onHold decisions { ruleId fired facts }');
+    const duplicate = new Map(answers.map((a) => [a.erpOrderNo, a.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order')]));
+    let held = 0;
+    for (const group of groups) {
+      const seq = (no: string) => Number(no.slice(-4));
+      const original = [...group].sort((a, b) => a.at - b.at || seq(a.no) - seq(b.no))[0];
+      for (const c of group) {
+        const d = duplicate.get(c.no);
+        assert.ok(d, `${c.no} was evaluated in the round that linked it`);
+        if (c === original) assert.equal(d.fired, false, `${c.no} is the original`);
+        else {
+          assert.equal(d.fired, true, `${c.no} repeats ${original.no}`);
+          assert.equal(d.facts.duplicateOf, original.no);
+          held++;
+        }
+      }
+    }
+    assert.ok(held >= groups.length, 'every group has a duplicate held');
+
+    // Evaluated again one by one (as evaluateOrder does, or another instance would), the same verdicts.
+    const ops = await stack.token('ops');
+    for (const c of all.slice(0, 12)) {
+      const res = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired facts } } } }', { id: c.no }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const again = res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order');
+      assert.deepEqual([again.fired, again.facts.duplicateOf], [duplicate.get(c.no).fired, duplicate.get(c.no).facts.duplicateOf], c.no);
+    }
   });
 });

@@ -150,6 +150,15 @@ const OTHER_CALLS = [
   '就是打个电话说一声，货收到了，挺好的。', '想问下你们有没有博世的雨刮，多少钱一根？', '你们的机油有没有4升装的？',
 ];
 
+/** The agent proposes, the caller only agrees: the intent is the caller's all the same. */
+const PROPOSALS: Partial<Record<CallIntent, { reason: string[]; ask: string[] }>> = {
+  CANCEL: { reason: ['客户那边不修了', '老板说价格再谈谈', '这单暂时用不上了'], ask: ['需要我帮您取消吗？', '那我帮您把订单取消可以吗？'] },
+  RETURN_EXCHANGE: { reason: ['这个装不上', '收到的型号不对', '外箱破了里面也变形了'], ask: ['那我帮您登记退货可以吗？', '给您安排换货可以吗？'] },
+  CHASE: { reason: ['这单等着用呢', '车在店里等着'], ask: ['我帮您催一下仓库可以吗？'] },
+  INVOICE: { reason: ['上次开的抬头写错了'], ask: ['需要帮您重开发票吗？'] },
+};
+const CONSENT = ['可以', '行，就这么办', '嗯，好的', '对，麻烦了', '好'];
+
 const DIALECT: [RegExp, string][] = [
   [/我们/g, '阿拉'],
   [/什么时候/g, '啥辰光'],
@@ -222,6 +231,14 @@ export function composeCall(subject: CallSubject, rng: Random): { transcript: st
     turns.push(`${customerTag}${refFirst ? `${refText}，` : ''}${body}${refText && !refFirst ? `，${refText}` : ''}。`);
   }
   // The agent sometimes names an intent the caller then turns down: it must not count.
+  const proposal = intents.length === 1 ? PROPOSALS[intents[0]] : undefined;
+  if (proposal && rng.chance(0.15)) {
+    // The caller gives a reason only; the agent proposes and the caller agrees.
+    turns.splice(turns.length, 0, `${agentTag}${rng.pick(proposal.ask)}`, `${customerTag}${rng.pick(CONSENT)}。`);
+    const first = turns.findIndex((t) => t.startsWith(customerTag));
+    turns[first] = turns[first].replace(clauses[0], rng.pick(proposal.reason));
+    classes.push('consent');
+  }
   if (!intents.includes('RETURN_EXCHANGE') && rng.chance(0.1)) {
     turns.push(`${agentTag}请问需要退换货吗？`, `${customerTag}不用不用。`);
     classes.push('agent-words');

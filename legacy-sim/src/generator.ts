@@ -5,6 +5,7 @@ import { formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time
 import { formatFen } from '../../common/src/money.js';
 import { groupInto } from '../../common/src/loader.js';
 import { Random } from './random.js';
+import { writeReference } from './references.js';
 import {
   CITIES,
   CUSTOMER_TAGS,
@@ -57,6 +58,9 @@ export const DEFAULT_RATES: AnomalyRates = {
   overQuantity: 0.003,
   belowPriceFloor: 0.003,
   duplicateOrder: 0.003,
+  // Opt-in (bench:link, linking tests): data sets made with the defaults stay as they were.
+  refKeyboard: 0,
+  refContradicts: 0,
 };
 
 export const DEFAULT_SEED_OPTIONS: SeedOptions = {
@@ -829,6 +833,33 @@ export function generate(options: SeedOptions): DataSet {
     orphanWaybills.push(wb);
   }
 
+  // References written the ways people write them (legacy-sim/src/references.ts: input-method
+  // forms, separators, labels and annotations): the hub must read each as the order it names.
+  // Drawn only when asked for (rate 0 by default), so data sets made before stay as they were.
+  const quantityMismatched = new Set(anomalies.filter((a) => a.kind === 'quantityMismatch').map((a) => a.erpOrderNo));
+  const plainlyReferenced = (s: OrderStory) => referenced(s) && !variants.has(s.erpOrderNo) && !quantityMismatched.has(s.erpOrderNo);
+  for (let k = 0; k < count('refKeyboard'); k++) {
+    const i = take(plainlyReferenced);
+    if (i === undefined) break;
+    const s = drafts[i].story;
+    let written = writeReference([s.erpOrderNo], arng);
+    while (written.length > 40) written = writeReference([s.erpOrderNo], arng);
+    variants.set(s.erpOrderNo, written);
+    anomalies.push({ kind: 'refKeyboard', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { written } });
+  }
+  // An outbound whose ref_no names another customer's order (a clerk's slip of one digit, a copied
+  // form): the documents contradict the reference, so the hub must not link it.
+  const contradicting = new Map<string, string>();
+  const orderPool = drafts.map((d) => d.story).filter((s) => due(s.orderedAt) && !due(s.cancelAt));
+  for (let k = 0; k < count('refContradicts'); k++) {
+    const i = take(plainlyReferenced);
+    if (i === undefined) break;
+    const s = drafts[i].story;
+    const named = arng.pick(orderPool.filter((o) => o.customerCode !== s.customerCode));
+    contradicting.set(s.erpOrderNo, named.erpOrderNo);
+    anomalies.push({ kind: 'refContradicts', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { names: named.erpOrderNo, reason: 'CUSTOMER_MISMATCH' } });
+  }
+
   // ---- numbers: WMS and TMS number their own documents in creation order --------------------------
   const orders = drafts.map((d) => d.story);
   const outbounds = [...orders.flatMap((o) => (o.outbound ? [o.outbound] : [])), ...orphanOutbounds].sort((a, b) => a.createAt - b.createAt);
@@ -846,7 +877,7 @@ export function generate(options: SeedOptions): DataSet {
   });
   for (const o of orders) {
     if (o.outbound) {
-      o.outbound.reference = ambiguous.has(o.erpOrderNo) || refMissing.has(o.erpOrderNo) ? null : (variants.get(o.erpOrderNo) ?? o.erpOrderNo);
+      o.outbound.reference = ambiguous.has(o.erpOrderNo) || refMissing.has(o.erpOrderNo) ? null : (contradicting.get(o.erpOrderNo) ?? variants.get(o.erpOrderNo) ?? o.erpOrderNo);
     }
     if (o.waybill) o.waybill.customerRef = o.outbound ? o.outbound.outboundNo : o.erpOrderNo;
   }
@@ -879,7 +910,7 @@ export function generate(options: SeedOptions): DataSet {
   const calls = serviceCalls(world, orders, options.seed, asOf);
   const weatherAlerts = buildWeather(rng.fork('weather'), start, options.days);
   const invoices = buildInvoices(orders, rng.fork('invoices'), asOf, count('invoiceMismatch'), anomalies);
-  const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, orphanOutbounds, orphanWaybills, anomalies });
+  const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, contradicting, orphanOutbounds, orphanWaybills, anomalies });
   truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
   const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
   truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
@@ -1063,6 +1094,8 @@ function groundTruth(p: {
   asOf: number;
   orders: OrderStory[];
   ambiguous: Set<string>;
+  /** Orders whose outbound names another customer's order: erpOrderNo → the order named. */
+  contradicting: Map<string, string>;
   orphanOutbounds: OutboundStory[];
   orphanWaybills: WaybillStory[];
   anomalies: TruthAnomaly[];
@@ -1077,6 +1110,7 @@ function groundTruth(p: {
     let confidence: number | undefined;
     if (ob) {
       if (p.ambiguous.has(o.erpOrderNo)) unlinked.push({ system: 'WMS', documentNo: ob.outboundNo, reason: 'AMBIGUOUS_MATCH' });
+      else if (p.contradicting.has(o.erpOrderNo)) unlinked.push({ system: 'WMS', documentNo: ob.outboundNo, reason: 'CUSTOMER_MISMATCH' });
       else if (ob.reference == null) {
         outboundMethod = 'MATCHED';
         const days = Math.round((parseBeijing(dateOf(ob.createAt))! - parseBeijing(dateOf(o.orderedAt))!) / DAY);

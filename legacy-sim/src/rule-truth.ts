@@ -29,7 +29,15 @@ function plusMonths(date: string, months: number): string {
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
-/** For an order: the same customer's identical orders (same SKUs and quantities) placed up to `windowMinutes` before it, earliest first. */
+/** ERP numbers by day, then the day's sequence as a number: which of two orders placed in the same second came first. */
+const numberKey = (no: string) => {
+  const m = /^SO-(\d{8})-(\d+)$/.exec(no);
+  return m ? Number(m[1]) * 1e7 + Number(m[2]) : 0;
+};
+/** The original of two: the earlier placed, or in the same second the earlier ERP number. */
+const before = (a: OrderStory, b: OrderStory) => a.orderedAt < b.orderedAt || (a.orderedAt === b.orderedAt && numberKey(a.erpOrderNo) < numberKey(b.erpOrderNo));
+
+/** For an order: the same customer's identical orders (same SKUs and quantities) placed up to `windowMinutes` before it (a tie by ERP number), earliest first. */
 function earlierTwins(orders: OrderStory[]) {
   const signature = (o: OrderStory) => o.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join('|');
   const byCustomer = new Map<string, OrderStory[]>();
@@ -37,8 +45,8 @@ function earlierTwins(orders: OrderStory[]) {
   return (o: OrderStory, windowMinutes: number) =>
     byCustomer
       .get(o.customerCode)!
-      .filter((e) => e !== o && e.orderedAt < o.orderedAt && o.orderedAt - e.orderedAt <= windowMinutes * 60_000 && signature(e) === signature(o))
-      .sort((a, b) => a.orderedAt - b.orderedAt);
+      .filter((e) => e !== o && before(e, o) && o.orderedAt - e.orderedAt <= windowMinutes * 60_000 && signature(e) === signature(o))
+      .sort((a, b) => (before(a, b) ? -1 : 1));
 }
 
 /** The duplicate-order rule's findings with the order each duplicates: duplicate → earlier twin. */

@@ -19,11 +19,15 @@ export type LifecycleNode = (typeof LIFECYCLE_NODES)[number];
  * OUT_FOR_DELIVERY ← earliest track 30 · SIGNED ← earliest track 40 · COMPLETED ← ERP dCloseTime.
  */
 export type LinkMethod = 'REFERENCE' | 'NORMALIZED_REFERENCE' | 'MATCHED';
-export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED';
+export type UnlinkedReason = 'REFERENCE_NOT_FOUND' | 'AMBIGUOUS_MATCH' | 'NO_MATCH' | 'OUTBOUND_UNLINKED' | 'CUSTOMER_MISMATCH' | 'GOODS_MISMATCH' | 'CONSIGNEE_MISMATCH';
 export type OrderStatus = 'CREATED' | LifecycleNode | 'CANCELLED';
 
 export type AnomalyKind =
   | 'refVariant'
+  // References typed as people type them (input-method forms, separators, labels, annotations).
+  | 'refKeyboard'
+  // An outbound whose reference names another customer's order: must not be linked.
+  | 'refContradicts'
   | 'refMissing'
   | 'refAmbiguous'
   | 'waybillWithoutOutbound'

@@ -107,6 +107,22 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
   for (const m of found) if (m.negated) m.reason = m.group.unlessClauseHas.some((w) => norm.slice(...clauseAt(norm, m.span[0], breaks)).includes(w)) ? 'OTHER_SUBJECT' : 'NEGATED';
 
+  // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
+  for (let i = 0; i + 1 < turns.length; i++) {
+    const [agent, reply] = [turns[i], turns[i + 1]];
+    if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER') continue;
+    const asked = norm.slice(...agent.span).trim();
+    if (!/(吗|呢|么|\?)[\s.。]*$/.test(asked)) continue;
+    const answer = norm.slice(...reply.span).replace(/^[\s,.。…~]*(?:嗯+|哦|啊|那个|就是)?[\s,.。…~]*/, '');
+    if (cues.consent.refusals.some((w) => answer.startsWith(w)) || !cues.consent.words.some((w) => answer.startsWith(w))) continue;
+    // Only what the question itself proposes: 这边看到您的订单还没发货，需要我帮您取消吗 proposes a cancel, not a chase.
+    let end = agent.span[1];
+    while (end > agent.span[0] && /[\s?.。!]/.test(norm[end - 1])) end--;
+    const [qs] = clauseAt(norm, Math.max(agent.span[0], end - 1), breaks);
+    const proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(qs, agent.span[0]) && sp[1] <= agent.span[1]).filter((m) => !m.negated);
+    for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
+  }
+
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
   const refs = findDocumentRefs(raw).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
   const refTaken = (s: number, e: number) => refs.some((r) => r.span[0] < e && s < r.span[1]);

@@ -98,6 +98,32 @@ export function findSpecs(text: string, free: (s: number, e: number) => boolean 
   return out.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * N204/6205-2RS/6204-2Z is a list, W712/75 one code: a token with slashes that is no code is cut at
+ * its slashes, and neighbouring pieces are joined again, longest first, where they make a code
+ * (W712/75/C27192/1 → W712/75, C27192/1).
+ */
+function splitSlashList(text: string, s: number, e: number, codeKeys: Map<string, unknown>): Array<{ start: number; end: number; text: string }> {
+  const whole = text.slice(s, e);
+  if (!whole.includes('/') || codeKeys.has(compact(whole))) return [{ start: s, end: e, text: whole }];
+  const pieces: Array<{ start: number; end: number }> = [];
+  let at = s;
+  for (const part of whole.split('/')) {
+    pieces.push({ start: at, end: at + part.length });
+    at += part.length + 1;
+  }
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  for (let i = 0; i < pieces.length; ) {
+    let n = pieces.length - i;
+    while (n > 1 && !codeKeys.has(compact(text.slice(pieces[i].start, pieces[i + n - 1].end)))) n--;
+    const piece = { start: pieces[i].start, end: pieces[i + n - 1].end };
+    out.push({ ...piece, text: text.slice(piece.start, piece.end) });
+    i += n;
+  }
+  // 205/55R16 (a tyre size) names no code on either side: it stays one token.
+  return out.some((t) => codeKeys.has(compact(t.text))) ? out : [{ start: s, end: e, text: whole }];
+}
+
 function maskSpans(text: string, spans: Array<{ start: number; end: number }>): string {
   let t = text;
   for (const s of spans) t = t.slice(0, s.start) + ' '.repeat(s.end - s.start) + t.slice(s.end);
@@ -291,7 +317,7 @@ export function findProductHits(
     // W712/75X20: a quantity typed straight after the code.
     const times = /X\d{1,4}$/.exec(m[0]);
     if (times && times.index > 0 && !idx.codeKeys.has(compact(m[0])) && idx.codeKeys.has(compact(m[0].slice(0, times.index)))) e = s + times.index;
-    tokens.push({ start: s, end: e, text: text.slice(s, e) });
+    tokens.push(...splitSlashList(text, s, e, idx.codeKeys));
   }
   const count = /^(?:个|只|套|瓶|桶|条|支|根|片|副|台|次|件|块|张|罐|听|箱|盒|包|提)/;
   for (let i = 0; i < tokens.length; i++) {

@@ -289,6 +289,9 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
   return emptyField(null);
 }
 
+/** Words of the trade inside a shop's name, not its distinctive part: 华通|汽车维修|服务中心. */
+const SHOP_TRADE_WORDS = ['汽车', '维修', '养护', '美容', '服务', '保养', '汽修', '快修', '配件', '用品', '轮胎', '钣喷', '改装'];
+
 function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[]): Field<string | null> {
   // A known customer's name written out beats any guess.
   for (const c of [...known].sort((a, b) => b.name.length - a.name.length)) {
@@ -299,27 +302,49 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   const suffixes = [...lex.chat.shopSuffixes].sort((a, b) => b.length - a.length);
   const leads = [...lex.chat.shopLeadWords].sort((a, b) => b.length - a.length);
   for (let p = 1; p < norm.length; p++) {
-    const suffix = suffixes.find((s) => norm.startsWith(s, p) && mask.isFree(p, p + s.length));
+    // An ending the lexicon lists, or a trade word and a shop character (养护店, 保养站).
+    const suffix =
+      suffixes.find((s) => norm.startsWith(s, p) && mask.isFree(p, p + s.length)) ??
+      SHOP_TRADE_WORDS.map((w) => (norm.startsWith(w, p) && /^[店厂行部站馆]/.test(norm.slice(p + w.length)) ? norm.slice(p, p + w.length + 1) : null)).find(
+        (x): x is string => x !== null && mask.isFree(p, p + x.length),
+      );
     if (!suffix) continue;
-    let start = p;
-    while (start > 0 && p - start < 4) {
+    // The name runs on past the first ending found (老王汽车美容养护店, not 老王汽车美容).
+    let end = p + suffix.length;
+    for (let more = true; more; ) {
+      more = false;
+      const next = suffixes.find((s) => norm.startsWith(s, end) && mask.isFree(end, end + s.length));
+      const trade = !next && SHOP_TRADE_WORDS.find((w) => norm.startsWith(w, end) && (suffixes.some((s2) => norm.startsWith(s2, end + w.length)) || /^[店厂行部站馆](?![\u4e00-\u9fff])/.test(norm.slice(end + w.length))));
+      if (next) (end += next.length), (more = true);
+      else if (trade) (end += trade.length), (more = true);
+      else if (/[店厂行部站馆]/.test(norm[end] ?? '') && mask.isFree(end, end + 1) && !HAN.test(norm[end + 1] ?? '')) end += 1;
+    }
+    // …and back past the trade words before it (华通汽车维修服务中心: 汽车维修 is the trade, 华通 the name).
+    let p0 = p;
+    for (let back = true; back; ) {
+      back = false;
+      const w = SHOP_TRADE_WORDS.find((t) => p0 - t.length > 0 && norm.startsWith(t, p0 - t.length) && mask.isFree(p0 - t.length, p0));
+      if (w) (p0 -= w.length), (back = true);
+    }
+    let start = p0;
+    while (start > 0 && p0 - start < 4) {
       const c = norm[start - 1];
       if (!mask.isFree(start - 1, start) || !(HAN.test(c) || /[A-Z]/.test(c))) break;
       if (/[号弄栋幢楼室层座]/.test(c)) break;
       // …吴中区华通汽修: stop after a place name; but 镇海安达汽修 starts with 镇.
-      if (/[区县市镇乡路街道巷]/.test(c) && p - start >= 2 && HAN.test(norm[start - 2] ?? '')) break;
+      if (/[区县市镇乡路街道巷]/.test(c) && p0 - start >= 2 && HAN.test(norm[start - 2] ?? '')) break;
       start--;
     }
-    for (let stripped = true; stripped && start < p; ) {
+    for (let stripped = true; stripped && start < p0; ) {
       stripped = false;
-      const lead = leads.find((l) => norm.startsWith(l, start) && start + l.length < p);
-      if (lead && p - (start + lead.length) >= 2) (start += lead.length), (stripped = true);
+      const lead = leads.find((l) => norm.startsWith(l, start) && start + l.length < p0);
+      if (lead && p0 - (start + lead.length) >= 2) (start += lead.length), (stripped = true);
     }
-    if (p - start < 2) {
+    if (p0 - start < 2 && p - start < 2) {
       p += suffix.length - 1;
       continue;
     }
-    const span: Span = [start, p + suffix.length];
+    const span: Span = [start, end];
     return field(text.slice(span[0], span[1]), 0.8, span, 'SHOP_SUFFIX');
   }
   return emptyField(null);
@@ -345,14 +370,22 @@ function findItems(
   // 1）NGK BKR6EIX 10 2）…: a bare number right after a product, in a list, is its quantity.
   clusters.forEach((c, i) => {
     if (assigned[i] || c.weak) return;
-    const m = /^[ \t]+(\d{1,5})(?=[ \t]|$|[\n,;。)）])/.exec(masked.slice(c.span[1]));
+    // …also in brackets or after = (N204(10), N204【10】, N204=10).
+    const m = /^(?:[ \t]+(\d{1,5})(?=[ \t]|$|[\n,;。)）])|[ \t]*[=(（【[][ \t]*(\d{1,5})[ \t]*(?:[)）】\]]|(?![\d.])))/.exec(masked.slice(c.span[1]));
     if (!m) return;
-    const start = c.span[1] + m[0].length - m[1].length;
-    const span: Span = [start, start + m[1].length];
+    const digits = m[1] ?? m[2];
+    const start = c.span[1] + m[0].indexOf(digits);
+    const span: Span = [start, start + digits.length];
     if (quantities.some((q) => q.span[0] < span[1] && span[0] < q.span[1])) return;
-    const qty = Number(m[1]);
+    const qty = Number(digits);
     if (qty > 0) assigned[i] = { span, qty, unit: null, each: false, confidence: 0.6, form: 'BARE' };
   });
+
+  // A part named in a request for a service (换正时皮带，用盖茨K015603XS的) is the one part the job
+  // takes, unless a quantity is said: the service and the part in one sentence.
+  const services = clusters.filter((c) => c.candidates.length === 1 && idx.items[c.candidates[0]].isService);
+  const serviceAround = (c: ProductCluster) =>
+    services.some((sv) => sv !== c && !/[\n。;!?]/.test(norm.slice(Math.min(sv.span[1], c.span[1]), Math.max(sv.span[0], c.span[0]))));
 
   const items: DraftItem[] = [];
   const spans: Span[] = [];
@@ -389,6 +422,7 @@ function findItems(
           message: `${sku.model} 按${q.pack?.unit}订购但未写每${q.pack?.unit}数量（目录单位：${sku.unit}） / Ordered by the ${q.pack?.unit} without the pack size`,
         });
       } else if (isService) qty = field(1, 0.8, null, 'SERVICE_DEFAULT');
+      else if (serviceAround(c)) qty = field(1, 0.6, null, 'SERVICE_PART_DEFAULT');
       else {
         qty = field(null, 0, null, 'NONE');
         unresolved.push({
@@ -419,7 +453,46 @@ function findItems(
         : `“${mention}”不在商品目录中 / “${mention}” is not in the catalog`,
     });
   });
-  return { items, spans };
+  return { items: mergeRepeats(items, norm, unresolved), spans };
+}
+
+/** Words before a second mention that add to the first (再来2个, 还要, 另外): otherwise it restates or corrects it. */
+const MORE_WORDS = /再|还要|还需要|另外|另加|加(?!急)|多来|也来|又/;
+
+/**
+ * One product mentioned twice is one line: a later mention without a quantity refers back to the
+ * earlier one (…另外那个N204记得开发票); with one, it adds to it when 再/还要/另外 says so, and
+ * otherwise restates (the same number) or corrects it (the later number).
+ */
+function mergeRepeats(items: DraftItem[], norm: string, unresolved: Unresolved[]): DraftItem[] {
+  const out: DraftItem[] = [];
+  for (const item of items) {
+    const first = out.find((o) => o.model.value === item.model.value);
+    if (!first) {
+      out.push(item);
+      continue;
+    }
+    const dropMissing = (it: DraftItem) => {
+      const at = unresolved.findIndex((u) => u.reason === 'QTY_MISSING' && u.span && it.model.span && u.span[0] === it.model.span[0]);
+      if (at >= 0) unresolved.splice(at, 1);
+    };
+    if (item.qty.value === null) {
+      dropMissing(item);
+      continue;
+    }
+    if (first.qty.value === null) {
+      dropMissing(first);
+      out[out.indexOf(first)] = item;
+      continue;
+    }
+    // The words of the second mention's clause up to its quantity: N204再来2个, 另外N204还要2个.
+    const from = item.model.span ? Math.max(0, item.model.span[0] - 12) : 0;
+    const upto = item.qty.span ? item.qty.span[0] : (item.model.span?.[1] ?? 0);
+    const clause = norm.slice(from, Math.max(from, upto)).split(/[,;。\n]/).pop() ?? '';
+    const adds = MORE_WORDS.test(clause);
+    first.qty = field(adds ? first.qty.value + item.qty.value : item.qty.value, Math.min(first.qty.confidence, item.qty.confidence), first.qty.span, adds ? 'QTY_SUMMED' : item.qty.source);
+  }
+  return out;
 }
 
 /** Gives each quantity to the product it belongs to: the one just before it, or the one it precedes (两瓶冷却液). */
@@ -438,7 +511,10 @@ function assignQuantities(norm: string, clusters: ProductCluster[], quantities: 
     if (q.each && prevOk) {
       for (let i = prev; i >= 0 && !assigned[i]; i--) {
         assigned[i] = q;
-        if (i > 0 && (hardBreak(clusters[i - 1].span[1], clusters[i].span[0]) || /,/.test(norm.slice(clusters[i - 1].span[1], clusters[i].span[0])))) break;
+        // A list of products joined by separators only (A；B、C 各15个) is one list; words between end it.
+        const gap = i > 0 ? norm.slice(clusters[i - 1].span[1], clusters[i].span[0]) : '';
+        if (i > 0 && !/^[\s,;、|/+&·~*\-→]*$/.test(gap) && (hardBreak(clusters[i - 1].span[1], clusters[i].span[0]) || /,/.test(gap))) break;
+        if (i > 0 && /\n/.test(gap)) break;
       }
       continue;
     }

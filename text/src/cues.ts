@@ -64,7 +64,8 @@ export function negatedAt(norm: string, span: Span, scope: CueScope): boolean {
     if (at >= 0 && pre.length - (at + n.length) <= window) return true;
   }
   const post = norm.slice(span[1], ce);
-  return after.some((n) => new RegExp(`^[的就也都先暂]{0,2}${escape(n)}`).test(post));
+  // 发票不用开, 发票我不要了: a subject pronoun may stand between the cue and its negation.
+  return after.some((n) => new RegExp(`^(?:我|俺|咱|我们)?[的就也都先暂]{0,2}${escape(n)}`).test(post));
 }
 
 /**

@@ -1,9 +1,11 @@
-// Document numbers inside running text as people type and say them: SO-20251110-042, SO20251110042,
-// "SO 2025 1110 042", "S O 二零二五一一一零 杠 零四二", CK，二零二五一一一零，杠，零零九, ZTO 1002 6915 9CN,
-// full-width ＳＯ－２０２５…. This only finds where a number is and puts its pieces together; whether
-// it is a number at all, and its canonical form, is the project's one reader of document numbers
-// (common/src/docno.ts).
-import { classifyDocumentNo, type DocumentKind } from '../../common/src/docno.js';
+// Document numbers as callers *say* them, for the project's one reader of document numbers
+// (readDocumentNumbers, common/src/docno.ts), which reads them as people type them. Speech adds what
+// typing does not: digits read out one by one (二零二五一一一零, 幺 and 洞 for 1 and 0), 杠 for the
+// dash, letters spelt apart (S O, S-O), a waybill read in groups (ZTO 1002 6915 9CN), commas where
+// the caller paused, and the prefix said after the digits (…零四二，SO开头的). This file only turns
+// speech into writing, character for character, so that positions stay positions in the
+// transcript; what is a number, and its canonical form, is the one reader's to say.
+import { classifyDocumentNo, readDocumentNumbers, type DocumentKind } from '../../common/src/docno.js';
 import type { Span } from './fields.js';
 
 export interface DocumentRef {
@@ -17,12 +19,8 @@ export interface DocumentRef {
 /** Digits read out one at a time; 幺 and 洞 are how 1 and 0 are said over the phone. */
 const SPOKEN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
 
-/**
- * The text as the number finder reads it, one character per original character: full-width made
- * ASCII, Latin upper-case, runs of three or more spoken digits made digits (一下 or 两桶 stay as
- * they are), 杠 a dash.
- */
-function readable(text: string): string {
+/** The transcript written as the number was meant, one character per character. */
+function written(text: string): string {
   const out = text.split('').map((c, i) => {
     const code = c.charCodeAt(0);
     if (code >= 0xff01 && code <= 0xff5e) c = String.fromCharCode(code - 0xfee0);
@@ -30,6 +28,7 @@ function readable(text: string): string {
     if (c === '杠' || (c === '横' && text[i + 1] === '杠')) return '-';
     return c >= 'a' && c <= 'z' ? c.toUpperCase() : c;
   });
+  // Runs of three or more spoken digits are digits (一下 or 两桶 stay words).
   for (let i = 0; i < out.length; ) {
     if (!(out[i] in SPOKEN_DIGIT)) {
       i++;
@@ -40,60 +39,41 @@ function readable(text: string): string {
     if (j - i >= 3) for (let k = i; k < j; k++) out[k] = SPOKEN_DIGIT[out[k]];
     i = j;
   }
-  return out.join('');
+  let s = out.join('');
+  // Letters spelt apart: S O → SO (the gap moves behind them).
+  s = s.replace(/(?<![A-Z])([SC])[\s\-]([OK])(?=[\s\-,]*\d)/g, (m, a, b) => (`${a}${b}`.match(/^(SO|CK)$/) ? `${a}${b}${m[1]}` : m));
+  // A pause read as a comma between the parts of one number: CK，20251110，-，009.
+  s = s.replace(/(?<=[A-Z0-9\-])\s*,[\s,\-]*(?=[\d\-])/g, (m) => ' '.repeat(m.length));
+  // A waybill read in groups: ZTO 1002 6915 9CN → ZTO100269159CN (the gaps move behind it).
+  s = s.replace(/(?<![A-Z0-9])([A-Z]{2,4})((?:\s?\d){9,13})(\s?CN)?(?![A-Z0-9])/g, (m, prefix: string, digits: string, cn: string | undefined) =>
+    /^(SO|CK|OH)$/.test(prefix) ? m : `${prefix}${digits.replace(/\s/g, '')}${(cn ?? '').trim()}`.padEnd(m.length, ' '),
+  );
+  return s;
 }
 
-const SEP = '[\\s\\-,，、:：]';
-// A prefix (letters may be spaced: S O), then up to five groups of digits with separators between.
-const ORDER_LIKE = new RegExp(`(S\\s?O|C\\s?K)${SEP}*((?:\\d+${SEP}{0,4}){1,5})`, 'g');
-const WAYBILL_LIKE = new RegExp(`(?<![A-Z])([A-Z]{2,4})\\s?((?:\\d\\s?){9,13})\\s?(CN)?(?![A-Z])`, 'g');
-
-/** Puts the groups of digits of an SO/CK number back together: an 8-digit date, then the day's sequence. */
-function orderNumber(prefix: string, body: string): { candidate: string; used: number } | null {
-  const groups: { digits: string; end: number }[] = [];
-  const re = /\d+/g;
-  for (let m; (m = re.exec(body)); ) groups.push({ digits: m[0], end: m.index + m[0].length });
-  let digits = '';
-  let i = 0;
-  // The date: whole groups up to 8 digits (2025 1110 or 20251110), or the first 8 of one long group.
-  while (i < groups.length && digits.length < 8) digits += groups[i++].digits;
-  if (digits.length < 8) return null;
-  let used = groups[i - 1].end;
-  let seq: string;
-  if (digits.length > 8) {
-    seq = digits.slice(8);
-  } else {
-    if (i >= groups.length) return null;
-    seq = groups[i].digits;
-    used = groups[i].end;
-  }
-  if (seq.length < 1 || seq.length > 6) return null;
-  return { candidate: `${prefix}-${digits.slice(0, 8)}-${seq}`, used };
+/** Where a number found at `at` ends: over letters, digits and the separators a number is written with. */
+function endOf(s: string, at: number): number {
+  let e = at;
+  while (e < s.length && /[A-Z0-9\s\-_/\\.:#]/.test(s[e])) e++;
+  while (e > at && /[\s\-_/\\.:#]/.test(s[e - 1])) e--;
+  return e;
 }
 
-/** Every document number in `text`, in the order said. */
+// The digits first and the prefix after: 二零二五一一一零零四二，SO开头的.
+const PREFIX_AFTER = /(?<![\dA-Z])(\d{8})[\s\-]*(\d{3,6})(?!\d)[^\dA-Z]{0,4}?(SO|CK)\s?(?:开头|打头)/g;
+
+/** Every document number said in `text`, in the order said. */
 export function findDocumentRefs(text: string): DocumentRef[] {
-  const r = readable(text);
-  const found: DocumentRef[] = [];
-  const taken = new Uint8Array(r.length);
-  ORDER_LIKE.lastIndex = 0;
-  for (let m; (m = ORDER_LIKE.exec(r)); ) {
-    const prefix = m[1].replace(/\s/g, '');
-    const bodyStart = m.index + m[0].length - m[2].length;
-    const n = orderNumber(prefix, m[2]);
-    if (!n) continue;
-    const parsed = classifyDocumentNo(n.candidate);
-    if (!parsed || (parsed.kind !== 'ERP' && parsed.kind !== 'WMS')) continue;
-    const span: Span = [m.index, bodyStart + n.used];
-    taken.fill(1, span[0], span[1]);
-    found.push({ kind: parsed.kind, canonical: parsed.canonical, span, text: text.slice(span[0], span[1]) });
-  }
-  WAYBILL_LIKE.lastIndex = 0;
-  for (let m; (m = WAYBILL_LIKE.exec(r)); ) {
-    if (taken[m.index]) continue;
-    const parsed = classifyDocumentNo(`${m[1]}${m[2].replace(/\s/g, '')}${m[3] ?? ''}`);
-    if (!parsed) continue;
-    const span: Span = [m.index, m.index + m[0].trimEnd().length];
+  const s = written(text);
+  const found: DocumentRef[] = readDocumentNumbers(s).map((n) => {
+    const span: Span = [n.at, endOf(s, n.at)];
+    return { kind: n.kind, canonical: n.canonical, span, text: text.slice(span[0], span[1]) };
+  });
+  PREFIX_AFTER.lastIndex = 0;
+  for (let m; (m = PREFIX_AFTER.exec(s)); ) {
+    const parsed = classifyDocumentNo(`${m[3]}-${m[1]}-${m[2]}`);
+    if (!parsed || found.some((f) => f.span[0] < m!.index + m![0].length && m!.index < f.span[1])) continue;
+    const span: Span = [m.index, m.index + m[0].length];
     found.push({ kind: parsed.kind, canonical: parsed.canonical, span, text: text.slice(span[0], span[1]) });
   }
   return found.sort((a, b) => a.span[0] - b.span[0]);

@@ -9,7 +9,7 @@ import { groupInto, unique } from '../../../../common/src/loader.js';
 import { HUB_GIFT_MEMO, type ErpDatasource, type SalesOrderLine } from '#adapters/erp';
 import type { WmsDatasource } from '#adapters/wms';
 import type { TmsDatasource } from '#adapters/tms';
-import { lineSignature, type FactLine, type FactLot, type OrderFacts } from './kinds.js';
+import { lineSignature, precedes, type FactLine, type FactLot, type OrderFacts } from './kinds.js';
 
 export interface FactSources {
   erp: ErpDatasource;
@@ -107,7 +107,8 @@ export class FactsLoader {
       }
       const owed = (unpaidOf.get(h!.customerCode) ?? []).filter((u) => u.erpOrderNo !== h!.erpOrderNo).reduce((sum, u) => sum + toFen(u.totalAmount)!, 0);
       const earlier = (neighboursOf.get(h!.customerCode) ?? [])
-        .filter((n) => n.erpOrderNo !== h!.erpOrderNo && Date.parse(n.orderedAt) < at && at - Date.parse(n.orderedAt) <= DAY)
+        // Every order the ERP has, this batch's included, that came before this one (same second: by number).
+        .filter((n) => n.erpOrderNo !== h!.erpOrderNo && precedes({ orderedAt: Date.parse(n.orderedAt), erpOrderNo: n.erpOrderNo }, { orderedAt: at, erpOrderNo: h!.erpOrderNo }) && at - Date.parse(n.orderedAt) <= DAY)
         .map((n) => ({
           erpOrderNo: n.erpOrderNo,
           orderedAt: Date.parse(n.orderedAt),

@@ -7,6 +7,21 @@ import { STAFF_ROLES } from '../../../../common/src/caller.js';
 import { beijingDate, formatBeijing, parseIsoInstant } from '../../../../common/src/time.js';
 import type { Bilingual } from '../../../../common/src/errors.js';
 
+/**
+ * Which of two orders came first, the same on every instance and in every batch: the earlier placed,
+ * then — placed in the same second, as a double submission is — the earlier ERP number of the day.
+ */
+export function precedes(a: { orderedAt: number; erpOrderNo: string }, b: { orderedAt: number; erpOrderNo: string }): boolean {
+  return a.orderedAt !== b.orderedAt ? a.orderedAt < b.orderedAt : compareOrderNos(a.erpOrderNo, b.erpOrderNo) < 0;
+}
+
+/** ERP numbers in the order the ERP gave them: by day, then by the day's sequence as a number (…-999 before …-1000). */
+export function compareOrderNos(a: string, b: string): number {
+  const [pa, pb] = [/^SO-(\d{8})-(\d+)$/.exec(a), /^SO-(\d{8})-(\d+)$/.exec(b)];
+  if (pa && pb) return pa[1].localeCompare(pb[1]) || Number(pa[2]) - Number(pb[2]);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export const RULE_KINDS = [
   'CUSTOMER_GRADE_HOLD',
   'CREDIT_LIMIT',
@@ -345,7 +360,11 @@ export const EVALUATE: { [K in RuleKind]: Evaluate<K> } = {
 
   DUPLICATE_ORDER: (p, f) => {
     const mine = lineSignature(f.lines);
-    const twin = f.earlierOrders.find((o) => o.lineSignature === mine && o.orderedAt < f.orderedAt && f.orderedAt - o.orderedAt <= p.windowMinutes * 60_000);
+    // The original is the first of the twins within the window: orders placed in the same second
+    // (a double submission) are ordered by their ERP number, so exactly one of them passes.
+    const twin = f.earlierOrders
+      .filter((o) => o.lineSignature === mine && precedes(o, f) && f.orderedAt - o.orderedAt <= p.windowMinutes * 60_000)
+      .sort((a, b) => (precedes(a, b) ? -1 : 1))[0];
     const facts = { windowMinutes: p.windowMinutes, duplicateOf: twin?.erpOrderNo ?? null };
     if (!twin) return notFired('没有相同的近期订单', 'no identical recent order', facts);
     const minutes = Math.round((f.orderedAt - twin.orderedAt) / 60_000);
