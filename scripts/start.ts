@@ -79,7 +79,7 @@ await serve('erp', await createErpSubgraph(config), config.ERP_SUBGRAPH_PORT);
 await serve('wms', await createWmsSubgraph(config), config.WMS_SUBGRAPH_PORT);
 await serve('tms', await createTmsSubgraph(config), config.TMS_SUBGRAPH_PORT);
 await serve('crm', await createCrmSubgraph(config), config.CRM_SUBGRAPH_PORT);
-const orderLink = await createOrderLinkSubgraph(config);
+const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
 await serve('order-link', orderLink.subgraph, config.ORDER_LINK_SUBGRAPH_PORT);
 // After order-link, which migrates the hub database fulfilment and intake open.
 await serve('fulfilment', await createFulfilmentSubgraph(config), config.FULFILMENT_SUBGRAPH_PORT);

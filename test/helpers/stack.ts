@@ -48,6 +48,10 @@ export interface StackOptions {
   faultProxies?: boolean;
   /** More configuration for every component. */
   env?: Record<string, string>;
+  /** Order history before the seeded days (legacy-sim/src/history.ts). */
+  history?: SeedOptions['history'];
+  /** Link rounds run before the stack is handed over (default 2); 0 for tests that never ask the hub about orders. */
+  linkRounds?: number;
 }
 
 export interface GraphQLResponse<T = any> {
@@ -115,6 +119,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     start: '2025-11-08',
     customers: options.customers ?? Math.max(20, Math.round((options.orders ?? 400) / 10)),
     rates: options.rates ?? {},
+    ...(options.history ? { history: options.history } : {}),
   };
   let t = Date.now();
   const truth = await seed(targets, seedOptions);
@@ -157,7 +162,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('wms', await createWmsSubgraph(config));
   await start('tms', await createTmsSubgraph(config));
   await start('crm', await createCrmSubgraph(config));
-  const orderLink = await createOrderLinkSubgraph(config);
+  const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
   await start('order-link', orderLink.subgraph);
   // After order-link, which migrates the hub database fulfilment and intake open.
   await start('fulfilment', await createFulfilmentSubgraph(config));
@@ -165,8 +170,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('intake', intake.subgraph);
   // The first round links the whole seeded set; a second one settles documents woken by the first.
   t = Date.now();
-  await orderLink.linker.runRound();
-  await orderLink.linker.runRound();
+  for (let round = 0; round < (options.linkRounds ?? 2); round++) await orderLink.linker.runRound();
   timings.linkMs = Date.now() - t;
   const gateway = await startGateway(config, { subgraphUrls });
   servers.push(gateway);

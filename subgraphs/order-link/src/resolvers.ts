@@ -9,6 +9,7 @@ import { findOrder, visible } from './find-order.js';
 import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
+import { planningResolvers } from './planning/resolvers.js';
 import { syncResolvers } from './linking/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
@@ -137,7 +138,8 @@ export const resolvers: Resolvers = {
   ...healthResolvers,
   ...eventResolvers,
   ...callResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query },
-  Mutation: { ...linkResolvers.Mutation, ...intakeHooks.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation },
+  ...planningResolvers,
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query, ...planningResolvers.Query },
+  Mutation: { ...linkResolvers.Mutation, ...intakeHooks.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation, ...planningResolvers.Mutation },
   Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order, ...callResolvers.Order },
 };

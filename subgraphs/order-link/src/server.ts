@@ -1,5 +1,7 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
-import type { Config } from '../../../common/src/config.js';
+import { signingKeyFor, type Config } from '../../../common/src/config.js';
+import { readRoverConfig } from '../../../common/src/rover-config.js';
+import { ErpOrders } from '../../intake/src/drafts/erp-orders.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
@@ -42,6 +44,8 @@ import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
 import { LinkAgreement1767430000000 } from './migrations/1767430000000-LinkAgreement.js';
 import { TokenRevocations } from './tokens.js';
+import { PurchasePlanner } from './planning/service.js';
+import { PurchaseRequisitions } from './planning/requisitions.js';
 import { ServiceCalls1767420000000 } from './migrations/1767420000000-ServiceCalls.js';
 import { CallIntake } from './calls/intake.js';
 import { CallStore } from './calls/store.js';
@@ -63,6 +67,8 @@ export interface OrderLinkOptions {
   startEvents?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
   reportBackoff?: (attempt: number) => number;
+  /** Where the erp subgraph listens, when not at ERP_SUBGRAPH_URL (tests and npm start pick ports as they go). */
+  erpSubgraphUrl?: string;
 }
 
 export async function createOrderLinkSubgraph(config: Config, options: OrderLinkOptions = {}) {
@@ -148,6 +154,12 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const tokens = new TokenRevocations(hubDb, hubSystem);
   const picks = new PickingStore(hubDb, hubSystem);
   const attachments = new AttachmentStore(hubDb, hubSystem);
+  // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
+  const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
+  const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
+  const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
+  const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
+  const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
   if (options.startLinker !== false) {
     linker.start();
     sweep.start();
@@ -180,6 +192,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      planning,
       sweep,
       events,
       linkNow: () => linker.runFreshRound(),
@@ -201,7 +214,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await healthFacts.stop();
       await events.stop();
       await eventBus.close();
-      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close()]);
+      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
   return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep };
