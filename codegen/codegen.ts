@@ -32,7 +32,7 @@ const mappers: Record<string, Record<string, string>> = {
     PurchasePlan: '../../subgraphs/order-link/src/planning/service.js#PurchasePlan',
     PurchaseSuggestion: '../../subgraphs/order-link/src/planning/service.js#Suggestion',
     DueCustomer: '../../subgraphs/order-link/src/planning/forecast.js#RegularCustomer',
-    PurchaseRequisition: '../../subgraphs/intake/src/drafts/erp-orders.js#RaisedRequisition',
+    PurchaseRequisition: '../../subgraphs/erp/adapter/index.js#RaisedRequisition',
     OrderFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     OrderLineFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     DocumentFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { HubOrder as HubOrderModel, HubUnlinkedDocument as HubUnlinkedDocumentModel, HubLink as HubLinkModel } from '../../subgraphs/order-link/src/datasource.js';
 import type { PurchasePlan as PurchasePlanModel, Suggestion as SuggestionModel } from '../../subgraphs/order-link/src/planning/service.js';
 import type { RegularCustomer as RegularCustomerModel } from '../../subgraphs/order-link/src/planning/forecast.js';
-import type { RaisedRequisition as RaisedRequisitionModel } from '../../subgraphs/intake/src/drafts/erp-orders.js';
+import type { RaisedRequisition as RaisedRequisitionModel } from '../../subgraphs/erp/adapter/index.js';
 import type { FactConnectionView as FactConnectionViewModel } from '../../common/src/facts/graphql.js';
 import type { Rule as RuleModel, AuditEntry as AuditEntryModel } from '../../subgraphs/order-link/src/rules/store.js';
 import type { DecisionRecord as DecisionRecordModel, HoldRecord as HoldRecordModel, Adjustment as AdjustmentModel } from '../../subgraphs/order-link/src/rules/ledger.js';

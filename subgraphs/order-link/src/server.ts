@@ -1,11 +1,10 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
 import { signingKeyFor, type Config } from '../../../common/src/config.js';
 import { readRoverConfig } from '../../../common/src/rover-config.js';
-import { ErpOrders } from '../../intake/src/drafts/erp-orders.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
-import { ErpDatasource, erpEntities } from '#adapters/erp';
+import { ErpDatasource, ErpOrders, erpEntities } from '#adapters/erp';
 import { WmsDatasource, wmsEntities } from '#adapters/wms';
 import { TmsDatasource } from '#adapters/tms';
 import { CrmDatasource } from '#adapters/crm';

@@ -9,11 +9,10 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { parseIsoInstant } from '../../../../common/src/time.js';
 import { formatDraftId } from '../../../../common/src/docno.js';
 import { REQUIREMENT_FIELDS, type OrderRequirements } from '../../../../common/src/requirements.js';
-import type { ErpDatasource, NewSalesOrder } from '#adapters/erp';
+import type { ErpDatasource, ErpOrders, NewSalesOrder } from '#adapters/erp';
 import { interpretRemark, parseChatDraft, remarkValues, type ChatDraft, resolveDeliveryHint, type DeliveryDate } from '#text';
 import { audit } from '#hub';
 import { modelKey, type TextDirectory } from './directory.js';
-import type { ErpOrders } from './erp-orders.js';
 
 export const MAX_DRAFT_TEXT = 4000;
 const CLIENT_KEY = /^[A-Za-z0-9._:-]{8,80}$/;
