@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { loadCatalog } from '../legacy-sim/src/world.js';
 import { parseChatDraft, interpretRemark, remarkValues, type RemarkValues } from '#text';
 import { readCall } from '#text';
@@ -355,11 +356,22 @@ const report = [
   '',
   `Command: \`npm run bench:text\` (\`npx tsx bench/text-eval.ts\`)  `,
   `Date: ${new Date().toISOString()}  `,
+  `Load average at the run: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (a shared machine; the figures are about correctness, the per-record times only indicative)  `,
   `Node ${process.version}; lexicon: text/lexicon/; catalog: legacy-sim/data/catalog.csv`,
   '',
   '| task | set | records | exact-match accuracy | fields right (chat: 8 fields + the item list, per message) |',
   '| --- | --- | ---: | ---: | ---: |',
   ...summary,
+  '',
+  'Service calls. Precision and recall count each intent of each call against its label (OTHER included: a call read as OTHER that asked for something is a miss both ways); the right order compares the number the reader took with the label, both as the one reader of document numbers writes them (SO-20251109-0233 is SO-20251109-233). The honest figure for each held-out file is its FIRST run, before anything was changed after seeing it — kept here because later runs no longer measure generalisation:',
+  '',
+  '| held-out calls | first run: precision | recall | right order | what happened next |',
+  '| --- | ---: | ---: | ---: | --- |',
+  '| calls.jsonl (44, written before the reader existed) | 95.7 % | 95.7 % | 100.0 % | its 3 misses were classes later fixed from calls-2 |',
+  '| calls-2.jsonl (36, written after the reader) | 64.3 % | 71.1 % | 94.4 % | missed classes fixed (consent to the agent, English words, prefix after the digits …) |',
+  '| calls-3.jsonl (24, written after those fixes) | 69.2 % | 72.0 % | 100.0 % | missed classes fixed (a request mentioned not made, pickup not cancel, shortage …) |',
+  '',
+  'So on text nobody tuned on, expect intent precision and recall around 65–75 % on a new speaking style and 95 % on a familiar one, and the right order ≥ 94 %; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
   '',
   '| service calls: set | calls | intent precision | intent recall | right order | intent set exact |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -367,7 +379,7 @@ const report = [
   '',
   'Field precision = correct non-empty values / non-empty values produced; recall = correct non-empty values / non-empty values in the labels. A field left empty where the label is empty counts for accuracy only.',
   '',
-  'Read the figures for our set with care: it was written by hand while the rules were being built, so it flatters them. Two later batches were written after the rules and run once before any change: 15 chats / 20 remarks scored 11/15 and 20/20 exact, a further 12 chats / 15 remarks 6/12 and 14/15. Their misses were fixed with general rules (a shop ending 之家, a name after 给, addresses continued across spaces, 联系方式 not a name, list quantities after a colon or a bare number, a bracketed brand, chained spec inheritance, 提前…确认), never per example; one miss is kept (a shop name with no known ending, 车友汇). Expect roughly 60–90 % exact on new chat styles and above 90 % on remarks until the lexicon has seen real traffic.',
+  'Read the figures for our set with care: it was written by hand while the rules were being built, so it flatters them. Two later batches were written after the rules and run once before any change: 15 chats / 20 remarks scored 11/15 and 20/20 exact, a further 12 chats / 15 remarks 6/12 and 14/15. Their misses were fixed with general rules (a shop ending 之家, a name after 给, addresses continued across spaces, 联系方式 not a name, list quantities after a colon or a bare number, a bracketed brand, chained spec inheritance, 提前…确认), never per example; one miss is kept (a shop name with no known ending, 车友汇). Expect roughly 60–90 % exact on new chat styles and above 90 % on remarks until the lexicon has seen real traffic. The held-out chat-drafts-2.jsonl (the four miss classes: services with parts, repeated products, unusual separators, long shop names) was written after those fixes; its first run read 15/16 exactly and 99.3 % of fields right (the miss, 换个 + a product after another part word, was then fixed as a class). The issue\'s 94.1 % was measured on a held-out set this repository does not have; "fields right" here is the same kind of figure on our own sets.',
   '',
   ...sections,
 ].join('\n');

@@ -1090,6 +1090,8 @@ export type OrderEventType =
   | 'BLOCKER_CLEARED'
   /** Something now stops the order (a lifecycle gap, a rejected line); `code` says what */
   | 'BLOCKER_RAISED'
+  /** What a service call's intent did to the order (docs/service-calls.md) */
+  | 'CALL_ACTION'
   /** The ERP order reached the hub */
   | 'CREATED'
   /** A WMS outbound or TMS waybill was joined to the order */
