@@ -181,6 +181,10 @@ describe('service calls', () => {
     assert.deepEqual(c.actions, []);
     const res = await stack.query('query($id: ID!) { callIntents(callId: $id) { callId } }', { id: callId }, { token: await stack.token('customer', b.customerCode) });
     assert.equal(res.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const bad = await stack.query('query($id: ID!) { callIntents(callId: $id) { callId } }', { id: "CL' OR 1=1" });
+    assert.equal(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.match(bad.errors![0].message, /来电编号/);
+    assert.equal((await ask('query($id: ID!) { callIntents(callId: $id) { callId } }', { id: 'CL209901010001' })).callIntents, null, 'a call nobody made');
   });
 
   test('a caller who gives no number is matched to their open orders; the intents act only when there is one', async () => {

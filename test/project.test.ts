@@ -23,7 +23,7 @@ const required: Record<string, string[]> = {
   wms: ['WMS_DATABASE_URL', 'WMS_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   tms: ['TMS_API_URL', 'TMS_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   crm: ['CRM_API_URL', 'CRM_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
-  'order-link': ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'CRM_API_URL', 'ORDER_LINK_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  'order-link': ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'CRM_API_URL', 'ERP_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   fulfilment: ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'FULFILMENT_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   intake: ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'ERP_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL', 'INTAKE_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   gateway: ['GATEWAY_PORT', 'ERP_SUBGRAPH_URL', 'WMS_SUBGRAPH_URL', 'TMS_SUBGRAPH_URL', 'CRM_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL', 'FULFILMENT_SUBGRAPH_URL', 'INTAKE_SUBGRAPH_URL', 'SUBGRAPH_SIGNING_SECRET', 'AUTH_JWT_SECRET'],
@@ -71,6 +71,19 @@ test('docker-compose: a service that calls another by URL waits for it, and ever
     assert.ok(kind, `${entry} loads the configuration`);
     assert.doesNotThrow(() => loadConfig({ ...env, ...secrets, NODE_ENV: 'production' }, (kind[1] ?? kind[2] ?? 'gateway') as ProcessKind), `${name}: starts on its variables in production`);
   }
+});
+
+test('docker-compose runs two order-link replicas under one name, on shared upload storage, publishing no fixed port', () => {
+  const orderLink = compose.services['order-link'];
+  assert.ok(orderLink.deploy?.replicas >= 2, 'at least two order-link replicas');
+  assert.equal(orderLink.ports, undefined, 'replicas cannot share a published host port');
+  // The gateway reaches them by the service name, which resolves to every replica.
+  assert.equal(new URL(compose.services.gateway.environment.ORDER_LINK_SUBGRAPH_URL).hostname, 'order-link');
+  const uploads = orderLink.environment.UPLOAD_DIR;
+  assert.ok(
+    orderLink.volumes.some((v: string) => v.split(':')[1] === uploads && String(v.split(':')[0]) in (compose.volumes ?? {})),
+    'the upload directory is a named volume both replicas share',
+  );
 });
 
 test('docker-compose wires the gateway to the ports the subgraphs listen on', () => {

@@ -5,3 +5,4 @@ export * from './datasource.js';
 // Writing a sales order or a requisition goes through the erp subgraph (signed, as the caller), never
 // straight into the tables: ErpOrders is the client every hub worker uses for it.
 export * from './erp-orders.js';
+export { erpLineage } from './lineage.js';

@@ -10,6 +10,7 @@ import type { Context } from './context.js';
 import { ruleResolvers } from './rules/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
 import { planningResolvers } from './planning/resolvers.js';
+import { lineageResolvers } from './lineage-resolvers.js';
 import { syncResolvers } from './linking/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
@@ -139,7 +140,7 @@ export const resolvers: Resolvers = {
   ...eventResolvers,
   ...callResolvers,
   ...planningResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query, ...planningResolvers.Query },
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query, ...planningResolvers.Query, ...lineageResolvers.Query },
   Mutation: { ...linkResolvers.Mutation, ...intakeHooks.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation, ...planningResolvers.Mutation },
   Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order, ...callResolvers.Order },
 };
