@@ -73,16 +73,18 @@ test('docker-compose: a service that calls another by URL waits for it, and ever
   }
 });
 
-test('docker-compose runs two order-link replicas under one name, on shared upload storage, publishing no fixed port', () => {
+test('docker-compose runs two order-link replicas under one name, publishing no fixed port; intake keeps uploads on shared storage', () => {
   const orderLink = compose.services['order-link'];
   assert.ok(orderLink.deploy?.replicas >= 2, 'at least two order-link replicas');
   assert.equal(orderLink.ports, undefined, 'replicas cannot share a published host port');
   // The gateway reaches them by the service name, which resolves to every replica.
   assert.equal(new URL(compose.services.gateway.environment.ORDER_LINK_SUBGRAPH_URL).hostname, 'order-link');
-  const uploads = orderLink.environment.UPLOAD_DIR;
+  // Uploads go to intake (the repair wizard's home): a named volume, so a job may run on another instance.
+  const intake = compose.services.intake;
+  const uploads = intake.environment.UPLOAD_DIR;
   assert.ok(
-    orderLink.volumes.some((v: string) => v.split(':')[1] === uploads && String(v.split(':')[0]) in (compose.volumes ?? {})),
-    'the upload directory is a named volume both replicas share',
+    intake.volumes.some((v: string) => v.split(':')[1] === uploads && String(v.split(':')[0]) in (compose.volumes ?? {})),
+    'the upload directory is a named volume every intake instance shares',
   );
 });
 
