@@ -11,7 +11,7 @@ import { args, machine, writeResult } from './lib.js';
 import type { AnomalyKind } from '../legacy-sim/src/types.js';
 import { applyLaterChanges } from '../legacy-sim/src/later-changes.js';
 
-const opts = args({ orders: '20000', days: '7', seed: '2026', keyboard: '0.05', contradicts: '0.005', late: '0.002', edited: '0.002', deleted: '0.002' });
+const opts = args({ orders: '20000', days: '7', seed: '2026', keyboard: '0.05', contradicts: '0.005', late: '0.002', edited: '0.002', deleted: '0.002', timeout: '20000' });
 process.env.LOG_LEVEL ??= 'warn';
 const load = () => execSync('uptime').toString().trim();
 const loadBefore = load();
@@ -21,6 +21,9 @@ const stack = await startStack({
   days: Number(opts.days),
   seed: Number(opts.seed),
   dialect: 'mysql',
+  // Correctness, not latency, is measured: on a shared machine under load a 700 ms attempt timeout
+  // against the hub's own database fails whole first-sync rounds, so the attempts may take longer.
+  env: { LEGACY_TIMEOUT_MS: opts.timeout, LEGACY_DEADLINE_MS: String(Number(opts.timeout) * 3) },
   rates: {
     refKeyboard: Number(opts.keyboard),
     refContradicts: Number(opts.contradicts),
@@ -136,9 +139,10 @@ try {
   }
   const md = `# Linking against the ground truth
 
-\`npm run bench:link -- --orders ${opts.orders} --days ${opts.days} --seed ${opts.seed} --keyboard ${opts.keyboard} --contradicts ${opts.contradicts}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}, MariaDB on the same machine.
+\`npm run bench:link -- ${Object.entries(opts).map(([k, v]) => `--${k} ${v}`).join(' ')}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}, MariaDB on the same machine.
 
-Load (\`uptime\`, the machine is shared): before \`${loadBefore}\`; after \`${loadAfter}\`.
+Load (\`uptime\`, the machine is shared): before \`${loadBefore}\`; after \`${loadAfter}\`. Legacy call attempts
+may take ${opts.timeout} ms here (\`LEGACY_TIMEOUT_MS\`; 700 by default): this measures what is linked, not how fast.
 
 ${truth.orders.length.toLocaleString('en-US')} generated orders over ${opts.days} days, with the default anomaly rates plus references typed
 the ways people type them (\`refKeyboard\`, ${opts.keyboard} of orders: input-method forms, separators, labels,

@@ -218,6 +218,13 @@ describe('references read as people write them', () => {
     });
     const left = await unlinked();
     for (const no of combined) assert.ok(!left.has(no), `${no} is linked`);
+    // Asked for by such a field, order(id:) does not guess which of the orders is meant.
+    const [a, b] = pairs[0];
+    const both = await stack.query('query($id: ID!) { order(id: $id) { id } }', { id: `${a.erpOrderNo}、${b.erpOrderNo}` });
+    assert.equal(both.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(both.errors![0].extensions!.reason, 'SEVERAL_NUMBERS');
+    assert.deepEqual(both.errors![0].extensions!.numbers, [a.erpOrderNo, b.erpOrderNo]);
+    assert.match(both.errors![0].extensions!.messageZh, /请只给一个/);
   });
 });
 
