@@ -15,6 +15,8 @@ export interface Caller {
   client?: string | null;
   /** The token's jti, checked against the revocation list at the gateway; not sent on to the subgraphs. */
   tokenId?: string | null;
+  /** When the token expires (epoch ms), at the gateway: a subscription ends then. Not sent on to the subgraphs. */
+  expiresAt?: number | null;
 }
 
 /** May this caller read data that belongs to this customer? Staff read everything. */

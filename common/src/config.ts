@@ -168,6 +168,16 @@ export const configSchema = z.object({
   EVENTS_NATS_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens, no wildcards').default('orderhub.events'),
   /** How often order-link numbers new events and publishes them (it also does so right after each link round). */
   EVENTS_PUBLISH_MS: ms.default(100),
+  /** Subscriptions at the gateway: at most this many per WebSocket connection, and per token across connections and SSE. */
+  EVENTS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
+  EVENTS_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** WebSocket ping interval; a connection that misses a pong is closed (SSE sends its own comment line every 12 s). */
+  EVENTS_HEARTBEAT_MS: ms.default(12_000),
+  /** Events waiting for one subscriber, or bytes unsent on its connection, before it is cut off as too slow. */
+  EVENTS_MAX_PENDING: z.coerce.number().int().min(1).max(100_000).default(200),
+  EVENTS_MAX_BUFFER_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(1_000_000),
+  /** How often a gateway reads the hub's log for events its bus connection may have missed at the end. */
+  EVENTS_LOG_CHECK_MS: ms.default(5000),
   /** Rows read per table per sync round. */
   LINK_BATCH_SIZE: z.coerce.number().int().min(10).max(20_000).default(2000),
   /** The simulators' own stores and the demo's trickle of new orders (npm start only). */
@@ -189,6 +199,10 @@ export const configSchema = z.object({
   REPAIR_APPLY_BATCH: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
   REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
+  /** Weeks of ERP order history purchase suggestions learn from (a year for the season, plus the weeks before it). */
+  PLAN_HISTORY_WEEKS: z.coerce.number().int().min(8).max(260).default(60),
+  /** Supplier lead time in days for a SKU whose ERP Inventory.iInvAdvance is empty. */
+  PLAN_DEFAULT_LEAD_TIME_DAYS: z.coerce.number().int().min(1).max(180).default(14),
   /** An outbound is due this many hours after payment; later, reconciliation reports the order. */
   OUTBOUND_SLA_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** The predicted-satisfaction model's weights, as JSON (see satisfactionModelSchema); fields left out keep their defaults. */

@@ -61,6 +61,7 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
       customerCode: role === 'customer' ? customerCode : null,
       client,
       tokenId: typeof payload.jti === 'string' ? payload.jti : null,
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
     };
     const left = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
     if (left > 0 && payload.nbf === undefined) verified.set(authorization, caller, { ttl: Math.min(left, VERIFIED.ttlMs) });

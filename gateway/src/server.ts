@@ -32,6 +32,10 @@ import type { Authenticator } from './auth.js';
 import { readManifests, trustedDocumentsPlugin, trustMode } from './trusted-documents.js';
 import { corsHandler, corsOrigins } from './cors.js';
 import { webPages } from './web.js';
+import { openEventBus, type OrderEventEnvelope } from '../../common/src/event-bus.js';
+import { LiveFeed } from './live/feed.js';
+import { liveOperations } from './live/operations.js';
+import { liveTransports } from './live/transports.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -197,8 +201,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
                 );
               }
               const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-              if (!root || operation.operation === 'subscription') {
-                throw refuse('GRAPHQL_VALIDATION_FAILED', `本图不支持 ${operation.operation} 操作`, `This graph has no ${operation.operation} operations`);
+              if (!root) throw refuse('GRAPHQL_VALIDATION_FAILED', `本图不支持 ${operation.operation} 操作`, `This graph has no ${operation.operation} operations`);
+              if (operation.operation === 'subscription') {
+                throw refuse(
+                  'BAD_REQUEST',
+                  '订阅请通过 WebSocket（graphql-ws）或 SSE（POST 且 Accept: text/event-stream）连接 /graphql',
+                  'Subscribe over WebSocket (graphql-ws) or SSE (POST with Accept: text/event-stream) to /graphql',
+                );
               }
               // Before any subgraph is asked: what it may cost, and whether this caller may ask it.
               checkIntrospection(document, contextValue.caller, config.NODE_ENV === 'production');
@@ -237,6 +246,64 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     metrics,
   });
 
+  // Live orders (docs/live-events.md): one reader of the event stream per instance, fanned out to
+  // this instance's subscriptions over graphql-ws and graphql-sse.
+  const apiSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  const eventBus = await openEventBus(config, logger.child({ part: 'live' }));
+  const feed = new LiveFeed(
+    eventBus,
+    async (after, first) => {
+      const r = await execute<{ orderEventLog: { events: any[]; logEnd: string } }>(
+        {
+          query: 'query LiveLog($after: String, $first: Int) { orderEventLog(after: $after, first: $first) { events { id orderId sequence type source at recordedAt customerCode storeCode region } logEnd } }',
+          variables: { after: String(after), first },
+        },
+        gatewayCaller,
+        `live-log-${Date.now()}`,
+      );
+      if (!r.data?.orderEventLog) throw new Error(r.errors?.[0]?.message ?? 'no answer');
+      const events = r.data.orderEventLog.events.map(
+        (e): OrderEventEnvelope => ({
+          position: Number(e.id),
+          orderId: e.orderId,
+          seq: e.sequence,
+          type: e.type,
+          system: e.source,
+          at: e.at ? Date.parse(e.at) : null,
+          customerCode: e.customerCode,
+          storeCode: e.storeCode,
+          region: e.region,
+          recordedUs: Date.parse(e.recordedAt) * 1000,
+        }),
+      );
+      return { events, logEnd: Number(r.data.orderEventLog.logEnd) };
+    },
+    logger.child({ part: 'live' }),
+    config.EVENTS_LOG_CHECK_MS,
+  );
+  const live = liveTransports({
+    schema: apiSchema,
+    authenticate,
+    prepare: liveOperations({
+      schema: apiSchema,
+      policy,
+      limits,
+      trusted,
+      production: config.NODE_ENV === 'production',
+      personalData: config.BI_PERSONAL_DATA === 'on',
+    }).prepare,
+    stream: { feed, execute, maxPending: config.EVENTS_MAX_PENDING, checkToken: (caller) => revocations.check(caller) },
+    limits: {
+      perConnection: config.EVENTS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      perToken: config.EVENTS_MAX_SUBSCRIPTIONS_PER_TOKEN,
+      heartbeatMs: config.EVENTS_HEARTBEAT_MS,
+      maxBufferBytes: config.EVENTS_MAX_BUFFER_BYTES,
+      maxBodyBytes: config.MAX_REQUEST_BYTES,
+    },
+    metrics,
+    logger: logger.child({ part: 'live' }),
+  });
+
   const running = await listen(
     {
       name: 'gateway',
@@ -244,9 +311,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       metrics,
       logger,
       maxBodyBytes: config.MAX_REQUEST_BYTES,
-      screen: requestScreen(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), limits, (outcome) => requests.inc({ outcome })),
-      // Before authentication: preflights carry no token, and the pages are public files.
-      before: (req, res) => allowCors(req, res) || pages(req, res),
+      screen: requestScreen(apiSchema, limits, (outcome) => requests.inc({ outcome })),
+      // Before authentication: preflights carry no token, the pages are public files, and an SSE
+      // subscription authenticates itself (live/transports.ts).
+      before: (req, res) => allowCors(req, res) || pages(req, res) || live.sse(req, res),
       authenticate: (req) => authenticate(req.headers.authorization),
       routes: {
         '/uploads': uploadRoute({
@@ -290,9 +358,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The first list is read before the gateway is handed back: a BI token is not let in unchecked.
   await revocations.refresh();
   revocations.start();
+  live.attach(running.server);
+  feed.start();
   return {
     ...running,
     async close() {
+      await live.close();
+      await feed.stop();
+      await eventBus.close();
       revocations.stop();
       await running.close();
       await pooled.close();

@@ -57,6 +57,17 @@ function introspectionOnly(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
 }
 
+/** Does the mode restrict this caller to registered documents? (Subscriptions ask too: gateway/src/live/.) */
+export const mustBeTrusted = (mode: TrustMode, caller: Caller | undefined): boolean =>
+  caller?.role !== 'bi' && (mode === 'all' || (mode === 'customers' && caller?.role === 'customer'));
+
+/** The refusal of an operation that is not a registered trusted document. */
+export function notInList(): GraphQLError {
+  const zh = '此操作未登记为可信文档：请在前端项目中登记该操作并重新构建（见 docs/web.md）';
+  const en = 'This operation is not a registered trusted document: register it in the app and rebuild (see docs/web.md)';
+  return new GraphQLError(`${zh} / ${en}`, { extensions: { code: NOT_IN_LIST, messageZh: zh, messageEn: en, http: { status: 400 } } });
+}
+
 export interface TrustOptions {
   mode: TrustMode;
   documents: Map<string, string>;
@@ -69,8 +80,7 @@ export interface TrustOptions {
  * A hash nobody registered is answered by APQ as usual (PERSISTED_QUERY_NOT_FOUND).
  */
 export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugin<{ caller: Caller }> {
-  const restricted = (caller: Caller | undefined) =>
-    caller?.role !== 'bi' && (options.mode === 'all' || (options.mode === 'customers' && caller?.role === 'customer'));
+  const restricted = (caller: Caller | undefined) => mustBeTrusted(options.mode, caller);
   return {
     async requestDidStart({ request }) {
       const hash = request.extensions?.persistedQuery?.sha256Hash;
@@ -87,9 +97,7 @@ export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugi
           // Not over HTTP: an operation the gateway built and runs itself (execute.ts).
           if (!http || !restricted(contextValue.caller) || options.documents.has(queryHash)) return;
           if (operation && introspectionOnly(operation)) return;
-          const zh = '此操作未登记为可信文档：请在前端项目中登记该操作并重新构建（见 docs/web.md）';
-          const en = 'This operation is not a registered trusted document: register it in the app and rebuild (see docs/web.md)';
-          throw new GraphQLError(`${zh} / ${en}`, { extensions: { code: NOT_IN_LIST, messageZh: zh, messageEn: en, http: { status: 400 } } });
+          throw notInList();
         },
       };
     },

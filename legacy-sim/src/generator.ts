@@ -5,6 +5,7 @@ import { formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time
 import { formatFen } from '../../common/src/money.js';
 import { groupInto } from '../../common/src/loader.js';
 import { Random } from './random.js';
+import { generateHistory, type History } from './history.js';
 import { writeReference } from './references.js';
 import {
   CITIES,
@@ -533,6 +534,8 @@ export interface DataSet {
   weatherAlerts: WeatherAlertRow[];
   /** ERP SaleBillVouch rows */
   invoices: InvoiceRow[];
+  /** Order history before `start`, when asked for. */
+  history: History | null;
   truth: GroundTruth;
   /** What happens after the hub's first sync (later-changes.ts writes it): the truth is the state after. */
   later: {
@@ -971,7 +974,10 @@ export function generate(options: SeedOptions): DataSet {
     reReferenced: new Map([...editedAfterLink].map(([no, named]) => [outboundOf(no), named])),
     deleted: [...deletedOutbounds].map(outboundOf),
   };
-  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, truth, later };
+  // Last, and from its own PRNG: the history changes nothing above.
+  const history = options.history ? generateHistory(world, start, options.seed, options.history) : null;
+  if (history) truth.history = history.truth;
+  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, history, truth, later };
 }
 
 /**

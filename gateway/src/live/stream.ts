@@ -1,0 +1,163 @@
+// One subscription's stream: what the subscriber missed (from the hub's log, when it says where it
+// stopped), then each live event as the feed passes it on — in log order, none twice — each
+// delivered by running the subscription's per-event query as the subscriber (operations.ts). It
+// ends, with a reason, when the token expires or is revoked, when a customer may no longer see the
+// order, or when the subscriber cannot keep up.
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Caller } from '../../../common/src/caller.js';
+import type { OrderEventEnvelope } from '../../../common/src/event-bus.js';
+import type { Execute } from '../execute.js';
+import type { LiveFeed } from './feed.js';
+import { EVENT_VARIABLE, type LiveOperation } from './operations.js';
+
+export interface StreamDeps {
+  feed: LiveFeed;
+  execute: Execute;
+  /** Events waiting for one subscriber before it counts as too slow and is cut off. */
+  maxPending: number;
+  /** Throws when the caller's token has been revoked since it connected. */
+  checkToken: (caller: Caller) => void;
+  /** An event delivered live: its envelope (for the delay from the hub's record to here). */
+  onDelivered?: (event: OrderEventEnvelope) => void;
+}
+
+export interface StreamContext {
+  caller: Caller;
+  requestId: string;
+  /** True when the transport cannot take more (its buffer is full): the subscriber is too slow. */
+  congested: () => boolean;
+}
+
+const CATCH_UP_PAGE = 500;
+
+/** An error that ends a stream, with a stable code and zh + en. */
+export function endOf(code: string, zh: string, en: string, extensions: Record<string, unknown> = {}): ExecutionResult {
+  return { errors: [new GraphQLError(`${zh} / ${en}`, { extensions: { code, messageZh: zh, messageEn: en, ...extensions } })] };
+}
+
+export const notFound = (id: string) =>
+  endOf('NOT_FOUND', `找不到订单「${id.slice(0, 64)}」`, `No order "${id.slice(0, 64)}"`, { argument: 'id' });
+export const tokenExpired = () => endOf('TOKEN_EXPIRED', '令牌已过期，订阅结束：请重新登录后再订阅', 'Token expired: the subscription has ended; sign in again and resubscribe');
+export const slowConsumer = (pending: number) =>
+  endOf('SLOW_CONSUMER', `订阅者接收过慢（积压 ${pending} 个事件），订阅已断开：请带上最后收到的事件 ID（after）重新订阅`, `Subscriber too slow (${pending} events waiting): cut off; resubscribe with the last event id you received as \`after\``, {
+    pending,
+  });
+
+/**
+ * The stream as an iterator whose return() also wakes it: a subscriber that leaves while its stream
+ * waits for the next event is let go at once (an async generator would finish only at its next yield).
+ */
+export function liveStream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext): AsyncGenerator<ExecutionResult> {
+  const controller = new AbortController();
+  const inner = stream(deps, op, ctx, controller.signal);
+  const outer: AsyncGenerator<ExecutionResult> = {
+    next: () => inner.next(),
+    return: (value) => {
+      controller.abort();
+      return inner.return(value);
+    },
+    throw: (err) => {
+      controller.abort();
+      return inner.throw(err);
+    },
+    [Symbol.asyncIterator]: () => outer,
+    [Symbol.asyncDispose]: async () => void (await outer.return(undefined)),
+  } as AsyncGenerator<ExecutionResult>;
+  return outer;
+}
+
+async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, signal: AbortSignal): AsyncGenerator<ExecutionResult> {
+  const { caller, requestId } = ctx;
+  const run = <T = any>(query: string, variables: Record<string, unknown>) => deps.execute<T>({ query, variables }, caller, requestId);
+  let orderId: string | null = null;
+  if (op.field === 'orderUpdated') {
+    // The order by any of its numbers, as the subscriber may see it: another customer's is unknown.
+    const found = await run<{ order: { id: string } | null }>('query LiveOrder($id: ID!) { order(id: $id) { id } }', { id: op.args.id });
+    if (found.errors?.length) return yield { errors: found.errors as GraphQLError[] };
+    if (!found.data?.order) return yield notFound(op.args.id!);
+    orderId = found.data.order.id;
+  }
+  const filter = op.args.filter ?? {};
+  const matches = (e: OrderEventEnvelope) =>
+    (!filter.types?.length || filter.types.includes(e.type)) &&
+    (!filter.storeCodes?.length || filter.storeCodes.includes(e.storeCode)) &&
+    (!filter.regions?.length || filter.regions.includes(e.region)) &&
+    (!filter.customerCodes?.length || filter.customerCodes.includes(e.customerCode));
+
+  // Live events are collected from before the catch-up is read: nothing falls between the two.
+  const live: OrderEventEnvelope[] = [];
+  let wake: (() => void) | null = null;
+  const stopListening = deps.feed.listen(orderId, (e) => {
+    if (!matches(e)) return;
+    live.push(e);
+    wake?.();
+  });
+  signal.addEventListener('abort', () => wake?.());
+  const expiresIn = caller.expiresAt != null ? caller.expiresAt - Date.now() : null;
+  const expiry = expiresIn != null ? setTimeout(() => wake?.(), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1))) : null;
+  expiry?.unref();
+  let last = op.args.after != null ? Number(op.args.after) : (deps.feed.position ?? 0);
+  try {
+    const pending: number[] = [];
+    if (op.args.after != null) {
+      // What the subscriber missed, from the log, oldest first.
+      for (let from = last, more = true; more; ) {
+        const page: { data?: any; errors?: readonly unknown[] } =
+          op.field === 'orderUpdated'
+            ? await run(`query LiveMissed($id: ID!, $after: String, $first: Int) { order(id: $id) { events(after: $after, first: $first) { id } } }`, {
+                id: orderId,
+                after: String(from),
+                first: CATCH_UP_PAGE,
+              })
+            : await run(
+                `query LiveMissed($after: String, $filter: OrderEventFilter, $first: Int) { orderEventLog(after: $after, filter: $filter, first: $first) { events { id } endCursor hasMore } }`,
+                { after: String(from), filter: op.args.filter ?? null, first: CATCH_UP_PAGE },
+              );
+        if (page.errors?.length) return yield { errors: page.errors as GraphQLError[] };
+        const ids = (op.field === 'orderUpdated' ? page.data?.order?.events : page.data?.orderEventLog?.events)?.map((e: { id: string }) => Number(e.id)) ?? [];
+        pending.push(...ids);
+        if (op.field === 'orderUpdated') {
+          more = ids.length === CATCH_UP_PAGE;
+          from = ids.at(-1) ?? from;
+        } else {
+          more = !!page.data?.orderEventLog.hasMore && Number(page.data.orderEventLog.endCursor) > from;
+          from = Number(page.data?.orderEventLog.endCursor ?? from);
+        }
+      }
+    }
+    for (;;) {
+      while (pending.length || live.length) {
+        const fromLog = pending.length > 0;
+        const envelope = fromLog ? null : live.shift()!;
+        const position = fromLog ? pending.shift()! : envelope!.position;
+        if (signal.aborted) return;
+        if (position <= last) continue;
+        if (caller.expiresAt != null && caller.expiresAt <= Date.now()) return yield tokenExpired();
+        try {
+          deps.checkToken(caller);
+        } catch (err) {
+          const { zh, en } = err as { zh?: string; en?: string };
+          return yield endOf('UNAUTHENTICATED', zh ?? '令牌已被吊销', en ?? 'Token revoked');
+        }
+        if (live.length > deps.maxPending || ctx.congested()) return yield slowConsumer(live.length);
+        const result = await run(op.eventQuery, { ...op.variables, [EVENT_VARIABLE]: String(position) });
+        last = position;
+        const payload = result.data?.[op.responseKey];
+        if (!payload && !result.errors?.length) {
+          // Checked again for every event: an order a customer may no longer see ends the stream.
+          if (op.field === 'orderUpdated') return yield notFound(op.args.id!);
+          continue;
+        }
+        if (envelope) deps.onDelivered?.(envelope);
+        yield { data: result.data, ...(result.errors?.length ? { errors: result.errors as GraphQLError[] } : {}) };
+      }
+      if (signal.aborted) return;
+      if (caller.expiresAt != null && caller.expiresAt <= Date.now()) return yield tokenExpired();
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+  } finally {
+    stopListening();
+    if (expiry) clearTimeout(expiry);
+  }
+}
