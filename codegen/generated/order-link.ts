@@ -3195,6 +3195,8 @@ export type SubscriptionOrderUpdatedArgs = {
 
 export type SyncRepair = {
   __typename?: 'SyncRepair';
+  /** When the linker of the instance holding the lease handled it (read it again, or followed the deletion); null until then. */
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The order, outbound or waybill number. */
   documentNo: Scalars['String']['output'];
   foundAt: Scalars['DateTime']['output'];
@@ -5109,6 +5111,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type SyncRepairResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncRepair'] = ResolversParentTypes['SyncRepair']> = ResolversObject<{
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   hubVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
