@@ -249,8 +249,12 @@ export class Linker {
     }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
     if (!failures.length) this.unfinished = null;
+    // An UPDATE answers with a result header, not rows: not through queryIn, which gathers rows.
     if (!failures.length && findings.length)
-      await this.queryIn('sweep.applied', findings, (list) => `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${list})`, [round.now]);
+      for (let i = 0; i < findings.length; i += IN_LIST_MAX) {
+        const chunk = findings.slice(i, i + IN_LIST_MAX);
+        await this.query('sweep.applied', `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${placeholders(chunk.length)})`, [round.now, ...chunk]);
+      }
     if (this.options.afterRound) {
       try {
         await this.options.afterRound();
