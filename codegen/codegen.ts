@@ -29,6 +29,10 @@ const mappers: Record<string, Record<string, string>> = {
   },
   'order-link': {
     Order: '../../subgraphs/order-link/src/datasource.js#HubOrder',
+    PurchasePlan: '../../subgraphs/order-link/src/planning/service.js#PurchasePlan',
+    PurchaseSuggestion: '../../subgraphs/order-link/src/planning/service.js#Suggestion',
+    DueCustomer: '../../subgraphs/order-link/src/planning/forecast.js#RegularCustomer',
+    PurchaseRequisition: '../../subgraphs/order-link/src/drafts/erp-orders.js#RaisedRequisition',
     OrderFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     OrderLineFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     DocumentFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',

@@ -36,8 +36,8 @@ async function ask(query: string, variables: Record<string, unknown>, token?: st
 }
 
 /** The call platform hands the CRM a finished call. */
-async function recordCall(custCode: string, transcript: string): Promise<string> {
-  const res = await fetch(new URL('/crm/api/calls', stack.crmApiUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ custCode, transcript, startedAt: Date.now() }) });
+async function recordCall(custCode: string, transcript: string, startedAt = Date.now()): Promise<string> {
+  const res = await fetch(new URL('/crm/api/calls', stack.crmApiUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ custCode, transcript, startedAt }) });
   const body: any = await res.json();
   assert.equal(body.success, true, JSON.stringify(body));
   return body.result.callId;
@@ -111,6 +111,16 @@ describe('service calls', () => {
     assert.equal(seen.order.currentBlocker.code, 'CALL_HOLD');
     assert.match(seen.order.currentBlocker.messageZh, /改地址/);
 
+    // …and in the order's event log, in the same words.
+    let events: any[] = [];
+    for (let i = 0; i < 50 && !events.some((e) => e.type === 'CALL_ACTION'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = (await ask('query($id: ID!) { order(id: $id) { events(first: 100) { type messageZh messageEn } } }', { id: o.erpOrderNo })).order.events;
+    }
+    const told = events.find((e) => e.type === 'CALL_ACTION');
+    assert.match(told?.messageEn ?? '', new RegExp(`Call ${callId}: .*held until someone confirms the new address`));
+    assert.ok(events.some((e) => e.type === 'HOLD_PLACED'));
+
     const placed = await ask('query($id: ID) { auditLog(entity: HOLD, entityId: $id, first: 5) { action actor } }', { id: action.hold.id });
     assert.deepEqual(placed.auditLog.map((a: any) => [a.action, a.actor]), [['HOLD_PLACED', 'call-reader']]);
 
@@ -171,5 +181,21 @@ describe('service calls', () => {
     assert.deepEqual(c.actions, []);
     const res = await stack.query('query($id: ID!) { callIntents(callId: $id) { callId } }', { id: callId }, { token: await stack.token('customer', b.customerCode) });
     assert.equal(res.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const bad = await stack.query('query($id: ID!) { callIntents(callId: $id) { callId } }', { id: "CL' OR 1=1" });
+    assert.equal(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.match(bad.errors![0].message, /来电编号/);
+    assert.equal((await ask('query($id: ID!) { callIntents(callId: $id) { callId } }', { id: 'CL209901010001' })).callIntents, null, 'a call nobody made');
+  });
+
+  test('a caller who gives no number is matched to their open orders; the intents act only when there is one', async () => {
+    const asOf = Date.parse(stack.truth.generator.asOf);
+    const open = (code: string) => stack.truth.orders.filter((o) => o.customerCode === code && !['SIGNED', 'COMPLETED', 'CANCELLED'].includes(o.expectedStatus));
+    const several = [...new Set(stack.truth.orders.map((o) => o.customerCode))].find((c) => open(c).length >= 2)!;
+    const callId = await recordCall(several, '客户：我那单到哪了？怎么还没到。', asOf);
+    await stack.orderLink.callIntake.runOnce();
+    const { callIntents: c } = await ask(CALL, { id: callId });
+    assert.equal(c.orderSource, 'OPEN_ORDER');
+    assert.deepEqual(c.orders.map((o: any) => o.erpOrderNo).sort(), open(several).map((o) => o.erpOrderNo).sort());
+    assert.deepEqual(c.actions, [], 'several candidates (and an old call): nothing acts');
   });
 });

@@ -52,7 +52,7 @@ test('generated calls of every class read as the generator meant them, with evid
       for (const intent of readCall(c.transcript).intents) for (const e of intent.evidence) assert.equal(c.transcript.slice(e.span[0], e.span[1]), e.text);
     });
     assert.deepEqual(misses, [], `seed ${seed}`);
-    for (const k of ['consent', 'negation', 'change-of-mind', 'hedge', 'agent-words', 'multi', 'address-first', 'number-first', 'number-spoken', 'number-spoken-split', 'number-full-width', 'turns-newline', 'turns-bracket', 'dialect', 'other'])
+    for (const k of ['consent', 'mentioned', 'self-pickup', 'negation', 'change-of-mind', 'hedge', 'agent-words', 'multi', 'address-first', 'number-first', 'number-spoken', 'number-spoken-split', 'number-full-width', 'turns-newline', 'turns-bracket', 'dialect', 'other'])
       assert.ok(classes.has(k), `seed ${seed} composes ${k}`);
   }
 });

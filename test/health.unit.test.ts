@@ -96,7 +96,7 @@ test('the CSV quotes what must be quoted, defuses formulas, and parses back', ()
   assert.ok(csv.endsWith('\r\n') && csv.split('\r\n').length === 5, 'CRLF after each of the 4 records, the line break inside quotes kept');
 });
 
-const sku = (code: string, isService = false, listPrice = '10.00'): SkuRecord => ({ code, name: code, nameEn: null, spec: code, category: 'x', unit: '个', listPrice, shelfLifeMonths: null, isService, gtin: null });
+const sku = (code: string, isService = false, listPrice = '10.00'): SkuRecord => ({ code, name: code, nameEn: null, spec: code, category: 'x', unit: '个', listPrice, shelfLifeMonths: null, isService, gtin: null, leadTimeDays: null });
 const line = (rowNo: number, skuCode: string, quantity: number, unitPrice = '5.00', remark: string | null = null): SalesOrderLine => ({ erpOrderNo: 'SO-1', rowNo, skuCode, quantity, unitPrice, amount: '0', remark });
 
 test('quantities compare the goods ordered with what the outbound ships, SKU by SKU, at the order price', () => {

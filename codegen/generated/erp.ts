@@ -86,11 +86,22 @@ export type Mutation = {
    * created false. The number continues the day's SO-yyyymmdd-nnn sequence. Sales, ops and admin.
    */
   createSalesOrder: CreateSalesOrderPayload;
+  /**
+   * Raises purchase requisitions (PU_AppVouch, one row per SKU) in one ERP transaction, once per
+   * clientKey (kept in PU_AppVouch.cDefine10): a key already used answers with the rows it made and
+   * created false, or CONFLICT when it asked for other lines. Ops, director and admin.
+   */
+  raiseRequisitions: RaiseRequisitionsPayload;
 };
 
 
 export type MutationCreateSalesOrderArgs = {
   input: NewSalesOrderInput;
+};
+
+
+export type MutationRaiseRequisitionsArgs = {
+  input: RaiseRequisitionsInput;
 };
 
 export type NewSalesOrderInput = {
@@ -202,6 +213,42 @@ export type OrderRequirements = {
   priority?: Maybe<OrderPriority>;
   /** cPurpose */
   purpose?: Maybe<OrderPurpose>;
+};
+
+export type RaiseRequisitionLineInput = {
+  quantity: Scalars['Int']['input'];
+  skuCode: Scalars['String']['input'];
+};
+
+export type RaiseRequisitionsInput = {
+  /** 8–60 characters; PU_AppVouch.cDefine10 */
+  clientKey: Scalars['String']['input'];
+  lines: Array<RaiseRequisitionLineInput>;
+  /** PU_AppVouch.cMemo of every row */
+  memo: Scalars['String']['input'];
+  /** PU_AppVouch.dRequirDate: the Monday of the week the goods are for */
+  requiredBy: Scalars['DateTime']['input'];
+  /** PU_AppVouch.cWhCode */
+  warehouseCode: Scalars['String']['input'];
+};
+
+export type RaiseRequisitionsPayload = {
+  __typename?: 'RaiseRequisitionsPayload';
+  /** False when the clientKey had already raised these requisitions */
+  created: Scalars['Boolean']['output'];
+  requisitions: Array<RaisedRequisition>;
+};
+
+export type RaisedRequisition = {
+  __typename?: 'RaisedRequisition';
+  /** PU_AppVouch.cCode, QG-PS-… */
+  code: Scalars['String']['output'];
+  /** PU_AppVouch.iQuantity */
+  quantity: Scalars['Int']['output'];
+  /** PU_AppVouch.cInvCode */
+  skuCode: Scalars['String']['output'];
+  /** PU_AppVouch.cWhCode */
+  warehouseCode: Scalars['String']['output'];
 };
 
 export type RequiredAttachment =
@@ -372,6 +419,10 @@ export type ResolversTypes = ResolversObject<{
   OrderPriority: OrderPriority;
   OrderPurpose: OrderPurpose;
   OrderRequirements: ResolverTypeWrapper<OrderRequirements>;
+  RaiseRequisitionLineInput: RaiseRequisitionLineInput;
+  RaiseRequisitionsInput: RaiseRequisitionsInput;
+  RaiseRequisitionsPayload: ResolverTypeWrapper<RaiseRequisitionsPayload>;
+  RaisedRequisition: ResolverTypeWrapper<RaisedRequisition>;
   RequiredAttachment: RequiredAttachment;
   Sku: ResolverTypeWrapper<ErpSkuModel>;
   Store: ResolverTypeWrapper<ErpStoreModel>;
@@ -393,6 +444,10 @@ export type ResolversParentTypes = ResolversObject<{
   Order: SalesOrderModel;
   OrderLine: SalesOrderLineModel;
   OrderRequirements: OrderRequirements;
+  RaiseRequisitionLineInput: RaiseRequisitionLineInput;
+  RaiseRequisitionsInput: RaiseRequisitionsInput;
+  RaiseRequisitionsPayload: RaiseRequisitionsPayload;
+  RaisedRequisition: RaisedRequisition;
   Sku: ErpSkuModel;
   Store: ErpStoreModel;
   String: Scalars['String']['output'];
@@ -435,6 +490,7 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createSalesOrder?: Resolver<ResolversTypes['CreateSalesOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateSalesOrderArgs, 'input'>>;
+  raiseRequisitions?: Resolver<ResolversTypes['RaiseRequisitionsPayload'], ParentType, ContextType, RequireFields<MutationRaiseRequisitionsArgs, 'input'>>;
 }>;
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -476,6 +532,18 @@ export type OrderRequirementsResolvers<ContextType = Context, ParentType extends
   purpose?: Resolver<Maybe<ResolversTypes['OrderPurpose']>, ParentType, ContextType>;
 }>;
 
+export type RaiseRequisitionsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RaiseRequisitionsPayload'] = ResolversParentTypes['RaiseRequisitionsPayload']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requisitions?: Resolver<Array<ResolversTypes['RaisedRequisition']>, ParentType, ContextType>;
+}>;
+
+export type RaisedRequisitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RaisedRequisition'] = ResolversParentTypes['RaisedRequisition']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skuCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  warehouseCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type SkuResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Sku'] = ResolversParentTypes['Sku'], FederationReferenceType extends FederationReferenceTypes['Sku'] = FederationReferenceTypes['Sku']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Sku']> | FederationReferenceType, FederationReferenceType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -506,6 +574,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Order?: OrderResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
   OrderRequirements?: OrderRequirementsResolvers<ContextType>;
+  RaiseRequisitionsPayload?: RaiseRequisitionsPayloadResolvers<ContextType>;
+  RaisedRequisition?: RaisedRequisitionResolvers<ContextType>;
   Sku?: SkuResolvers<ContextType>;
   Store?: StoreResolvers<ContextType>;
 }>;

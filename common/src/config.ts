@@ -199,6 +199,10 @@ export const configSchema = z.object({
   REPAIR_APPLY_BATCH: z.coerce.number().int().min(1).max(5000).default(1000),
   /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
   REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
+  /** Weeks of ERP order history purchase suggestions learn from (a year for the season, plus the weeks before it). */
+  PLAN_HISTORY_WEEKS: z.coerce.number().int().min(8).max(260).default(60),
+  /** Supplier lead time in days for a SKU whose ERP Inventory.iInvAdvance is empty. */
+  PLAN_DEFAULT_LEAD_TIME_DAYS: z.coerce.number().int().min(1).max(180).default(14),
   /** An outbound is due this many hours after payment; later, reconciliation reports the order. */
   OUTBOUND_SLA_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   /** The predicted-satisfaction model's weights, as JSON (see satisfactionModelSchema); fields left out keep their defaults. */

@@ -5,6 +5,7 @@ import { formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time
 import { formatFen } from '../../common/src/money.js';
 import { groupInto } from '../../common/src/loader.js';
 import { Random } from './random.js';
+import { generateHistory, type History } from './history.js';
 import { writeReference } from './references.js';
 import {
   CITIES,
@@ -530,6 +531,8 @@ export interface DataSet {
   weatherAlerts: WeatherAlertRow[];
   /** ERP SaleBillVouch rows */
   invoices: InvoiceRow[];
+  /** Order history before `start`, when asked for. */
+  history: History | null;
   truth: GroundTruth;
 }
 
@@ -915,7 +918,10 @@ export function generate(options: SeedOptions): DataSet {
   const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
   truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
   truth.calls = calls.truth;
-  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, truth };
+  // Last, and from its own PRNG: the history changes nothing above.
+  const history = options.history ? generateHistory(world, start, options.seed, options.history) : null;
+  if (history) truth.history = history.truth;
+  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, history, truth };
 }
 
 /**

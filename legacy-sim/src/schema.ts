@@ -42,7 +42,8 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       iInvSPrice DECIMAL(18,2) NOT NULL,
       iShelfLifeMonths INT NULL,
       bService TINYINT NOT NULL DEFAULT 0,
-      cBarCode VARCHAR(20) NULL
+      cBarCode VARCHAR(20) NULL,
+      iInvAdvance INT NULL
     )${tail}`,
     `CREATE TABLE SO_SOMain (
       ID ${pk},
@@ -107,9 +108,13 @@ const ddl: Record<LegacyStore, (d: Dialect) => string[]> = {
       cWhCode VARCHAR(12) NOT NULL,
       cMemo VARCHAR(255) NULL,
       cMaker VARCHAR(40) NOT NULL,
+      dRequirDate DATETIME NULL,
+      cDefine10 VARCHAR(60) NULL,
+      cCloser VARCHAR(40) NULL,
       dModifyTime DATETIME NOT NULL
     )${tail}`,
     'CREATE UNIQUE INDEX ux_pu_appvouch_code ON PU_AppVouch (cCode)',
+    'CREATE INDEX ix_pu_appvouch_key ON PU_AppVouch (cDefine10)',
     // Sales invoices (销售发票), one header per invoice; U8 keeps lines apart, the simulator does not need them.
     `CREATE TABLE SaleBillVouch (
       SBVID ${pk},

@@ -1,4 +1,5 @@
 // npm run seed -- --orders N --days D --seed S --start YYYY-MM-DD --customers C --rate name=value --truth path [--if-empty]
+//                  [--history-weeks W --history-orders-per-day N]
 // Refills the simulated ERP, WMS, TMS and CRM stores named by the *_DATABASE_URL variables, and
 // empties the hub's database, whose links would no longer describe anything. With --if-empty it
 // does nothing when the ERP already holds orders (docker compose runs it on every `up`).
@@ -12,6 +13,7 @@ function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run seed -- [--orders N] [--days D] [--seed S] [--start YYYY-MM-DD] [--customers C]
                        [--rate name=value]... [--truth data/ground-truth.json] [--if-empty]
+                       [--history-weeks W] [--history-orders-per-day N]   (order history before --start)
 rates: ${Object.entries(DEFAULT_RATES).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   process.exit(2);
 }
@@ -33,6 +35,8 @@ for (let i = 0; i < args.length; i++) {
   else if (flag === '--seed') options.seed = int();
   else if (flag === '--customers') options.customers = int();
   else if (flag === '--truth') options.truthPath = value;
+  else if (flag === '--history-weeks') options.history = { ordersPerDay: 150, ...options.history, weeks: int() };
+  else if (flag === '--history-orders-per-day') options.history = { weeks: 60, ...options.history, ordersPerDay: int() };
   else if (flag === '--start') {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) usage(`--start must be YYYY-MM-DD (got ${value})`);
     options.start = value;

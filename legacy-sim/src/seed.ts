@@ -10,7 +10,8 @@ import { generate, DAY, type DataSet } from './generator.js';
 import { createLegacySchema, type LegacyStore } from './schema.js';
 import { outLineRows, outOrderRow, soDetailRows, soMainRow, waybillAt } from './story.js';
 import { insertWaybills } from './tms-store.js';
-import { STORES } from './world.js';
+import { historyDetailRows, historyMainRow } from './history.js';
+import { STORES, leadTimeDays } from './world.js';
 import type { GroundTruth, SeedOptions, SeedTargets } from './types.js';
 
 /** A fresh, empty store with the legacy schema. */
@@ -62,8 +63,13 @@ export function erpFill(data: DataSet) {
         iShelfLifeMonths: c.shelfLifeMonths,
         bService: c.isService ? 1 : 0,
         cBarCode: c.gtin,
+        iInvAdvance: leadTimeDays(c),
       })),
     );
+    if (data.history) {
+      await insertRows(ds, 'SO_SOMain', rowsOf(data.history.orders, (o) => [historyMainRow(o)]));
+      await insertRows(ds, 'SO_SODetails', rowsOf(data.history.orders, historyDetailRows));
+    }
     await insertRows(ds, 'SO_SOMain', rowsOf(data.orders, (o) => [soMainRow(o, data.asOf)!]));
     await insertRows(ds, 'SO_SODetails', rowsOf(data.orders, soDetailRows));
     await insertRows(ds, 'SaleBillVouch', data.invoices);
@@ -97,7 +103,7 @@ export function tmsFill(data: DataSet) {
       .filter((w) => w != null)
       .sort((a, b) => a.createTime.localeCompare(b.createTime));
     await insertWaybills(ds, waybills);
-    await insertRows(ds, 'tms_weather_alert', data.weatherAlerts);
+    await insertRows(ds, 'tms_weather_alert', [...data.weatherAlerts, ...(data.history?.alerts ?? [])]);
   };
 }
 

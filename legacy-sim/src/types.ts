@@ -1,4 +1,5 @@
 // The contract between the simulator and everything that checks the hub against it.
+import type { HistoryOptions, HistoryTruth } from './history.js';
 import type { TruthCall } from './calls.js';
 
 export const LIFECYCLE_NODES = [
@@ -132,6 +133,8 @@ export interface GroundTruth {
   discrepancies: TruthDiscrepancy[];
   /** Every CRM service call the generator made: what the caller wanted, the order, the new address. */
   calls?: TruthCall[];
+  /** With --history-weeks: the demand process of the order history (season, weather, regular customers). */
+  history?: HistoryTruth;
 }
 
 /** Where the simulator writes: database URLs (mysql://… or sqlite:…) for all four stores. */
@@ -152,4 +155,6 @@ export interface SeedOptions {
   rates: Partial<AnomalyRates>;
   /** Where to write the ground truth JSON; none when omitted. */
   truthPath?: string;
+  /** Order history before `start` (ERP orders, TMS weather alerts); none when omitted. */
+  history?: HistoryOptions;
 }

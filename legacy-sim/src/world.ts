@@ -134,3 +134,9 @@ export const REMARKS = [
   '送货前请电话联系', '到了先打电话', '只工作日收货', '上午送货', '下午送', '周末不收货', '随货附质保卡', '装车用，急，附合格证',
   '老客户，按上次价格', '包装要好，易碎', '送到后门仓库', '', '',
 ];
+
+/** Supplier lead time in days by category (ERP Inventory.iInvAdvance, 提前期): imported bearings take longest. */
+export const LEAD_TIME_DAYS: Record<string, number> = {
+  bearing: 21, fluid: 7, oil: 7, filter: 10, belt: 14, brake: 14, ignition: 10, wiper: 7, battery: 5, suspension: 21, lighting: 10, chemical: 7,
+};
+export const leadTimeDays = (item: CatalogItem) => (item.isService ? null : (LEAD_TIME_DAYS[item.category] ?? 10));

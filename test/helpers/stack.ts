@@ -47,6 +47,10 @@ export interface StackOptions {
   faultProxies?: boolean;
   /** More configuration for every component. */
   env?: Record<string, string>;
+  /** Order history before the seeded days (legacy-sim/src/history.ts). */
+  history?: SeedOptions['history'];
+  /** Link rounds run before the stack is handed over (default 2); 0 for tests that never ask the hub about orders. */
+  linkRounds?: number;
 }
 
 export interface GraphQLResponse<T = any> {
@@ -114,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     start: '2025-11-08',
     customers: options.customers ?? Math.max(20, Math.round((options.orders ?? 400) / 10)),
     rates: options.rates ?? {},
+    ...(options.history ? { history: options.history } : {}),
   };
   let t = Date.now();
   const truth = await seed(targets, seedOptions);
@@ -162,8 +167,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('fulfilment', await createFulfilmentSubgraph(config));
   // The first round links the whole seeded set; a second one settles documents woken by the first.
   t = Date.now();
-  await orderLink.linker.runRound();
-  await orderLink.linker.runRound();
+  for (let round = 0; round < (options.linkRounds ?? 2); round++) await orderLink.linker.runRound();
   timings.linkMs = Date.now() - t;
   const gateway = await startGateway(config, { subgraphUrls });
   servers.push(gateway);

@@ -22,7 +22,7 @@ export interface IntentEvidence {
 }
 
 /** Why a cue found in the caller's words did not count. */
-export type SetAside = 'NEGATED' | 'HEDGED' | 'CONDITIONAL' | 'TAKEN_BACK' | 'NO_ORDER_YET' | 'OTHER_SUBJECT';
+export type SetAside = 'NEGATED' | 'HEDGED' | 'CONDITIONAL' | 'TAKEN_BACK' | 'NO_ORDER_YET' | 'OTHER_SUBJECT' | 'MENTIONED';
 
 export interface CallIntentReading {
   intent: CallIntentKind;
@@ -102,6 +102,11 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const setAside: CallReading['setAside'] = [];
   const ev = (span: Span, cue: string): IntentEvidence => ({ span, text: raw.slice(span[0], span[1]), cue });
   const found: (CueMatch & { reason?: SetAside })[] = matchCues(norm, intentCues, scope, [], (s) => turnOf(s[0]) !== null);
+  // Cues of two intents over the same words are one reading: the longer (把单子退了 cancels; 退了吧 inside it is not a return).
+  for (const m of [...found]) {
+    const longer = found.find((o) => o !== m && o.group.label !== m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1] && o.span[1] - o.span[0] > m.span[1] - m.span[0]);
+    if (longer) found.splice(found.indexOf(m), 1);
+  }
   // A cue overlapping a negated cue of the same intent is the same words (发票不用开: 发票, 票…开).
   for (const m of found)
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
@@ -164,7 +169,9 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     if (m.reason) continue;
     const [cs, ce] = clauseAt(norm, m.span[0], breaks);
     const clause = norm.slice(cs, ce);
-    if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
+    const after = norm.slice(m.span[1], m.span[1] + 4);
+    if (cues.mentioned.after.some((w) => after.startsWith(w))) m.reason = 'MENTIONED';
+    else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
   }
   // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
@@ -187,6 +194,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
+  for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
 
   const byIntent = new Map<CallIntentKind, IntentEvidence[]>();
   for (const m of found.sort((a, b) => a.span[0] - b.span[0])) {

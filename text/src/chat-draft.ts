@@ -518,6 +518,11 @@ function assignQuantities(norm: string, clusters: ProductCluster[], quantities: 
       }
       continue;
     }
+    // 换个/来个 + a product: the one it stands before (换火花塞的时候顺便换个H7灯泡).
+    if (q.form === 'IMPLIED_ONE' && nextOk) {
+      assigned[next] = q;
+      continue;
+    }
     const gapHasComma = prevOk && /,/.test(norm.slice(clusters[prev].span[1], q.span[0]));
     if (prevOk && !gapHasComma) assigned[prev] = q;
     else if (nextOk) assigned[next] = q;

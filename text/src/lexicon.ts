@@ -68,6 +68,8 @@ const cueGroupSchema = z.object({
   patterns: z.array(z.string().min(1)).default([]),
   /** The cue does not count in a clause that holds one of these (换 next to 发票 is about the invoice). */
   unlessClauseHas: z.array(z.string().min(1)).default([]),
+  /** Service calls: the cue does not count when the caller says one of these anywhere (别发了 + 自己过来拿 is a pickup). */
+  unlessCallHas: z.array(z.string().min(1)).default([]),
 });
 
 const remarkFieldSchema = z.object({
@@ -129,6 +131,7 @@ const callSchema = z.object({
     .min(1),
   addressVerbs: z.object({ note: z.string().optional(), before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }),
   consent: z.object({ note: z.string().optional(), words: z.array(z.string().min(1)), refusals: z.array(z.string().min(1)) }),
+  mentioned: z.object({ note: z.string().optional(), after: z.array(z.string().min(1)) }),
 });
 
 const adminSchema = z.object({

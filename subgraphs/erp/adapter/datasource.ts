@@ -103,7 +103,42 @@ export interface SkuRecord {
   shelfLifeMonths: number | null;
   isService: boolean;
   gtin: string | null;
+  /** Inventory.iInvAdvance (提前期): supplier lead time in days; null when not filled in. */
+  leadTimeDays: number | null;
 }
+
+export interface UnitsSold {
+  customerCode: string;
+  /** SO_SOMain.cRegion */
+  region: string;
+  /** Beijing date of SO_SOMain.dDate, YYYY-MM-DD */
+  day: string;
+  skuCode: string;
+  units: number;
+}
+
+/** A purchase requisition (PU_AppVouch). */
+export interface Requisition {
+  code: string;
+  skuCode: string;
+  quantity: number;
+  warehouseCode: string;
+  /** dRequirDate as ISO, when set */
+  requiredBy: string | null;
+}
+
+const toRequisition = (r: { cCode: string; cInvCode: string; iQuantity: number | string; cWhCode: string; dRequirDate: string | null }): Requisition => ({
+  code: r.cCode,
+  skuCode: r.cInvCode,
+  quantity: Number(r.iQuantity),
+  warehouseCode: r.cWhCode,
+  requiredBy: beijingToIso(r.dRequirDate),
+});
+
+const isDuplicateKey = (err: unknown) => {
+  const e = err as { driverError?: { errno?: number; code?: string }; errno?: number; code?: string };
+  return (e?.driverError?.errno ?? e?.errno) === 1062 || /SQLITE_CONSTRAINT_UNIQUE/.test(String(e?.driverError?.code ?? e?.code ?? ''));
+};
 
 export interface ErpStore {
   code: string;
@@ -160,6 +195,7 @@ const toSku = (r: InventoryRow): SkuRecord => ({
   shelfLifeMonths: r.iShelfLifeMonths == null ? null : Number(r.iShelfLifeMonths),
   isService: Number(r.bService) === 1,
   gtin: r.cBarCode,
+  leadTimeDays: r.iInvAdvance == null ? null : Number(r.iInvAdvance),
 });
 
 const toStore = (r: DepartmentRow): ErpStore => ({ code: r.cDepCode, name: r.cDepName, region: r.cRegion, warehouseCode: r.cWhCode });
@@ -418,6 +454,96 @@ export class ErpDatasource {
         ]);
         return 'RAISED' as const;
       },
+      { idempotent: true },
+    );
+  }
+
+  /** The cities (Department.cRegion) of the stores a warehouse (Department.cWhCode) serves; none for an unknown warehouse. */
+  async regionsServedBy(warehouseCode: string): Promise<string[]> {
+    const rows: { cRegion: string }[] = await this.call(
+      'Department.byWarehouse',
+      () => this.db.query('SELECT DISTINCT cRegion FROM Department WHERE cWhCode = ? ORDER BY cRegion', [warehouseCode]),
+      { idempotent: true },
+    );
+    return rows.map((r) => r.cRegion);
+  }
+
+  /**
+   * Units sold (SO_SODetails.iQuantity) per customer, delivery city, Beijing day and SKU, for orders
+   * (SO_SOMain, not voided) delivered to these cities and dated in [from, to): the history purchase
+   * planning learns from, in one grouped query.
+   */
+  async unitsSold(regions: readonly string[], from: string, to: string): Promise<UnitsSold[]> {
+    if (!regions.length) return [];
+    const rows: { cCusCode: string; cRegion: string; day: string; cInvCode: string; units: string | number }[] = await this.call(
+      'SO_SODetails.unitsSold',
+      () =>
+        this.db.query(
+          `SELECT m.cCusCode, m.cRegion, SUBSTR(m.dDate, 1, 10) AS day, d.cInvCode, SUM(d.iQuantity) AS units
+             FROM SO_SOMain m JOIN SO_SODetails d ON d.cSOCode = m.cSOCode
+            WHERE m.cRegion IN (${placeholders(regions.length)}) AND m.dDate >= ? AND m.dDate < ? AND m.iStatus <> 9
+            GROUP BY m.cCusCode, m.cRegion, SUBSTR(m.dDate, 1, 10), d.cInvCode`,
+          [...regions, from, to],
+        ),
+      { idempotent: true, timeoutMs: 60_000 },
+    );
+    return rows.map((r) => ({ customerCode: r.cCusCode, region: r.cRegion, day: String(r.day).slice(0, 10), skuCode: r.cInvCode, units: Number(r.units) }));
+  }
+
+  /** Units requested and not yet closed (PU_AppVouch with no cCloser) per SKU for a warehouse. */
+  async openRequisitions(warehouseCode: string): Promise<Map<string, number>> {
+    const rows: { cInvCode: string; units: string | number }[] = await this.call(
+      'PU_AppVouch.open',
+      () => this.db.query('SELECT cInvCode, SUM(iQuantity) AS units FROM PU_AppVouch WHERE cWhCode = ? AND cCloser IS NULL GROUP BY cInvCode', [warehouseCode]),
+      { idempotent: true },
+    );
+    return new Map(rows.map((r) => [r.cInvCode, Number(r.units)]));
+  }
+
+  /**
+   * Raises one requisition (PU_AppVouch row) per line in one transaction, once per key (kept in
+   * cDefine10): a key already used answers with the rows it made and created false. Numbers are
+   * `prefix-01`, `prefix-02` …, so a concurrent second call with the key collides on the unique
+   * cCode and finds the first call's rows.
+   */
+  async raiseRequisitions(r: {
+    key: string;
+    codePrefix: string;
+    warehouseCode: string;
+    requiredOn: string;
+    maker: string;
+    now: string;
+    lines: { skuCode: string; quantity: number; memo: string }[];
+  }): Promise<{ created: boolean; requisitions: Requisition[] }> {
+    const existing = async (q: (sql: string, params: unknown[]) => Promise<any[]>) =>
+      (await q('SELECT cCode, cInvCode, iQuantity, cWhCode, dRequirDate FROM PU_AppVouch WHERE cDefine10 = ? ORDER BY cCode', [r.key])).map(toRequisition);
+    return this.call(
+      'PU_AppVouch.raiseBatch',
+      () =>
+        retrying({ attempts: 2, retryOn: isDuplicateKey }, () =>
+          this.db.transaction(async (em) => {
+            const before = await existing((sql, params) => em.query(sql, params));
+            if (before.length) return { created: false, requisitions: before };
+            await insertRows(
+              em,
+              'PU_AppVouch',
+              r.lines.map((l, i) => ({
+                cCode: `${r.codePrefix}-${String(i + 1).padStart(2, '0')}`,
+                dDate: r.now,
+                cInvCode: l.skuCode,
+                iQuantity: l.quantity,
+                cWhCode: r.warehouseCode,
+                cMemo: l.memo.slice(0, 255),
+                cMaker: r.maker.slice(0, 40),
+                dRequirDate: r.requiredOn,
+                cDefine10: r.key,
+                cCloser: null,
+                dModifyTime: r.now,
+              })),
+            );
+            return { created: true, requisitions: await existing((sql, params) => em.query(sql, params)) };
+          }),
+        ),
       { idempotent: true },
     );
   }

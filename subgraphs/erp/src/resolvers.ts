@@ -4,6 +4,9 @@ import { DateTimeScalar, MoneyScalar } from '../../../common/src/scalars.js';
 import { lazyFields, need } from '../../../common/src/loader.js';
 import { mayRead } from '../../../common/src/caller.js';
 import { requireInstant, requireRole } from '../../../common/src/arguments.js';
+import { appError, badInput, ErrorCode } from '../../../common/src/errors.js';
+import { formatBeijing } from '../../../common/src/time.js';
+import { createHash } from 'node:crypto';
 import { REQUIREMENT_FIELDS, type OrderRequirements } from '../../../common/src/requirements.js';
 import type { CustomerRecord, SkuRecord } from '#adapters/erp';
 import type { Context } from './context.js';
@@ -18,6 +21,9 @@ const skuFields = lazyFields<SkuRecord, 'name' | 'nameEn' | 'spec' | 'category' 
   '商品/SKU',
   ['name', 'nameEn', 'spec', 'category', 'unit', 'listPrice', 'shelfLifeMonths', 'isService', 'gtin'],
 );
+
+/** Requisition numbers of one key: QG-PS- and ten hex digits of its hash, then -01, -02 … per line. */
+const requisitionPrefix = (key: string) => `QG-PS-${createHash('sha256').update(key).digest('hex').slice(0, 10).toUpperCase()}`;
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -34,6 +40,28 @@ export const resolvers: Resolvers = {
     requirements: (order, _args, ctx) => ctx.loaders.requirements.load(order.erpOrderNo),
   },
   Mutation: {
+    raiseRequisitions: async (_root, { input }, ctx) => {
+      requireRole(ctx, ['ops', 'director'], 'raiseRequisitions');
+      if (input.clientKey.length < 8 || input.clientKey.length > 60) throw badInput({ zh: 'clientKey 须为 8–60 个字符', en: 'clientKey must be 8–60 characters' }, { argument: 'clientKey' });
+      const requiredBy = requireInstant(input.requiredBy, 'input.requiredBy');
+      const now = formatBeijing(Date.now());
+      const result = await ctx.erp.raiseRequisitions({
+        key: input.clientKey,
+        codePrefix: requisitionPrefix(input.clientKey),
+        warehouseCode: input.warehouseCode,
+        requiredOn: formatBeijing(requiredBy),
+        maker: ctx.caller.subject,
+        now,
+        lines: input.lines.map((l) => ({ skuCode: l.skuCode, quantity: l.quantity, memo: input.memo })),
+      });
+      // The same key asking for other goods is a client bug, not a retry: nothing is written.
+      const asked = input.lines.map((l) => `${input.warehouseCode}|${l.skuCode}|${l.quantity}`).sort().join(',');
+      const made = result.requisitions.map((r) => `${r.warehouseCode}|${r.skuCode}|${r.quantity}`).sort().join(',');
+      if (!result.created && asked !== made) {
+        throw appError(ErrorCode.CONFLICT, { zh: `clientKey 已用于另一组请购（${result.requisitions.map((r) => r.code).join('、')}）`, en: `clientKey was already used for other requisitions (${result.requisitions.map((r) => r.code).join(', ')})` }, { argument: 'clientKey' });
+      }
+      return result;
+    },
     createSalesOrder: async (_root, { input }, ctx) => {
       requireRole(ctx, ['sales', 'ops'], 'createSalesOrder');
       const { requirements } = input;

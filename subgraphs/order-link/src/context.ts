@@ -13,6 +13,8 @@ import type { HealthLoaders } from './health/resolvers.js';
 import type { AttachmentStore } from './attachments.js';
 import type { Facts } from './facts/resolvers.js';
 import type { TokenRevocations } from './tokens.js';
+import type { PurchasePlanner } from './planning/service.js';
+import type { PurchaseRequisitions } from './planning/requisitions.js';
 import type { CompletenessSweep } from './linking/sweep.js';
 import type { EventLog } from './events/log.js';
 
@@ -32,6 +34,8 @@ export interface Context extends RequestContext {
   /** Flat facts for BI tools (src/facts/). */
   facts: Facts;
   tokens: TokenRevocations;
+  /** Purchase suggestions and requisitions (src/planning/). */
+  planning: { planner: PurchasePlanner; requisitions: PurchaseRequisitions };
   /** The completeness sweep (src/linking/sweep.ts). */
   sweep: CompletenessSweep;
   /** The order event log (src/events/). */

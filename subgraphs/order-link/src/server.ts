@@ -50,6 +50,8 @@ import { createFacts } from './facts/resolvers.js';
 import { RevokedTokens1767300000100 } from './migrations/1767300000100-RevokedTokens.js';
 import { LinkAgreement1767430000000 } from './migrations/1767430000000-LinkAgreement.js';
 import { TokenRevocations } from './tokens.js';
+import { PurchasePlanner } from './planning/service.js';
+import { PurchaseRequisitions } from './planning/requisitions.js';
 import { ServiceCalls1767420000000 } from './migrations/1767420000000-ServiceCalls.js';
 import { CallIntake } from './calls/intake.js';
 import { CallStore } from './calls/store.js';
@@ -164,6 +166,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
   const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
   const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
+  const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
+  const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
   const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () => linker.runFreshRound());
   const repairStore = new RepairStore(hubDb, hubSystem);
   const repairRunner = new RepairRunner(
@@ -209,6 +213,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
+      planning,
       sweep,
       events,
     }),

@@ -271,6 +271,14 @@ export class WmsDatasource {
     return groupByKey(skuCodes, rows.map(toStock), (s) => s.skuCode);
   }
 
+  /** Every lot (t_stock row) of one warehouse: what purchase planning counts as on hand, in one query. */
+  async stockInWarehouse(warehouseCode: string): Promise<StockRow[]> {
+    const rows = await this.call('t_stock.byWarehouse', () =>
+      this.db.getRepository(StockEntity).find({ where: { warehouse_code: warehouseCode }, order: { sku: 'ASC', exp_date: 'ASC', batch_no: 'ASC' } }),
+    );
+    return rows.map(toStock);
+  }
+
   /** Expiry of (sku, batch) pairs; keys from batchKey(). One query for the whole batch of pairs. */
   async expiryByBatch(keys: readonly string[]): Promise<(string | null)[]> {
     const pairs = keys.map((k) => k.split('\u0000') as [string, string]);

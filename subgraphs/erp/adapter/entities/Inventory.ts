@@ -11,6 +11,8 @@ export interface InventoryRow {
   iShelfLifeMonths: number | null;
   bService: number;
   cBarCode: string | null;
+  /** 提前期: supplier lead time in days; NULL where purchasing never filled it in. */
+  iInvAdvance: number | null;
 }
 
 export const InventoryEntity = new EntitySchema<InventoryRow>({
@@ -27,5 +29,6 @@ export const InventoryEntity = new EntitySchema<InventoryRow>({
     iShelfLifeMonths: { type: 'int', nullable: true },
     bService: { type: 'int' },
     cBarCode: { type: 'varchar', nullable: true },
+    iInvAdvance: { type: 'int', nullable: true },
   },
 });

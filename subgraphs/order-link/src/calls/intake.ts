@@ -8,7 +8,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
-import { insertIgnore, placeholders, upsertRows } from '../../../../common/src/db.js';
+import { forUpdate, insertIgnore, placeholders, upsertRows } from '../../../../common/src/db.js';
 import type { CrmDatasource, ServiceCallRecord } from '#adapters/crm';
 import type { WmsDatasource } from '#adapters/wms';
 import { readCall, type CallReading } from '#text';
@@ -263,6 +263,9 @@ export class CallIntake {
         now,
       );
     }
-    await upsertRows(em, 'hub_sync_cursor', [{ source: CURSOR, position: JSON.stringify({ after: Math.max(after, last) }), updated_at: now }], ['source']);
+    // Forward only: a slower instance finishing an older page must not send the feed back.
+    const [held] = await em.query(`SELECT position FROM hub_sync_cursor WHERE source = ?${forUpdate(em)}`, [CURSOR]);
+    const position = Math.max(after, last, held ? Number(JSON.parse(held.position).after) : 0);
+    await upsertRows(em, 'hub_sync_cursor', [{ source: CURSOR, position: JSON.stringify({ after: position }), updated_at: now }], ['source']);
   }
 }

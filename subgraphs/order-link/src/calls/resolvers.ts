@@ -1,6 +1,7 @@
 // Thin: service calls and what their intents did, through batched loaders.
 import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import { mayRead } from '../../../../common/src/caller.js';
+import { badInput } from '../../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import type { Span } from '#text';
 import type { CallRecord } from './store.js';
@@ -12,7 +13,10 @@ const span = (c: CallRecord, s: Span) => ({ start: s[0], end: s[1], text: c.tran
 export const callResolvers: Resolvers = {
   Query: {
     callIntents: async (_root, { callId }, ctx) => {
-      if (callId.length > 40) return null;
+      // Null for a well-formed call id the hub has not read; refused for one that is no call id.
+      if (!/^[A-Za-z0-9_-]{1,40}$/.test(callId)) {
+        throw badInput({ zh: `「${callId.slice(0, 40)}」不是来电编号（如 CL202511080001）`, en: `"${callId.slice(0, 40)}" is not a call id (such as CL202511080001)` }, { argument: 'callId' });
+      }
       const call = await ctx.loaders.call.load(callId);
       return call && (!call.customerCode || mayRead(ctx.caller, call.customerCode)) ? call : null;
     },

@@ -97,6 +97,10 @@ export function describeEvent(e: OrderEventRow): Bilingual {
     }
     case 'SHIPMENT_EXCEPTION':
       return { zh: `运单 ${str(d.documentNo)} 出现承运异常${d.exception ? ` ${str(d.exception)}` : ''}`, en: `Carrier exception${d.exception ? ` ${str(d.exception)}` : ''} on waybill ${str(d.documentNo)}` };
+    case 'CALL_ACTION': {
+      const r = halves(str(d.detail));
+      return { zh: `来电 ${str(d.callId)}：${r.zh}`, en: `Call ${str(d.callId)}: ${r.en}` };
+    }
     case 'DRAFT_CONFIRMED':
       return { zh: `订单由草稿 ${formatDraftId(Number(d.draftId))} 确认生成（${str(d.confirmedBy)}）`, en: `The order was confirmed from draft ${formatDraftId(Number(d.draftId))} by ${str(d.confirmedBy)}` };
     default:

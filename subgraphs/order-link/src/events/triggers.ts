@@ -217,8 +217,26 @@ export const TRIGGER_PREFIX = 'tr_event_';
 
 /** CREATE TRIGGER statements for every table and write that can change an order. */
 export function eventTriggers(d: Dialect): { name: string; sql: string }[] {
+  return triggersFor(d, rules(d));
+}
+
+/**
+ * What a service call's intent did to an order (calls/intake.ts: a hold, a ticket, a raised pick
+ * priority, a warning). Made with hub_call_action by its own migration (ServiceCalls), after the
+ * other event triggers.
+ */
+export function callActionTriggers(d: Dialect): { name: string; sql: string }[] {
+  return triggersFor(d, [
+    {
+      table: 'hub_call_action',
+      insert: [{ when: '1 = 1', type: 'CALL_ACTION', orderId: 'NEW.order_id', system: q('HUB'), at: 'NEW.created_at', detail: { callId: 'NEW.call_id', intent: 'NEW.intent', action: 'NEW.action', detail: 'NEW.detail' } }],
+    },
+  ]);
+}
+
+function triggersFor(d: Dialect, tables: TableTriggers[]): { name: string; sql: string }[] {
   const out: { name: string; sql: string }[] = [];
-  for (const t of rules(d)) {
+  for (const t of tables) {
     for (const op of ['insert', 'update', 'delete'] as const) {
       const list = t[op];
       if (!list?.length) continue;

@@ -1,6 +1,7 @@
 // Service calls the hub has read (from the CRM's change feed), the orders each concerns, and what
 // each intent did: one row per call, order and intent, so reading a call again does nothing twice.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { callActionTriggers } from '../events/triggers.js';
 
 export class ServiceCalls1767420000000 implements MigrationInterface {
   name = 'ServiceCalls1767420000000';
@@ -42,9 +43,12 @@ export class ServiceCalls1767420000000 implements MigrationInterface {
     )${tail}`);
     await q.query('CREATE UNIQUE INDEX ux_hub_call_action ON hub_call_action (call_id, order_id, intent)');
     await q.query('CREATE INDEX ix_hub_call_action_order ON hub_call_action (order_id, created_at)');
+    // What an intent did is an order event too (docs/live-events.md), recorded in the same transaction.
+    for (const t of callActionTriggers(mysql ? 'mysql' : 'sqlite')) await q.query(t.sql);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const t of callActionTriggers(q.connection.options.type === 'mysql' ? 'mysql' : 'sqlite')) await q.query(`DROP TRIGGER ${t.name}`);
     for (const t of ['hub_call_action', 'hub_call_order', 'hub_call']) await q.query(`DROP TABLE ${t}`);
   }
 }

@@ -1,0 +1,419 @@
+// Next week's demand per SKU for one warehouse, from order history alone. Nothing here knows how the
+// history was made: the season is last year's movement of the SKU's category, the regular customers
+// are found from their own order intervals, and each kind of weather's pull on each category is
+// measured from the weeks it happened in. Pure: the purchase-suggestion service and the backtest
+// (bench/forecast.ts) both call it with rows read through the adapters.
+
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+
+/** One customer's units of one SKU on one day (ERP SO_SODetails summed by SO_SOMain's customer, day and city). */
+export interface DemandEvent {
+  /** Beijing date YYYY-MM-DD */
+  day: string;
+  city: string;
+  customerCode: string;
+  skuCode: string;
+  quantity: number;
+}
+
+export interface AlertSpan {
+  alertId: string;
+  city: string;
+  type: string;
+  level: string;
+  startAt: number;
+  endAt: number;
+}
+
+export interface RegularCustomer {
+  customerCode: string;
+  /** Days between orders, estimated from the customer's own orders of this SKU. */
+  cycleDays: number;
+  lastOrderedOn: string;
+  /** Beijing dates in the target week the next orders fall due (by the cycle alone). */
+  dueOn: string[];
+  /** Orders expected in the target week: each due order's chance of falling in it, given the steps' spread and that none came since. */
+  orders: number;
+  /** Units per order (median of the chain). */
+  quantity: number;
+}
+
+export interface WeatherPull {
+  alertId: string;
+  city: string;
+  type: string;
+  level: string;
+  /** Days of the target week it covers. */
+  days: number;
+  /** Multiplier on the category's demand, measured from past alerts of this type. */
+  lift: number;
+  /** How many past alerts of this type in these cities the lift was measured from. */
+  pastAlerts: number;
+}
+
+export interface SkuForecast {
+  skuCode: string;
+  category: string;
+  /** Units expected in the target week: base × seasonal ratio × weather + regular customers due. */
+  units: number;
+  /** Mean weekly units over the last four full weeks, without regular customers and weather. */
+  level: number;
+  /** This week last year against last year's average week, for the category (1 = average). */
+  seasonalIndex: number;
+  /** Last year's change from the weeks the level is taken from to this week, for the category. */
+  seasonalRatio: number;
+  weatherMultiplier: number;
+  weather: WeatherPull[];
+  /** Units the regular customers due in the week are expected to take. */
+  regularUnits: number;
+  regulars: RegularCustomer[];
+  /** Standard deviation of the weekly base around its level (units), for safety stock. */
+  sigma: number;
+}
+
+export interface ForecastInput {
+  /** Monday 00:00 Beijing of the target week, epoch ms. */
+  weekStarting: number;
+  /** History before the target week. */
+  events: DemandEvent[];
+  skus: { code: string; category: string }[];
+  /** Alerts in the warehouse's cities, past ones and those known for the target week. */
+  alerts: AlertSpan[];
+}
+
+export interface ForecastSettings {
+  /** Weeks averaged for the level. */
+  levelWeeks: number;
+  /** Weeks of a customer's orders searched for a cycle. */
+  regularLookbackWeeks: number;
+  /** Least orders in a chain for a customer to count as regular. */
+  regularMinOrders: number;
+}
+
+export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, regularLookbackWeeks: 52, regularMinOrders: 4 };
+
+const dayCache = new Map<string, number>();
+const dayMs = (day: string) => {
+  let t = dayCache.get(day);
+  if (t === undefined) {
+    t = Date.parse(`${day}T00:00:00+08:00`);
+    if (dayCache.size < 20_000) dayCache.set(day, t);
+  }
+  return t;
+};
+const dayText = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
+};
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/**
+ * A customer's orders of one SKU that follow one rhythm and one size: each step about `cycle` days
+ * before the next, each about the same quantity. Any of the last three orders may end the chain
+ * (a one-off order can come after it) and every gap back from it is tried as the cycle; the cycle
+ * is then re-estimated from the chain and the chain drawn again. The longest, steadiest chain wins.
+ */
+function findChain(days: number[], qty: number[], minOrders: number, minSpanDays: number): { chain: number[]; cycle: number; quantity: number; stepSd: number } | null {
+  if (days.length < minOrders) return null;
+  let best: { chain: number[]; cycle: number; quantity: number; spread: number; stepSd: number } | null = null;
+  const build = (anchor: number, cycle: number) => {
+    const tol = Math.max(2.5, 0.25 * cycle) * DAY;
+    const chain = [anchor];
+    let t = days[anchor];
+    for (let j = anchor - 1; j >= 0; j--) {
+      const step = t - days[j];
+      if (step < cycle * DAY - tol) continue;
+      // One order missing from the rhythm (skipped, or merged into another) does not end it.
+      const skipped = step >= 2 * cycle * DAY - tol && step <= 2 * cycle * DAY + tol;
+      if (step > cycle * DAY + tol && !skipped) break;
+      // Of the orders in the window, the one closest in size to the anchor's.
+      let pick = j;
+      for (let k = j - 1; k >= 0 && t - days[k] <= cycle * DAY + tol; k--) if (Math.abs(qty[k] - qty[anchor]) < Math.abs(qty[pick] - qty[anchor])) pick = k;
+      chain.unshift(pick);
+      t = days[pick];
+      j = pick;
+    }
+    return chain;
+  };
+  for (let anchor = days.length - 1; anchor >= Math.max(0, days.length - 3); anchor--) {
+    const gaps = new Set<number>();
+    for (let i = anchor - 1; i >= 0; i--) {
+      const gap = Math.round((days[anchor] - days[i]) / DAY);
+      if (gap > 63) break;
+      if (gap >= 5) gaps.add(gap);
+    }
+    for (const gap of gaps) {
+      let chain = build(anchor, gap);
+      if (chain.length < 3) continue;
+      const refined = (days[chain[chain.length - 1]] - days[chain[0]]) / (chain.length - 1) / DAY;
+      chain = build(anchor, refined);
+      if (chain.length < minOrders) continue;
+      const cycle = (days[chain[chain.length - 1]] - days[chain[0]]) / (chain.length - 1) / DAY;
+      if (cycle < 5) continue;
+      // A rhythm kept for a good part of the time looked at, not four orders that happen to line up.
+      if ((days[anchor] - days[chain[0]]) / DAY < Math.min(minSpanDays, 8 * cycle)) continue;
+      // A rhythm, not a coincidence: most steps present, and the same size every time.
+      const expectedSteps = Math.round((days[anchor] - days[chain[0]]) / DAY / cycle);
+      if (chain.length - 1 < 0.75 * expectedSteps) continue;
+      // A customer who buys the SKU all the time has no rhythm to find, whatever a chain looks like.
+      const others = anchor + 1 - chain[0] - chain.length;
+      if (others > 0.5 * chain.length) continue;
+      const sizes = chain.map((i) => qty[i]);
+      const quantity = median(sizes);
+      const spread = median(sizes.map((q) => Math.abs(q - quantity)));
+      if (spread > Math.max(1, 0.15 * quantity)) continue;
+      const steps = chain.slice(1).map((c, k) => (days[c] - days[chain[k]]) / DAY);
+      const stepSd = Math.sqrt(mean(steps.map((x) => (x - cycle) ** 2)));
+      if (!best || chain.length > best.chain.length || (chain.length === best.chain.length && spread < best.spread)) best = { chain: chain.map((i) => days[i]), cycle, quantity, spread, stepSd };
+    }
+  }
+  return best;
+}
+
+/** Standard normal distribution function (Abramowitz–Stegun 7.1.26). */
+function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z / Math.SQRT2));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + y) / 2 : (1 - y) / 2;
+}
+
+/**
+ * When a regular customer's next orders fall: the k-th after the last about k cycles later, give or
+ * take √k times the spread of the steps seen (a late order pushes the next one later too). Given
+ * that no order came between the last one and the end of the data, the expected number of orders
+ * in the week [ws, ws + 7 days). A customer long overdue has stopped.
+ */
+function dueInWeek(last: number, cycle: number, stepSd: number, dataEnd: number, ws: number): { dueOn: string[]; orders: number } | null {
+  const sd = Math.max(0.7, stepSd);
+  const cdf = (k: number, t: number) => normalCdf((t / DAY - (last / DAY + k * cycle)) / (sd * Math.sqrt(k)));
+  // Half a day either side: orders fall on whole days.
+  const before = (k: number, t: number) => cdf(k, t - DAY / 2);
+  const stillToCome = 1 - before(1, dataEnd);
+  if (stillToCome < 0.05) return null;
+  let orders = 0;
+  const dueOn: string[] = [];
+  for (let k = 1; k < 60; k++) {
+    const mass = before(k, ws + WEEK) - before(k, ws);
+    orders += k === 1 ? mass / stillToCome : mass;
+    const at = last + Math.round(k * cycle) * DAY;
+    if (at >= ws && at < ws + WEEK) dueOn.push(dayText(at));
+    if (last + (k * cycle - 4 * sd * Math.sqrt(k)) * DAY > ws + WEEK) break;
+  }
+  return { dueOn, orders };
+}
+
+export function forecastWeek(input: ForecastInput, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): SkuForecast[] {
+  const ws = input.weekStarting;
+  const events = input.events.filter((e) => dayMs(e.day) < ws);
+  const weekOf = (t: number) => Math.floor((t - ws) / WEEK);
+  if (!events.length) return input.skus.map((s) => emptyForecast(s));
+  // The last full week of data: the newest day's week when that day is a Sunday, else the week before.
+  let newest = -Infinity;
+  let oldest = Infinity;
+  for (const e of events) {
+    const t = dayMs(e.day);
+    if (t > newest) newest = t;
+    if (t < oldest) oldest = t;
+  }
+  const lastFull = weekOf(newest + DAY) - 1;
+  // The first full week: the oldest day's week when that day is a Monday, else the week after.
+  const firstFull = oldest === ws + weekOf(oldest) * WEEK ? weekOf(oldest) : weekOf(oldest) + 1;
+  const categoryOf = new Map(input.skus.map((s) => [s.code, s.category]));
+
+  // 1. Regular customers: chains of orders of one SKU at a steady rhythm.
+  const lookbackFrom = ws + (lastFull + 1) * WEEK - settings.regularLookbackWeeks * WEEK;
+  const perPair = new Map<string, Map<number, number>>();
+  for (const e of events) {
+    const t = dayMs(e.day);
+    if (t < lookbackFrom) continue;
+    const key = `${e.customerCode}\u0000${e.skuCode}`;
+    const days = perPair.get(key) ?? new Map<number, number>();
+    perPair.set(key, days);
+    days.set(t, (days.get(t) ?? 0) + e.quantity);
+  }
+  const regularDays = new Set<string>();
+  const regularsBySku = new Map<string, RegularCustomer[]>();
+  for (const [key, byDay] of perPair) {
+    const days = [...byDay.keys()].sort((a, b) => a - b);
+    const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders, (settings.regularLookbackWeeks * 7) / 2);
+    if (!found) continue;
+    const [customerCode, skuCode] = key.split('\u0000');
+    for (const d of found.chain) regularDays.add(`${key}\u0000${d}`);
+    const last = found.chain[found.chain.length - 1];
+    const due = dueInWeek(last, found.cycle, found.stepSd, newest + DAY, ws);
+    if (!due) continue;
+    const list = regularsBySku.get(skuCode) ?? [];
+    regularsBySku.set(skuCode, list);
+    list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: dayText(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
+  }
+
+  // 2. Weekly base (everything but the regular chains) per SKU; per category all units (the chains are
+  // only known for the recent weeks, and last year's season must be read the same way throughout);
+  // each city's share.
+  const nWeeks = lastFull - firstFull + 1;
+  const idx = (w: number) => w - firstFull;
+  const base = new Map<string, Float64Array>();
+  const byCategory = new Map<string, Float64Array>();
+  const cityUnits = new Map<string, number>();
+  for (const s of input.skus) {
+    base.set(s.code, new Float64Array(Math.max(0, nWeeks)));
+    if (!byCategory.has(s.category)) byCategory.set(s.category, new Float64Array(Math.max(0, nWeeks)));
+  }
+  for (const e of events) {
+    const t = dayMs(e.day);
+    const w = weekOf(t);
+    if (w < firstFull || w > lastFull) continue;
+    const series = base.get(e.skuCode);
+    if (!series) continue;
+    byCategory.get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
+    cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
+    if (!regularDays.has(`${e.customerCode}\u0000${e.skuCode}\u0000${t}`)) series[idx(w)] += e.quantity;
+  }
+  const allUnits = [...cityUnits.values()].reduce((a, b) => a + b, 0) || 1;
+  const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / allUnits;
+
+  // 3. Weather: each week's exposure to each alert type (city share × days covered / 7), and the
+  // lift of each type on each category by least squares against the neighbouring weeks.
+  const types = [...new Set(input.alerts.map((a) => a.type))];
+  const exposure = (w: number) => {
+    const from = ws + w * WEEK;
+    const out = new Map<string, number>();
+    for (const a of input.alerts) {
+      const days = Math.max(0, Math.min(a.endAt, from + WEEK) - Math.max(a.startAt, from)) / DAY;
+      if (days > 0) out.set(a.type, (out.get(a.type) ?? 0) + (cityShare(a.city) * days) / 7);
+    }
+    return out;
+  };
+  const exposures = Array.from({ length: Math.max(0, nWeeks) }, (_, i) => exposure(firstFull + i));
+  const lift = new Map<string, number>();
+  const pastAlerts = new Map<string, number>();
+  for (const a of input.alerts) if (a.endAt <= ws) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
+  const neighbours = (series: Float64Array, i: number) => {
+    const around: number[] = [];
+    for (let j = Math.max(0, i - 3); j <= Math.min(series.length - 1, i + 3); j++) if (j !== i && !exposures[j].size) around.push(series[j]);
+    return around.length >= 2 ? mean(around) : 0;
+  };
+  for (const [category, series] of byCategory) {
+    // How much a calm week strays from its neighbours: the noise a weather effect must stand out of.
+    const calmStray: number[] = [];
+    for (let i = 0; i < series.length; i++) {
+      const expected = neighbours(series, i);
+      if (!exposures[i].size && expected > 0) calmStray.push(series[i] / expected - 1);
+    }
+    const noise = calmStray.length >= 8 ? Math.sqrt(mean(calmStray.map((r) => r * r))) : Infinity;
+    for (const type of types) {
+      // Relative change against the neighbours ≈ (lift − 1) × exposure: least squares through 0.
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < series.length; i++) {
+        const e = exposures[i].get(type) ?? 0;
+        const expected = e ? neighbours(series, i) : 0;
+        if (!expected) continue;
+        num += (series[i] / expected - 1) * e;
+        den += e * e;
+      }
+      if (!den || !Number.isFinite(noise)) continue;
+      const beta = num / den;
+      const se = noise / Math.sqrt(den);
+      // Shrunk by its own uncertainty: an effect seen a few times in noisy weeks counts for little.
+      const shrunk = beta * ((beta * beta) / (beta * beta + se * se));
+      lift.set(`${type}\u0000${category}`, Math.min(4, Math.max(0.3, 1 + shrunk)));
+    }
+  }
+  const weatherMultiplier = (category: string, ex: Map<string, number>) => {
+    let m = 1;
+    for (const [type, e] of ex) m *= 1 + ((lift.get(`${type}\u0000${category}`) ?? 1) - 1) * e;
+    return m;
+  };
+  // The series with the weather taken out, so neither the level nor last year's season carries it.
+  const calm = (category: string, series: Float64Array) => series.map((v, i) => v / weatherMultiplier(category, exposures[i]));
+  const calmCategory = new Map([...byCategory].map(([c, s]) => [c, calm(c, s)]));
+
+  // 4. Season: how the category moved last year from the level's weeks to the target week.
+  const levelWeeks = Array.from({ length: settings.levelWeeks }, (_, k) => lastFull - k);
+  const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
+  const seasonOf = new Map<string, { ratio: number; index: number }>();
+  for (const [category, series] of calmCategory) {
+    const then = [-53, -52, -51].map((d) => at(series, d)).filter((v) => !Number.isNaN(v));
+    const before = levelWeeks.map((w) => at(series, w - 52)).filter((v) => !Number.isNaN(v));
+    const year = Array.from({ length: 52 }, (_, k) => at(series, -52 - 26 + k)).filter((v) => !Number.isNaN(v));
+    if (then.length < 2 || before.length < settings.levelWeeks) {
+      seasonOf.set(category, { ratio: 1, index: 1 });
+      continue;
+    }
+    // Shrunk towards 1 when last year's volume was small: a few units say little.
+    const thenMean = mean(then);
+    const beforeMean = mean(before);
+    const k = 10;
+    const ratio = (thenMean + k) / (beforeMean + k);
+    const yearMean = mean(year);
+    seasonOf.set(category, { ratio: Math.min(3, Math.max(1 / 3, ratio)), index: yearMean > 0 ? thenMean / yearMean : 1 });
+  }
+
+  // 5. The target week's weather.
+  const targetExposure = exposure(0);
+  const targetAlerts = input.alerts.filter((a) => a.startAt < ws + WEEK && a.endAt > ws);
+
+  return input.skus.map((s) => {
+    const series = calm(s.category, base.get(s.code)!);
+    const recent = levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v));
+    const level = mean(recent);
+    const season = seasonOf.get(s.category) ?? { ratio: 1, index: 1 };
+    const weather = weatherMultiplier(s.category, targetExposure);
+    const regulars = (regularsBySku.get(s.code) ?? []).filter((r) => r.orders >= 0.05).sort((a, b) => a.customerCode.localeCompare(b.customerCode));
+    const regularUnits = regulars.reduce((sum, r) => sum + r.quantity * r.orders, 0);
+    // Spread of the weekly base around a four-week moving level.
+    const residuals: number[] = [];
+    for (let i = Math.max(settings.levelWeeks, series.length - 12); i < series.length; i++) residuals.push(series[i] - mean(Array.from(series.slice(i - settings.levelWeeks, i))));
+    const sigma = residuals.length >= 4 ? Math.sqrt(mean(residuals.map((r) => r * r))) : Math.sqrt(Math.max(1, level));
+    return {
+      skuCode: s.code,
+      category: s.category,
+      units: level * season.ratio * weather + regularUnits,
+      level,
+      seasonalIndex: season.index,
+      seasonalRatio: season.ratio,
+      weatherMultiplier: weather,
+      weather: targetAlerts.map((a) => ({
+        alertId: a.alertId,
+        city: a.city,
+        type: a.type,
+        level: a.level,
+        days: Math.round((Math.max(0, Math.min(a.endAt, ws + WEEK) - Math.max(a.startAt, ws)) / DAY) * 10) / 10,
+        lift: lift.get(`${a.type}\u0000${s.category}`) ?? 1,
+        pastAlerts: pastAlerts.get(a.type) ?? 0,
+      })),
+      regularUnits,
+      regulars,
+      sigma,
+    };
+  });
+}
+
+function emptyForecast(s: { code: string; category: string }): SkuForecast {
+  return { skuCode: s.code, category: s.category, units: 0, level: 0, seasonalIndex: 1, seasonalRatio: 1, weatherMultiplier: 1, weather: [], regularUnits: 0, regulars: [], sigma: 0 };
+}
+
+export interface ReplenishmentInput {
+  forecastUnits: number;
+  sigma: number;
+  leadTimeDays: number;
+  usable: number;
+  openRequisitions: number;
+}
+
+/** Service level of the safety stock: z for about 95 % of weeks without a stock-out. */
+export const SAFETY_Z = 1.65;
+
+/**
+ * Order-up-to: enough for the lead time and the week after it arrives, plus safety stock for the
+ * forecast's spread over that time, less what is usable and already requested.
+ */
+export function suggestedQuantity(r: ReplenishmentInput): { quantity: number; cover: number; safety: number } {
+  const coverWeeks = (r.leadTimeDays + 7) / 7;
+  const cover = r.forecastUnits * coverWeeks;
+  const safety = SAFETY_Z * r.sigma * Math.sqrt(coverWeeks);
+  return { quantity: Math.max(0, Math.ceil(cover + safety - r.usable - r.openRequisitions)), cover, safety };
+}

@@ -1,0 +1,252 @@
+// Purchase suggestions for one warehouse and week: the forecast (forecast.ts) from ERP order history,
+// weather from the TMS, usable stock from the WMS, open requisitions and lead times from the ERP —
+// five batched reads, whatever the number of SKUs — and the quantity to request, with every factor
+// that made it in Chinese and English. Requisitions themselves are written by the erp subgraph.
+import type { ErpDatasource, SkuRecord } from '#adapters/erp';
+import type { WmsDatasource, StockRow } from '#adapters/wms';
+import type { TmsDatasource } from '#adapters/tms';
+import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
+import { formatBeijing, parseBeijing } from '../../../../common/src/time.js';
+import { forecastWeek, suggestedQuantity, type RegularCustomer, type SkuForecast, type WeatherPull } from './forecast.js';
+
+const DAY = 86_400_000;
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export type FactorKind = 'BASE_LEVEL' | 'SEASONAL' | 'REPEAT_CUSTOMERS' | 'WEATHER' | 'SAFETY_STOCK';
+
+export interface Factor {
+  kind: FactorKind;
+  /** A multiplier for SEASONAL and WEATHER, units for the others. */
+  value: number;
+  messageZh: string;
+  messageEn: string;
+}
+
+export interface Suggestion {
+  skuCode: string;
+  forecastQuantity: number;
+  onHand: number;
+  locked: number;
+  expiryBlocked: number;
+  usable: number;
+  openRequisitions: number;
+  leadTimeDays: number;
+  leadTimeRecorded: boolean;
+  safetyStock: number;
+  suggestedQuantity: number;
+  factors: Factor[];
+  regularCustomers: RegularCustomer[];
+  weather: WeatherPull[];
+}
+
+export interface PurchasePlan {
+  warehouseCode: string;
+  weekStarting: string;
+  regions: string[];
+  historyFrom: string;
+  /** Months of shelf life a lot must keep to count (the enabled expiry-control rule; 0 when off). */
+  minShelfLifeMonths: number;
+  lines: Suggestion[];
+  warnings: Bilingual[];
+}
+
+export interface PlannerSettings {
+  historyWeeks: number;
+  defaultLeadTimeDays: number;
+}
+
+/** YYYY-MM-DD that is a Monday, as Beijing midnight; else BAD_USER_INPUT. */
+export function requireMonday(value: string, argument = 'weekStarting'): number {
+  let t: number | null = null;
+  try {
+    t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseBeijing(value) : null;
+  } catch {
+    // 2025-02-30 and the like: not a day at all.
+  }
+  const weekday = t == null ? -1 : new Date(t + 8 * 3_600_000).getUTCDay();
+  if (t == null || weekday !== 1 || formatBeijing(t).slice(0, 10) !== value) {
+    throw badInput(
+      { zh: `${argument}「${value.slice(0, 20)}」须为某周一的日期，如 2025-11-10`, en: `${argument} "${value.slice(0, 20)}" must be the date of a Monday, e.g. 2025-11-10` },
+      { argument },
+    );
+  }
+  return t;
+}
+
+/** The first day `months` calendar months after a Beijing date (YYYY-MM-DD). */
+function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+export class PurchasePlanner {
+  constructor(
+    private readonly deps: { erp: ErpDatasource; wms: WmsDatasource; tms: TmsDatasource; expiryMonths: () => Promise<number> },
+    private readonly settings: PlannerSettings,
+  ) {}
+
+  /** The warehouse's cities, or BAD_USER_INPUT for a warehouse no store is served by. */
+  async regionsOf(warehouseCode: string): Promise<string[]> {
+    const regions = await this.deps.erp.regionsServedBy(warehouseCode);
+    if (!regions.length) {
+      throw badInput(
+        { zh: `仓库「${warehouseCode.slice(0, 20)}」不存在或不服务任何门店`, en: `Warehouse "${warehouseCode.slice(0, 20)}" does not exist or serves no store` },
+        { argument: 'warehouse' },
+      );
+    }
+    return regions;
+  }
+
+  async plan(warehouseCode: string, weekStarting: string): Promise<PurchasePlan> {
+    const ws = requireMonday(weekStarting);
+    const regions = await this.regionsOf(warehouseCode);
+    const from = ws - this.settings.historyWeeks * 7 * DAY;
+    const warnings: Bilingual[] = [];
+    const [skus, sold, alerts, stock, open, months] = await Promise.all([
+      this.deps.erp.allSkus(),
+      this.deps.erp.unitsSold(regions, formatBeijing(from), formatBeijing(ws)),
+      // Without the TMS the forecast goes on without weather, and says so.
+      this.deps.tms.weatherAlerts(regions, from, ws + 7 * DAY).catch(() => {
+        warnings.push({ zh: 'TMS 暂不可用：本周预测未计天气因素', en: 'TMS unavailable: this forecast leaves the weather out' });
+        return [];
+      }),
+      this.deps.wms.stockInWarehouse(warehouseCode),
+      this.deps.erp.openRequisitions(warehouseCode),
+      this.deps.expiryMonths(),
+    ]);
+    const goods = skus.filter((s) => !s.isService).sort((a, b) => a.code.localeCompare(b.code));
+    if (!sold.length) warnings.push({ zh: `${formatBeijing(from).slice(0, 10)} 起无销售记录：预测为零`, en: `No sales since ${formatBeijing(from).slice(0, 10)}: the forecast is zero` });
+    const forecasts = forecastWeek({
+      weekStarting: ws,
+      events: sold.map((s) => ({ day: s.day, city: s.region, customerCode: s.customerCode, skuCode: s.skuCode, quantity: s.units })),
+      skus: goods.map((s) => ({ code: s.code, category: s.category })),
+      alerts: alerts.map((a) => ({ alertId: a.alertId, city: a.city, type: a.type, level: a.level, startAt: a.startAt, endAt: a.endAt })),
+    });
+    const lotsBySku = new Map<string, StockRow[]>();
+    for (const lot of stock) lotsBySku.set(lot.skuCode, [...(lotsBySku.get(lot.skuCode) ?? []), lot]);
+    // A lot counts only while it keeps the shelf life the expiry rule asks for, from the week's Monday.
+    const keepUntil = addMonths(weekStarting, months);
+    const lines = goods.map((sku, i) => this.suggest(sku, forecasts[i], lotsBySku.get(sku.code) ?? [], open.get(sku.code) ?? 0, months > 0 ? keepUntil : null));
+    return { warehouseCode, weekStarting, regions, historyFrom: formatBeijing(from).slice(0, 10), minShelfLifeMonths: months, lines, warnings };
+  }
+
+  private suggest(sku: SkuRecord, f: SkuForecast, lots: StockRow[], openRequisitions: number, keepUntil: string | null): Suggestion {
+    let onHand = 0;
+    let locked = 0;
+    let expiryBlocked = 0;
+    for (const lot of lots) {
+      onHand += lot.quantity;
+      locked += lot.lockedQuantity;
+      if (keepUntil && sku.shelfLifeMonths && lot.expiresOn && lot.expiresOn < keepUntil) expiryBlocked += Math.max(0, lot.availableQuantity);
+    }
+    const usable = Math.max(0, onHand - locked - expiryBlocked);
+    const leadTimeDays = sku.leadTimeDays ?? this.settings.defaultLeadTimeDays;
+    const q = suggestedQuantity({ forecastUnits: f.units, sigma: f.sigma, leadTimeDays, usable, openRequisitions });
+    const factors: Factor[] = [
+      {
+        kind: 'BASE_LEVEL',
+        value: r1(f.level),
+        messageZh: `近期周均 ${r1(f.level)} ${sku.unit}（不含规律复购客户与天气影响）`,
+        messageEn: `Recent weekly average ${r1(f.level)} units (without regular customers and weather)`,
+      },
+      {
+        kind: 'SEASONAL',
+        value: r2(f.seasonalRatio),
+        messageZh: `季节：去年同期「${sku.category}」类是当年均周的 ${r2(f.seasonalIndex)} 倍，较前几周变化 ×${r2(f.seasonalRatio)}`,
+        messageEn: `Season: this week last year, "${sku.category}" ran at ${r2(f.seasonalIndex)}× that year's average week, ×${r2(f.seasonalRatio)} against the weeks before`,
+      },
+    ];
+    if (f.weather.length) {
+      const names = f.weather.map((w) => `${w.city}${w.type}${w.level}色预警${w.days}天(×${r2(w.lift)})`).join('、');
+      const namesEn = f.weather.map((w) => `${w.type} (${w.level}) in ${w.city} for ${w.days} d, ×${r2(w.lift)}`).join('; ');
+      factors.push({
+        kind: 'WEATHER',
+        value: r2(f.weatherMultiplier),
+        messageZh: `天气：本周 ${names}，合计 ×${r2(f.weatherMultiplier)}（按以往同类预警的实际影响）`,
+        messageEn: `Weather: ${namesEn} this week, ×${r2(f.weatherMultiplier)} in all (from what past alerts of the kind did)`,
+      });
+    }
+    if (f.regulars.length) {
+      factors.push({
+        kind: 'REPEAT_CUSTOMERS',
+        value: r1(f.regularUnits),
+        messageZh: `复购：${f.regulars.length} 位规律客户按各自周期本周到期，预计 ${r1(f.regularUnits)} ${sku.unit}`,
+        messageEn: `Repeat customers: ${f.regulars.length} regular customer(s) due this week by their own cycles, about ${r1(f.regularUnits)} units`,
+      });
+    }
+    factors.push({
+      kind: 'SAFETY_STOCK',
+      value: Math.round(q.safety),
+      messageZh: `安全库存 ${Math.round(q.safety)}：覆盖提前期 ${leadTimeDays} 天加一周，可用 ${usable}、在途请购 ${openRequisitions}`,
+      messageEn: `Safety stock ${Math.round(q.safety)}: covering the ${leadTimeDays}-day lead time plus a week, ${usable} usable, ${openRequisitions} already requested`,
+    });
+    return {
+      skuCode: sku.code,
+      forecastQuantity: r1(f.units),
+      onHand,
+      locked,
+      expiryBlocked,
+      usable,
+      openRequisitions,
+      leadTimeDays,
+      leadTimeRecorded: sku.leadTimeDays != null,
+      safetyStock: Math.round(q.safety),
+      suggestedQuantity: q.quantity,
+      factors,
+      regularCustomers: f.regulars,
+      weather: f.weather,
+    };
+  }
+}
+
+export interface RequisitionLineInput {
+  skuCode: string;
+  quantity: number;
+}
+
+/**
+ * Checks a requisition request before anything is written: a Monday, a warehouse with stores, a key
+ * of 8–60 characters, 1–200 lines of distinct goods SKUs with whole quantities from 1 to 100,000.
+ */
+export async function checkRequisitions(
+  planner: PurchasePlanner,
+  erp: ErpDatasource,
+  input: { warehouse: string; weekStarting: string; clientKey: string; lines: RequisitionLineInput[] },
+): Promise<void> {
+  requireMonday(input.weekStarting);
+  if (input.clientKey.length < 8 || input.clientKey.length > 60) {
+    throw badInput({ zh: 'clientKey 须为 8–60 个字符', en: 'clientKey must be 8–60 characters' }, { argument: 'clientKey' });
+  }
+  if (!input.lines.length || input.lines.length > 200) {
+    throw badInput({ zh: '请购行须为 1–200 行', en: 'A requisition needs 1–200 lines' }, { argument: 'lines' });
+  }
+  const seen = new Set<string>();
+  for (const [i, l] of input.lines.entries()) {
+    if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > 100_000) {
+      throw badInput({ zh: `第 ${i + 1} 行数量须为 1–100000 的整数`, en: `Line ${i + 1}: quantity must be a whole number from 1 to 100,000` }, { argument: `lines[${i}].quantity` });
+    }
+    if (seen.has(l.skuCode)) throw badInput({ zh: `商品 ${l.skuCode.slice(0, 30)} 重复`, en: `SKU ${l.skuCode.slice(0, 30)} appears twice` }, { argument: `lines[${i}].skuCode` });
+    seen.add(l.skuCode);
+  }
+  await planner.regionsOf(input.warehouse);
+  const skus = await erp.skusByCode(input.lines.map((l) => l.skuCode));
+  skus.forEach((s, i) => {
+    if (!s || s.isService) {
+      const code = input.lines[i].skuCode.slice(0, 30);
+      throw appError(
+        ErrorCode.BAD_USER_INPUT,
+        s ? { zh: `${code} 是服务项目，不能请购`, en: `${code} is a service, not goods to requisition` } : { zh: `商品 ${code} 不存在`, en: `No SKU ${code}` },
+        { argument: `lines[${i}].skuCode` },
+      );
+    }
+  });
+}
