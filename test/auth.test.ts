@@ -323,6 +323,12 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
       { roles: FACT_READERS, query: `{ ${f}(first: 1) { pageInfo { hasNextPage } } }` },
     ]),
   ),
+  // Purchase planning: asked with a day that is no Monday or a key too short, refused as bad input, nothing read or written.
+  'Query.purchaseSuggestions': { roles: ['ops', 'director', 'finance', 'admin'], query: '{ purchaseSuggestions(warehouse: "WH-SH01", weekStarting: "2025-11-11") { warehouseCode } }' },
+  'Mutation.createRequisitions': { roles: ['ops', 'director', 'admin'], query: 'mutation { createRequisitions(warehouse: "WH-SH01", weekStarting: "2025-11-10", clientKey: "k", lines: [{ skuCode: "FLT-W712", quantity: 1 }]) { created } }' },
+  // Lineage: staff.
+  'Query.fieldLineage': { roles: STAFF, query: '{ fieldLineage(coordinate: "Order.status") { coordinate } }' },
+  'Query.lineageGraph': { roles: STAFF, query: '{ lineageGraph(type: "Store") { type } }' },
   'Query.revokedTokens': { roles: ['admin'], query: '{ revokedTokens { jti } }' },
   // Not a jti: refused as bad input, nothing revoked.
   'Mutation.revokeToken': { roles: ['admin'], query: 'mutation { revokeToken(jti: "not a jti!", reason: "checked") { created } }' },

@@ -72,6 +72,19 @@ test('docker-compose: a service that calls another by URL waits for it, and ever
   }
 });
 
+test('docker-compose runs two order-link replicas under one name, on shared upload storage, publishing no fixed port', () => {
+  const orderLink = compose.services['order-link'];
+  assert.ok(orderLink.deploy?.replicas >= 2, 'at least two order-link replicas');
+  assert.equal(orderLink.ports, undefined, 'replicas cannot share a published host port');
+  // The gateway reaches them by the service name, which resolves to every replica.
+  assert.equal(new URL(compose.services.gateway.environment.ORDER_LINK_SUBGRAPH_URL).hostname, 'order-link');
+  const uploads = orderLink.environment.UPLOAD_DIR;
+  assert.ok(
+    orderLink.volumes.some((v: string) => v.split(':')[1] === uploads && String(v.split(':')[0]) in (compose.volumes ?? {})),
+    'the upload directory is a named volume both replicas share',
+  );
+});
+
 test('docker-compose wires the gateway to the ports the subgraphs listen on', () => {
   const gatewayEnv = compose.services.gateway.environment;
   const portVar: Record<string, string> = { erp: 'ERP_SUBGRAPH_PORT', wms: 'WMS_SUBGRAPH_PORT', tms: 'TMS_SUBGRAPH_PORT', crm: 'CRM_SUBGRAPH_PORT', 'order-link': 'ORDER_LINK_SUBGRAPH_PORT', fulfilment: 'FULFILMENT_SUBGRAPH_PORT' };

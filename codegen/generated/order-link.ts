@@ -652,6 +652,22 @@ export type FactStringFilter = {
   startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type FieldLineage = {
+  __typename?: 'FieldLineage';
+  coordinate: Scalars['String']['output'];
+  /** Fields this one is worked out from */
+  derivedFrom: Array<Scalars['String']['output']>;
+  /** The file that does the work */
+  module: Scalars['String']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  sources: Array<LineageSource>;
+  subgraph: Scalars['String']['output'];
+  system: LineageSystem;
+  transform: LineageTransform;
+  transformEn: Scalars['String']['output'];
+  transformZh: Scalars['String']['output'];
+};
+
 export type FileEncoding =
   /** UTF-8 (with or without BOM), else GB18030 when the first 64 KiB are not UTF-8 */
   | 'AUTO'
@@ -925,6 +941,69 @@ export type LifecycleStage =
   | 'SHIPPED_OUT'
   /** TMS first track 40 */
   | 'SIGNED';
+
+export type LineageEdge = {
+  __typename?: 'LineageEdge';
+  from: Scalars['ID']['output'];
+  to: Scalars['ID']['output'];
+  transform?: Maybe<LineageTransform>;
+};
+
+export type LineageGraph = {
+  __typename?: 'LineageGraph';
+  edges: Array<LineageEdge>;
+  fields: Array<FieldLineage>;
+  nodes: Array<LineageNode>;
+  type: Scalars['String']['output'];
+};
+
+export type LineageNode = {
+  __typename?: 'LineageNode';
+  id: Scalars['ID']['output'];
+  kind: LineageNodeKind;
+  label: Scalars['String']['output'];
+};
+
+export type LineageNodeKind =
+  | 'COLUMN'
+  | 'ENDPOINT'
+  | 'FIELD'
+  | 'MODULE'
+  | 'SUBGRAPH'
+  | 'SYSTEM'
+  | 'TABLE';
+
+export type LineageSource = {
+  __typename?: 'LineageSource';
+  column?: Maybe<Scalars['String']['output']>;
+  /** HTTP systems */
+  endpoint?: Maybe<Scalars['String']['output']>;
+  jsonPath?: Maybe<Scalars['String']['output']>;
+  system: LineageSystem;
+  /** SQL systems (and the hub) */
+  table?: Maybe<Scalars['String']['output']>;
+};
+
+export type LineageSystem =
+  | 'CRM'
+  | 'ERP'
+  | 'GRAPH'
+  /** The hub's own database */
+  | 'HUB'
+  | 'TMS'
+  | 'WMS';
+
+export type LineageTransform =
+  | 'AS_IS'
+  | 'BEIJING_TIME_TO_INSTANT'
+  | 'CODE_MAP'
+  | 'DECIMAL_TO_MONEY'
+  | 'DERIVED'
+  | 'ENTITY_REFERENCE'
+  | 'EPOCH_MS_TO_INSTANT'
+  | 'HUB_STATE'
+  | 'OPERATION'
+  | 'PARSED';
 
 export type LinkMethod =
   /** No usable reference: matched on customer, date and SKU set */
@@ -1844,6 +1923,13 @@ export type Query = {
   callIntents?: Maybe<ServiceCall>;
   /** Every WMS outbound and TMS waybill the hub has seen, with its link to an order (or why there is none). */
   documentFacts: DocumentFactConnection;
+  /**
+   * Where one field of the graph comes from, by its coordinate (`Order.lifecycle`): the subgraph and
+   * module that answer it, the legacy system, tables and columns (or endpoint and JSON path), and what
+   * happens on the way. Null for a well-formed coordinate the graph does not have; BAD_USER_INPUT when
+   * it is not Type.field. Staff.
+   */
+  fieldLineage?: Maybe<FieldLineage>;
   /** The stored daily reports of days in [from, to], newest first; `first` at most 200. */
   healthReports: Array<DailyReport>;
   /** Holds the rules put on orders, with their approval. */
@@ -1856,6 +1942,8 @@ export type Query = {
    * evidence in the text (negations kept: 不急, 无需发票). Nothing is stored. At most 2,000 characters.
    */
   interpretRemark: RemarkReading;
+  /** Every field of a type and where each comes from, as a graph a page can draw (field ← module ← column ← table ← system). BAD_USER_INPUT for a type with no fields declared. Staff. */
+  lineageGraph: LineageGraph;
   /**
    * One order by any of its numbers: the unified ID (OH0000001234), the ERP order no.
    * (SO-20251108-001, variants accepted), the WMS outbound no. (CK20251108-001) or the TMS
@@ -1978,6 +2066,11 @@ export type QueryDocumentFactsArgs = {
 };
 
 
+export type QueryFieldLineageArgs = {
+  coordinate: Scalars['String']['input'];
+};
+
+
 export type QueryHealthReportsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['Date']['input']>;
@@ -2003,6 +2096,11 @@ export type QueryHoldsArgs = {
 
 export type QueryInterpretRemarkArgs = {
   text: Scalars['String']['input'];
+};
+
+
+export type QueryLineageGraphArgs = {
+  type: Scalars['String']['input'];
 };
 
 
@@ -3097,6 +3195,8 @@ export type SubscriptionOrderUpdatedArgs = {
 
 export type SyncRepair = {
   __typename?: 'SyncRepair';
+  /** When the linker of the instance holding the lease handled it (read it again, or followed the deletion); null until then. */
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The order, outbound or waybill number. */
   documentNo: Scalars['String']['output'];
   foundAt: Scalars['DateTime']['output'];
@@ -3400,6 +3500,7 @@ export type ResolversTypes = ResolversObject<{
   FactIntFilter: FactIntFilter;
   FactMoneyFilter: FactMoneyFilter;
   FactStringFilter: FactStringFilter;
+  FieldLineage: ResolverTypeWrapper<FieldLineage>;
   FileEncoding: FileEncoding;
   ForecastFactor: ResolverTypeWrapper<ForecastFactor>;
   ForecastFactorKind: ForecastFactorKind;
@@ -3423,6 +3524,13 @@ export type ResolversTypes = ResolversObject<{
   LegacySystem: LegacySystem;
   LifecycleNode: ResolverTypeWrapper<LifecycleNode>;
   LifecycleStage: LifecycleStage;
+  LineageEdge: ResolverTypeWrapper<LineageEdge>;
+  LineageGraph: ResolverTypeWrapper<LineageGraph>;
+  LineageNode: ResolverTypeWrapper<LineageNode>;
+  LineageNodeKind: LineageNodeKind;
+  LineageSource: ResolverTypeWrapper<LineageSource>;
+  LineageSystem: LineageSystem;
+  LineageTransform: LineageTransform;
   LinkMethod: LinkMethod;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -3613,6 +3721,7 @@ export type ResolversParentTypes = ResolversObject<{
   FactIntFilter: FactIntFilter;
   FactMoneyFilter: FactMoneyFilter;
   FactStringFilter: FactStringFilter;
+  FieldLineage: FieldLineage;
   ForecastFactor: ForecastFactor;
   HealthOrderConnection: Omit<HealthOrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['HealthOrderEdge']> };
   HealthOrderEdge: HealthEdgeModel;
@@ -3629,6 +3738,10 @@ export type ResolversParentTypes = ResolversObject<{
   InventoryMatchHealth: DimensionViewModel;
   JSON: Scalars['JSON']['output'];
   LifecycleNode: LifecycleNode;
+  LineageEdge: LineageEdge;
+  LineageGraph: LineageGraph;
+  LineageNode: LineageNode;
+  LineageSource: LineageSource;
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
   Order: HubOrderModel;
@@ -4018,6 +4131,19 @@ export type EvaluateOrderPayloadResolvers<ContextType = Context, ParentType exte
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
 }>;
 
+export type FieldLineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FieldLineage'] = ResolversParentTypes['FieldLineage']> = ResolversObject<{
+  coordinate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  derivedFrom?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  module?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['LineageSource']>, ParentType, ContextType>;
+  subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['LineageSystem'], ParentType, ContextType>;
+  transform?: Resolver<ResolversTypes['LineageTransform'], ParentType, ContextType>;
+  transformEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  transformZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ForecastFactorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ForecastFactor'] = ResolversParentTypes['ForecastFactor']> = ResolversObject<{
   kind?: Resolver<ResolversTypes['ForecastFactorKind'], ParentType, ContextType>;
   messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4144,6 +4270,33 @@ export type LifecycleNodeResolvers<ContextType = Context, ParentType extends Res
   sourceDocumentNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceSystem?: Resolver<ResolversTypes['LegacySystem'], ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['LifecycleStage'], ParentType, ContextType>;
+}>;
+
+export type LineageEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageEdge'] = ResolversParentTypes['LineageEdge']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  transform?: Resolver<Maybe<ResolversTypes['LineageTransform']>, ParentType, ContextType>;
+}>;
+
+export type LineageGraphResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageGraph'] = ResolversParentTypes['LineageGraph']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LineageEdge']>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['FieldLineage']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['LineageNode']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type LineageNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageNode'] = ResolversParentTypes['LineageNode']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LineageNodeKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type LineageSourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LineageSource'] = ResolversParentTypes['LineageSource']> = ResolversObject<{
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  jsonPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  system?: Resolver<ResolversTypes['LineageSystem'], ParentType, ContextType>;
+  table?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
@@ -4468,10 +4621,12 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   auditLog?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'entity' | 'first'>>;
   callIntents?: Resolver<Maybe<ResolversTypes['ServiceCall']>, ParentType, ContextType, RequireFields<QueryCallIntentsArgs, 'callId'>>;
   documentFacts?: Resolver<ResolversTypes['DocumentFactConnection'], ParentType, ContextType, RequireFields<QueryDocumentFactsArgs, 'first' | 'skip'>>;
+  fieldLineage?: Resolver<Maybe<ResolversTypes['FieldLineage']>, ParentType, ContextType, RequireFields<QueryFieldLineageArgs, 'coordinate'>>;
   healthReports?: Resolver<Array<ResolversTypes['DailyReport']>, ParentType, ContextType, RequireFields<QueryHealthReportsArgs, 'first'>>;
   holdFacts?: Resolver<ResolversTypes['HoldFactConnection'], ParentType, ContextType, RequireFields<QueryHoldFactsArgs, 'first' | 'skip'>>;
   holds?: Resolver<Array<ResolversTypes['Hold']>, ParentType, ContextType, RequireFields<QueryHoldsArgs, 'first'>>;
   interpretRemark?: Resolver<ResolversTypes['RemarkReading'], ParentType, ContextType, RequireFields<QueryInterpretRemarkArgs, 'text'>>;
+  lineageGraph?: Resolver<ResolversTypes['LineageGraph'], ParentType, ContextType, RequireFields<QueryLineageGraphArgs, 'type'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderDraft?: Resolver<Maybe<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftArgs, 'id'>>;
   orderDrafts?: Resolver<Array<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftsArgs, 'everyone' | 'first'>>;
@@ -4956,6 +5111,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type SyncRepairResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncRepair'] = ResolversParentTypes['SyncRepair']> = ResolversObject<{
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   hubVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5070,6 +5226,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DueCustomer?: DueCustomerResolvers<ContextType>;
   EffectCount?: EffectCountResolvers<ContextType>;
   EvaluateOrderPayload?: EvaluateOrderPayloadResolvers<ContextType>;
+  FieldLineage?: FieldLineageResolvers<ContextType>;
   ForecastFactor?: ForecastFactorResolvers<ContextType>;
   HealthOrderConnection?: HealthOrderConnectionResolvers<ContextType>;
   HealthOrderEdge?: HealthOrderEdgeResolvers<ContextType>;
@@ -5084,6 +5241,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   InventoryMatchHealth?: InventoryMatchHealthResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LifecycleNode?: LifecycleNodeResolvers<ContextType>;
+  LineageEdge?: LineageEdgeResolvers<ContextType>;
+  LineageGraph?: LineageGraphResolvers<ContextType>;
+  LineageNode?: LineageNodeResolvers<ContextType>;
+  LineageSource?: LineageSourceResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;

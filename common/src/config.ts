@@ -140,6 +140,8 @@ export const configSchema = z.object({
   GATEWAY_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   /** How often order-link looks for new and changed legacy documents. */
   LINK_POLL_MS: ms.default(500),
+  /** Many order-link instances: a dead holder of the singleton lease (linking, rules, outbox, health facts, sweeps) is replaced within this long. */
+  LINK_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   /** How far apart (days) an order and an outbound without reference may be and still match. */
   LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   /** How often the outbox worker delivers the rules' side effects (SMS, requisitions, locks, free lines). */

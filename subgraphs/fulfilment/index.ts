@@ -2,3 +2,4 @@
 // records — allocations, scans and seals — as order-link's blockers read them (has this outbound
 // been sealed, and has TMS a waybill for it). Everything else in src/ is fulfilment's own.
 export { PickingStore, type SealRecord } from './src/picking/store.js';
+export { fulfilmentLineage } from './src/lineage.js';

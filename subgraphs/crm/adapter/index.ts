@@ -2,3 +2,4 @@
 // customers, levels, tickets and their codes — for the crm subgraph and every hub worker alike.
 // Import it by that name.
 export * from './datasource.js';
+export { crmLineage } from './lineage.js';

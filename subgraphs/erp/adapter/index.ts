@@ -2,3 +2,4 @@
 // its tables (entities/), status codes, Beijing-time strings and DECIMAL money — for the erp
 // subgraph and every hub worker alike. Import it by that name; its other files are its own.
 export * from './datasource.js';
+export { erpLineage } from './lineage.js';

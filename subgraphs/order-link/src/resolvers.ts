@@ -12,6 +12,7 @@ import { draftResolvers } from './drafts/resolvers.js';
 import { repairResolvers } from './repair/resolvers.js';
 import { healthResolvers } from './health/resolvers.js';
 import { planningResolvers } from './planning/resolvers.js';
+import { lineageResolvers } from './lineage-resolvers.js';
 import { syncResolvers } from './linking/resolvers.js';
 import { factResolvers } from './facts/resolvers.js';
 import { tokenResolvers } from './tokens.js';
@@ -129,7 +130,7 @@ export const resolvers: Resolvers = {
   ...eventResolvers,
   ...callResolvers,
   ...planningResolvers,
-  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query, ...planningResolvers.Query },
+  Query: { ...linkResolvers.Query, ...ruleResolvers.Query, ...healthResolvers.Query, ...draftResolvers.Query, ...repairResolvers.Query, ...factResolvers.Query, ...tokenResolvers.Query, ...eventResolvers.Query, ...syncResolvers.Query, ...callResolvers.Query, ...planningResolvers.Query, ...lineageResolvers.Query },
   Mutation: { ...linkResolvers.Mutation, ...ruleResolvers.Mutation, ...healthResolvers.Mutation, ...draftResolvers.Mutation, ...repairResolvers.Mutation, ...tokenResolvers.Mutation, ...syncResolvers.Mutation, ...planningResolvers.Mutation },
   Order: { ...linkResolvers.Order, ...ruleResolvers.Order, ...healthResolvers.Order, ...eventResolvers.Order, ...callResolvers.Order },
 };

@@ -2,3 +2,4 @@
 // waybills, tracking events, status codes, epoch and Beijing times — for the tms subgraph and every
 // hub worker alike. Import it by that name.
 export * from './datasource.js';
+export { tmsLineage } from './lineage.js';

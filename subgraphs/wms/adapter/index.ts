@@ -3,3 +3,4 @@
 // allocation, lot states), for the wms subgraph and every hub worker alike. Import it by that name.
 export * from './datasource.js';
 export * from './allocation.js';
+export { wmsLineage } from './lineage.js';
