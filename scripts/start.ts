@@ -90,7 +90,7 @@ servers.push(gateway);
 
 if (simulate && config.SIM_LIVE_ORDERS_PER_MIN > 0) {
   const feed = startLiveFeed(
-    { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsApiUrl: config.TMS_API_URL },
+    { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsApiUrl: config.TMS_API_URL, crmApiUrl: config.CRM_API_URL },
     { perMinute: config.SIM_LIVE_ORDERS_PER_MIN, onError: (err) => console.error('live orders:', err instanceof Error ? err.message : err) },
   );
   closers.push(async () => feed.stop());
