@@ -3,7 +3,7 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { badInput } from '../../../common/src/errors.js';
 import { requireInstant } from '../../../common/src/arguments.js';
-import { classifyDocumentNo, parseHubOrderId, type DocumentKind } from '../../../common/src/docno.js';
+import { classifyDocumentNo, parseHubOrderId, readDocumentNumbers, type DocumentKind } from '../../../common/src/docno.js';
 import type { OrderQuery } from './datasource.js';
 import type { OrderStatus } from './lifecycle.js';
 
@@ -20,6 +20,18 @@ export function selects(info: GraphQLResolveInfo, field: string): boolean {
 
 export function parseOrderId(id: string, argument = 'id'): { kind: DocumentKind; canonical: string; rowId: number | null } {
   const parsed = id.length <= 64 ? classifyDocumentNo(id) : null;
+  const several = !parsed && id.length <= 64 ? readDocumentNumbers(id) : [];
+  if (several.length > 1) {
+    // SO-…-001/002 names two orders: which one is meant is the caller's to say, not ours to guess.
+    const nos = several.map((n) => n.canonical);
+    throw badInput(
+      {
+        zh: `「${id.slice(0, 64)}」中有 ${nos.length} 个单号（${nos.join('、')}）：请只给一个`,
+        en: `"${id.slice(0, 64)}" names ${nos.length} numbers (${nos.join(', ')}): give one`,
+      },
+      { argument, reason: 'SEVERAL_NUMBERS', numbers: nos },
+    );
+  }
   if (!parsed) {
     throw badInput(
       {
