@@ -134,7 +134,7 @@ const openNow = async () => {
   return [...text.matchAll(/^gateway_subscriptions_open\{[^}]*protocol="ws"[^}]*\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);
 };
 const memory: { count: number; connections: number; heapPerSub: number; rssPerSub: number; openMs: number; load: string }[] = [];
-for (const count of opts.idle.split(',').map(Number)) {
+for (const count of opts.idle === 'none' ? [] : opts.idle.split(',').map(Number)) {
   const base = await settle();
   const perConnection = 100;
   const started = Date.now();
