@@ -84,6 +84,7 @@ export const configSchema = z.object({
   CRM_SUBGRAPH_PORT: port.default(4104),
   ORDER_LINK_SUBGRAPH_PORT: port.default(4105),
   FULFILMENT_SUBGRAPH_PORT: port.default(4106),
+  INTAKE_SUBGRAPH_PORT: port.default(4107),
 
   /** Override a subgraph's routing_url from rover-config.yaml (e.g. inside docker-compose). */
   ERP_SUBGRAPH_URL: httpUrl.optional(),
@@ -92,6 +93,7 @@ export const configSchema = z.object({
   CRM_SUBGRAPH_URL: httpUrl.optional(),
   ORDER_LINK_SUBGRAPH_URL: httpUrl.optional(),
   FULFILMENT_SUBGRAPH_URL: httpUrl.optional(),
+  INTAKE_SUBGRAPH_URL: httpUrl.optional(),
   SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
 
   /** One attempt of a legacy call (SQL query or TMS/CRM request) may take this long. */

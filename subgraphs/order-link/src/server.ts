@@ -1,9 +1,10 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
 import { signingKeyFor, type Config } from '../../../common/src/config.js';
+import { readRoverConfig } from '../../../common/src/rover-config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
-import { ErpDatasource, erpEntities } from '#adapters/erp';
+import { ErpDatasource, ErpOrders, erpEntities } from '#adapters/erp';
 import { WmsDatasource, wmsEntities } from '#adapters/wms';
 import { TmsDatasource } from '#adapters/tms';
 import { CrmDatasource } from '#adapters/crm';
@@ -31,14 +32,6 @@ import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRe
 import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
 import { Attachments1766100000000 } from './migrations/1766100000000-Attachments.js';
 import { AttachmentStore } from './attachments.js';
-import { TextDirectory } from './drafts/directory.js';
-import { DraftService } from './drafts/service.js';
-import { ErpOrders } from './drafts/erp-orders.js';
-import { readRoverConfig } from '../../../common/src/rover-config.js';
-import { RepairStore } from './repair/store.js';
-import { RepairRunner } from './repair/runner.js';
-import { UploadRetention } from './repair/retention.js';
-import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
 import { HealthFacts } from './health/facts.js';
 import { HealthMetrics } from './health/metrics.js';
@@ -73,8 +66,6 @@ export interface OrderLinkOptions {
   startCalls?: boolean;
   /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
   startEvents?: boolean;
-  /** Pick up unfinished repair jobs (default on). */
-  startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
   reportBackoff?: (attempt: number) => number;
   /** Where the erp subgraph listens, when not at ERP_SUBGRAPH_URL (tests and npm start pick ports as they go). */
@@ -182,20 +173,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
   const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
   const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
-  const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () =>
-    // A round that starts after now, here when this instance holds the lease, else the holder's.
-    lease.isLeader ? linker.runFreshRound() : lease.roundAfter(Date.now(), Math.max(15_000, config.LINK_LEASE_MS * 2)),
-  );
-  const repairStore = new RepairStore(hubDb, hubSystem);
-  const repairRunner = new RepairRunner(
-    repairStore,
-    erp,
-    { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
-    kit.logger.child({ part: 'repair' }),
-  );
-  // Repair jobs run where they were started and carry a lease of their own per job (repair/store.ts):
-  // every instance may pick up an abandoned one, never two at once.
-  if (options.startRepair !== false) repairRunner.start();
   const calls = new CallStore(hubDb, hubSystem);
   const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
     pollMs: config.CALL_POLL_MS,
@@ -204,8 +181,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   });
   if (options.startCalls !== false) callIntake.start();
   if (options.startEvents !== false) events.start();
-  const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
-  uploadRetention.start();
   lease.onChange(
     () => {
       if (options.startLinker !== false) {
@@ -235,8 +210,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       rules,
       engine,
       ledger,
-      drafts,
-      repair: { store: repairStore, runner: repairRunner },
       health,
       reporter,
       attachments,
@@ -247,10 +220,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       planning,
       sweep,
       events,
+      // A round that starts after now: here when this instance holds the lease, else the holder's.
+      linkNow: () => (lease.isLeader ? linker.runFreshRound() : lease.roundAfter(Date.now(), Math.max(15_000, config.LINK_LEASE_MS * 2))),
     }),
-    routes: {
-      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
-    },
     readiness: {
       hubDatabase: () => hub.ping(),
       // Ready while the linking keeps up — this instance's rounds when it holds the lease, the
@@ -265,11 +237,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       // Given up first, so another instance takes over at once.
       await lease.stop();
       reporter.stop();
-      uploadRetention.stop();
       await sweep.stop();
       await linker.stop();
       await outbox.stop();
-      await repairRunner.stop();
       await callIntake.stop();
       await healthFacts.stop();
       await leaderFacts.stop();
@@ -278,5 +248,5 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep, lease };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep, lease };
 }

@@ -249,8 +249,12 @@ export class Linker {
     }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
     if (!failures.length) this.unfinished = null;
+    // An UPDATE answers with a result header, not rows: not through queryIn, which gathers rows.
     if (!failures.length && findings.length)
-      await this.queryIn('sweep.applied', findings, (list) => `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${list})`, [round.now]);
+      for (let i = 0; i < findings.length; i += IN_LIST_MAX) {
+        const chunk = findings.slice(i, i + IN_LIST_MAX);
+        await this.query('sweep.applied', `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${placeholders(chunk.length)})`, [round.now, ...chunk]);
+      }
     if (this.options.afterRound) {
       try {
         await this.options.afterRound();
@@ -332,6 +336,14 @@ export class Linker {
     await this.hubSystem.call('document.deleted', () =>
       this.hub.query(`DELETE FROM hub_document WHERE system = ? AND document_no IN (${placeholders(docs.size)})`, [system, ...docs.keys()]),
     );
+    // A combined shipment's further orders lose it too.
+    const also = await this.alsoLinks(system, [...docs.keys()]);
+    if (also.size) {
+      await this.hubSystem.call('document.alsoLinks.delete', () =>
+        this.hub.query(`DELETE FROM hub_document_order WHERE system = ? AND document_no IN (${placeholders(also.size)})`, [system, ...also.keys()]),
+      );
+      for (const ids of also.values()) round.touch(...ids);
+    }
     for (const d of docs.values()) {
       round.touch(d.order_id);
       if (system === 'WMS') round.relinkedOutbounds.add(d.document_no);
@@ -372,6 +384,8 @@ export class Linker {
         total_fen: toFen(item.totalAmount),
       };
       const known = existing.get(item.erpOrderNo);
+      // Inserted by a round whose insert timed out yet committed: its lifecycle is still to derive.
+      if (known && round.newOrderNos.has(item.erpOrderNo)) round.touch(known.id);
       if (!known) {
         inserts.push({ erp_order_no: item.erpOrderNo, ...facts, src_modified: item.modifiedAt, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
       } else if (Object.entries(facts).some(([k, v]) => (known as any)[k] !== v)) {
@@ -387,7 +401,15 @@ export class Linker {
       }
     }
     if (inserts.length) {
-      await this.hubSystem.call('order.insert', () => insertRows(this.hub, 'hub_order', inserts), { idempotent: false });
+      try {
+        await this.hubSystem.call('order.insert', () => insertRows(this.hub, 'hub_order', inserts), { idempotent: false });
+      } catch (err) {
+        // An insert that timed out may still have committed: the next round then finds these
+        // orders known, so the documents waiting for them must be woken from here (the round's
+        // wake-ups are carried into the next one).
+        for (const r of inserts) (round.newOrderNos.add(r.erp_order_no as string), round.newCustomers.add(r.customer_code as string));
+        throw err;
+      }
       const newNos = inserts.map((r) => r.erp_order_no as string);
       const created = await this.query(
         'order.byErpNo',
@@ -414,6 +436,9 @@ export class Linker {
     for (const row of [
       ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
+      // A match is a guess made on the orders known then: an order of the same customer arriving
+      // later (a late commit, a feed behind the WMS) may fit as well, and then it is no longer one.
+      ...(await this.queryIn('document.matchedOfCustomers', [...round.newCustomers], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND method = 'MATCHED' AND customer_code IN (${list})`)),
       ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
     ])
       waiting.set(row.document_no, readDocument(row));
