@@ -35,7 +35,7 @@ if (opts.resume === 'no') {
   const tms = await startTmsSim({ databaseUrl: db('tms'), port: 0 });
   const crm = await startCrmSim({ databaseUrl: db('crm'), port: 0 });
   const config = loadConfig({ NODE_ENV: 'test', ERP_DATABASE_URL: db('erp'), WMS_DATABASE_URL: db('wms'), HUB_DATABASE_URL: db('hub'), TMS_API_URL: tms.url, CRM_API_URL: crm.url, ...env } as NodeJS.ProcessEnv);
-  const orderLink = await createOrderLinkSubgraph(config, { startLinker: false, erpSubgraphUrl: 'http://127.0.0.1:9/graphql' });
+  const orderLink = await createOrderLinkSubgraph(config, { startLinker: false });
   ({ hubDb, linker } = orderLink);
 }
 const count = async (sql: string) => Number((await hubDb.query(sql))[0].n);

@@ -18,6 +18,7 @@ import { createTmsSubgraph } from '../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../subgraphs/fulfilment/src/server.js';
+import { createIntakeSubgraph } from '../subgraphs/intake/src/server.js';
 import { args, machine, median, writeResult } from './lib.js';
 import { percentile } from './load.js';
 
@@ -79,8 +80,9 @@ if (opts.backend === 'yes') {
     ['wms', () => createWmsSubgraph(config)],
     ['tms', () => createTmsSubgraph(config)],
     ['crm', () => createCrmSubgraph(config)],
-    ['order-link', async () => (await createOrderLinkSubgraph(config, { startLinker: false, startOutbox: false, startRepair: false, erpSubgraphUrl: urls.erp })).subgraph],
+    ['order-link', async () => (await createOrderLinkSubgraph(config, { startLinker: false, startOutbox: false })).subgraph],
     ['fulfilment', () => createFulfilmentSubgraph(config)],
+    ['intake', async () => (await createIntakeSubgraph(config, { startRepair: false, erpSubgraphUrl: urls.erp, orderLinkSubgraphUrl: urls['order-link'] })).subgraph],
   ] as const) {
     urls[name] = (await (await create()).start(0)).url;
   }
@@ -110,6 +112,7 @@ const gateway: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'gatew
     CRM_SUBGRAPH_URL: urls.crm,
     ORDER_LINK_SUBGRAPH_URL: urls['order-link'],
     FULFILMENT_SUBGRAPH_URL: urls.fulfilment,
+    INTAKE_SUBGRAPH_URL: urls.intake,
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });

@@ -1,6 +1,6 @@
 // The benchmark's back end, in a process of its own so that the gateways under test do not share
-// its event loop: seeded legacy systems on MariaDB, the simulators, the six subgraphs (linker
-// running, as in production) and a second set of the six with DataLoader batching off, on the
+// its event loop: seeded legacy systems on MariaDB, the simulators, the seven subgraphs (linker
+// running, as in production) and a second set of the seven with DataLoader batching off, on the
 // same databases. Started by bench/gateways.ts with fork(); it answers with a `ready` message and
 // stops on `stop`.
 import { createErpSubgraph } from '../subgraphs/erp/src/server.js';
@@ -9,6 +9,7 @@ import { createTmsSubgraph } from '../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../subgraphs/fulfilment/src/server.js';
+import { createIntakeSubgraph } from '../subgraphs/intake/src/server.js';
 import type { Config } from '../common/src/config.js';
 import type { RunningServer } from '../common/src/http-host.js';
 import { startStack } from '../test/helpers/stack.js';
@@ -57,8 +58,9 @@ for (const [name, create] of [
   ['wms', () => createWmsSubgraph(unbatched)],
   ['tms', () => createTmsSubgraph(unbatched)],
   ['crm', () => createCrmSubgraph(unbatched)],
-  ['order-link', async () => (await createOrderLinkSubgraph(unbatched, { startLinker: false, startOutbox: false, startRepair: false })).subgraph],
+  ['order-link', async () => (await createOrderLinkSubgraph(unbatched, { startLinker: false, startOutbox: false })).subgraph],
   ['fulfilment', () => createFulfilmentSubgraph(unbatched)],
+  ['intake', async () => (await createIntakeSubgraph(unbatched, { startRepair: false, erpSubgraphUrl: stack.subgraphUrls.erp, orderLinkSubgraphUrl: stack.subgraphUrls['order-link'] })).subgraph],
 ] as const) {
   const running = await (await create()).start(0);
   servers.push(running);

@@ -32,7 +32,7 @@ const mappers: Record<string, Record<string, string>> = {
     PurchasePlan: '../../subgraphs/order-link/src/planning/service.js#PurchasePlan',
     PurchaseSuggestion: '../../subgraphs/order-link/src/planning/service.js#Suggestion',
     DueCustomer: '../../subgraphs/order-link/src/planning/forecast.js#RegularCustomer',
-    PurchaseRequisition: '../../subgraphs/order-link/src/drafts/erp-orders.js#RaisedRequisition',
+    PurchaseRequisition: '../../subgraphs/erp/adapter/index.js#RaisedRequisition',
     OrderFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     OrderLineFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
     DocumentFactConnection: '../../common/src/facts/graphql.js#FactConnectionView',
@@ -58,9 +58,6 @@ const mappers: Record<string, Record<string, string>> = {
     RuleSimulation: '../../subgraphs/order-link/src/rules/simulation.js#SimulationView',
     SimulatedDecision: '../../subgraphs/order-link/src/rules/simulation.js#SimulatedOrder',
     EvaluateOrderPayload: '../../subgraphs/order-link/src/rules/simulation.js#EvaluationView',
-    OrderDraft: '../../subgraphs/order-link/src/drafts/service.js#DraftRecord',
-    RepairJob: '../../subgraphs/order-link/src/repair/store.js#RepairJob',
-    RepairChange: '../../subgraphs/order-link/src/repair/store.js#RepairChange',
     OrderHealth: '../../subgraphs/order-link/src/health/service.js#HealthView',
     DeliveryHealth: '../../subgraphs/order-link/src/health/service.js#DimensionView',
     InventoryMatchHealth: '../../subgraphs/order-link/src/health/service.js#DimensionView',
@@ -84,9 +81,15 @@ const mappers: Record<string, Record<string, string>> = {
     Order: '../../subgraphs/order-link/hub.js#HubOrder',
     PackageSeal: '../../subgraphs/fulfilment/src/picking/service.js#SealView',
   },
+  intake: {
+    Order: '../../subgraphs/order-link/hub.js#HubOrder',
+    OrderDraft: '../../subgraphs/intake/src/drafts/service.js#DraftRecord',
+    RepairJob: '../../subgraphs/intake/src/repair/store.js#RepairJob',
+    RepairChange: '../../subgraphs/intake/src/repair/store.js#RepairChange',
+  },
 };
 
-const subgraphs = ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment'];
+const subgraphs = ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment', 'intake'];
 
 const config: CodegenConfig = {
   overwrite: true,

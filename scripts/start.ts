@@ -1,5 +1,5 @@
 // npm start: the whole graph with demo data. Seeds the simulated legacy systems on first run
-// (embedded SQLite under data/, no MySQL needed), starts the TMS and CRM simulators, the six
+// (embedded SQLite under data/, no MySQL needed), starts the TMS and CRM simulators, the seven
 // subgraphs and the gateway, and keeps a trickle of new orders flowing.
 //   npm start -- --reseed      seed again from scratch
 //   npm start -- --no-sim      do not start simulators (adapters point at real systems)
@@ -19,6 +19,7 @@ import { createTmsSubgraph } from '../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../subgraphs/fulfilment/src/server.js';
+import { createIntakeSubgraph } from '../subgraphs/intake/src/server.js';
 import { startGateway } from '../gateway/src/server.js';
 import { mintToken } from '../gateway/src/auth.js';
 import { ROLES } from '../common/src/caller.js';
@@ -80,8 +81,9 @@ await serve('tms', await createTmsSubgraph(config), config.TMS_SUBGRAPH_PORT);
 await serve('crm', await createCrmSubgraph(config), config.CRM_SUBGRAPH_PORT);
 const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
 await serve('order-link', orderLink.subgraph, config.ORDER_LINK_SUBGRAPH_PORT);
-// After order-link, which migrates the hub database fulfilment opens.
+// After order-link, which migrates the hub database fulfilment and intake open.
 await serve('fulfilment', await createFulfilmentSubgraph(config), config.FULFILMENT_SUBGRAPH_PORT);
+await serve('intake', (await createIntakeSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp, orderLinkSubgraphUrl: subgraphUrls['order-link'] })).subgraph, config.INTAKE_SUBGRAPH_PORT);
 const first = await orderLink.linker.runRound();
 // The pages the gateway serves, built now if their sources changed since the last build.
 await ensureWebBuilt({ log: console.log }).catch((err) => console.error(`web pages not built: ${err instanceof Error ? err.message : err}`));
@@ -90,7 +92,7 @@ servers.push(gateway);
 
 if (simulate && config.SIM_LIVE_ORDERS_PER_MIN > 0) {
   const feed = startLiveFeed(
-    { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsApiUrl: config.TMS_API_URL },
+    { erpUrl: config.ERP_DATABASE_URL, wmsUrl: config.WMS_DATABASE_URL, tmsApiUrl: config.TMS_API_URL, crmApiUrl: config.CRM_API_URL },
     { perMinute: config.SIM_LIVE_ORDERS_PER_MIN, onError: (err) => console.error('live orders:', err instanceof Error ? err.message : err) },
   );
   closers.push(async () => feed.stop());

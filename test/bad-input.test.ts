@@ -81,7 +81,9 @@ const CASES: Case[] = [
   // Invalid order numbers
   ...['', '   ', 'SO-', 'OH123', 'CK', '../../etc/passwd', 'SO-20251399-001', 'CK20250230-001', 'null', 'undefined'].map((id) => ({ name: `id ${JSON.stringify(id)}`, body: order(id), code: 'BAD_USER_INPUT' })),
   // Injection in arguments
-  { name: 'SQL in id', body: order("SO-20251108-001'; DROP TABLE SO_SOMain; --"), code: 'BAD_USER_INPUT' },
+  // (A number among other words is read as that number — the one reader reads labels and notes
+  // around it — so the injection here carries none; the next test reads one out of such a string.)
+  { name: 'SQL in id', body: order("'; DROP TABLE SO_SOMain; --"), code: 'BAD_USER_INPUT' },
   { name: 'SQL in customerCode', body: filter({ customerCode: "' OR 1=1 --" }), code: 'BAD_USER_INPUT' },
   { name: 'SQL in storeCode', body: filter({ storeCode: 'MD001; DELETE FROM hub_order' }), code: 'BAD_USER_INPUT' },
   { name: 'SQL in region', body: filter({ region: "苏州' OR '1'='1" }), code: 'BAD_USER_INPUT' },
@@ -170,6 +172,12 @@ test('what is merely unusual is accepted: full-width codes and numbers, an unkno
   const byCode = await stack.query('query($f: OrderFilter) { orders(filter: $f) { totalCount } }', { f: { customerCode: code } }, { token });
   assert.equal(byCode.data.orders.totalCount, stack.truth.orders.filter((o) => o.customerCode === t.customerCode).length);
   assert.deepEqual(await stack.query('{ order(id: "SO-20991231-001") { id } }', {}, { token }), { data: { order: null } });
+  // A number with words around it, a label, a note — or an injection attempt — is read as the number
+  // alone: nothing but the canonical number ever reaches a query.
+  for (const text of [`订单号：${t.erpOrderNo}（补发）`, `${t.erpOrderNo}'; DROP TABLE SO_SOMain; --`]) {
+    const around = await stack.query('query($id: ID!) { order(id: $id) { erpOrderNo } }', { id: text }, { token });
+    assert.equal(around.data.order.erpOrderNo, t.erpOrderNo, text);
+  }
 });
 
 /** POSTs a case to a gateway: the status, the parsed answer (or null) and the text. */

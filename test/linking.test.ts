@@ -16,6 +16,7 @@ import { Random } from '../legacy-sim/src/random.js';
 import { writeReference } from '../legacy-sim/src/references.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
+import { applyLaterChanges } from '../legacy-sim/src/later-changes.js';
 
 let stack: Stack;
 let wms: DataSource;
@@ -27,7 +28,13 @@ const used = new Set<string>();
 
 before(async () => {
   // With the generator's reference classes: typed variants and references naming another customer's order.
-  stack = await startStack({ name: 'linking', orders: 360, days: 2, seed: 77, rates: { refKeyboard: 0.08, refContradicts: 0.02 } });
+  stack = await startStack({
+    name: 'linking',
+    orders: 360,
+    days: 2,
+    seed: 77,
+    rates: { refKeyboard: 0.08, refContradicts: 0.02, lateCommit: 0.01, editedAfterLink: 0.01, deletedRow: 0.01 },
+  });
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
   erp = await openDataSource(stack.targets.erpUrl, { poolSize: 2 });
   tms = await openDataSource(stack.targets.tmsStoreUrl, { poolSize: 2 });
@@ -67,10 +74,20 @@ async function orders(ids: string[], selection: string, token?: string): Promise
   return out;
 }
 
+/** Every unlinked document, page by page. */
 async function unlinked(): Promise<Map<string, any>> {
-  const res = await stack.query('{ unlinkedDocuments(first: 200) { edges { node { system documentNo reason reference customerCode candidateOrderNos messageZh messageEn } } } }');
-  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-  return new Map(res.data.unlinkedDocuments.edges.map((e: any) => [e.node.documentNo, e.node]));
+  const out = new Map<string, any>();
+  let after: string | null = null;
+  for (;;) {
+    const res: any = await stack.query(
+      'query($after: String) { unlinkedDocuments(first: 200, after: $after) { pageInfo { hasNextPage endCursor } edges { node { system documentNo reason reference customerCode candidateOrderNos messageZh messageEn } } } }',
+      { after },
+    );
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    for (const e of res.data.unlinkedDocuments.edges) out.set(e.node.documentNo, e.node);
+    if (!res.data.unlinkedDocuments.pageInfo.hasNextPage) return out;
+    after = res.data.unlinkedDocuments.pageInfo.endCursor;
+  }
 }
 
 let outboundSeq = 900;
@@ -86,6 +103,43 @@ async function insertOutbound(p: { customerCode: string; ref: string; skus: stri
   for (const sku of p.skus) await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, ?, ?, 'B1', 'F1-A01-S01', 1, NULL)", [outNo, ++line, sku]);
   return outNo;
 }
+
+describe('changes after the first sync, as the generator injects them', () => {
+  test('orders committed late with old modify times, outbounds re-pointed at another customer’s order, outbounds deleted: each ends as the ground truth says', async () => {
+    const kinds = (kind: string) => stack.truth.anomalies.filter((a) => a.kind === kind);
+    const [late, edited, deleted] = [kinds('lateCommit'), kinds('editedAfterLink'), kinds('deletedRow')];
+    const truthOf = new Map(stack.truth.orders.map((o) => [o.erpOrderNo, o]));
+    // Before: the late orders are not there, their outbounds name nothing yet.
+    const before = await stack.query('query($id: ID!) { order(id: $id) { id } }', { id: late[0].erpOrderNo });
+    assert.equal(before.data.order, null);
+    const applied = await applyLaterChanges(stack.targets, stack.seedOptions);
+    assert.deepEqual([applied.lateCommits, applied.reReferenced, applied.deleted], [late.length, edited.length, deleted.length]);
+    assert.ok(late.length >= 3 && edited.length >= 3 && deleted.length >= 3);
+    await stack.linker.runFreshRound();
+    // Days old, far behind the feed: only the completeness sweep can find the late orders and the deleted rows.
+    await stack.orderLink.sweep.run('MANUAL', { from: stack.truth.generator.start, to: stack.truth.generator.asOf.slice(0, 10) });
+    for (let i = 0; i < 3; i++) await stack.linker.runFreshRound();
+
+    const lateAnswers = await orders(late.map((a) => a.erpOrderNo!), 'erpOrderNo wmsOutboundNo tmsWaybillNo');
+    late.forEach((a, k) => {
+      const o = truthOf.get(a.erpOrderNo!)!;
+      assert.deepEqual([lateAnswers[k]?.wmsOutboundNo, lateAnswers[k]?.tmsWaybillNo], [o.outbound!.outboundNo, o.waybill?.method ? o.waybill.waybillNo : null], a.erpOrderNo);
+    });
+    const left = await unlinked();
+    for (const a of edited) {
+      assert.equal(left.get(a.documentNo!)?.reason, 'CUSTOMER_MISMATCH', a.documentNo);
+      assert.deepEqual(left.get(a.documentNo!).candidateOrderNos, [(a.detail as any).names]);
+    }
+    const deletedAnswers = await orders(deleted.map((a) => a.erpOrderNo!), 'wmsOutboundNo links { documentNo }');
+    deleted.forEach((a, k) => {
+      const o = truthOf.get(a.erpOrderNo!)!;
+      assert.equal(o.outbound, null, 'the truth has no outbound for it');
+      assert.ok(!deletedAnswers[k].links.some((l: any) => l.documentNo === a.documentNo), `${a.documentNo} is gone`);
+      assert.ok(!left.has(a.documentNo!), `${a.documentNo} is not listed either`);
+      if (o.waybill) assert.equal(left.get(o.waybill.waybillNo)?.reason, 'REFERENCE_NOT_FOUND', `${o.waybill.waybillNo} names a deleted outbound`);
+    });
+  });
+});
 
 describe("the generator's reference classes", () => {
   test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
@@ -164,6 +218,13 @@ describe('references read as people write them', () => {
     });
     const left = await unlinked();
     for (const no of combined) assert.ok(!left.has(no), `${no} is linked`);
+    // Asked for by such a field, order(id:) does not guess which of the orders is meant.
+    const [a, b] = pairs[0];
+    const both = await stack.query('query($id: ID!) { order(id: $id) { id } }', { id: `${a.erpOrderNo}、${b.erpOrderNo}` });
+    assert.equal(both.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(both.errors![0].extensions!.reason, 'SEVERAL_NUMBERS');
+    assert.deepEqual(both.errors![0].extensions!.numbers, [a.erpOrderNo, b.erpOrderNo]);
+    assert.match(both.errors![0].extensions!.messageZh, /请只给一个/);
   });
 });
 
@@ -183,8 +244,8 @@ describe('only what agrees is linked', () => {
     const foreignSku = (await erp.query('SELECT cInvCode FROM Inventory WHERE bService = 0 ORDER BY cInvCode')).map((r: any) => r.cInvCode as string).find((s: string) => !orderSkus.has(s))!;
     const wrongGoods = await insertOutbound({ customerCode: goodsOrder.customerCode, ref: written([goodsOrder.erpOrderNo]), skus: [foreignSku], date: goodsOrder.orderedAt.slice(0, 10) });
     // 3. The carrier re-points a waybill at someone else in another city.
-    const [{ cCusName: otherName }] = await erp.query('SELECT cCusName FROM Customer WHERE cCusCode = ?', [other.customerCode]);
-    const otherCity = other.region !== waybillOrder.region ? other.region : waybillOrder.region === '上海' ? '杭州' : '上海';
+    const [{ cCusName: otherName }] = await erp.query('SELECT cCusName FROM Customer WHERE cCusCode <> ? ORDER BY cCusCode LIMIT 1', [waybillOrder.customerCode]);
+    const otherCity = waybillOrder.region === '上海' ? '杭州' : '上海';
     await tms.query('UPDATE tms_waybill SET consignee = ?, dest_city = ?, update_time = ? WHERE waybill_no = ?', [otherName, otherCity, now(), waybillOrder.waybill!.waybillNo]);
     await stack.linker.runFreshRound();
 

@@ -568,7 +568,7 @@ describe('data repair', () => {
     assert.equal(ops.status, 201);
     assert.match(ops.body.uploadId, /^[0-9a-f-]{36}$/);
     // A subgraph never takes a file straight from a client.
-    const direct = await fetch(new URL('/uploads', stack.subgraphUrls['order-link']), { method: 'POST', body: 'x' });
+    const direct = await fetch(new URL('/uploads', stack.subgraphUrls.intake), { method: 'POST', body: 'x' });
     assert.equal(direct.status, 401);
     assert.equal(code(await stack.query('mutation { startRepairJob(uploadId: "00000000-0000-0000-0000-000000000000") { id } }')), 'NOT_FOUND');
   });

@@ -106,7 +106,7 @@ describe('uploads kept no longer than needed', () => {
   });
 
   test('uploads no job was started from are removed after the retention, row and file, by exactly one of two sweeping instances', async () => {
-    const { UploadRetention } = await import('../subgraphs/order-link/src/repair/retention.js');
+    const { UploadRetention } = await import('../subgraphs/intake/src/repair/retention.js');
     const { existsSync } = await import('node:fs');
     const { join } = await import('node:path');
     const hubDb = stack.orderLink.hubDb;

@@ -12,7 +12,7 @@ import { composeSubgraphs, readRoverConfig } from '../gateway/src/supergraph.js'
 
 const compose = parseYaml(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
 const configKeys = new Set(Object.keys(configSchema.shape));
-const appServices = ['seed', 'tms-sim', 'crm-sim', 'erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment', 'gateway'];
+const appServices = ['seed', 'tms-sim', 'crm-sim', 'erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment', 'intake', 'gateway'];
 
 /** What each service must be told, by the variables its entry point reads. */
 const required: Record<string, string[]> = {
@@ -25,10 +25,11 @@ const required: Record<string, string[]> = {
   crm: ['CRM_API_URL', 'CRM_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   'order-link': ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'CRM_API_URL', 'ERP_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
   fulfilment: ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'WMS_DATABASE_URL', 'TMS_API_URL', 'FULFILMENT_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
-  gateway: ['GATEWAY_PORT', 'ERP_SUBGRAPH_URL', 'WMS_SUBGRAPH_URL', 'TMS_SUBGRAPH_URL', 'CRM_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL', 'FULFILMENT_SUBGRAPH_URL', 'SUBGRAPH_SIGNING_SECRET', 'AUTH_JWT_SECRET'],
+  intake: ['HUB_DATABASE_URL', 'ERP_DATABASE_URL', 'ERP_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL', 'INTAKE_SUBGRAPH_PORT', 'SUBGRAPH_SIGNING_SECRET'],
+  gateway: ['GATEWAY_PORT', 'ERP_SUBGRAPH_URL', 'WMS_SUBGRAPH_URL', 'TMS_SUBGRAPH_URL', 'CRM_SUBGRAPH_URL', 'ORDER_LINK_SUBGRAPH_URL', 'FULFILMENT_SUBGRAPH_URL', 'INTAKE_SUBGRAPH_URL', 'SUBGRAPH_SIGNING_SECRET', 'AUTH_JWT_SECRET'],
 };
 
-test('docker-compose.yml runs MySQL 8, the simulators, six subgraphs and the gateway with health checks', () => {
+test('docker-compose.yml runs MySQL 8, the simulators, seven subgraphs and the gateway with health checks', () => {
   assert.deepEqual(Object.keys(compose.services).sort(), ['mysql', 'redis', ...appServices].sort());
   assert.match(compose.services.mysql.image, /^mysql:8/);
   assert.ok(compose.services.mysql.healthcheck.test.length > 0);
@@ -72,9 +73,24 @@ test('docker-compose: a service that calls another by URL waits for it, and ever
   }
 });
 
+test('docker-compose runs two order-link replicas under one name, publishing no fixed port; intake keeps uploads on shared storage', () => {
+  const orderLink = compose.services['order-link'];
+  assert.ok(orderLink.deploy?.replicas >= 2, 'at least two order-link replicas');
+  assert.equal(orderLink.ports, undefined, 'replicas cannot share a published host port');
+  // The gateway reaches them by the service name, which resolves to every replica.
+  assert.equal(new URL(compose.services.gateway.environment.ORDER_LINK_SUBGRAPH_URL).hostname, 'order-link');
+  // Uploads go to intake (the repair wizard's home): a named volume, so a job may run on another instance.
+  const intake = compose.services.intake;
+  const uploads = intake.environment.UPLOAD_DIR;
+  assert.ok(
+    intake.volumes.some((v: string) => v.split(':')[1] === uploads && String(v.split(':')[0]) in (compose.volumes ?? {})),
+    'the upload directory is a named volume every intake instance shares',
+  );
+});
+
 test('docker-compose wires the gateway to the ports the subgraphs listen on', () => {
   const gatewayEnv = compose.services.gateway.environment;
-  const portVar: Record<string, string> = { erp: 'ERP_SUBGRAPH_PORT', wms: 'WMS_SUBGRAPH_PORT', tms: 'TMS_SUBGRAPH_PORT', crm: 'CRM_SUBGRAPH_PORT', 'order-link': 'ORDER_LINK_SUBGRAPH_PORT', fulfilment: 'FULFILMENT_SUBGRAPH_PORT' };
+  const portVar: Record<string, string> = { erp: 'ERP_SUBGRAPH_PORT', wms: 'WMS_SUBGRAPH_PORT', tms: 'TMS_SUBGRAPH_PORT', crm: 'CRM_SUBGRAPH_PORT', 'order-link': 'ORDER_LINK_SUBGRAPH_PORT', fulfilment: 'FULFILMENT_SUBGRAPH_PORT', intake: 'INTAKE_SUBGRAPH_PORT' };
   for (const [service, variable] of Object.entries(portVar)) {
     const url = new URL(gatewayEnv[`${service.toUpperCase().replace('-', '_')}_SUBGRAPH_URL`]);
     assert.equal(url.hostname, service);
@@ -88,7 +104,7 @@ test('docker-compose wires the gateway to the ports the subgraphs listen on', ()
 
 test('rover-config.yaml composes, and supergraph.graphql is its current composition', () => {
   const subgraphs = readRoverConfig('rover-config.yaml');
-  assert.deepEqual(subgraphs.map((s) => s.name).sort(), ['crm', 'erp', 'fulfilment', 'order-link', 'tms', 'wms']);
+  assert.deepEqual(subgraphs.map((s) => s.name).sort(), ['crm', 'erp', 'fulfilment', 'intake', 'order-link', 'tms', 'wms']);
   for (const s of subgraphs) assert.match(s.sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
   const outcome = composeSubgraphs(subgraphs);
   assert.deepEqual(outcome.errors, []);

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveDeliveryHint } from '#text';
-import { cachedInterpreter, mapColumns, proposeForRow, readFieldCell } from '../subgraphs/order-link/src/repair/propose.js';
+import { cachedInterpreter, mapColumns, proposeForRow, readFieldCell } from '../subgraphs/intake/src/repair/propose.js';
 import { NO_REQUIREMENTS } from '../common/src/requirements.js';
-import { parseDraftId, formatDraftId, splitMessage } from '../subgraphs/order-link/src/drafts/service.js';
+import { parseDraftId, formatDraftId, splitMessage } from '../subgraphs/intake/src/drafts/service.js';
 
 // Wednesday 2026-11-25 10:30 Beijing.
 const NOW = Date.parse('2026-11-25T10:30:00+08:00');

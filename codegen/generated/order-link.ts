@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { HubOrder as HubOrderModel, HubUnlinkedDocument as HubUnlinkedDocumentModel, HubLink as HubLinkModel } from '../../subgraphs/order-link/src/datasource.js';
 import type { PurchasePlan as PurchasePlanModel, Suggestion as SuggestionModel } from '../../subgraphs/order-link/src/planning/service.js';
 import type { RegularCustomer as RegularCustomerModel } from '../../subgraphs/order-link/src/planning/forecast.js';
-import type { RaisedRequisition as RaisedRequisitionModel } from '../../subgraphs/order-link/src/drafts/erp-orders.js';
+import type { RaisedRequisition as RaisedRequisitionModel } from '../../subgraphs/erp/adapter/index.js';
 import type { FactConnectionView as FactConnectionViewModel } from '../../common/src/facts/graphql.js';
 import type { Rule as RuleModel, AuditEntry as AuditEntryModel } from '../../subgraphs/order-link/src/rules/store.js';
 import type { DecisionRecord as DecisionRecordModel, HoldRecord as HoldRecordModel, Adjustment as AdjustmentModel } from '../../subgraphs/order-link/src/rules/ledger.js';
@@ -13,8 +13,6 @@ import type { OutboxMessage as OutboxMessageModel } from '../../subgraphs/order-
 import type { Blocker as BlockerModel, PromiseView as PromiseViewModel } from '../../subgraphs/order-link/src/blockers.js';
 import type { AttachmentConfirmation as AttachmentConfirmationModel } from '../../subgraphs/order-link/src/attachments.js';
 import type { SimulationView as SimulationViewModel, SimulatedOrder as SimulatedOrderModel, EvaluationView as EvaluationViewModel } from '../../subgraphs/order-link/src/rules/simulation.js';
-import type { DraftRecord as DraftRecordModel } from '../../subgraphs/order-link/src/drafts/service.js';
-import type { RepairJob as RepairJobModel, RepairChange as RepairChangeModel } from '../../subgraphs/order-link/src/repair/store.js';
 import type { HealthView as HealthViewModel, DimensionView as DimensionViewModel } from '../../subgraphs/order-link/src/health/service.js';
 import type { DayFigures as DayFiguresModel } from '../../subgraphs/order-link/src/health/metrics.js';
 import type { HealthEdge as HealthEdgeModel, CustomerScore as CustomerScoreModel, OrderSatisfaction as OrderSatisfactionModel } from '../../subgraphs/order-link/src/health/drill.js';
@@ -188,16 +186,6 @@ export type ConfirmAttachmentsPayload = {
   userErrors: Array<UserError>;
 };
 
-export type ConfirmOrderDraftPayload = {
-  __typename?: 'ConfirmOrderDraftPayload';
-  /** False when this clientKey had already confirmed the draft: the same order, nothing created again */
-  created: Scalars['Boolean']['output'];
-  draft: OrderDraft;
-  erpOrderNo: Scalars['String']['output'];
-  /** The hub's order, linked and judged by the rules; null if the hub could not link it yet (it will shortly) */
-  order?: Maybe<Order>;
-};
-
 /** Why an order's documents do not agree: the first check it fails. */
 export type ConsistencyReason =
   /** Paid longer ago than OUTBOUND_SLA_HOURS, no outbound linked */
@@ -291,21 +279,6 @@ export type DailyReportPayload = {
   report?: Maybe<DailyReport>;
   userErrors: Array<UserError>;
 };
-
-export type DecideRepairChangesPayload = {
-  __typename?: 'DecideRepairChangesPayload';
-  job: RepairJob;
-  /** Changes whose decision was set */
-  updated: Scalars['Int']['output'];
-};
-
-export type DeliveryConstraint =
-  /** 只下午收货 */
-  | 'AFTERNOON_ONLY'
-  /** 只上午收货 */
-  | 'MORNING_ONLY'
-  /** 只工作日收货 */
-  | 'WORKDAY_ONLY';
 
 export type DeliveryHealth = {
   __typename?: 'DeliveryHealth';
@@ -468,67 +441,6 @@ export type DocumentLink = {
   system: LegacySystem;
 };
 
-export type DraftCustomer = {
-  __typename?: 'DraftCustomer';
-  confidence: Scalars['Float']['output'];
-  customer: Customer;
-  name: Scalars['String']['output'];
-  /** CUSTOMER_CODE, CUSTOMER_PHONE or CUSTOMER_NAME: what matched */
-  source: Scalars['String']['output'];
-  span?: Maybe<TextSpan>;
-};
-
-export type DraftIssue = {
-  __typename?: 'DraftIssue';
-  /** Possible values, when there are a few (catalog models, districts, customer codes) */
-  candidates: Array<Scalars['String']['output']>;
-  /** The draft field it concerns: items, district, mobile, customer … */
-  field: Scalars['String']['output'];
-  messageEn: Scalars['String']['output'];
-  messageZh: Scalars['String']['output'];
-  reason: DraftIssueReason;
-  span?: Maybe<TextSpan>;
-  /** The text as written */
-  text: Scalars['String']['output'];
-};
-
-export type DraftIssueReason =
-  | 'ADDRESS_NOT_GIVEN'
-  | 'CUSTOMER_AMBIGUOUS'
-  | 'CUSTOMER_CONFLICT'
-  | 'CUSTOMER_UNKNOWN'
-  | 'DISTRICT_AMBIGUOUS'
-  | 'MOBILE_INVALID'
-  | 'MOBILE_MULTIPLE'
-  | 'PACK_SIZE_UNKNOWN'
-  | 'PRODUCT_AMBIGUOUS'
-  | 'PRODUCT_NOT_IN_CATALOG'
-  | 'QTY_MISSING'
-  | 'QTY_UNCLEAR'
-  | 'REGION_INCONSISTENT'
-  | 'REGION_MISSING';
-
-export type DraftItem = {
-  __typename?: 'DraftItem';
-  /** The catalog model (ERP cInvStd); the span covers the product as written */
-  model: ReadText;
-  /** In the catalog unit; null when the text gives none, or a pack without its size */
-  qty: ReadInt;
-  sku: Sku;
-  /** The catalog unit, e.g. 个, 套, 瓶 */
-  unit: Scalars['String']['output'];
-};
-
-export type DraftItemInput = {
-  /** A catalog model (NTN-N204) or an ERP SKU code (BRG-N204) */
-  model: Scalars['String']['input'];
-  qty: Scalars['Int']['input'];
-};
-
-export type DraftState =
-  | 'CONFIRMED'
-  | 'OPEN';
-
 export type DueCustomer = {
   __typename?: 'DueCustomer';
   customer: Customer;
@@ -667,13 +579,6 @@ export type FieldLineage = {
   transformEn: Scalars['String']['output'];
   transformZh: Scalars['String']['output'];
 };
-
-export type FileEncoding =
-  /** UTF-8 (with or without BOM), else GB18030 when the first 64 KiB are not UTF-8 */
-  | 'AUTO'
-  /** GBK / GB18030, as Excel saves CSV on a Chinese Windows */
-  | 'GB18030'
-  | 'UTF8';
 
 export type ForecastFactor = {
   __typename?: 'ForecastFactor';
@@ -1015,12 +920,6 @@ export type LinkMethod =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /**
-   * Writes a READY job's accepted changes to ERP (SO_SOMain_ExtraDefine) in batches, each only where
-   * ERP still holds what the preview saw; audited. Runs in the background: follow `progress` and
-   * `state` (APPLYING → APPLIED). Asking again changes nothing.
-   */
-  applyRepairJob: RepairJob;
   /** Approves a hold; only the role the hold asks for (or admin) may. */
   approveHold: HoldPayload;
   /**
@@ -1031,31 +930,12 @@ export type Mutation = {
    */
   confirmAttachments: ConfirmAttachmentsPayload;
   /**
-   * Creates the ERP sales order a draft describes, with `edits` applied (each given field replaces
-   * what was read; `items` replaces the list whole), in one ERP transaction, and has the hub link it
-   * and the rules judge it before answering. Once per `clientKey` (make one per confirmation and
-   * reuse it on retry): the same key answers the same order and creates nothing; another key on a
-   * confirmed draft is a CONFLICT. What still stops the draft is a BAD_USER_INPUT whose
-   * `extensions.problems` lists every missing or wrong field at once.
-   */
-  confirmOrderDraft: ConfirmOrderDraftPayload;
-  /**
    * Raises purchase requisitions (ERP PU_AppVouch, one row per line) for a warehouse and week through
    * the erp subgraph, in one ERP transaction, once per clientKey: a retry with the same key creates
    * nothing twice and answers created false; the same key with other lines is a CONFLICT. Audited
    * (entity REQUISITION, id = clientKey). Ops, director and admin.
    */
   createRequisitions: CreateRequisitionsPayload;
-  /** Accepts or rejects proposed changes of a READY job, by id or by filter (all matching). */
-  decideRepairChanges: DecideRepairChangesPayload;
-  /**
-   * Reads a pasted customer message (WeChat, SMS) into an order draft: customer, contact, mobile,
-   * address split into province / city / district / detail, items matched to the catalog with
-   * quantities, when the goods are wanted, and remarks, each with its confidence and where it is
-   * written. What could not be resolved is listed in `unresolved`, never guessed. The draft is
-   * kept; nothing is sent to ERP until confirmOrderDraft. `storeCode` defaults to the customer's store.
-   */
-  draftOrderFromText: OrderDraft;
   /** Runs the enabled rules on one order again, now. Creates no second hold, gift, requisition or SMS. */
   evaluateOrder: EvaluateOrderPayload;
   /** Rejects a hold; only the role the hold asks for (or admin) may. The order stays blocked. */
@@ -1073,33 +953,20 @@ export type Mutation = {
    */
   runDailyReport: DailyReportPayload;
   /**
+   * Runs a link round now and answers when it is done (true), or false when the round failed (the
+   * poller links the order shortly). intake asks it, signed as the confirming caller, right after a
+   * draft becomes an ERP order, so the confirmation answers with the order linked and judged.
+   */
+  runLinkRound: Scalars['Boolean']['output'];
+  /**
    * Sweeps the days [from, to] (Beijing order days, at most 31) now, as the periodic sweep does, and
    * waits until what it found has been repaired. For after an incident: a system restored from a
    * backup, a batch import, a clock put right. Ops only.
    */
   runSyncSweep: SyncSweep;
   setRuleEnabled: RulePayload;
-  /**
-   * Starts reading an uploaded file of historical orders (POST the file to the gateway's /uploads
-   * first; CSV in UTF-8 or GBK/GB18030, or XLSX). The file is checked at once — empty, no header,
-   * unreadable encoding, no order-number column are BAD_USER_INPUT with `extensions.reason` — and
-   * then read in the background: follow `progress`, then review `changes`. Changes at or above
-   * `autoAcceptConfidence` (default REPAIR_AUTO_ACCEPT) that fill an empty ERP field start accepted;
-   * the rest wait for review. `proposeDefaults: false` proposes nothing from silence (NORMAL, none).
-   */
-  startRepairJob: RepairJob;
-  /**
-   * Puts back what an APPLIED job wrote, where ERP still holds what the job wrote (a field edited
-   * since is left alone and reported as UNDO_CONFLICT). In the background: UNDOING → UNDONE.
-   */
-  undoRepairJob: RepairJob;
   /** Creates or changes a rule: validated whole (nothing saved if anything is wrong), versioned, audited. Saving it unchanged changes nothing. */
   upsertRule: RulePayload;
-};
-
-
-export type MutationApplyRepairJobArgs = {
-  id: Scalars['ID']['input'];
 };
 
 
@@ -1115,32 +982,11 @@ export type MutationConfirmAttachmentsArgs = {
 };
 
 
-export type MutationConfirmOrderDraftArgs = {
-  clientKey: Scalars['String']['input'];
-  edits?: InputMaybe<OrderDraftEdits>;
-  id: Scalars['ID']['input'];
-};
-
-
 export type MutationCreateRequisitionsArgs = {
   clientKey: Scalars['String']['input'];
   lines: Array<RequisitionLineInput>;
   warehouse: Scalars['String']['input'];
   weekStarting: Scalars['Date']['input'];
-};
-
-
-export type MutationDecideRepairChangesArgs = {
-  decision: RepairDecision;
-  filter?: InputMaybe<RepairChangeFilter>;
-  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
-  jobId: Scalars['ID']['input'];
-};
-
-
-export type MutationDraftOrderFromTextArgs = {
-  storeCode?: InputMaybe<Scalars['String']['input']>;
-  text: Scalars['String']['input'];
 };
 
 
@@ -1175,20 +1021,6 @@ export type MutationRunSyncSweepArgs = {
 
 export type MutationSetRuleEnabledArgs = {
   enabled: Scalars['Boolean']['input'];
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationStartRepairJobArgs = {
-  autoAcceptConfidence?: InputMaybe<Scalars['Float']['input']>;
-  encoding?: InputMaybe<FileEncoding>;
-  proposeDefaults?: InputMaybe<Scalars['Boolean']['input']>;
-  sheet?: InputMaybe<Scalars['String']['input']>;
-  uploadId: Scalars['ID']['input'];
-};
-
-
-export type MutationUndoRepairJobArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1273,72 +1105,6 @@ export type OrderConnection = {
   edges: Array<OrderEdge>;
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
-};
-
-/** An order as read from a pasted message, before (OPEN) and after (CONFIRMED) it became an ERP order. */
-export type OrderDraft = {
-  __typename?: 'OrderDraft';
-  city: ReadText;
-  /** True when it can be confirmed as read: a customer, items with quantities, nothing unresolved about them */
-  complete: Scalars['Boolean']['output'];
-  confirmedAt?: Maybe<Scalars['DateTime']['output']>;
-  confirmedBy?: Maybe<Scalars['String']['output']>;
-  contactName: ReadText;
-  createdAt: Scalars['DateTime']['output'];
-  createdBy: Scalars['String']['output'];
-  /** The known ERP customer the text names (by customer code, mobile or shop name); null when none could be told */
-  customer?: Maybe<DraftCustomer>;
-  /** A shop or company name as written */
-  customerHint: ReadText;
-  /** When the goods are wanted, as written (明天下午, 周五前) */
-  deliveryHint: ReadText;
-  /** Street and number as written, without province, city and district */
-  detail: ReadText;
-  /** 昆山市 for a county-level city */
-  district: ReadText;
-  erpOrderNo?: Maybe<Scalars['String']['output']>;
-  /** DR0000000012 */
-  id: Scalars['ID']['output'];
-  items: Array<DraftItem>;
-  /** 11 digits */
-  mobile: ReadText;
-  /** The hub's order, once confirmed and linked */
-  order?: Maybe<Order>;
-  /** Full official form: 江苏省; municipalities 上海市 */
-  province: ReadText;
-  /** The remarks read like any order remark: what the confirmed order will record as its requirements */
-  remarkReading: RemarkReading;
-  /** What the message asks beyond items and address (发票, 到了打电话 …), clause by clause */
-  remarks: Array<ReadText>;
-  /** The hint as an instant, relative to when the draft was made (明天下午 → tomorrow 18:00 Beijing); null when it names no date (尽快) */
-  requestedDeliveryAt?: Maybe<Scalars['DateTime']['output']>;
-  state: DraftState;
-  /** The store the order will be placed for, when given */
-  storeCode?: Maybe<Scalars['String']['output']>;
-  /** The message as pasted */
-  text: Scalars['String']['output'];
-  /** Everything mentioned but not resolved: unknown products, unclear quantities, an ambiguous district … */
-  unresolved: Array<DraftIssue>;
-};
-
-/** Each given field replaces what was read; leave a field out to keep the reading. */
-export type OrderDraftEdits = {
-  city?: InputMaybe<Scalars['String']['input']>;
-  contactName?: InputMaybe<Scalars['String']['input']>;
-  customerCode?: InputMaybe<Scalars['String']['input']>;
-  detail?: InputMaybe<Scalars['String']['input']>;
-  district?: InputMaybe<Scalars['String']['input']>;
-  /** The whole item list, replacing the one read */
-  items?: InputMaybe<Array<DraftItemInput>>;
-  mobile?: InputMaybe<Scalars['String']['input']>;
-  province?: InputMaybe<Scalars['String']['input']>;
-  /** The ERP remark (cMemo); by default the remarks read, joined */
-  remark?: InputMaybe<Scalars['String']['input']>;
-  /** When the goods are wanted (ERP dPreDate); by default the delivery hint read */
-  requestedDeliveryAt?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Requirements to record; by default what the remark says */
-  requirements?: InputMaybe<OrderRequirementsInput>;
-  storeCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type OrderEdge = {
@@ -1736,30 +1502,6 @@ export type OrderLineFactWhere = {
   unitPrice?: InputMaybe<FactMoneyFilter>;
 };
 
-export type OrderPriority =
-  | 'NORMAL'
-  /** 急 / 加急 */
-  | 'URGENT';
-
-export type OrderPurpose =
-  /** 维修 / 返修 */
-  | 'REPAIR'
-  /** 转卖 / 分销 */
-  | 'RESALE'
-  /** 备货 / 补库存 */
-  | 'STOCKING'
-  /** 装车 / 上车用 */
-  | 'VEHICLE_INSTALL';
-
-export type OrderRequirementsInput = {
-  attachments?: InputMaybe<Array<RequiredAttachment>>;
-  callBeforeDelivery?: InputMaybe<Scalars['Boolean']['input']>;
-  deliveryConstraint?: InputMaybe<DeliveryConstraint>;
-  minShelfLifeMonths?: InputMaybe<Scalars['Int']['input']>;
-  priority?: InputMaybe<OrderPriority>;
-  purpose?: InputMaybe<OrderPurpose>;
-};
-
 export type OrderStatus =
   /** Voided in ERP */
   | 'CANCELLED'
@@ -1936,12 +1678,6 @@ export type Query = {
   holdFacts: HoldFactConnection;
   /** Holds, newest first. */
   holds: Array<Hold>;
-  /**
-   * What the hub reads in one free-text order remark (ERP SO_SOMain.cMemo): priority, attachments,
-   * purpose, minimum shelf life, call before delivery and delivery constraint, each with the
-   * evidence in the text (negations kept: 不急, 无需发票). Nothing is stored. At most 2,000 characters.
-   */
-  interpretRemark: RemarkReading;
   /** Every field of a type and where each comes from, as a graph a page can draw (field ← module ← column ← table ← system). BAD_USER_INPUT for a type with no fields declared. Staff. */
   lineageGraph: LineageGraph;
   /**
@@ -1952,13 +1688,6 @@ export type Query = {
    * answered like an unknown one.
    */
   order?: Maybe<Order>;
-  /**
-   * A draft by its ID (DR0000000012). Drafts are made by draftOrderFromText. Its maker, ops and admin
-   * read it; anyone else gets NOT_FOUND, as for a draft that does not exist.
-   */
-  orderDraft?: Maybe<OrderDraft>;
-  /** Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default). */
-  orderDrafts: Array<OrderDraft>;
   /**
    * The event log across all orders after `after`, oldest first, filtered: what orderEvents subscribers
    * get, to read back or catch up with (staff and BI).
@@ -2012,10 +1741,6 @@ export type Query = {
    * no `updatedSince`; extract a window again to refresh it.
    */
   reconciliationItemFacts: ReconciliationItemFactConnection;
-  /** A repair job: its progress while the file is read, then the preview of every proposed change. */
-  repairJob?: Maybe<RepairJob>;
-  /** Repair jobs, newest first. */
-  repairJobs: Array<RepairJob>;
   /** Tokens revoked and not yet expired, oldest first: every gateway polls this list and refuses what is on it (admin). */
   revokedTokens: Array<TokenRevocation>;
   rule?: Maybe<Rule>;
@@ -2094,11 +1819,6 @@ export type QueryHoldsArgs = {
 };
 
 
-export type QueryInterpretRemarkArgs = {
-  text: Scalars['String']['input'];
-};
-
-
 export type QueryLineageGraphArgs = {
   type: Scalars['String']['input'];
 };
@@ -2106,18 +1826,6 @@ export type QueryLineageGraphArgs = {
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-export type QueryOrderDraftArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryOrderDraftsArgs = {
-  everyone?: InputMaybe<Scalars['Boolean']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  state?: InputMaybe<DraftState>;
 };
 
 
@@ -2196,16 +1904,6 @@ export type QueryReconciliationItemFactsArgs = {
 };
 
 
-export type QueryRepairJobArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryRepairJobsArgs = {
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
 export type QueryRuleArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2249,24 +1947,6 @@ export type QueryUnlinkedDocumentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   system?: InputMaybe<LegacySystem>;
-};
-
-export type ReadInt = {
-  __typename?: 'ReadInt';
-  confidence: Scalars['Float']['output'];
-  source: Scalars['String']['output'];
-  span?: Maybe<TextSpan>;
-  value?: Maybe<Scalars['Int']['output']>;
-};
-
-/** A value read from text: how sure the reading is (0–1), where it is written, and which rule found it. */
-export type ReadText = {
-  __typename?: 'ReadText';
-  confidence: Scalars['Float']['output'];
-  /** The rule that produced it, e.g. LABEL, PATTERN, CATALOG_CODE; NONE when nothing was found */
-  source: Scalars['String']['output'];
-  span?: Maybe<TextSpan>;
-  value?: Maybe<Scalars['String']['output']>;
 };
 
 export type Reconciliation = {
@@ -2439,309 +2119,6 @@ export type ReconciliationTotal = {
   count: Scalars['Int']['output'];
   labelEn: Scalars['String']['output'];
   labelZh: Scalars['String']['output'];
-};
-
-export type RemarkAttachments = {
-  __typename?: 'RemarkAttachments';
-  confidence: Scalars['Float']['output'];
-  evidence: Array<RemarkEvidence>;
-  value: Array<RequiredAttachment>;
-};
-
-export type RemarkCallBefore = {
-  __typename?: 'RemarkCallBefore';
-  confidence: Scalars['Float']['output'];
-  evidence: Array<RemarkEvidence>;
-  value: Scalars['Boolean']['output'];
-};
-
-export type RemarkDeliveryConstraint = {
-  __typename?: 'RemarkDeliveryConstraint';
-  confidence: Scalars['Float']['output'];
-  evidence: Array<RemarkEvidence>;
-  value?: Maybe<DeliveryConstraint>;
-};
-
-export type RemarkEvidence = {
-  __typename?: 'RemarkEvidence';
-  /** The lexicon cue that matched (text/lexicon/remark-cues.json) */
-  cue: Scalars['String']['output'];
-  /** True when a negation cancels the cue (不急, 无需发票): evidence for the opposite */
-  negated: Scalars['Boolean']['output'];
-  span: TextSpan;
-};
-
-export type RemarkPriority = {
-  __typename?: 'RemarkPriority';
-  confidence: Scalars['Float']['output'];
-  evidence: Array<RemarkEvidence>;
-  value: OrderPriority;
-};
-
-export type RemarkPurpose = {
-  __typename?: 'RemarkPurpose';
-  confidence: Scalars['Float']['output'];
-  evidence: Array<RemarkEvidence>;
-  value?: Maybe<OrderPurpose>;
-};
-
-/** One remark read into the six fields the business records (see ../shared/text-samples/README.md). */
-export type RemarkReading = {
-  __typename?: 'RemarkReading';
-  attachments: RemarkAttachments;
-  callBeforeDelivery: RemarkCallBefore;
-  deliveryConstraint: RemarkDeliveryConstraint;
-  minShelfLifeMonths: RemarkShelfLife;
-  priority: RemarkPriority;
-  purpose: RemarkPurpose;
-  text: Scalars['String']['output'];
-};
-
-export type RemarkShelfLife = {
-  __typename?: 'RemarkShelfLife';
-  confidence: Scalars['Float']['output'];
-  evidence: Array<RemarkEvidence>;
-  /** Months */
-  value?: Maybe<Scalars['Int']['output']>;
-};
-
-/** One field of one order: what the file and ERP hold, what the hub proposes, why and how sure. */
-export type RepairChange = {
-  __typename?: 'RepairChange';
-  appliedAt?: Maybe<Scalars['DateTime']['output']>;
-  confidence: Scalars['Float']['output'];
-  decision: RepairDecision;
-  /** What ERP recorded when the file was read; null: nothing */
-  erpBefore?: Maybe<Scalars['JSON']['output']>;
-  erpOrderNo: Scalars['String']['output'];
-  evidence: Array<RepairEvidence>;
-  field: RepairField;
-  /** The file's own value for the field, when it has one (JSON: "URGENT", ["INVOICE"], 12, true) */
-  fileValue?: Maybe<Scalars['JSON']['output']>;
-  id: Scalars['ID']['output'];
-  kind: RepairChangeKind;
-  proposed: Scalars['JSON']['output'];
-  /** The file's row, as a spreadsheet numbers it (the header is row 1) */
-  rowNo: Scalars['Int']['output'];
-  source: RepairSource;
-  state: RepairChangeState;
-  undoneAt?: Maybe<Scalars['DateTime']['output']>;
-};
-
-export type RepairChangeConnection = {
-  __typename?: 'RepairChangeConnection';
-  edges: Array<RepairChangeEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type RepairChangeEdge = {
-  __typename?: 'RepairChangeEdge';
-  cursor: Scalars['String']['output'];
-  node: RepairChange;
-};
-
-export type RepairChangeFilter = {
-  decision?: InputMaybe<RepairDecision>;
-  erpOrderNo?: InputMaybe<Scalars['String']['input']>;
-  field?: InputMaybe<RepairField>;
-  kind?: InputMaybe<RepairChangeKind>;
-  maxConfidence?: InputMaybe<Scalars['Float']['input']>;
-  minConfidence?: InputMaybe<Scalars['Float']['input']>;
-  source?: InputMaybe<RepairSource>;
-  state?: InputMaybe<RepairChangeState>;
-};
-
-export type RepairChangeKind =
-  /** ERP records another value */
-  | 'CONFLICT'
-  /** ERP records nothing for the field */
-  | 'FILL';
-
-export type RepairChangeState =
-  | 'APPLIED'
-  /** ERP changed the field after the preview: not written */
-  | 'CHANGED_SINCE'
-  /** The order is gone from ERP */
-  | 'NOT_FOUND'
-  | 'PROPOSED'
-  | 'UNDONE'
-  /** ERP changed the field after it was applied: left as it is */
-  | 'UNDO_CONFLICT';
-
-export type RepairColumn = {
-  __typename?: 'RepairColumn';
-  /** The column as the file names it */
-  column: Scalars['String']['output'];
-  field?: Maybe<RepairField>;
-  /** ORDER_NO, TEXT (read for evidence) or FIELD */
-  role: Scalars['String']['output'];
-};
-
-export type RepairDecision =
-  | 'ACCEPTED'
-  | 'REJECTED'
-  /** Waits for a person: lower confidence, a value ERP already records differently, or a file value the remark contradicts */
-  | 'REVIEW';
-
-export type RepairError = {
-  __typename?: 'RepairError';
-  /** EMPTY_FILE, ENCODING_INVALID, CELL_TOO_LARGE, MALFORMED_CSV … */
-  code: Scalars['String']['output'];
-  messageEn: Scalars['String']['output'];
-  messageZh: Scalars['String']['output'];
-  row?: Maybe<Scalars['Int']['output']>;
-};
-
-export type RepairEvidence = {
-  __typename?: 'RepairEvidence';
-  /** The column the evidence is in */
-  column: Scalars['String']['output'];
-  cue?: Maybe<Scalars['String']['output']>;
-  negated: Scalars['Boolean']['output'];
-  /** Where in the cell; null when the whole cell is the evidence (a value in the field's own column) */
-  span?: Maybe<TextSpan>;
-  /** The cell as written (cut at 300 characters) */
-  text: Scalars['String']['output'];
-};
-
-export type RepairField =
-  | 'attachments'
-  | 'callBeforeDelivery'
-  | 'deliveryConstraint'
-  | 'minShelfLifeMonths'
-  | 'priority'
-  | 'purpose';
-
-export type RepairFieldSummary = {
-  __typename?: 'RepairFieldSummary';
-  count: Scalars['Int']['output'];
-  decision: RepairDecision;
-  field: RepairField;
-  meanConfidence: Scalars['Float']['output'];
-  source: RepairSource;
-};
-
-/** A row the wizard could not use, or a cell it refused. */
-export type RepairIssue = {
-  __typename?: 'RepairIssue';
-  /** The cell as written (cut at 200 characters) */
-  cell?: Maybe<Scalars['String']['output']>;
-  /** ORDER_NO_MISSING, ORDER_NO_INVALID, ORDER_NOT_FOUND, DUPLICATE_ORDER_ROW, FORMULA_INJECTION (the cell would run as a spreadsheet formula; never evaluated), VALUE_UNREADABLE */
-  code: Scalars['String']['output'];
-  column?: Maybe<Scalars['String']['output']>;
-  rowNo: Scalars['Int']['output'];
-};
-
-export type RepairIssueConnection = {
-  __typename?: 'RepairIssueConnection';
-  edges: Array<RepairIssueEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type RepairIssueEdge = {
-  __typename?: 'RepairIssueEdge';
-  cursor: Scalars['String']['output'];
-  node: RepairIssue;
-};
-
-export type RepairJob = {
-  __typename?: 'RepairJob';
-  appliedAt?: Maybe<Scalars['DateTime']['output']>;
-  appliedBy?: Maybe<Scalars['String']['output']>;
-  autoAcceptConfidence: Scalars['Float']['output'];
-  changes: RepairChangeConnection;
-  columns: Array<RepairColumn>;
-  createdAt: Scalars['DateTime']['output'];
-  createdBy: Scalars['String']['output'];
-  /** utf-8 or gb18030 (CSV) */
-  encoding?: Maybe<Scalars['String']['output']>;
-  error?: Maybe<RepairError>;
-  fileName: Scalars['String']['output'];
-  /** csv or xlsx */
-  format?: Maybe<Scalars['String']['output']>;
-  id: Scalars['ID']['output'];
-  /** Columns the wizard does not use */
-  ignoredColumns: Array<Scalars['String']['output']>;
-  issues: RepairIssueConnection;
-  /** The requirement fields the file lacks, wholly or in some rows */
-  missing: Array<RepairMissingField>;
-  progress: RepairProgress;
-  readAt?: Maybe<Scalars['DateTime']['output']>;
-  state: RepairJobState;
-  summary: RepairSummary;
-  undoneAt?: Maybe<Scalars['DateTime']['output']>;
-  undoneBy?: Maybe<Scalars['String']['output']>;
-};
-
-
-export type RepairJobChangesArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<RepairChangeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type RepairJobIssuesArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type RepairJobState =
-  | 'APPLIED'
-  | 'APPLYING'
-  /** The file turned out unreadable further down; see error */
-  | 'FAILED'
-  /** The file is being read; see progress */
-  | 'READING'
-  /** Read: the preview is complete and can be reviewed and applied */
-  | 'READY'
-  | 'UNDOING'
-  | 'UNDONE';
-
-export type RepairMissingField = {
-  __typename?: 'RepairMissingField';
-  /** The file's column for it; null when the file has none */
-  column?: Maybe<Scalars['String']['output']>;
-  field: RepairField;
-  /** Rows read where the file gives no value for it */
-  rows: Scalars['Int']['output'];
-};
-
-export type RepairProgress = {
-  __typename?: 'RepairProgress';
-  bytesRead: Scalars['Float']['output'];
-  bytesTotal: Scalars['Float']['output'];
-  /** Of the file read, 0–1 */
-  fraction: Scalars['Float']['output'];
-  rowsRead: Scalars['Int']['output'];
-  /** While applying or undoing: changes done and to do */
-  stepDone: Scalars['Int']['output'];
-  stepTotal: Scalars['Int']['output'];
-};
-
-export type RepairSource =
-  /** The file's own column for the field */
-  | 'COLUMN'
-  /** What silence means (NORMAL, no attachments, no call): the text says nothing of it */
-  | 'DEFAULT'
-  /** Read from the remark or another free-text column */
-  | 'TEXT';
-
-export type RepairSummary = {
-  __typename?: 'RepairSummary';
-  accepted: Scalars['Int']['output'];
-  applied: Scalars['Int']['output'];
-  byField: Array<RepairFieldSummary>;
-  changedSince: Scalars['Int']['output'];
-  issues: Scalars['Int']['output'];
-  notFound: Scalars['Int']['output'];
-  proposed: Scalars['Int']['output'];
-  rejected: Scalars['Int']['output'];
-  review: Scalars['Int']['output'];
-  undoConflicts: Scalars['Int']['output'];
-  undone: Scalars['Int']['output'];
 };
 
 export type ReportDelivery = {
@@ -3195,6 +2572,8 @@ export type SubscriptionOrderUpdatedArgs = {
 
 export type SyncRepair = {
   __typename?: 'SyncRepair';
+  /** When the linker of the instance holding the lease handled it (read it again, or followed the deletion); null until then. */
+  appliedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The order, outbound or waybill number. */
   documentNo: Scalars['String']['output'];
   foundAt: Scalars['DateTime']['output'];
@@ -3454,7 +2833,6 @@ export type ResolversTypes = ResolversObject<{
   CallIntentKind: CallIntentKind;
   CallOrderSource: CallOrderSource;
   ConfirmAttachmentsPayload: ResolverTypeWrapper<Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversTypes['OrderAttachments']>, order?: Maybe<ResolversTypes['Order']> }>;
-  ConfirmOrderDraftPayload: ResolverTypeWrapper<Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversTypes['OrderDraft'], order?: Maybe<ResolversTypes['Order']> }>;
   ConsistencyReason: ConsistencyReason;
   ConsistencyReasonCount: ResolverTypeWrapper<ConsistencyReasonCount>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -3468,8 +2846,6 @@ export type ResolversTypes = ResolversObject<{
   DailyReportPayload: ResolverTypeWrapper<Omit<DailyReportPayload, 'report'> & { report?: Maybe<ResolversTypes['DailyReport']> }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DecideRepairChangesPayload: ResolverTypeWrapper<Omit<DecideRepairChangesPayload, 'job'> & { job: ResolversTypes['RepairJob'] }>;
-  DeliveryConstraint: DeliveryConstraint;
   DeliveryHealth: ResolverTypeWrapper<DimensionViewModel>;
   DeliveryPromise: ResolverTypeWrapper<PromiseViewModel>;
   DocumentConsistencyHealth: ResolverTypeWrapper<DimensionViewModel>;
@@ -3480,12 +2856,6 @@ export type ResolversTypes = ResolversObject<{
   DocumentFactOrder: DocumentFactOrder;
   DocumentFactWhere: DocumentFactWhere;
   DocumentLink: ResolverTypeWrapper<HubLinkModel>;
-  DraftCustomer: ResolverTypeWrapper<DraftCustomer>;
-  DraftIssue: ResolverTypeWrapper<DraftIssue>;
-  DraftIssueReason: DraftIssueReason;
-  DraftItem: ResolverTypeWrapper<DraftItem>;
-  DraftItemInput: DraftItemInput;
-  DraftState: DraftState;
   DueCustomer: ResolverTypeWrapper<RegularCustomerModel>;
   EffectCount: ResolverTypeWrapper<EffectCount>;
   EffectType: EffectType;
@@ -3499,7 +2869,6 @@ export type ResolversTypes = ResolversObject<{
   FactMoneyFilter: FactMoneyFilter;
   FactStringFilter: FactStringFilter;
   FieldLineage: ResolverTypeWrapper<FieldLineage>;
-  FileEncoding: FileEncoding;
   ForecastFactor: ResolverTypeWrapper<ForecastFactor>;
   ForecastFactorKind: ForecastFactorKind;
   HealthOrderConnection: ResolverTypeWrapper<Omit<HealthOrderConnection, 'edges'> & { edges: Array<ResolversTypes['HealthOrderEdge']> }>;
@@ -3535,8 +2904,6 @@ export type ResolversTypes = ResolversObject<{
   Order: ResolverTypeWrapper<HubOrderModel>;
   OrderAttachments: ResolverTypeWrapper<Omit<OrderAttachments, 'confirmed'> & { confirmed: Array<ResolversTypes['AttachmentConfirmation']> }>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
-  OrderDraft: ResolverTypeWrapper<DraftRecordModel>;
-  OrderDraftEdits: OrderDraftEdits;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderEvent: ResolverTypeWrapper<OrderEventRowModel>;
   OrderEventFilter: OrderEventFilter;
@@ -3554,9 +2921,6 @@ export type ResolversTypes = ResolversObject<{
   OrderLineFactConnection: ResolverTypeWrapper<FactConnectionViewModel>;
   OrderLineFactEdge: ResolverTypeWrapper<OrderLineFactEdge>;
   OrderLineFactWhere: OrderLineFactWhere;
-  OrderPriority: OrderPriority;
-  OrderPurpose: OrderPurpose;
-  OrderRequirementsInput: OrderRequirementsInput;
   OrderStatus: OrderStatus;
   OrderUpdate: ResolverTypeWrapper<OrderUpdateViewModel>;
   Outbound: ResolverTypeWrapper<Outbound>;
@@ -3572,8 +2936,6 @@ export type ResolversTypes = ResolversObject<{
   PurchaseRequisition: ResolverTypeWrapper<RaisedRequisitionModel>;
   PurchaseSuggestion: ResolverTypeWrapper<SuggestionModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ReadInt: ResolverTypeWrapper<ReadInt>;
-  ReadText: ResolverTypeWrapper<ReadText>;
   Reconciliation: ResolverTypeWrapper<ReconciliationViewModel>;
   ReconciliationClass: ReconciliationClass;
   ReconciliationDocument: ResolverTypeWrapper<ReconciliationDocument>;
@@ -3588,35 +2950,6 @@ export type ResolversTypes = ResolversObject<{
   ReconciliationItemFactOrder: ReconciliationItemFactOrder;
   ReconciliationItemFactWhere: ReconciliationItemFactWhere;
   ReconciliationTotal: ResolverTypeWrapper<ReconTotalModel>;
-  RemarkAttachments: ResolverTypeWrapper<RemarkAttachments>;
-  RemarkCallBefore: ResolverTypeWrapper<RemarkCallBefore>;
-  RemarkDeliveryConstraint: ResolverTypeWrapper<RemarkDeliveryConstraint>;
-  RemarkEvidence: ResolverTypeWrapper<RemarkEvidence>;
-  RemarkPriority: ResolverTypeWrapper<RemarkPriority>;
-  RemarkPurpose: ResolverTypeWrapper<RemarkPurpose>;
-  RemarkReading: ResolverTypeWrapper<RemarkReading>;
-  RemarkShelfLife: ResolverTypeWrapper<RemarkShelfLife>;
-  RepairChange: ResolverTypeWrapper<RepairChangeModel>;
-  RepairChangeConnection: ResolverTypeWrapper<Omit<RepairChangeConnection, 'edges'> & { edges: Array<ResolversTypes['RepairChangeEdge']> }>;
-  RepairChangeEdge: ResolverTypeWrapper<Omit<RepairChangeEdge, 'node'> & { node: ResolversTypes['RepairChange'] }>;
-  RepairChangeFilter: RepairChangeFilter;
-  RepairChangeKind: RepairChangeKind;
-  RepairChangeState: RepairChangeState;
-  RepairColumn: ResolverTypeWrapper<RepairColumn>;
-  RepairDecision: RepairDecision;
-  RepairError: ResolverTypeWrapper<RepairError>;
-  RepairEvidence: ResolverTypeWrapper<RepairEvidence>;
-  RepairField: RepairField;
-  RepairFieldSummary: ResolverTypeWrapper<RepairFieldSummary>;
-  RepairIssue: ResolverTypeWrapper<RepairIssue>;
-  RepairIssueConnection: ResolverTypeWrapper<RepairIssueConnection>;
-  RepairIssueEdge: ResolverTypeWrapper<RepairIssueEdge>;
-  RepairJob: ResolverTypeWrapper<RepairJobModel>;
-  RepairJobState: RepairJobState;
-  RepairMissingField: ResolverTypeWrapper<RepairMissingField>;
-  RepairProgress: ResolverTypeWrapper<RepairProgress>;
-  RepairSource: RepairSource;
-  RepairSummary: ResolverTypeWrapper<RepairSummary>;
   ReportDelivery: ResolverTypeWrapper<DeliveryAttemptModel>;
   ReportDeliveryState: ReportDeliveryState;
   ReportState: ReportState;
@@ -3682,7 +3015,6 @@ export type ResolversParentTypes = ResolversObject<{
   CallIntent: CallIntent;
   Float: Scalars['Float']['output'];
   ConfirmAttachmentsPayload: Omit<ConfirmAttachmentsPayload, 'attachments' | 'order'> & { attachments?: Maybe<ResolversParentTypes['OrderAttachments']>, order?: Maybe<ResolversParentTypes['Order']> };
-  ConfirmOrderDraftPayload: Omit<ConfirmOrderDraftPayload, 'draft' | 'order'> & { draft: ResolversParentTypes['OrderDraft'], order?: Maybe<ResolversParentTypes['Order']> };
   ConsistencyReasonCount: ConsistencyReasonCount;
   Int: Scalars['Int']['output'];
   CreateRequisitionsPayload: Omit<CreateRequisitionsPayload, 'requisitions'> & { requisitions: Array<ResolversParentTypes['PurchaseRequisition']> };
@@ -3695,7 +3027,6 @@ export type ResolversParentTypes = ResolversObject<{
   DailyReportPayload: Omit<DailyReportPayload, 'report'> & { report?: Maybe<ResolversParentTypes['DailyReport']> };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
-  DecideRepairChangesPayload: Omit<DecideRepairChangesPayload, 'job'> & { job: ResolversParentTypes['RepairJob'] };
   DeliveryHealth: DimensionViewModel;
   DeliveryPromise: PromiseViewModel;
   DocumentConsistencyHealth: DimensionViewModel;
@@ -3705,10 +3036,6 @@ export type ResolversParentTypes = ResolversObject<{
   DocumentFactOrder: DocumentFactOrder;
   DocumentFactWhere: DocumentFactWhere;
   DocumentLink: HubLinkModel;
-  DraftCustomer: DraftCustomer;
-  DraftIssue: DraftIssue;
-  DraftItem: DraftItem;
-  DraftItemInput: DraftItemInput;
   DueCustomer: RegularCustomerModel;
   EffectCount: EffectCount;
   EvaluateOrderPayload: EvaluationViewModel;
@@ -3745,8 +3072,6 @@ export type ResolversParentTypes = ResolversObject<{
   Order: HubOrderModel;
   OrderAttachments: Omit<OrderAttachments, 'confirmed'> & { confirmed: Array<ResolversParentTypes['AttachmentConfirmation']> };
   OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
-  OrderDraft: DraftRecordModel;
-  OrderDraftEdits: OrderDraftEdits;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderEvent: OrderEventRowModel;
   OrderEventFilter: OrderEventFilter;
@@ -3762,7 +3087,6 @@ export type ResolversParentTypes = ResolversObject<{
   OrderLineFactConnection: FactConnectionViewModel;
   OrderLineFactEdge: OrderLineFactEdge;
   OrderLineFactWhere: OrderLineFactWhere;
-  OrderRequirementsInput: OrderRequirementsInput;
   OrderUpdate: OrderUpdateViewModel;
   Outbound: Outbound;
   OutboxMessage: OutboxMessageModel;
@@ -3775,8 +3099,6 @@ export type ResolversParentTypes = ResolversObject<{
   PurchaseRequisition: RaisedRequisitionModel;
   PurchaseSuggestion: SuggestionModel;
   Query: Record<PropertyKey, never>;
-  ReadInt: ReadInt;
-  ReadText: ReadText;
   Reconciliation: ReconciliationViewModel;
   ReconciliationDocument: ReconciliationDocument;
   ReconciliationItem: ReconItemModel;
@@ -3788,29 +3110,6 @@ export type ResolversParentTypes = ResolversObject<{
   ReconciliationItemFactOrder: ReconciliationItemFactOrder;
   ReconciliationItemFactWhere: ReconciliationItemFactWhere;
   ReconciliationTotal: ReconTotalModel;
-  RemarkAttachments: RemarkAttachments;
-  RemarkCallBefore: RemarkCallBefore;
-  RemarkDeliveryConstraint: RemarkDeliveryConstraint;
-  RemarkEvidence: RemarkEvidence;
-  RemarkPriority: RemarkPriority;
-  RemarkPurpose: RemarkPurpose;
-  RemarkReading: RemarkReading;
-  RemarkShelfLife: RemarkShelfLife;
-  RepairChange: RepairChangeModel;
-  RepairChangeConnection: Omit<RepairChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['RepairChangeEdge']> };
-  RepairChangeEdge: Omit<RepairChangeEdge, 'node'> & { node: ResolversParentTypes['RepairChange'] };
-  RepairChangeFilter: RepairChangeFilter;
-  RepairColumn: RepairColumn;
-  RepairError: RepairError;
-  RepairEvidence: RepairEvidence;
-  RepairFieldSummary: RepairFieldSummary;
-  RepairIssue: RepairIssue;
-  RepairIssueConnection: RepairIssueConnection;
-  RepairIssueEdge: RepairIssueEdge;
-  RepairJob: RepairJobModel;
-  RepairMissingField: RepairMissingField;
-  RepairProgress: RepairProgress;
-  RepairSummary: RepairSummary;
   ReportDelivery: DeliveryAttemptModel;
   RequisitionLineInput: RequisitionLineInput;
   RevokeTokenPayload: RevokeTokenPayload;
@@ -3930,13 +3229,6 @@ export type ConfirmAttachmentsPayloadResolvers<ContextType = Context, ParentType
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
-export type ConfirmOrderDraftPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmOrderDraftPayload'] = ResolversParentTypes['ConfirmOrderDraftPayload']> = ResolversObject<{
-  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  draft?: Resolver<ResolversTypes['OrderDraft'], ParentType, ContextType>;
-  erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
-}>;
-
 export type ConsistencyReasonCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsistencyReasonCount'] = ResolversParentTypes['ConsistencyReasonCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['ConsistencyReason'], ParentType, ContextType>;
@@ -4008,11 +3300,6 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
-export type DecideRepairChangesPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DecideRepairChangesPayload'] = ResolversParentTypes['DecideRepairChangesPayload']> = ResolversObject<{
-  job?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType>;
-  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
 export type DeliveryHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeliveryHealth'] = ResolversParentTypes['DeliveryHealth']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   definitionEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -4083,31 +3370,6 @@ export type DocumentLinkResolvers<ContextType = Context, ParentType extends Reso
   method?: Resolver<ResolversTypes['LinkMethod'], ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   system?: Resolver<ResolversTypes['LegacySystem'], ParentType, ContextType>;
-}>;
-
-export type DraftCustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DraftCustomer'] = ResolversParentTypes['DraftCustomer']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  span?: Resolver<Maybe<ResolversTypes['TextSpan']>, ParentType, ContextType>;
-}>;
-
-export type DraftIssueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DraftIssue'] = ResolversParentTypes['DraftIssue']> = ResolversObject<{
-  candidates?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  reason?: Resolver<ResolversTypes['DraftIssueReason'], ParentType, ContextType>;
-  span?: Resolver<Maybe<ResolversTypes['TextSpan']>, ParentType, ContextType>;
-  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type DraftItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DraftItem'] = ResolversParentTypes['DraftItem']> = ResolversObject<{
-  model?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  qty?: Resolver<ResolversTypes['ReadInt'], ParentType, ContextType>;
-  sku?: Resolver<ResolversTypes['Sku'], ParentType, ContextType>;
-  unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type DueCustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DueCustomer'] = ResolversParentTypes['DueCustomer']> = ResolversObject<{
@@ -4302,21 +3564,16 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  applyRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationApplyRepairJobArgs, 'id'>>;
   approveHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationApproveHoldArgs, 'id' | 'reason'>>;
   confirmAttachments?: Resolver<ResolversTypes['ConfirmAttachmentsPayload'], ParentType, ContextType, RequireFields<MutationConfirmAttachmentsArgs, 'attachments' | 'orderId'>>;
-  confirmOrderDraft?: Resolver<ResolversTypes['ConfirmOrderDraftPayload'], ParentType, ContextType, RequireFields<MutationConfirmOrderDraftArgs, 'clientKey' | 'id'>>;
   createRequisitions?: Resolver<ResolversTypes['CreateRequisitionsPayload'], ParentType, ContextType, RequireFields<MutationCreateRequisitionsArgs, 'clientKey' | 'lines' | 'warehouse' | 'weekStarting'>>;
-  decideRepairChanges?: Resolver<ResolversTypes['DecideRepairChangesPayload'], ParentType, ContextType, RequireFields<MutationDecideRepairChangesArgs, 'decision' | 'jobId'>>;
-  draftOrderFromText?: Resolver<ResolversTypes['OrderDraft'], ParentType, ContextType, RequireFields<MutationDraftOrderFromTextArgs, 'text'>>;
   evaluateOrder?: Resolver<ResolversTypes['EvaluateOrderPayload'], ParentType, ContextType, RequireFields<MutationEvaluateOrderArgs, 'id'>>;
   rejectHold?: Resolver<ResolversTypes['HoldPayload'], ParentType, ContextType, RequireFields<MutationRejectHoldArgs, 'id' | 'reason'>>;
   revokeToken?: Resolver<ResolversTypes['RevokeTokenPayload'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'jti' | 'reason'>>;
   runDailyReport?: Resolver<ResolversTypes['DailyReportPayload'], ParentType, ContextType, RequireFields<MutationRunDailyReportArgs, 'date'>>;
+  runLinkRound?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   runSyncSweep?: Resolver<ResolversTypes['SyncSweep'], ParentType, ContextType, RequireFields<MutationRunSyncSweepArgs, 'from' | 'to'>>;
   setRuleEnabled?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationSetRuleEnabledArgs, 'enabled' | 'id'>>;
-  startRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationStartRepairJobArgs, 'encoding' | 'proposeDefaults' | 'uploadId'>>;
-  undoRepairJob?: Resolver<ResolversTypes['RepairJob'], ParentType, ContextType, RequireFields<MutationUndoRepairJobArgs, 'id'>>;
   upsertRule?: Resolver<ResolversTypes['RulePayload'], ParentType, ContextType, RequireFields<MutationUpsertRuleArgs, 'input'>>;
 }>;
 
@@ -4358,34 +3615,6 @@ export type OrderConnectionResolvers<ContextType = Context, ParentType extends R
   edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type OrderDraftResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderDraft'] = ResolversParentTypes['OrderDraft']> = ResolversObject<{
-  city?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  confirmedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  confirmedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  contactName?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  customer?: Resolver<Maybe<ResolversTypes['DraftCustomer']>, ParentType, ContextType>;
-  customerHint?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  deliveryHint?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  detail?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  district?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  erpOrderNo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  items?: Resolver<Array<ResolversTypes['DraftItem']>, ParentType, ContextType>;
-  mobile?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
-  province?: Resolver<ResolversTypes['ReadText'], ParentType, ContextType>;
-  remarkReading?: Resolver<ResolversTypes['RemarkReading'], ParentType, ContextType>;
-  remarks?: Resolver<Array<ResolversTypes['ReadText']>, ParentType, ContextType>;
-  requestedDeliveryAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['DraftState'], ParentType, ContextType>;
-  storeCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  unresolved?: Resolver<Array<ResolversTypes['DraftIssue']>, ParentType, ContextType>;
 }>;
 
 export type OrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = ResolversObject<{
@@ -4623,11 +3852,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   healthReports?: Resolver<Array<ResolversTypes['DailyReport']>, ParentType, ContextType, RequireFields<QueryHealthReportsArgs, 'first'>>;
   holdFacts?: Resolver<ResolversTypes['HoldFactConnection'], ParentType, ContextType, RequireFields<QueryHoldFactsArgs, 'first' | 'skip'>>;
   holds?: Resolver<Array<ResolversTypes['Hold']>, ParentType, ContextType, RequireFields<QueryHoldsArgs, 'first'>>;
-  interpretRemark?: Resolver<ResolversTypes['RemarkReading'], ParentType, ContextType, RequireFields<QueryInterpretRemarkArgs, 'text'>>;
   lineageGraph?: Resolver<ResolversTypes['LineageGraph'], ParentType, ContextType, RequireFields<QueryLineageGraphArgs, 'type'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
-  orderDraft?: Resolver<Maybe<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftArgs, 'id'>>;
-  orderDrafts?: Resolver<Array<ResolversTypes['OrderDraft']>, ParentType, ContextType, RequireFields<QueryOrderDraftsArgs, 'everyone' | 'first'>>;
   orderEventLog?: Resolver<ResolversTypes['OrderEventPage'], ParentType, ContextType, RequireFields<QueryOrderEventLogArgs, 'first'>>;
   orderFacts?: Resolver<ResolversTypes['OrderFactConnection'], ParentType, ContextType, RequireFields<QueryOrderFactsArgs, 'first' | 'skip'>>;
   orderHealth?: Resolver<ResolversTypes['OrderHealth'], ParentType, ContextType, RequireFields<QueryOrderHealthArgs, 'from' | 'to'>>;
@@ -4638,8 +3864,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   purchaseSuggestions?: Resolver<ResolversTypes['PurchasePlan'], ParentType, ContextType, RequireFields<QueryPurchaseSuggestionsArgs, 'warehouse' | 'weekStarting'>>;
   reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'from' | 'to'>>;
   reconciliationItemFacts?: Resolver<ResolversTypes['ReconciliationItemFactConnection'], ParentType, ContextType, RequireFields<QueryReconciliationItemFactsArgs, 'first' | 'skip'>>;
-  repairJob?: Resolver<Maybe<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobArgs, 'id'>>;
-  repairJobs?: Resolver<Array<ResolversTypes['RepairJob']>, ParentType, ContextType, RequireFields<QueryRepairJobsArgs, 'first'>>;
   revokedTokens?: Resolver<Array<ResolversTypes['TokenRevocation']>, ParentType, ContextType>;
   rule?: Resolver<Maybe<ResolversTypes['Rule']>, ParentType, ContextType, RequireFields<QueryRuleArgs, 'id'>>;
   ruleDecisionFacts?: Resolver<ResolversTypes['RuleDecisionFactConnection'], ParentType, ContextType, RequireFields<QueryRuleDecisionFactsArgs, 'first' | 'skip'>>;
@@ -4648,20 +3872,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   simulateRule?: Resolver<ResolversTypes['RuleSimulation'], ParentType, ContextType, RequireFields<QuerySimulateRuleArgs, 'first' | 'from' | 'maxOrders' | 'rule' | 'to'>>;
   syncSweeps?: Resolver<Array<ResolversTypes['SyncSweep']>, ParentType, ContextType, RequireFields<QuerySyncSweepsArgs, 'first'>>;
   unlinkedDocuments?: Resolver<ResolversTypes['UnlinkedDocumentConnection'], ParentType, ContextType, RequireFields<QueryUnlinkedDocumentsArgs, 'first'>>;
-}>;
-
-export type ReadIntResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReadInt'] = ResolversParentTypes['ReadInt']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  span?: Resolver<Maybe<ResolversTypes['TextSpan']>, ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-}>;
-
-export type ReadTextResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReadText'] = ResolversParentTypes['ReadText']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  span?: Resolver<Maybe<ResolversTypes['TextSpan']>, ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ReconciliationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = ResolversObject<{
@@ -4735,187 +3945,6 @@ export type ReconciliationTotalResolvers<ContextType = Context, ParentType exten
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   labelEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   labelZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type RemarkAttachmentsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkAttachments'] = ResolversParentTypes['RemarkAttachments']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RemarkEvidence']>, ParentType, ContextType>;
-  value?: Resolver<Array<ResolversTypes['RequiredAttachment']>, ParentType, ContextType>;
-}>;
-
-export type RemarkCallBeforeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkCallBefore'] = ResolversParentTypes['RemarkCallBefore']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RemarkEvidence']>, ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-}>;
-
-export type RemarkDeliveryConstraintResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkDeliveryConstraint'] = ResolversParentTypes['RemarkDeliveryConstraint']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RemarkEvidence']>, ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['DeliveryConstraint']>, ParentType, ContextType>;
-}>;
-
-export type RemarkEvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkEvidence'] = ResolversParentTypes['RemarkEvidence']> = ResolversObject<{
-  cue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  negated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  span?: Resolver<ResolversTypes['TextSpan'], ParentType, ContextType>;
-}>;
-
-export type RemarkPriorityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkPriority'] = ResolversParentTypes['RemarkPriority']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RemarkEvidence']>, ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['OrderPriority'], ParentType, ContextType>;
-}>;
-
-export type RemarkPurposeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkPurpose'] = ResolversParentTypes['RemarkPurpose']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RemarkEvidence']>, ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['OrderPurpose']>, ParentType, ContextType>;
-}>;
-
-export type RemarkReadingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkReading'] = ResolversParentTypes['RemarkReading']> = ResolversObject<{
-  attachments?: Resolver<ResolversTypes['RemarkAttachments'], ParentType, ContextType>;
-  callBeforeDelivery?: Resolver<ResolversTypes['RemarkCallBefore'], ParentType, ContextType>;
-  deliveryConstraint?: Resolver<ResolversTypes['RemarkDeliveryConstraint'], ParentType, ContextType>;
-  minShelfLifeMonths?: Resolver<ResolversTypes['RemarkShelfLife'], ParentType, ContextType>;
-  priority?: Resolver<ResolversTypes['RemarkPriority'], ParentType, ContextType>;
-  purpose?: Resolver<ResolversTypes['RemarkPurpose'], ParentType, ContextType>;
-  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type RemarkShelfLifeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemarkShelfLife'] = ResolversParentTypes['RemarkShelfLife']> = ResolversObject<{
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RemarkEvidence']>, ParentType, ContextType>;
-  value?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-}>;
-
-export type RepairChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairChange'] = ResolversParentTypes['RepairChange']> = ResolversObject<{
-  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  confidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  decision?: Resolver<ResolversTypes['RepairDecision'], ParentType, ContextType>;
-  erpBefore?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
-  erpOrderNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  evidence?: Resolver<Array<ResolversTypes['RepairEvidence']>, ParentType, ContextType>;
-  field?: Resolver<ResolversTypes['RepairField'], ParentType, ContextType>;
-  fileValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['RepairChangeKind'], ParentType, ContextType>;
-  proposed?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
-  rowNo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['RepairSource'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['RepairChangeState'], ParentType, ContextType>;
-  undoneAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-}>;
-
-export type RepairChangeConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairChangeConnection'] = ResolversParentTypes['RepairChangeConnection']> = ResolversObject<{
-  edges?: Resolver<Array<ResolversTypes['RepairChangeEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type RepairChangeEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairChangeEdge'] = ResolversParentTypes['RepairChangeEdge']> = ResolversObject<{
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['RepairChange'], ParentType, ContextType>;
-}>;
-
-export type RepairColumnResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairColumn'] = ResolversParentTypes['RepairColumn']> = ResolversObject<{
-  column?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  field?: Resolver<Maybe<ResolversTypes['RepairField']>, ParentType, ContextType>;
-  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type RepairErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairError'] = ResolversParentTypes['RepairError']> = ResolversObject<{
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageEn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  messageZh?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  row?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-}>;
-
-export type RepairEvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairEvidence'] = ResolversParentTypes['RepairEvidence']> = ResolversObject<{
-  column?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  cue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  negated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  span?: Resolver<Maybe<ResolversTypes['TextSpan']>, ParentType, ContextType>;
-  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type RepairFieldSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairFieldSummary'] = ResolversParentTypes['RepairFieldSummary']> = ResolversObject<{
-  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  decision?: Resolver<ResolversTypes['RepairDecision'], ParentType, ContextType>;
-  field?: Resolver<ResolversTypes['RepairField'], ParentType, ContextType>;
-  meanConfidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['RepairSource'], ParentType, ContextType>;
-}>;
-
-export type RepairIssueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairIssue'] = ResolversParentTypes['RepairIssue']> = ResolversObject<{
-  cell?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  rowNo?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type RepairIssueConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairIssueConnection'] = ResolversParentTypes['RepairIssueConnection']> = ResolversObject<{
-  edges?: Resolver<Array<ResolversTypes['RepairIssueEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type RepairIssueEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairIssueEdge'] = ResolversParentTypes['RepairIssueEdge']> = ResolversObject<{
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['RepairIssue'], ParentType, ContextType>;
-}>;
-
-export type RepairJobResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairJob'] = ResolversParentTypes['RepairJob']> = ResolversObject<{
-  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  appliedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  autoAcceptConfidence?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  changes?: Resolver<ResolversTypes['RepairChangeConnection'], ParentType, ContextType, RequireFields<RepairJobChangesArgs, 'first'>>;
-  columns?: Resolver<Array<ResolversTypes['RepairColumn']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  encoding?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  error?: Resolver<Maybe<ResolversTypes['RepairError']>, ParentType, ContextType>;
-  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  format?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  ignoredColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  issues?: Resolver<ResolversTypes['RepairIssueConnection'], ParentType, ContextType, RequireFields<RepairJobIssuesArgs, 'first'>>;
-  missing?: Resolver<Array<ResolversTypes['RepairMissingField']>, ParentType, ContextType>;
-  progress?: Resolver<ResolversTypes['RepairProgress'], ParentType, ContextType>;
-  readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['RepairJobState'], ParentType, ContextType>;
-  summary?: Resolver<ResolversTypes['RepairSummary'], ParentType, ContextType>;
-  undoneAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  undoneBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-}>;
-
-export type RepairMissingFieldResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairMissingField'] = ResolversParentTypes['RepairMissingField']> = ResolversObject<{
-  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  field?: Resolver<ResolversTypes['RepairField'], ParentType, ContextType>;
-  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type RepairProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairProgress'] = ResolversParentTypes['RepairProgress']> = ResolversObject<{
-  bytesRead?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  bytesTotal?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  fraction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  rowsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  stepDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  stepTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type RepairSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RepairSummary'] = ResolversParentTypes['RepairSummary']> = ResolversObject<{
-  accepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  applied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  byField?: Resolver<Array<ResolversTypes['RepairFieldSummary']>, ParentType, ContextType>;
-  changedSince?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  issues?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  notFound?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  proposed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  review?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  undoConflicts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  undone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ReportDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReportDelivery'] = ResolversParentTypes['ReportDelivery']> = ResolversObject<{
@@ -5109,6 +4138,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type SyncRepairResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SyncRepair'] = ResolversParentTypes['SyncRepair']> = ResolversObject<{
+  appliedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   documentNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   foundAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   hubVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -5197,7 +4227,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CallEvidence?: CallEvidenceResolvers<ContextType>;
   CallIntent?: CallIntentResolvers<ContextType>;
   ConfirmAttachmentsPayload?: ConfirmAttachmentsPayloadResolvers<ContextType>;
-  ConfirmOrderDraftPayload?: ConfirmOrderDraftPayloadResolvers<ContextType>;
   ConsistencyReasonCount?: ConsistencyReasonCountResolvers<ContextType>;
   CreateRequisitionsPayload?: CreateRequisitionsPayloadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -5209,7 +4238,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DailyReportPayload?: DailyReportPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
-  DecideRepairChangesPayload?: DecideRepairChangesPayloadResolvers<ContextType>;
   DeliveryHealth?: DeliveryHealthResolvers<ContextType>;
   DeliveryPromise?: DeliveryPromiseResolvers<ContextType>;
   DocumentConsistencyHealth?: DocumentConsistencyHealthResolvers<ContextType>;
@@ -5217,9 +4245,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DocumentFactConnection?: DocumentFactConnectionResolvers<ContextType>;
   DocumentFactEdge?: DocumentFactEdgeResolvers<ContextType>;
   DocumentLink?: DocumentLinkResolvers<ContextType>;
-  DraftCustomer?: DraftCustomerResolvers<ContextType>;
-  DraftIssue?: DraftIssueResolvers<ContextType>;
-  DraftItem?: DraftItemResolvers<ContextType>;
   DueCustomer?: DueCustomerResolvers<ContextType>;
   EffectCount?: EffectCountResolvers<ContextType>;
   EvaluateOrderPayload?: EvaluateOrderPayloadResolvers<ContextType>;
@@ -5247,7 +4272,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Order?: OrderResolvers<ContextType>;
   OrderAttachments?: OrderAttachmentsResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
-  OrderDraft?: OrderDraftResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderEvent?: OrderEventResolvers<ContextType>;
   OrderEventPage?: OrderEventPageResolvers<ContextType>;
@@ -5270,8 +4294,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PurchaseRequisition?: PurchaseRequisitionResolvers<ContextType>;
   PurchaseSuggestion?: PurchaseSuggestionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
-  ReadInt?: ReadIntResolvers<ContextType>;
-  ReadText?: ReadTextResolvers<ContextType>;
   Reconciliation?: ReconciliationResolvers<ContextType>;
   ReconciliationDocument?: ReconciliationDocumentResolvers<ContextType>;
   ReconciliationItem?: ReconciliationItemResolvers<ContextType>;
@@ -5281,28 +4303,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ReconciliationItemFactConnection?: ReconciliationItemFactConnectionResolvers<ContextType>;
   ReconciliationItemFactEdge?: ReconciliationItemFactEdgeResolvers<ContextType>;
   ReconciliationTotal?: ReconciliationTotalResolvers<ContextType>;
-  RemarkAttachments?: RemarkAttachmentsResolvers<ContextType>;
-  RemarkCallBefore?: RemarkCallBeforeResolvers<ContextType>;
-  RemarkDeliveryConstraint?: RemarkDeliveryConstraintResolvers<ContextType>;
-  RemarkEvidence?: RemarkEvidenceResolvers<ContextType>;
-  RemarkPriority?: RemarkPriorityResolvers<ContextType>;
-  RemarkPurpose?: RemarkPurposeResolvers<ContextType>;
-  RemarkReading?: RemarkReadingResolvers<ContextType>;
-  RemarkShelfLife?: RemarkShelfLifeResolvers<ContextType>;
-  RepairChange?: RepairChangeResolvers<ContextType>;
-  RepairChangeConnection?: RepairChangeConnectionResolvers<ContextType>;
-  RepairChangeEdge?: RepairChangeEdgeResolvers<ContextType>;
-  RepairColumn?: RepairColumnResolvers<ContextType>;
-  RepairError?: RepairErrorResolvers<ContextType>;
-  RepairEvidence?: RepairEvidenceResolvers<ContextType>;
-  RepairFieldSummary?: RepairFieldSummaryResolvers<ContextType>;
-  RepairIssue?: RepairIssueResolvers<ContextType>;
-  RepairIssueConnection?: RepairIssueConnectionResolvers<ContextType>;
-  RepairIssueEdge?: RepairIssueEdgeResolvers<ContextType>;
-  RepairJob?: RepairJobResolvers<ContextType>;
-  RepairMissingField?: RepairMissingFieldResolvers<ContextType>;
-  RepairProgress?: RepairProgressResolvers<ContextType>;
-  RepairSummary?: RepairSummaryResolvers<ContextType>;
   ReportDelivery?: ReportDeliveryResolvers<ContextType>;
   RevokeTokenPayload?: RevokeTokenPayloadResolvers<ContextType>;
   Rule?: RuleResolvers<ContextType>;

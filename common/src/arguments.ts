@@ -37,3 +37,32 @@ export function parseWindow(from: string, to: string, maxDays = 366): { from: nu
   }
   return window;
 }
+
+/** The largest page any list in the graph returns. */
+export const MAX_PAGE_SIZE = 200;
+
+export function parsePageSize(first: number | null | undefined, argument = 'first'): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
+    throw badInput(
+      { zh: `${argument} 必须在 0 到 ${MAX_PAGE_SIZE} 之间（收到 ${n}）`, en: `${argument} must be between 0 and ${MAX_PAGE_SIZE} (got ${n})` },
+      { argument, max: MAX_PAGE_SIZE },
+    );
+  }
+  return n;
+}
+
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor<T>(after: string | null | undefined, check: (v: any) => v is T): T | null {
+  if (after == null) return null;
+  try {
+    const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    if (check(value)) return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput({ zh: 'after 游标无效：请使用上一页返回的 endCursor', en: 'Invalid after cursor: pass the endCursor of the previous page' }, { argument: 'after' });
+}

@@ -84,6 +84,7 @@ export const configSchema = z.object({
   CRM_SUBGRAPH_PORT: port.default(4104),
   ORDER_LINK_SUBGRAPH_PORT: port.default(4105),
   FULFILMENT_SUBGRAPH_PORT: port.default(4106),
+  INTAKE_SUBGRAPH_PORT: port.default(4107),
 
   /** Override a subgraph's routing_url from rover-config.yaml (e.g. inside docker-compose). */
   ERP_SUBGRAPH_URL: httpUrl.optional(),
@@ -92,6 +93,7 @@ export const configSchema = z.object({
   CRM_SUBGRAPH_URL: httpUrl.optional(),
   ORDER_LINK_SUBGRAPH_URL: httpUrl.optional(),
   FULFILMENT_SUBGRAPH_URL: httpUrl.optional(),
+  INTAKE_SUBGRAPH_URL: httpUrl.optional(),
   SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
 
   /** One attempt of a legacy call (SQL query or TMS/CRM request) may take this long. */
@@ -140,6 +142,8 @@ export const configSchema = z.object({
   GATEWAY_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   /** How often order-link looks for new and changed legacy documents. */
   LINK_POLL_MS: ms.default(500),
+  /** Many order-link instances: a dead holder of the singleton lease (linking, rules, outbox, health facts, sweeps) is replaced within this long. */
+  LINK_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   /** How far apart (days) an order and an outbound without reference may be and still match. */
   LINK_MATCH_WINDOW_DAYS: z.coerce.number().int().min(0).max(30).default(2),
   /** How often the outbox worker delivers the rules' side effects (SMS, requisitions, locks, free lines). */

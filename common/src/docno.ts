@@ -146,3 +146,13 @@ export function classifyDocumentNo(input: string): DocumentNumber | null {
   const found = readDocumentNumbers(input);
   return found.length === 1 ? { kind: found[0].kind, canonical: found[0].canonical } : null;
 }
+
+/** A draft's ID (DR0000000123): intake makes them, and order-link's event log names them. */
+export function formatDraftId(id: number): string {
+  return `DR${String(id).padStart(10, '0')}`;
+}
+
+export function parseDraftId(text: string): number | null {
+  const m = /^\s*DR(\d{1,10})\s*$/i.exec(text);
+  return m ? Number(m[1]) : null;
+}

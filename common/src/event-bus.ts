@@ -1,10 +1,10 @@
 // The bus order events travel on from the hub's log to the gateways: NATS JetStream when
 // EVENTS_NATS_URL is set (one stream, a subject per order, each event stored once by its log
-// position), else an in-process bus for when the hub and the gateway share a process (npm start,
+// position; gateways subscribe to the subjects), else an in-process bus for when the hub and the gateway share a process (npm start,
 // the tests). The hub's log stays the truth: a gateway that misses something on the bus reads it
 // from the log (gateway/src/live/feed.ts), so the bus only has to be fast, not perfect.
 import { EventEmitter } from 'node:events';
-import { connect, DeliverPolicy, JSONCodec, RetentionPolicy, type ConsumerMessages, type NatsConnection } from 'nats';
+import { connect, JSONCodec, RetentionPolicy, type NatsConnection } from 'nats';
 import type { Logger } from './logger.js';
 
 /** What the bus carries for one event: enough to route and filter it without asking the hub. */
@@ -130,25 +130,23 @@ function natsBus(settings: BusSettings, logger: Logger): OrderEventBus {
     },
     async subscribe(onEvent, onReconnect) {
       const c = await connection();
-      await ensureStream(c);
-      const js = c.jetstream();
-      // An ordered consumer of this process's own, from now on; the client re-creates it after a break.
-      const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.New, filterSubjects: [`${subject}.>`] } as any);
-      let messages: ConsumerMessages | null = await consumer.consume();
+      // A plain subscription to the stream's subjects: live, cheap, one per gateway process. What it
+      // misses while disconnected is not lost — JetStream keeps it, and the gateway reads it from
+      // the hub's log when the next event shows the gap or the connection is back (onReconnect).
+      const sub = c.subscribe(`${subject}.>`);
       if (onReconnect) reconnectListeners.add(onReconnect);
       void (async () => {
-        for await (const m of messages!) {
+        for await (const m of sub) {
           try {
             onEvent(codec.decode(m.data));
           } catch (err) {
             logger.warn({ err: (err as Error)?.message }, 'event from the bus not delivered');
           }
         }
-      })().catch((err) => logger.warn({ err: (err as Error)?.message }, 'event bus consumer ended'));
+      })().catch((err) => logger.warn({ err: (err as Error)?.message }, 'event bus subscription ended'));
       return async () => {
         if (onReconnect) reconnectListeners.delete(onReconnect);
-        await messages?.close();
-        messages = null;
+        sub.unsubscribe();
       };
     },
     async close() {

@@ -30,13 +30,14 @@ export class LegacyHttpClient {
 
   /**
    * A POST that only reads (batch look-ups) may be retried; one that writes may not. `sign` adds
-   * headers made from the exact body, method and path sent (a subgraph's signature).
+   * headers made from the exact body, method and path sent (a subgraph's signature). `timeoutMs`
+   * gives work that is known to take longer than a read (a link round) its own budget.
    */
-  post(operation: string, path: string, body: unknown, options: { idempotent: boolean; sign?: Signer }): Promise<unknown> {
-    return this.send(operation, 'POST', path, JSON.stringify(body), options.idempotent, options.sign);
+  post(operation: string, path: string, body: unknown, options: { idempotent: boolean; sign?: Signer; timeoutMs?: number }): Promise<unknown> {
+    return this.send(operation, 'POST', path, JSON.stringify(body), options.idempotent, options.sign, options.timeoutMs);
   }
 
-  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, sign?: Signer): Promise<unknown> {
+  private send(operation: string, method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, sign?: Signer, timeoutMs?: number): Promise<unknown> {
     const requestId = currentScope()?.requestId;
     return this.system.call(
       operation,
@@ -68,7 +69,7 @@ export class LegacyHttpClient {
           throw new Error(`HTTP ${res.statusCode}: response is not JSON`);
         }
       },
-      { idempotent },
+      { idempotent, timeoutMs },
     );
   }
 

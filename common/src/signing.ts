@@ -1,6 +1,6 @@
-// Subgraphs trust only the gateway (and order-link, when it asks the erp subgraph to write an
-// order). Every such request carries the caller and an HMAC-SHA256 over what it is and where it
-// goes — method, path, target subgraph, a timestamp, a one-time nonce, the caller and the body's
+// Subgraphs trust only the gateway (and a hub worker asking another subgraph to act for its caller:
+// intake → erp and order-link, order-link → erp). Every such request carries the caller and an
+// HMAC-SHA256 over what it is and where it goes — method, path, target subgraph, a timestamp, a one-time nonce, the caller and the body's
 // SHA-256 — checked in constant time. A subgraph refuses a timestamp older than the window or more
 // than a few seconds ahead, and a nonce it has seen (the replay cache, shared by its instances).
 // Each subgraph may have its own key. A refusal says only that the request was not accepted; why

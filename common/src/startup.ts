@@ -89,24 +89,24 @@ export async function probeRedis(variable: string, url: string): Promise<void> {
 }
 
 /** The processes, each with what it depends on. `start` is npm start: everything it does not start itself. */
-export type Component = 'gateway' | 'erp' | 'wms' | 'tms' | 'crm' | 'order-link' | 'fulfilment' | 'tms-sim' | 'crm-sim' | 'start' | 'start-no-sim';
+export type Component = 'gateway' | 'erp' | 'wms' | 'tms' | 'crm' | 'order-link' | 'fulfilment' | 'intake' | 'tms-sim' | 'crm-sim' | 'start' | 'start-no-sim';
 
 /** Every target of a component, asked at once; all problems are reported, not only the first. */
 export async function checkTargets(config: Config, component: Component): Promise<void> {
   const checks: Promise<void>[] = [];
   const db = (v: 'ERP_DATABASE_URL' | 'WMS_DATABASE_URL' | 'HUB_DATABASE_URL' | 'TMS_SIM_DATABASE_URL' | 'CRM_SIM_DATABASE_URL', mustExist: boolean) => checks.push(probeDatabase(v, config[v], mustExist));
   const api = (v: 'TMS_API_URL' | 'CRM_API_URL' | 'AUTH_JWKS_URL') => config[v] && checks.push(probeHttp(v, config[v]!));
-  const subgraph = component === 'erp' || component === 'wms' || component === 'tms' || component === 'crm' || component === 'order-link' || component === 'fulfilment';
+  const subgraph = component === 'erp' || component === 'wms' || component === 'tms' || component === 'crm' || component === 'order-link' || component === 'fulfilment' || component === 'intake';
   if (subgraph || component.startsWith('start')) {
     if (config.SUBGRAPH_REPLAY_CACHE !== 'memory') checks.push(probeRedis('SUBGRAPH_REPLAY_CACHE', config.SUBGRAPH_REPLAY_CACHE));
   }
   if (component === 'gateway' || component.startsWith('start')) api('AUTH_JWKS_URL');
   // The legacy databases must exist for an adapter; npm start seeds them (and creates the hub).
-  if (component === 'erp' || component === 'order-link' || component === 'fulfilment') db('ERP_DATABASE_URL', true);
+  if (component === 'erp' || component === 'order-link' || component === 'fulfilment' || component === 'intake') db('ERP_DATABASE_URL', true);
   if (component === 'wms' || component === 'order-link' || component === 'fulfilment') db('WMS_DATABASE_URL', true);
   if (component === 'order-link') db('HUB_DATABASE_URL', false);
-  // fulfilment opens the hub order-link has created and migrated.
-  if (component === 'fulfilment') db('HUB_DATABASE_URL', true);
+  // fulfilment and intake open the hub order-link has created and migrated.
+  if (component === 'fulfilment' || component === 'intake') db('HUB_DATABASE_URL', true);
   if (component === 'tms' || component === 'order-link' || component === 'fulfilment' || component === 'start-no-sim') api('TMS_API_URL');
   if (component === 'crm' || component === 'order-link' || component === 'start-no-sim') api('CRM_API_URL');
   if (component === 'start' || component === 'start-no-sim') {

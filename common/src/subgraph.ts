@@ -1,4 +1,4 @@
-// Builds a subgraph server from its schema.graphql and resolvers: one shape for all five. A
+// Builds a subgraph server from its schema.graphql and resolvers: one shape for all seven. A
 // subgraph answers only requests signed by the gateway, and knows who the caller is from them.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';

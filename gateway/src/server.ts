@@ -55,6 +55,7 @@ const ENV_URL: Record<string, keyof Config> = {
   crm: 'CRM_SUBGRAPH_URL',
   'order-link': 'ORDER_LINK_SUBGRAPH_URL',
   fulfilment: 'FULFILMENT_SUBGRAPH_URL',
+  intake: 'INTAKE_SUBGRAPH_URL',
 };
 
 /** The committed supergraph.graphql, or, when it is missing, a fresh composition of rover-config.yaml. */
@@ -320,8 +321,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         '/uploads': uploadRoute({
           authenticate,
           roles: () => policy.rootRoles.get('Mutation.startRepairJob') ?? new Set(),
-          orderLinkUrl: () => subgraphUrls.get('order-link'),
-          signingKey: signingKeyFor(config, 'order-link'),
+          intakeUrl: () => subgraphUrls.get('intake'),
+          signingKey: signingKeyFor(config, 'intake'),
           maxBytes: config.UPLOAD_MAX_BYTES,
           maxNameLength: config.UPLOAD_MAX_NAME_LENGTH,
           timeoutMs: config.SUBGRAPH_SLOW_TIMEOUT_MS,
@@ -339,7 +340,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
       context: async (_req, requestId, caller) => ({ requestId, caller: caller! }),
       readiness: Object.fromEntries(
-        ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment'].map((name) => [
+        ['erp', 'wms', 'tms', 'crm', 'order-link', 'fulfilment', 'intake'].map((name) => [
           name,
           async () => {
             const url = subgraphUrls.get(name);

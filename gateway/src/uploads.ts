@@ -1,7 +1,7 @@
 // POST /uploads: a file for the repair wizard, sent as the raw request body (CSV or XLSX) with
 // its name in X-File-Name. Apollo Gateway cannot carry multipart uploads across subgraphs, so the
 // file takes this side door: authenticated here like any request, spooled to disk while hashed,
-// then streamed to order-link signed over that hash. The answer is order-link's: the upload ID
+// then streamed to intake signed over that hash. The answer is intake's: the upload ID
 // that `startRepairJob(uploadId:)` takes.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -20,8 +20,8 @@ export interface UploadRouteOptions {
   authenticate: Authenticator;
   /** Who may upload: whoever may start a repair job (read from the SDL's tags). */
   roles: () => Set<Role>;
-  orderLinkUrl: () => string | undefined;
-  /** The order-link subgraph's signing key. */
+  intakeUrl: () => string | undefined;
+  /** The intake subgraph's signing key. */
   signingKey: string;
   maxBytes: number;
   maxNameLength: number;
@@ -44,8 +44,8 @@ export function uploadRoute(opts: UploadRouteOptions): RouteHandler {
       throw new HttpRefusal(403, 'FORBIDDEN', `角色「${caller.role}」无权上传修复文件`, `Role "${caller.role}" may not upload repair files`);
     }
     uploadedFileName(req, opts.maxNameLength);
-    const target = opts.orderLinkUrl();
-    if (!target) throw new HttpRefusal(503, 'UPSTREAM_UNAVAILABLE', 'order-link 子图未配置', 'The order-link subgraph is not configured');
+    const target = opts.intakeUrl();
+    if (!target) throw new HttpRefusal(503, 'UPSTREAM_UNAVAILABLE', 'intake 子图未配置', 'The intake subgraph is not configured');
     const spool = join(tmpdir(), `oh-upload-${randomUUID()}`);
     try {
       const file = await receiveFile(req, spool, opts.maxBytes);
@@ -53,7 +53,7 @@ export function uploadRoute(opts: UploadRouteOptions): RouteHandler {
       const forwarded = await request(destination, {
         method: 'POST',
         headers: {
-          ...signDigest(opts.signingKey, { method: 'POST', path: destination.pathname, subgraph: 'order-link' }, encodeCaller(caller), file.sha256),
+          ...signDigest(opts.signingKey, { method: 'POST', path: destination.pathname, subgraph: 'intake' }, encodeCaller(caller), file.sha256),
           'content-length': String(file.bytes),
           'content-type': String(req.headers['content-type'] ?? 'application/octet-stream'),
           [FILE_NAME_HEADER]: String(req.headers[FILE_NAME_HEADER] ?? ''),
@@ -68,14 +68,14 @@ export function uploadRoute(opts: UploadRouteOptions): RouteHandler {
       try {
         body = JSON.parse(text);
       } catch {
-        opts.logger.warn({ requestId, status: forwarded.statusCode }, 'order-link answered an upload with something not JSON');
-        throw new HttpRefusal(502, 'UPSTREAM_UNAVAILABLE', 'order-link 子图的回答无法读取', 'The order-link subgraph gave an unreadable answer');
+        opts.logger.warn({ requestId, status: forwarded.statusCode }, 'intake answered an upload with something not JSON');
+        throw new HttpRefusal(502, 'UPSTREAM_UNAVAILABLE', 'intake 子图的回答无法读取', 'The intake subgraph gave an unreadable answer');
       }
       sendJson(res, forwarded.statusCode, body);
     } catch (err) {
       if (err instanceof HttpRefusal) throw err;
       opts.logger.warn({ requestId, err: (err as Error)?.message }, 'upload could not be forwarded');
-      throw new HttpRefusal(502, 'UPSTREAM_UNAVAILABLE', 'order-link 子图暂时不可用，文件未保存', 'The order-link subgraph is unavailable; the file was not stored');
+      throw new HttpRefusal(502, 'UPSTREAM_UNAVAILABLE', 'intake 子图暂时不可用，文件未保存', 'The intake subgraph is unavailable; the file was not stored');
     } finally {
       await rm(spool, { force: true });
     }

@@ -62,6 +62,9 @@ export const DEFAULT_RATES: AnomalyRates = {
   // Opt-in (bench:link, linking tests): data sets made with the defaults stay as they were.
   refKeyboard: 0,
   refContradicts: 0,
+  lateCommit: 0,
+  editedAfterLink: 0,
+  deletedRow: 0,
 };
 
 export const DEFAULT_SEED_OPTIONS: SeedOptions = {
@@ -534,6 +537,15 @@ export interface DataSet {
   /** Order history before `start`, when asked for. */
   history: History | null;
   truth: GroundTruth;
+  /** What happens after the hub's first sync (later-changes.ts writes it): the truth is the state after. */
+  later: {
+    /** Orders the seed leaves out, committed later with their old modify times. */
+    heldBack: Set<string>;
+    /** Outbound no. → the reference it is re-pointed to. */
+    reReferenced: Map<string, string>;
+    /** Outbounds deleted from the WMS. */
+    deleted: string[];
+  };
 }
 
 /** Orders per hour of the day, 08:00 to 21:00: a morning and an afternoon peak. */
@@ -863,6 +875,34 @@ export function generate(options: SeedOptions): DataSet {
     anomalies.push({ kind: 'refContradicts', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { names: named.erpOrderNo, reason: 'CUSTOMER_MISMATCH' } });
   }
 
+  // Changes that happen after the hub's first sync (applied by later-changes.ts; the truth is the
+  // state after them): an order whose rows become visible only then, with their old modify times
+  // (a long transaction, a batch import, an application server with a slow clock); an outbound whose
+  // ref_no is re-pointed at another customer's order; an outbound deleted from the WMS.
+  const heldBack = new Set<string>();
+  for (let k = 0; k < count('lateCommit'); k++) {
+    const i = take(plainlyReferenced);
+    if (i === undefined) break;
+    heldBack.add(drafts[i].story.erpOrderNo);
+    anomalies.push({ kind: 'lateCommit', erpOrderNo: drafts[i].story.erpOrderNo, system: 'ERP' });
+  }
+  const editedAfterLink = new Map<string, string>();
+  for (let k = 0; k < count('editedAfterLink'); k++) {
+    const i = take(plainlyReferenced);
+    if (i === undefined) break;
+    const s = drafts[i].story;
+    const named = arng.pick(orderPool.filter((o) => o.customerCode !== s.customerCode));
+    editedAfterLink.set(s.erpOrderNo, named.erpOrderNo);
+    anomalies.push({ kind: 'editedAfterLink', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { names: named.erpOrderNo, reason: 'CUSTOMER_MISMATCH' } });
+  }
+  const deletedOutbounds = new Set<string>();
+  for (let k = 0; k < count('deletedRow'); k++) {
+    const i = take(plainlyReferenced);
+    if (i === undefined) break;
+    deletedOutbounds.add(drafts[i].story.erpOrderNo);
+    anomalies.push({ kind: 'deletedRow', erpOrderNo: drafts[i].story.erpOrderNo, system: 'WMS' });
+  }
+
   // ---- numbers: WMS and TMS number their own documents in creation order --------------------------
   const orders = drafts.map((d) => d.story);
   const outbounds = [...orders.flatMap((o) => (o.outbound ? [o.outbound] : [])), ...orphanOutbounds].sort((a, b) => a.createAt - b.createAt);
@@ -913,15 +953,31 @@ export function generate(options: SeedOptions): DataSet {
   const calls = serviceCalls(world, orders, options.seed, asOf);
   const weatherAlerts = buildWeather(rng.fork('weather'), start, options.days);
   const invoices = buildInvoices(orders, rng.fork('invoices'), asOf, count('invoiceMismatch'), anomalies);
-  const truth = groundTruth({ options: { ...options, rates }, asOf, orders, ambiguous, contradicting, orphanOutbounds, orphanWaybills, anomalies });
+  const truth = groundTruth({
+    options: { ...options, rates },
+    asOf,
+    orders,
+    ambiguous,
+    contradicting: new Map([...contradicting, ...editedAfterLink]),
+    deletedOutbounds,
+    orphanOutbounds,
+    orphanWaybills,
+    anomalies,
+  });
   truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
   const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
   truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
   truth.calls = calls.truth;
+  const outboundOf = (no: string) => orders.find((o) => o.erpOrderNo === no)!.outbound!.outboundNo;
+  const later = {
+    heldBack,
+    reReferenced: new Map([...editedAfterLink].map(([no, named]) => [outboundOf(no), named])),
+    deleted: [...deletedOutbounds].map(outboundOf),
+  };
   // Last, and from its own PRNG: the history changes nothing above.
   const history = options.history ? generateHistory(world, start, options.seed, options.history) : null;
   if (history) truth.history = history.truth;
-  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, history, truth };
+  return { options, asOf, world, orders, orphanOutbounds, orphanWaybills, crmCustomers: crm.customers, tickets: crm.tickets, calls: calls.calls, weatherAlerts, invoices, history, truth, later };
 }
 
 /**
@@ -1102,6 +1158,8 @@ function groundTruth(p: {
   ambiguous: Set<string>;
   /** Orders whose outbound names another customer's order: erpOrderNo → the order named. */
   contradicting: Map<string, string>;
+  /** Orders whose outbound is deleted from the WMS after the first sync. */
+  deletedOutbounds: Set<string>;
   orphanOutbounds: OutboundStory[];
   orphanWaybills: WaybillStory[];
   anomalies: TruthAnomaly[];
@@ -1110,7 +1168,8 @@ function groundTruth(p: {
   const iso = (t: number) => toIsoBeijing(t)!;
   const unlinked: TruthUnlinked[] = [];
   const orders: TruthOrder[] = p.orders.map((o) => {
-    const ob = o.outbound && due(o.outbound.createAt) ? o.outbound : null;
+    const deleted = p.deletedOutbounds.has(o.erpOrderNo);
+    const ob = o.outbound && due(o.outbound.createAt) && !deleted ? o.outbound : null;
     const wb = o.waybill && due(o.waybill.createAt) ? o.waybill : null;
     let outboundMethod: LinkMethod | null = null;
     let confidence: number | undefined;
@@ -1126,6 +1185,8 @@ function groundTruth(p: {
     let waybillMethod: LinkMethod | null = null;
     if (wb) {
       if (wb.customerRef === o.erpOrderNo || outboundMethod) waybillMethod = 'REFERENCE';
+      // The outbound it names is gone from the WMS: a reference to nothing.
+      else if (deleted) unlinked.push({ system: 'TMS', documentNo: wb.waybillNo, reason: 'REFERENCE_NOT_FOUND' });
       else unlinked.push({ system: 'TMS', documentNo: wb.waybillNo, reason: 'OUTBOUND_UNLINKED' });
     }
 

@@ -6,6 +6,7 @@ import { insertRows, openDataSource } from '../../common/src/db.js';
 import { formatBeijing } from '../../common/src/time.js';
 import { formatFen } from '../../common/src/money.js';
 import { Random } from './random.js';
+import { composeCall } from './calls.js';
 import { buildOrderStory, fefoKey, HOUR, type Customer, type World } from './generator.js';
 import { orderTotalFen, outLineRows, outOrderRow, soDetailRows, soMainRow, visibleTracks, waybillAt, type OrderStory } from './story.js';
 import { STORES, loadCatalog, warehouseByCode, cityByName, type Store } from './world.js';
@@ -14,6 +15,8 @@ export interface LiveTargets {
   erpUrl: string;
   wmsUrl: string;
   tmsApiUrl: string;
+  /** Where the CRM listens: when given, some live orders get a service call (legacy-sim/src/calls.ts). */
+  crmApiUrl?: string;
 }
 
 export interface LiveOrderNumbers {
@@ -32,6 +35,8 @@ interface Progress {
   outbound?: { status: number };
   waybillNo?: string;
   tracksPosted: number;
+  /** When this order's customer calls the CRM about it (epoch ms); none for most orders. */
+  callAt?: number;
 }
 
 class LiveWriter {
@@ -265,6 +270,18 @@ export interface LiveFeed {
 }
 
 /** A new order every 60/perMinute seconds, each written step by step as its story unfolds. */
+/** The call platform hands the CRM a call about a live order, composed as the generator composes them. */
+async function recordLiveCall(crmApiUrl: string, p: Progress, rng: Random): Promise<void> {
+  const s = p.story;
+  const { transcript } = composeCall({ customerCode: s.customerCode, customerPhone: null, erpOrderNo: s.erpOrderNo, outboundNo: null, waybillNo: p.waybillNo ?? null }, rng);
+  const res = await fetch(`${crmApiUrl.replace(/\/$/, '')}/crm/api/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ custCode: s.customerCode, transcript, startedAt: Date.now() }),
+  });
+  if (!res.ok) throw new Error(`CRM refused a live call: HTTP ${res.status}`);
+}
+
 export function startLiveFeed(targets: LiveTargets, options: { perMinute: number; pace?: number; seed?: number; onError?: (err: unknown) => void }): LiveFeed {
   const pace = options.pace ?? DEFAULT_PACE;
   const rng = new Random(options.seed ?? Date.now());
@@ -276,10 +293,18 @@ export function startLiveFeed(targets: LiveTargets, options: { perMinute: number
   const tick = async () => {
     writer ??= await LiveWriter.open(targets);
     if (Date.now() >= nextOrderAt) {
-      active.push({ story: writer.story(rng, Date.now(), pace), tracksPosted: 0 });
+      // About one order in eight gets a service call a little while after it is placed.
+      const callAt = targets.crmApiUrl && rng.chance(1 / 8) ? Date.now() + rng.int(20, 120) * 1000 : undefined;
+      active.push({ story: writer.story(rng, Date.now(), pace), tracksPosted: 0, callAt });
       nextOrderAt += 60_000 / options.perMinute;
     }
-    for (const p of [...active]) if (await writer.advance(p)) active.splice(active.indexOf(p), 1);
+    for (const p of [...active]) {
+      if (p.callAt != null && p.erp && Date.now() >= p.callAt) {
+        p.callAt = undefined;
+        await recordLiveCall(targets.crmApiUrl!, p, rng);
+      }
+      if (await writer.advance(p)) active.splice(active.indexOf(p), 1);
+    }
   };
   const timer = setInterval(() => {
     if (stopped) return;

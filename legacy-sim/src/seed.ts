@@ -70,8 +70,10 @@ export function erpFill(data: DataSet) {
       await insertRows(ds, 'SO_SOMain', rowsOf(data.history.orders, (o) => [historyMainRow(o)]));
       await insertRows(ds, 'SO_SODetails', rowsOf(data.history.orders, historyDetailRows));
     }
-    await insertRows(ds, 'SO_SOMain', rowsOf(data.orders, (o) => [soMainRow(o, data.asOf)!]));
-    await insertRows(ds, 'SO_SODetails', rowsOf(data.orders, soDetailRows));
+    // Orders committed late are not there yet: later-changes.ts writes them after the first sync.
+    const visible = data.orders.filter((o) => !data.later.heldBack.has(o.erpOrderNo));
+    await insertRows(ds, 'SO_SOMain', rowsOf(visible, (o) => [soMainRow(o, data.asOf)!]));
+    await insertRows(ds, 'SO_SODetails', rowsOf(visible, soDetailRows));
     await insertRows(ds, 'SaleBillVouch', data.invoices);
   };
 }

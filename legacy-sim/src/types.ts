@@ -29,6 +29,12 @@ export type AnomalyKind =
   | 'refKeyboard'
   // An outbound whose reference names another customer's order: must not be linked.
   | 'refContradicts'
+  // Changes after the hub's first sync (legacy-sim/src/later-changes.ts applies them; the truth is
+  // the state after): an order committed late with old modify times, an outbound re-pointed at
+  // another customer's order, an outbound deleted from the WMS.
+  | 'lateCommit'
+  | 'editedAfterLink'
+  | 'deletedRow'
   | 'refMissing'
   | 'refAmbiguous'
   | 'waybillWithoutOutbound'

@@ -6,7 +6,7 @@ import type { RuleStore } from './src/rules/store.js';
 
 export { HubStore, type HubOrder } from './src/datasource.js';
 export { Ledger, type HoldRecord } from './src/rules/ledger.js';
-export { RuleStore } from './src/rules/store.js';
+export { RuleStore, audit } from './src/rules/store.js';
 export { findOrder, visible, type OrderLookup } from './src/find-order.js';
 
 /** How much shelf life (months) the enabled EXPIRY_CONTROL rule asks a lot to keep; 0 when the rule is off. */

@@ -17,6 +17,7 @@ import { createTmsSubgraph } from '../../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../../subgraphs/fulfilment/src/server.js';
+import { createIntakeSubgraph } from '../../subgraphs/intake/src/server.js';
 import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
 import type { OutboxWorker } from '../../subgraphs/order-link/src/rules/outbox.js';
 import { startGateway } from '../../gateway/src/server.js';
@@ -163,8 +164,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('crm', await createCrmSubgraph(config));
   const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
   await start('order-link', orderLink.subgraph);
-  // After order-link, which migrates the hub database fulfilment opens.
+  // After order-link, which migrates the hub database fulfilment and intake open.
   await start('fulfilment', await createFulfilmentSubgraph(config));
+  const intake = await createIntakeSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp, orderLinkSubgraphUrl: subgraphUrls['order-link'] });
+  await start('intake', intake.subgraph);
   // The first round links the whole seeded set; a second one settles documents woken by the first.
   t = Date.now();
   for (let round = 0; round < (options.linkRounds ?? 2); round++) await orderLink.linker.runRound();

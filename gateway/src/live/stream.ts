@@ -93,9 +93,6 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
     wake?.();
   });
   signal.addEventListener('abort', () => wake?.());
-  const expiresIn = caller.expiresAt != null ? caller.expiresAt - Date.now() : null;
-  const expiry = expiresIn != null ? setTimeout(() => wake?.(), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1))) : null;
-  expiry?.unref();
   let last = op.args.after != null ? Number(op.args.after) : (deps.feed.position ?? 0);
   try {
     const pending: number[] = [];
@@ -152,12 +149,18 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
         yield { data: result.data, ...(result.errors?.length ? { errors: result.errors as GraphQLError[] } : {}) };
       }
       if (signal.aborted) return;
-      if (caller.expiresAt != null && caller.expiresAt <= Date.now()) return yield tokenExpired();
-      await new Promise<void>((resolve) => (wake = resolve));
+      const left = caller.expiresAt != null ? caller.expiresAt - Date.now() : null;
+      if (left != null && left <= 0) return yield tokenExpired();
+      // Until an event, the subscriber leaving, or the token's expiry (a timer may fire a little early: checked again above).
+      let expiry: NodeJS.Timeout | null = null;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (left != null) expiry = setTimeout(resolve, Math.min(left + 5, 2 ** 31 - 1));
+      });
+      if (expiry) clearTimeout(expiry);
       wake = null;
     }
   } finally {
     stopListening();
-    if (expiry) clearTimeout(expiry);
   }
 }

@@ -3,11 +3,11 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { badInput } from '../../../common/src/errors.js';
 import { requireInstant } from '../../../common/src/arguments.js';
-import { classifyDocumentNo, parseHubOrderId, type DocumentKind } from '../../../common/src/docno.js';
+import { classifyDocumentNo, parseHubOrderId, readDocumentNumbers, type DocumentKind } from '../../../common/src/docno.js';
 import type { OrderQuery } from './datasource.js';
 import type { OrderStatus } from './lifecycle.js';
 
-export const MAX_PAGE_SIZE = 200;
+export { MAX_PAGE_SIZE, parsePageSize, encodeCursor, decodeCursor } from '../../../common/src/arguments.js';
 
 /** Does the query select `field` on this field's result (directly or in a fragment)? Counting a million rows is for who asks. */
 export function selects(info: GraphQLResolveInfo, field: string): boolean {
@@ -20,6 +20,18 @@ export function selects(info: GraphQLResolveInfo, field: string): boolean {
 
 export function parseOrderId(id: string, argument = 'id'): { kind: DocumentKind; canonical: string; rowId: number | null } {
   const parsed = id.length <= 64 ? classifyDocumentNo(id) : null;
+  const several = !parsed && id.length <= 64 ? readDocumentNumbers(id) : [];
+  if (several.length > 1) {
+    // SO-…-001/002 names two orders: which one is meant is the caller's to say, not ours to guess.
+    const nos = several.map((n) => n.canonical);
+    throw badInput(
+      {
+        zh: `「${id.slice(0, 64)}」中有 ${nos.length} 个单号（${nos.join('、')}）：请只给一个`,
+        en: `"${id.slice(0, 64)}" names ${nos.length} numbers (${nos.join(', ')}): give one`,
+      },
+      { argument, reason: 'SEVERAL_NUMBERS', numbers: nos },
+    );
+  }
   if (!parsed) {
     throw badInput(
       {
@@ -30,32 +42,6 @@ export function parseOrderId(id: string, argument = 'id'): { kind: DocumentKind;
     );
   }
   return { ...parsed, rowId: parsed.kind === 'ORDER' ? parseHubOrderId(parsed.canonical) : null };
-}
-
-export function parsePageSize(first: number | null | undefined, argument = 'first'): number {
-  const n = first ?? 50;
-  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
-    throw badInput(
-      { zh: `${argument} 必须在 0 到 ${MAX_PAGE_SIZE} 之间（收到 ${n}）`, en: `${argument} must be between 0 and ${MAX_PAGE_SIZE} (got ${n})` },
-      { argument, max: MAX_PAGE_SIZE },
-    );
-  }
-  return n;
-}
-
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-export function decodeCursor<T>(after: string | null | undefined, check: (v: any) => v is T): T | null {
-  if (after == null) return null;
-  try {
-    const value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-    if (check(value)) return value;
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput({ zh: 'after 游标无效：请使用上一页返回的 endCursor', en: 'Invalid after cursor: pass the endCursor of the previous page' }, { argument: 'after' });
 }
 
 function parseInstant(value: string | null | undefined, field: string): number | null {

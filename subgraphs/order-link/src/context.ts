@@ -4,9 +4,6 @@ import type { HubStore } from './datasource.js';
 import type { RuleStore } from './rules/store.js';
 import type { RuleEngine } from './rules/engine.js';
 import type { Ledger } from './rules/ledger.js';
-import type { DraftService } from './drafts/service.js';
-import type { RepairRunner } from './repair/runner.js';
-import type { RepairStore } from './repair/store.js';
 import type { HealthService } from './health/service.js';
 import type { DailyReporter } from './health/report.js';
 import type { HealthLoaders } from './health/resolvers.js';
@@ -25,8 +22,6 @@ export interface Context extends RequestContext {
   engine: RuleEngine;
   ledger: Ledger;
   attachments: AttachmentStore;
-  drafts: DraftService;
-  repair: { store: RepairStore; runner: RepairRunner };
   /** Order health and reconciliation (src/health/). */
   health: HealthService;
   reporter: DailyReporter;
@@ -40,4 +35,6 @@ export interface Context extends RequestContext {
   sweep: CompletenessSweep;
   /** The order event log (src/events/). */
   events: EventLog;
+  /** A link round now, for intake's runLinkRound after a draft is confirmed. */
+  linkNow: () => Promise<unknown>;
 }

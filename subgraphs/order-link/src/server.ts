@@ -1,9 +1,10 @@
 // Builds the order-link subgraph and its linker; index.ts runs them.
 import { signingKeyFor, type Config } from '../../../common/src/config.js';
+import { readRoverConfig } from '../../../common/src/rover-config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
-import { ErpDatasource, erpEntities } from '#adapters/erp';
+import { ErpDatasource, ErpOrders, erpEntities } from '#adapters/erp';
 import { WmsDatasource, wmsEntities } from '#adapters/wms';
 import { TmsDatasource } from '#adapters/tms';
 import { CrmDatasource } from '#adapters/crm';
@@ -11,6 +12,8 @@ import { HubStore } from './datasource.js';
 import { Linker } from './linking/linker.js';
 import { FeedMetrics, hubVersions, pollingFeeds } from './linking/feeds.js';
 import { CompletenessSweep } from './linking/sweep.js';
+import { Lease } from './lease.js';
+import { Lease1767440000000 } from './migrations/1767440000000-Lease.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -29,14 +32,6 @@ import { TextAndRepair1765200000000 } from './migrations/1765200000000-TextAndRe
 import { ScaleIndexes1766000000000 } from './migrations/1766000000000-ScaleIndexes.js';
 import { Attachments1766100000000 } from './migrations/1766100000000-Attachments.js';
 import { AttachmentStore } from './attachments.js';
-import { TextDirectory } from './drafts/directory.js';
-import { DraftService } from './drafts/service.js';
-import { ErpOrders } from './drafts/erp-orders.js';
-import { readRoverConfig } from '../../../common/src/rover-config.js';
-import { RepairStore } from './repair/store.js';
-import { RepairRunner } from './repair/runner.js';
-import { UploadRetention } from './repair/retention.js';
-import { uploadReceiver } from './repair/uploads.js';
 import type { Context } from './context.js';
 import { HealthFacts } from './health/facts.js';
 import { HealthMetrics } from './health/metrics.js';
@@ -60,7 +55,7 @@ import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -71,8 +66,6 @@ export interface OrderLinkOptions {
   startCalls?: boolean;
   /** Number and publish order events (default on); tests drive EventLog.runOnce() themselves when off. */
   startEvents?: boolean;
-  /** Pick up unfinished repair jobs (default on). */
-  startRepair?: boolean;
   /** Waits between daily-report delivery attempts (tests shorten them). */
   reportBackoff?: (attempt: number) => number;
   /** Where the erp subgraph listens, when not at ERP_SUBGRAPH_URL (tests and npm start pick ports as they go). */
@@ -98,13 +91,19 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const crm = new CrmDatasource(crmHttp);
 
   const hub = new HubStore(hubDb, hubSystem);
+  // Many instances may serve the graph; one at a time holds the lease and does the singleton work
+  // (linking, judging new orders, delivering the outbox, health facts, sweeps, the report's schedule),
+  // writing through the fenced hub: a former holder that wakes up cannot write.
+  const lease = new Lease(hubDb, kit.logger.child({ part: 'lease' }), { leaseMs: config.LINK_LEASE_MS }, kit.metrics.registry);
+  const fencedDb = lease.fenced();
   const rules = new RuleStore(hubDb, hubSystem);
   const seeded = await rules.seedIfEmpty();
   if (seeded) kit.logger.info({ rules: seeded }, 'rules seeded from rules/default-rules.yaml');
   const facts = new FactsLoader(hubDb, hubSystem, { erp, wms, tms });
   const engine = new RuleEngine(hubDb, hubSystem, rules, facts, kit.logger.child({ part: 'rules' }));
   const ledger = new Ledger(hubDb, hubSystem);
-  const outbox = new OutboxWorker(hubDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
+  const leaderEngine = new RuleEngine(fencedDb, hubSystem, rules, facts, kit.logger.child({ part: 'rules' }));
+  const outbox = new OutboxWorker(fencedDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
 
   // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
   const expiryMonths = () => expiryRuleMonths(rules);
@@ -112,6 +111,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // Interceptions follow the rules' decisions as they are recorded, whoever asked for them.
   // A failure leaves the order's next refresh to count them: the decisions themselves are recorded.
   engine.onRecorded = (ids) => healthFacts.refreshInterceptions(ids).catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'interceptions not counted yet'));
+  // The lease holder's own: facts after its rounds and the ticket sweep, fenced like the rest of its work.
+  const leaderFacts = new HealthFacts(fencedDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
+  leaderEngine.onRecorded = (ids) => leaderFacts.refreshInterceptions(ids).catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'interceptions not counted yet'));
   const health = new HealthService(
     new HealthMetrics(hubDb, hubSystem, config.OUTBOUND_SLA_HOURS, config.SATISFACTION_MODEL),
     new HealthDrill(hubDb, hubSystem),
@@ -139,7 +141,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     lateEveryRounds: config.SYNC_LATE_EVERY_ROUNDS,
     batchSize: config.LINK_BATCH_SIZE,
   });
-  const linker = new Linker(hubDb, feeds, hubSystem, kit.logger.child({ part: 'linker' }), {
+  const linker = new Linker(fencedDb, feeds, hubSystem, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
@@ -148,12 +150,13 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     // order the round changed follow.
     afterRound: async () => {
       events.wake();
-      await engine.evaluatePending();
+      await leaderEngine.evaluatePending();
       events.wake();
-      await healthFacts.refreshChanged();
+      await leaderFacts.refreshChanged();
     },
+    roundMarks: (phase, startedAt) => lease.markRound(phase, startedAt),
   });
-  const sweep = new CompletenessSweep(hubDb, hubSystem, { erp, wms, tms }, linker, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
+  const sweep = new CompletenessSweep(hubDb, hubSystem, { erp, wms, tms }, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
     everyMs: config.SYNC_SWEEP_EVERY_MS,
     windowDays: config.SYNC_SWEEP_WINDOW_DAYS,
     daily: config.SYNC_SWEEP_DAILY,
@@ -168,20 +171,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
   const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
   const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
-  const drafts = new DraftService(hubDb, hubSystem, erp, erpOrders, new TextDirectory(erp), () => linker.runFreshRound());
-  const repairStore = new RepairStore(hubDb, hubSystem);
-  const repairRunner = new RepairRunner(
-    repairStore,
-    erp,
-    { uploadDir: config.UPLOAD_DIR, batchRows: config.REPAIR_BATCH_ROWS, applyBatch: config.REPAIR_APPLY_BATCH, autoAccept: config.REPAIR_AUTO_ACCEPT },
-    kit.logger.child({ part: 'repair' }),
-  );
-  if (options.startLinker !== false) {
-    linker.start();
-    sweep.start();
-  }
-  if (options.startOutbox !== false) outbox.start();
-  if (options.startRepair !== false) repairRunner.start();
   const calls = new CallStore(hubDb, hubSystem);
   const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
     pollMs: config.CALL_POLL_MS,
@@ -190,10 +179,25 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   });
   if (options.startCalls !== false) callIntake.start();
   if (options.startEvents !== false) events.start();
-  const uploadRetention = new UploadRetention(hubDb, config.UPLOAD_DIR, config.UPLOAD_RETENTION_HOURS * 3_600_000, kit.logger.child({ part: 'uploads' }));
-  uploadRetention.start();
-  healthFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
-  reporter.start();
+  lease.onChange(
+    () => {
+      if (options.startLinker !== false) {
+        linker.start();
+        sweep.start();
+      }
+      if (options.startOutbox !== false) outbox.start();
+      leaderFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
+      reporter.start();
+    },
+    async () => {
+      reporter.stop();
+      await sweep.stop();
+      await linker.stop();
+      await outbox.stop();
+      await leaderFacts.stop();
+    },
+  );
+  await lease.start();
   const subgraph = buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
@@ -204,8 +208,6 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       rules,
       engine,
       ledger,
-      drafts,
-      repair: { store: repairStore, runner: repairRunner },
       health,
       reporter,
       attachments,
@@ -216,31 +218,33 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       planning,
       sweep,
       events,
+      // A round that starts after now: here when this instance holds the lease, else the holder's.
+      linkNow: () => (lease.isLeader ? linker.runFreshRound() : lease.roundAfter(Date.now(), Math.max(15_000, config.LINK_LEASE_MS * 2))),
     }),
-    routes: {
-      '/uploads': uploadReceiver({ store: repairStore, dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxNameLength: config.UPLOAD_MAX_NAME_LENGTH, verify: kit.verify, logger: kit.logger.child({ part: 'uploads' }) }),
-    },
     readiness: {
       hubDatabase: () => hub.ping(),
-      // Ready while the linker keeps up: a full round within the last 20 polls (or 10 s).
+      // Ready while the linking keeps up — this instance's rounds when it holds the lease, the
+      // holder's otherwise: a full round within the last 20 polls (or 10 s, or a takeover's time).
       linker: async () => {
-        if (linker.lastRoundAt == null) throw new Error(linker.lastError ? 'link rounds failing' : 'first link round not finished');
-        if (Date.now() - linker.lastRoundAt > Math.max(10_000, 20 * config.LINK_POLL_MS)) throw new Error('no full link round lately');
+        const last = lease.isLeader ? linker.lastRoundAt : await lease.lastRoundDoneAt();
+        if (last == null || last === 0) throw new Error(linker.lastError ? 'link rounds failing' : 'first link round not finished');
+        if (Date.now() - last > Math.max(10_000, 20 * config.LINK_POLL_MS, 2 * config.LINK_LEASE_MS)) throw new Error('no full link round lately');
       },
     },
     close: async () => {
+      // Given up first, so another instance takes over at once.
+      await lease.stop();
       reporter.stop();
-      uploadRetention.stop();
       await sweep.stop();
       await linker.stop();
       await outbox.stop();
-      await repairRunner.stop();
       await callIntake.stop();
       await healthFacts.stop();
+      await leaderFacts.stop();
       await events.stop();
       await eventBus.close();
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, repairRunner, uploadRetention, events, sweep };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep, lease };
 }

@@ -2,7 +2,7 @@
 import type { Bilingual } from '../../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import type { OrderEventRow } from './log.js';
-import { formatDraftId } from '../drafts/service.js';
+import { formatDraftId } from '../../../../common/src/docno.js';
 
 const STAGE: Record<string, Bilingual> = {
   PAID: { zh: '已付款', en: 'paid' },

@@ -44,6 +44,8 @@ export interface LinkerOptions {
   afterRound?: () => Promise<void>;
   /** ERP customer names by code (one batched call): whom a waybill's consignee must be when its city does not already agree. */
   customerNames: (codes: string[]) => Promise<Map<string, string>>;
+  /** Told when a round starts and when one has finished clean (with its start): the lease records both for other instances. */
+  roundMarks?: (phase: 'started' | 'done', startedAt: number) => Promise<void>;
 }
 
 export interface RoundStats {
@@ -143,7 +145,7 @@ export class Linker {
   lastError: unknown = null;
   /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
   private unfinished: Round | null = null;
-  /** What the completeness sweep asked for (sweep.ts): keys to read again, and rows deleted in their system. */
+  /** What the completeness sweep found (sweep.ts, hub_sync_repair), not yet handled: keys to read again, rows deleted in their system. */
   private readonly asked: Record<FeedSource, { reread: Set<string>; deleted: Set<string> }> = {
     erp: { reread: new Set(), deleted: new Set() },
     wms: { reread: new Set(), deleted: new Set() },
@@ -206,14 +208,16 @@ export class Linker {
   }
 
   /**
-   * The sweep's findings, handled in the next round like anything a feed says: `reread` keys are
-   * fetched whole and applied (a missing row is inserted, a stale one updated, and their link
-   * decisions made again); `deleted` rows are gone from their system — an order is marked so and
-   * no longer named by references, a document is dropped and its order and waybills re-decided.
+   * The sweep's findings, whichever instance swept, are handled by the next round like anything a
+   * feed says: MISSING and STALE keys are fetched whole and applied (inserted or updated, their link
+   * decisions made again); DELETED rows are gone from their system — an order is marked so and no
+   * longer named by references, a document is dropped and its order and waybills re-decided. They
+   * are marked applied once the round's feeds have run clean.
    */
-  requestSync(source: FeedSource, found: { reread?: string[]; deleted?: string[] }): void {
-    for (const k of found.reread ?? []) this.asked[source].reread.add(k);
-    for (const k of found.deleted ?? []) this.asked[source].deleted.add(k);
+  private async takeSweepFindings(): Promise<number[]> {
+    const rows = await this.query('sweep.pending', 'SELECT id, system, document_no, kind FROM hub_sync_repair WHERE applied_at IS NULL ORDER BY id LIMIT 20000');
+    for (const r of rows) this.asked[String(r.system).toLowerCase() as FeedSource]?.[r.kind === 'DELETED' ? 'deleted' : 'reread'].add(r.document_no);
+    return rows.map((r) => Number(r.id));
   }
 
   /** A round that starts after now: what was just written to a legacy system is in it. */
@@ -228,7 +232,9 @@ export class Linker {
     this.unfinished = round;
     // One system down must not stop the others from linking: each feed keeps its own cursor and
     // picks up where it stopped once its system is back.
+    await this.options.roundMarks?.('started', round.now);
     const failures: unknown[] = [];
+    const findings = await this.takeSweepFindings();
     for (const [feed, sync] of [
       ['erp', () => this.syncErp(round)],
       ['wms', () => this.syncWms(round)],
@@ -243,6 +249,12 @@ export class Linker {
     }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
     if (!failures.length) this.unfinished = null;
+    // An UPDATE answers with a result header, not rows: not through queryIn, which gathers rows.
+    if (!failures.length && findings.length)
+      for (let i = 0; i < findings.length; i += IN_LIST_MAX) {
+        const chunk = findings.slice(i, i + IN_LIST_MAX);
+        await this.query('sweep.applied', `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${placeholders(chunk.length)})`, [round.now, ...chunk]);
+      }
     if (this.options.afterRound) {
       try {
         await this.options.afterRound();
@@ -252,7 +264,10 @@ export class Linker {
       }
     }
     this.lastError = failures[0] ?? null;
-    if (!failures.length) this.lastRoundAt = Date.now();
+    if (!failures.length) {
+      this.lastRoundAt = Date.now();
+      await this.options.roundMarks?.('done', round.now);
+    }
     return { ...round.stats, ordersRefreshed: refreshed, millis: Date.now() - round.now, failedFeeds: failures.length };
   }
 
@@ -321,6 +336,14 @@ export class Linker {
     await this.hubSystem.call('document.deleted', () =>
       this.hub.query(`DELETE FROM hub_document WHERE system = ? AND document_no IN (${placeholders(docs.size)})`, [system, ...docs.keys()]),
     );
+    // A combined shipment's further orders lose it too.
+    const also = await this.alsoLinks(system, [...docs.keys()]);
+    if (also.size) {
+      await this.hubSystem.call('document.alsoLinks.delete', () =>
+        this.hub.query(`DELETE FROM hub_document_order WHERE system = ? AND document_no IN (${placeholders(also.size)})`, [system, ...also.keys()]),
+      );
+      for (const ids of also.values()) round.touch(...ids);
+    }
     for (const d of docs.values()) {
       round.touch(d.order_id);
       if (system === 'WMS') round.relinkedOutbounds.add(d.document_no);
@@ -361,6 +384,8 @@ export class Linker {
         total_fen: toFen(item.totalAmount),
       };
       const known = existing.get(item.erpOrderNo);
+      // Inserted by a round whose insert timed out yet committed: its lifecycle is still to derive.
+      if (known && round.newOrderNos.has(item.erpOrderNo)) round.touch(known.id);
       if (!known) {
         inserts.push({ erp_order_no: item.erpOrderNo, ...facts, src_modified: item.modifiedAt, status: 'CREATED', missing_nodes: '', created_at: round.now, updated_at: round.now });
       } else if (Object.entries(facts).some(([k, v]) => (known as any)[k] !== v)) {
@@ -376,7 +401,15 @@ export class Linker {
       }
     }
     if (inserts.length) {
-      await this.hubSystem.call('order.insert', () => insertRows(this.hub, 'hub_order', inserts), { idempotent: false });
+      try {
+        await this.hubSystem.call('order.insert', () => insertRows(this.hub, 'hub_order', inserts), { idempotent: false });
+      } catch (err) {
+        // An insert that timed out may still have committed: the next round then finds these
+        // orders known, so the documents waiting for them must be woken from here (the round's
+        // wake-ups are carried into the next one).
+        for (const r of inserts) (round.newOrderNos.add(r.erp_order_no as string), round.newCustomers.add(r.customer_code as string));
+        throw err;
+      }
       const newNos = inserts.map((r) => r.erp_order_no as string);
       const created = await this.query(
         'order.byErpNo',
@@ -403,6 +436,9 @@ export class Linker {
     for (const row of [
       ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
+      // A match is a guess made on the orders known then: an order of the same customer arriving
+      // later (a late commit, a feed behind the WMS) may fit as well, and then it is no longer one.
+      ...(await this.queryIn('document.matchedOfCustomers', [...round.newCustomers], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND method = 'MATCHED' AND customer_code IN (${list})`)),
       ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
     ])
       waiting.set(row.document_no, readDocument(row));

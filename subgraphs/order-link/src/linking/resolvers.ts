@@ -38,7 +38,7 @@ const toSweep = (s: SweepView) => ({
   failedSystems: s.failedSystems.map((x) => x.toUpperCase()),
   repairs: s.repairs.map((r) => {
     const text = REPAIR_TEXT[r.kind](r.system, r.documentNo);
-    return { ...r, foundAt: toIsoBeijing(r.foundAt)!, messageZh: text.zh, messageEn: text.en };
+    return { ...r, foundAt: toIsoBeijing(r.foundAt)!, appliedAt: toIsoBeijing(r.appliedAt), messageZh: text.zh, messageEn: text.en };
   }),
 });
 
@@ -61,6 +61,8 @@ export const syncResolvers: Resolvers = {
       if (span < 0 || span >= MAX_SWEEP_DAYS)
         throw badInput({ zh: `from 不能晚于 to，且最多 ${MAX_SWEEP_DAYS} 天`, en: `from must not be after to, and at most ${MAX_SWEEP_DAYS} days` }, { argument: 'to' });
       const done = await ctx.sweep.run('MANUAL', { from: dayFrom, to: dayTo });
+      // Handled by the lease holder's next round, whichever instance swept.
+      await ctx.sweep.applied(done.id, 30_000);
       const [view] = (await ctx.sweep.latest(MAX_SWEEPS, REPAIRS_SHOWN)).filter((s) => s.id === done.id);
       return toSweep(view) as any;
     },

@@ -10,8 +10,10 @@
 // day: the hub's own waybills of the window are asked for by number (deleted or changed there);
 // a waybill the feed never saw beyond the horizon is out of the sweep's reach (see docs).
 //
-// What it finds goes to the linker (`requestSync`), handled in the next round like anything a feed
-// says; each finding is recorded (`hub_sync_repair`) and counted in /metrics.
+// What it finds is recorded (`hub_sync_repair`) and counted in /metrics; the linker of whichever
+// instance holds the lease takes unapplied findings at the start of each round and handles them like
+// anything a feed says. Any instance may sweep (ops' runSyncSweep); the periodic sweeps run on the
+// lease holder.
 import type { DataSource } from 'typeorm';
 import { Cron } from 'croner';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -51,11 +53,6 @@ export interface SweepResult {
   millis: number;
 }
 
-export interface SweepTarget {
-  requestSync(source: FeedSource, found: { reread?: string[]; deleted?: string[] }): void;
-  runFreshRound(): Promise<unknown>;
-}
-
 /** How many TMS waybills one batchQuery asks for. */
 const TMS_BATCH = 200;
 
@@ -89,7 +86,6 @@ export class CompletenessSweep {
     private readonly hub: DataSource,
     private readonly hubSystem: LegacySystem,
     private readonly sources: { erp: ErpDatasource; wms: WmsDatasource; tms: TmsDatasource },
-    private readonly linker: SweepTarget,
     registry: Registry,
     private readonly logger: Logger,
     private readonly options: SweepOptions,
@@ -154,18 +150,12 @@ export class CompletenessSweep {
     for (const source of ['erp', 'wms', 'tms'] as const) {
       try {
         const found = source === 'tms' ? await this.sweepTms(dayFrom, end, result) : await this.sweepByDay(source, dayFrom, end, result);
-        this.linker.requestSync(source, {
-          reread: found.filter((f) => f.kind !== 'DELETED').map((f) => f.documentNo),
-          deleted: found.filter((f) => f.kind === 'DELETED').map((f) => f.documentNo),
-        });
         result.repairs.push(...found.map((f) => ({ ...f, system: source })));
       } catch (err) {
         result.failedSystems.push(source);
         this.logger.warn({ system: source, err: (err as Error)?.message }, 'completeness sweep could not compare this system');
       }
     }
-    // The findings are handled by a round that starts now; a failed round keeps them for the next.
-    if (result.repairs.length) await this.linker.runFreshRound().catch(() => undefined);
     result.millis = Date.now() - started;
     await this.record(result);
     for (const r of result.repairs) this.metrics.repairs.inc({ system: r.system, kind: r.kind });
@@ -292,6 +282,17 @@ export class CompletenessSweep {
     );
   }
 
+  /** Resolves once the lease holder's linker has handled every finding of this sweep (or after `timeoutMs`: false). */
+  async applied(sweepId: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [{ n }] = await this.query('sweep.unapplied', 'SELECT COUNT(*) AS n FROM hub_sync_repair WHERE sweep_id = ? AND applied_at IS NULL', [sweepId]);
+      if (Number(n) === 0) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** The latest sweeps, newest first, with what each repaired (at most `repairsEach`). */
   async latest(first: number, repairsEach: number) {
     const sweeps = await this.query('sweep.latest', 'SELECT * FROM hub_sync_sweep ORDER BY started_at DESC, id DESC LIMIT ?', [first]);
@@ -314,7 +315,15 @@ export class CompletenessSweep {
       repairs: repairs
         .filter((r) => Number(r.sweep_id) === Number(s.id))
         .slice(0, repairsEach)
-        .map((r) => ({ system: r.system as string, documentNo: r.document_no as string, kind: r.kind as RepairKind, legacyVersion: r.legacy_version ?? null, hubVersion: r.hub_version ?? null, foundAt: Number(r.found_at) })),
+        .map((r) => ({
+          system: r.system as string,
+          documentNo: r.document_no as string,
+          kind: r.kind as RepairKind,
+          legacyVersion: r.legacy_version ?? null,
+          hubVersion: r.hub_version ?? null,
+          foundAt: Number(r.found_at),
+          appliedAt: r.applied_at == null ? null : Number(r.applied_at),
+        })),
     }));
   }
 }

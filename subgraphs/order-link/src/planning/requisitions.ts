@@ -2,11 +2,10 @@
 // clientKey), audited in the hub. A retry with the key writes nothing in the ERP and no second audit
 // entry; an answer lost after the ERP committed is audited by the retry that finds the rows.
 import type { DataSource } from 'typeorm';
-import type { ErpDatasource } from '#adapters/erp';
 import type { Caller } from '../../../../common/src/caller.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import type { ErpOrders, RaisedRequisitions } from '../drafts/erp-orders.js';
+import type { ErpDatasource, ErpOrders, RaisedRequisitions } from '#adapters/erp';
 import { audit } from '../rules/store.js';
 import { checkRequisitions, requireMonday, type PurchasePlanner, type RequisitionLineInput } from './service.js';
 

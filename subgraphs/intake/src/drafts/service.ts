@@ -7,12 +7,12 @@ import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js'
 import { forUpdate, insertReturningId } from '../../../../common/src/db.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { parseIsoInstant } from '../../../../common/src/time.js';
+import { formatDraftId } from '../../../../common/src/docno.js';
 import { REQUIREMENT_FIELDS, type OrderRequirements } from '../../../../common/src/requirements.js';
-import type { ErpDatasource, NewSalesOrder } from '#adapters/erp';
+import type { ErpDatasource, ErpOrders, NewSalesOrder } from '#adapters/erp';
 import { interpretRemark, parseChatDraft, remarkValues, type ChatDraft, resolveDeliveryHint, type DeliveryDate } from '#text';
-import { audit } from '../rules/store.js';
+import { audit } from '#hub';
 import { modelKey, type TextDirectory } from './directory.js';
-import type { ErpOrders } from './erp-orders.js';
 
 export const MAX_DRAFT_TEXT = 4000;
 const CLIENT_KEY = /^[A-Za-z0-9._:-]{8,80}$/;
@@ -69,14 +69,7 @@ export interface DraftProblem {
   messageEn: string;
 }
 
-export function formatDraftId(id: number): string {
-  return `DR${String(id).padStart(10, '0')}`;
-}
-
-export function parseDraftId(text: string): number | null {
-  const m = /^\s*DR(\d{1,10})\s*$/i.exec(text);
-  return m ? Number(m[1]) : null;
-}
+export { formatDraftId, parseDraftId } from '../../../../common/src/docno.js';
 
 /**
  * A draft holds a customer's name, mobile and address: its maker reads it, and ops and admin; to
@@ -128,8 +121,8 @@ export class DraftService {
     /** The one write: through the erp subgraph. */
     private readonly erpOrders: ErpOrders,
     private readonly directory: TextDirectory,
-    /** Links and evaluates what ERP holds now (a linker round that starts after the order exists). */
-    private readonly linkNow: () => Promise<unknown>,
+    /** Links and evaluates what ERP holds now: order-link's runLinkRound, asked as the confirming caller. */
+    private readonly linkNow: (caller: Caller) => Promise<unknown>,
   ) {}
 
   async create(text: string, storeCode: string | null, caller: Caller, now = Date.now()): Promise<DraftRecord> {
@@ -224,7 +217,7 @@ export class DraftService {
       { idempotent: false },
     );
     // The order is answered linked and judged; if the round fails, the poller links it shortly.
-    await this.linkNow().catch(() => undefined);
+    await this.linkNow(caller).catch(() => undefined);
     return outcome;
   }
 

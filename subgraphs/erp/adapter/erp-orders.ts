@@ -1,13 +1,14 @@
 // Writes into the ERP go through the erp subgraph (its Mutation fields kept out of the client API):
-// the ERP adapter alone writes the ERP, in one transaction, once per client key. order-link calls it
-// as the gateway calls subgraphs — signed, naming the caller it acts for.
-import type { Caller } from '../../../../common/src/caller.js';
-import { encodeCaller } from '../../../../common/src/caller.js';
-import { appError, ErrorCode, upstreamUnavailable } from '../../../../common/src/errors.js';
-import type { LegacyHttpClient } from '../../../../common/src/legacy-http.js';
-import { signRequest } from '../../../../common/src/signing.js';
-import { toIsoBeijing } from '../../../../common/src/time.js';
-import type { NewSalesOrder } from '#adapters/erp';
+// the ERP adapter alone writes the ERP, in one transaction, once per client key. Hub workers (intake
+// for confirmed drafts, order-link for requisitions) call it as the gateway calls subgraphs — signed,
+// naming the caller they act for.
+import type { Caller } from '../../../common/src/caller.js';
+import { encodeCaller } from '../../../common/src/caller.js';
+import { appError, ErrorCode, upstreamUnavailable } from '../../../common/src/errors.js';
+import type { LegacyHttpClient } from '../../../common/src/legacy-http.js';
+import { signRequest } from '../../../common/src/signing.js';
+import { toIsoBeijing } from '../../../common/src/time.js';
+import type { NewSalesOrder } from './datasource.js';
 
 const CREATE = `mutation CreateSalesOrder($input: NewSalesOrderInput!) { createSalesOrder(input: $input) { erpOrderNo created } }`;
 const RAISE = `mutation RaiseRequisitions($input: RaiseRequisitionsInput!) { raiseRequisitions(input: $input) { created requisitions { code skuCode quantity warehouseCode } } }`;

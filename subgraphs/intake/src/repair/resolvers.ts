@@ -1,10 +1,9 @@
 // Thin: the repair wizard's jobs, their preview and decisions, apply and undo.
-import type { Resolvers } from '../../../../codegen/generated/order-link.js';
+import type { Resolvers } from '../../../../codegen/generated/intake.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { REQUIREMENT_FIELDS } from '../../../../common/src/requirements.js';
-import { requireRole } from '../../../../common/src/arguments.js';
-import { decodeCursor, encodeCursor, parsePageSize } from '../arguments.js';
+import { decodeCursor, encodeCursor, parsePageSize, requireRole } from '../../../../common/src/arguments.js';
 import { textSpan } from '../drafts/resolvers.js';
 import type { Context } from '../context.js';
 import { REPAIR_ROLES } from './uploads.js';

@@ -12,7 +12,7 @@ import { normalizeErpOrderNo } from '../../../../common/src/docno.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import type { ErpDatasource, RequirementChangeOutcome } from '#adapters/erp';
 import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '#text';
-import { audit } from '../rules/store.js';
+import { audit } from '#hub';
 import { cachedInterpreter, isBlankCell, mapColumns, proposeForRow } from './propose.js';
 import { isFormulaLike } from '../../../../common/src/csv.js';
 import { BULK_MS, type JobColumns, type RepairChange, type RepairChangeState, type RepairIssue, type RepairJob, type RepairStore, type Upload } from './store.js';

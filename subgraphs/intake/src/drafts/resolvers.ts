@@ -1,12 +1,11 @@
 // Thin: remark reading, drafts from chat text and their confirmation.
-import type { Resolvers } from '../../../../codegen/generated/order-link.js';
+import type { Resolvers } from '../../../../codegen/generated/intake.js';
 import type { Role } from '../../../../common/src/caller.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
-import { parsePageSize } from '../arguments.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { interpretRemark, type Evidence, type Field, type Span } from '#text';
-import { requireRole } from '../../../../common/src/arguments.js';
-import { findOrder } from '../find-order.js';
+import { parsePageSize, requireRole } from '../../../../common/src/arguments.js';
+import { findOrder } from '#hub';
 import type { Context } from '../context.js';
 import { draftNotFound, draftRemark, formatDraftId, mayReadDraft, isComplete, parseDraftId, requestedDelivery, splitMessage, type DraftEdits } from './service.js';
 
