@@ -43,6 +43,18 @@ async function recordCall(custCode: string, transcript: string, startedAt = Date
   return body.result.callId;
 }
 
+/** One round of the intake, as its poll would run it: a round the shared database times out is run again. */
+async function readFeed(): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await stack.orderLink.callIntake.runOnce();
+    } catch (err) {
+      if (attempt >= 5 || (err as any)?.extensions?.code !== 'UPSTREAM_UNAVAILABLE') throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
+
 const hubCount = async (sql: string, params: unknown[] = []) => Number((await hub.query(sql, params))[0].n);
 
 before(async () => {
@@ -60,11 +72,11 @@ describe('service calls', () => {
   test('the generated calls reach the hub in counted pages and read as the ground truth says; old calls act on nothing', async () => {
     const truth = stack.truth.calls ?? [];
     assert.ok(truth.length >= 10, `the generator made calls (${truth.length})`);
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     // Read again from the start: pages of 7, one CRM request each, and one more that finds the end.
     await hub.query("DELETE FROM hub_sync_cursor WHERE source = 'crm-calls'");
     const before = (await stack.legacyCalls())['crm:calls.changes'] ?? 0;
-    assert.equal(await stack.orderLink.callIntake.runOnce(), truth.length);
+    assert.equal(await readFeed(), truth.length);
     const crmCalls = ((await stack.legacyCalls())['crm:calls.changes'] ?? 0) - before;
     assert.equal(crmCalls, Math.ceil((truth.length + 1) / 7), `CRM requests for ${truth.length} calls`);
 
@@ -88,7 +100,7 @@ describe('service calls', () => {
     const o = stack.truth.orders.find((x) => (x.expectedStatus === 'PAID' || x.expectedStatus === 'CREATED') && !x.outbound)!;
     assert.ok(o, 'an order not yet at the warehouse');
     const callId = await recordCall(o.customerCode, `客服：您好。客户：嗯，那个单子${o.erpOrderNo.replace(/-/g, '')}，地址要改一下，不送店里了，送到吴中区木渎镇金山路88号仓库。客服：好的。`);
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     const { callIntents: c } = await ask(CALL, { id: callId });
     assert.deepEqual(c.intents.map((i: any) => i.intent), ['CHANGE_ADDRESS']);
     assert.equal(c.newAddress.value, '吴中区木渎镇金山路88号');
@@ -128,7 +140,7 @@ describe('service calls', () => {
     const counts = async () => [await hubCount('SELECT COUNT(*) AS n FROM hub_hold'), await hubCount('SELECT COUNT(*) AS n FROM hub_call_action'), await hubCount('SELECT COUNT(*) AS n FROM hub_outbox'), await hubCount('SELECT COUNT(*) AS n FROM hub_audit')];
     const was = await counts();
     await hub.query("DELETE FROM hub_sync_cursor WHERE source = 'crm-calls'");
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     assert.deepEqual(await counts(), was);
 
     const sales = await stack.token('sales');
@@ -141,7 +153,7 @@ describe('service calls', () => {
   test('a return opens one CRM ticket through the outbox and a hold for sales', async () => {
     const o = stack.truth.orders.find((x) => x.expectedStatus === 'SIGNED' || x.expectedStatus === 'COMPLETED')!;
     const callId = await recordCall(o.customerCode, `来电：你好，昨天收到的机滤型号不对，给我换一下。\n坐席：单号能报一下吗？\n来电：S O ${[...o.erpOrderNo.slice(3, 11)].map((d) => '零一二三四五六七八九'[Number(d)]).join('')} 杠 ${[...o.erpOrderNo.slice(12)].map((d) => '零一二三四五六七八九'[Number(d)]).join('')}。`);
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     const { callIntents: c } = await ask(CALL, { id: callId });
     assert.deepEqual(c.intents.map((i: any) => i.intent), ['RETURN_EXCHANGE']);
     assert.equal(c.orderRef, o.erpOrderNo, 'the number read out digit by digit');
@@ -158,9 +170,11 @@ describe('service calls', () => {
   test('a chase before the warehouse has packed raises the pick priority and the customer is told; a cancel after shipping only warns', async () => {
     const waiting = stack.truth.orders.find((x) => (x.expectedStatus === 'PAID' || x.expectedStatus === 'PICKING') && x.outbound === null && x.erpOrderNo !== stack.truth.orders.find((y) => (y.expectedStatus === 'PAID' || y.expectedStatus === 'CREATED') && !y.outbound)!.erpOrderNo)!;
     const chase = await recordCall(waiting.customerCode, `[客户] 那啥，我那单${waiting.erpOrderNo}咋还没发呢，帮我催催。\n[客服] 好的。`);
-    const shipped = stack.truth.orders.find((x) => x.expectedStatus === 'IN_TRANSIT')!;
+    // An order the hub itself has seen leave the warehouse.
+    const shippedNode = (await ask('{ orders(filter: { status: [IN_TRANSIT, OUT_FOR_DELIVERY] }, first: 1) { edges { node { erpOrderNo customer { code } } } } }', {})).orders.edges[0].node;
+    const shipped = { erpOrderNo: shippedNode.erpOrderNo as string, customerCode: shippedNode.customer.code as string };
     const cancel = await recordCall(shipped.customerCode, `客户：${shipped.erpOrderNo}这单不要了，帮我取消。客服：好的我看一下。`);
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     const chased = (await ask(ORDER, { id: waiting.erpOrderNo })).order;
     assert.deepEqual(chased.pickPriority, { level: 'RAISED', byCall: chase });
     const info = chased.blockers.find((b: any) => b.code === 'CHASED');
@@ -175,7 +189,7 @@ describe('service calls', () => {
   test('a number that is not the caller\'s own is recorded, never acted on; customers cannot read calls', async () => {
     const [a, b] = [stack.truth.orders[3], stack.truth.orders.find((x) => x.customerCode !== stack.truth.orders[3].customerCode)!];
     const callId = await recordCall(b.customerCode, `客户：${a.erpOrderNo}帮我取消。`);
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     const { callIntents: c } = await ask(CALL, { id: callId });
     assert.deepEqual(c.intents.map((i: any) => i.intent), ['CANCEL']);
     assert.deepEqual(c.actions, []);
@@ -189,13 +203,18 @@ describe('service calls', () => {
 
   test('a caller who gives no number is matched to their open orders; the intents act only when there is one', async () => {
     const asOf = Date.parse(stack.truth.generator.asOf);
-    const open = (code: string) => stack.truth.orders.filter((o) => o.customerCode === code && !['SIGNED', 'COMPLETED', 'CANCELLED'].includes(o.expectedStatus));
-    const several = [...new Set(stack.truth.orders.map((o) => o.customerCode))].find((c) => open(c).length >= 2)!;
+    const closed = ['SIGNED', 'COMPLETED', 'CANCELLED'];
+    const truthOpen = (code: string) => stack.truth.orders.filter((o) => o.customerCode === code && !closed.includes(o.expectedStatus));
+    const several = [...new Set(stack.truth.orders.map((o) => o.customerCode))].find((c) => truthOpen(c).length >= 3)!;
+    // The hub's own view of which of them are open is what the intake reads.
+    const mine = (await ask('query($c: String) { orders(filter: { customerCode: $c }, first: 200) { edges { node { erpOrderNo status } } } }', { c: several })).orders.edges.map((e: any) => e.node);
+    const open = () => mine.filter((o: any) => !closed.includes(o.status));
     const callId = await recordCall(several, '客户：我那单到哪了？怎么还没到。', asOf);
-    await stack.orderLink.callIntake.runOnce();
+    await readFeed();
     const { callIntents: c } = await ask(CALL, { id: callId });
     assert.equal(c.orderSource, 'OPEN_ORDER');
-    assert.deepEqual(c.orders.map((o: any) => o.erpOrderNo).sort(), open(several).map((o) => o.erpOrderNo).sort());
+    assert.ok(open().length >= 2);
+    assert.deepEqual(c.orders.map((o: any) => o.erpOrderNo).sort(), open().map((o: any) => o.erpOrderNo).sort());
     assert.deepEqual(c.actions, [], 'several candidates (and an old call): nothing acts');
   });
 });

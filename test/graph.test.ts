@@ -1,5 +1,5 @@
 // The federated order graph end to end: seeded MariaDB legacy databases and real simulator
-// servers behind the five subgraphs, queried through the gateway, checked against the
+// servers behind the seven subgraphs, queried through the gateway, checked against the
 // generator's ground truth.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

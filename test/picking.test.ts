@@ -15,6 +15,7 @@ import { GS } from '../subgraphs/fulfilment/src/picking/gs1.js';
 
 let stack: Stack;
 let wms: DataSource;
+let erp: DataSource;
 let hubDb: DataSource;
 let orders: OrderAwaitingPick[];
 const startedAt = Date.now();
@@ -26,6 +27,7 @@ const scans: { picker: string; outcome: string }[] = [];
 before(async () => {
   stack = await startStack({ name: 'picking', orders: 200, days: 1, seed: 77 });
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
+  erp = await openDataSource(stack.targets.erpUrl, { poolSize: 1 });
   hubDb = await openDataSource(stack.config.HUB_DATABASE_URL, { poolSize: 1 });
   orders = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 9, seed: 707 });
   await stack.linker.runRound();
@@ -33,6 +35,7 @@ before(async () => {
 
 after(async () => {
   await wms?.destroy();
+  await erp?.destroy();
   await hubDb?.destroy();
   await stack?.close();
 });
@@ -46,6 +49,14 @@ async function order(warehouse: string, lines: { sku: string; quantity: number }
   for (const l of lines) {
     await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, ?, ?, 'WMS-OWN', 'F1-A01-S01', ?, NULL)", [o.outboundNo, ++n, l.sku, l.quantity]);
   }
+  // The order asks for what its outbound carries: the hub links an outbound only to an order it
+  // shares goods with (an outbound with none of the order's goods contradicts its reference).
+  await erp.query('DELETE FROM SO_SODetails WHERE cSOCode = ?', [o.erpOrderNo]);
+  n = 0;
+  for (const l of lines) {
+    await erp.query('INSERT INTO SO_SODetails (cSOCode, iRowNo, cInvCode, iQuantity, iTaxUnitPrice, iSum, cMemo) VALUES (?, ?, ?, ?, 10, ?, NULL)', [o.erpOrderNo, ++n, l.sku, l.quantity, 10 * l.quantity]);
+  }
+  await erp.query('UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode = ?', [formatBeijing(Date.now()), o.erpOrderNo]);
   return o;
 }
 

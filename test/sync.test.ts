@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startStack, type Stack } from './helpers/stack.js';
 import { copyOrderStory, feedPosition, openLegacy, shiftBeijing, type CopiedOrder, type LegacyWriter } from './helpers/legacy-writes.js';
 import { Random } from '../legacy-sim/src/random.js';
+import { formatBeijing } from '../common/src/time.js';
 import type { TruthOrder } from '../legacy-sim/src/types.js';
 
 let stack: Stack;
@@ -230,3 +231,52 @@ describe('completeness sweep', () => {
     assert.ok(denied.errors?.length);
   });
 });
+
+describe('documents changing after linking', () => {
+  test('an order given to another customer loses its outbound to CUSTOMER_MISMATCH and gets it back when corrected; a re-pointed waybill follows its new reference', async () => {
+    const rng = new Random(31);
+    const stories = referenceStories().filter((o) => !stack.truth.orders.some((x) => x !== o && x.outbound?.outboundNo === o.outbound?.outboundNo));
+    const customers: string[] = (await legacy.erp.query('SELECT cCusCode FROM Customer')).map((r: any) => r.cCusCode);
+    const moved = Array.from({ length: 4 }, () => stories.splice(rng.int(0, stories.length - 1), 1)[0]);
+    const repointed = stories.splice(rng.int(0, stories.length - 1), 1)[0];
+    const now = () => formatBeijing(Date.now());
+    const owner = new Map<string, string>();
+    for (const o of moved) {
+      const [{ cCusCode }] = await legacy.erp.query('SELECT cCusCode FROM SO_SOMain WHERE cSOCode = ?', [o.erpOrderNo]);
+      owner.set(o.erpOrderNo, cCusCode);
+      const other = customers.filter((c) => c !== cCusCode)[rng.int(0, customers.length - 2)];
+      await legacy.erp.query('UPDATE SO_SOMain SET cCusCode = ?, dModifyTime = ? WHERE cSOCode = ?', [other, now(), o.erpOrderNo]);
+    }
+    await legacy.tms.query('UPDATE tms_waybill SET customer_ref = ?, update_time = ? WHERE waybill_no = ?', ['CK20991231-001', now(), repointed.waybill!.waybillNo]);
+
+    const unlinked = async () => {
+      const res = await stack.query('{ unlinkedDocuments(first: 200) { edges { node { system documentNo reason } } } }');
+      return new Map<string, string>(res.data.unlinkedDocuments.edges.map((e: any) => [`${e.node.system}:${e.node.documentNo}`, e.node.reason]));
+    };
+    await until(async () => {
+      const orders = await Promise.all([...moved, repointed].map((o) => stack.query(ORDER, { id: o.erpOrderNo })));
+      return orders.slice(0, moved.length).every((r) => r.data.order.wmsOutboundNo == null) && orders[moved.length].data.order.tmsWaybillNo == null;
+    }, 20_000, 'the link decisions made again');
+    const listed = await unlinked();
+    for (const o of moved) {
+      assert.equal(listed.get(`WMS:${o.outbound!.outboundNo}`), 'CUSTOMER_MISMATCH', `${o.outbound!.outboundNo} no longer agrees with ${o.erpOrderNo}`);
+      assert.equal(listed.get(`TMS:${o.waybill!.waybillNo}`), 'OUTBOUND_UNLINKED', `${o.waybill!.waybillNo} follows its outbound`);
+    }
+    assert.equal(listed.get(`TMS:${repointed.waybill!.waybillNo}`), 'REFERENCE_NOT_FOUND');
+
+    // Corrected back: the same decision, made again, links them as before.
+    for (const o of moved) await legacy.erp.query('UPDATE SO_SOMain SET cCusCode = ?, dModifyTime = ? WHERE cSOCode = ?', [owner.get(o.erpOrderNo), now(), o.erpOrderNo]);
+    await until(async () => {
+      const orders = await Promise.all(moved.map((o) => stack.query(ORDER, { id: o.erpOrderNo })));
+      return orders.every((r, i) => r.data.order.wmsOutboundNo === moved[i].outbound!.outboundNo && r.data.order.tmsWaybillNo === moved[i].waybill!.waybillNo);
+    }, 20_000, 'linked again once corrected');
+  });
+});
+
+async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -104,6 +104,8 @@ export class Lease {
     this.timer = null;
     const token = this.token;
     if (token != null) {
+      // The work stops first, while its writes still carry the token; then the lease is given up.
+      await Promise.all([...this.lost].map((f) => f()));
       await this.lose();
       await execute(this.db, 'UPDATE hub_lease SET expires_at = 0 WHERE name = ? AND token = ?', [this.name, token]).catch(() => undefined);
     }

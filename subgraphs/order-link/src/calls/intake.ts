@@ -14,6 +14,8 @@ import type { WmsDatasource } from '#adapters/wms';
 import { readCall, type CallReading } from '#text';
 import { auditAll, type Actor } from '../rules/store.js';
 import { planActions, type OrderState, type PlannedAction } from './actions.js';
+import { toHubOrder, type HubOrder } from '../datasource.js';
+import { readOrder } from '../linking/records.js';
 
 /** Who the audit names for what a call did on its own. */
 export const CALL_READER: Actor = { subject: 'call-reader', role: 'system' };
@@ -81,8 +83,9 @@ export class CallIntake {
       const page = await this.crm.callsChangedSince(after, this.options.pageSize);
       if (!page.calls.length || this.stopped) return read;
       const resolved = await this.resolve(page.calls);
-      const now = Date.now();
-      await this.hub.call('calls.record', () => this.db.transaction((em) => this.record(em, resolved, after, page.last, now)), { idempotent: false });
+      // Safe to retry: every row has its key, and each attempt audits only the rows it added itself
+      // (its own clock), so an attempt that committed after timing out is not audited twice.
+      await this.hub.call('calls.record', () => this.db.transaction((em) => this.record(em, resolved, after, page.last, Date.now())), { idempotent: true });
       read += page.calls.length;
       this.lastError = null;
       // A short page is the end of the feed: no request only to hear so.
@@ -119,25 +122,26 @@ export class CallIntake {
     const openFor = [...new Set(calls.filter((_c, i) => !readings[i].orderRef).map((c) => c.customerCode).filter((c): c is string => !!c))];
     const earliest = Math.min(...calls.map((c) => c.startedAt)) - OPEN_ORDER_DAYS * 86_400_000;
     // One indexed query per way of naming an order (an OR across them would scan hub_order).
-    const cols = 'SELECT id, erp_order_no, customer_code, status, wms_outbound_no, ordered_at FROM hub_order WHERE ';
+    const cols = 'SELECT * FROM hub_order WHERE ';
     const queries: [string, unknown[]][] = [];
     if (erpNos.size) queries.push([`${cols}erp_order_no IN (${placeholders(erpNos.size)})`, [...erpNos]]);
     if (hubIds.size) queries.push([`${cols}id IN (${placeholders(hubIds.size)})`, [...hubIds]]);
-    if (openFor.length) queries.push([`${cols}customer_code IN (${placeholders(openFor.length)}) AND ordered_at >= ? AND status NOT IN (${placeholders(CLOSED.length)})`, [...openFor, earliest, ...CLOSED]]);
-    const orders = (await Promise.all(queries.map(([sql, params]) => this.hub.call('calls.orders', () => this.db.query(sql, params))))).flat();
+    if (openFor.length) queries.push([`${cols}customer_code IN (${placeholders(openFor.length)}) AND ordered_at >= ?`, [...openFor, earliest]]);
+    // Where each order stands is what the graph says (the lifecycle from what each system recorded).
+    const orders = (await Promise.all(queries.map(([sql, params]) => this.hub.call('calls.orders', () => this.db.query(sql, params))))).flat().map((r: any) => toHubOrder(readOrder(r)));
     // Where each outbound stands (packed or not decides a change of address): one WMS call.
-    const outboundNos = [...new Set(orders.map((o: any) => o.wms_outbound_no).filter(Boolean))] as string[];
+    const outboundNos = [...new Set(orders.map((o) => o.wmsOutboundNo).filter(Boolean))] as string[];
     const outbounds = outboundNos.length ? await this.wms.outboundsByNo(outboundNos).catch(() => outboundNos.map(() => null)) : [];
     const outboundStatus = new Map(outboundNos.map((no, i) => [no, outbounds[i]?.status ?? null]));
-    const state = (o: any): OrderState & { orderedAt: number } => ({
-      orderId: Number(o.id),
-      erpOrderNo: o.erp_order_no,
-      customerCode: o.customer_code,
+    const state = (o: HubOrder): OrderState & { orderedAt: number } => ({
+      orderId: o.rowId,
+      erpOrderNo: o.erpOrderNo,
+      customerCode: o.customerCode,
       status: o.status,
-      outboundStatus: o.wms_outbound_no ? (outboundStatus.get(o.wms_outbound_no) ?? null) : null,
-      orderedAt: Number(o.ordered_at),
+      outboundStatus: o.wmsOutboundNo ? (outboundStatus.get(o.wmsOutboundNo) ?? null) : null,
+      orderedAt: o.orderedAt,
     });
-    const all = (orders as any[]).map(state);
+    const all = orders.map(state);
     return calls.map((call, i) => {
       const reading = readings[i];
       const ref = reading.orderRef;
