@@ -1038,6 +1038,7 @@ export const orderLinkLineage: FieldLineage[] = [
       legacyVersion: { transform: 'HUB_STATE', note: "The legacy system's modify time of the version found (Beijing, as the system keeps it); null when deleted." },
       hubVersion: { transform: 'HUB_STATE', note: "The version the hub had read; null when it had none." },
       foundAt: { transform: 'HUB_STATE' },
+      appliedAt: { transform: 'HUB_STATE', note: 'when the lease holder’s linker handled it; null until then' },
       messageZh: { transform: 'HUB_STATE' },
       messageEn: { transform: 'HUB_STATE' },
     },
