@@ -72,6 +72,9 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
   const { caller, requestId } = ctx;
   const run = <T = any>(query: string, variables: Record<string, unknown>) => deps.execute<T>({ query, variables }, caller, requestId);
   let orderId: string | null = null;
+  // Where the stream stood when the subscriber asked: events passed on while its order is looked
+  // up are read back from the log, not lost in between.
+  const askedAt = deps.feed.position;
   if (op.field === 'orderUpdated') {
     // The order by any of its numbers, as the subscriber may see it: another customer's is unknown.
     const found = await run<{ order: { id: string } | null }>('query LiveOrder($id: ID!) { order(id: $id) { id } }', { id: op.args.id });
@@ -95,10 +98,11 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
     wake?.();
   });
   signal.addEventListener('abort', () => wake?.());
-  let last = op.args.after != null ? Number(op.args.after) : (deps.feed.position ?? 0);
+  const resumeFrom = op.args.after != null ? Number(op.args.after) : op.field === 'orderUpdated' && askedAt != null && askedAt < (deps.feed.position ?? 0) ? askedAt : null;
+  let last = resumeFrom ?? deps.feed.position ?? 0;
   try {
     const pending: number[] = [];
-    if (op.args.after != null) {
+    if (resumeFrom != null) {
       // What the subscriber missed, from the log, oldest first.
       for (let from = last, more = true; more; ) {
         const page: { data?: any; errors?: readonly unknown[] } =
