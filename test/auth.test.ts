@@ -330,6 +330,9 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Query.fieldLineage': { roles: STAFF, query: '{ fieldLineage(coordinate: "Order.status") { coordinate } }' },
   'Query.lineageGraph': { roles: STAFF, query: '{ lineageGraph(type: "Store") { type } }' },
   'Query.revokedTokens': { roles: ['admin'], query: '{ revokedTokens { jti } }' },
+  // The order event log: the feed across orders for staff and BI; one event with its order for anyone (a customer only its own).
+  'Query.orderEventLog': { roles: [...STAFF, 'bi'], query: '{ orderEventLog(first: 1) { endCursor } }' },
+  'Query.orderUpdate': { roles: ['customer', ...STAFF], query: '{ orderUpdate(event: "999999999") { event { id } } }' },
   // Not a jti: refused as bad input, nothing revoked.
   'Mutation.revokeToken': { roles: ['admin'], query: 'mutation { revokeToken(jti: "not a jti!", reason: "checked") { created } }' },
 };

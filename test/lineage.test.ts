@@ -16,7 +16,7 @@ const READERS: Record<LineageSystem, string[]> = {
   WMS: ['subgraphs/wms/adapter'],
   TMS: ['subgraphs/tms/adapter'],
   CRM: ['subgraphs/crm/adapter'],
-  HUB: ['subgraphs/order-link/src', 'subgraphs/order-link/hub.ts', 'subgraphs/fulfilment/src'],
+  HUB: ['subgraphs/order-link/src', 'subgraphs/order-link/hub.ts', 'subgraphs/fulfilment/src', 'subgraphs/intake/src'],
   GRAPH: [],
 };
 

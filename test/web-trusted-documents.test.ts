@@ -91,8 +91,9 @@ describe('trusted documents', () => {
     for (const text of documents.values()) {
       variants.push({ name: 'one more space', query: `${text} ` });
       variants.push({ name: 'a comment', query: `# mine\n${text}` });
-      variants.push({ name: 'a field more', query: text.replace('{', '{ __typename') });
-      variants.push({ name: 'renamed', query: text.replace(/\b(query|mutation) (\w+)/, '$1 My$2') });
+      // A subscription selects one root field: its field more goes one level down.
+      variants.push({ name: 'a field more', query: /^\s*subscription\b/.test(text) ? text.replace(/\{([^{]*\{)/, '{$1 __typename') : text.replace('{', '{ __typename') });
+      variants.push({ name: 'renamed', query: text.replace(/\b(query|mutation|subscription) (\w+)/, '$1 My$2') });
     }
     for (const { name, query } of variants) {
       assert.notEqual(documents.has(createHash('sha256').update(query).digest('hex')), true);

@@ -171,7 +171,7 @@ export const configSchema = z.object({
   /** Subject prefix: each event goes to <prefix>.<unified order ID>. */
   EVENTS_NATS_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens, no wildcards').default('orderhub.events'),
   /** How often order-link numbers new events and publishes them (it also does so right after each link round). */
-  EVENTS_PUBLISH_MS: ms.default(100),
+  EVENTS_PUBLISH_MS: ms.default(200),
   /** Subscriptions at the gateway: at most this many per WebSocket connection, and per token across connections and SSE. */
   EVENTS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
   EVENTS_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(50),

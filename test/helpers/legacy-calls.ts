@@ -10,7 +10,8 @@ export async function legacyCallTotals(subgraphUrls: Iterable<string>): Promise<
       const m = /^legacy_calls_total\{([^}]*)\} (\d+(?:\.\d+)?)$/.exec(line);
       if (!m) continue;
       const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-      if (labels.operation.startsWith('sync.') || labels.system === 'hub') continue;
+      // The hub's own database, including the order event log's guard on it (hub-events).
+      if (labels.operation.startsWith('sync.') || labels.system === 'hub' || labels.system.startsWith('hub-')) continue;
       const key = `${labels.system}:${labels.operation}`;
       totals[key] = (totals[key] ?? 0) + Number(m[2]);
     }

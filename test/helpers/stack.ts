@@ -1,5 +1,5 @@
 // Starts the whole stack for a test file: seeded legacy databases on MariaDB (or SQLite), the TMS
-// and CRM simulators, the five subgraphs and the gateway, each on a free port.
+// and CRM simulators, the seven subgraphs and the gateway, each on a free port.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

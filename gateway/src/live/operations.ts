@@ -180,7 +180,8 @@ export function liveOperations(rules: LiveRules) {
   /** Judges a request to subscribe as a query would be judged; throws the refusal (a GraphQLError with a code, zh + en). */
   function prepare(request: SubscribeRequest, caller: Caller): LiveOperation {
     const hash = (request.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-    let text = typeof request.query === 'string' ? request.query : undefined;
+    // An empty text with a hash is how clients that must send some text send a registered document.
+    let text = typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
     if (text === undefined && typeof hash === 'string') {
       text = rules.trusted.documents.get(hash);
       // Subscriptions are never remembered by hash (no APQ here): only registered documents are known.

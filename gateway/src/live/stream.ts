@@ -29,6 +29,8 @@ export interface StreamContext {
 }
 
 const CATCH_UP_PAGE = 500;
+/** Events whose queries one subscriber runs at once. */
+const PIPELINE = 8;
 
 /** An error that ends a stream, with a stable code and zh + en. */
 export function endOf(code: string, zh: string, en: string, extensions: Record<string, unknown> = {}): ExecutionResult {
@@ -70,6 +72,9 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
   const { caller, requestId } = ctx;
   const run = <T = any>(query: string, variables: Record<string, unknown>) => deps.execute<T>({ query, variables }, caller, requestId);
   let orderId: string | null = null;
+  // Where the stream stood when the subscriber asked: events passed on while its order is looked
+  // up are read back from the log, not lost in between.
+  const askedAt = deps.feed.position;
   if (op.field === 'orderUpdated') {
     // The order by any of its numbers, as the subscriber may see it: another customer's is unknown.
     const found = await run<{ order: { id: string } | null }>('query LiveOrder($id: ID!) { order(id: $id) { id } }', { id: op.args.id });
@@ -93,10 +98,11 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
     wake?.();
   });
   signal.addEventListener('abort', () => wake?.());
-  let last = op.args.after != null ? Number(op.args.after) : (deps.feed.position ?? 0);
+  const resumeFrom = op.args.after != null ? Number(op.args.after) : op.field === 'orderUpdated' && askedAt != null && askedAt < (deps.feed.position ?? 0) ? askedAt : null;
+  let last = resumeFrom ?? deps.feed.position ?? 0;
   try {
     const pending: number[] = [];
-    if (op.args.after != null) {
+    if (resumeFrom != null) {
       // What the subscriber missed, from the log, oldest first.
       for (let from = last, more = true; more; ) {
         const page: { data?: any; errors?: readonly unknown[] } =
@@ -124,11 +130,20 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
     }
     for (;;) {
       while (pending.length || live.length) {
-        const fromLog = pending.length > 0;
-        const envelope = fromLog ? null : live.shift()!;
-        const position = fromLog ? pending.shift()! : envelope!.position;
         if (signal.aborted) return;
-        if (position <= last) continue;
+        // The next few events, oldest first, none already sent: their queries run at once and
+        // their answers go out in order (one subscriber's burst is not one round trip per event).
+        const batch: { position: number; envelope: OrderEventEnvelope | null }[] = [];
+        let queued = last;
+        while (batch.length < PIPELINE && (pending.length || live.length)) {
+          const fromLog = pending.length > 0;
+          const envelope = fromLog ? null : live.shift()!;
+          const position = fromLog ? pending.shift()! : envelope!.position;
+          if (position <= queued) continue;
+          queued = position;
+          batch.push({ position, envelope });
+        }
+        if (!batch.length) continue;
         if (caller.expiresAt != null && caller.expiresAt <= Date.now()) return yield tokenExpired();
         try {
           deps.checkToken(caller);
@@ -137,16 +152,20 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
           return yield endOf('UNAUTHENTICATED', zh ?? '令牌已被吊销', en ?? 'Token revoked');
         }
         if (live.length > deps.maxPending || ctx.congested()) return yield slowConsumer(live.length);
-        const result = await run(op.eventQuery, { ...op.variables, [EVENT_VARIABLE]: String(position) });
-        last = position;
-        const payload = result.data?.[op.responseKey];
-        if (!payload && !result.errors?.length) {
-          // Checked again for every event: an order a customer may no longer see ends the stream.
-          if (op.field === 'orderUpdated') return yield notFound(op.args.id!);
-          continue;
+        const results = await Promise.all(batch.map((b) => run(op.eventQuery, { ...op.variables, [EVENT_VARIABLE]: String(b.position) })));
+        for (let i = 0; i < batch.length; i++) {
+          if (signal.aborted) return;
+          const result = results[i];
+          last = batch[i].position;
+          const payload = result.data?.[op.responseKey];
+          if (!payload && !result.errors?.length) {
+            // Checked again for every event: an order a customer may no longer see ends the stream.
+            if (op.field === 'orderUpdated') return yield notFound(op.args.id!);
+            continue;
+          }
+          if (batch[i].envelope) deps.onDelivered?.(batch[i].envelope!);
+          yield { data: result.data, ...(result.errors?.length ? { errors: result.errors as GraphQLError[] } : {}) };
         }
-        if (envelope) deps.onDelivered?.(envelope);
-        yield { data: result.data, ...(result.errors?.length ? { errors: result.errors as GraphQLError[] } : {}) };
       }
       if (signal.aborted) return;
       const left = caller.expiresAt != null ? caller.expiresAt - Date.now() : null;

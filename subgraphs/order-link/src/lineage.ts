@@ -7,6 +7,7 @@ import { wmsLineage } from '#adapters/wms';
 import { tmsLineage } from '#adapters/tms';
 import { crmLineage } from '#adapters/crm';
 import { fulfilmentLineage } from '#fulfilment';
+import { intakeLineage } from '#intake';
 
 export const orderLinkLineage: FieldLineage[] = [
   ...declareLineage({ subgraph: 'order-link', module: 'subgraphs/order-link/src/resolvers.ts', system: 'HUB' }, {
@@ -21,11 +22,6 @@ export const orderLinkLineage: FieldLineage[] = [
       holds: { transform: 'OPERATION', note: "Holds, newest first." },
       outbox: { transform: 'OPERATION', note: "The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers." },
       auditLog: { transform: 'OPERATION', note: "Who did what: entity RULE, HOLD or ORDER; newest first." },
-      interpretRemark: { transform: 'OPERATION', note: "What the hub reads in one free-text order remark (ERP SO_SOMain.cMemo): priority, attachments, purpose, minimum shelf life, call before delivery and delivery co" },
-      orderDraft: { transform: 'OPERATION', note: "A draft by its ID (DR0000000012)." },
-      orderDrafts: { transform: 'OPERATION', note: "Drafts, newest first: the caller's own unless `everyone` (ops and admin only see all by default)." },
-      repairJob: { transform: 'OPERATION', note: "A repair job: its progress while the file is read, then the preview of every proposed change." },
-      repairJobs: { transform: 'OPERATION', note: "Repair jobs, newest first." },
       orderHealth: { transform: 'OPERATION', note: "The five health dimensions of the orders in [from, to) — delivery against the promise, inventory match, document consistency, rule interceptions, predicted sati" },
       reconciliation: { transform: 'OPERATION', note: "Every difference between ERP, WMS and TMS for the orders placed (and the documents without order created) in [from, to): classified, with the documents involved" },
       healthReports: { transform: 'OPERATION', note: "The stored daily reports of days in [from, to], newest first; `first` at most 200." },
@@ -52,12 +48,6 @@ export const orderLinkLineage: FieldLineage[] = [
       approveHold: { transform: 'OPERATION', note: "Approves a hold; only the role the hold asks for (or admin) may." },
       rejectHold: { transform: 'OPERATION', note: "Rejects a hold; only the role the hold asks for (or admin) may." },
       confirmAttachments: { transform: 'OPERATION', note: "Records documents the order must travel with (a test report, a certificate …) as packed, which clears its AWAITING_ATTACHMENT blocker." },
-      draftOrderFromText: { transform: 'OPERATION', note: "Reads a pasted customer message (WeChat, SMS) into an order draft: customer, contact, mobile, address split into province / city / district / detail, items matc" },
-      confirmOrderDraft: { transform: 'OPERATION', note: "Creates the ERP sales order a draft describes, with `edits` applied (each given field replaces what was read; `items` replaces the list whole), in one ERP trans" },
-      startRepairJob: { transform: 'OPERATION', note: "Starts reading an uploaded file of historical orders (POST the file to the gateway's /uploads first; CSV in UTF-8 or GBK/GB18030, or XLSX)." },
-      decideRepairChanges: { transform: 'OPERATION', note: "Accepts or rejects proposed changes of a READY job, by id or by filter (all matching)." },
-      applyRepairJob: { transform: 'OPERATION', note: "Writes a READY job's accepted changes to ERP (SO_SOMain_ExtraDefine) in batches, each only where ERP still holds what the preview saw; audited." },
-      undoRepairJob: { transform: 'OPERATION', note: "Puts back what an APPLIED job wrote, where ERP still holds what the job wrote (a field edited since is left alone and reported as UNDO_CONFLICT)." },
       runDailyReport: { transform: 'OPERATION', note: "Makes the daily report of `date` now, as the 02:00 run would (as of 02:00 the next day), stores it and posts it to the webhook." },
       revokeToken: { transform: 'OPERATION', note: "Revokes a token by its jti (`npm run token` prints it; the identity provider's tokens carry one): every gateway refuses it within TOKEN_REVOCATION_POLL_MS." },
       runSyncSweep: { transform: 'OPERATION', note: "Sweeps the days [from, to] (Beijing order days, at most 31) now, as the periodic sweep does, and waits until what it found has been repaired." },
@@ -313,147 +303,6 @@ export const orderLinkLineage: FieldLineage[] = [
       field: { transform: 'HUB_STATE', note: "The input path, e.g." },
       messageZh: { transform: 'HUB_STATE' },
       messageEn: { transform: 'HUB_STATE' },
-    },
-  },
-  ReadText: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      span: { transform: 'HUB_STATE' },
-      source: { transform: 'HUB_STATE', note: "The rule that produced it, e.g." },
-    },
-  },
-  ReadInt: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      span: { transform: 'HUB_STATE' },
-      source: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkEvidence: {
-    fields: {
-      span: { transform: 'HUB_STATE' },
-      cue: { transform: 'HUB_STATE', note: "The lexicon cue that matched (text/lexicon/remark-cues.json)" },
-      negated: { transform: 'HUB_STATE', note: "True when a negation cancels the cue (不急, 无需发票): evidence for the opposite" },
-    },
-  },
-  RemarkPriority: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkAttachments: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkPurpose: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkShelfLife: {
-    fields: {
-      value: { transform: 'HUB_STATE', note: "Months" },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkCallBefore: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkDeliveryConstraint: {
-    fields: {
-      value: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RemarkReading: {
-    fields: {
-      text: { transform: 'HUB_STATE' },
-      priority: { transform: 'HUB_STATE' },
-      attachments: { transform: 'HUB_STATE' },
-      purpose: { transform: 'HUB_STATE' },
-      minShelfLifeMonths: { transform: 'HUB_STATE' },
-      callBeforeDelivery: { transform: 'HUB_STATE' },
-      deliveryConstraint: { transform: 'HUB_STATE' },
-    },
-  },
-  OrderDraft: {
-    fields: {
-      id: { transform: 'HUB_STATE', note: "DR0000000012" },
-      text: { transform: 'HUB_STATE', note: "The message as pasted" },
-      state: { transform: 'HUB_STATE' },
-      contactName: { transform: 'HUB_STATE' },
-      mobile: { transform: 'HUB_STATE', note: "11 digits" },
-      province: { transform: 'HUB_STATE', note: "Full official form: 江苏省; municipalities 上海市" },
-      city: { transform: 'HUB_STATE' },
-      district: { transform: 'HUB_STATE', note: "昆山市 for a county-level city" },
-      detail: { transform: 'HUB_STATE', note: "Street and number as written, without province, city and district" },
-      items: { transform: 'HUB_STATE' },
-      deliveryHint: { transform: 'HUB_STATE', note: "When the goods are wanted, as written (明天下午, 周五前)" },
-      requestedDeliveryAt: { transform: 'HUB_STATE', note: "The hint as an instant, relative to when the draft was made (明天下午 → tomorrow 18:00 Beijing); null when it names no date (尽快)" },
-      customerHint: { transform: 'HUB_STATE', note: "A shop or company name as written" },
-      customer: { transform: 'HUB_STATE', note: "The known ERP customer the text names (by customer code, mobile or shop name); null when none could be told" },
-      remarks: { transform: 'HUB_STATE', note: "What the message asks beyond items and address (发票, 到了打电话 …), clause by clause" },
-      remarkReading: { transform: 'HUB_STATE', note: "The remarks read like any order remark: what the confirmed order will record as its requirements" },
-      unresolved: { transform: 'HUB_STATE', note: "Everything mentioned but not resolved: unknown products, unclear quantities, an ambiguous district …" },
-      complete: { transform: 'HUB_STATE', note: "True when it can be confirmed as read: a customer, items with quantities, nothing unresolved about them" },
-      storeCode: { transform: 'HUB_STATE', note: "The store the order will be placed for, when given" },
-      createdAt: { transform: 'HUB_STATE' },
-      createdBy: { transform: 'HUB_STATE' },
-      erpOrderNo: { transform: 'HUB_STATE' },
-      confirmedAt: { transform: 'HUB_STATE' },
-      confirmedBy: { transform: 'HUB_STATE' },
-      order: { transform: 'HUB_STATE', note: "The hub's order, once confirmed and linked" },
-    },
-  },
-  DraftItem: {
-    fields: {
-      model: { transform: 'HUB_STATE', note: "The catalog model (ERP cInvStd); the span covers the product as written" },
-      qty: { transform: 'HUB_STATE', note: "In the catalog unit; null when the text gives none, or a pack without its size" },
-      sku: { transform: 'HUB_STATE' },
-      unit: { transform: 'HUB_STATE', note: "The catalog unit, e.g." },
-    },
-  },
-  DraftCustomer: {
-    fields: {
-      customer: { transform: 'HUB_STATE' },
-      name: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      span: { transform: 'HUB_STATE' },
-      source: { transform: 'HUB_STATE', note: "CUSTOMER_CODE, CUSTOMER_PHONE or CUSTOMER_NAME: what matched" },
-    },
-  },
-  DraftIssue: {
-    fields: {
-      field: { transform: 'HUB_STATE', note: "The draft field it concerns: items, district, mobile, customer …" },
-      reason: { transform: 'HUB_STATE' },
-      text: { transform: 'HUB_STATE', note: "The text as written" },
-      span: { transform: 'HUB_STATE' },
-      candidates: { transform: 'HUB_STATE', note: "Possible values, when there are a few (catalog models, districts, customer codes)" },
-      messageZh: { transform: 'HUB_STATE' },
-      messageEn: { transform: 'HUB_STATE' },
-    },
-  },
-  ConfirmOrderDraftPayload: {
-    fields: {
-      draft: { transform: 'HUB_STATE' },
-      erpOrderNo: { transform: 'HUB_STATE' },
-      created: { transform: 'HUB_STATE', note: "False when this clientKey had already confirmed the draft: the same order, nothing created again" },
-      order: { transform: 'HUB_STATE', note: "The hub's order, linked and judged by the rules; null if the hub could not link it yet (it will shortly)" },
     },
   },
   SetAsideCue: {
@@ -848,157 +697,6 @@ export const orderLinkLineage: FieldLineage[] = [
     },
   },
   }),
-  ...declareLineage({ subgraph: 'order-link', module: 'subgraphs/order-link/src/repair/', system: 'HUB' }, {
-  RepairProgress: {
-    fields: {
-      rowsRead: { transform: 'HUB_STATE' },
-      bytesRead: { transform: 'HUB_STATE' },
-      bytesTotal: { transform: 'HUB_STATE' },
-      fraction: { transform: 'HUB_STATE', note: "Of the file read, 0–1" },
-      stepDone: { transform: 'HUB_STATE', note: "While applying or undoing: changes done and to do" },
-      stepTotal: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairColumn: {
-    fields: {
-      column: { transform: 'HUB_STATE', note: "The column as the file names it" },
-      role: { transform: 'HUB_STATE', note: "ORDER_NO, TEXT (read for evidence) or FIELD" },
-      field: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairMissingField: {
-    fields: {
-      field: { transform: 'HUB_STATE' },
-      column: { transform: 'HUB_STATE', note: "The file's column for it; null when the file has none" },
-      rows: { transform: 'HUB_STATE', note: "Rows read where the file gives no value for it" },
-    },
-  },
-  RepairFieldSummary: {
-    fields: {
-      field: { transform: 'HUB_STATE' },
-      source: { transform: 'HUB_STATE' },
-      decision: { transform: 'HUB_STATE' },
-      count: { transform: 'HUB_STATE' },
-      meanConfidence: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairSummary: {
-    fields: {
-      proposed: { transform: 'HUB_STATE' },
-      accepted: { transform: 'HUB_STATE' },
-      review: { transform: 'HUB_STATE' },
-      rejected: { transform: 'HUB_STATE' },
-      applied: { transform: 'HUB_STATE' },
-      changedSince: { transform: 'HUB_STATE' },
-      notFound: { transform: 'HUB_STATE' },
-      undone: { transform: 'HUB_STATE' },
-      undoConflicts: { transform: 'HUB_STATE' },
-      issues: { transform: 'HUB_STATE' },
-      byField: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairError: {
-    fields: {
-      code: { transform: 'HUB_STATE', note: "EMPTY_FILE, ENCODING_INVALID, CELL_TOO_LARGE, MALFORMED_CSV …" },
-      messageZh: { transform: 'HUB_STATE' },
-      messageEn: { transform: 'HUB_STATE' },
-      row: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairJob: {
-    fields: {
-      id: { transform: 'HUB_STATE' },
-      fileName: { transform: 'HUB_STATE' },
-      state: { transform: 'HUB_STATE' },
-      format: { transform: 'HUB_STATE', note: "csv or xlsx" },
-      encoding: { transform: 'HUB_STATE', note: "utf-8 or gb18030 (CSV)" },
-      progress: { transform: 'HUB_STATE' },
-      columns: { transform: 'HUB_STATE' },
-      ignoredColumns: { transform: 'HUB_STATE', note: "Columns the wizard does not use" },
-      missing: { transform: 'HUB_STATE', note: "The requirement fields the file lacks, wholly or in some rows" },
-      summary: { transform: 'HUB_STATE' },
-      changes: { transform: 'HUB_STATE' },
-      issues: { transform: 'HUB_STATE' },
-      error: { transform: 'HUB_STATE' },
-      autoAcceptConfidence: { transform: 'HUB_STATE' },
-      createdAt: { transform: 'HUB_STATE' },
-      createdBy: { transform: 'HUB_STATE' },
-      readAt: { transform: 'HUB_STATE' },
-      appliedAt: { transform: 'HUB_STATE' },
-      appliedBy: { transform: 'HUB_STATE' },
-      undoneAt: { transform: 'HUB_STATE' },
-      undoneBy: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairEvidence: {
-    fields: {
-      column: { transform: 'HUB_STATE', note: "The column the evidence is in" },
-      text: { transform: 'HUB_STATE', note: "The cell as written (cut at 300 characters)" },
-      span: { transform: 'HUB_STATE', note: "Where in the cell; null when the whole cell is the evidence (a value in the field's own column)" },
-      cue: { transform: 'HUB_STATE' },
-      negated: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairChange: {
-    fields: {
-      id: { transform: 'HUB_STATE' },
-      rowNo: { transform: 'HUB_STATE', note: "The file's row, as a spreadsheet numbers it (the header is row 1)" },
-      erpOrderNo: { transform: 'HUB_STATE' },
-      field: { transform: 'HUB_STATE' },
-      kind: { transform: 'HUB_STATE' },
-      source: { transform: 'HUB_STATE' },
-      fileValue: { transform: 'HUB_STATE', note: "The file's own value for the field, when it has one (JSON: \"URGENT\", [\"INVOICE\"], 12, true)" },
-      erpBefore: { transform: 'HUB_STATE', note: "What ERP recorded when the file was read; null: nothing" },
-      proposed: { transform: 'HUB_STATE' },
-      confidence: { transform: 'HUB_STATE' },
-      evidence: { transform: 'HUB_STATE' },
-      decision: { transform: 'HUB_STATE' },
-      state: { transform: 'HUB_STATE' },
-      appliedAt: { transform: 'HUB_STATE' },
-      undoneAt: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairChangeConnection: {
-    fields: {
-      edges: { transform: 'HUB_STATE' },
-      totalCount: { transform: 'HUB_STATE' },
-      pageInfo: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairChangeEdge: {
-    fields: {
-      node: { transform: 'HUB_STATE' },
-      cursor: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairIssue: {
-    fields: {
-      rowNo: { transform: 'HUB_STATE' },
-      code: { transform: 'HUB_STATE', note: "ORDER_NO_MISSING, ORDER_NO_INVALID, ORDER_NOT_FOUND, DUPLICATE_ORDER_ROW, FORMULA_INJECTION (the cell would run as a spreadsheet formula; never evaluated), VALU" },
-      column: { transform: 'HUB_STATE' },
-      cell: { transform: 'HUB_STATE', note: "The cell as written (cut at 200 characters)" },
-    },
-  },
-  RepairIssueConnection: {
-    fields: {
-      edges: { transform: 'HUB_STATE' },
-      totalCount: { transform: 'HUB_STATE' },
-      pageInfo: { transform: 'HUB_STATE' },
-    },
-  },
-  RepairIssueEdge: {
-    fields: {
-      node: { transform: 'HUB_STATE' },
-      cursor: { transform: 'HUB_STATE' },
-    },
-  },
-  DecideRepairChangesPayload: {
-    fields: {
-      updated: { transform: 'HUB_STATE', note: "Changes whose decision was set" },
-      job: { transform: 'HUB_STATE' },
-    },
-  },
-  }),
   ...declareLineage({ subgraph: 'order-link', module: 'subgraphs/order-link/src/facts/', system: 'HUB' }, {
   OrderFact: {
     fields: {
@@ -1340,6 +1038,7 @@ export const orderLinkLineage: FieldLineage[] = [
       legacyVersion: { transform: 'HUB_STATE', note: "The legacy system's modify time of the version found (Beijing, as the system keeps it); null when deleted." },
       hubVersion: { transform: 'HUB_STATE', note: "The version the hub had read; null when it had none." },
       foundAt: { transform: 'HUB_STATE' },
+      appliedAt: { transform: 'HUB_STATE', note: 'when the lease holder’s linker handled it; null until then' },
       messageZh: { transform: 'HUB_STATE' },
       messageEn: { transform: 'HUB_STATE' },
     },
@@ -1444,7 +1143,7 @@ export const orderLinkLineage: FieldLineage[] = [
 
 /** Every field of the supergraph, as each subgraph declares it beside its own code. */
 export function supergraphLineage(): FieldLineage[] {
-  return [...erpLineage, ...wmsLineage, ...tmsLineage, ...crmLineage, ...fulfilmentLineage, ...orderLinkLineage];
+  return [...erpLineage, ...wmsLineage, ...tmsLineage, ...crmLineage, ...fulfilmentLineage, ...intakeLineage, ...orderLinkLineage];
 }
 
 /** What each transform does, in Chinese and English. */

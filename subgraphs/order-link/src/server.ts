@@ -133,7 +133,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
 
   // Order events: recorded by triggers, numbered and handed to the bus (NATS, or in-process) here.
   const eventBus = await openEventBus(config, kit.logger.child({ part: 'events' }));
-  const events = new EventLog(hubDb, hubSystem, eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
+  // Its own guard on the hub database: the log's polling timing out on a busy database must not
+  // open the circuit the linker and the resolvers share.
+  const events = new EventLog(hubDb, kit.legacy('hub-events'), eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
   const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
     // Rows of the same second as the position, and clocks a little apart, every round.
     overlapMs: 3000,

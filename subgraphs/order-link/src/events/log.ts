@@ -193,8 +193,13 @@ export class EventLog {
       try {
         do {
           this.again = false;
-          await this.sequence();
-          await this.publish();
+          // One look when idle: anything to number, or numbered and not yet published?
+          const [state] = await this.query(
+            'event.state',
+            'SELECT numbered_to, published_to, EXISTS (SELECT 1 FROM hub_order_event WHERE position IS NULL) AS unnumbered FROM hub_event_stream WHERE id = 1',
+          );
+          if (Number(state.unnumbered)) await this.sequence();
+          if (this.bus && (Number(state.unnumbered) || Number(state.numbered_to) > Number(state.published_to))) await this.publish();
         } while (this.again);
         this.failures = 0;
         this.lastError = null;

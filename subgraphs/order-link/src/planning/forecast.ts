@@ -138,12 +138,17 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
     return chain;
   };
   for (let anchor = days.length - 1; anchor >= Math.max(0, days.length - 3); anchor--) {
+    // Candidate cycles: every gap back from the anchor (and its halves and thirds, a rhythm seen over
+    // two or three steps), and the median step between consecutive orders.
     const gaps = new Set<number>();
     for (let i = anchor - 1; i >= 0; i--) {
-      const gap = Math.round((days[anchor] - days[i]) / DAY);
+      const gap = (days[anchor] - days[i]) / DAY;
       if (gap > 63) break;
-      if (gap >= 5) gaps.add(gap);
+      for (const k of [1, 2, 3]) if (gap / k >= 5) gaps.add(Math.round((2 * gap) / k) / 2);
     }
+    const steps = days.slice(1, anchor + 1).map((d, i) => (d - days[i]) / DAY);
+    const typical = median(steps);
+    if (typical >= 5 && typical <= 63) gaps.add(Math.round(2 * typical) / 2);
     for (const gap of gaps) {
       let chain = build(anchor, gap);
       if (chain.length < 3) continue;
@@ -151,7 +156,8 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
       chain = build(anchor, refined);
       if (chain.length < minOrders) continue;
       const cycle = (days[chain[chain.length - 1]] - days[chain[0]]) / (chain.length - 1) / DAY;
-      if (cycle < 5) continue;
+      // Cycles of five days to nine weeks: a longer one has too few orders in a year to tell from chance.
+      if (cycle < 5 || cycle > 63) continue;
       // A rhythm kept for a good part of the time looked at, not four orders that happen to line up.
       if ((days[anchor] - days[chain[0]]) / DAY < Math.min(minSpanDays, 8 * cycle)) continue;
       // A rhythm, not a coincidence: most steps present, and the same size every time.
@@ -352,14 +358,31 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     seasonOf.set(category, { ratio: Math.min(3, Math.max(1 / 3, ratio)), index: yearMean > 0 ? thenMean / yearMean : 1 });
   }
 
+  // Base per category (calm), its recent level, and each SKU's share of it over the last 26 weeks.
+  const calmBase = new Map<string, Float64Array>();
+  for (const sku of input.skus) calmBase.set(sku.code, calm(sku.category, base.get(sku.code)!));
+  const categoryLevel = new Map<string, number>();
+  const shareOf = new Map<string, number>();
+  const shareWeeks = Array.from({ length: 26 }, (_, k) => lastFull - k);
+  for (const category of new Set(input.skus.map((x) => x.category))) {
+    const members = input.skus.filter((x) => x.category === category);
+    const sumAt = (w: number) => members.reduce((t, m) => t + (at(calmBase.get(m.code)!, w) || 0), 0);
+    const total = shareWeeks.reduce((t, w) => t + sumAt(w), 0);
+    if (!(total > 0)) continue;
+    categoryLevel.set(category, mean(levelWeeks.map(sumAt)));
+    for (const m of members) shareOf.set(m.code, shareWeeks.reduce((t, w) => t + (at(calmBase.get(m.code)!, w) || 0), 0) / total);
+  }
+
   // 5. The target week's weather.
   const targetExposure = exposure(0);
   const targetAlerts = input.alerts.filter((a) => a.startAt < ws + WEEK && a.endAt > ws);
 
   return input.skus.map((s) => {
     const series = calm(s.category, base.get(s.code)!);
-    const recent = levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v));
-    const level = mean(recent);
+    // The SKU's level is its share of its category over half a year times the category's recent
+    // level: a category's weeks are steadier than one SKU's, and a SKU's share moves slowly.
+    const recentSku = levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v));
+    const level = categoryLevel.has(s.category) ? (shareOf.get(s.code) ?? 0) * categoryLevel.get(s.category)! : mean(recentSku);
     const season = seasonOf.get(s.category) ?? { ratio: 1, index: 1 };
     const weather = weatherMultiplier(s.category, targetExposure);
     const regulars = (regularsBySku.get(s.code) ?? []).filter((r) => r.orders >= 0.05).sort((a, b) => a.customerCode.localeCompare(b.customerCode));
