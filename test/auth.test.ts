@@ -333,6 +333,11 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   // The order event log: the feed across orders for staff and BI; one event with its order for anyone (a customer only its own).
   'Query.orderEventLog': { roles: [...STAFF, 'bi'], query: '{ orderEventLog(first: 1) { endCursor } }' },
   'Query.orderUpdate': { roles: ['customer', ...STAFF], query: '{ orderUpdate(event: "999999999") { event { id } } }' },
+  // The completeness sweep (issue 12): ops only. A window that ends before it starts changes nothing.
+  'Query.syncSweeps': { roles: ['ops', 'admin'], query: '{ syncSweeps(first: 1) { id } }' },
+  'Mutation.runSyncSweep': { roles: ['ops', 'admin'], query: 'mutation { runSyncSweep(from: "2025-11-09", to: "2025-11-08") { id } }' },
+  // A service call read for intents: a call id nobody has is null for the roles allowed.
+  'Query.callIntents': { roles: ['ops', 'sales', 'director', 'admin'], query: '{ callIntents(callId: "CL209912310001") { callId } }' },
   // Not a jti: refused as bad input, nothing revoked.
   'Mutation.revokeToken': { roles: ['admin'], query: 'mutation { revokeToken(jti: "not a jti!", reason: "checked") { created } }' },
 };
