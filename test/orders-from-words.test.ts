@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { callsBetween } from './helpers/legacy-calls.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { openDataSource } from '../common/src/db.js';
-import { beijingDate } from '../common/src/time.js';
+import { beijingDate, formatBeijing } from '../common/src/time.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
 import { addMonths } from '#adapters/wms';
 import { sharedJsonl } from './helpers/shared.js';
@@ -577,6 +577,7 @@ describe('data repair', () => {
 describe('repaired requirements reach the warehouse', () => {
   test('a shelf life asked in a remark, repaired into ERP, steers the pick to a longer-dated lot', async () => {
     const wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
+    const erp = await openDataSource(stack.targets.erpUrl, { poolSize: 1 });
     try {
       const [asked, control] = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 2, seed: 4242 });
       await stack.linker.runRound();
@@ -585,6 +586,11 @@ describe('repaired requirements reach the warehouse', () => {
         await wms.query("UPDATE t_out_order SET warehouse_code = 'WH-SH01' WHERE out_no = ?", [o.outboundNo]);
         await wms.query('DELETE FROM t_out_line WHERE out_no = ?', [o.outboundNo]);
         await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, 1, 'FLD-DOT4-1L', 'WMS-OWN', 'F1-A01-S01', 5, NULL)", [o.outboundNo]);
+        // The order asks for what its outbound carries: the hub links an outbound only to an order
+        // it shares goods with.
+        await erp.query('DELETE FROM SO_SODetails WHERE cSOCode = ?', [o.erpOrderNo]);
+        await erp.query("INSERT INTO SO_SODetails (cSOCode, iRowNo, cInvCode, iQuantity, iTaxUnitPrice, iSum, cMemo) VALUES (?, 1, 'FLD-DOT4-1L', 5, 10, 50, NULL)", [o.erpOrderNo]);
+        await erp.query('UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode = ?', [formatBeijing(Date.now()), o.erpOrderNo]);
       }
       await wms.query("DELETE FROM t_stock WHERE warehouse_code = 'WH-SH01' AND sku = 'FLD-DOT4-1L'");
       for (const [batch, bin, months] of [['DOT4-12M', 'F1-A07-S01', 12], ['DOT4-30M', 'F1-A07-S02', 30]] as const) {
@@ -607,6 +613,7 @@ describe('repaired requirements reach the warehouse', () => {
       assert.deepEqual(await batches(asked.erpOrderNo), [['DOT4-30M', 5]], 'the 12-month lot is too short for 24 months');
     } finally {
       await wms.destroy();
+      await erp.destroy();
     }
   });
 });
