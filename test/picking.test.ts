@@ -57,6 +57,15 @@ async function order(warehouse: string, lines: { sku: string; quantity: number }
     await erp.query('INSERT INTO SO_SODetails (cSOCode, iRowNo, cInvCode, iQuantity, iTaxUnitPrice, iSum, cMemo) VALUES (?, ?, ?, ?, 10, ?, NULL)', [o.erpOrderNo, ++n, l.sku, l.quantity, 10 * l.quantity]);
   }
   await erp.query('UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode = ?', [formatBeijing(Date.now()), o.erpOrderNo]);
+  // Both documents changed, so the hub decides the link again; a round that read one change and not
+  // yet the other may have unlinked it meanwhile. Go on once two rounds in a row find it linked, as
+  // a picker would find it.
+  for (let linked = 0, tries = 0; linked < 2; tries++) {
+    await stack.linker.runRound();
+    const res = await stack.query('query($id: ID!) { order(id: $id) { erpOrderNo } }', { id: o.outboundNo });
+    linked = res.data?.order?.erpOrderNo === o.erpOrderNo ? linked + 1 : 0;
+    if (tries > 40) throw new Error(`${o.outboundNo} is not linked to ${o.erpOrderNo} again`);
+  }
   return o;
 }
 

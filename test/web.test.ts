@@ -380,10 +380,14 @@ describe('sign-in', () => {
   test('GraphiQL comes from our own bundle, with the role\'s token, in development only; no page loads anything from elsewhere', async () => {
     const { page, errors } = await open('/graphiql', await stack.token('ops'), 'desktop');
     await page.waitForSelector('.graphiql-container');
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url() === stack.gatewayUrl && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('orders(first: 5)')),
-      page.click('.graphiql-execute-button'),
-    ]);
+    const answered = page.waitForResponse((r) => r.url() === stack.gatewayUrl && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('orders(first: 5)'));
+    // The editor loads after the container shows: a click before it holds the query sends nothing,
+    // so click again until the graph has been asked.
+    for (let asked = false, tries = 0; !asked && tries < 12; tries++) {
+      await page.click('.graphiql-execute-button');
+      asked = await Promise.race([answered.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2500))]);
+    }
+    const response = await answered;
     const answer = (await response.json()) as any;
     assert.equal(answer.errors, undefined, JSON.stringify(answer.errors));
     assert.equal(answer.data.orders.edges.length, 5);
