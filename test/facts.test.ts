@@ -417,7 +417,13 @@ describe('flat facts for BI', () => {
     const SCANS: FactSpec = { field: 'scanFacts', where: 'ScanFactWhere', columns: ['scanId', 'outboundNo', 'erpOrderNo', 'picker', 'outcome', 'outcomeZh', 'quantity', 'scannedAt'], key: (r) => String(r.scanId) };
     const before = await extract(SCANS);
     const [order] = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 1, seed: 4711 });
-    await stack.linker.runRound();
+    // Linked, as a picker would find it (a round already under way when the order was written may not have read it).
+    for (let tries = 0; ; tries++) {
+      await stack.linker.runRound();
+      const known = await stack.query('query($id: ID!) { order(id: $id) { wmsOutboundNo } }', { id: order.erpOrderNo });
+      if (known.data?.order?.wmsOutboundNo === order.outboundNo) break;
+      assert.ok(tries < 40, `${order.erpOrderNo} linked to ${order.outboundNo}`);
+    }
     const scans = ['NOT-A-BARCODE', 'WMS|NO-SUCH-SKU|X1|1'];
     for (const barcode of scans) {
       const res = await stack.query('mutation($id: ID!, $b: String!) { scanItem(orderId: $id, barcode: $b, picker: "picker-7") { outcome } }', { id: order.erpOrderNo, b: barcode }, { token: await stack.token('warehouse') });
