@@ -258,9 +258,13 @@ describe('effects', () => {
       stack.setCrmFault({});
       // The CRM's circuit may have opened while it was down (the service-call intake asks it too):
       // delivery waits out its cool-down, as the outbox's next attempts would.
+      // Each round is run an hour past the last one, so a retry the open circuit refused (and that was
+      // rescheduled up to the longest backoff past that round) is due again in the next.
       const smsSent = async () => ((await (await fetch(new URL(`/crm/api/sms?mobile=${target.customer.phone}`, stack.crmApiUrl))).json()) as any).result.filter((m: any) => m.bizKey === key).length;
+      let round = Date.now();
       for (const until = Date.now() + 3 * 5_000; (await smsSent()) === 0 && Date.now() < until; ) {
-        await stack.outbox.runOnce(Date.now() + 3_600_000);
+        round = Math.max(round, Date.now()) + 3_600_000;
+        await stack.outbox.runOnce(round);
         if ((await smsSent()) === 0) await new Promise((r) => setTimeout(r, 500));
       }
       const sent = (await (await fetch(new URL(`/crm/api/sms?mobile=${target.customer.phone}`, stack.crmApiUrl))).json()) as any;
