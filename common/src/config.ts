@@ -204,7 +204,7 @@ export const configSchema = z.object({
   /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
   REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
   /** Weeks of ERP order history purchase suggestions learn from (a year for the season, plus the weeks before it). */
-  PLAN_HISTORY_WEEKS: z.coerce.number().int().min(8).max(260).default(60),
+  PLAN_HISTORY_WEEKS: z.coerce.number().int().min(8).max(260).default(104),
   /** Supplier lead time in days for a SKU whose ERP Inventory.iInvAdvance is empty. */
   PLAN_DEFAULT_LEAD_TIME_DAYS: z.coerce.number().int().min(1).max(180).default(14),
   /** An outbound is due this many hours after payment; later, reconciliation reports the order. */
