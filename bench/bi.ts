@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { loadConfig } from '../common/src/config.js';
 import { openDataSource } from '../common/src/db.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { authSettings, mintToken } from '../common/src/tokens.js';
 import { startTmsSim } from '../legacy-sim/src/tms-server.js';
 import { startCrmSim } from '../legacy-sim/src/crm-server.js';
 import { createErpSubgraph } from '../subgraphs/erp/src/server.js';
@@ -122,7 +122,7 @@ for (let i = 0; ; i++) {
   if (i > 600) throw new Error('the gateway did not start');
   await new Promise((r) => setTimeout(r, 100));
 }
-const token = await mintToken({ secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }, 'svc:bench', 'bi', undefined, '2h', { client: 'bench-bi', jti: `bench-${Date.now()}` });
+const token = await mintToken(authSettings(config), 'svc:bench', 'bi', undefined, '2h', { client: 'bench-bi', jti: `bench-${Date.now()}` });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 interface Sample {

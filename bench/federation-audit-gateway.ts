@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { loadConfig } from '../common/src/config.js';
-import { startGateway } from '../gateway/src/server.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { startGateway } from '#gateway';
+import { authSettings, mintToken } from '../common/src/tokens.js';
 
 const suite = process.argv[2];
 const auditPort = Number(process.env.AUDIT_SERVER_PORT ?? 4200);
@@ -29,7 +29,7 @@ writeFileSync(supergraphPath, await res.text());
 const config = loadConfig({ ...process.env, NODE_ENV: 'test', GATEWAY_PORT: '0', SUPERGRAPH_PATH: supergraphPath, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
 const gateway = await startGateway(config);
 // Admin: the audit's supergraphs carry no role tags, so every Query root is staff's and every Mutation admin's.
-const token = await mintToken({ secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }, 'federation-audit', 'admin');
+const token = await mintToken(authSettings(config), 'federation-audit', 'admin');
 
 const front = createServer(async (req, res) => {
   const chunks: Buffer[] = [];

@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createPool } from 'mysql2/promise';
 import { loadConfig } from '../common/src/config.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { authSettings, mintToken } from '../common/src/tokens.js';
 import { createLiveOrder } from '../legacy-sim/src/live.js';
 import { callsBetween, legacyCallTotals } from '../test/helpers/legacy-calls.js';
 import { args, machine, median, writeResult } from './lib.js';
@@ -82,7 +82,7 @@ for (const spec of contenderSpecs) {
 
 // Callers: operations staff for the whole-order queries, each order's own customer for Q3.
 const config = loadConfig({ NODE_ENV: 'test' });
-const auth = { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+const auth = authSettings(config);
 const opsToken = await mintToken(auth, 'bench-ops', 'ops');
 let seed = 2025;
 const pick = <T>(items: T[]) => {

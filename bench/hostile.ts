@@ -9,8 +9,7 @@ import { parse, specifiedRules, validate, getOperationAST, type GraphQLError } f
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import { loadConfig } from '../common/src/config.js';
-import { checkCost, estimateCost, limitsFrom, screenDocument } from '../gateway/src/limits.js';
-import { checkAccess, readPolicy } from '../gateway/src/policy.js';
+import { checkAccess, checkCost, estimateCost, limitsFrom, readPolicy, screenDocument } from '#gateway';
 import { edgeCorpus, hostileCorpus, type HostileCase } from '../test/helpers/hostile.js';
 import { args, machine, writeResult } from './lib.js';
 

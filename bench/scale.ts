@@ -1,6 +1,8 @@
 // Scale: Q1 (one whole order) and Q2 (a page of 100 whole orders) through the gateway with 20k, 200k
 // and 1M orders in the legacy tables — how latency grows with data, what seeding and linking that
-// much cost, and which index each key statement of the adapters and the hub uses at each size.
+// much cost, and which index each key statement of the adapters and the hub uses at each size; and the
+// completeness sweep at each size (periodic window, whole previous day): its duration, the documents it
+// compared per system, the repairs it found, and Q1 while sweeps run back to back.
 // Run: npm run bench:scale [-- --sizes 20000,200000,1000000 --requests 300]
 import { loadavg } from 'node:os';
 import type { DataSource } from 'typeorm';
@@ -10,6 +12,9 @@ import { Random } from '../legacy-sim/src/random.js';
 import { ErpDatasource, erpEntities } from '#adapters/erp';
 import { WmsDatasource, wmsEntities } from '#adapters/wms';
 import { HubStore } from '../subgraphs/order-link/src/datasource.js';
+import type { SweepResult, SweepTrigger } from '../subgraphs/order-link/src/linking/sweep.js';
+import { shiftDate } from '../subgraphs/order-link/src/linking/records.js';
+import { parseBeijing } from '../common/src/time.js';
 import { callsBetween } from '../test/helpers/legacy-calls.js';
 import { args, machine, writeResult } from './lib.js';
 import { percentile } from './load.js';
@@ -27,6 +32,7 @@ const sizes = opts.sizes.split(',').map(Number);
 const q1Requests = Number(opts.requests);
 const q2Requests = Math.max(20, Math.round(q1Requests / 6));
 const fmt = (n: number) => n.toLocaleString('en-US');
+const ms = (x: number) => x.toFixed(1);
 const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 interface Statement {
@@ -53,7 +59,23 @@ interface SizeResult {
   errors: Record<string, { count: number; first: string }>;
   plans: { label: string; sql: string; table: string; type: string; key: string | null; rows: number; extra: string }[];
   load: number[];
+  sweeps: SweepMeasure[];
+  q1Sweeping: number[];
+  q1SweepingErrors: number;
+  sweepsDuringQ1: { periodic: number; daily: number };
+  loadSweeping: number[];
 }
+
+/** One kind of completeness sweep at one size: its runs' durations and what the last run compared and found. */
+interface SweepMeasure {
+  label: string;
+  days: string;
+  millis: number[];
+  last: Pick<SweepResult, 'daysCompared' | 'daysDiffering' | 'keysCompared' | 'bySystem' | 'failedSystems'> & { repairs: number };
+}
+
+/** Clean sweeps timed this many times each (the median is reported). */
+const SWEEP_RUNS = 3;
 
 /** Guarded calls as the subgraphs make them, without the guard: the bench only wants the SQL. */
 const direct: LegacySystem = { name: 'bench', call: (_op, run) => run(60_000, new AbortController().signal) };
@@ -235,7 +257,107 @@ async function measureSize(orders: number): Promise<SizeResult> {
     const q2Calls = callsBetween(before, after);
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     console.log(`Q1 p50 ${percentile(sorted(q1), 50).toFixed(1)} ms, Q2 p50 ${percentile(sorted(q2), 50).toFixed(1)} ms; errors ${JSON.stringify(errors)}; load ${load.map((l) => l.toFixed(1)).join(' ')}`);
-    return { orders, days, customers, errors, seedMs: stack.timings.seedMs, linkMs: stack.timings.linkMs, catchUpMs, heapMb, setupCalls, rows, dataMb, q1: sorted(q1), q2: sorted(q2), q1Calls, q2Calls, plans, load };
+
+    // The completeness sweep at this size, as the lease holder runs it (linking/sweep.ts), at the
+    // moments its schedule would: the periodic sweep over the last SYNC_SWEEP_WINDOW_DAYS days, its
+    // clock on the last generated day; the daily sweep over the whole previous day, its clock on the
+    // day after. The sweep itself is timed (not the linker applying what it found).
+    const { sweep } = stack.orderLink;
+    const lastDay = shiftDate(stack.seedOptions.start, days - 1);
+    const clockOf: Record<'PERIODIC' | 'DAILY', number> = {
+      PERIODIC: parseBeijing(`${lastDay} 12:00:00`)!,
+      DAILY: parseBeijing(`${shiftDate(lastDay, 1)} 01:40:00`)!,
+    };
+    const sweepOnce = (trigger: 'PERIODIC' | 'DAILY') => sweep.run(trigger, undefined, clockOf[trigger]);
+    const summary = (r: SweepResult): SweepMeasure['last'] => ({
+      daysCompared: r.daysCompared,
+      daysDiffering: r.daysDiffering,
+      keysCompared: r.keysCompared,
+      bySystem: r.bySystem,
+      failedSystems: r.failedSystems,
+      repairs: r.repairs.length,
+    });
+    const sweeps: SweepMeasure[] = [];
+    for (const [trigger, label] of [
+      ['PERIODIC', `periodic (last ${stack.config.SYNC_SWEEP_WINDOW_DAYS} days)`],
+      ['DAILY', 'daily (the whole previous day)'],
+    ] as const) {
+      const millis: number[] = [];
+      let last: SweepResult | null = null;
+      for (let i = 0; i < SWEEP_RUNS; i++) {
+        const t0 = performance.now();
+        last = await sweepOnce(trigger);
+        millis.push(performance.now() - t0);
+      }
+      sweeps.push({ label, days: `${last!.dayFrom} – ${last!.dayTo}`, millis: sorted(millis), last: summary(last!) });
+    }
+
+    // Q1 while sweeps run back to back (periodic and daily in turn), against Q1 alone above.
+    const loadSweeping = loadavg();
+    const sweepsDuringQ1: Record<SweepTrigger, number> = { PERIODIC: 0, DAILY: 0, MANUAL: 0 };
+    let sweeping = true;
+    const backToBack = (async () => {
+      for (let i = 0; sweeping; i++) {
+        const trigger = i % 2 ? 'DAILY' : 'PERIODIC';
+        await sweepOnce(trigger);
+        sweepsDuringQ1[trigger]++;
+      }
+    })();
+    const q1Sweeping: number[] = [];
+    // Errors while sweeping are counted apart (the table above keeps Q1 alone's).
+    const errorCount = () => Object.values(errors).reduce((n, e) => n + e.count, 0);
+    const errorsBefore = errorCount();
+    const errorsKept = JSON.parse(JSON.stringify(errors)) as typeof errors;
+    try {
+      for (let i = 0; i < q1Requests; i++) q1Sweeping.push(await ask(Q1, { id: rng.pick(orderNos) }));
+    } finally {
+      sweeping = false;
+      await backToBack;
+    }
+    const q1SweepingErrors = errorCount() - errorsBefore;
+    for (const k of Object.keys(errors)) delete errors[k];
+    Object.assign(errors, errorsKept);
+
+    // The same window once more with the hub's versions of its documents forgotten: every day's digest
+    // differs, so every key is compared one by one and every document is found STALE — what a sweep
+    // costs when it has the most to do (after a restore of the hub, say).
+    const windowFrom = shiftDate(lastDay, -(stack.config.SYNC_SWEEP_WINDOW_DAYS - 1));
+    await hubDb.query('UPDATE hub_order SET src_modified = NULL WHERE order_date >= ? AND order_date <= ?', [windowFrom, lastDay]);
+    await hubDb.query("UPDATE hub_document SET src_modified = NULL WHERE system IN ('WMS', 'TMS') AND doc_date >= ? AND doc_date <= ?", [windowFrom, lastDay]);
+    const t1 = performance.now();
+    const forgotten = await sweepOnce('PERIODIC');
+    sweeps.push({
+      label: `periodic, hub versions forgotten`,
+      days: `${forgotten.dayFrom} – ${forgotten.dayTo}`,
+      millis: [performance.now() - t1],
+      last: summary(forgotten),
+    });
+    for (const m of sweeps) console.log(`sweep ${m.label}: ${ms(percentile(m.millis, 50))} ms, ${JSON.stringify(m.last)}`);
+    console.log(`Q1 while sweeping p50 ${percentile(sorted(q1Sweeping), 50).toFixed(1)} ms (${JSON.stringify(sweepsDuringQ1)} sweeps)`);
+    return {
+      orders,
+      days,
+      customers,
+      errors,
+      seedMs: stack.timings.seedMs,
+      linkMs: stack.timings.linkMs,
+      catchUpMs,
+      heapMb,
+      setupCalls,
+      rows,
+      dataMb,
+      q1: sorted(q1),
+      q2: sorted(q2),
+      q1Calls,
+      q2Calls,
+      plans,
+      load,
+      sweeps,
+      q1Sweeping: sorted(q1Sweeping),
+      q1SweepingErrors,
+      sweepsDuringQ1: { periodic: sweepsDuringQ1.PERIODIC, daily: sweepsDuringQ1.DAILY },
+      loadSweeping,
+    };
   } finally {
     await stack.close();
   }
@@ -250,7 +372,6 @@ const perSystem = (calls: Record<string, number>, n: number) => {
   for (const [k, c] of Object.entries(calls)) by[k.split(':')[0]] = (by[k.split(':')[0]] ?? 0) + c;
   return Object.entries(by).sort().map(([s, c]) => `${s} ${+(c / n).toFixed(2)}`).join(', ');
 };
-const ms = (x: number) => x.toFixed(1);
 const first = results[0];
 const last = results[results.length - 1];
 const ratio = percentile(last.q1, 50) / percentile(first.q1, 50);
@@ -289,6 +410,26 @@ ${results.map((r) => `| ${fmt(r.orders)} | ${r.days} | ${ms(percentile(r.q1, 50)
 ${results.length > 1 ? `Target: Q1 p50 at ${fmt(last.orders)} orders within 1.5× of Q1 p50 at ${fmt(first.orders)}: **${ratio.toFixed(2)}×, ${ratio <= 1.5 ? 'met' : 'not met'}**.` : 'Target (Q1 p50 at the largest size within 1.5× of the smallest): not judged, one size only.'}
 
 Legacy calls per request by system (the hub's own database not counted): ${results.map((r) => `${fmt(r.orders)}: Q1 ${perSystem(r.q1Calls, q1Requests)}; Q2 ${perSystem(r.q2Calls, q2Requests)}`).join(' · ')}.
+
+## The completeness sweep at each size
+
+The sweep (linking/sweep.ts) as the lease holder runs it, called in-process at the moments its schedule would call it: the periodic
+sweep over the last SYNC_SWEEP_WINDOW_DAYS days with its clock on the last generated day, the daily sweep over the whole previous
+day with its clock on the day after. Per system and day one grouped query on each side (count and sum of modify times); only days
+whose digests differ are compared key by key. Clean runs: ${SWEEP_RUNS} each, the median; the last row forgets the hub's versions of the
+window's documents first, so every key is compared and every document found STALE (one run). Documents per system: ERP and WMS the
+legacy rows of the window in the digests, TMS the hub's waybills of the window asked for by number; "by key" counts keys on both sides.
+
+| orders | sweep | days | duration | ERP documents / by key | WMS documents / by key | TMS documents / by key | days compared / differing | repairs found | systems failed |
+| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+${results.flatMap((r) => r.sweeps.map((m) => `| ${fmt(r.orders)} | ${m.label} | ${m.days} | ${ms(percentile(m.millis, 50))} ms${m.millis.length > 1 ? ` (${ms(m.millis[0])}–${ms(m.millis[m.millis.length - 1])})` : ''} | ${(['erp', 'wms', 'tms'] as const).map((sys) => `${fmt(m.last.bySystem[sys].documents)} / ${fmt(m.last.bySystem[sys].keysCompared)}`).join(' | ')} | ${m.last.daysCompared} / ${m.last.daysDiffering} | ${fmt(m.last.repairs)} | ${m.last.failedSystems.join(', ') || 'none'} |`)).join('\n')}
+
+Q1 alone (the table above) and Q1 while sweeps run back to back — periodic and daily in turn, clean (nothing differs), as
+many as fit in the time of ${q1Requests} Q1 — same client, same way of drawing orders:
+
+| orders | Q1 alone p50 | p99 | Q1 while sweeping p50 | p99 | errors while sweeping | sweeps during (periodic / daily) | load (1, 5, 15 min) while sweeping |
+| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+${results.map((r) => `| ${fmt(r.orders)} | ${ms(percentile(r.q1, 50))} ms | ${ms(percentile(r.q1, 99))} ms | ${ms(percentile(r.q1Sweeping, 50))} ms | ${ms(percentile(r.q1Sweeping, 99))} ms | ${r.q1SweepingErrors} | ${r.sweepsDuringQ1.periodic} / ${r.sweepsDuringQ1.daily} | ${r.loadSweeping.map((l) => l.toFixed(1)).join(', ')} |`).join('\n')}
 
 ## Getting there: seed, link, catch up
 

@@ -1,6 +1,7 @@
 // npm run compose: rover-config.yaml → supergraph.graphql. Fails with every error and hint printed.
 import { writeFileSync } from 'node:fs';
-import { composeSubgraphs, readRoverConfig } from '../gateway/src/supergraph.js';
+import { composeSubgraphs } from '../common/src/composition.js';
+import { readRoverConfig } from '../common/src/rover-config.js';
 import { API_SCHEMA_PATH, writeApiSchema } from '../web/tools/api-schema.js';
 
 const configPath = process.argv[2] ?? 'rover-config.yaml';

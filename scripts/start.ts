@@ -20,8 +20,8 @@ import { createCrmSubgraph } from '../subgraphs/crm/src/server.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../subgraphs/fulfilment/src/server.js';
 import { createIntakeSubgraph } from '../subgraphs/intake/src/server.js';
-import { startGateway } from '../gateway/src/server.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { startGateway } from '#gateway';
+import { authSettings, mintToken } from '../common/src/tokens.js';
 import { ROLES } from '../common/src/caller.js';
 import { ensureWebBuilt } from '../web/tools/build.js';
 import { signInLinks } from '../web/tools/sign-in-links.js';
@@ -99,7 +99,7 @@ if (simulate && config.SIM_LIVE_ORDERS_PER_MIN > 0) {
 }
 
 // Development tokens, so a newcomer can query at once (loadConfig refuses the dev secret in production).
-const auth = { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+const auth = authSettings(config);
 const tokens: Record<string, string> = {};
 for (const role of ROLES.filter((r) => r !== 'customer')) tokens[role] = await mintToken(auth, `demo-${role}`, role);
 const sample = await fetch(gateway.url, {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../common/src/config.js';
 import { ROLES, isRole } from '../common/src/caller.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { authSettings, mintToken } from '../common/src/tokens.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -18,7 +18,7 @@ if (!isRole(role) || (role === 'customer' && !args.get('customer')) || (role ===
 }
 const config = loadConfig();
 if (config.AUTH_JWKS_URL) console.error('note: AUTH_JWKS_URL is set, so the gateway will refuse this HS256 token');
-const auth = { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+const auth = authSettings(config);
 if (role === 'bi') {
   const jti = randomUUID();
   const ttl = args.get('ttl') ?? '365d';

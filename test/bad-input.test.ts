@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startStack, type Stack } from './helpers/stack.js';
 import { legacyFingerprint } from './helpers/fingerprint.js';
 import { hostileCorpus, STABLE_CODES, type HostileCase } from './helpers/hostile.js';
-import { startGateway } from '../gateway/src/server.js';
+import { startGateway } from '#gateway';
 import { loadConfig } from '../common/src/config.js';
 import { createHash } from 'node:crypto';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createConnection, type Connection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { startStack, type Stack } from './helpers/stack.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { mintToken } from '../common/src/tokens.js';
 import { openDataSource } from '../common/src/db.js';
 import { createOrdersAwaitingPick, startLiveFeed } from '../legacy-sim/src/live.js';
 import { Random } from '../legacy-sim/src/random.js';

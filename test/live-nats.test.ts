@@ -4,7 +4,7 @@
 // the bus is back, and both gateways' subscribers get every event, in order, once.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway } from '../gateway/src/server.js';
+import { startGateway } from '#gateway';
 import type { RunningServer } from '../common/src/http-host.js';
 import { createLiveOrder } from '../legacy-sim/src/live.js';
 import { startStack, type Stack } from './helpers/stack.js';

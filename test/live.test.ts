@@ -5,8 +5,8 @@
 // its numbers; an expiring token ends the stream; the same screen, limits and policy as queries.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway } from '../gateway/src/server.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { startGateway } from '#gateway';
+import { mintToken } from '../common/src/tokens.js';
 import { openLiveStory } from '../legacy-sim/src/live.js';
 import { STAGES } from '../subgraphs/order-link/src/lifecycle.js';
 import { startStack, type Stack } from './helpers/stack.js';

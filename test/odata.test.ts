@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { OData } from '@odata/client';
 import { startStack, type Stack } from './helpers/stack.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { mintToken } from '../common/src/tokens.js';
 import { Random } from '../legacy-sim/src/random.js';
 import { legacyCallTotals, callsBetween } from './helpers/legacy-calls.js';
 

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from './helpers/stack.js';
-import { mintToken } from '../gateway/src/auth.js';
+import { mintToken } from '../common/src/tokens.js';
 import { ROLES, type Role } from '../common/src/caller.js';
 
 let stack: Stack;

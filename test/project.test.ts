@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, loadConfig, type ProcessKind } from '../common/src/config.js';
-import { composeSubgraphs, readRoverConfig } from '../gateway/src/supergraph.js';
+import { composeSubgraphs } from '../common/src/composition.js';
+import { readRoverConfig } from '../common/src/rover-config.js';
 
 const compose = parseYaml(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
 const configKeys = new Set(Object.keys(configSchema.shape));

@@ -16,7 +16,7 @@ import { encodeCaller } from '../common/src/caller.js';
 import { signRequest, NONCE_HEADER, SIGNATURE_HEADER } from '../common/src/signing.js';
 import { redisReplayCache } from '../common/src/replay-cache.js';
 import { createErpSubgraph } from '../subgraphs/erp/src/server.js';
-import { startGateway } from '../gateway/src/server.js';
+import { startGateway } from '#gateway';
 import { createOrdersAwaitingPick, type OrderAwaitingPick } from '../legacy-sim/src/live.js';
 import { loadCatalog } from '../legacy-sim/src/world.js';
 import type { RunningServer } from '../common/src/http-host.js';

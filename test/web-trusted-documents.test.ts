@@ -12,9 +12,10 @@ import { getIntrospectionQuery, Kind, parse } from 'graphql';
 import { startStack, type Stack } from './helpers/stack.js';
 import { loadConfig } from '../common/src/config.js';
 import type { RunningServer } from '../common/src/http-host.js';
-import { startGateway } from '../gateway/src/server.js';
-import { mintToken } from '../gateway/src/auth.js';
-import { NOT_IN_LIST, readManifests, registeredHash, trustMode } from '../gateway/src/trusted-documents.js';
+import { startGateway } from '#gateway';
+import { mintToken } from '../common/src/tokens.js';
+import { NOT_IN_LIST, trustMode } from '../gateway/src/trusted-documents.js';
+import { readManifests, registeredHash } from '../common/src/persisted-documents.js';
 import { post, registeredDocuments, runRegistered, WEB_MANIFEST } from './helpers/registered.js';
 
 let stack: Stack;

@@ -17,8 +17,9 @@ import { GraphQLError } from 'graphql';
 import { loadConfig, signingKeyFor } from '../../common/src/config.js';
 import { encodeCaller } from '../../common/src/caller.js';
 import { CALLER_HEADER, signRequest } from '../../common/src/signing.js';
-import { loadSupergraph, startGateway } from '../../gateway/src/server.js';
-import { createAuthenticator } from '../../gateway/src/auth.js';
+import { createAuthenticator, startGateway } from '#gateway';
+import { loadSupergraph } from '../../common/src/composition.js';
+import { authSettings } from '../../common/src/tokens.js';
 
 const kind = process.argv[2];
 const subgraphUrls: Record<string, string> = JSON.parse(process.env.BENCH_SUBGRAPH_URLS ?? '{}');
@@ -27,7 +28,7 @@ const subgraphUrls: Record<string, string> = JSON.parse(process.env.BENCH_SUBGRA
 // contender runs the same documents as sent (the stock gateways have no trusted documents).
 const config = loadConfig({ GATEWAY_PORT: '0', LOG_LEVEL: 'warn', TRUSTED_DOCUMENTS: 'off', ...process.env, NODE_ENV: 'test' });
 const supergraphSdl = loadSupergraph(config);
-const authenticate = createAuthenticator({ secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+const authenticate = createAuthenticator(authSettings(config));
 const callerOf = async (authorization: string | undefined | null) => {
   try {
     return encodeCaller(await authenticate(authorization ?? undefined));

@@ -1,16 +1,11 @@
 // Bearer JWT verification (jose): HS256 with a shared secret in development, a JWKS URL in
 // production. Every failure is a 401 UNAUTHENTICATED with a message a developer can act on.
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { isRole, type Caller, type Role } from '../../common/src/caller.js';
+// Issuing tokens is not the gateway's: common/src/tokens.ts.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { isRole, type Caller } from '../../common/src/caller.js';
+import type { AuthSettings } from '../../common/src/tokens.js';
 import { HttpRefusal } from '../../common/src/http-host.js';
 import { boundedCache } from '../../common/src/cache.js';
-
-export interface AuthSettings {
-  secret: string;
-  jwksUrl?: string;
-  issuer: string;
-  audience: string;
-}
 
 export const unauthenticated = (zh: string, en: string) => new HttpRefusal(401, 'UNAUTHENTICATED', zh, en);
 
@@ -67,18 +62,4 @@ export function createAuthenticator(settings: AuthSettings): Authenticator {
     if (left > 0 && payload.nbf === undefined) verified.set(authorization, caller, { ttl: Math.min(left, VERIFIED.ttlMs) });
     return caller;
   };
-}
-
-/** Mints a development token (HS256); npm start prints one per role. A service account's names its client and has a jti. */
-export async function mintToken(settings: AuthSettings, subject: string, role: Role, customerCode?: string, ttl = '30d', service?: { client: string; jti: string }): Promise<string> {
-  const jwt = new SignJWT({ role, ...(customerCode ? { customerCode } : {}), ...(service ? { client_id: service.client } : {}) });
-  if (service) jwt.setJti(service.jti);
-  return jwt
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(subject)
-    .setIssuer(settings.issuer)
-    .setAudience(settings.audience)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(settings.secret));
 }

@@ -1,6 +1,5 @@
 // Builds the gateway: Apollo Gateway over the composed supergraph, behind JWT authentication,
 // request limits and the access policy, served with /healthz, /readyz and /metrics; index.ts runs it.
-import { existsSync, readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -15,7 +14,8 @@ import { appError, ErrorCode } from '../../common/src/errors.js';
 import { createLogger } from '../../common/src/logger.js';
 import { createMetrics } from '../../common/src/metrics.js';
 import { listen, type RunningServer } from '../../common/src/http-host.js';
-import { composeSubgraphs, readRoverConfig } from './supergraph.js';
+import { loadSupergraph } from '../../common/src/composition.js';
+import { authSettings } from '../../common/src/tokens.js';
 import { createPooledFetcher, SUBGRAPH_HEADER, TIMEOUT_HEADER } from './fetcher.js';
 import { createAuthenticator } from './auth.js';
 import { asksForSlow, checkAccess, readPolicy } from './policy.js';
@@ -29,7 +29,8 @@ import { pipelineExecutor } from './execute.js';
 import { odataRoute } from './odata/route.js';
 import { readModel } from './odata/model.js';
 import type { Authenticator } from './auth.js';
-import { readManifests, trustedDocumentsPlugin, trustMode } from './trusted-documents.js';
+import { trustedDocumentsPlugin, trustMode } from './trusted-documents.js';
+import { readManifests } from '../../common/src/persisted-documents.js';
 import { corsHandler, corsOrigins } from './cors.js';
 import { webPages } from './web.js';
 import { openEventBus, type OrderEventEnvelope } from '../../common/src/event-bus.js';
@@ -59,14 +60,6 @@ const ENV_URL: Record<string, keyof Config> = {
   intake: 'INTAKE_SUBGRAPH_URL',
 };
 
-/** The committed supergraph.graphql, or, when it is missing, a fresh composition of rover-config.yaml. */
-export function loadSupergraph(config: Config, roverConfigPath = 'rover-config.yaml'): string {
-  if (existsSync(config.SUPERGRAPH_PATH)) return readFileSync(config.SUPERGRAPH_PATH, 'utf8');
-  const outcome = composeSubgraphs(readRoverConfig(roverConfigPath));
-  if (!outcome.supergraphSdl) throw new Error(`composition failed:\n${outcome.errors.join('\n')}`);
-  return outcome.supergraphSdl;
-}
-
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningServer> {
   const logger = createLogger('gateway');
   const metrics = createMetrics('gateway');
@@ -91,7 +84,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const supergraphSdl = loadSupergraph(config, options.roverConfigPath);
   const policy = readPolicy(supergraphSdl);
   const limits = limitsFrom(config);
-  const verify = createAuthenticator({ secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const verify = createAuthenticator(authSettings(config));
   // Every request, whatever its door, is refused when its token has been revoked (revocation.ts).
   const authenticate: Authenticator = async (authorization) => {
     const caller = await verify(authorization);

@@ -6,9 +6,8 @@
 // revocable, read-only) write their own queries in any mode, and what the gateway runs for itself
 // (the OData feed's operations, the revocation list) never came over HTTP and is not judged here.
 // Manifests are GraphQL Code Generator's persisted-documents.json, {"sha256:<hex>": "<document>"};
-// several may be listed (one per app).
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+// several may be listed (one per app); reading them is common/src/persisted-documents.ts (the pages'
+// build tools and the tests read them too).
 import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Config } from '../../common/src/config.js';
@@ -21,32 +20,6 @@ export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
 /** The mode in force: as configured, else customers-only (development, test) or everyone (production). */
 export function trustMode(config: Pick<Config, 'TRUSTED_DOCUMENTS' | 'NODE_ENV'>): TrustMode {
   return config.TRUSTED_DOCUMENTS ?? (config.NODE_ENV === 'production' ? 'all' : 'customers');
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/**
- * Reads the manifests into hash (hex, as APQ sends it) → document. A manifest whose key is not the
- * SHA-256 of its document is refused: the gateway would otherwise run a text the client never hashed.
- */
-export function readManifests(paths: string[]): Map<string, string> {
-  const documents = new Map<string, string>();
-  for (const path of paths) {
-    if (!existsSync(path)) throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: ${path} does not exist (run npm run codegen, or list the app's persisted-documents.json)`);
-    let manifest: unknown;
-    try {
-      manifest = JSON.parse(readFileSync(path, 'utf8'));
-    } catch {
-      throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: ${path} is not JSON`);
-    }
-    if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: ${path} must map "sha256:<hex>" to a document`);
-    for (const [key, text] of Object.entries(manifest)) {
-      const hash = key.replace(/^sha256:/, '');
-      if (typeof text !== 'string' || sha256(text) !== hash) throw new Error(`TRUSTED_DOCUMENTS_MANIFESTS: in ${path}, ${key} is not the SHA-256 of its document`);
-      documents.set(hash, text);
-    }
-  }
-  return documents;
 }
 
 /**
@@ -102,11 +75,4 @@ export function trustedDocumentsPlugin(options: TrustOptions): ApolloServerPlugi
       };
     },
   };
-}
-
-/** The registered hash of an operation, by name (for examples and tests). */
-export function registeredHash(documents: Map<string, string>, operationName: string): string | undefined {
-  const declares = new RegExp(`\\b(query|mutation|subscription)\\s+${operationName}\\b`);
-  for (const [hash, text] of documents) if (declares.test(text)) return hash;
-  return undefined;
 }

@@ -1,6 +1,6 @@
 // The web pages' registered operations (web/src/gql/persisted-documents.json), and a way to run
 // one through the gateway as the pages do: the hash only, in Apollo's APQ extension.
-import { readManifests, registeredHash } from '../../gateway/src/trusted-documents.js';
+import { readManifests, registeredHash } from '../../common/src/persisted-documents.js';
 import type { GraphQLResponse } from './stack.js';
 
 export const WEB_MANIFEST = 'web/src/gql/persisted-documents.json';

@@ -20,10 +20,10 @@ import { createFulfilmentSubgraph } from '../../subgraphs/fulfilment/src/server.
 import { createIntakeSubgraph } from '../../subgraphs/intake/src/server.js';
 import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
 import type { OutboxWorker } from '../../subgraphs/order-link/src/rules/outbox.js';
-import { startGateway } from '../../gateway/src/server.js';
+import { startGateway } from '#gateway';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { legacyCallTotals } from './legacy-calls.js';
-import { mintToken } from '../../gateway/src/auth.js';
+import { authSettings, mintToken } from '../../common/src/tokens.js';
 import type { Role } from '../../common/src/caller.js';
 
 export const MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -175,7 +175,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const gateway = await startGateway(config, { subgraphUrls });
   servers.push(gateway);
 
-  const auth = { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE };
+  const auth = authSettings(config);
   const token = (role: Role, customerCode?: string) => mintToken(auth, `test-${role}`, role, customerCode);
   const adminToken = await token('admin');
   const query = async <T>(q: string, variables?: Record<string, unknown>, options: { token?: string } = {}): Promise<GraphQLResponse<T>> => {

@@ -3,7 +3,7 @@
 // request lines, proxies and access logs; the page moves it into sessionStorage and drops it
 // from the address bar.
 import { DEFAULT_SEED_OPTIONS } from '../../legacy-sim/src/generator.js';
-import { readManifests, registeredHash } from '../../gateway/src/trusted-documents.js';
+import { readManifests, registeredHash } from '../../common/src/persisted-documents.js';
 import { HOME_OF, type Role } from '../src/shared/pages.js';
 
 /** The seeded days, so the board opens on data (YYYY-MM-DD, inclusive). */

@@ -49,6 +49,11 @@ export interface SweepResult {
   daysDiffering: number;
   keysCompared: number;
   repairs: { system: FeedSource; documentNo: string; kind: RepairKind; legacyVersion: string | null; hubVersion: string | null }[];
+  /**
+   * Per system: documents the sweep covered (ERP, WMS: the legacy rows of the window, in the day digests;
+   * TMS: the hub's waybills of the window, asked for by number), keys compared one by one, repairs found.
+   */
+  bySystem: Record<FeedSource, { documents: number; keysCompared: number; repairs: number }>;
   failedSystems: FeedSource[];
   millis: number;
 }
@@ -145,12 +150,26 @@ export class CompletenessSweep {
       () => this.hub.transaction((em) => insertReturningId(em, 'hub_sync_sweep', { trigger_kind: trigger, day_from: dayFrom, day_to: dayTo, started_at: started })),
       { idempotent: false },
     );
-    const result: SweepResult = { id, trigger, dayFrom, dayTo, daysCompared: 0, daysDiffering: 0, keysCompared: 0, repairs: [], failedSystems: [], millis: 0 };
+    const none = () => ({ documents: 0, keysCompared: 0, repairs: 0 });
+    const result: SweepResult = {
+      id,
+      trigger,
+      dayFrom,
+      dayTo,
+      daysCompared: 0,
+      daysDiffering: 0,
+      keysCompared: 0,
+      repairs: [],
+      bySystem: { erp: none(), wms: none(), tms: none() },
+      failedSystems: [],
+      millis: 0,
+    };
     const end = shiftDate(dayTo, 1);
     for (const source of ['erp', 'wms', 'tms'] as const) {
       try {
         const found = source === 'tms' ? await this.sweepTms(dayFrom, end, result) : await this.sweepByDay(source, dayFrom, end, result);
         result.repairs.push(...found.map((f) => ({ ...f, system: source })));
+        result.bySystem[source].repairs = found.length;
       } catch (err) {
         result.failedSystems.push(source);
         this.logger.warn({ system: source, err: (err as Error)?.message }, 'completeness sweep could not compare this system');
@@ -171,6 +190,7 @@ export class CompletenessSweep {
     const hub = await this.hubDigests(source, dayFrom, dayTo);
     const days = new Set([...legacy.map((d) => d.day), ...hub.keys()]);
     result.daysCompared += days.size;
+    result.bySystem[source].documents += legacy.reduce((n, d) => n + d.rows, 0);
     const legacyByDay = new Map(legacy.map((d) => [d.day, d]));
     const differing = [...days].filter((day) => {
       const l = legacyByDay.get(day);
@@ -186,6 +206,7 @@ export class CompletenessSweep {
       const versions: DocumentVersion[] = source === 'erp' ? await this.sources.erp.orderVersionsByDay(day, next) : await this.sources.wms.outboundVersionsByDay(day, next);
       const held = await this.hubVersionsOfDay(source, day);
       result.keysCompared += versions.length + held.size;
+      result.bySystem[source].keysCompared += versions.length + held.size;
       this.metrics.keys.inc({ system: source }, versions.length + held.size);
       const inLegacy = new Set<string>();
       for (const v of versions) {
@@ -213,6 +234,8 @@ export class CompletenessSweep {
       ]),
     );
     result.keysCompared += held.size;
+    result.bySystem.tms.documents += held.size;
+    result.bySystem.tms.keysCompared += held.size;
     this.metrics.keys.inc({ system: 'tms' }, held.size);
     const found: { documentNo: string; kind: RepairKind; legacyVersion: string | null; hubVersion: string | null }[] = [];
     const keys = [...held.keys()];
