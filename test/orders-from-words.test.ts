@@ -13,7 +13,7 @@ import { startStack, type Stack } from './helpers/stack.js';
 import { openDataSource } from '../common/src/db.js';
 import { beijingDate, formatBeijing } from '../common/src/time.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
-import { addMonths } from '#adapters/wms';
+import { addMonths } from '../common/src/time.js';
 import { sharedJsonl } from './helpers/shared.js';
 import { stringify } from 'csv-stringify/sync';
 
