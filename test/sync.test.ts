@@ -271,6 +271,89 @@ describe('documents changing after linking', () => {
       return orders.every((r, i) => r.data.order.wmsOutboundNo === moved[i].outbound!.outboundNo && r.data.order.tmsWaybillNo === moved[i].waybill!.waybillNo);
     }, 20_000, 'linked again once corrected');
   });
+
+  test('an outbound cancelled in the WMS after linking is no longer the order\'s outbound: the order records it, and a replacement links (by reference, or matched)', async () => {
+    const rng = new Random(47);
+    const { hubDb } = stack.orderLink;
+    // Stories whole in the hub now (the test before re-points a waybill for good).
+    const whole = new Set(
+      (await hubDb.query('SELECT erp_order_no, wms_outbound_no, tms_waybill_no FROM hub_order')).map((r: any) => `${r.erp_order_no}|${r.wms_outbound_no}|${r.tms_waybill_no}`),
+    );
+    const stories = referenceStories().filter(
+      (o) => !stack.truth.orders.some((x) => x !== o && x.outbound?.outboundNo === o.outbound?.outboundNo) && whole.has(`${o.erpOrderNo}|${o.outbound!.outboundNo}|${o.waybill!.waybillNo}`),
+    );
+    const byReference = stories.splice(rng.int(0, stories.length - 1), 1)[0];
+    // The matched replacement must have exactly one order to fit: none other of the customer with the same goods and no outbound.
+    let matched: TruthOrder | undefined;
+    for (const o of stories.sort(() => rng.next() - 0.5)) {
+      const [{ n }] = await hubDb.query(
+        `SELECT COUNT(*) AS n FROM hub_order o JOIN hub_order me ON me.erp_order_no = ? WHERE o.customer_code = me.customer_code AND o.sku_signature = me.sku_signature AND o.id <> me.id AND o.cancelled = 0`,
+        [o.erpOrderNo],
+      );
+      if (Number(n) === 0) {
+        matched = o;
+        break;
+      }
+    }
+    assert.ok(matched, 'a story whose goods no other order of its customer has');
+    const now = () => formatBeijing(Date.now());
+    const ORDER_FULL = `query($id: ID!) { order(id: $id) { erpOrderNo wmsOutboundNo tmsWaybillNo links { system documentNo method } events(first: 500) { type documentNo messageEn } } }`;
+    const cancelled = [byReference, matched!].map((o) => o.outbound!.outboundNo);
+    for (const no of cancelled) await legacy.wms.query('UPDATE t_out_order SET status = 90, update_time = ? WHERE out_no = ?', [now(), no]);
+
+    await until(async () => {
+      const orders = await Promise.all([byReference, matched!].map((o) => stack.query(ORDER, { id: o.erpOrderNo })));
+      return orders.every((r) => r.data.order.wmsOutboundNo == null);
+    }, 20_000, 'the cancelled outbounds no longer the orders\' outbounds');
+    const listed = await stack.query('{ unlinkedDocuments(system: WMS, first: 200) { edges { node { system documentNo reason } } } }');
+    assert.equal(listed.errors, undefined, JSON.stringify(listed.errors));
+    const listedNos = new Set(listed.data.unlinkedDocuments.edges.map((e: any) => `${e.node.system}:${e.node.documentNo}`));
+    for (const [i, o] of [byReference, matched!].entries()) {
+      const res = await stack.query(ORDER_FULL, { id: o.erpOrderNo });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const order = res.data.order;
+      assert.ok(!order.links.some((l: any) => l.documentNo === cancelled[i]), `${cancelled[i]} is no link of ${o.erpOrderNo} any more`);
+      const unlinkedEvents = order.events.filter((e: any) => e.type === 'DOCUMENT_UNLINKED' && e.documentNo === cancelled[i]);
+      assert.equal(unlinkedEvents.length, 1, `${o.erpOrderNo} records the cancellation once: ${JSON.stringify(order.events)}`);
+      assert.match(unlinkedEvents[0].messageEn, /cancelled in the warehouse system/);
+      // A cancelled outbound is nothing for staff to link by hand.
+      assert.ok(!listedNos.has(`WMS:${cancelled[i]}`), `${cancelled[i]} is not listed as unlinked`);
+    }
+    const [state] = await hubDb.query("SELECT state, reason, order_id, doc_status FROM hub_document WHERE system = 'WMS' AND document_no = ?", [cancelled[0]]);
+    const [{ id: orderId }] = await hubDb.query('SELECT id FROM hub_order WHERE erp_order_no = ?', [byReference.erpOrderNo]);
+    assert.deepEqual({ ...state, order_id: Number(state.order_id) }, { state: 'CANCELLED', reason: 'OUTBOUND_CANCELLED', order_id: Number(orderId), doc_status: 'CANCELLED' });
+
+    // Replacements, as the warehouse makes them: the same lines under a new number — one naming the
+    // order, one naming nothing (matched by customer, day and goods) — and the waybill re-pointed.
+    const replacements: string[] = [];
+    for (const [i, o] of [byReference, matched!].entries()) {
+      const no = `CK${o.outbound!.outboundNo.slice(2, 10)}-${String(950_000 + i)}`;
+      replacements.push(no);
+      const [row] = await legacy.wms.query('SELECT * FROM t_out_order WHERE out_no = ?', [o.outbound!.outboundNo]);
+      const { id: _id, ...copy } = row;
+      await legacy.wms.query(
+        `INSERT INTO t_out_order (${Object.keys(copy).join(', ')}) VALUES (${Object.keys(copy).map(() => '?').join(', ')})`,
+        Object.values({ ...copy, out_no: no, ref_no: i === 0 ? o.erpOrderNo : null, status: 10, pick_start_time: null, pick_end_time: null, ship_time: null, update_time: now() }),
+      );
+      await legacy.wms.query(
+        'INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) SELECT ?, line_no, sku, batch_no, loc_code, plan_qty, NULL FROM t_out_line WHERE out_no = ?',
+        [no, o.outbound!.outboundNo],
+      );
+      const [{ customer_ref }] = await legacy.tms.query('SELECT customer_ref FROM tms_waybill WHERE waybill_no = ?', [o.waybill!.waybillNo]);
+      if (customer_ref === o.outbound!.outboundNo) await legacy.tms.query('UPDATE tms_waybill SET customer_ref = ?, update_time = ? WHERE waybill_no = ?', [no, now(), o.waybill!.waybillNo]);
+    }
+    await until(async () => {
+      const orders = await Promise.all([byReference, matched!].map((o) => stack.query(ORDER, { id: o.erpOrderNo })));
+      return orders.every((r, i) => r.data.order.wmsOutboundNo === replacements[i]);
+    }, 20_000, 'the replacement outbounds linked');
+    for (const [i, o] of [byReference, matched!].entries()) {
+      const res = await stack.query(ORDER_FULL, { id: o.erpOrderNo });
+      const wms = res.data.order.links.filter((l: any) => l.system === 'WMS');
+      assert.deepEqual(wms, [{ system: 'WMS', documentNo: replacements[i], method: i === 0 ? 'REFERENCE' : 'MATCHED' }]);
+      assert.equal(res.data.order.tmsWaybillNo, o.waybill!.waybillNo, `${o.waybill!.waybillNo} follows to the replacement`);
+      assert.equal(res.data.order.events.filter((e: any) => e.type === 'DOCUMENT_LINKED' && e.documentNo === replacements[i]).length, 1);
+    }
+  });
 });
 
 async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -104,7 +104,8 @@ const toLink = (d: DocumentRecord): HubLink => ({
 const toUnlinked = (d: DocumentRecord): HubUnlinkedDocument => ({
   system: d.system,
   documentNo: d.document_no,
-  reason: d.reason ?? 'NO_MATCH',
+  // Only UNLINKED rows are listed: a CANCELLED outbound's reason never reaches here.
+  reason: (d.reason as UnlinkedReason | null) ?? 'NO_MATCH',
   reference: d.reference_raw,
   customerCode: d.customer_code,
   candidateOrderNos: d.candidates ? d.candidates.split(',') : [],

@@ -53,6 +53,8 @@ export function describeEvent(e: OrderEventRow): Bilingual {
         ? { zh: `出库单 ${str(d.documentNo)} 已关联到订单`, en: `Outbound ${str(d.documentNo)} was linked to the order` }
         : { zh: `运单 ${str(d.documentNo)} 已关联到订单`, en: `Waybill ${str(d.documentNo)} was linked to the order` };
     case 'DOCUMENT_UNLINKED':
+      if (d.reason === 'OUTBOUND_CANCELLED')
+        return { zh: `出库单 ${str(d.documentNo)} 已在${sys.zh}取消，不再是订单的出库单`, en: `Outbound ${str(d.documentNo)} was cancelled in ${sys.en} and is no longer the order's outbound` };
       return { zh: `${sys.zh}单据 ${str(d.documentNo)} 已与订单解除关联`, en: `${e.system} document ${str(d.documentNo)} is no longer linked to the order` };
     case 'STAGE_REACHED': {
       const stage: Bilingual = ORDER_STATUS_TEXT[str(d.stage) as OrderStatusName]?.reached ?? { zh: str(d.stage), en: str(d.stage) };

@@ -94,6 +94,9 @@ const MATCH_CONFIDENCE_PER_DAY = 0.1;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
+/** An outbound the WMS has cancelled: it is no order's live outbound. */
+const isCancelled = (doc: DocumentRecord) => doc.system === 'WMS' && doc.doc_status === 'CANCELLED';
+
 /** The numbers a reference names, read by the one reader `order(id:)` uses too, in the order written. */
 const referencedNos = (raw: string | null, kinds: DocumentKind[]) => readDocumentNumbers(raw, kinds).map((n) => n.canonical);
 
@@ -466,6 +469,7 @@ export class Linker {
         dest_city: null,
         milestones: JSON.stringify(milestones),
         src_modified: item.modifiedAt,
+        doc_status: item.status,
       });
       this.classify(doc, known, toDecide, changed, round);
     }
@@ -475,9 +479,20 @@ export class Linker {
 
   private async decideOutbounds(docs: DocumentRecord[], round: Round): Promise<void> {
     const before = new Map(docs.map((d) => [d.document_no, d.order_id]));
+    const stateBefore = new Map(docs.map((d) => [d.document_no, d.state]));
     const taken = new Set<number>();
-    const withRef = docs.filter((d) => d.reference_raw?.trim());
-    const withoutRef = docs.filter((d) => !d.reference_raw?.trim());
+    // Cancelled in the WMS: no longer any order's live outbound. It keeps the order it was linked to
+    // for that order's history (the trigger records DOCUMENT_UNLINKED, reason OUTBOUND_CANCELLED), the
+    // order is free for a replacement outbound, and its waybills are decided again.
+    for (const doc of docs.filter(isCancelled)) {
+      // order_id stays: the order it was linked to (an unlinked document has none).
+      Object.assign(doc, { state: 'CANCELLED', method: null, confidence: null, reason: 'OUTBOUND_CANCELLED', candidates: null });
+      // Outbounds of the customer left waiting (NO_MATCH, AMBIGUOUS_MATCH) may now fit the freed order.
+      if (stateBefore.get(doc.document_no) === 'LINKED' && doc.customer_code) round.linkedCustomers.add(doc.customer_code);
+    }
+    const live = docs.filter((d) => !isCancelled(d));
+    const withRef = live.filter((d) => d.reference_raw?.trim());
+    const withoutRef = live.filter((d) => !d.reference_raw?.trim());
 
     const also = new Map<string, AlsoLink[]>();
     const orders = await this.ordersByErpNo(withRef.flatMap((d) => referencedNos(d.reference_raw, ['ERP'])));
@@ -570,7 +585,7 @@ export class Linker {
       const previous = before.get(doc.document_no) ?? null;
       if (doc.state === 'LINKED' && doc.customer_code) round.linkedCustomers.add(doc.customer_code);
       round.touch(previous, doc.order_id, ...(alsoBefore.get(doc.document_no) ?? []), ...(also.get(doc.document_no) ?? []).map((l) => l.order_id));
-      if (previous !== doc.order_id) round.relinkedOutbounds.add(doc.document_no);
+      if (previous !== doc.order_id || (stateBefore.get(doc.document_no) === 'LINKED') !== (doc.state === 'LINKED')) round.relinkedOutbounds.add(doc.document_no);
     }
     await this.saveDocuments(docs);
     await this.saveAlsoLinks('WMS', docs, also, alsoBefore, round.now);
@@ -617,6 +632,7 @@ export class Linker {
         dest_city: item.destinationCity,
         milestones: JSON.stringify(milestones),
         src_modified: tmsModifiedAt(item),
+        doc_status: null,
       });
       this.classify(doc, known, toDecide, changed, round);
     }
@@ -689,7 +705,10 @@ export class Linker {
     documentNo: string,
     known: DocumentRecord | undefined,
     now: number,
-    facts: Pick<DocumentRecord, 'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'sku_codes' | 'consignee' | 'dest_city' | 'milestones' | 'src_modified'>,
+    facts: Pick<
+      DocumentRecord,
+      'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'sku_codes' | 'consignee' | 'dest_city' | 'milestones' | 'src_modified' | 'doc_status'
+    >,
   ): DocumentRecord {
     const base: DocumentRecord = known ?? {
       system,
@@ -710,6 +729,7 @@ export class Linker {
       dest_city: null,
       milestones: '{}',
       src_modified: null,
+      doc_status: null,
       first_seen_at: now,
       linked_at: null,
       updated_at: now,
@@ -717,7 +737,10 @@ export class Linker {
     return { ...base, ...facts, updated_at: now };
   }
 
-  /** New, unlinked or re-referenced documents are (re)decided; linked ones only carry new milestones. */
+  /**
+   * New, unlinked or re-referenced documents are (re)decided, and so is an outbound cancelled in the
+   * WMS (or, rarely, revived); linked ones only carry new milestones.
+   */
   private classify(doc: DocumentRecord, known: DocumentRecord | undefined, toDecide: DocumentRecord[], changed: DocumentRecord[], round: Round) {
     const keyChanged =
       known &&
@@ -725,13 +748,13 @@ export class Linker {
         known.sku_signature !== doc.sku_signature ||
         known.customer_code !== doc.customer_code ||
         (known.consignee ?? null) !== (doc.consignee ?? null) ||
-        (known.dest_city ?? null) !== (doc.dest_city ?? null));
+        (known.dest_city ?? null) !== (doc.dest_city ?? null) ||
+        isCancelled(known) !== isCancelled(doc));
     if (!known || known.state !== 'LINKED' || keyChanged) toDecide.push(doc);
     else if (known.milestones !== doc.milestones) {
       changed.push(doc);
       round.touch(doc.order_id);
-    } else if (known.src_modified !== doc.src_modified) changed.push(doc); // only the version read is new
-
+    } else if (known.src_modified !== doc.src_modified || (known.doc_status ?? null) !== (doc.doc_status ?? null)) changed.push(doc); // only the version read is new
   }
 
   private link(doc: DocumentRecord, orderId: number, method: LinkMethod, confidence: number, now: number) {

@@ -48,14 +48,22 @@ export interface OrderRecord {
   updated_at: number;
 }
 
+/**
+ * LINKED: joined to `order_id`. UNLINKED: not joined, `reason` says why (listed for staff).
+ * CANCELLED: an outbound cancelled in the WMS — joined to nothing; `order_id` keeps the order it was
+ * the outbound of (null if it never was one), for that order's history. Not listed as unlinked.
+ */
+export type DocumentState = 'LINKED' | 'UNLINKED' | 'CANCELLED';
+
 export interface DocumentRecord {
   system: DocSystem;
   document_no: string;
   order_id: number | null;
-  state: 'LINKED' | 'UNLINKED';
+  state: DocumentState;
   method: LinkMethod | null;
   confidence: number | null;
-  reason: UnlinkedReason | null;
+  /** Why it is not linked: an UnlinkedReason, or OUTBOUND_CANCELLED for a CANCELLED outbound. */
+  reason: UnlinkedReason | 'OUTBOUND_CANCELLED' | null;
   candidates: string | null;
   reference_raw: string | null;
   reference_doc: string | null;
@@ -71,6 +79,8 @@ export interface DocumentRecord {
   milestones: string;
   /** WMS update_time / TMS updateTime of the version last read (Beijing text). */
   src_modified: string | null;
+  /** WMS: the outbound's status as last read (CREATED … SHIPPED, CANCELLED); null for waybills. */
+  doc_status: string | null;
   first_seen_at: number;
   linked_at: number | null;
   updated_at: number;
