@@ -39,6 +39,13 @@ Staff ask for it in the graph:
 
 \`lineageGraph\` is drawn left to right: system → table (or endpoint) → column (or JSON path) → module
 → field, the edge into the field carrying the transform; fields a field is worked out from point to it.
+The board (\`/board\`, staff) draws it for any type as an SVG, fields on the left and systems on the
+right, in Chinese or English; a click on a field lights its way to the systems and lists its sources,
+transformation and note ([screenshot](web/board-lineage.png), \`web/src/board/LineagePanel.vue\`).
+The hub's derived Order fields name what feeds them: \`lifecycle\` the stage times of the ERP, WMS and
+TMS, \`promise\` ERP dPreDate and the rules' PROMISE effects, \`blockers\` (and \`currentBlocker\`, its
+first customer-visible one) holds, decisions, the outbound's status, the seal, the waybill's status and
+exception, unlinked documents and the calls' actions; \`pickPriority\` the calls' PRIORITY_RAISED actions.
 
 \`\`\`
  system ─ table ─────── column ─────────────── code that reads it ──────────── (transform) ───────────────▶ field

@@ -89,7 +89,8 @@ export function declareLineage(group: { subgraph: string; module: string; system
         const prefix = /^(ERP|WMS|TMS|CRM|HUB):/.exec(named);
         const name = prefix ? named.slice(prefix[0].length) : named;
         const system = prefix ? { system: prefix[1] as LineageSystem } : {};
-        if (endpoint && !prefix) return { endpoint, jsonPath: name };
+        // An HTTP system's JSON path (the group's own, or TMS:/CRM: named from a hub field) under the endpoint.
+        if (endpoint && (!prefix || prefix[1] === 'TMS' || prefix[1] === 'CRM')) return { ...system, endpoint, jsonPath: name };
         const dot = name.indexOf('.');
         return { ...system, ...(dot > 0 ? { table: name.slice(0, dot), column: name.slice(dot + 1) } : { table: decl.table, column: name }) };
       });
