@@ -13,7 +13,7 @@ import { openDataSource } from '../common/src/db.js';
 import { beijingDate } from '../common/src/time.js';
 import { createOrdersAwaitingPick, type OrderAwaitingPick } from '../legacy-sim/src/live.js';
 import { loadCatalog } from '../legacy-sim/src/world.js';
-import { addMonths } from '#adapters/wms';
+import { addMonths } from '../common/src/time.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 // Warnings only: a wrong scan is a business outcome, not something to log per request.

@@ -203,3 +203,38 @@ test('the wall check itself: each kind of crossing is caught, however it is writ
   assert.match(violation('text/src/remark.ts', 'subgraphs/order-link/src/lifecycle.ts')!, /text\/ imports/);
   assert.equal(violation('text/src/remark.ts', 'common/src/requirements.ts'), null);
 });
+
+test('the hub database has one owner: only order-link migrates it, and each table is written only by its writer in docs/architecture.md', () => {
+  // The writers, as docs/architecture.md's section lists them.
+  const section = readFileSync('docs/architecture.md', 'utf8').split('\n## Who owns the hub database\n')[1]?.split('\n## ')[0] ?? '';
+  const writerOf = new Map<string, string>();
+  for (const [, writer, cells] of section.matchAll(/^\| ([a-z-]+) \| (.+) \|$/gm)) {
+    for (const [, table] of cells.matchAll(/`(hub_\w+)`/g)) {
+      assert.equal(writerOf.get(table), undefined, `${table} is listed twice`);
+      writerOf.set(table, writer);
+    }
+  }
+  // Every table the migrations create is listed, and nothing else.
+  const migrations = sources.filter((f) => f.startsWith('subgraphs/order-link/src/migrations/'));
+  const created = migrations.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?`?(hub_\w+)/g)].map((m) => m[1]));
+  assert.deepEqual([...writerOf.keys()].sort(), [...new Set(created)].sort());
+  // Only order-link's start-up runs migrations.
+  const production = sources.filter((f) => !['test', 'bench'].includes(part(f)) && !f.includes('/migrations/'));
+  assert.deepEqual(production.filter((f) => /\.runMigrations\(/.test(readFileSync(f, 'utf8'))), ['subgraphs/order-link/src/server.ts']);
+  // Every write the code makes — SQL, or common/src/db.ts's insert helpers — is by the table's writer.
+  // (Tests and benchmarks set up what they measure and are left out.)
+  const WRITE = /\b(?:INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(hub_\w+)|\b(?:insertRows|insertIgnore|insertReturningId|upsertRows)\(\s*[\w.]+\s*,\s*['"`](hub_\w+)/g;
+  const wrong: string[] = [];
+  const written = new Set<string>();
+  for (const file of production) {
+    const who = subgraphOf(file) ?? part(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(WRITE)) {
+      const table = m[1] ?? m[2];
+      written.add(table);
+      if (writerOf.get(table) !== who) wrong.push(`${file} writes ${table}, whose writer is ${writerOf.get(table) ?? 'not named in docs/architecture.md'}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  // The scan sees the writes: each table's writer is found writing it.
+  assert.deepEqual([...writerOf.keys()].filter((t) => !written.has(t)), []);
+});

@@ -16,6 +16,7 @@ import type { TruthDiscrepancy, TruthOrder } from '../legacy-sim/src/types.js';
 import { parseCsv } from '../common/src/csv.js';
 import { satisfactionModelSchema } from '../common/src/config.js';
 import { createOrderLinkSubgraph } from '../subgraphs/order-link/src/server.js';
+import { addMonths } from '../common/src/time.js';
 
 const HOUR = 3_600_000;
 /** Set for the hub (OUTBOUND_SLA_HOURS) and used by this test; not the default (24), so a hub ignoring it fails. */
@@ -71,13 +72,6 @@ function expectedDelivery(w: Window) {
   const late = due.filter((o) => delivery(o).late);
   const hours = late.map((o) => delivery(o).latenessHours).sort((a, b) => a - b);
   return { count: due.length, onTime: due.length - late.length, late: late.map((o) => o.erpOrderNo).sort(), p50: nearestRank(hours, 0.5), p90: nearestRank(hours, 0.9) };
-}
-
-function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + m - 1 + months;
-  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 function expectedInventory(w: Window) {

@@ -13,7 +13,7 @@ import { startStack, type Stack } from './helpers/stack.js';
 import { openDataSource } from '../common/src/db.js';
 import { beijingDate, formatBeijing } from '../common/src/time.js';
 import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
-import { addMonths } from '#adapters/wms';
+import { addMonths } from '../common/src/time.js';
 import { sharedJsonl } from './helpers/shared.js';
 import { stringify } from 'csv-stringify/sync';
 
@@ -147,7 +147,14 @@ describe('quick drafts from chat text', () => {
     );
     assert.equal(d.customer, null, 'no known customer is named');
     assert.equal(d.complete, false);
-    for (const u of d.unresolved) assert.ok(u.messageZh && u.messageEn, 'each in Chinese and English');
+    // Each says what is wrong in Chinese and in English, naming what the customer wrote.
+    assert.deepEqual(
+      d.unresolved.map((u: any) => [u.messageZh, u.messageEn]),
+      [
+        ['“刹车片”对应多个型号，请选择', '“刹车片” fits several catalog models; please choose'],
+        ['NTN-N204 数量不明确（几个）', 'The quantity for NTN-N204 is not a number'],
+      ],
+    );
   });
 
   test('a known customer is matched by phone and by name; the delivery hint becomes a date', async () => {

@@ -10,7 +10,7 @@ import { openDataSource } from '../common/src/db.js';
 import { beijingDate, beijingToIso, formatBeijing, toIsoBeijing } from '../common/src/time.js';
 import { createOrdersAwaitingPick, type OrderAwaitingPick } from '../legacy-sim/src/live.js';
 import { loadCatalog } from '../legacy-sim/src/world.js';
-import { addMonths } from '#adapters/wms';
+import { addMonths } from '../common/src/time.js';
 import { GS } from '../subgraphs/fulfilment/src/picking/gs1.js';
 
 let stack: Stack;

@@ -16,7 +16,8 @@ import {
   type PlannedRoute,
   type Position,
 } from '../subgraphs/fulfilment/src/picking/route.js';
-import { addMonths, allocateFefo, compareFefo, type AllocationResult, type StockLot } from '#adapters/wms';
+import { allocateFefo, compareFefo, type AllocationResult, type StockLot } from '#adapters/wms';
+import { addMonths } from '../common/src/time.js';
 import { parseBin } from '#adapters/wms';
 import { Random } from '../legacy-sim/src/random.js';
 

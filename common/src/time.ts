@@ -38,6 +38,11 @@ export function beijingDate(epochMs: number): string {
   return formatBeijing(epochMs).slice(0, 10);
 }
 
+/** The Beijing weekday of an instant: 1 Monday … 7 Sunday. */
+export function beijingWeekday(epochMs: number): number {
+  return new Date(epochMs + BEIJING_OFFSET_MS).getUTCDay() || 7;
+}
+
 /** Parses an ISO 8601 instant with offset, or a bare date taken as Beijing midnight; null if malformed. */
 export function parseIsoInstant(text: string): number | null {
   const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2}))?$/.exec(text);
@@ -52,4 +57,25 @@ export function parseIsoInstant(text: string): number | null {
   } catch {
     return null;
   }
+}
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date 'YYYY-MM-DD' that exists, returned as it is; else a RangeError naming `what`. */
+export function checkDate(value: string, what = 'date'): string {
+  const m = CALENDAR_DATE.exec(value);
+  if (!m) throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) throw new RangeError(`${what} is not a date: ${value}`);
+  return value;
+}
+
+/** A calendar date plus whole calendar months (back when negative), clamped to the target month's last day: 2025-08-31 + 6 → 2026-02-28. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = checkDate(date).split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12 + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }

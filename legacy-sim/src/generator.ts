@@ -1,10 +1,10 @@
 // The deterministic generator: from a seed, the stories of N orders over D days in 47 stores, the
 // warehouses' stock, CRM customers and tickets, TMS weather alerts, the anomalies the hub must
 // catch, and the ground truth that says what the hub should make of it all.
-import { formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time.js';
+import { addMonths, formatBeijing, parseBeijing, toIsoBeijing } from '../../common/src/time.js';
 import { formatFen } from '../../common/src/money.js';
 import { groupInto } from '../../common/src/loader.js';
-import { Random } from './random.js';
+import { Random, weightedPicker } from './random.js';
 import { generateHistory, type History } from './history.js';
 import { writeReference } from './references.js';
 import {
@@ -161,13 +161,6 @@ const CATEGORY: Record<string, { weight: number; qty: [number, number]; kg: numb
 const categoryOf = (item: CatalogItem) => CATEGORY[item.category] ?? { weight: 1, qty: [1, 5] as [number, number], kg: 1 };
 
 export const fefoKey = (warehouseCode: string, skuCode: string) => `${warehouseCode}|${skuCode}`;
-
-function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 export function buildWorld(rng: Random, customerCount: number, start: number): World {
   const catalog = loadCatalog();
@@ -569,19 +562,8 @@ export function generate(options: SeedOptions): DataSet {
   const orderRng = rng.fork('orders');
 
   // Cumulative weights: a few large customers order much more than most.
-  const cumulative: number[] = [];
-  world.customers.reduce((sum, c, i) => (cumulative[i] = sum + c.weight), 0);
-  const pickCustomer = () => {
-    const r = orderRng.next() * cumulative[cumulative.length - 1];
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] > r) hi = mid;
-      else lo = mid + 1;
-    }
-    return world.customers[lo];
-  };
+  const pickByWeight = weightedPicker(world.customers, (c) => c.weight);
+  const pickCustomer = () => pickByWeight(orderRng);
   const storesByCity = new Map(CITIES.map((c) => [c.name, STORES.filter((s) => s.city === c.name)]));
 
   interface Draft {

@@ -6,7 +6,7 @@
 // WMS and TMS have archived their documents, as the real ones do after a few months.
 import { formatBeijing } from '../../common/src/time.js';
 import { formatFen } from '../../common/src/money.js';
-import { Random } from './random.js';
+import { Random, weightedPicker } from './random.js';
 import { CITIES, SALES_CLERKS, STORES, type CatalogItem } from './world.js';
 import type { Customer, World } from './generator.js';
 
@@ -225,25 +225,8 @@ export function generateHistory(world: World, start: number, seed: number, optio
   // Base demand: goods lines per city, category and day; a city's share is its customers' share.
   const customersByCity = new Map<string, Customer[]>();
   for (const c of world.customers) customersByCity.set(c.store.city, [...(customersByCity.get(c.store.city) ?? []), c]);
-  const cumulativeWeights = new Map(
-    [...customersByCity].map(([city, cs]) => {
-      const cum: number[] = [];
-      cs.reduce((s, c, i) => (cum[i] = s + c.weight), 0);
-      return [city, cum];
-    }),
-  );
-  const pickCustomer = (city: string) => {
-    const cum = cumulativeWeights.get(city)!;
-    const r = rng.next() * cum[cum.length - 1];
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid] > r) hi = mid;
-      else lo = mid + 1;
-    }
-    return customersByCity.get(city)![lo];
-  };
+  const pickers = new Map([...customersByCity].map(([city, cs]) => [city, weightedPicker(cs, (c) => c.weight)]));
+  const pickCustomer = (city: string) => pickers.get(city)!(rng);
   const totalShare = goods.reduce((s, g) => s + (MIX[g.category]?.share ?? 1), 0);
   // Each SKU keeps a fixed popularity within its category.
   const popularity = new Map(goods.map((g) => [g.code, 0.5 + rng.next()]));

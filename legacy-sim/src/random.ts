@@ -60,3 +60,24 @@ export class Random {
     return Math.min(max, Math.max(1, Math.round(-typical * Math.log(1 - u * 0.999))));
   }
 }
+
+/**
+ * Picks among many items in proportion to their weights, one draw of `rng` a pick: the cumulative
+ * weights are summed once and each pick is a binary search (for thousands of customers, where
+ * `Random.weighted`'s walk would be too slow).
+ */
+export function weightedPicker<T>(items: readonly T[], weightOf: (item: T) => number): (rng: Random) => T {
+  const cumulative: number[] = [];
+  items.reduce((sum, item, i) => (cumulative[i] = sum + weightOf(item)), 0);
+  return (rng) => {
+    const r = rng.next() * cumulative[cumulative.length - 1];
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return items[lo];
+  };
+}

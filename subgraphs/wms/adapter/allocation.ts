@@ -17,6 +17,7 @@
 //   - A line not fully served gets a shortfall with the reason the rest could not be had, and a
 //     breakdown of the SKU's units on hand that were not given to it (each unit counted under the
 //     first cause that applies: expired, short-dated, disabled bin, locked, taken by earlier lines).
+import { addMonths, checkDate } from '../../../common/src/time.js';
 
 export interface OrderLineDemand {
   lineKey: string;
@@ -102,26 +103,6 @@ export interface AllocationResult {
   lines: LineAllocation[];
   /** Every line fully allocated. */
   complete: boolean;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function checkDate(value: string, what: string): string {
-  const m = DATE.exec(value);
-  if (!m) throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(value)}`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) throw new RangeError(`${what} is not a date: ${value}`);
-  return value;
-}
-
-/** `date` + `months` calendar months, clamped to the last day of the target month. */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = checkDate(date, 'date').split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12 + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 type LotState = 'EXPIRED' | 'SHORT_DATED' | 'UNUSABLE_BIN' | 'OK';

@@ -1,19 +1,11 @@
-// The seven lifecycle stages and the order's status, in a customer's words.
-export const STAGE: Record<string, readonly [string, string]> = {
-  PAID: ['已付款', 'Paid'],
-  PICKING: ['仓库拣货', 'Being picked'],
-  SHIPPED_OUT: ['已出库', 'Left the warehouse'],
-  IN_TRANSIT: ['运输中', 'In transit'],
-  OUT_FOR_DELIVERY: ['派送中', 'Out for delivery'],
-  SIGNED: ['已签收', 'Signed for'],
-  COMPLETED: ['已完成', 'Completed'],
-};
+// The order's status and its lifecycle stages, in a customer's words: the words are written
+// once, in common/src/order-status.ts, which the graph's facts and event messages use too.
+import { ORDER_STATUS_TEXT } from '../../../common/src/order-status';
 
-export const STATUS: Record<string, readonly [string, string]> = {
-  ...STAGE,
-  CREATED: ['待付款', 'Awaiting payment'],
-  CANCELLED: ['已取消', 'Cancelled'],
-};
+const pair = (status: keyof typeof ORDER_STATUS_TEXT) => [ORDER_STATUS_TEXT[status].name.zh, ORDER_STATUS_TEXT[status].name.en] as const;
+
+/** A status or a lifecycle stage (the stages are statuses too), as [Chinese, English]. */
+export const STATUS: Record<string, readonly [string, string]> = Object.fromEntries(Object.keys(ORDER_STATUS_TEXT).map((s) => [s, pair(s as keyof typeof ORDER_STATUS_TEXT)]));
 
 export const SHIPMENT_STATUS: Record<string, readonly [string, string]> = {
   CREATED: ['已下单', 'Booked'],

@@ -3,17 +3,8 @@ import type { Bilingual } from '../../../../common/src/errors.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import type { OrderEventRow } from './log.js';
 import { formatDraftId } from '../../../../common/src/docno.js';
+import { ORDER_STATUS_TEXT, type OrderStatusName } from '../../../../common/src/order-status.js';
 
-const STAGE: Record<string, Bilingual> = {
-  PAID: { zh: '已付款', en: 'paid' },
-  PICKING: { zh: '开始拣货', en: 'picking started' },
-  SHIPPED_OUT: { zh: '已出库', en: 'shipped out of the warehouse' },
-  IN_TRANSIT: { zh: '运输中', en: 'in transit' },
-  OUT_FOR_DELIVERY: { zh: '派送中', en: 'out for delivery' },
-  SIGNED: { zh: '已签收', en: 'signed for' },
-  COMPLETED: { zh: '已完成', en: 'completed' },
-  CANCELLED: { zh: '已取消', en: 'cancelled' },
-};
 
 const SYSTEM: Record<string, Bilingual> = {
   ERP: { zh: 'ERP', en: 'the ERP' },
@@ -66,7 +57,7 @@ export function describeEvent(e: OrderEventRow): Bilingual {
         return { zh: `出库单 ${str(d.documentNo)} 已在${sys.zh}取消，不再是订单的出库单`, en: `Outbound ${str(d.documentNo)} was cancelled in ${sys.en} and is no longer the order's outbound` };
       return { zh: `${sys.zh}单据 ${str(d.documentNo)} 已与订单解除关联`, en: `${e.system} document ${str(d.documentNo)} is no longer linked to the order` };
     case 'STAGE_REACHED': {
-      const stage = STAGE[str(d.stage)] ?? { zh: str(d.stage), en: str(d.stage) };
+      const stage: Bilingual = ORDER_STATUS_TEXT[str(d.stage) as OrderStatusName]?.reached ?? { zh: str(d.stage), en: str(d.stage) };
       return { zh: `订单${stage.zh}（${sys.zh}记录，${time(e.at)}）`, en: `The order was ${stage.en} (recorded by ${sys.en}, ${time(e.at)})` };
     }
     case 'BLOCKER_RAISED': {

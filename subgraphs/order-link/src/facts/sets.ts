@@ -7,21 +7,13 @@ import type { FactColumn } from '../../../../common/src/facts/columns.js';
 import type { FactSet, Row } from '../../../../common/src/facts/reader.js';
 import { toFen } from '../../../../common/src/money.js';
 import { unique } from '../../../../common/src/loader.js';
+import { ORDER_STATUS_TEXT } from '../../../../common/src/order-status.js';
 import { RULE_KINDS } from '../rules/kinds.js';
 import type { Context } from '../context.js';
 import { blockersOf } from '../rules/resolvers.js';
 
-export const STATUS_ZH: Record<string, string> = {
-  CREATED: '已下单',
-  PAID: '已付款',
-  PICKING: '拣货中',
-  SHIPPED_OUT: '已出库',
-  IN_TRANSIT: '运输中',
-  OUT_FOR_DELIVERY: '派送中',
-  SIGNED: '已签收',
-  COMPLETED: '已完成',
-  CANCELLED: '已作废',
-};
+/** The status's Chinese name, as the customer's order page shows it (common/src/order-status.ts). */
+export const STATUS_ZH: Record<string, string> = Object.fromEntries(Object.entries(ORDER_STATUS_TEXT).map(([status, text]) => [status, text.name.zh]));
 const ERP_STATUS_ZH = { OPEN: '开立', APPROVED: '已审核', PAID: '已收款', CLOSED: '已关闭', CANCELLED: '作废' };
 const LINK_METHOD_ZH = { REFERENCE: '单号引用', NORMALIZED_REFERENCE: '单号变体引用', MATCHED: '按客户、日期、商品匹配' };
 const QUANTITY_STATE_ZH = { AGREE: '数量一致', MISMATCH: '数量不一致' };

@@ -10,6 +10,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
 import { beijingDate } from '../../../../common/src/time.js';
+import { traceRound } from '../../../../common/src/event-trace.js';
 import { readDocumentNumbers, type DocumentKind } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
@@ -183,13 +184,18 @@ export class Linker {
     this.stopped = false;
     const tick = async () => {
       if (this.stopped) return;
+      const started = Date.now();
       try {
         await this.runRound();
       } catch (err) {
         this.lastError = err;
         this.logger.warn({ err }, 'link round failed; retrying next round');
       }
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs);
+      // Rounds start every pollMs, however long each takes (while rounds are shorter than that, a
+      // change waits at most pollMs for the round that reads it); a round that overran is followed
+      // after a tenth of the period, never back to back.
+      const pollMs = this.options.pollMs;
+      if (!this.stopped) this.timer = setTimeout(tick, Math.max(pollMs / 10, pollMs - (Date.now() - started)));
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -233,6 +239,7 @@ export class Linker {
     const round = new Round(this.unfinished ?? undefined);
     // Until its feeds and refresh have run clean, the round's wake-ups are owed to the next one.
     this.unfinished = round;
+    traceRound('started', round.now);
     // One system down must not stop the others from linking: each feed keeps its own cursor and
     // picks up where it stopped once its system is back.
     await this.options.roundMarks?.('started', round.now);
@@ -258,6 +265,7 @@ export class Linker {
         const chunk = findings.slice(i, i + IN_LIST_MAX);
         await this.query('sweep.applied', `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${placeholders(chunk.length)})`, [round.now, ...chunk]);
       }
+    traceRound('written');
     if (this.options.afterRound) {
       try {
         await this.options.afterRound();

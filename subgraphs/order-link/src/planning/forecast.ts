@@ -3,6 +3,8 @@
 // are found from their own order intervals, and each kind of weather's pull on each category is
 // measured from the weeks it happened in. Pure: the purchase-suggestion service and the backtest
 // (bench/forecast.ts) both call it with rows read through the adapters.
+import { beijingDate, parseBeijing } from '../../../../common/src/time.js';
+import { boundedCache } from '../../../../common/src/cache.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -100,16 +102,13 @@ export interface ForecastSettings {
 
 export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, levelAlpha: 0.3, harmonics: 1, seasonMinWeeks: 56, regularLookbackWeeks: 260, regularMinOrders: 4 };
 
-const dayCache = new Map<string, number>();
+/** Beijing midnight of a date, remembered: the history names a few hundred days, thousands of times each. */
+const dayCache = boundedCache<string, number>({ max: 20_000, ttlMs: null });
 const dayMs = (day: string) => {
   let t = dayCache.get(day);
-  if (t === undefined) {
-    t = Date.parse(`${day}T00:00:00+08:00`);
-    if (dayCache.size < 20_000) dayCache.set(day, t);
-  }
+  if (t === undefined) dayCache.set(day, (t = parseBeijing(day)!));
   return t;
 };
-const dayText = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
@@ -237,7 +236,7 @@ function dueInWeek(last: number, cycle: number, stepSd: number, dataEnd: number,
     const mass = before(k, ws + WEEK) - before(k, ws);
     orders += k === 1 ? mass / stillToCome : mass;
     const at = last + Math.round(k * cycle) * DAY;
-    if (at >= ws && at < ws + WEEK) dueOn.push(dayText(at));
+    if (at >= ws && at < ws + WEEK) dueOn.push(beijingDate(at));
     if (last + (k * cycle - 4 * sd * Math.sqrt(k)) * DAY > ws + WEEK) break;
   }
   return { dueOn, orders };
@@ -286,7 +285,7 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     if (!due) continue;
     const list = regularsBySku.get(skuCode) ?? [];
     regularsBySku.set(skuCode, list);
-    list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: dayText(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
+    list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: beijingDate(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
   }
 
   // 2. Weekly base (everything but the regular chains) per SKU; per category all units (the chains are

@@ -6,7 +6,7 @@ import type { ErpDatasource, SkuRecord } from '#adapters/erp';
 import type { WmsDatasource, StockRow } from '#adapters/wms';
 import type { TmsDatasource } from '#adapters/tms';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
-import { formatBeijing, parseBeijing } from '../../../../common/src/time.js';
+import { addMonths, beijingDate, beijingWeekday, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
 import { forecastWeek, suggestedQuantity, type RegularCustomer, type SkuForecast, type WeatherPull } from './forecast.js';
 
 const DAY = 86_400_000;
@@ -67,22 +67,14 @@ export function requireMonday(value: string, argument = 'weekStarting'): number 
   } catch {
     // 2025-02-30 and the like: not a day at all.
   }
-  const weekday = t == null ? -1 : new Date(t + 8 * 3_600_000).getUTCDay();
-  if (t == null || weekday !== 1 || formatBeijing(t).slice(0, 10) !== value) {
+  const weekday = t == null ? -1 : beijingWeekday(t);
+  if (t == null || weekday !== 1 || beijingDate(t) !== value) {
     throw badInput(
       { zh: `${argument}「${value.slice(0, 20)}」须为某周一的日期，如 2025-11-10`, en: `${argument} "${value.slice(0, 20)}" must be the date of a Monday, e.g. 2025-11-10` },
       { argument },
     );
   }
   return t;
-}
-
-/** The first day `months` calendar months after a Beijing date (YYYY-MM-DD). */
-function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -124,7 +116,7 @@ export class PurchasePlanner {
       this.deps.expiryMonths(),
     ]);
     const goods = skus.filter((s) => !s.isService).sort((a, b) => a.code.localeCompare(b.code));
-    if (!sold.length) warnings.push({ zh: `${formatBeijing(from).slice(0, 10)} 起无销售记录：预测为零`, en: `No sales since ${formatBeijing(from).slice(0, 10)}: the forecast is zero` });
+    if (!sold.length) warnings.push({ zh: `${beijingDate(from)} 起无销售记录：预测为零`, en: `No sales since ${beijingDate(from)}: the forecast is zero` });
     const forecasts = forecastWeek({
       weekStarting: ws,
       events: sold.map((s) => ({ day: s.day, city: s.region, customerCode: s.customerCode, skuCode: s.skuCode, quantity: s.units })),
@@ -136,7 +128,7 @@ export class PurchasePlanner {
     // A lot counts only while it keeps the shelf life the expiry rule asks for, from the week's Monday.
     const keepUntil = addMonths(weekStarting, months);
     const lines = goods.map((sku, i) => this.suggest(sku, forecasts[i], lotsBySku.get(sku.code) ?? [], open.get(sku.code) ?? 0, months > 0 ? keepUntil : null));
-    return { warehouseCode, weekStarting, regions, historyFrom: formatBeijing(from).slice(0, 10), minShelfLifeMonths: months, lines, warnings };
+    return { warehouseCode, weekStarting, regions, historyFrom: beijingDate(from), minShelfLifeMonths: months, lines, warnings };
   }
 
   private suggest(sku: SkuRecord, f: SkuForecast, lots: StockRow[], openRequisitions: number, keepUntil: string | null): Suggestion {

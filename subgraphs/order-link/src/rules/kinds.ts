@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { formatFen, toFen } from '../../../../common/src/money.js';
 import { STAFF_ROLES } from '../../../../common/src/caller.js';
-import { beijingDate, formatBeijing, parseIsoInstant } from '../../../../common/src/time.js';
+import { addMonths, beijingDate, formatBeijing, parseIsoInstant } from '../../../../common/src/time.js';
 import type { Bilingual } from '../../../../common/src/errors.js';
 
 /**
@@ -174,14 +174,6 @@ const yuan = (fen: number) => formatFen(fen);
 const goods = (f: OrderFacts) => f.lines.filter((l) => !l.isService && !l.hubGift);
 const orderDate = (f: OrderFacts) => beijingDate(f.orderedAt);
 const notFired = (zh: string, en: string, facts: Record<string, unknown> = {}): Verdict => ({ fired: false, explanation: { zh, en }, facts, effects: [] });
-
-/** 'YYYY-MM-DD' plus whole calendar months, clamped to the month's end. */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
 /** Lots that can serve the line on the day of the order, first expiry first. */
 export function allocatableLots(f: OrderFacts, skuCode: string): FactLot[] {
