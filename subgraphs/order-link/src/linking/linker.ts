@@ -35,6 +35,7 @@ import {
   type UnlinkedReason,
   type ContradictionReason,
 } from './records.js';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 export interface LinkerOptions {
   batchSize: number;
@@ -141,7 +142,13 @@ function earliest(events: Waybill['events'], codes: string[]): number | undefine
 }
 
 export class Linker {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly rounds = new Repeater(() => this.runRound(), {
+    delayMs: () => this.options.pollMs,
+    onError: (err) => {
+      this.lastError = err;
+      this.logger.warn({ err }, 'link round failed; retrying next round');
+    },
+  });
   private running: Promise<RoundStats> | null = null;
   private stopped = false;
   lastRoundAt: number | null = null;
@@ -181,22 +188,12 @@ export class Linker {
 
   start(): void {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        await this.runRound();
-      } catch (err) {
-        this.lastError = err;
-        this.logger.warn({ err }, 'link round failed; retrying next round');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.rounds.stop();
     await this.running?.catch(() => undefined);
   }
 
