@@ -333,6 +333,7 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   // The order event log: the feed across orders for staff and BI; one event with its order for anyone (a customer only its own).
   'Query.orderEventLog': { roles: [...STAFF, 'bi'], query: '{ orderEventLog(first: 1) { endCursor } }' },
   'Query.orderUpdate': { roles: ['customer', ...STAFF], query: '{ orderUpdate(event: "999999999") { event { id } } }' },
+  'Query.orderUpdates': { roles: ['customer', ...STAFF], query: '{ orderUpdates(events: ["999999999"]) { event { id } } }' },
   // The completeness sweep (issue 12): ops only. A window that ends before it starts changes nothing.
   'Query.syncSweeps': { roles: ['ops', 'admin'], query: '{ syncSweeps(first: 1) { id } }' },
   'Mutation.runSyncSweep': { roles: ['ops', 'admin'], query: 'mutation { runSyncSweep(from: "2025-11-09", to: "2025-11-08") { id } }' },

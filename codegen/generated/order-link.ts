@@ -1717,6 +1717,12 @@ export type Query = {
    * only its own orders' events; another's is answered like one that does not exist (null).
    */
   orderUpdate?: Maybe<OrderUpdate>;
+  /**
+   * Several events by their ids (at most 100), each with its order, in the order asked: each item is
+   * what `orderUpdate` answers for that id (null for one that does not exist or is another
+   * customer's). The gateway delivers a batch of subscription events with one of these.
+   */
+  orderUpdates: Array<Maybe<OrderUpdate>>;
   /** Orders, newest first. `first` is at most 200. A customer's list holds only its own orders. */
   orders: OrderConnection;
   /** The outbox of side effects (SMS, requisitions, locks, free lines), newest first; of one order by any of its numbers. */
@@ -1865,6 +1871,11 @@ export type QueryOrderLineFactsArgs = {
 
 export type QueryOrderUpdateArgs = {
   event: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderUpdatesArgs = {
+  events: Array<Scalars['ID']['input']>;
 };
 
 
@@ -3859,6 +3870,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   orderHealth?: Resolver<ResolversTypes['OrderHealth'], ParentType, ContextType, RequireFields<QueryOrderHealthArgs, 'from' | 'to'>>;
   orderLineFacts?: Resolver<ResolversTypes['OrderLineFactConnection'], ParentType, ContextType, RequireFields<QueryOrderLineFactsArgs, 'first'>>;
   orderUpdate?: Resolver<Maybe<ResolversTypes['OrderUpdate']>, ParentType, ContextType, RequireFields<QueryOrderUpdateArgs, 'event'>>;
+  orderUpdates?: Resolver<Array<Maybe<ResolversTypes['OrderUpdate']>>, ParentType, ContextType, RequireFields<QueryOrderUpdatesArgs, 'events'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   outbox?: Resolver<Array<ResolversTypes['OutboxMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   purchaseSuggestions?: Resolver<ResolversTypes['PurchasePlan'], ParentType, ContextType, RequireFields<QueryPurchaseSuggestionsArgs, 'warehouse' | 'weekStarting'>>;

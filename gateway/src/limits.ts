@@ -160,7 +160,7 @@ export function screenDocument(schema: GraphQLSchema, source: string, limits: Li
 }
 
 /** Assumed size of a list whose size no argument states. */
-const DEFAULT_LIST_SIZE = 10;
+export const DEFAULT_LIST_SIZE = 10;
 const CONNECTION_DEFAULT_FIRST = 50;
 
 /**

@@ -35,6 +35,7 @@ import { corsHandler, corsOrigins } from './cors.js';
 import { webPages } from './web.js';
 import { openEventBus, type OrderEventEnvelope } from '../../common/src/event-bus.js';
 import { LiveFeed } from './live/feed.js';
+import { eventResolver } from './live/resolve.js';
 import { liveOperations } from './live/operations.js';
 import { liveTransports } from './live/transports.js';
 
@@ -286,7 +287,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       production: config.NODE_ENV === 'production',
       personalData: config.BI_PERSONAL_DATA === 'on',
     }).prepare,
-    stream: { feed, execute, maxPending: config.EVENTS_MAX_PENDING, checkToken: (caller) => revocations.check(caller) },
+    stream: { feed, execute, resolveEvents: eventResolver(execute), maxPending: config.EVENTS_MAX_PENDING, checkToken: (caller) => revocations.check(caller) },
     limits: {
       perConnection: config.EVENTS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       perToken: config.EVENTS_MAX_SUBSCRIPTIONS_PER_TOKEN,

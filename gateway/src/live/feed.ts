@@ -6,6 +6,7 @@
 // finds what was lost at the very end, where no later event would show the gap.
 import type { OrderEventBus, OrderEventEnvelope } from '../../../common/src/event-bus.js';
 import type { Logger } from '../../../common/src/logger.js';
+import { traceEvents } from '../../../common/src/event-trace.js';
 
 export type Listener = (event: OrderEventEnvelope) => void;
 
@@ -122,6 +123,8 @@ export class LiveFeed {
 
   private deliver(event: OrderEventEnvelope): void {
     this.last = event.position;
+    traceEvents('recorded', [event.position], undefined, Math.floor(event.recordedUs / 1000));
+    traceEvents('received', [event.position]);
     this.onDelivered?.(event);
     for (const l of this.byOrder.get(event.orderId) ?? []) l(event);
     for (const l of this.everyOrder) l(event);

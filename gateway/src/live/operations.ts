@@ -3,11 +3,16 @@
 // policy — and turned into the query each of its events is delivered through:
 //
 //   subscription Watch($id: ID!) { orderUpdated(id: $id, after: "12") { event { type } order { lifecycle { stage } } } }
-//   → query Watch($liveEvent_: ID!) { orderUpdated: orderUpdate(event: $liveEvent_) { event { type } order { lifecycle { stage } } } }
+//   → query Watch($liveEvent_: ID!) { liveEvent_: orderUpdate(event: $liveEvent_) { event { type } order { lifecycle { stage } } } }
+//   and for several events at once (up to MAX_BATCH, when the cost limit allows):
+//   → query Watch($liveEvent_list: [ID!]!) { liveEvent_list: orderUpdates(events: $liveEvent_list) { event { type } order { lifecycle { stage } } } }
 //
+// A batch is one pass through the query planner and one fetch per subgraph for all its events
+// (the entities of every event together), not one per event.
 // The selection is kept as written (aliases, fragments, directives), so every field of the
 // supergraph resolves through the query planner and the subgraphs exactly as in a query, batched;
-// the answer has the subscription's own shape. Documents are prepared once and kept (LRU).
+// each event's answer is given the subscription's own shape (resolve.ts). Documents are prepared
+// once and kept (LRU).
 import { createHash } from 'node:crypto';
 import {
   getOperationAST,
@@ -24,30 +29,34 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type VariableDefinitionNode,
+  type TypeNode,
 } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { Caller } from '../../../common/src/caller.js';
 import { boundedCache } from '../../../common/src/cache.js';
 import { checkPersistedQuery } from '../guard.js';
-import { checkCost, estimateCost, refuse, screenDocument, type Limits } from '../limits.js';
+import { checkCost, DEFAULT_LIST_SIZE, estimateCost, refuse, screenDocument, type Limits } from '../limits.js';
 import { checkAccess, type AccessPolicy } from '../policy.js';
 import { checkIntrospection } from '../introspection.js';
 import { mustBeTrusted, notInList, type TrustOptions } from '../trusted-documents.js';
 
 export type LiveField = 'orderUpdated' | 'orderEvents';
 
-/** The variable that carries the event into the per-event query. */
+/** The variable (and alias) that carries the event into the per-event query; variable names starting with it are reserved. */
 export const EVENT_VARIABLE = 'liveEvent_';
+/** The same for several events at once. */
+export const EVENTS_VARIABLE = `${EVENT_VARIABLE}list`;
+/** Events resolved by one query at most. */
+export const MAX_BATCH = 16;
 
 export interface PreparedDocument {
   document: DocumentNode;
   operation: OperationDefinitionNode;
   field: LiveField;
   fieldNode: FieldNode;
-  /** The per-event query, printed. */
-  eventQuery: string;
-  /** Its answer's key: the subscription field's alias or name. */
+  /** The query resolving `n` events (1 ≤ n ≤ MAX_BATCH), printed: one event's answer is under the alias EVENT_VARIABLE, several under EVENTS_VARIABLE, a list in the order given. */
+  eventQuery: (n: number) => string;
+  /** Where the subscription's answer goes: the subscription field's alias or name. */
   responseKey: string;
   /** Whether the text is a registered trusted document. */
   trusted: boolean;
@@ -56,6 +65,8 @@ export interface PreparedDocument {
 export interface LiveOperation extends PreparedDocument {
   operationName: string | null;
   variables: Record<string, unknown>;
+  /** Events one query may resolve for this subscription: MAX_BATCH, fewer when that would pass the cost limit. */
+  batchMax: number;
   /** The subscription field's arguments, coerced. */
   args: { id?: string; after?: string | null; filter?: { types?: string[] | null; storeCodes?: string[] | null; regions?: string[] | null; customerCodes?: string[] | null } | null };
 }
@@ -146,34 +157,47 @@ export function liveOperations(rules: LiveRules) {
     }
     const field = root.name.value as LiveField;
     const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-    if (operation.variableDefinitions?.some((v) => v.variable.name.value === EVENT_VARIABLE)) {
-      throw refuse('BAD_REQUEST', `变量名 $${EVENT_VARIABLE} 为网关保留`, `The variable name $${EVENT_VARIABLE} is reserved by the gateway`);
+    if (operation.variableDefinitions?.some((v) => v.variable.name.value.startsWith(EVENT_VARIABLE))) {
+      throw refuse('BAD_REQUEST', `以 $${EVENT_VARIABLE} 开头的变量名为网关保留`, `Variable names starting with $${EVENT_VARIABLE} are reserved by the gateway`);
     }
     const responseKey = root.alias?.value ?? root.name.value;
     const selection = root.selectionSet!;
     const used = fragmentsUsed(selection, fragments);
     const keptFragments = [...used].map((n) => fragments.get(n)!).filter(Boolean);
     const vars = variablesUsed([selection, ...keptFragments]);
-    const eventVariable: VariableDefinitionNode = {
-      kind: Kind.VARIABLE_DEFINITION,
-      variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: EVENT_VARIABLE } },
-      type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } },
+    const kept = (operation.variableDefinitions ?? []).filter((v) => vars.has(v.variable.name.value));
+    const id: TypeNode = { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'ID' } } };
+    const query = (name: string, type: TypeNode, field: string, argument: string) =>
+      print({
+        kind: Kind.DOCUMENT,
+        definitions: [
+          {
+            ...operation,
+            operation: OperationTypeNode.QUERY,
+            variableDefinitions: [...kept, { kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } }, type }],
+            // Directives on a subscription operation mean nothing to the query.
+            directives: [],
+            selectionSet: {
+              kind: Kind.SELECTION_SET,
+              selections: [
+                {
+                  ...root,
+                  alias: { kind: Kind.NAME, value: name },
+                  name: { kind: Kind.NAME, value: field },
+                  arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: argument }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } } }],
+                },
+              ],
+            },
+          } satisfies OperationDefinitionNode,
+          ...keptFragments,
+        ],
+      });
+    const one = query(EVENT_VARIABLE, id, 'orderUpdate', 'event');
+    let several: string | null = null;
+    const eventQuery = (n: number): string => {
+      if (!Number.isInteger(n) || n < 1 || n > MAX_BATCH) throw new RangeError(`batch of ${n} events`);
+      return n === 1 ? one : (several ??= query(EVENTS_VARIABLE, { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: id } }, 'orderUpdates', 'events'));
     };
-    const eventField: FieldNode = {
-      ...root,
-      alias: { kind: Kind.NAME, value: responseKey },
-      name: { kind: Kind.NAME, value: 'orderUpdate' },
-      arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'event' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: EVENT_VARIABLE } } }],
-    };
-    const eventOperation: OperationDefinitionNode = {
-      ...operation,
-      operation: OperationTypeNode.QUERY,
-      variableDefinitions: [...(operation.variableDefinitions ?? []).filter((v) => vars.has(v.variable.name.value)), eventVariable],
-      // Directives on a subscription operation mean nothing to the query.
-      directives: [],
-      selectionSet: { kind: Kind.SELECTION_SET, selections: [eventField] },
-    };
-    const eventQuery = print({ kind: Kind.DOCUMENT, definitions: [eventOperation, ...keptFragments] });
     return { document, operation, field, fieldNode: root, eventQuery, responseKey, trusted: rules.trusted.documents.has(sha256(text)) };
   }
 
@@ -197,7 +221,8 @@ export function liveOperations(rules: LiveRules) {
     if (!doc.trusted && mustBeTrusted(rules.trusted.mode, caller)) throw notInList();
     const inputs = (request.variables ?? {}) as Record<string, unknown>;
     checkIntrospection(doc.document, caller, rules.production);
-    checkCost(estimateCost(rules.schema, doc.document, doc.operation, inputs), rules.limits);
+    const cost = estimateCost(rules.schema, doc.document, doc.operation, inputs);
+    checkCost(cost, rules.limits);
     checkAccess(rules.policy, rules.schema, doc.document, caller, { personalData: rules.personalData });
     const coerced = getVariableValues(rules.schema, doc.operation.variableDefinitions ?? [], inputs, { maxErrors: 5 });
     if (coerced.errors) {
@@ -208,7 +233,9 @@ export function liveOperations(rules: LiveRules) {
     if (args.after != null && !/^\d{1,15}$/.test(args.after)) {
       throw refuse('BAD_USER_INPUT', `after 应为事件 ID（OrderEvent.id），收到「${String(args.after).slice(0, 40)}」`, `after must be an event id (OrderEvent.id); got "${String(args.after).slice(0, 40)}"`, { argument: 'after' });
     }
-    return { ...doc, operationName, variables: inputs, args };
+    // A batch's query is costed as a list of an assumed ten: under the same limit as any query, or one event at a time.
+    const batchMax = cost * DEFAULT_LIST_SIZE <= rules.limits.maxCost ? MAX_BATCH : 1;
+    return { ...doc, operationName, variables: inputs, args, batchMax };
   }
 
   return { prepare };

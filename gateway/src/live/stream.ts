@@ -1,6 +1,7 @@
 // One subscription's stream: what the subscriber missed (from the hub's log, when it says where it
 // stopped), then each live event as the feed passes it on — in log order, none twice — each
-// delivered by running the subscription's per-event query as the subscriber (operations.ts). It
+// delivered with the subscription's selection resolved as the subscriber, the events waiting
+// together in one query (operations.ts, resolve.ts). It
 // ends, with a reason, when the token expires or is revoked, when a customer may no longer see the
 // order, or when the subscriber cannot keep up.
 import { GraphQLError, type ExecutionResult } from 'graphql';
@@ -8,17 +9,20 @@ import type { Caller } from '../../../common/src/caller.js';
 import type { OrderEventEnvelope } from '../../../common/src/event-bus.js';
 import type { Execute } from '../execute.js';
 import type { LiveFeed } from './feed.js';
-import { EVENT_VARIABLE, type LiveOperation } from './operations.js';
+import type { LiveOperation } from './operations.js';
+import type { EventAnswer, ResolveEvents } from './resolve.js';
 
 export interface StreamDeps {
   feed: LiveFeed;
   execute: Execute;
+  /** Resolves the selection for a batch of events (shared between subscriptions asking the same). */
+  resolveEvents: ResolveEvents;
   /** Events waiting for one subscriber before it counts as too slow and is cut off. */
   maxPending: number;
   /** Throws when the caller's token has been revoked since it connected. */
   checkToken: (caller: Caller) => void;
-  /** An event delivered live: its envelope (for the delay from the hub's record to here). */
-  onDelivered?: (event: OrderEventEnvelope) => void;
+  /** An event delivered live: its envelope (for the delay from the hub's record to here) and when its selection was resolved. */
+  onDelivered?: (event: OrderEventEnvelope, resolvedAt: number) => void;
 }
 
 export interface StreamContext {
@@ -29,8 +33,8 @@ export interface StreamContext {
 }
 
 const CATCH_UP_PAGE = 500;
-/** Events whose queries one subscriber runs at once. */
-const PIPELINE = 8;
+/** Batches of events one subscription has being resolved at once. */
+const IN_FLIGHT = 2;
 
 /** An error that ends a stream, with a stable code and zh + en. */
 export function endOf(code: string, zh: string, en: string, extensions: Record<string, unknown> = {}): ExecutionResult {
@@ -128,14 +132,21 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
         }
       }
     }
+    // Batches being resolved, oldest first: the next starts as soon as its events are there (not
+    // when the one before is answered), and the answers go out in order.
+    const resolving: { batch: { position: number; envelope: OrderEventEnvelope | null }[]; answers: Promise<EventAnswer[]>; settled: boolean }[] = [];
+    let queued = last;
     for (;;) {
-      while (pending.length || live.length) {
-        if (signal.aborted) return;
-        // The next few events, oldest first, none already sent: their queries run at once and
-        // their answers go out in order (one subscriber's burst is not one round trip per event).
+      if (signal.aborted) return;
+      // Events come in bursts (a link round's, published together): the rest of the burst is let
+      // in before a batch is formed, so that it goes in one query rather than one each.
+      if (resolving.length < IN_FLIGHT && live.length) await new Promise((r) => setImmediate(r));
+      if (signal.aborted) return;
+      while (resolving.length < IN_FLIGHT && (pending.length || live.length)) {
+        // The events waiting, oldest first, none already taken: resolved by one query (up to
+        // the operation's batch size).
         const batch: { position: number; envelope: OrderEventEnvelope | null }[] = [];
-        let queued = last;
-        while (batch.length < PIPELINE && (pending.length || live.length)) {
+        while (batch.length < op.batchMax && (pending.length || live.length)) {
           const fromLog = pending.length > 0;
           const envelope = fromLog ? null : live.shift()!;
           const position = fromLog ? pending.shift()! : envelope!.position;
@@ -152,28 +163,54 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
           return yield endOf('UNAUTHENTICATED', zh ?? '令牌已被吊销', en ?? 'Token revoked');
         }
         if (live.length > deps.maxPending || ctx.congested()) return yield slowConsumer(live.length);
-        const results = await Promise.all(batch.map((b) => run(op.eventQuery, { ...op.variables, [EVENT_VARIABLE]: String(b.position) })));
-        for (let i = 0; i < batch.length; i++) {
+        const entry = {
+          batch,
+          answers: deps.resolveEvents(
+            op,
+            batch.map((b) => b.position),
+            caller,
+            requestId,
+          ),
+          settled: false,
+        };
+        // Settled or not, never an unhandled rejection: the error surfaces when it is its turn.
+        entry.answers.then(
+          () => void (entry.settled = true),
+          () => void (entry.settled = true),
+        );
+        resolving.push(entry);
+      }
+      const head = resolving[0];
+      if (head?.settled) {
+        resolving.shift();
+        const results = await head.answers;
+        const resolvedAt = Date.now();
+        for (let i = 0; i < head.batch.length; i++) {
           if (signal.aborted) return;
           const result = results[i];
-          last = batch[i].position;
+          last = head.batch[i].position;
           const payload = result.data?.[op.responseKey];
           if (!payload && !result.errors?.length) {
             // Checked again for every event: an order a customer may no longer see ends the stream.
             if (op.field === 'orderUpdated') return yield notFound(op.args.id!);
             continue;
           }
-          if (batch[i].envelope) deps.onDelivered?.(batch[i].envelope!);
+          if (head.batch[i].envelope) deps.onDelivered?.(head.batch[i].envelope!, resolvedAt);
           yield { data: result.data, ...(result.errors?.length ? { errors: result.errors as GraphQLError[] } : {}) };
         }
+        continue;
       }
-      if (signal.aborted) return;
       const left = caller.expiresAt != null ? caller.expiresAt - Date.now() : null;
       if (left != null && left <= 0) return yield tokenExpired();
-      // Until an event, the subscriber leaving, or the token's expiry (a timer may fire a little early: checked again above).
+      // Until an event, the oldest batch's answer, the subscriber leaving, or the token's expiry
+      // (a timer may fire a little early: checked again above).
       let expiry: NodeJS.Timeout | null = null;
       await new Promise<void>((resolve) => {
         wake = resolve;
+        head?.answers.then(
+          () => resolve(),
+          () => resolve(),
+        );
         if (left != null) expiry = setTimeout(resolve, Math.min(left + 5, 2 ** 31 - 1));
       });
       if (expiry) clearTimeout(expiry);

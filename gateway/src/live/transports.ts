@@ -15,6 +15,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Caller } from '../../../common/src/caller.js';
 import { HttpRefusal } from '../../../common/src/http-host.js';
 import type { Logger } from '../../../common/src/logger.js';
+import { traceEvents } from '../../../common/src/event-trace.js';
 import type { Metrics } from '../../../common/src/metrics.js';
 import type { Authenticator } from '../auth.js';
 import type { LiveOperation, SubscribeRequest } from './operations.js';
@@ -107,11 +108,22 @@ export function liveTransports(options: LiveTransportOptions) {
   }
 
   const streamFor = (protocol: string, s: Subscription) =>
-    liveStream({ ...options.stream, onDelivered: (e) => delay.observe({ protocol }, Math.max(0, Date.now() - e.recordedUs / 1000) / 1000) }, s.op, {
-      caller: s.caller,
-      requestId: s.requestId,
-      congested: s.congested,
-    });
+    liveStream(
+      {
+        ...options.stream,
+        onDelivered: (e, resolvedAt) => {
+          delay.observe({ protocol }, Math.max(0, Date.now() - e.recordedUs / 1000) / 1000);
+          traceEvents('resolved', [e.position], protocol, resolvedAt);
+          traceEvents('sent', [e.position], protocol);
+        },
+      },
+      s.op,
+      {
+        caller: s.caller,
+        requestId: s.requestId,
+        congested: s.congested,
+      },
+    );
 
   // ---- graphql-ws ------------------------------------------------------------------------------
 

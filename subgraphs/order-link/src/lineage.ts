@@ -36,6 +36,7 @@ export const orderLinkLineage: FieldLineage[] = [
       callIntents: { transform: 'OPERATION', note: "One service call as the hub read it from the CRM: the caller's intents with the words they were read from, what was heard but set aside (negated, hedged, taken " },
       orderEventLog: { transform: 'OPERATION', note: "The event log across all orders after `after`, oldest first, filtered: what orderEvents subscribers get, to read back or catch up with (staff and BI)." },
       orderUpdate: { transform: 'OPERATION', note: "One event by its id, with its order: what a subscription delivers, as a query." },
+      orderUpdates: { transform: 'OPERATION', note: "Several events by their ids, each with its order, in the order asked: what the gateway delivers a batch of subscription events with." },
       syncSweeps: { transform: 'OPERATION', note: "The completeness sweeps, newest first (`first` at most 50)." },
       purchaseSuggestions: { transform: 'OPERATION', note: "What to request for one warehouse for the week starting `weekStarting` (a Monday, YYYY-MM-DD): per goods SKU the forecast demand, usable stock (on hand less loc" },
     },

@@ -19,6 +19,7 @@ import { execute, forUpdate, placeholders } from '../../../../common/src/db.js';
 import { formatHubOrderId } from '../../../../common/src/docno.js';
 import { backoffMs } from '../../../../common/src/resilience.js';
 import type { OrderEventBus, OrderEventEnvelope } from '../../../../common/src/event-bus.js';
+import { traceEvents } from '../../../../common/src/event-trace.js';
 import type { HubOrder } from '../datasource.js';
 import { Repeater } from '../../../../common/src/repeater.js';
 
@@ -125,18 +126,20 @@ export class EventLog {
   async sequence(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.hub.call('event.sequence', () => this.db.transaction((em) => this.sequenceBatch(em)), { idempotent: true });
-      total += n;
-      if (n < BATCH) return total;
+      const numbered = await this.hub.call('event.sequence', () => this.db.transaction((em) => this.sequenceBatch(em)), { idempotent: true });
+      traceEvents('numbered', numbered);
+      total += numbered.length;
+      if (numbered.length < BATCH) return total;
     }
   }
 
-  private async sequenceBatch(em: EntityManager): Promise<number> {
+  /** Numbers up to BATCH events; returns the positions given. */
+  private async sequenceBatch(em: EntityManager): Promise<number[]> {
     // The lock row first: a second instance waits here, then sees what this one numbered. The
     // events themselves are read without locks, so a writer's open transaction never holds this up.
     const [stream] = await em.query(`SELECT numbered_to FROM hub_event_stream WHERE id = 1${forUpdate(em)}`);
     const rows = await em.query(`SELECT id, order_id FROM hub_order_event WHERE position IS NULL ORDER BY id LIMIT ${BATCH}`);
-    if (!rows.length) return 0;
+    if (!rows.length) return [];
     const orderIds = [...new Set(rows.map((r: any) => Number(r.order_id)))];
     const last = new Map<number, number>(
       (await em.query(`SELECT order_id, MAX(seq) AS seq FROM hub_order_event WHERE order_id IN (${placeholders(orderIds.length)}) AND seq IS NOT NULL GROUP BY order_id`, orderIds)).map(
@@ -149,11 +152,13 @@ export class EventLog {
     const params: number[] = [];
     const posParams: number[] = [];
     const ids: number[] = [];
+    const given: number[] = [];
     for (const r of rows) {
       const orderId = Number(r.order_id);
       const seq = (last.get(orderId) ?? 0) + 1;
       last.set(orderId, seq);
       position += 1;
+      given.push(position);
       seqCase.push('WHEN ? THEN ?');
       params.push(Number(r.id), seq);
       posCase.push('WHEN ? THEN ?');
@@ -166,7 +171,7 @@ export class EventLog {
       ...ids,
     ]);
     await em.query('UPDATE hub_event_stream SET numbered_to = ?, updated_at = ? WHERE id = 1', [position, Date.now()]);
-    return rows.length;
+    return given;
   }
 
   // ---- publishing ------------------------------------------------------------------------------
@@ -181,6 +186,7 @@ export class EventLog {
       const events = (await this.query('event.unpublished', `${SELECT} WHERE e.position > ? ORDER BY e.position LIMIT ${BATCH}`, [from])).map(readEvent);
       if (!events.length) return total;
       await this.bus.publish(events.map(envelopeOf));
+      traceEvents('published', events.map((e) => e.position));
       const to = events[events.length - 1].position;
       // Only forward: another instance may have published further meanwhile.
       await this.hub.call('event.markPublished', () => execute(this.db, 'UPDATE hub_event_stream SET published_to = ?, updated_at = ? WHERE id = 1 AND published_to < ?', [to, Date.now(), to]));

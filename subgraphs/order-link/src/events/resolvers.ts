@@ -61,6 +61,17 @@ function eventLoaders(ctx: Context) {
 
 const str = (v: unknown) => (v == null ? null : String(v));
 
+const MAX_UPDATES = 100;
+
+/** One event with its order, as the caller may see it: another customer's is answered like one that does not exist. */
+async function updateOf(event: string, ctx: Context) {
+  const position = parsePosition(event, 'event');
+  const row = position ? await eventLoaders(ctx).byPosition.load(position) : null;
+  if (!row) return null;
+  if (!mayRead(ctx.caller, row.customerCode)) return null;
+  return { event: row, order: visible(await ctx.loaders.orderByRowId.load(row.orderRowId), ctx) };
+}
+
 export const eventResolvers: Resolvers = {
   Query: {
     orderEventLog: async (_root, { after, filter, first }, ctx) => {
@@ -79,13 +90,13 @@ export const eventResolvers: Resolvers = {
         logEnd: String(head),
       };
     },
-    orderUpdate: async (_root, { event }, ctx) => {
-      const position = parsePosition(event, 'event');
-      const row = position ? await eventLoaders(ctx).byPosition.load(position) : null;
-      if (!row) return null;
-      // Another customer's event is answered like one that does not exist.
-      if (!mayRead(ctx.caller, row.customerCode)) return null;
-      return { event: row, order: visible(await ctx.loaders.orderByRowId.load(row.orderRowId), ctx) };
+    orderUpdate: (_root, { event }, ctx) => updateOf(event, ctx),
+    orderUpdates: (_root, { events }, ctx) => {
+      if (events.length > MAX_UPDATES) {
+        throw badInput({ zh: `一次最多 ${MAX_UPDATES} 个事件（收到 ${events.length} 个）`, en: `At most ${MAX_UPDATES} events at once (got ${events.length})` }, { argument: 'events', max: MAX_UPDATES });
+      }
+      // One read of the events and one of their orders for all of them (the loaders batch).
+      return Promise.all(events.map((e) => updateOf(e, ctx)));
     },
   },
   Order: {

@@ -10,6 +10,7 @@ import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
 import { beijingDate } from '../../../../common/src/time.js';
+import { traceRound } from '../../../../common/src/event-trace.js';
 import { readDocumentNumbers, type DocumentKind } from '../../../../common/src/docno.js';
 import { toFen } from '../../../../common/src/money.js';
 import { groupByKey, groupInto } from '../../../../common/src/loader.js';
@@ -142,8 +143,13 @@ function earliest(events: Waybill['events'], codes: string[]): number | undefine
 }
 
 export class Linker {
+  /**
+   * Rounds start every pollMs, however long each takes (while rounds are shorter than that, a change
+   * waits at most pollMs for the round that reads it); a round that overran is followed after a
+   * tenth of the period, never back to back.
+   */
   private readonly rounds = new Repeater(() => this.runRound(), {
-    delayMs: () => this.options.pollMs,
+    delayMs: (roundMs) => Math.max(this.options.pollMs / 10, this.options.pollMs - roundMs),
     onError: (err) => {
       this.lastError = err;
       this.logger.warn({ err }, 'link round failed; retrying next round');
@@ -230,6 +236,7 @@ export class Linker {
     const round = new Round(this.unfinished ?? undefined);
     // Until its feeds and refresh have run clean, the round's wake-ups are owed to the next one.
     this.unfinished = round;
+    traceRound('started', round.now);
     // One system down must not stop the others from linking: each feed keeps its own cursor and
     // picks up where it stopped once its system is back.
     await this.options.roundMarks?.('started', round.now);
@@ -255,6 +262,7 @@ export class Linker {
         const chunk = findings.slice(i, i + IN_LIST_MAX);
         await this.query('sweep.applied', `UPDATE hub_sync_repair SET applied_at = ? WHERE id IN (${placeholders(chunk.length)})`, [round.now, ...chunk]);
       }
+    traceRound('written');
     if (this.options.afterRound) {
       try {
         await this.options.afterRound();
