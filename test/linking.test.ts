@@ -449,4 +449,57 @@ describe('rules see every order', () => {
       assert.deepEqual([again.fired, again.facts.duplicateOf], [duplicate.get(c.no).fired, duplicate.get(c.no).facts.duplicateOf], c.no);
     }
   });
+
+  test('two unpaid orders of one customer in one round that together exceed its credit line: the earlier passes, the later is held, and evaluating again agrees', async () => {
+    const bases: TruthOrder[] = [];
+    for (const o of stack.truth.orders) if (!used.has(o.erpOrderNo) && o.expectedStatus !== 'CANCELLED' && !bases.some((b) => b.customerCode === o.customerCode) && bases.length < 5) bases.push(o);
+    for (const b of bases) used.add(b.erpOrderNo);
+    const seqs = rng.shuffle(Array.from({ length: 1000 }, (_, k) => 9000 + k));
+    const at = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
+    const pairs: { earlier: string; later: string }[] = [];
+    const rows: { main: any[]; lines: any[] } = { main: [], lines: [] };
+    for (const [g, base] of bases.entries()) {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      // The customer's line: what it owes now plus 1,000 CNY. Each new order of 600 fits alone; the two do not.
+      const [{ owed }] = await erp.query('SELECT COALESCE(SUM(iTotalSum), 0) AS owed FROM SO_SOMain WHERE cCusCode = ? AND iStatus IN (1, 2)', [base.customerCode]);
+      await erp.query('UPDATE Customer SET iCreditLine = ?, dModifyTime = ? WHERE cCusCode = ?', [(Number(owed) + 1000).toFixed(2), now(), base.customerCode]);
+      // Placed in the same second (the lower number first), or minutes apart with the later given the lower number.
+      const [a, b] = [seqs.pop()!, seqs.pop()!].sort((x, y) => x - y);
+      const sameSecond = g % 2 === 0;
+      const pair = sameSecond ? [{ seq: a, at }, { seq: b, at }] : [{ seq: b, at }, { seq: a, at: at + rng.int(1, 20) * 60_000 }];
+      const no = (seq: number) => `SO-${beijingDate(at).replaceAll('-', '')}-${seq}`;
+      pairs.push({ earlier: no(pair[0].seq), later: no(pair[1].seq) });
+      for (const [k, p] of pair.entries()) {
+        const { ID, ...rest } = header;
+        rows.main.push({ ...rest, cSOCode: no(p.seq), dDate: formatBeijing(p.at), iStatus: 2, iTotalSum: '600.00', dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: now() });
+        // Different quantities: not twins, so the duplicate rule has nothing to say about them.
+        for (const l of lines) {
+          const { AutoID, ...line } = l;
+          rows.lines.push({ ...line, cSOCode: no(p.seq), iQuantity: Number(line.iQuantity) + k });
+        }
+      }
+    }
+    await insertRows(erp, 'SO_SODetails', rng.shuffle(rows.lines));
+    await insertRows(erp, 'SO_SOMain', rng.shuffle(rows.main));
+    await stack.linker.runFreshRound();
+
+    const nos = pairs.flatMap((p) => [p.earlier, p.later]);
+    const answers = await orders(nos, 'erpOrderNo decisions { ruleId fired facts }');
+    const credit = new Map(answers.map((a) => [a.erpOrderNo, a.decisions.find((d: any) => d.ruleId === 'R02-credit-limit')]));
+    for (const p of pairs) {
+      assert.ok(credit.get(p.earlier) && credit.get(p.later), `${p.earlier} and ${p.later} evaluated in the round that linked them`);
+      assert.equal(credit.get(p.earlier).fired, false, `${p.earlier} came first and fits the line`);
+      assert.equal(credit.get(p.later).fired, true, `${p.later} came after ${p.earlier}: together they exceed the line`);
+      // The later one counts the earlier among what is owed; the earlier does not count the later.
+      const fen = (yuan: string) => Math.round(Number(yuan) * 100);
+      assert.equal(fen(credit.get(p.later).facts.openReceivables) - fen(credit.get(p.earlier).facts.openReceivables), 600_00);
+    }
+    const ops = await stack.token('ops');
+    for (const no of nos) {
+      const res = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired } } } }', { id: no }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      assert.equal(res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R02-credit-limit').fired, credit.get(no).fired, no);
+    }
+  });
 });

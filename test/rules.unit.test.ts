@@ -214,3 +214,128 @@ test('outbox retries back off exponentially with full jitter, capped at five min
   assert.equal(at(1, 30), 300_000);
   assert.equal(at(0, 5), 0);
 });
+
+// ---- rules see every order: the same verdicts whichever batches the orders are judged in ----------
+
+interface GeneratedOrder {
+  erpOrderNo: string;
+  customerCode: string;
+  orderedAt: number;
+  totalFen: number;
+  paid: boolean;
+  lines: { skuCode: string; quantity: number }[];
+}
+
+/** The rules' facts loader over an in-memory ERP holding `orders` (no stock, no weather, no hub locks). */
+async function loaderOver(orders: GeneratedOrder[], creditLineFen: (customerCode: string) => number) {
+  const { FactsLoader } = await import('../subgraphs/order-link/src/rules/facts.js');
+  const { formatBeijing } = await import('../common/src/time.js');
+  const iso = (t: number) => `${formatBeijing(t).replace(' ', 'T')}+08:00`;
+  const money = (fen: number) => (fen / 100).toFixed(2);
+  const byNo = new Map(orders.map((o) => [o.erpOrderNo, o]));
+  const erp = {
+    ordersByNo: async (nos: string[]) =>
+      nos.map((no) => {
+        const o = byNo.get(no);
+        return o ? { erpOrderNo: no, erpStatus: o.paid ? 'PAID' : 'APPROVED', customerCode: o.customerCode, storeCode: 'MD001', region: '上海', orderedAt: iso(o.orderedAt), promisedAt: null, totalAmount: money(o.totalFen) } : null;
+      }),
+    linesByOrderNo: async (nos: string[]) => nos.map((no) => byNo.get(no)!.lines.map((l, k) => ({ rowNo: k + 1, skuCode: l.skuCode, quantity: l.quantity, unitPrice: '10.00', remark: null }))),
+    customersByCode: async (codes: string[]) => codes.map((c) => ({ code: c, phone: null, grade: 'B', creditLine: money(creditLineFen(c)) })),
+    storesByCode: async (codes: string[]) => codes.map((c) => ({ code: c, warehouseCode: 'WH-SH01' })),
+    unpaidOrdersByCustomer: async (codes: string[]) =>
+      orders.filter((o) => !o.paid && codes.includes(o.customerCode)).map((o) => ({ customerCode: o.customerCode, erpOrderNo: o.erpOrderNo, orderedAt: iso(o.orderedAt), totalAmount: money(o.totalFen) })),
+    ordersOfCustomersBetween: async (codes: string[], from: string, to: string) =>
+      orders
+        .filter((o) => codes.includes(o.customerCode) && formatBeijing(o.orderedAt) >= from && formatBeijing(o.orderedAt) <= to)
+        .map((o) => ({ erpOrderNo: o.erpOrderNo, customerCode: o.customerCode, orderedAt: iso(o.orderedAt) })),
+    skusByCode: async (codes: string[]) => codes.map((c) => ({ code: c, name: c, listPrice: '10.00', isService: false, shelfLifeMonths: null })),
+  };
+  return new FactsLoader({ query: async () => [] } as any, { name: 'hub', call: (_op: string, run: () => unknown) => run() } as any, {
+    erp: erp as any,
+    wms: { stockBySku: async (codes: string[]) => codes.map(() => []) } as any,
+    tms: { weatherAlerts: async () => [] } as any,
+  });
+}
+
+/** Each order's credit verdict (with what it was found to owe) and the order it duplicates, judged batch by batch. */
+async function judgeInBatches(loader: Awaited<ReturnType<typeof loaderOver>>, batches: string[][]) {
+  const out = new Map<string, { held: boolean; owed: unknown; duplicateOf: unknown }>();
+  for (const batch of batches)
+    for (const f of await loader.load(batch.map((no, k) => ({ id: k + 1, erpOrderNo: no })))) {
+      const credit = fires('CREDIT_LIMIT', f);
+      out.set(f.erpOrderNo, { held: credit.fired, owed: credit.facts.openReceivables, duplicateOf: fires('DUPLICATE_ORDER', f).facts.duplicateOf ?? null });
+    }
+  return out;
+}
+
+test('rules that compare an order with others judge it against every order, its own batch included, earlier first: generated batches', async () => {
+  const { precedes } = await import('../subgraphs/order-link/src/rules/kinds.js');
+  const { Random } = await import('../legacy-sim/src/random.js');
+  const skus = ['BRG-N204', 'BLT-M8', 'FLD-COOL-1L'];
+  const window = (params('DUPLICATE_ORDER') as unknown as { windowMinutes: number }).windowMinutes * 60_000;
+  let judged = 0;
+  for (let seed = 1; seed <= 40; seed++) {
+    const rng = new Random(seed);
+    // A few customers, each with a credit line and orders placed close together: double submissions in
+    // one second (numbers out of time order), repeats a few minutes apart, unpaid and paid, some twins.
+    const customers = new Map(Array.from({ length: rng.int(1, 3) }, (_, k) => [`C${String(k + 1).padStart(5, '0')}`, rng.int(5, 40) * 1_000_00]));
+    const t0 = T('2025-11-09T09:00:00+08:00');
+    const orders: GeneratedOrder[] = [];
+    const seqs = rng.shuffle(Array.from({ length: 60 }, (_, k) => 100 + k));
+    for (let i = 0; i < rng.int(4, 14); i++) {
+      const twin = orders.length && rng.chance(0.35) ? rng.pick(orders) : null;
+      orders.push({
+        erpOrderNo: `SO-20251109-${seqs.pop()}`,
+        customerCode: twin?.customerCode ?? rng.pick([...customers.keys()]),
+        orderedAt: twin && rng.chance(0.5) ? twin.orderedAt + rng.pick([0, 0, 60_000, 20 * 60_000, 45 * 60_000]) : t0 + rng.int(0, 180) * 60_000,
+        totalFen: twin ? twin.totalFen : rng.int(1, 25) * 1_000_00,
+        paid: rng.chance(0.2),
+        lines: twin ? twin.lines : [{ skuCode: rng.pick(skus), quantity: rng.int(1, 3) }],
+      });
+    }
+    const loader = await loaderOver(orders, (c) => customers.get(c)!);
+    // What must be: each order against all the others, earlier first — the customer's unpaid orders
+    // before it plus this one over the line; a twin placed before it within the window.
+    const signature = (x: GeneratedOrder) => x.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join('|');
+    const expected = Object.fromEntries(
+      orders.map((o) => {
+        const mine = orders.filter((e) => e !== o && e.customerCode === o.customerCode && precedes(e, o));
+        const owed = mine.filter((e) => !e.paid).reduce((s, e) => s + e.totalFen, 0);
+        const twins = mine.filter((e) => o.orderedAt - e.orderedAt <= window && signature(e) === signature(o)).sort((a, b) => (precedes(a, b) ? -1 : 1));
+        return [o.erpOrderNo, { held: owed + o.totalFen > customers.get(o.customerCode)!, owed: (owed / 100).toFixed(2), duplicateOf: twins[0]?.erpOrderNo ?? null }];
+      }),
+    );
+    const byNo = new Map(orders.map((o) => [o.erpOrderNo, o]));
+    const all = orders.map((o) => o.erpOrderNo);
+    // One batch; each order alone, latest first; and random batches judged in a random order.
+    const partitions: string[][][] = [[rng.shuffle([...all])], [...all].sort((a, b) => (precedes(byNo.get(a)!, byNo.get(b)!) ? 1 : -1)).map((no) => [no])];
+    for (let k = 0; k < 4; k++) {
+      const shuffled = rng.shuffle([...all]);
+      const batches: string[][] = [];
+      while (shuffled.length) batches.push(shuffled.splice(0, rng.int(1, 4)));
+      partitions.push(batches);
+    }
+    for (const batches of partitions) {
+      assert.deepEqual(Object.fromEntries(await judgeInBatches(loader, batches)), expected, `seed ${seed}, batches ${JSON.stringify(batches)}`);
+      judged++;
+    }
+  }
+  assert.equal(judged, 40 * 6);
+});
+
+test('two unpaid orders of one customer that together exceed the credit line: the earlier passes, the later is held, in one batch or apart', async () => {
+  const at = T('2025-11-09T10:00:00+08:00');
+  // Placed in the same second: the lower number came first. Different quantities: not twins.
+  const pair: GeneratedOrder[] = [
+    { erpOrderNo: 'SO-20251109-1000', customerCode: 'C00001', orderedAt: at, totalFen: 600_00, paid: false, lines: [{ skuCode: 'BRG-N204', quantity: 2 }] },
+    { erpOrderNo: 'SO-20251109-999', customerCode: 'C00001', orderedAt: at, totalFen: 600_00, paid: false, lines: [{ skuCode: 'BRG-N204', quantity: 1 }] },
+  ];
+  const loader = await loaderOver(pair, () => 1_000_00);
+  for (const batches of [[['SO-20251109-1000', 'SO-20251109-999']], [['SO-20251109-1000'], ['SO-20251109-999']], [['SO-20251109-999'], ['SO-20251109-1000']]]) {
+    assert.deepEqual(
+      Object.fromEntries(await judgeInBatches(loader, batches)),
+      { 'SO-20251109-999': { held: false, owed: '0.00', duplicateOf: null }, 'SO-20251109-1000': { held: true, owed: '600.00', duplicateOf: null } },
+      JSON.stringify(batches),
+    );
+  }
+});

@@ -74,8 +74,17 @@ export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAle
   const goods = (o: OrderStory) => o.lines.filter((l) => !l.isService);
   const nextDay = (o: OrderStory) => dateOf(o.promisedAt) === dateOf(o.orderedAt + DAY);
   const unpaid = (o: OrderStory) => o.orderedAt <= data.asOf && !at(o.cancelAt) && !at(o.payAt);
-  const owed = new Map<string, number>();
-  for (const o of data.orders) if (unpaid(o)) owed.set(o.customerCode, (owed.get(o.customerCode) ?? 0) + total(o));
+  // What each order's customer owed before it: the unpaid orders placed earlier (a tie by ERP number).
+  const owedBefore = new Map<string, number>();
+  const unpaidOf = new Map<string, OrderStory[]>();
+  for (const o of data.orders) groupInto(unpaidOf, o.customerCode, o);
+  for (const list of unpaidOf.values()) {
+    let sum = 0;
+    for (const o of list.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))) {
+      owedBefore.set(o.erpOrderNo, sum);
+      if (unpaid(o)) sum += total(o);
+    }
+  }
   // Per warehouse, SKU and day: asked for every line of a million orders, over a few hundred lots each time.
   const lots = new Map<string, World['stock']>();
   const lotsAt = (warehouse: string, sku: string, day: string) => {
@@ -98,7 +107,7 @@ export function ruleTruth(data: { orders: OrderStory[]; world: World; weatherAle
 
   const fires: Record<string, (o: OrderStory, p: Record<string, any>) => boolean> = {
     CUSTOMER_GRADE_HOLD: (o, p) => p.grades.includes(customer.get(o.customerCode)!.grade) && total(o) > fen(p.amountOver),
-    CREDIT_LIMIT: (o) => (owed.get(o.customerCode) ?? 0) - (unpaid(o) ? total(o) : 0) + total(o) > customer.get(o.customerCode)!.creditLineFen,
+    CREDIT_LIMIT: (o) => owedBefore.get(o.erpOrderNo)! + total(o) > customer.get(o.customerCode)!.creditLineFen,
     EXPIRY_CONTROL: (o, p) =>
       goods(o).some((l) => {
         if (data.world.sku.get(l.skuCode)!.shelfLifeMonths == null) return false;

@@ -399,12 +399,15 @@ export class ErpDatasource {
   }
 
   /** Unpaid orders (开立, 已审核) of these customers: what each owes on orders not yet paid. */
-  async unpaidOrdersByCustomer(codes: readonly string[]): Promise<{ customerCode: string; erpOrderNo: string; totalAmount: string }[]> {
+  /** Unpaid orders (iStatus 1, 2) of these customers, with when each was placed (which came first is the rules' business). */
+  async unpaidOrdersByCustomer(codes: readonly string[]): Promise<{ customerCode: string; erpOrderNo: string; orderedAt: string; totalAmount: string }[]> {
     if (!codes.length) return [];
     const rows = await this.call('SO_SOMain.unpaidByCustomer', () =>
-      this.db.getRepository(SoMainEntity).find({ select: { cSOCode: true, cCusCode: true, iTotalSum: true }, where: { cCusCode: In(unique(codes)), iStatus: In([1, 2]) } }),
+      this.db
+        .getRepository(SoMainEntity)
+        .find({ select: { cSOCode: true, cCusCode: true, dDate: true, iTotalSum: true }, where: { cCusCode: In(unique(codes)), iStatus: In([1, 2]) } }),
     );
-    return rows.map((r) => ({ customerCode: r.cCusCode, erpOrderNo: r.cSOCode, totalAmount: money(r.iTotalSum)! }));
+    return rows.map((r) => ({ customerCode: r.cCusCode, erpOrderNo: r.cSOCode, orderedAt: beijingToIso(r.dDate)!, totalAmount: money(r.iTotalSum)! }));
   }
 
   /** Orders (not voided) of these customers placed within [from, to], Beijing wall-clock text. */

@@ -105,7 +105,12 @@ export class FactsLoader {
           else elsewhere[code] = (elsewhere[code] ?? 0) + Math.max(0, lot.quantity - locked);
         }
       }
-      const owed = (unpaidOf.get(h!.customerCode) ?? []).filter((u) => u.erpOrderNo !== h!.erpOrderNo).reduce((sum, u) => sum + toFen(u.totalAmount)!, 0);
+      // What the customer owes before this order: its unpaid orders placed earlier (same second: by
+      // number), this batch's included. A later order does not count against an earlier one, so two
+      // orders that together exceed the credit line hold the later, whichever batch each is judged in.
+      const owed = (unpaidOf.get(h!.customerCode) ?? [])
+        .filter((u) => u.erpOrderNo !== h!.erpOrderNo && precedes({ orderedAt: Date.parse(u.orderedAt), erpOrderNo: u.erpOrderNo }, { orderedAt: at, erpOrderNo: h!.erpOrderNo }))
+        .reduce((sum, u) => sum + toFen(u.totalAmount)!, 0);
       const earlier = (neighboursOf.get(h!.customerCode) ?? [])
         // Every order the ERP has, this batch's included, that came before this one (same second: by number).
         .filter((n) => n.erpOrderNo !== h!.erpOrderNo && precedes({ orderedAt: Date.parse(n.orderedAt), erpOrderNo: n.erpOrderNo }, { orderedAt: at, erpOrderNo: h!.erpOrderNo }) && at - Date.parse(n.orderedAt) <= DAY)
