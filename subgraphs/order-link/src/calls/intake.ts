@@ -16,6 +16,7 @@ import { auditAll, type Actor } from '../rules/store.js';
 import { planActions, type OrderState, type PlannedAction } from './actions.js';
 import { toHubOrder, type HubOrder } from '../datasource.js';
 import { readOrder } from '../linking/records.js';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 /** Who the audit names for what a call did on its own. */
 export const CALL_READER: Actor = { subject: 'call-reader', role: 'system' };
@@ -36,7 +37,13 @@ interface ResolvedCall {
 }
 
 export class CallIntake {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly rounds = new Repeater(() => this.runOnce(), {
+    delayMs: () => this.options.pollMs,
+    onError: (err) => {
+      this.lastError = String((err as Error)?.message ?? err);
+      this.logger.warn({ err: this.lastError }, 'service-call round failed');
+    },
+  });
   private running: Promise<number> | null = null;
   private stopped = false;
   lastError: string | null = null;
@@ -52,20 +59,12 @@ export class CallIntake {
 
   start(): void {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      await this.runOnce().catch((err) => {
-        this.lastError = String((err as Error)?.message ?? err);
-        this.logger.warn({ err: this.lastError }, 'service-call round failed');
-      });
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.rounds.stop();
     await this.running?.catch(() => undefined);
   }
 
