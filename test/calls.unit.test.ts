@@ -165,7 +165,7 @@ test('generated: a refusal between a topic and its verb negates it; a premise is
         for (const order of [`${refused}，${asked}`, `${asked}，${refused}`]) {
           const got = summary(call(tags, `${order}，${SAID_SO[0]}。`)).intents;
           assert.deepEqual(got, [intent], `${order}`);
-          assert.ok(!got.includes(notIt));
+          assert.ok(!(got as string[]).includes(notIt));
         }
   // A state is not a refusal: the invoice that has not come is still asked about.
   assert.deepEqual(summary('客户：发票还没寄过来，你们开了没有？').intents, ['INVOICE']);
