@@ -107,3 +107,43 @@ test('intents said in English words, and numbers with the prefix after or spelt 
       assert.deepEqual(findDocumentRefs(text).map((r) => r.canonical), [want], text);
   }
 });
+
+test('the call intake backs off while the CRM fails — twice as long per failed round, at most a minute — and polls at its pace again once a round succeeds', async () => {
+  const { CallIntake, BACKOFF_MAX_MS } = await import('../subgraphs/order-link/src/calls/intake.js');
+  const asked: number[] = [];
+  let down = true;
+  const crm = {
+    callsChangedSince: async () => {
+      asked.push(performance.now());
+      if (down) throw new Error('CRM unavailable');
+      return { calls: [], last: 0 };
+    },
+  };
+  const quiet = { warn: () => undefined, info: () => undefined, child: () => quiet } as any;
+  const intake = new CallIntake({ query: async () => [] } as any, { name: 'hub', call: (_op: string, run: () => unknown) => run() } as any, crm as any, {} as any, quiet, {
+    pollMs: 20,
+    pageSize: 10,
+    actWithinMs: 3_600_000,
+  });
+  intake.start();
+  try {
+    while (asked.length < 6) await new Promise((r) => setTimeout(r, 10));
+    const gaps = asked.slice(1).map((t, i) => t - asked[i]);
+    // 20, 40, 80, 160, 320 ms after rounds 1…5 failed (timers only promise "no sooner").
+    gaps.forEach((gap, i) => assert.ok(gap >= 20 * 2 ** (i + 1) - 2, `wait ${i + 1}: ${gap.toFixed(0)} ms`));
+    assert.equal(intake.failures, 6);
+    assert.equal(intake.nextDelay(), 20 * 2 ** 6);
+    intake.failures = 40;
+    assert.equal(intake.nextDelay(), BACKOFF_MAX_MS, 'never longer than a minute');
+    intake.failures = 6;
+    down = false;
+    const n = asked.length;
+    while (asked.length < n + 3) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(intake.failures, 0);
+    // Far below the 1,280 ms the sixth failure would have it wait (timers under load lag a little).
+    assert.ok(asked[n + 2] - asked[n + 1] < 20 * 2 ** 5, 'back at its pace once a round succeeded');
+    assert.equal(intake.nextDelay(), 20);
+  } finally {
+    await intake.stop();
+  }
+});

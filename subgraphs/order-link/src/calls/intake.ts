@@ -23,6 +23,8 @@ const CURSOR = 'crm-calls';
 /** A caller without a number means an order still open, placed within this many days before the call. */
 const OPEN_ORDER_DAYS = 30;
 const CLOSED = ['SIGNED', 'COMPLETED', 'CANCELLED'];
+/** The longest wait between rounds while the CRM (or the hub) keeps failing. */
+export const BACKOFF_MAX_MS = 60_000;
 
 export type OrderSource = 'SAID' | 'OPEN_ORDER' | 'NONE';
 
@@ -50,17 +52,31 @@ export class CallIntake {
     private readonly options: { pollMs: number; pageSize: number; actWithinMs: number },
   ) {}
 
+  /** Rounds failed in a row: the wait before the next doubles from CALL_POLL_MS, up to BACKOFF_MAX_MS. */
+  failures = 0;
+
   start(): void {
     this.stopped = false;
     const tick = async () => {
       if (this.stopped) return;
-      await this.runOnce().catch((err) => {
+      try {
+        await this.runOnce();
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
         this.lastError = String((err as Error)?.message ?? err);
-        this.logger.warn({ err: this.lastError }, 'service-call round failed');
-      });
-      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs);
+        // Once when it starts failing, then now and then: a CRM down for an hour is not 1,800 warnings.
+        if (this.failures === 1 || this.failures % 20 === 0) this.logger.warn({ err: this.lastError, failures: this.failures }, 'service-call round failed; backing off');
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.nextDelay());
     };
     this.timer = setTimeout(tick, 0);
+  }
+
+  /** CALL_POLL_MS while the rounds succeed; after failures, twice as long per failure in a row, at most BACKOFF_MAX_MS. */
+  nextDelay(): number {
+    if (!this.failures) return this.options.pollMs;
+    return Math.min(BACKOFF_MAX_MS, Math.max(this.options.pollMs, this.options.pollMs * 2 ** Math.min(this.failures, 16)));
   }
 
   async stop(): Promise<void> {
