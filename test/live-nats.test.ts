@@ -1,7 +1,9 @@
 // Live orders over NATS JetStream with a server of this test's own (stopped and started here, never
-// the machine's shared one): two gateway instances each deliver every event to their own clients,
-// and the bus going down and coming back loses nothing — the hub keeps publishing from its log once
-// the bus is back, and both gateways' subscribers get every event, in order, once.
+// the machine's shared one): two gateway instances each deliver every event to their own clients;
+// the bus going down and coming back loses nothing — the hub keeps publishing from its log once
+// the bus is back, and both gateways' subscribers get every event, in order, once; and a gateway
+// that loses its own connection to the bus for a while (through a proxy this test cuts) resumes
+// from the stream where it stopped: what it missed comes from JetStream, not from the hub's log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGateway } from '#gateway';
@@ -10,6 +12,7 @@ import { createLiveOrder } from '../legacy-sim/src/live.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { sseSubscribe, waitFor, wsConnection, type Received } from './helpers/live-clients.js';
 import { ownNats, streamState } from './helpers/nats.js';
+import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 
 const FEED = 'subscription { orderEvents { event { id orderId sequence type } order { id status } } }';
 
@@ -17,6 +20,8 @@ describe('live orders over NATS JetStream', () => {
   let stack: Stack;
   let nats: Awaited<ReturnType<typeof ownNats>>;
   let second: RunningServer;
+  /** Between the second gateway and the bus. */
+  let proxy: FaultProxy;
   let admin: string;
   before(async () => {
     nats = await ownNats();
@@ -32,11 +37,13 @@ describe('live orders over NATS JetStream', () => {
         EVENTS_LOG_CHECK_MS: '600000',
       },
     });
-    second = await startGateway(stack.config, { subgraphUrls: stack.subgraphUrls });
+    proxy = await startFaultProxy('127.0.0.1', Number(new URL(nats.url.replace(/^nats:/, 'http:')).port));
+    second = await startGateway({ ...stack.config, EVENTS_NATS_URL: `nats://127.0.0.1:${proxy.port}` }, { subgraphUrls: stack.subgraphUrls });
     admin = await stack.token('admin');
   });
   after(async () => {
     await second?.close();
+    await proxy?.close();
     await stack?.close();
     await nats?.close();
   });
@@ -99,6 +106,32 @@ describe('live orders over NATS JetStream', () => {
     // The bus holds them too (JetStream kept each once, by its message ID).
     const state = await streamState(nats.url, 'LIVE_NATS_TEST');
     assert.ok(state.messages >= end - before, `the stream holds the events (${state.messages})`);
+    await a.close();
+    await b.close();
+    await ws.dispose();
+  });
+  it('a gateway cut off from the bus for a while resumes from the stream: every event it missed, from JetStream, in order', async () => {
+    const { a, b, ws } = await subscribers();
+    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => (await published()) === (await logEnd()), 20_000, 'the backlog published');
+    const before = await logEnd();
+    const fromLog = async () => Number(/^gateway_live_events_total\{source="log"\} (\d+)/m.exec(await (await fetch(new URL('/metrics', second.url))).text())?.[1] ?? 0);
+    const filledBefore = await fromLog();
+    // Only the second gateway's connection breaks: the hub keeps publishing, JetStream keeps it all.
+    proxy.setMode('down');
+    for (const seed of [7101, 7102]) await createLiveOrder(targets(), seed);
+    await waitFor(async () => (await logEnd()) > before + 6 && (await published()) === (await logEnd()), 30_000, 'events published while the gateway is cut off');
+    const end = await logEnd();
+    await a.until(() => ids(a).at(-1)! >= end, 30_000);
+    assert.ok(ids(b).every((id) => id <= before), 'the cut-off gateway delivered nothing meanwhile');
+    proxy.setMode('pass');
+    await b.until(() => ids(b).at(-1)! >= end, 30_000);
+    for (const [name, r] of [['gateway 1 (WebSocket)', a], ['gateway 2 (SSE), reconnected', b]] as const) {
+      // Up to the end seen while it was cut off (the new orders' later events may follow).
+      const got = ids(r).filter((id) => id > before && id <= end);
+      assert.deepEqual(got, Array.from({ length: end - before }, (_, i) => before + i + 1), `${name}: every event, in order, once`);
+    }
+    assert.equal(await fromLog(), filledBefore, 'the events it missed came from the stream, none read from the log instead');
     await a.close();
     await b.close();
     await ws.dispose();

@@ -1,10 +1,11 @@
 // The bus order events travel on from the hub's log to the gateways: NATS JetStream when
 // EVENTS_NATS_URL is set (one stream, a subject per order, each event stored once by its log
-// position; gateways subscribe to the subjects), else an in-process bus for when the hub and the gateway share a process (npm start,
-// the tests). The hub's log stays the truth: a gateway that misses something on the bus reads it
-// from the log (gateway/src/live/feed.ts), so the bus only has to be fast, not perfect.
+// position; each gateway reads the stream with an ordered consumer of its own), else an in-process
+// bus for when the hub and the gateway share a process (npm start, the tests). The hub's log stays
+// the truth: a gateway that misses something on the bus reads it from the log
+// (gateway/src/live/feed.ts), so the bus only has to be fast, not perfect.
 import { EventEmitter } from 'node:events';
-import { connect, JSONCodec, RetentionPolicy, type NatsConnection } from 'nats';
+import { connect, DeliverPolicy, JSONCodec, RetentionPolicy, type ConsumerMessages, type NatsConnection } from 'nats';
 import type { Logger } from './logger.js';
 
 /** What the bus carries for one event: enough to route and filter it without asking the hub. */
@@ -30,8 +31,11 @@ export interface OrderEventBus {
   readonly kind: 'nats' | 'local';
   /** Resolves once the bus holds every event (JetStream acknowledged them); rejects when it is down. */
   publish(events: OrderEventEnvelope[]): Promise<void>;
-  /** Live events from now on; `onReconnect` when the bus may have dropped some (read the log). */
-  subscribe(onEvent: (event: OrderEventEnvelope) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Live events from now on, in the bus's order. With JetStream, a connection lost for a while
+   * loses nothing the stream still holds: the consumer resumes after the last message it delivered.
+   */
+  subscribe(onEvent: (event: OrderEventEnvelope) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -76,7 +80,6 @@ function natsBus(settings: BusSettings, logger: Logger): OrderEventBus {
   let nc: NatsConnection | null = null;
   let connecting: Promise<NatsConnection> | null = null;
   let closed = false;
-  const reconnectListeners = new Set<() => void>();
   // Connected on first use, and again on the next use when the first attempt failed: a hub or
   // gateway starts whether or not the bus is up. Once connected, the client reconnects by itself.
   const connection = (): Promise<NatsConnection> => {
@@ -93,7 +96,6 @@ function natsBus(settings: BusSettings, logger: Logger): OrderEventBus {
         nc = c;
         void (async () => {
           for await (const s of c.status()) {
-            if (s.type === 'reconnect') for (const f of reconnectListeners) f();
             if (s.type === 'disconnect' || s.type === 'reconnect') logger.info({ bus: 'nats', status: s.type }, 'event bus connection');
           }
         })().catch(() => undefined);
@@ -128,25 +130,59 @@ function natsBus(settings: BusSettings, logger: Logger): OrderEventBus {
       // Published in log order; each is stored once by its message ID however often it is sent.
       await Promise.all(events.map((e) => js.publish(`${subject}.${e.orderId}`, codec.encode(e), { msgID: `${stream}:${e.position}`, timeout: 2000 })));
     },
-    async subscribe(onEvent, onReconnect) {
+    async subscribe(onEvent) {
       const c = await connection();
-      // A plain subscription to the stream's subjects: live, cheap, one per gateway process. What it
-      // misses while disconnected is not lost — JetStream keeps it, and the gateway reads it from
-      // the hub's log when the next event shows the gap or the connection is back (onReconnect).
-      const sub = c.subscribe(`${subject}.>`);
-      if (onReconnect) reconnectListeners.add(onReconnect);
-      void (async () => {
-        for await (const m of sub) {
+      await ensureStream(c);
+      const js = c.jetstream();
+      // An ordered consumer per gateway: ephemeral, flow-controlled, nothing to acknowledge. It
+      // starts with what is published from now on; after a lost connection (or a restarted
+      // server) the client recreates it from the stream sequence after the last message it
+      // delivered, so what the gateway missed meanwhile comes from the stream, in order. Should the
+      // consumer end anyway (the stream deleted, say), a new one starts after that same sequence.
+      let lastSeq = 0;
+      let stopped = false;
+      let messages: ConsumerMessages | null = null;
+      const open = async () => {
+        const consumer = await js.consumers.get(
+          stream,
+          lastSeq
+            ? { filterSubjects: `${subject}.>`, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 }
+            : { filterSubjects: `${subject}.>`, deliver_policy: DeliverPolicy.New },
+        );
+        messages = await consumer.consume();
+        return messages;
+      };
+      const read = async (current: ConsumerMessages) => {
+        for (;;) {
           try {
-            onEvent(codec.decode(m.data));
+            for await (const m of current) {
+              lastSeq = m.seq;
+              try {
+                onEvent(codec.decode(m.data));
+              } catch (err) {
+                logger.warn({ err: (err as Error)?.message }, 'event from the bus not delivered');
+              }
+            }
           } catch (err) {
-            logger.warn({ err: (err as Error)?.message }, 'event from the bus not delivered');
+            logger.warn({ err: (err as Error)?.message, after: lastSeq }, 'event stream consumer ended; starting another');
+          }
+          if (stopped) return;
+          for (;;) {
+            await new Promise((r) => setTimeout(r, 1000));
+            if (stopped) return;
+            try {
+              current = await open();
+              break;
+            } catch (err) {
+              logger.warn({ err: (err as Error)?.message }, 'event stream consumer not started yet; retrying');
+            }
           }
         }
-      })().catch((err) => logger.warn({ err: (err as Error)?.message }, 'event bus subscription ended'));
+      };
+      void read(await open());
       return async () => {
-        if (onReconnect) reconnectListeners.delete(onReconnect);
-        sub.unsubscribe();
+        stopped = true;
+        await messages?.close();
       };
     },
     async close() {

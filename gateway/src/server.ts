@@ -276,6 +276,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger.child({ part: 'live' }),
     config.EVENTS_LOG_CHECK_MS,
   );
+  const passedOn = new Counter({
+    name: 'gateway_live_events_total',
+    help: 'Order events this gateway passed on to its subscriptions, by where they came from: the bus, or the hub\'s log making up for what the bus lost',
+    labelNames: ['source'],
+    registers: [metrics.registry],
+  });
+  feed.onDelivered = (_event, source) => passedOn.inc({ source });
   const live = liveTransports({
     schema: apiSchema,
     authenticate,

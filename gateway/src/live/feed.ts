@@ -1,9 +1,10 @@
 // The gateway's one reader of the order event stream, fanning each event out to this instance's
 // subscriptions in log order. The bus (NATS JetStream, or the in-process bus) is how events arrive
-// fast; the hub's log is how none goes missing: an event whose id is not the next one means the
-// bus dropped some (a reconnect, a restart), and the ones between are read from the log before it
-// is passed on. A look at the log's end every EVENTS_LOG_CHECK_MS (and after the bus reconnects)
-// finds what was lost at the very end, where no later event would show the gap.
+// fast — with JetStream, a gateway that lost its connection for a while resumes from the stream
+// where it stopped (common/src/event-bus.ts); the hub's log is how none goes missing: an event
+// whose id is not the next one means the bus lost some (a stream deleted or cut short), and the
+// ones between are read from the log before it is passed on. A look at the log's end every
+// EVENTS_LOG_CHECK_MS finds what was lost at the very end, where no later event would show the gap.
 import type { OrderEventBus, OrderEventEnvelope } from '../../../common/src/event-bus.js';
 import type { Logger } from '../../../common/src/logger.js';
 import { traceEvents } from '../../../common/src/event-trace.js';
@@ -28,7 +29,8 @@ export class LiveFeed {
   private stopped = false;
   /** Events the bus sent that the log had to make up for (a measure of how lossy the bus is). */
   filled = 0;
-  onDelivered?: (event: OrderEventEnvelope) => void;
+  /** Each event passed on, and where it came from: the bus, or the hub's log making up for it. */
+  onDelivered?: (event: OrderEventEnvelope, source: 'bus' | 'log') => void;
 
   constructor(
     private readonly bus: OrderEventBus,
@@ -44,10 +46,9 @@ export class LiveFeed {
       if (this.stopped) return;
       try {
         if (this.last == null) this.last = (await this.readLog(0, 0)).logEnd;
-        this.unsubscribe ??= await this.bus.subscribe(
-          (e) => this.receive(e),
-          () => this.catchUp(),
-        );
+        this.unsubscribe ??= await this.bus.subscribe((e) => this.receive(e));
+        // What was published between reading the log's end and the subscription starting.
+        this.catchUp();
         this.timer = setInterval(() => this.catchUp(), this.checkMs);
         this.timer.unref();
       } catch (err) {
@@ -104,7 +105,7 @@ export class LiveFeed {
     if (this.last == null) return; // not started: subscriptions catch up from the log themselves
     if (event.position <= this.last) return; // seen (at least once: the bus may repeat)
     if (event.position > this.last + 1) await this.fill(event.position - 1);
-    if (event.position === this.last + 1) this.deliver(event);
+    if (event.position === this.last + 1) this.deliver(event, 'bus');
   }
 
   /** Reads the log from the last position passed on up to `until`, passing each on. */
@@ -115,17 +116,17 @@ export class LiveFeed {
       for (const e of events) {
         if (e.position !== this.last + 1) break;
         this.filled += 1;
-        this.deliver(e);
+        this.deliver(e, 'log');
       }
       if (!events.length || this.last === from || this.last >= logEnd) return;
     }
   }
 
-  private deliver(event: OrderEventEnvelope): void {
+  private deliver(event: OrderEventEnvelope, source: 'bus' | 'log'): void {
     this.last = event.position;
     traceEvents('recorded', [event.position], undefined, Math.floor(event.recordedUs / 1000));
     traceEvents('received', [event.position]);
-    this.onDelivered?.(event);
+    this.onDelivered?.(event, source);
     for (const l of this.byOrder.get(event.orderId) ?? []) l(event);
     for (const l of this.everyOrder) l(event);
   }
