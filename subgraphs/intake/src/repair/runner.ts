@@ -16,6 +16,7 @@ import { audit } from '#hub';
 import { cachedInterpreter, isBlankCell, mapColumns, proposeForRow } from './propose.js';
 import { isFormulaLike } from '../../../../common/src/csv.js';
 import { BULK_MS, type JobColumns, type RepairChange, type RepairChangeState, type RepairIssue, type RepairJob, type RepairStore, type Upload } from './store.js';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 const LEASE_MS = 60_000;
 const RESUME_EVERY_MS = 30_000;
@@ -42,7 +43,12 @@ const readError = (err: RepairReadError) =>
 export class RepairRunner {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly active = new Map<number, Promise<void>>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly resumer = new Repeater(
+    async () => {
+      for (const id of await this.store.unfinished(Date.now())) this.kick(id);
+    },
+    { delayMs: () => RESUME_EVERY_MS, onError: (err) => this.logger.warn({ err: (err as Error)?.message }, 'could not look for unfinished repair jobs') },
+  );
   private stopped = false;
 
   constructor(
@@ -55,20 +61,12 @@ export class RepairRunner {
   /** Picks up unfinished jobs now and every half minute (those whose runner went away). */
   start(): void {
     this.stopped = false;
-    const tick = async () => {
-      try {
-        for (const id of await this.store.unfinished(Date.now())) this.kick(id);
-      } catch (err) {
-        this.logger.warn({ err: (err as Error)?.message }, 'could not look for unfinished repair jobs');
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, RESUME_EVERY_MS);
-    };
-    void tick();
+    this.resumer.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.resumer.stop();
     await Promise.all([...this.active.values()]);
   }
 

@@ -17,9 +17,11 @@ import type { Logger } from '../../../../common/src/logger.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import { execute, forUpdate, placeholders } from '../../../../common/src/db.js';
 import { formatHubOrderId } from '../../../../common/src/docno.js';
+import { backoffMs } from '../../../../common/src/resilience.js';
 import type { OrderEventBus, OrderEventEnvelope } from '../../../../common/src/event-bus.js';
 import { traceEvents } from '../../../../common/src/event-trace.js';
 import type { HubOrder } from '../datasource.js';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 export interface OrderEventRow {
   position: number;
@@ -94,7 +96,11 @@ export const envelopeOf = (e: OrderEventRow): OrderEventEnvelope => ({
 const SELECT = 'SELECT e.*, o.customer_code, o.store_code, o.region FROM hub_order_event e JOIN hub_order o ON o.id = e.order_id';
 
 export class EventLog {
-  private timer: NodeJS.Timeout | null = null;
+  /** Rounds every pollMs; after a failed one (runOnce counts it), the hub's one backoff scheme (exponential, full jitter) up to 5 s. */
+  private readonly rounds = new Repeater(() => this.runOnce(), {
+    delayMs: () => (this.failures ? this.pollMs + backoffMs(this.failures, { initialMs: 2 * this.pollMs, maxMs: 5000 }) : this.pollMs),
+    onError: (err) => this.logger.warn({ err: (err as Error)?.message }, 'order event round failed'),
+  });
   private running: Promise<void> | null = null;
   private stopped = true;
   private again = false;
@@ -227,17 +233,12 @@ export class EventLog {
 
   start(): void {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      await this.runOnce();
-      if (!this.stopped) this.timer = setTimeout(tick, this.failures ? Math.min(5000, this.pollMs * 2 ** Math.min(this.failures, 6)) : this.pollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.rounds.stop();
     await this.running;
   }
 

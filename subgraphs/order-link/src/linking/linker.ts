@@ -36,6 +36,7 @@ import {
   type UnlinkedReason,
   type ContradictionReason,
 } from './records.js';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 export interface LinkerOptions {
   batchSize: number;
@@ -142,7 +143,18 @@ function earliest(events: Waybill['events'], codes: string[]): number | undefine
 }
 
 export class Linker {
-  private timer: NodeJS.Timeout | null = null;
+  /**
+   * Rounds start every pollMs, however long each takes (while rounds are shorter than that, a change
+   * waits at most pollMs for the round that reads it); a round that overran is followed after a
+   * tenth of the period, never back to back.
+   */
+  private readonly rounds = new Repeater(() => this.runRound(), {
+    delayMs: (roundMs) => Math.max(this.options.pollMs / 10, this.options.pollMs - roundMs),
+    onError: (err) => {
+      this.lastError = err;
+      this.logger.warn({ err }, 'link round failed; retrying next round');
+    },
+  });
   private running: Promise<RoundStats> | null = null;
   private stopped = false;
   lastRoundAt: number | null = null;
@@ -182,27 +194,12 @@ export class Linker {
 
   start(): void {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      const started = Date.now();
-      try {
-        await this.runRound();
-      } catch (err) {
-        this.lastError = err;
-        this.logger.warn({ err }, 'link round failed; retrying next round');
-      }
-      // Rounds start every pollMs, however long each takes (while rounds are shorter than that, a
-      // change waits at most pollMs for the round that reads it); a round that overran is followed
-      // after a tenth of the period, never back to back.
-      const pollMs = this.options.pollMs;
-      if (!this.stopped) this.timer = setTimeout(tick, Math.max(pollMs / 10, pollMs - (Date.now() - started)));
-    };
-    this.timer = setTimeout(tick, 0);
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.rounds.stop();
     await this.running?.catch(() => undefined);
   }
 

@@ -27,6 +27,7 @@ import type { WmsDatasource } from '#adapters/wms';
 import type { TmsDatasource } from '#adapters/tms';
 import { shiftDate } from './records.js';
 import { tmsModifiedAt, type FeedSource } from './feeds.js';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 export type SweepTrigger = 'PERIODIC' | 'DAILY' | 'MANUAL';
 /** MISSING: in the legacy system, not in the hub. STALE: the hub read an older version. DELETED: in the hub, gone from the legacy system. */
@@ -80,7 +81,11 @@ class SweepMetrics {
 }
 
 export class CompletenessSweep {
-  private timer: NodeJS.Timeout | null = null;
+  /** The window sweep every everyMs, the first one everyMs after start. */
+  private readonly periodic = new Repeater(() => this.run('PERIODIC'), {
+    delayMs: () => this.options.everyMs,
+    onError: (err) => this.logger.warn({ err: (err as Error)?.message }, 'completeness sweep failed; next one retries'),
+  });
   private cron: Cron | null = null;
   private running: Promise<SweepResult> | null = null;
   private readonly metrics: SweepMetrics;
@@ -108,11 +113,7 @@ export class CompletenessSweep {
 
   start(): void {
     if (this.options.everyMs > 0) {
-      const tick = async () => {
-        await this.run('PERIODIC').catch((err) => this.logger.warn({ err: (err as Error)?.message }, 'completeness sweep failed; next one retries'));
-        if (this.timer) this.timer = setTimeout(tick, this.options.everyMs);
-      };
-      this.timer = setTimeout(tick, this.options.everyMs);
+      this.periodic.start(this.options.everyMs);
     }
     if (this.options.daily !== 'off')
       this.cron = new Cron(this.options.daily, { timezone: 'Asia/Shanghai', protect: true }, async () => {
@@ -121,8 +122,7 @@ export class CompletenessSweep {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.periodic.stop();
     this.cron?.stop();
     this.cron = null;
     await this.running?.catch(() => undefined);

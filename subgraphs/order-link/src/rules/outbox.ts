@@ -11,6 +11,7 @@ import type { ErpDatasource } from '#adapters/erp';
 import { HUB_GIFT_MEMO } from '#adapters/erp';
 import type { WmsDatasource } from '#adapters/wms';
 import type { CrmDatasource } from '#adapters/crm';
+import { Repeater } from '../../../../common/src/repeater.js';
 
 export interface OutboxTargets {
   erp: ErpDatasource;
@@ -54,7 +55,10 @@ export const MAX_ATTEMPTS = 12;
 export const OUTBOX_BACKOFF = { initialMs: 2000, maxMs: 300_000 };
 
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly rounds = new Repeater(() => this.runOnce(), {
+    delayMs: () => this.pollMs,
+    onError: (err) => this.logger.warn({ err: (err as Error)?.message }, 'outbox round failed'),
+  });
   private running: Promise<number> | null = null;
   private stopped = false;
 
@@ -68,17 +72,12 @@ export class OutboxWorker {
 
   start(): void {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      await this.runOnce().catch((err) => this.logger.warn({ err: (err as Error)?.message }, 'outbox round failed'));
-      if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
-    };
-    this.timer = setTimeout(tick, 0);
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.rounds.stop();
     await this.running?.catch(() => undefined);
   }
 
