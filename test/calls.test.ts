@@ -75,9 +75,9 @@ describe('service calls', () => {
     await readFeed();
     // Read again from the start: pages of 7, one CRM request each, and one more that finds the end.
     await hub.query("DELETE FROM hub_sync_cursor WHERE source = 'crm-calls'");
-    const before = (await stack.legacyCalls())['crm:calls.changes'] ?? 0;
+    const before = (await stack.legacyCalls())['crm-calls:calls.changes'] ?? 0;
     assert.equal(await readFeed(), truth.length);
-    const crmCalls = ((await stack.legacyCalls())['crm:calls.changes'] ?? 0) - before;
+    const crmCalls = ((await stack.legacyCalls())['crm-calls:calls.changes'] ?? 0) - before;
     assert.equal(crmCalls, Math.ceil((truth.length + 1) / 7), `CRM requests for ${truth.length} calls`);
 
     let agree = 0;
@@ -216,5 +216,26 @@ describe('service calls', () => {
     assert.ok(open().length >= 2);
     assert.deepEqual(c.orders.map((o: any) => o.erpOrderNo).sort(), open().map((o: any) => o.erpOrderNo).sort());
     assert.deepEqual(c.actions, [], 'several candidates (and an old call): nothing acts');
+  });
+
+  test('while the CRM is down the intake fails on a guard of its own: its circuit opens, the one SMS delivery and tickets use stays closed; once the CRM is back it reads on', async () => {
+    const metrics = async () => (await fetch(new URL('/metrics', stack.subgraphUrls['order-link']))).text();
+    const circuit = (text: string, system: string) => Number(new RegExp(`^legacy_circuit_state\\{[^}]*system="${system}"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    const customer = stack.truth.orders[0].customerCode;
+    stack.setCrmFault({ down: true });
+    try {
+      for (let i = 0; i < 4; i++) await assert.rejects(stack.orderLink.callIntake.runOnce(), (err: any) => err?.extensions?.code === 'UPSTREAM_UNAVAILABLE');
+      const text = await metrics();
+      assert.equal(circuit(text, 'crm-calls'), 2, "the intake's own circuit is open");
+      assert.equal(circuit(text, 'crm'), 0, 'the circuit SMS delivery, tickets and the resolvers share stays closed');
+      assert.doesNotMatch(text, /^legacy_calls_total\{[^}]*system="crm",operation="calls\.changes"/m, 'the intake never calls through the shared guard');
+    } finally {
+      stack.setCrmFault({ down: false });
+    }
+    const callId = await recordCall(customer, '客户：我那单到哪了？');
+    // After its cooldown the circuit lets a call through again (readFeed waits and retries).
+    await readFeed();
+    assert.equal((await ask(CALL, { id: callId })).callIntents.callId, callId);
+    assert.equal(circuit(await metrics(), 'crm-calls'), 0);
   });
 });

@@ -174,4 +174,54 @@ test('generated: a refusal between a topic and its verb negates it; a premise is
       assert.deepEqual(summary(`客户：${cancel}，${premise}${SO}。`).intents, ['CANCEL'], `${cancel} ${premise}`);
   // Asked outright, it is a chase.
   assert.deepEqual(summary(`客户：${SO}还没发吗？快点啊。`).intents, ['CHASE']);
+
+test('the call intake backs off while the CRM fails — the hub\'s backoff (exponential, full jitter) on top of its pace, at most a minute more — and polls at its pace again once a round succeeds', async () => {
+  const { CallIntake, BACKOFF_MAX_MS } = await import('../subgraphs/order-link/src/calls/intake.js');
+  const asked: number[] = [];
+  let down = true;
+  const crm = {
+    callsChangedSince: async () => {
+      asked.push(performance.now());
+      if (down) throw new Error('CRM unavailable');
+      return { calls: [], last: 0 };
+    },
+  };
+  const quiet = { warn: () => undefined, info: () => undefined, child: () => quiet } as any;
+  const pollMs = 20;
+  const intake = new CallIntake({ query: async () => [] } as any, { name: 'hub', call: (_op: string, run: () => unknown) => run() } as any, crm as any, {} as any, quiet, {
+    pollMs,
+    pageSize: 10,
+    actWithinMs: 3_600_000,
+  });
+  // The waits it would choose after n failures in a row: never below its pace, never above pace + the
+  // bound for n (twice the pace, doubling per failure, capped at a minute); growing on the whole.
+  const mean = (n: number) => {
+    intake.failures = n;
+    const waits = Array.from({ length: 400 }, () => intake.nextDelay());
+    const bound = pollMs + Math.min(BACKOFF_MAX_MS, 2 * pollMs * 2 ** (n - 1));
+    assert.ok(waits.every((w) => w >= pollMs && w <= bound), `after ${n} failures: waits within [${pollMs}, ${bound}]`);
+    return waits.reduce((a, b) => a + b, 0) / waits.length;
+  };
+  const means = [1, 2, 4, 6, 8, 10].map(mean);
+  means.slice(1).forEach((m, i) => assert.ok(m > means[i], `the mean wait grows: ${means.map((x) => x.toFixed(0)).join(', ')}`));
+  assert.ok(mean(40) <= pollMs + BACKOFF_MAX_MS && mean(40) > BACKOFF_MAX_MS / 4, 'capped near a minute');
+  intake.failures = 0;
+  assert.equal(intake.nextDelay(), pollMs);
+
+  // Running against a CRM that fails: far fewer rounds in a second than its pace would make (50).
+  intake.start();
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(asked.length >= 2 && asked.length < 20, `${asked.length} rounds in a second`);
+    assert.equal(intake.failures, asked.length);
+    down = false;
+    const n = asked.length;
+    // The wait already drawn runs out first (at most a few seconds after so few failures).
+    const deadline = Date.now() + 70_000;
+    while (asked.length < n + 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(intake.failures, 0, 'a round succeeded');
+    assert.equal(intake.nextDelay(), pollMs, 'back at its pace');
+  } finally {
+    await intake.stop();
+  }
 });

@@ -169,6 +169,15 @@ describe('the singleton lease', () => {
     // Killed in the middle of a round: its start is recorded, its end never is.
     const leader = byPid.get(pidOf(first.holder))!;
     const follower = leader === a ? b : a;
+    // Service calls and order events are the holder's work too: the follower has not read the CRM's
+    // call feed nor numbered an event, the leader has.
+    const calls = async (i: Instance, system: string, operation: string) => {
+      const text = await (await fetch(`${i.url}/metrics`)).text();
+      return [...text.matchAll(new RegExp(`^legacy_calls_total\\{[^}]*system="${system}",operation="${operation.replace('.', '\\.')}"[^}]*\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    await until('the leader reads service calls and numbers events', 10_000, async () => (await calls(leader, 'crm-calls', 'calls.changes')) > 0 && (await calls(leader, 'hub-events', 'event.state')) > 0);
+    assert.equal(await calls(follower, 'crm-calls', 'calls.changes'), 0, 'the follower reads no service calls');
+    assert.equal(await calls(follower, 'hub-events', 'event.state'), 0, 'the follower numbers no events');
     const inRound = await until('the leader in the middle of a round', 20_000, async () => {
       const r = await leaseRow();
       return r.token === first.token && r.started > r.done && r;
@@ -225,6 +234,7 @@ describe('the singleton lease', () => {
     // The survivor says it holds the lease; /readyz of the follower-turned-leader is ready.
     const metrics = await (await fetch(`${follower.url}/metrics`)).text();
     assert.match(metrics, /^lease_leader\{[^}]*\} 1$/m);
+    assert.ok((await calls(follower, 'crm-calls', 'calls.changes')) > 0, 'the new holder reads service calls');
     assert.equal((await fetch(`${follower.url}/readyz`)).status, 200);
     follower.child.kill('SIGTERM');
   });

@@ -100,6 +100,10 @@ describe('the customer order page', () => {
     assert.ok(order.currentBlocker, 'the order has a current blocker');
 
     const { page, errors } = await open('/order', token);
+    const sse: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.headers().accept === 'text/event-stream') sse.push(r.url());
+    });
     // The token left the address bar for this tab's sessionStorage.
     await page.waitForSelector('[data-test=order-row]');
     assert.doesNotMatch(page.url(), /token|#/);
@@ -131,17 +135,61 @@ describe('the customer order page', () => {
     assert.equal((await page.innerText('[data-test=blocker-text]')).trim(), order.currentBlocker.messageEn);
     await page.click('[data-test=lang]');
 
-    // The carrier scans it out for delivery; the page shows it without being reloaded.
+    // The carrier scans it out for delivery; the page shows it without being reloaded, brought by
+    // the subscription: the gateway has accepted the page's SSE stream (while it is connected the
+    // page does not poll), and the update that shows the stage came from an event on it.
     assert.equal(await page.getAttribute('[data-stage=OUT_FOR_DELIVERY]', 'data-state'), 'pending');
+    await page.waitForSelector('[data-test=order][data-live=subscription]', { timeout: 10_000 });
+    assert.equal(sse.length, 1, 'one SSE stream for the order');
     await page.evaluate(() => ((window as any).samePage = true));
     await postTrack(chosen.tmsWaybillNo, { opCode: 30, opTime: formatBeijing(Date.now()), opCity: '苏州', opDesc: '快件正在派送中' });
     await page.waitForSelector('[data-stage=OUT_FOR_DELIVERY][data-state=recorded]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('[data-test=order]', 'data-updated-by'), 'subscription', 'the update came by an event over the subscription');
+    assert.equal(await page.getAttribute('[data-test=order]', 'data-live'), 'subscription', 'and the page never fell back to polling');
     assert.equal(await page.evaluate(() => (window as any).samePage), true, 'the same page, not a reload');
     assert.equal((await page.innerText('[data-test=status]')).trim(), '派送中');
     const now = await view();
     assert.equal(now.status, 'OUT_FOR_DELIVERY');
     assert.deepEqual(await attrs(page, '[data-test=timeline] li', 'data-state'), now.lifecycle.map(STATE));
     assert.deepEqual(errors, []);
+  });
+
+  test('when the gateway refuses the subscription, the order page keeps itself current by asking again', async () => {
+    const inTransit = (await stack.query('{ orders(first: 200, filter: { status: [IN_TRANSIT] }) { edges { node { erpOrderNo tmsWaybillNo customer { code } } } } }')).data.orders.edges.map((e: any) => e.node);
+    const chosen = inTransit.filter((o: any) => o.tmsWaybillNo).at(-1);
+    assert.ok(chosen, 'an order in transit with a waybill');
+    const token = await stack.token('customer', chosen.customer.code);
+    const context = await newContext(browser, { viewport: PHONE, mobile: true });
+    contexts.push(context);
+    // The subscription endpoint refuses (as a gateway without subscriptions, or one shedding load, would); queries pass.
+    // The SSE client asks for text/event-stream alone; queries accept it among other types.
+    const refused: string[] = [];
+    await context.route('**/graphql', (route) => {
+      const r = route.request();
+      if (r.method() === 'POST' && r.headers().accept === 'text/event-stream') {
+        refused.push(r.url());
+        return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'subscriptions unavailable' }] }) });
+      }
+      return route.continue();
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/order#token=${token}`);
+    await page.waitForSelector('[data-test=order-row]');
+    await page.fill('[data-test=order-search]', chosen.tmsWaybillNo);
+    await page.press('[data-test=order-search]', 'Enter');
+    await page.waitForSelector('[data-test=order]');
+    await eventually(async () => refused.length, (n) => n > 0, 10_000);
+    assert.ok(refused.length > 0, 'the page asked for the subscription and was refused');
+    assert.equal(await page.getAttribute('[data-test=order]', 'data-live'), 'polling');
+    assert.equal(await page.getAttribute('[data-stage=OUT_FOR_DELIVERY]', 'data-state'), 'pending');
+    await page.evaluate(() => ((window as any).samePage = true));
+    await postTrack(chosen.tmsWaybillNo, { opCode: 30, opTime: formatBeijing(Date.now()), opCity: '杭州', opDesc: '快件正在派送中' });
+    // Polled every 5 s: the hub's next link round and the next poll bring it.
+    await page.waitForSelector('[data-stage=OUT_FOR_DELIVERY][data-state=recorded]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('[data-test=order]', 'data-updated-by'), 'poll', 'the update came by polling');
+    assert.equal(await page.getAttribute('[data-test=order]', 'data-live'), 'polling');
+    assert.equal(await page.evaluate(() => (window as any).samePage), true, 'the same page, not a reload');
+    assert.equal((await page.innerText('[data-test=status]')).trim(), '派送中');
   });
 
   test("another customer's order number shows exactly what a number nobody has shows", async () => {

@@ -175,13 +175,15 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
   const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
   const calls = new CallStore(hubDb, hubSystem);
-  const callIntake = new CallIntake(hubDb, hubSystem, crm, wms, kit.logger.child({ part: 'calls' }), {
+  // The call intake polls the CRM every CALL_POLL_MS: through a guard of its own, so that while the
+  // CRM is down its polling neither opens the circuit SMS delivery and the resolvers share, nor is
+  // refused by theirs; it backs off while the CRM fails (calls/intake.ts).
+  const crmCallsHttp = new LegacyHttpClient(kit.legacy('crm-calls'), config.CRM_API_URL, 1);
+  const callIntake = new CallIntake(fencedDb, hubSystem, new CrmDatasource(crmCallsHttp), wms, kit.logger.child({ part: 'calls' }), {
     pollMs: config.CALL_POLL_MS,
     pageSize: config.CALL_PAGE_SIZE,
     actWithinMs: config.CALL_ACT_WITHIN_HOURS * 3_600_000,
   });
-  if (options.startCalls !== false) callIntake.start();
-  if (options.startEvents !== false) events.start();
   lease.onChange(
     () => {
       if (options.startLinker !== false) {
@@ -189,6 +191,10 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
         sweep.start();
       }
       if (options.startOutbox !== false) outbox.start();
+      // Reading service calls and numbering/publishing order events: the holder's too, so nothing is
+      // read, acted on or published twice by two instances.
+      if (options.startCalls !== false) callIntake.start();
+      if (options.startEvents !== false) events.start();
       leaderFacts.startTicketSweep(config.HEALTH_TICKET_SWEEP_MS, config.HEALTH_TICKET_SWEEP_DAYS);
       reporter.start();
     },
@@ -197,6 +203,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await sweep.stop();
       await linker.stop();
       await outbox.stop();
+      await callIntake.stop();
+      await events.stop();
       await leaderFacts.stop();
     },
   );
@@ -246,7 +254,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await leaderFacts.stop();
       await events.stop();
       await eventBus.close();
-      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), erpSubgraph.close()]);
+      await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), crmCallsHttp.close(), erpSubgraph.close()]);
     },
   });
   return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep, lease };

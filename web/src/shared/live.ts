@@ -1,9 +1,10 @@
 // Keeping a page current: the one place that knows how. Where the graph has a subscription for what
 // the page shows (an order: `orderUpdated`), the page listens over SSE (graphql-sse) and asks the
 // graph again on each event — sending the registered document's hash, like every other operation.
-// Where it has none (the list of "my orders"), or while the subscription is not available (an older
-// gateway, the connection lost and being retried), it asks again every few seconds while visible.
-import { onMounted, onUnmounted, ref, watch, type Ref } from 'vue';
+// Where it has none (the list of "my orders"), or while the subscription is not connected (refused,
+// an older gateway, the connection lost and being retried), it asks again every few seconds while
+// visible. The page can tell which is at work (`transport`) and what brought its last update (`via`).
+import { computed, onMounted, onUnmounted, ref, watch, type ComputedRef, type Ref } from 'vue';
 import { createClient, type Client } from 'graphql-sse';
 import { OrderChangedDocument } from '../gql/graphql';
 import { GRAPHQL_URL } from './graph';
@@ -24,16 +25,28 @@ export const POLL_MS = 5_000;
 
 const hashOf = (document: unknown) => String((document as { __meta__?: { hash?: string } }).__meta__?.hash ?? '').replace(/^sha256:/, '');
 
-export function useLiveUpdates(options: LiveOptions): { lastChecked: Ref<Date | null>; live: Ref<boolean> } {
+export interface LiveState {
+  lastChecked: Ref<Date | null>;
+  /** True while the subscription is connected: events arrive by it, and there is no polling. */
+  live: Ref<boolean>;
+  /** What keeps the page current now: the subscription, or asking on a timer. */
+  transport: ComputedRef<'subscription' | 'polling'>;
+  /** What brought the last update: an event over the subscription, or the timer. */
+  via: Ref<'subscription' | 'poll' | null>;
+}
+
+export function useLiveUpdates(options: LiveOptions): LiveState {
   const lastChecked = ref<Date | null>(null);
-  /** True while events arrive by subscription (no polling then). */
   const live = ref(false);
+  const transport = computed(() => (live.value ? 'subscription' : 'polling'));
+  const via = ref<'subscription' | 'poll' | null>(null);
   let timer: ReturnType<typeof setInterval> | undefined;
   let client: Client | null = null;
   let unsubscribe: (() => void) | null = null;
   const tick = () => {
     if (live.value || document.visibilityState !== 'visible' || options.active?.value === false) return;
     lastChecked.value = new Date();
+    via.value = 'poll';
     options.refresh();
   };
   const onVisibility = () => {
@@ -50,13 +63,13 @@ export function useLiveUpdates(options: LiveOptions): { lastChecked: Ref<Date | 
     const session = currentSession();
     if (!session) return;
     client = createClient({ url: GRAPHQL_URL, headers: () => ({ authorization: `Bearer ${session.token}` }), retryAttempts: 5 });
-    live.value = true;
     unsubscribe = client.subscribe(
       // The gateway runs the registered text for the hash (trusted documents), as for a query.
       { query: '', variables: { number }, extensions: { persistedQuery: { version: 1, sha256Hash: hashOf(OrderChangedDocument) } } },
       {
         next: () => {
           lastChecked.value = new Date();
+          via.value = 'subscription';
           options.refresh();
         },
         // Not available (or ended: token expired, order gone): back to asking on a timer.
@@ -65,6 +78,16 @@ export function useLiveUpdates(options: LiveOptions): { lastChecked: Ref<Date | 
         },
         complete: () => {
           live.value = false;
+        },
+      },
+      // Live only once the gateway has accepted the stream: while it refuses, or while the client
+      // waits to try again, the timer keeps the page current.
+      {
+        connecting: () => {
+          live.value = false;
+        },
+        connected: () => {
+          live.value = true;
         },
       },
     );
@@ -86,5 +109,5 @@ export function useLiveUpdates(options: LiveOptions): { lastChecked: Ref<Date | 
     stopListening();
     document.removeEventListener('visibilitychange', onVisibility);
   });
-  return { lastChecked, live };
+  return { lastChecked, live, transport, via };
 }

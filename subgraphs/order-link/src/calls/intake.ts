@@ -16,6 +16,7 @@ import { auditAll, type Actor } from '../rules/store.js';
 import { planActions, type OrderState, type PlannedAction } from './actions.js';
 import { toHubOrder, type HubOrder } from '../datasource.js';
 import { readOrder } from '../linking/records.js';
+import { backoffMs } from '../../../../common/src/resilience.js';
 import { Repeater } from '../../../../common/src/repeater.js';
 
 /** Who the audit names for what a call did on its own. */
@@ -24,6 +25,8 @@ const CURSOR = 'crm-calls';
 /** A caller without a number means an order still open, placed within this many days before the call. */
 const OPEN_ORDER_DAYS = 30;
 const CLOSED = ['SIGNED', 'COMPLETED', 'CANCELLED'];
+/** The longest extra wait between rounds while the CRM (or the hub) keeps failing. */
+export const BACKOFF_MAX_MS = 60_000;
 
 export type OrderSource = 'SAID' | 'OPEN_ORDER' | 'NONE';
 
@@ -37,13 +40,27 @@ interface ResolvedCall {
 }
 
 export class CallIntake {
-  private readonly rounds = new Repeater(() => this.runOnce(), {
-    delayMs: () => this.options.pollMs,
-    onError: (err) => {
-      this.lastError = String((err as Error)?.message ?? err);
-      this.logger.warn({ err: this.lastError }, 'service-call round failed');
+  /** Rounds failed in a row: the next waits longer (nextDelay). */
+  failures = 0;
+  private readonly rounds = new Repeater(
+    async () => {
+      try {
+        await this.runOnce();
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        throw err;
+      }
     },
-  });
+    {
+      delayMs: () => this.nextDelay(),
+      onError: (err) => {
+        this.lastError = String((err as Error)?.message ?? err);
+        // Once when it starts failing, then now and then: a CRM down for an hour is not 1,800 warnings.
+        if (this.failures === 1 || this.failures % 20 === 0) this.logger.warn({ err: this.lastError, failures: this.failures }, 'service-call round failed; backing off');
+      },
+    },
+  );
   private running: Promise<number> | null = null;
   private stopped = false;
   lastError: string | null = null;
@@ -60,6 +77,15 @@ export class CallIntake {
   start(): void {
     this.stopped = false;
     this.rounds.start();
+  }
+
+  /**
+   * CALL_POLL_MS while the rounds succeed; after failures in a row, the hub's one backoff scheme on
+   * top (exponential from twice CALL_POLL_MS, full jitter, at most BACKOFF_MAX_MS): a CRM that is
+   * down is asked less and less often, and the first round that succeeds restores the pace.
+   */
+  nextDelay(): number {
+    return this.failures ? this.options.pollMs + backoffMs(this.failures, { initialMs: 2 * this.options.pollMs, maxMs: BACKOFF_MAX_MS }) : this.options.pollMs;
   }
 
   async stop(): Promise<void> {
