@@ -174,6 +174,7 @@ test('generated: a refusal between a topic and its verb negates it; a premise is
       assert.deepEqual(summary(`客户：${cancel}，${premise}${SO}。`).intents, ['CANCEL'], `${cancel} ${premise}`);
   // Asked outright, it is a chase.
   assert.deepEqual(summary(`客户：${SO}还没发吗？快点啊。`).intents, ['CHASE']);
+});
 
 test('the call intake backs off while the CRM fails — the hub\'s backoff (exponential, full jitter) on top of its pace, at most a minute more — and polls at its pace again once a round succeeds', async () => {
   const { CallIntake, BACKOFF_MAX_MS } = await import('../subgraphs/order-link/src/calls/intake.js');
