@@ -139,6 +139,39 @@ describe('changes after the first sync, as the generator injects them', () => {
       if (o.waybill) assert.equal(left.get(o.waybill.waybillNo)?.reason, 'REFERENCE_NOT_FOUND', `${o.waybill.waybillNo} names a deleted outbound`);
     });
   });
+
+  test('reconciliation then reports exactly the ground truth, the new classes included: contradicting references (written so or re-pointed after linking), deleted outbounds, late commits', async () => {
+    // Before any case of this file writes its own documents: the data set as the generator made it, changed as it says.
+    const want = stack.truth.discrepancies;
+    const classes = new Set(want.map((d) => d.class));
+    assert.ok(classes.has('CONTRADICTING_REFERENCE'), 'contradicting references injected');
+    const deletedWaybills = stack.truth.anomalies
+      .filter((a) => a.kind === 'deletedRow')
+      .map((a) => stack.truth.orders.find((o) => o.erpOrderNo === a.erpOrderNo)!.waybill?.waybillNo)
+      .filter((n): n is string => !!n);
+    assert.ok(deletedWaybills.some((wb) => want.some((d) => d.class === 'WAYBILL_WITHOUT_OUTBOUND' && d.documents.includes(wb))), 'a deleted outbound leaves its waybill naming nothing');
+    const edited = stack.truth.anomalies.filter((a) => a.kind === 'editedAfterLink');
+    assert.ok(edited.every((a) => want.some((d) => d.class === 'CONTRADICTING_REFERENCE' && d.documents.includes(a.documentNo!))), 'every outbound re-pointed after linking is in the truth');
+    const finance = await stack.token('finance');
+    const key = (cls: string, documents: string[], amount: string | null) => `${cls}|${[...documents].sort().join(' ')}|${amount}`;
+    const got: string[] = [];
+    let cursor: string | null = null;
+    const to = new Date(Date.parse(`${stack.truth.generator.asOf.slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    do {
+      const res: any = await stack.query(
+        `query($asOf: DateTime, $after: String) { reconciliation(from: "${stack.truth.generator.start}", to: "${to}", asOf: $asOf) { items(first: 200, after: $after) { pageInfo { hasNextPage endCursor } edges { node { class documents { documentNo } amount } } } } }`,
+        { asOf: stack.truth.generator.asOf, after: cursor },
+        { token: finance },
+      );
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      got.push(...res.data.reconciliation.items.edges.map((e: any) => key(e.node.class, e.node.documents.map((d: any) => d.documentNo), e.node.amount)));
+      cursor = res.data.reconciliation.items.pageInfo.hasNextPage ? res.data.reconciliation.items.pageInfo.endCursor : null;
+    } while (cursor);
+    const expected = want.map((d) => key(d.class, d.documents, d.amount));
+    assert.ok(expected.length >= 20, `${expected.length} differences to find`);
+    assert.deepEqual(got.filter((g) => !expected.includes(g)).sort(), [], 'nothing reported that the truth does not hold');
+    assert.deepEqual(expected.filter((x) => !got.includes(x)).sort(), [], 'everything the truth holds reported');
+  });
 });
 
 describe("the generator's reference classes", () => {

@@ -23,6 +23,17 @@ export function discrepancyTruth(p: {
   outboundSlaHours: number;
   /** The duplicate-order rule's findings: duplicate → the order it repeats. */
   duplicates: Map<string, string>;
+  /**
+   * Orders whose outbound's ref_no names another customer's order — written so, or re-pointed after
+   * the hub had linked it (generator: refContradicts, editedAfterLink) — → the order named. The hub
+   * does not link such an outbound: it is a CONTRADICTING_REFERENCE (with its waybill), and its own
+   * order is as one without outbound.
+   */
+  contradicting?: Map<string, string>;
+  /** Orders whose outbound was deleted from the WMS after the first sync (deletedRow): the order is without outbound, its waybill names nothing that exists. */
+  deletedOutbounds?: Set<string>;
+  // Late commits (lateCommit) need nothing here: once read (by the late lane or the sweep) such an
+  // order reconciles like any other, which is what measuring them against this truth checks.
 }): TruthDiscrepancy[] {
   const due = (t: number | null | undefined): t is number => t != null && t <= p.asOf;
   const out: TruthDiscrepancy[] = [];
@@ -30,11 +41,35 @@ export function discrepancyTruth(p: {
     out.push({ class: cls, date, documents: [...documents].sort(), amount: amountFen == null ? null : formatFen(amountFen) });
   const listValue = (ob: OutboundStory) => ob.lines.reduce((s, l) => s + l.planQty * p.world.sku.get(l.skuCode)!.priceFen, 0);
 
+  const contradicting = p.contradicting ?? new Map<string, string>();
+  const deleted = p.deletedOutbounds ?? new Set<string>();
+  // A cancelled order whose outbound the hub linked by its reference and the WMS has not shipped:
+  // the warehouse may still ship what nobody will pay for.
+  for (const o of p.orders.filter((x) => due(x.cancelAt))) {
+    const ob = o.outbound && due(o.outbound.createAt) ? o.outbound : null;
+    if (ob?.reference && !contradicting.has(o.erpOrderNo) && !deleted.has(o.erpOrderNo) && !due(ob.shipAt))
+      add('CANCELLED_ORDER_OUTBOUND_LIVE', dateOf(o.orderedAt), [o.erpOrderNo, ob.outboundNo], orderTotalFen(o));
+  }
+
   const live = p.orders.filter((o) => !due(o.cancelAt));
   for (const o of live) {
     const date = dateOf(o.orderedAt);
-    const ob = o.outbound && due(o.outbound.createAt) ? o.outbound : null;
-    const wb = o.waybill && due(o.waybill.createAt) ? o.waybill : null;
+    let ob = o.outbound && due(o.outbound.createAt) ? o.outbound : null;
+    let wb = o.waybill && due(o.waybill.createAt) ? o.waybill : null;
+    const named = contradicting.get(o.erpOrderNo);
+    if (ob && named) {
+      // Not linked: the outbound with the order it names and the waybill that names it.
+      add('CONTRADICTING_REFERENCE', dateOf(ob.createAt), [ob.outboundNo, named, ...(wb && wb.customerRef === ob.outboundNo ? [wb.waybillNo] : [])], listValue(ob));
+      if (wb?.customerRef === ob.outboundNo) wb = null; // it follows its outbound: unlinked, not listed on its own
+      ob = null;
+    } else if (ob && deleted.has(o.erpOrderNo)) {
+      // Gone from the WMS: the waybill names an outbound that does not exist.
+      if (wb?.customerRef === ob.outboundNo) {
+        add('WAYBILL_WITHOUT_OUTBOUND', dateOf(wb.createAt), [wb.waybillNo], null);
+        wb = null;
+      }
+      ob = null;
+    }
     const total = orderTotalFen(o);
     const twin = p.duplicates.get(o.erpOrderNo);
     if (twin) add('DUPLICATE_ORDER', date, [o.erpOrderNo, twin], total);

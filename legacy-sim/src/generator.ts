@@ -948,7 +948,19 @@ export function generate(options: SeedOptions): DataSet {
   });
   truth.rules = ruleTruth({ orders, world, weatherAlerts, asOf });
   const twins = new Map(anomalies.filter((a) => a.kind === 'refAmbiguous').map((a) => [a.erpOrderNo!, String(a.detail!.twinOf)]));
-  truth.discrepancies = discrepancyTruth({ orders, orphanOutbounds, orphanWaybills, invoices, ambiguous: twins, world, asOf, outboundSlaHours: OUTBOUND_SLA_HOURS, duplicates: duplicateTruth(orders, asOf) });
+  truth.discrepancies = discrepancyTruth({
+    orders,
+    orphanOutbounds,
+    orphanWaybills,
+    invoices,
+    ambiguous: twins,
+    world,
+    asOf,
+    outboundSlaHours: OUTBOUND_SLA_HOURS,
+    duplicates: duplicateTruth(orders, asOf),
+    contradicting: new Map([...contradicting, ...editedAfterLink]),
+    deletedOutbounds,
+  });
   truth.calls = calls.truth;
   const outboundOf = (no: string) => orders.find((o) => o.erpOrderNo === no)!.outbound!.outboundNo;
   const later = {

@@ -103,7 +103,8 @@ export type DiscrepancyClass =
   | 'OUTBOUND_WITHOUT_WAYBILL'
   | 'AMBIGUOUS_OUTBOUND'
   | 'DUPLICATE_ORDER'
-  | 'CONTRADICTING_REFERENCE';
+  | 'CONTRADICTING_REFERENCE'
+  | 'CANCELLED_ORDER_OUTBOUND_LIVE';
 
 /** One difference reconciliation must report, as the data set stands at `asOf`. */
 export interface TruthDiscrepancy {
