@@ -326,7 +326,7 @@ const HOLDOUT_NOTES: Record<string, string> = {
   'calls.jsonl': 'calls.jsonl, written before the call reader existed',
   'calls-2.jsonl': 'calls-2.jsonl, written after the reader, run once, then its missed classes fixed',
   'calls-3.jsonl': 'calls-3.jsonl, written after those fixes, before running anything on it',
-  'calls-4.jsonl': 'calls-4.jsonl, 65 calls in new styles (dialects, ASR errors, speaker labels, spoken digits, orders by date or goods, several intents, negations), written before running it',
+  'calls-4.jsonl': 'calls-4.jsonl, 65 calls in new styles (dialects, ASR errors, speaker labels, spoken digits, orders by date or goods, several intents, negations), written before running it; first run 84.9 % / 89.9 %, then its missed classes generalised — tuned',
   'chat-drafts-2.jsonl': 'chat-drafts-2.jsonl, the four draft miss classes, written after the fixes, before running them',
 };
 const fieldsRight = (s: ChatScore) => {
@@ -371,9 +371,9 @@ const report = [
   '| calls.jsonl (44, written before the reader existed) | 95.7 % | 95.7 % | 100.0 % | its 3 misses were classes later fixed from calls-2 |',
   '| calls-2.jsonl (36, written after the reader) | 64.3 % | 71.1 % | 94.4 % | missed classes fixed (consent to the agent, English words, prefix after the digits …) |',
   '| calls-3.jsonl (24, written after those fixes) | 69.2 % | 72.0 % | 100.0 % | missed classes fixed (a request mentioned not made, pickup not cancel, shortage …) |',
-  '| calls-4.jsonl (65, new styles: dialect words, ASR errors, speaker labels, spoken digits, negations; written before running it) | 84.9 % | 89.9 % | 96.9 % | not changed yet |',
+  '| calls-4.jsonl (65, new styles: dialect words, ASR errors, speaker labels, spoken digits, negations; written before running it) | 84.9 % | 89.9 % | 96.9 % | missed classes generalised AFTER seeing its misses (dialect arrival negations and exchange words, numbered and English speaker tags, digits read one by one or with a zero for the O, a refusal between topic and verb, a premise 还没发吧 before a cancel, 没问题 not a question, 态度…不好); its later figure below is tuned, not held-out |',
   '',
-  'So on text nobody tuned on, expect intent precision and recall around 65–75 % on a new speaking style and 95 % on a familiar one, and the right order ≥ 94 %; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
+  'So on text nobody tuned on, expect intent precision and recall around 65–90 % on a new speaking style (calls-4, the fourth such set, read 84.9 % / 89.9 % the first time) and 95 % on a familiar one, and the right order ≥ 94 %; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
   '',
   '| service calls: set | calls | intent precision | intent recall | right order | intent set exact |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',

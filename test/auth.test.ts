@@ -296,6 +296,7 @@ const ROOTS: Record<string, { roles: Role[]; query: string }> = {
   'Mutation.rejectHold': { roles: HOLD_DECIDERS, query: 'mutation { rejectHold(id: "999999999", reason: "checked") { userErrors { code } } }' },
   'Mutation.confirmAttachments': { roles: ['warehouse', 'ops', 'sales', 'admin'], query: 'mutation { confirmAttachments(orderId: "SO-20991231-001", attachments: [TEST_REPORT]) { userErrors { code } } }' },
   'Query.pickList': { roles: ['warehouse', 'ops', 'admin'], query: '{ pickList(orderId: "SO-20991231-001") { outboundNo } }' },
+  'Query.pickQueue': { roles: ['warehouse', 'ops', 'admin'], query: '{ pickQueue(first: 1) { outboundNo } }' },
   'Query.pickingStats': { roles: ['warehouse', 'ops', 'finance', 'admin'], query: '{ pickingStats(from: "2025-11-01", to: "2025-11-02") { scans } }' },
   'Mutation.scanItem': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { scanItem(orderId: "SO-20991231-001", barcode: "x") { outcome } }' },
   'Mutation.sealPackage': { roles: ['warehouse', 'ops', 'admin'], query: 'mutation { sealPackage(orderId: "SO-20991231-001", packer: "x") { outcome } }' },

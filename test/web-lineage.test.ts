@@ -2,13 +2,15 @@
 // real stack: staff pick a type, the page draws lineageGraph as an SVG (field → subgraph · module →
 // table.column or JSON path → table or endpoint → system), every node and edge the graph answers is
 // drawn, a field opens its sources and transformation as the graph states them, in Chinese and then
-// in English. The screenshot is kept in docs/web/board-lineage.png.
+// in English. The screenshot is kept in docs/web/board-lineage.png. The picker's page lists the pick
+// queue as pickQueue orders it (chased orders first), and a tap opens the order's pick list.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { startStack, type Stack } from './helpers/stack.js';
 import { DESKTOP, launchChromium, newContext, watchErrors } from './helpers/browser.js';
 import { ensureWebBuilt } from '../web/tools/build.js';
+import { createOrdersAwaitingPick } from '../legacy-sim/src/live.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -17,6 +19,9 @@ let base: string;
 before(async () => {
   await ensureWebBuilt({ log: (line) => console.log(line) });
   stack = await startStack({ name: 'weblineage', orders: 20, days: 1, linkRounds: 0 });
+  await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 4, seed: 1206 });
+  await stack.linker.runRound();
+  await stack.linker.runRound();
   base = stack.gatewayUrl.replace(/\/graphql$/, '');
   browser = await launchChromium();
 });
@@ -84,6 +89,26 @@ describe('the lineage view on the board', () => {
     await page.waitForSelector('[data-test=lineage] .note.bad');
     assert.match(await page.innerText('[data-test=lineage] .note.bad'), /NoSuchType/);
     assert.deepEqual(errors.filter((e) => !/400|BAD_USER_INPUT|Failed to load resource/.test(e)), []);
+    await context.close();
+  });
+});
+
+describe("the picker's queue", () => {
+  test('the pick page lists what pickQueue lists, in its order, chased orders marked; a tap opens the pick list', async () => {
+    const token = await stack.token('warehouse');
+    const queue = (await stack.query(`{ pickQueue(first: 30) { order { erpOrderNo } chased } }`, {}, { token })).data.pickQueue;
+    assert.ok(queue.length >= 4, `${queue.length} to pick`);
+    const context = await newContext(browser, { mobile: true });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${base}/pick#token=${token}`);
+    await page.waitForSelector('[data-test=queue-entry]');
+    const shown = await page.locator('[data-test=queue-entry]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-order')} ${e.getAttribute('data-chased')}`));
+    assert.deepEqual(shown, queue.map((e: any) => `${e.order.erpOrderNo} ${e.chased}`));
+    await page.click(`[data-test=queue-entry][data-order="${queue[0].order.erpOrderNo}"] button`);
+    await page.waitForSelector('[data-test=pick-order-no]');
+    assert.equal(await page.innerText('[data-test=pick-order-no]'), queue[0].order.erpOrderNo);
+    assert.deepEqual(errors, []);
     await context.close();
   });
 });

@@ -207,6 +207,23 @@ export type PickProgress = {
   quantity: Scalars['Int']['output'];
 };
 
+/** One order waiting to be picked. */
+export type PickQueueEntry = {
+  __typename?: 'PickQueueEntry';
+  /** The call that chased it */
+  byCall?: Maybe<Scalars['String']['output']>;
+  /** True when a caller chased the order (its pick priority is RAISED): it is picked before the others */
+  chased: Scalars['Boolean']['output'];
+  /** When the chase raised its priority */
+  chasedAt?: Maybe<Scalars['DateTime']['output']>;
+  order: Order;
+  /** WMS t_out_order.out_no */
+  outboundNo: Scalars['String']['output'];
+  outboundStatus: OutboundStatus;
+  paidAt?: Maybe<Scalars['DateTime']['output']>;
+  warehouseCode: Scalars['String']['output'];
+};
+
 /** The walk through the warehouse: floor by floor, the shortest route per floor. */
 export type PickRoute = {
   __typename?: 'PickRoute';
@@ -260,6 +277,14 @@ export type Query = {
    */
   pickList?: Maybe<PickList>;
   /**
+   * What the warehouse has to pick, in the order to pick it: orders whose outbound waits for a picker
+   * or is being picked (WMS CREATED, ALLOCATED, PICKING), neither cancelled nor held by a rule. Orders a
+   * caller chased come first (a CHASE heard in a service call raised their pick priority; the
+   * longest-chased first), then the longest paid. `warehouse` (WMS warehouse code) narrows it to one
+   * warehouse; `first` at most 200 (default 50).
+   */
+  pickQueue: Array<PickQueueEntry>;
+  /**
    * Scans and pick accuracy in [from, to): every scan with its outcome, the errors caught by kind,
    * orders picked and sealed, and the same per picker. Times are ISO 8601 with offset, or a date
    * taken as Beijing midnight; at most 366 days.
@@ -270,6 +295,12 @@ export type Query = {
 
 export type QueryPickListArgs = {
   orderId: Scalars['ID']['input'];
+};
+
+
+export type QueryPickQueueArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  warehouse?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -505,6 +536,7 @@ export type ResolversTypes = ResolversObject<{
   PickLine: ResolverTypeWrapper<PickLine>;
   PickList: ResolverTypeWrapper<Omit<PickList, 'order' | 'seal'> & { order: ResolversTypes['Order'], seal?: Maybe<ResolversTypes['PackageSeal']> }>;
   PickProgress: ResolverTypeWrapper<PickProgress>;
+  PickQueueEntry: ResolverTypeWrapper<Omit<PickQueueEntry, 'order'> & { order: ResolversTypes['Order'] }>;
   PickRoute: ResolverTypeWrapper<PickRoute>;
   PickerStats: ResolverTypeWrapper<PickerStats>;
   PickingStats: ResolverTypeWrapper<PickingStats>;
@@ -545,6 +577,7 @@ export type ResolversParentTypes = ResolversObject<{
   PickLine: PickLine;
   PickList: Omit<PickList, 'order' | 'seal'> & { order: ResolversParentTypes['Order'], seal?: Maybe<ResolversParentTypes['PackageSeal']> };
   PickProgress: PickProgress;
+  PickQueueEntry: Omit<PickQueueEntry, 'order'> & { order: ResolversParentTypes['Order'] };
   PickRoute: PickRoute;
   PickerStats: PickerStats;
   PickingStats: PickingStats;
@@ -670,6 +703,17 @@ export type PickProgressResolvers<ContextType = Context, ParentType extends Reso
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type PickQueueEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickQueueEntry'] = ResolversParentTypes['PickQueueEntry']> = ResolversObject<{
+  byCall?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  chased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  chasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  outboundNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outboundStatus?: Resolver<ResolversTypes['OutboundStatus'], ParentType, ContextType>;
+  paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  warehouseCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type PickRouteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PickRoute'] = ResolversParentTypes['PickRoute']> = ResolversObject<{
   floors?: Resolver<Array<ResolversTypes['PickFloorRoute']>, ParentType, ContextType>;
   lengthMeters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -701,6 +745,7 @@ export type PickingStatsResolvers<ContextType = Context, ParentType extends Reso
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   pickList?: Resolver<Maybe<ResolversTypes['PickList']>, ParentType, ContextType, RequireFields<QueryPickListArgs, 'orderId'>>;
+  pickQueue?: Resolver<Array<ResolversTypes['PickQueueEntry']>, ParentType, ContextType, Partial<QueryPickQueueArgs>>;
   pickingStats?: Resolver<ResolversTypes['PickingStats'], ParentType, ContextType, RequireFields<QueryPickingStatsArgs, 'from' | 'to'>>;
 }>;
 
@@ -784,6 +829,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PickLine?: PickLineResolvers<ContextType>;
   PickList?: PickListResolvers<ContextType>;
   PickProgress?: PickProgressResolvers<ContextType>;
+  PickQueueEntry?: PickQueueEntryResolvers<ContextType>;
   PickRoute?: PickRouteResolvers<ContextType>;
   PickerStats?: PickerStatsResolvers<ContextType>;
   PickingStats?: PickingStatsResolvers<ContextType>;

@@ -168,6 +168,8 @@ export const configSchema = z.object({
   EVENTS_NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s,]+(,\s*(nats|tls):\/\/[^\s,]+)*$/, 'must be nats:// URLs, comma-separated').optional(),
   /** The JetStream stream the events are kept in (created with the subjects below when missing). */
   EVENTS_NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('ORDER_EVENTS'),
+  /** Replicas of the stream when the hub creates it: 3 or 5 on a NATS cluster (an existing stream is left as it is). */
+  EVENTS_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Subject prefix: each event goes to <prefix>.<unified order ID>. */
   EVENTS_NATS_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens, no wildcards').default('orderhub.events'),
   /** How often order-link numbers new events and publishes them (it also does so right after each link round). */
@@ -204,7 +206,7 @@ export const configSchema = z.object({
   /** Proposed changes at or above this confidence are accepted by default; the rest wait for review. */
   REPAIR_AUTO_ACCEPT: z.coerce.number().min(0).max(1).default(0.85),
   /** Weeks of ERP order history purchase suggestions learn from (a year for the season, plus the weeks before it). */
-  PLAN_HISTORY_WEEKS: z.coerce.number().int().min(8).max(260).default(60),
+  PLAN_HISTORY_WEEKS: z.coerce.number().int().min(8).max(260).default(104),
   /** Supplier lead time in days for a SKU whose ERP Inventory.iInvAdvance is empty. */
   PLAN_DEFAULT_LEAD_TIME_DAYS: z.coerce.number().int().min(1).max(180).default(14),
   /** An outbound is due this many hours after payment; later, reconciliation reports the order. */

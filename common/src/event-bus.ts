@@ -42,6 +42,7 @@ export interface OrderEventBus {
 export interface BusSettings {
   EVENTS_NATS_URL?: string;
   EVENTS_NATS_STREAM: string;
+  EVENTS_NATS_REPLICAS: number;
   EVENTS_NATS_SUBJECT: string;
   HUB_DATABASE_URL: string;
 }
@@ -115,7 +116,14 @@ function natsBus(settings: BusSettings, logger: Logger): OrderEventBus {
       try {
         await jsm.streams.info(stream);
       } catch {
-        await jsm.streams.add({ name: stream, subjects: [`${subject}.>`], retention: RetentionPolicy.Limits, max_age: 7 * 24 * 3600 * 1e9, duplicate_window: 10 * 60 * 1e9 });
+        await jsm.streams.add({
+          name: stream,
+          subjects: [`${subject}.>`],
+          retention: RetentionPolicy.Limits,
+          max_age: 7 * 24 * 3600 * 1e9,
+          duplicate_window: 10 * 60 * 1e9,
+          num_replicas: settings.EVENTS_NATS_REPLICAS,
+        });
       }
     })().catch((err) => {
       streamReady = null;

@@ -107,6 +107,15 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const longer = found.find((o) => o !== m && o.group.label !== m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1] && o.span[1] - o.span[0] > m.span[1] - m.span[0]);
     if (longer) found.splice(found.indexOf(m), 1);
   }
+  // A refusal between a pattern's topic and its verb (地址没问题不用改, 发票也别开了) reaches it as one before it
+  // does. Only the words that refuse or countermand (不用, 别, 不要 …), not a bare 不 or 没, which describe a
+  // state (发票还没寄); not for a chase, whose cues are made of negations (还没到), nor for words that carry
+  // their own (地址不对).
+  const refusals = cues.negation.before.filter((w) => w.length > 1 || w === '别' || w === '甭');
+  for (const m of found) {
+    if (m.negated || m.group.label === 'CHASE' || m.group.words.includes(m.cue)) continue;
+    for (let i = m.span[0] + 1; i < m.span[1] - 1 && !m.negated; i++) if (refusals.some((w) => norm.startsWith(w, i)) && !cues.negation.notNegators.some((w) => norm.startsWith(w, i))) m.negated = true;
+  }
   // A cue overlapping a negated cue of the same intent is the same words (发票不用开: 发票, 票…开).
   for (const m of found)
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
@@ -139,7 +148,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   });
   let newAddress: CallReading['newAddress'] = null;
   if (address.span && address.detail.value && /\d/.test(address.detail.value)) {
-    const [s, e0] = address.span;
+    let [s, e0] = address.span;
+    // The verb that introduced it is not part of the address (改到工业园区… → 工业园区…).
+    const verb = cues.addressVerbs.before.find((v) => norm.startsWith(v, s) && e0 - s > v.length + 2);
+    if (verb) s += verb.length;
     // The address as said, up to its house number: 金山路88号仓库 → 金山路88号.
     const said = norm.slice(s, e0);
     const lastUnit = Math.max(...[...lex.chat.addressUnits].map((u) => said.lastIndexOf(u)));
@@ -171,6 +183,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const clause = norm.slice(cs, ce);
     const after = norm.slice(m.span[1], m.span[1] + 4);
     if (cues.mentioned.after.some((w) => after.startsWith(w))) m.reason = 'MENTIONED';
+    // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
+    else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}[吧嘛]/.test(after)) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
   }

@@ -40,6 +40,10 @@ function written(text: string): string {
     i = j;
   }
   let s = out.join('');
+  // A prefix heard with a zero for its O (S0 2025…): SO.
+  s = s.replace(/(?<![A-Z0-9])S0(?=\s?\d{8})/g, 'SO');
+  // Digits read out one by one with a pause between each (S O 2 0 2 5 1 1 1 1 0 3 3): the gaps move behind them.
+  s = s.replace(/(?<![\dA-Z])\d(?: \d){7,}(?![\dA-Z])/g, (m) => m.replace(/ /g, '').padEnd(m.length, ' '));
   // Letters spelt apart: S O → SO (the gap moves behind them).
   s = s.replace(/(?<![A-Z])([SC])[\s\-]([OK])(?=[\s\-,]*\d)/g, (m, a, b) => (`${a}${b}`.match(/^(SO|CK)$/) ? `${a}${b}${m[1]}` : m));
   // A pause read as a comma between the parts of one number: CK，20251110，-，009.

@@ -8,6 +8,7 @@ export const fulfilmentLineage: FieldLineage[] = [
     fields: {
       pickList: { transform: 'OPERATION', note: "What to pick for an order, in walking order." },
       pickingStats: { transform: 'OPERATION', note: "Scans and pick accuracy in [from, to): every scan with its outcome, the errors caught by kind, orders picked and sealed, and the same per picker." },
+      pickQueue: { transform: 'OPERATION', note: 'Orders waiting to be picked, chased orders first (src/picking/queue.ts)' },
     },
   },
   Mutation: {
@@ -21,6 +22,18 @@ export const fulfilmentLineage: FieldLineage[] = [
   Order: {
     fields: {
       id: { transform: 'HUB_STATE' },
+    },
+  },
+  PickQueueEntry: {
+    fields: {
+      order: { from: ['hub_order.wms_outbound_no', 'hub_order.cancelled', 'hub_order.shipped_out_at'], transform: 'ENTITY_REFERENCE', note: 'orders with a live outbound, not cancelled nor shipped, without an open or rejected hold (HubStore.pickQueueCandidates, then src/picking/queue.ts)' },
+      outboundNo: { from: 'WMS:t_out_order.out_no', transform: 'AS_IS' },
+      warehouseCode: { from: 'WMS:t_out_order.warehouse_code', transform: 'AS_IS' },
+      outboundStatus: { from: ['WMS:t_out_order.status', 'hub_document.doc_status'], transform: 'CODE_MAP', note: 'the WMS status read live (10 CREATED · 20 ALLOCATED · 30 PICKING); the hub\'s last-read status only narrows the candidates' },
+      chased: { from: 'hub_call_action.action', transform: 'DERIVED', derivedFrom: ['Order.pickPriority'], note: 'a PRIORITY_RAISED action of a CHASE intent; chased orders are listed first' },
+      chasedAt: { from: 'hub_call_action.created_at', transform: 'EPOCH_MS_TO_INSTANT' },
+      byCall: { from: 'hub_call_action.call_id', transform: 'AS_IS' },
+      paidAt: { from: 'hub_order.paid_at', transform: 'EPOCH_MS_TO_INSTANT', note: 'ERP dPayTime as the linker recorded it; the longest paid come first after the chased' },
     },
   },
   PickList: {

@@ -8,6 +8,7 @@ import { WmsDatasource, wmsEntities } from '#adapters/wms';
 import { TmsDatasource } from '#adapters/tms';
 import { expiryRuleMonths, HubStore, Ledger, RuleStore } from '#hub';
 import { PickingService } from './picking/service.js';
+import { PickQueue } from './picking/queue.js';
 import { PickingStore } from './picking/store.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -45,11 +46,12 @@ export async function createFulfilmentSubgraph(config: Config) {
     // Whatever waits longer than this could not finish its own transaction before the gateway gives up.
     lockWaitMs: Math.max(200, config.SUBGRAPH_TIMEOUT_MS - config.LEGACY_TIMEOUT_MS - 200),
   });
+  const pickQueue = new PickQueue({ hub, ledger, wms });
   return buildSubgraph<Context>({
     kit,
     schemaPath: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    createContext: (base) => ({ ...base, picking, loaders: createLoaders(hub, ledger, { batching: kit.batching }) }),
+    createContext: (base) => ({ ...base, picking, pickQueue, loaders: createLoaders(hub, ledger, { batching: kit.batching }) }),
     readiness: { hubDatabase: () => hub.ping(), wmsDatabase: () => wms.ping() },
     close: async () => {
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close()]);

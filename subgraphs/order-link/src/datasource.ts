@@ -134,6 +134,30 @@ export class HubStore {
     return byKey(nos, rows.map(readOrder).map(toHubOrder), (o) => o.erpOrderNo);
   }
 
+  /**
+   * Orders whose outbound may still be waiting for a picker (not cancelled, not shipped, and the
+   * outbound as last read neither packed, shipped nor cancelled), each with when a caller's CHASE
+   * raised its pick priority (hub_call_action PRIORITY_RAISED) — chased first, then the longest
+   * paid. A candidate list: the WMS's live status has the last word (fulfilment's pick queue).
+   */
+  async pickQueueCandidates(limit: number): Promise<{ order: HubOrder; paidAt: number | null; raisedAt: number | null; byCall: string | null }[]> {
+    const rows = await this.query(
+      'order.pickQueue',
+      `SELECT o.*, r.raised_at, r.by_call FROM hub_order o
+         JOIN hub_document d ON d.system = 'WMS' AND d.document_no = o.wms_outbound_no AND d.state = 'LINKED'
+         LEFT JOIN (SELECT a.order_id, MIN(a.created_at) AS raised_at, MIN(a.call_id) AS by_call FROM hub_call_action a WHERE a.action = 'PRIORITY_RAISED' GROUP BY a.order_id) r ON r.order_id = o.id
+        WHERE o.cancelled = 0 AND o.shipped_out_at IS NULL AND o.wms_outbound_no IS NOT NULL
+          AND (d.doc_status IS NULL OR d.doc_status IN ('CREATED', 'ALLOCATED', 'PICKING'))
+        ORDER BY CASE WHEN r.raised_at IS NULL THEN 1 ELSE 0 END, r.raised_at, CASE WHEN o.paid_at IS NULL THEN 1 ELSE 0 END, o.paid_at, o.ordered_at, o.id
+        LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => {
+      const record = readOrder(r);
+      return { order: toHubOrder(record), paidAt: record.paid_at, raisedAt: r.raised_at == null ? null : Number(r.raised_at), byCall: r.by_call ?? null };
+    });
+  }
+
   /** Order row ids of linked documents; keys are `WMS:CK…` / `TMS:SF…`. */
   async orderIdsByDocument(keys: readonly string[]): Promise<(number | null)[]> {
     const pairs = unique(keys).map((k) => k.split(':') as [string, string]);

@@ -105,7 +105,7 @@ export const orderLinkLineage: FieldLineage[] = [
       currentBlocker: { transform: 'DERIVED', derivedFrom: ['Order.blockers'], note: 'the most serious blocker a customer may see, in its customer wording; null when nothing blocks (src/blockers.ts currentBlocker)' },
       predictedSatisfaction: { transform: 'HUB_STATE', note: "Predicted satisfaction of this paid order now, with what went into it (internal)" },
       calls: { from: ['HUB:hub_call_order.order_id', 'HUB:hub_call_order.source', 'HUB:hub_call.transcript', 'HUB:hub_call.intents', 'CRM:calls[].transcript'], endpoint: 'GET /crm/api/calls/changes', transform: 'DERIVED', note: "Service calls about this order (the number said, or the caller's only open order), oldest first (internal): read from the CRM's change feed into hub_call, the reader's intents and the orders each concerns (hub_call_order)" },
-      pickPriority: { from: ['hub_call_action.action', 'hub_call_action.created_at', 'hub_call_action.call_id'], transform: 'DERIVED', derivedFrom: ['Order.calls'], note: 'RAISED once a call\'s CHASE intent wrote a PRIORITY_RAISED action for the order before it left the warehouse (internal; src/calls/resolvers.ts)' },
+      pickPriority: { from: ['hub_call_action.action', 'hub_call_action.created_at', 'hub_call_action.call_id'], transform: 'DERIVED', derivedFrom: ['Order.calls'], note: 'RAISED once a call\'s CHASE intent wrote a PRIORITY_RAISED action for the order before it left the warehouse (internal; src/calls/resolvers.ts); the fulfilment subgraph\'s pickQueue lists such orders first' },
       events: { transform: 'HUB_STATE', note: "The order's events after `after` (an OrderEvent id), oldest first; at most `first` (≤ 500)" },
     },
   },

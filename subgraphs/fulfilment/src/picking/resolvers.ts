@@ -1,6 +1,7 @@
 // Thin: the pick flow's arguments are checked, the order found, and the service does the rest.
 import type { MutationResolvers, QueryResolvers, Resolvers } from '../../../../codegen/generated/fulfilment.js';
-import { appError, ErrorCode } from '../../../../common/src/errors.js';
+import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
+import { MAX_QUEUE } from './queue.js';
 import type { Role } from '../../../../common/src/caller.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
 import { findOrder, type HubOrder } from '#hub';
@@ -54,7 +55,24 @@ async function pickableOrder(orderId: string, ctx: Context): Promise<HubOrder> {
   return order;
 }
 
-export const pickingQueries: Pick<QueryResolvers<Context>, 'pickList' | 'pickingStats'> = {
+export const pickingQueries: Pick<QueryResolvers<Context>, 'pickList' | 'pickingStats' | 'pickQueue'> = {
+  pickQueue: async (_root, { warehouse, first }, ctx) => {
+    requireRole(ctx, PICKERS, 'pickQueue');
+    const size = first ?? 50;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_QUEUE) throw badInput({ zh: `first 须在 1 到 ${MAX_QUEUE} 之间`, en: `first must be between 1 and ${MAX_QUEUE}` }, { argument: 'first' });
+    const code = warehouse?.trim() || null;
+    if (code && !/^[A-Za-z0-9_-]{1,20}$/.test(code)) throw badInput({ zh: `仓库编码「${code.slice(0, 20)}」无效`, en: `"${code.slice(0, 20)}" is not a warehouse code` }, { argument: 'warehouse' });
+    return (await ctx.pickQueue.list(code, size)).map((e) => ({
+      order: e.order,
+      outboundNo: e.outboundNo,
+      warehouseCode: e.warehouseCode,
+      outboundStatus: e.outboundStatus,
+      chased: e.raisedAt != null,
+      chasedAt: toIsoBeijing(e.raisedAt),
+      byCall: e.byCall,
+      paidAt: toIsoBeijing(e.paidAt),
+    }));
+  },
   pickList: async (_root, { orderId }, ctx) => {
     requireRole(ctx, PICKERS, 'pickList');
     return ctx.picking.pickList(await pickableOrder(orderId, ctx));

@@ -8,6 +8,7 @@ import { boundedCache } from '../../../../common/src/cache.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
+const YEAR_WEEKS = 365.25 / 7;
 
 /** One customer's units of one SKU on one day (ERP SO_SODetails summed by SO_SOMain's customer, day and city). */
 export interface DemandEvent {
@@ -59,11 +60,11 @@ export interface SkuForecast {
   category: string;
   /** Units expected in the target week: base × seasonal ratio × weather + regular customers due. */
   units: number;
-  /** Mean weekly units over the last four full weeks, without regular customers and weather. */
+  /** Weekly units at the target week without season, regular customers and weather (the category's level × the SKU's share). */
   level: number;
-  /** This week last year against last year's average week, for the category (1 = average). */
+  /** The category's season at the target week against its average week (1 = average), fitted over the history. */
   seasonalIndex: number;
-  /** Last year's change from the weeks the level is taken from to this week, for the category. */
+  /** The season at the target week against the last `levelWeeks` weeks', for the category. */
   seasonalRatio: number;
   weatherMultiplier: number;
   weather: WeatherPull[];
@@ -85,15 +86,21 @@ export interface ForecastInput {
 }
 
 export interface ForecastSettings {
-  /** Weeks averaged for the level. */
+  /** Recent weeks the seasonal ratio and the forecast's spread are measured against. */
   levelWeeks: number;
+  /** Weight of the newest week in the smoothed level's correction (exponential smoothing). */
+  levelAlpha: number;
+  /** Yearly harmonics in the season's fit. */
+  harmonics: number;
+  /** Least full weeks of history to fit a season (fewer: level and growth only). */
+  seasonMinWeeks: number;
   /** Weeks of a customer's orders searched for a cycle. */
   regularLookbackWeeks: number;
   /** Least orders in a chain for a customer to count as regular. */
   regularMinOrders: number;
 }
 
-export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, regularLookbackWeeks: 52, regularMinOrders: 4 };
+export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, levelAlpha: 0.3, harmonics: 1, seasonMinWeeks: 56, regularLookbackWeeks: 260, regularMinOrders: 4 };
 
 /** Beijing midnight of a date, remembered: the history names a few hundred days, thousands of times each. */
 const dayCache = boundedCache<string, number>({ max: 20_000, ttlMs: null });
@@ -177,6 +184,32 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
   return best;
 }
 
+/** Least squares β for rows x·β ≈ y (normal equations, Gaussian elimination); null when singular. */
+function leastSquares(xs: number[][], ys: number[]): number[] | null {
+  const n = xs[0]?.length ?? 0;
+  const a = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
+  xs.forEach((x, r) => {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) a[i][j] += x[i] * x[j];
+      a[i][n] += x[i] * ys[r];
+    }
+  });
+  // A regressor that is zero throughout (no trend on a short history) keeps its coefficient at 0.
+  for (let i = 0; i < n; i++) if (a[i][i] === 0) a[i][i] = 1;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    if (Math.abs(a[p][c]) < 1e-12) return null;
+    [a[c], a[p]] = [a[p], a[c]];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k <= n; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return a.map((row, i) => row[n] / row[i]);
+}
+
 /** Standard normal distribution function (Abramowitz–Stegun 7.1.26). */
 function normalCdf(z: number): number {
   const t = 1 / (1 + 0.3275911 * Math.abs(z / Math.SQRT2));
@@ -238,14 +271,15 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     perPair.set(key, days);
     days.set(t, (days.get(t) ?? 0) + e.quantity);
   }
-  const regularDays = new Set<string>();
+  // Units of each chain's day that are the regular order (the rest of that day's units are ordinary buying).
+  const regularDays = new Map<string, number>();
   const regularsBySku = new Map<string, RegularCustomer[]>();
   for (const [key, byDay] of perPair) {
     const days = [...byDay.keys()].sort((a, b) => a - b);
-    const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders, (settings.regularLookbackWeeks * 7) / 2);
+    const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders, Math.min(182, (settings.regularLookbackWeeks * 7) / 2));
     if (!found) continue;
     const [customerCode, skuCode] = key.split('\u0000');
-    for (const d of found.chain) regularDays.add(`${key}\u0000${d}`);
+    for (const d of found.chain) regularDays.set(`${key}\u0000${d}`, found.quantity);
     const last = found.chain[found.chain.length - 1];
     const due = dueInWeek(last, found.cycle, found.stepSd, newest + DAY, ws);
     if (!due) continue;
@@ -274,7 +308,10 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     if (!series) continue;
     byCategory.get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
     cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
-    if (!regularDays.has(`${e.customerCode}\u0000${e.skuCode}\u0000${t}`)) series[idx(w)] += e.quantity;
+    const dayKey = `${e.customerCode}\u0000${e.skuCode}\u0000${t}`;
+    const regular = Math.min(e.quantity, regularDays.get(dayKey) ?? 0);
+    if (regular) regularDays.set(dayKey, regularDays.get(dayKey)! - regular);
+    series[idx(w)] += e.quantity - regular;
   }
   const allUnits = [...cityUnits.values()].reduce((a, b) => a + b, 0) || 1;
   const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / allUnits;
@@ -334,42 +371,54 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   };
   // The series with the weather taken out, so neither the level nor last year's season carries it.
   const calm = (category: string, series: Float64Array) => series.map((v, i) => v / weatherMultiplier(category, exposures[i]));
-  const calmCategory = new Map([...byCategory].map(([c, s]) => [c, calm(c, s)]));
 
-  // 4. Season: how the category moved last year from the level's weeks to the target week.
+  // 4. Season and level per category, from every full week of its calm base: log units ≈ a + b·t +
+  // Σₖ (cₖ cos + sₖ sin)(2πk·t / 52.18) by least squares (a smooth yearly shape and a steady growth,
+  // each week counting once; two years of weeks pin it far better than any single week last year).
+  // The level is the fit carried to the target week, corrected by an exponential smoothing of how far
+  // the weeks actually ran from the fit (a shift the fit has not caught yet shows there first).
   const levelWeeks = Array.from({ length: settings.levelWeeks }, (_, k) => lastFull - k);
   const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
-  const seasonOf = new Map<string, { ratio: number; index: number }>();
-  for (const [category, series] of calmCategory) {
-    const then = [-53, -52, -51].map((d) => at(series, d)).filter((v) => !Number.isNaN(v));
-    const before = levelWeeks.map((w) => at(series, w - 52)).filter((v) => !Number.isNaN(v));
-    const year = Array.from({ length: 52 }, (_, k) => at(series, -52 - 26 + k)).filter((v) => !Number.isNaN(v));
-    if (then.length < 2 || before.length < settings.levelWeeks) {
-      seasonOf.set(category, { ratio: 1, index: 1 });
-      continue;
-    }
-    // Shrunk towards 1 when last year's volume was small: a few units say little.
-    const thenMean = mean(then);
-    const beforeMean = mean(before);
-    const k = 10;
-    const ratio = (thenMean + k) / (beforeMean + k);
-    const yearMean = mean(year);
-    seasonOf.set(category, { ratio: Math.min(3, Math.max(1 / 3, ratio)), index: yearMean > 0 ? thenMean / yearMean : 1 });
-  }
-
-  // Base per category (calm), its recent level, and each SKU's share of it over the last 26 weeks.
+  const harmonics = nWeeks >= settings.seasonMinWeeks ? settings.harmonics : 0;
+  const regressors = (w: number) => {
+    const x = [1, nWeeks >= 16 ? w / 52 : 0];
+    for (let k = 1; k <= harmonics; k++) x.push(Math.cos((2 * Math.PI * k * w) / YEAR_WEEKS), Math.sin((2 * Math.PI * k * w) / YEAR_WEEKS));
+    return x;
+  };
   const calmBase = new Map<string, Float64Array>();
   for (const sku of input.skus) calmBase.set(sku.code, calm(sku.category, base.get(sku.code)!));
-  const categoryLevel = new Map<string, number>();
-  const shareOf = new Map<string, number>();
-  const shareWeeks = Array.from({ length: 26 }, (_, k) => lastFull - k);
+  const seasonOf = new Map<string, { index: number; ratio: number; level: number }>();
   for (const category of new Set(input.skus.map((x) => x.category))) {
     const members = input.skus.filter((x) => x.category === category);
-    const sumAt = (w: number) => members.reduce((t, m) => t + (at(calmBase.get(m.code)!, w) || 0), 0);
-    const total = shareWeeks.reduce((t, w) => t + sumAt(w), 0);
-    if (!(total > 0)) continue;
-    categoryLevel.set(category, mean(levelWeeks.map(sumAt)));
-    for (const m of members) shareOf.set(m.code, shareWeeks.reduce((t, w) => t + (at(calmBase.get(m.code)!, w) || 0), 0) / total);
+    const series = Float64Array.from({ length: Math.max(0, nWeeks) }, (_, i) => members.reduce((t, m) => t + calmBase.get(m.code)![i], 0));
+    const weeks = Array.from(series.keys()).filter((i) => series[i] > 0);
+    if (weeks.length < 4) continue;
+    const beta = leastSquares(
+      weeks.map((i) => regressors(firstFull + i)),
+      weeks.map((i) => Math.log(series[i])),
+    );
+    if (!beta) continue;
+    const trendAt = (w: number) => Math.exp(beta[0] + beta[1] * regressors(w)[1]);
+    const rawSeason = (w: number) => Math.exp(regressors(w).slice(2).reduce((t, x, k) => t + x * beta[k + 2], 0));
+    // The yearly shape scaled so that its average week is 1.
+    const norm = mean(Array.from({ length: 52 }, (_, k) => rawSeason(k)));
+    const seasonAt = (w: number) => rawSeason(w) / norm;
+    let drift = 1;
+    for (let i = 0; i < series.length; i++) {
+      const fitted = trendAt(firstFull + i) * seasonAt(firstFull + i);
+      if (fitted > 0) drift += settings.levelAlpha * (series[i] / fitted - drift);
+    }
+    const recentSeason = mean(levelWeeks.map(seasonAt));
+    seasonOf.set(category, { index: seasonAt(0), ratio: recentSeason > 0 ? seasonAt(0) / recentSeason : 1, level: trendAt(0) * drift });
+  }
+
+  // Each SKU's share of its category: every week counts, the older ones less (half-life of a year).
+  const shareOf = new Map<string, number>();
+  for (const category of new Set(input.skus.map((x) => x.category))) {
+    const members = input.skus.filter((x) => x.category === category);
+    const weighted = (code: string) => calmBase.get(code)!.reduce((t, v, i) => t + v * 0.5 ** ((nWeeks - 1 - i) / 52), 0);
+    const total = members.reduce((t, m) => t + weighted(m.code), 0);
+    if (total > 0) for (const m of members) shareOf.set(m.code, weighted(m.code) / total);
   }
 
   // 5. The target week's weather.
@@ -377,12 +426,11 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   const targetAlerts = input.alerts.filter((a) => a.startAt < ws + WEEK && a.endAt > ws);
 
   return input.skus.map((s) => {
-    const series = calm(s.category, base.get(s.code)!);
-    // The SKU's level is its share of its category over half a year times the category's recent
-    // level: a category's weeks are steadier than one SKU's, and a SKU's share moves slowly.
-    const recentSku = levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v));
-    const level = categoryLevel.has(s.category) ? (shareOf.get(s.code) ?? 0) * categoryLevel.get(s.category)! : mean(recentSku);
-    const season = seasonOf.get(s.category) ?? { ratio: 1, index: 1 };
+    const series = calmBase.get(s.code)!;
+    const season = seasonOf.get(s.category);
+    // The SKU's level is its share of its category times the category's level for the target week
+    // (without season, weather and regular customers): a category's weeks are steadier than one SKU's.
+    const level = season ? (shareOf.get(s.code) ?? 0) * season.level : mean(levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v)));
     const weather = weatherMultiplier(s.category, targetExposure);
     const regulars = (regularsBySku.get(s.code) ?? []).filter((r) => r.orders >= 0.05).sort((a, b) => a.customerCode.localeCompare(b.customerCode));
     const regularUnits = regulars.reduce((sum, r) => sum + r.quantity * r.orders, 0);
@@ -393,10 +441,10 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     return {
       skuCode: s.code,
       category: s.category,
-      units: level * season.ratio * weather + regularUnits,
+      units: level * (season?.index ?? 1) * weather + regularUnits,
       level,
-      seasonalIndex: season.index,
-      seasonalRatio: season.ratio,
+      seasonalIndex: season?.index ?? 1,
+      seasonalRatio: season?.ratio ?? 1,
       weatherMultiplier: weather,
       weather: targetAlerts.map((a) => ({
         alertId: a.alertId,
