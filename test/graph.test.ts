@@ -288,7 +288,7 @@ describe('the federated order graph', () => {
   test('health, readiness and metrics are served by the gateway and every subgraph', async () => {
     // Each component's own readiness checks, and the circuits of the systems it calls.
     const checks: Record<string, string[]> = { gateway: Object.keys(stack.subgraphUrls), erp: ['erpDatabase'], wms: ['wmsDatabase'], tms: ['tmsApi'], crm: ['crmApi'], 'order-link': ['hubDatabase', 'linker'], fulfilment: ['hubDatabase', 'wmsDatabase'], intake: ['hubDatabase', 'erpDatabase'] };
-    const circuits: Record<string, string[]> = { gateway: [], erp: ['erp'], wms: ['wms'], tms: ['erp', 'tms'], crm: ['crm'], 'order-link': ['crm', 'erp', 'hub', 'hub-events', 'tms', 'wms'], fulfilment: ['erp', 'hub', 'tms', 'wms'], intake: ['erp', 'hub', 'order-link'] };
+    const circuits: Record<string, string[]> = { gateway: [], erp: ['erp'], wms: ['wms'], tms: ['erp', 'tms'], crm: ['crm'], 'order-link': ['crm', 'crm-calls', 'erp', 'hub', 'hub-events', 'tms', 'wms'], fulfilment: ['erp', 'hub', 'tms', 'wms'], intake: ['erp', 'hub', 'order-link'] };
     const families: Record<string, string[]> = { gateway: ['gateway_requests_total counter', 'gateway_subgraph_fetch_seconds histogram', 'gateway_subgraph_fetches_shared_total counter'] };
     const legacyFamilies = ['legacy_calls_total counter', 'legacy_call_duration_seconds histogram', 'legacy_circuit_state gauge'];
     for (const [name, url] of [['gateway', stack.gatewayUrl], ...Object.entries(stack.subgraphUrls)]) {

@@ -78,8 +78,14 @@ test('docker-compose runs two order-link replicas under one name, publishing no 
   const orderLink = compose.services['order-link'];
   assert.ok(orderLink.deploy?.replicas >= 2, 'at least two order-link replicas');
   assert.equal(orderLink.ports, undefined, 'replicas cannot share a published host port');
-  // The gateway reaches them by the service name, which resolves to every replica.
+  // The gateway reaches them by the service name, which Compose's DNS resolves to every replica: no
+  // fixed container name or host name (either would pin one container, and Compose refuses replicas
+  // with a container_name), and the gateway waits for the service, not for one container.
   assert.equal(new URL(compose.services.gateway.environment.ORDER_LINK_SUBGRAPH_URL).hostname, 'order-link');
+  assert.equal(orderLink.container_name, undefined, 'no container_name: replicas need their own');
+  assert.equal(orderLink.hostname, undefined, 'no hostname: the service name is the address');
+  assert.ok('order-link' in compose.services.gateway.depends_on, 'the gateway waits for order-link');
+  // A replica going away under the gateway's pooled connections: gateway-fetcher.unit.test.ts.
   // Uploads go to intake (the repair wizard's home): a named volume, so a job may run on another instance.
   const intake = compose.services.intake;
   const uploads = intake.environment.UPLOAD_DIR;

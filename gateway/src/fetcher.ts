@@ -43,6 +43,9 @@ function asResponse(url: string, answer: Answer) {
   };
 }
 
+/** A pooled connection lost under a request (its subgraph replica stopped or restarted). */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 /** A read the gateway may share: a query, never a mutation (whose every call must reach the subgraph). */
 const isRead = (body: string) => /^\{"query":"(query\b|\{)/.test(body);
 
@@ -58,13 +61,28 @@ export function createPooledFetcher(options: {
   const agent = new Agent({ connections: options.connectionsPerOrigin, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
   const inFlight = new Map<string, Promise<Answer>>();
 
-  const send = (url: string, subgraph: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> => {
-    Object.assign(headers, options.sign(subgraph, url, headers[CALLER_HEADER] ?? '', body));
+  const once = (url: string, subgraph: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> => {
+    // Signed per attempt: each has its own nonce.
+    const signed = { ...headers, ...options.sign(subgraph, url, headers[CALLER_HEADER] ?? '', body) };
     const deadline = abortAfter(timeoutMs, 'subgraph request');
-    return request(url, { method: 'POST', headers, body, dispatcher: agent, signal: deadline.signal })
+    return request(url, { method: 'POST', headers: signed, body, dispatcher: agent, signal: deadline.signal })
       .then(async (res) => ({ status: res.statusCode, headers: res.headers, text: await res.body.text() }))
       .finally(deadline.clear);
   };
+
+  // A subgraph run as several replicas under one name (order-link in docker-compose.yml) is reached
+  // through whichever address a new connection resolves to. When a replica goes away, requests on
+  // its pooled connections fail at the connection: a read is sent once more on a new connection
+  // (resolved again, so to a replica that is there); a mutation only when it never reached the
+  // subgraph (the connection was refused), never twice.
+  const send = (url: string, subgraph: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> =>
+    once(url, subgraph, headers, body, timeoutMs).catch((err) => {
+      const code = (err as { code?: string })?.code ?? '';
+      const refused = code === 'ECONNREFUSED';
+      const dropped = CONNECTION_LOST.has(code);
+      if (refused || (dropped && isRead(body))) return once(url, subgraph, headers, body, timeoutMs);
+      throw err;
+    });
 
   const fetcher = (async (url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
     const headers = { ...(init.headers ?? {}) };
