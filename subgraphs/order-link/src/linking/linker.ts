@@ -254,6 +254,14 @@ export class Linker {
         this.logger.warn({ feed, err: (err as Error)?.message }, 'change feed not read this round');
       }
     }
+    if (!failures.length && round.stats.outbounds + round.stats.waybills > 0) {
+      try {
+        await this.readUpstreamAgain(round);
+      } catch (err) {
+        // The next round's feeds bring the same changes; only their order may then be the one read.
+        this.logger.warn({ err: (err as Error)?.message }, 'upstream documents not read again this round');
+      }
+    }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
     if (!failures.length) this.unfinished = null;
     // An UPDATE answers with a result header, not rows: not through queryIn, which gathers rows.
@@ -359,6 +367,53 @@ export class Linker {
   }
 
   // ---- ERP: the orders themselves -------------------------------------------------------------
+
+  /**
+   * The feeds are read one after another, so a later feed may show a document whose upstream change
+   * committed just after the earlier feed was read: an outbound being picked whose order's payment the
+   * ERP committed a moment after the hub read it, a waybill in transit whose outbound the WMS marked
+   * shipped meanwhile. The upstream documents of the orders this round touched are read again by key,
+   * after the downstream ones, so the hub records the stages in the order the systems passed them.
+   */
+  private async readUpstreamAgain(round: Round): Promise<void> {
+    const ids = [...round.touchedOrders];
+    if (!ids.length) return;
+    // Read again, not read from the feeds: the round's counts stay what the feeds gave.
+    const { erpOrders, outbounds: outboundsRead } = round.stats;
+    try {
+      await this.readUpstreamOf(ids, round);
+    } finally {
+      Object.assign(round.stats, { erpOrders, outbounds: outboundsRead });
+    }
+  }
+
+  private async readUpstreamOf(ids: number[], round: Round): Promise<void> {
+    if (round.stats.waybills > 0) {
+      // Orders already known before this round whose shipping out the hub has not recorded (a first
+      // sync's orders are all new: their documents were read in this round already).
+      const outbounds = (
+        await this.queryIn(
+          'document.ofTouchedOrders',
+          ids,
+          (list) =>
+            `SELECT d.document_no, o.erp_order_no FROM hub_document d JOIN hub_order o ON o.id = d.order_id WHERE d.system = 'WMS' AND d.state = 'LINKED' AND o.shipped_out_at IS NULL AND o.cancelled = 0 AND d.order_id IN (${list})`,
+        )
+      )
+        .filter((r: any) => !round.newOrderNos.has(String(r.erp_order_no)))
+        .map((r: any) => String(r.document_no));
+      for (let i = 0; i < outbounds.length; i += this.options.batchSize) {
+        const items = await this.feeds.wms.documents(outbounds.slice(i, i + this.options.batchSize));
+        if (items.length) await this.applyOutbounds(items, round);
+      }
+    }
+    const unpaid = (
+      await this.queryIn('order.unpaidTouched', ids, (list) => `SELECT erp_order_no FROM hub_order WHERE paid_at IS NULL AND cancelled = 0 AND id IN (${list})`)
+    ).map((r: any) => String(r.erp_order_no));
+    for (let i = 0; i < unpaid.length; i += this.options.batchSize) {
+      const items = await this.feeds.erp.documents(unpaid.slice(i, i + this.options.batchSize));
+      if (items.length) await this.applyErpOrders(items, round);
+    }
+  }
 
   private async syncErp(round: Round): Promise<void> {
     await this.drain(this.feeds.erp, round, (items) => this.applyErpOrders(items, round));
