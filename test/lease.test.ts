@@ -201,10 +201,12 @@ describe('the singleton lease', () => {
     await feed;
 
     // Every order the ERP holds is in the hub once, each live order whole and linked once.
+    let unlinked: unknown[] = [];
     await until('every live order linked', 30_000, async () => {
       const answers = await Promise.all(live.map((o) => stack.query('query($id: ID!) { order(id: $id) { wmsOutboundNo tmsWaybillNo } }', { id: o.erpOrderNo })));
-      return answers.every((a, i) => a.data?.order?.wmsOutboundNo === live[i].outboundNo && a.data?.order?.tmsWaybillNo === live[i].waybillNo);
-    }, 200);
+      unlinked = answers.flatMap((a, i) => (a.data?.order?.wmsOutboundNo === live[i].outboundNo && a.data?.order?.tmsWaybillNo === live[i].waybillNo ? [] : [{ want: live[i], got: a.data?.order ?? null, errors: a.errors?.map((e: any) => e.message) }]));
+      return unlinked.length === 0;
+    }, 200).catch((err) => assert.fail(`${(err as Error).message}; not linked as written: ${JSON.stringify(unlinked).slice(0, 1500)}`));
     const [{ n: erpOrders }] = await erp.query('SELECT COUNT(*) AS n FROM SO_SOMain');
     const [{ n: hubOrders }] = await hub.query('SELECT COUNT(*) AS n FROM hub_order');
     assert.equal(Number(hubOrders), Number(erpOrders), 'one hub order per ERP order');
