@@ -846,16 +846,21 @@ export function generate(options: SeedOptions): DataSet {
   }
   // An outbound whose ref_no names another customer's order (a clerk's slip of one digit, a copied
   // form): the documents contradict the reference, so the hub must not link it.
-  const contradicting = new Map<string, string>();
   const orderPool = drafts.map((d) => d.story).filter((s) => due(s.orderedAt) && !due(s.cancelAt));
-  for (let k = 0; k < count('refContradicts'); k++) {
-    const i = take(plainlyReferenced);
-    if (i === undefined) break;
-    const s = drafts[i].story;
-    const named = arng.pick(orderPool.filter((o) => o.customerCode !== s.customerCode));
-    contradicting.set(s.erpOrderNo, named.erpOrderNo);
-    anomalies.push({ kind: 'refContradicts', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { names: named.erpOrderNo, reason: 'CUSTOMER_MISMATCH' } });
-  }
+  /** Outbounds whose ref_no names another customer's order (written so, or re-pointed later): outbound's order → the order named. */
+  const pointedAtAnotherCustomer = (kind: 'refContradicts' | 'editedAfterLink') => {
+    const named = new Map<string, string>();
+    for (let k = 0; k < count(kind); k++) {
+      const i = take(plainlyReferenced);
+      if (i === undefined) break;
+      const s = drafts[i].story;
+      const other = arng.pick(orderPool.filter((o) => o.customerCode !== s.customerCode));
+      named.set(s.erpOrderNo, other.erpOrderNo);
+      anomalies.push({ kind, erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { names: other.erpOrderNo, reason: 'CUSTOMER_MISMATCH' } });
+    }
+    return named;
+  };
+  const contradicting = pointedAtAnotherCustomer('refContradicts');
 
   // Changes that happen after the hub's first sync (applied by later-changes.ts; the truth is the
   // state after them): an order whose rows become visible only then, with their old modify times
@@ -868,15 +873,7 @@ export function generate(options: SeedOptions): DataSet {
     heldBack.add(drafts[i].story.erpOrderNo);
     anomalies.push({ kind: 'lateCommit', erpOrderNo: drafts[i].story.erpOrderNo, system: 'ERP' });
   }
-  const editedAfterLink = new Map<string, string>();
-  for (let k = 0; k < count('editedAfterLink'); k++) {
-    const i = take(plainlyReferenced);
-    if (i === undefined) break;
-    const s = drafts[i].story;
-    const named = arng.pick(orderPool.filter((o) => o.customerCode !== s.customerCode));
-    editedAfterLink.set(s.erpOrderNo, named.erpOrderNo);
-    anomalies.push({ kind: 'editedAfterLink', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { names: named.erpOrderNo, reason: 'CUSTOMER_MISMATCH' } });
-  }
+  const editedAfterLink = pointedAtAnotherCustomer('editedAfterLink');
   const deletedOutbounds = new Set<string>();
   for (let k = 0; k < count('deletedRow'); k++) {
     const i = take(plainlyReferenced);
