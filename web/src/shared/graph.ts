@@ -8,6 +8,9 @@ import { backToSignIn, type Session } from './session';
 /** The built pages call their own origin; the dev server (npm run web:dev) calls the gateway on :4000. */
 export const GRAPHQL_URL: string = import.meta.env.VITE_GRAPHQL_URL ?? (import.meta.env.DEV ? 'http://127.0.0.1:4000/graphql' : '/graphql');
 
+/** A registered operation's hash, as the trusted-documents manifest holds it (the codegen puts it in `__meta__`). */
+export const documentHash = (document: unknown): string => String((document as { __meta__?: { hash?: string } }).__meta__?.hash ?? '').replace(/^sha256:/, '');
+
 /** The codes a page reacts to by leaving: the person must sign in (again), or as someone else. */
 function leaveOnAuthErrors(error: CombinedError): void {
   const codes = new Set(error.graphQLErrors.map((e) => e.extensions?.code));
@@ -29,7 +32,7 @@ export function createGraphClient(session: Session): Client {
         enableForMutation: true,
         // POST: order numbers in variables stay out of URLs (and out of access logs).
         preferGetForPersistedQueries: false,
-        generateHash: async (_text, document) => String((document as { __meta__?: { hash?: string } }).__meta__?.hash ?? '').replace(/^sha256:/, ''),
+        generateHash: async (_text, document) => documentHash(document),
       }),
       fetchExchange,
     ],

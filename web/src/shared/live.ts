@@ -7,7 +7,7 @@
 import { computed, onMounted, onUnmounted, ref, watch, type ComputedRef, type Ref } from 'vue';
 import { createClient, type Client } from 'graphql-sse';
 import { OrderChangedDocument } from '../gql/graphql';
-import { GRAPHQL_URL } from './graph';
+import { GRAPHQL_URL, documentHash } from './graph';
 import { currentSession } from './session';
 
 export interface LiveOptions {
@@ -22,8 +22,6 @@ export interface LiveOptions {
 }
 
 export const POLL_MS = 5_000;
-
-const hashOf = (document: unknown) => String((document as { __meta__?: { hash?: string } }).__meta__?.hash ?? '').replace(/^sha256:/, '');
 
 export interface LiveState {
   lastChecked: Ref<Date | null>;
@@ -65,7 +63,7 @@ export function useLiveUpdates(options: LiveOptions): LiveState {
     client = createClient({ url: GRAPHQL_URL, headers: () => ({ authorization: `Bearer ${session.token}` }), retryAttempts: 5 });
     unsubscribe = client.subscribe(
       // The gateway runs the registered text for the hash (trusted documents), as for a query.
-      { query: '', variables: { number }, extensions: { persistedQuery: { version: 1, sha256Hash: hashOf(OrderChangedDocument) } } },
+      { query: '', variables: { number }, extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(OrderChangedDocument) } } },
       {
         next: () => {
           lastChecked.value = new Date();
