@@ -363,18 +363,6 @@ async function measureSize(orders: number): Promise<SizeResult> {
   }
 }
 
-const results: SizeResult[] = [];
-for (const size of sizes) results.push(await measureSize(size));
-
-const total = (calls: Record<string, number>, n: number) => Object.values(calls).reduce((s, c) => s + c, 0) / n;
-const perSystem = (calls: Record<string, number>, n: number) => {
-  const by: Record<string, number> = {};
-  for (const [k, c] of Object.entries(calls)) by[k.split(':')[0]] = (by[k.split(':')[0]] ?? 0) + c;
-  return Object.entries(by).sort().map(([s, c]) => `${s} ${+(c / n).toFixed(2)}`).join(', ');
-};
-const first = results[0];
-const last = results[results.length - 1];
-const ratio = percentile(last.q1, 50) / percentile(first.q1, 50);
 const [bufferPool] = await (async () => {
   const ds = await openDataSource(`${(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '')}/mysql`, { poolSize: 1 });
   try {
@@ -384,13 +372,25 @@ const [bufferPool] = await (async () => {
   }
 })();
 
-const planTables = results.map((r) => {
-  const lines = r.plans.map((p) => `| ${p.label} | ${p.table} | ${p.type} | ${p.key ?? '—'} | ${fmt(p.rows)} | ${p.extra} |`);
-  return `### ${fmt(r.orders)} orders\n\n| statement | table | type | key | rows (estimate) | Extra |\n| --- | --- | --- | --- | ---: | --- |\n${lines.join('\n')}`;
-});
-const sqlOf = new Map(last.plans.map((p) => [p.label, p.sql]));
 
-const md = `# Scale: Q1 and Q2 over 20k, 200k and 1M orders
+const total = (calls: Record<string, number>, n: number) => Object.values(calls).reduce((s, c) => s + c, 0) / n;
+const perSystem = (calls: Record<string, number>, n: number) => {
+  const by: Record<string, number> = {};
+  for (const [k, c] of Object.entries(calls)) by[k.split(':')[0]] = (by[k.split(':')[0]] ?? 0) + c;
+  return Object.entries(by).sort().map(([s, c]) => `${s} ${+(c / n).toFixed(2)}`).join(', ');
+};
+/** The report of the sizes measured so far: written after each size, so a long run that is stopped keeps what it measured. */
+function writeReport(results: SizeResult[]): void {
+  const first = results[0];
+  const last = results[results.length - 1];
+  const ratio = percentile(last.q1, 50) / percentile(first.q1, 50);
+  const planTables = results.map((r) => {
+    const lines = r.plans.map((p) => `| ${p.label} | ${p.table} | ${p.type} | ${p.key ?? '—'} | ${fmt(p.rows)} | ${p.extra} |`);
+    return `### ${fmt(r.orders)} orders\n\n| statement | table | type | key | rows (estimate) | Extra |\n| --- | --- | --- | --- | ---: | --- |\n${lines.join('\n')}`;
+  });
+  const sqlOf = new Map(last.plans.map((p) => [p.label, p.sql]));
+
+  const md = `# Scale: Q1 and Q2 over 20k, 200k and 1M orders
 
 \`npm run bench:scale -- --sizes ${opts.sizes} --requests ${opts.requests}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}, MariaDB ${bufferPool.version} on the same machine (InnoDB buffer pool ${Math.round(Number(bufferPool.bytes) / 2 ** 20)} MiB, the server's default).
 
@@ -464,4 +464,11 @@ ${[...sqlOf].map(([l, s]) => `- ${l}: \`${s.replace(/\s+/g, ' ').replace(/^SELEC
 
 </details>
 `;
-writeResult(new URL('./results/scale.md', import.meta.url).pathname, md);
+  writeResult(new URL('./results/scale.md', import.meta.url).pathname, md);
+}
+
+const results: SizeResult[] = [];
+for (const size of sizes) {
+  results.push(await measureSize(size));
+  writeReport(results);
+}
