@@ -136,21 +136,25 @@ export class HubStore {
 
   /**
    * Orders whose outbound may still be waiting for a picker (not cancelled, not shipped, and the
-   * outbound as last read neither packed, shipped nor cancelled), each with when a caller's CHASE
-   * raised its pick priority (hub_call_action PRIORITY_RAISED) — chased first, then the longest
-   * paid. A candidate list: the WMS's live status has the last word (fulfilment's pick queue).
+   * outbound as last read neither packed, shipped nor cancelled), each with the first call whose
+   * CHASE raised its pick priority (hub_call_action PRIORITY_RAISED), in the order to pick them:
+   * chased first (earliest chase first), then the longest paid (unpaid last), then the oldest order.
+   * This ORDER BY is the pick order; fulfilment's queue pages through it (`offset`). A candidate
+   * list: the WMS's live status has the last word.
    */
-  async pickQueueCandidates(limit: number): Promise<{ order: HubOrder; paidAt: number | null; raisedAt: number | null; byCall: string | null }[]> {
+  async pickQueueCandidates(limit: number, offset = 0): Promise<{ order: HubOrder; paidAt: number | null; raisedAt: number | null; byCall: string | null }[]> {
     const rows = await this.query(
       'order.pickQueue',
       `SELECT o.*, r.raised_at, r.by_call FROM hub_order o
          JOIN hub_document d ON d.system = 'WMS' AND d.document_no = o.wms_outbound_no AND d.state = 'LINKED'
-         LEFT JOIN (SELECT a.order_id, MIN(a.created_at) AS raised_at, MIN(a.call_id) AS by_call FROM hub_call_action a WHERE a.action = 'PRIORITY_RAISED' GROUP BY a.order_id) r ON r.order_id = o.id
+         LEFT JOIN (SELECT order_id, created_at AS raised_at, call_id AS by_call,
+                           ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY created_at, call_id) AS nth
+                      FROM hub_call_action WHERE action = 'PRIORITY_RAISED') r ON r.order_id = o.id AND r.nth = 1
         WHERE o.cancelled = 0 AND o.shipped_out_at IS NULL AND o.wms_outbound_no IS NOT NULL
           AND (d.doc_status IS NULL OR d.doc_status IN ('CREATED', 'ALLOCATED', 'PICKING'))
         ORDER BY CASE WHEN r.raised_at IS NULL THEN 1 ELSE 0 END, r.raised_at, CASE WHEN o.paid_at IS NULL THEN 1 ELSE 0 END, o.paid_at, o.ordered_at, o.id
-        LIMIT ?`,
-      [limit],
+        LIMIT ? OFFSET ?`,
+      [limit, offset],
     );
     return rows.map((r) => {
       const record = readOrder(r);
