@@ -58,9 +58,15 @@ export function useLiveUpdates(options: LiveOptions): LiveState {
     live.value = false;
   };
   const listen = (number: string) => {
-    const session = currentSession();
-    if (!session) return;
-    client = createClient({ url: GRAPHQL_URL, headers: () => ({ authorization: `Bearer ${session.token}` }), retryAttempts: 5 });
+    if (!currentSession()) return;
+    // The token as it is at each connection attempt, not as it was when the page opened: a
+    // reconnect after signing in again sends the new one, and one after expiry sends none and is
+    // refused (the timer's next ask then takes the page back to sign-in).
+    const authorization = (): Record<string, string> => {
+      const session = currentSession();
+      return session ? { authorization: `Bearer ${session.token}` } : {};
+    };
+    client = createClient({ url: GRAPHQL_URL, headers: authorization, retryAttempts: 5 });
     unsubscribe = client.subscribe(
       // The gateway runs the registered text for the hash (trusted documents), as for a query.
       { query: '', variables: { number }, extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(OrderChangedDocument) } } },
@@ -84,8 +90,11 @@ export function useLiveUpdates(options: LiveOptions): LiveState {
         connecting: () => {
           live.value = false;
         },
+        // Accepted: ask once more, for what changed between the page's last answer and now.
         connected: () => {
           live.value = true;
+          lastChecked.value = new Date();
+          options.refresh();
         },
       },
     );
@@ -93,15 +102,16 @@ export function useLiveUpdates(options: LiveOptions): LiveState {
   const restart = () => {
     clearInterval(timer);
     stopListening();
-    if (options.orderId.value) listen(options.orderId.value);
+    // Only for an order the page has found: a number nobody has gets no stream.
+    if (options.orderId.value && options.active?.value !== false) listen(options.orderId.value);
     timer = setInterval(tick, options.everyMs ?? POLL_MS);
   };
   onMounted(() => {
     restart();
     document.addEventListener('visibilitychange', onVisibility);
   });
-  // Another order: listen to it instead, and start its clock afresh.
-  watch(options.orderId, restart);
+  // Another order, or the order found (or gone): listen to it instead, and start its clock afresh.
+  watch([options.orderId, () => options.active?.value !== false], restart);
   onUnmounted(() => {
     clearInterval(timer);
     stopListening();
