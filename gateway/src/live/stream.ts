@@ -173,11 +173,13 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
           ),
           settled: false,
         };
-        // Settled or not, never an unhandled rejection: the error surfaces when it is its turn.
-        entry.answers.then(
-          () => void (entry.settled = true),
-          () => void (entry.settled = true),
-        );
+        // Settled or not, never an unhandled rejection: the error surfaces when it is its turn. One
+        // handler per batch, which also wakes the loop below (waiting adds none of its own).
+        const settle = () => {
+          entry.settled = true;
+          wake?.();
+        };
+        entry.answers.then(settle, settle);
         resolving.push(entry);
       }
       const head = resolving[0];
@@ -207,10 +209,6 @@ async function* stream(deps: StreamDeps, op: LiveOperation, ctx: StreamContext, 
       let expiry: NodeJS.Timeout | null = null;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        head?.answers.then(
-          () => resolve(),
-          () => resolve(),
-        );
         if (left != null) expiry = setTimeout(resolve, Math.min(left + 5, 2 ** 31 - 1));
       });
       if (expiry) clearTimeout(expiry);
