@@ -43,7 +43,9 @@ after(async () => {
 /** The next new order, its outbound moved to `warehouse` with exactly these lines (batch and bin left to allocation). */
 async function order(warehouse: string, lines: { sku: string; quantity: number }[]): Promise<OrderAwaitingPick> {
   const o = orders.shift()!;
-  await wms.query('UPDATE t_out_order SET warehouse_code = ? WHERE out_no = ?', [warehouse, o.outboundNo]);
+  // As the WMS writes it: a changed outbound carries a new update_time (without one the hub would keep
+  // its earlier reading of the lines, and find the changed order's goods missing from it).
+  await wms.query('UPDATE t_out_order SET warehouse_code = ?, update_time = ? WHERE out_no = ?', [warehouse, formatBeijing(Date.now()), o.outboundNo]);
   await wms.query('DELETE FROM t_out_line WHERE out_no = ?', [o.outboundNo]);
   let n = 0;
   for (const l of lines) {
