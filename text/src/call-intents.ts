@@ -49,22 +49,28 @@ export interface CallReading {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; tag: RegExp; agent: Set<string> }>();
+type Side = Turn['speaker'] | 'NEUTRAL';
+const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
 
 function compiled(lex: Lexicon) {
   let c = compiledFor.get(lex);
   if (!c) {
     const { speakers } = lex.calls;
-    const names = [...speakers.agent, ...speakers.customer, ...speakers.other].map((s) => normalizeText(s, lex)).sort((a, b) => b.length - a.length);
+    const norm = (xs: string[]) => xs.map((s) => normalizeText(s, lex));
+    const names = norm([...speakers.agent, ...speakers.customer, ...speakers.other]).sort((a, b) => b.length - a.length);
     const alt = names.map(escape).join('|');
+    const roles = norm([...speakers.agentRoleWords, ...speakers.customerRoleWords]).sort((a, b) => b.length - a.length).map(escape).join('|');
+    // A tag not listed: a few letters around a role word (客服小李, 王老板), not a verb of saying (老板说:).
+    const named = `[\\p{Script=Han}A-Za-z]{0,4}(?:${roles})[\\p{Script=Han}A-Za-z0-9]{0,4}(?<![说讲问道])`;
     // A tag opens the text, a line, or follows the end of the previous turn; it ends in a colon or sits in brackets.
-    const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt})[\\]】]\\s*:?|(${alt})\\s*:)`, 'g');
-    c = {
-      intents: compileCues(lex.calls.intents),
-      takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')),
-      tag,
-      agent: new Set(speakers.agent.map((s) => normalizeText(s, lex))),
-    };
+    const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt}|${named})[\\]】]\\s*:?|(${alt}|${named})\\s*:)`, 'gu');
+    const agent = new Set(norm(speakers.agent));
+    const customer = new Set(norm(speakers.customer));
+    const agentWords = norm(speakers.agentRoleWords);
+    const customerWords = norm(speakers.customerRoleWords);
+    const side = (name: string): Side =>
+      agent.has(name) ? 'AGENT' : customer.has(name) ? 'CUSTOMER' : agentWords.some((w) => name.includes(w)) ? 'AGENT' : customerWords.some((w) => name.includes(w)) ? 'CUSTOMER' : 'NEUTRAL';
+    c = { intents: compileCues(lex.calls.intents), takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')), tag, side };
     compiledFor.set(lex, c);
   }
   return c;
@@ -72,17 +78,28 @@ function compiled(lex: Lexicon) {
 
 /** The speaker turns; text with no tags at all is the caller's. */
 export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[] {
-  const { tag, agent } = compiled(lex);
-  const marks: { at: number; end: number; speaker: Turn['speaker'] }[] = [];
+  const { tag, side } = compiled(lex);
+  const marks: { at: number; end: number; name: string; side: Side }[] = [];
   tag.lastIndex = 0;
   for (let m; (m = tag.exec(norm)); ) {
     const name = m[1] ?? m[2];
-    marks.push({ at: m.index, end: m.index + m[0].length, speaker: agent.has(name) ? 'AGENT' : 'CUSTOMER' });
+    marks.push({ at: m.index, end: m.index + m[0].length, name, side: side(name) });
   }
   if (!marks.length) return [{ speaker: 'CUSTOMER', span: [0, norm.length] }];
+  // Neutral tags (A/B, 说话人1/2): the one who talks like an agent is the agent, when exactly one does most.
+  const neutral = [...new Set(marks.filter((m) => m.side === 'NEUTRAL').map((m) => m.name))];
+  const agentLike = new Map<string, number>(neutral.map((n) => [n, 0]));
+  marks.forEach((m, i) => {
+    if (m.side !== 'NEUTRAL') return;
+    const words = norm.slice(m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length);
+    agentLike.set(m.name, agentLike.get(m.name)! + lex.calls.speakers.agentPhrases.filter((p) => words.includes(normalizeText(p, lex))).length);
+  });
+  const ranked = [...agentLike].sort((a, b) => b[1] - a[1]);
+  const neutralAgent = neutral.length >= 2 && ranked[0][1] > ranked[1][1] ? ranked[0][0] : null;
+  const speakerOf = (m: (typeof marks)[number]): Turn['speaker'] => (m.side === 'NEUTRAL' ? (m.name === neutralAgent ? 'AGENT' : 'CUSTOMER') : m.side);
   const turns: Turn[] = [];
   if (norm.slice(0, marks[0].at).trim()) turns.push({ speaker: 'CUSTOMER', span: [0, marks[0].at] });
-  marks.forEach((m, i) => turns.push({ speaker: m.speaker, span: [m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length] }));
+  marks.forEach((m, i) => turns.push({ speaker: speakerOf(m), span: [m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length] }));
   return turns;
 }
 

@@ -120,7 +120,17 @@ const wordsSchema = z.object({ note: z.string().optional(), words: z.array(z.str
 const callSchema = z.object({
   about: z.string().optional(),
   clauseBreaks: z.string().min(1),
-  speakers: z.object({ note: z.string().optional(), agent: z.array(z.string().min(1)).min(1), customer: z.array(z.string().min(1)).min(1), other: z.array(z.string().min(1)).default([]) }),
+  speakers: z.object({
+    note: z.string().optional(),
+    agent: z.array(z.string().min(1)).min(1),
+    customer: z.array(z.string().min(1)).min(1),
+    other: z.array(z.string().min(1)).default([]),
+    /** A tag not listed that holds one of these is that side's (客服小李, 王老板, 客人). */
+    agentRoleWords: z.array(z.string().min(1)).default([]),
+    customerRoleWords: z.array(z.string().min(1)).default([]),
+    /** How an agent talks (您好，请问, 帮您查): tells which of two neutral tags (A/B, 说话人1/2) is the agent. */
+    agentPhrases: z.array(z.string().min(1)).default([]),
+  }),
   negation: negationSchema,
   hedges: wordsSchema,
   conditions: z.object({ note: z.string().optional(), openers: z.array(z.string().min(1)), closers: z.array(z.string().min(1)) }),
