@@ -133,9 +133,21 @@ const callSchema = z.object({
   }),
   negation: negationSchema,
   hedges: wordsSchema,
-  conditions: z.object({ note: z.string().optional(), openers: z.array(z.string().min(1)), closers: z.array(z.string().min(1)) }),
+  conditions: z.object({
+    note: z.string().optional(),
+    openers: z.array(z.string().min(1)),
+    closers: z.array(z.string().min(1)),
+    /** A condition that a deadline passes undelivered (今天还发不出来): what follows is a threat, the condition a chase. */
+    deadlineMissed: z.array(z.string().min(1)).default([]),
+  }),
   takeBack: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)), window: z.number().int().min(1).max(40) }),
   noOrderYet: wordsSchema,
+  /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
+  meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
+  /** After a cue, a state that says the matter is settled (发票收到了，没问题): nothing asked. */
+  settled: wordsSchema.default({ words: [] }),
+  /** Before a cue in its clause, a time that says it happened before (上次退货的钱): told of, not asked for. */
+  past: wordsSchema.default({ words: [] }),
   intents: z
     .array(cueGroupSchema.extend({ label: z.enum(['CHASE', 'CHANGE_ADDRESS', 'RETURN_EXCHANGE', 'CANCEL', 'INVOICE', 'COMPLAINT']) }))
     .min(1),
@@ -258,6 +270,22 @@ const splitSynonyms = (s: string) =>
     .map((w) => w.trim())
     .filter(Boolean);
 
+/** Patterns name word classes as {NAME}: each becomes an alternation of the class's words, longest first. */
+function expandMeanings(calls: CallCues): CallCues {
+  const alt = (name: string) => {
+    const words = calls.meanings[name];
+    if (!Array.isArray(words)) throw new LexiconError('call-cues.json', `{${name}}: no such class in meanings`);
+    return `(?:${[...words].sort((a, b) => b.length - a.length).map((w) => upper(w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+  };
+  const expand = (p: string) => p.replace(/\{([A-Z_]+)\}/g, (_, name: string) => alt(name));
+  return {
+    ...calls,
+    intents: calls.intents.map((g) => ({ ...g, patterns: g.patterns.map(expand) })),
+    takeBack: { ...calls.takeBack, patterns: calls.takeBack.patterns.map(expand) },
+    conditions: { ...calls.conditions, deadlineMissed: calls.conditions.deadlineMissed.map(expand) },
+  };
+}
+
 function compile(file: string, pattern: string, flags = 'g'): RegExp {
   try {
     return new RegExp(pattern, flags);
@@ -291,8 +319,8 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const remark = readJson(d, 'remark-cues.json', remarkSchema);
   for (const [name, f] of Object.entries(remark.fields))
     for (const g of f.groups) for (const p of g.patterns) compile('remark-cues.json', p), void name;
-  const calls = readJson(d, 'call-cues.json', callSchema);
-  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns]) compile('call-cues.json', p);
+  const calls = expandMeanings(readJson(d, 'call-cues.json', callSchema));
+  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns, ...calls.conditions.deadlineMissed]) compile('call-cues.json', p);
   const admin = readJson(d, 'admin-divisions.json', adminSchema);
   const norm = readJson(d, 'normalize.json', normalizeSchema);
 
