@@ -50,7 +50,7 @@ export interface CallReading {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
-const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
+const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
 
 function compiled(lex: Lexicon) {
   let c = compiledFor.get(lex);
@@ -70,7 +70,13 @@ function compiled(lex: Lexicon) {
     const customerWords = norm(speakers.customerRoleWords);
     const side = (name: string): Side =>
       agent.has(name) ? 'AGENT' : customer.has(name) ? 'CUSTOMER' : agentWords.some((w) => name.includes(w)) ? 'AGENT' : customerWords.some((w) => name.includes(w)) ? 'CUSTOMER' : 'NEUTRAL';
-    c = { intents: compileCues(lex.calls.intents), takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')), tag, side };
+    c = {
+      intents: compileCues(lex.calls.intents),
+      takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')),
+      deadlineMissed: lex.calls.conditions.deadlineMissed.map((p) => new RegExp(p, 'g')),
+      tag,
+      side,
+    };
     compiledFor.set(lex, c);
   }
   return c;
@@ -109,7 +115,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const cues = lex.calls;
   const raw = transcript ?? '';
   const norm = normalizeText(raw, lex);
-  const { intents: intentCues, takeBack } = compiled(lex);
+  const { intents: intentCues, takeBack, deadlineMissed } = compiled(lex);
+  const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
+  const settled = (after: string) => {
+    const rest = after.replace(/^(?:我们|我|俺|都|也|已经|早就|早)*/, '');
+    // Settled unless a question follows, or a but (发票收到了，但金额少了一百块).
+    return cues.settled.words.some((w) => rest.startsWith(w) && !/^[^,.;!?。]{0,2}(?:吗|没|伐|么|\?)/.test(rest.slice(w.length)) && !/但|可是|不过|然而|只是|却/.test(rest.split(/[.!?。\n]/)[0]));
+  };
   const turns = splitTurns(norm, lex);
   const callerTurns = turns.filter((t) => t.speaker === 'CUSTOMER');
   const turnOf = (pos: number) => callerTurns.find((t) => t.span[0] <= pos && pos < t.span[1]) ?? null;
@@ -137,6 +149,27 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   for (const m of found)
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
   for (const m of found) if (m.negated) m.reason = m.group.unlessClauseHas.some((w) => norm.slice(...clauseAt(norm, m.span[0], breaks)).includes(w)) ? 'OTHER_SUBJECT' : 'NEGATED';
+  // 不是取消，是改个地址: a cue corrected with 不是…是 takes back the same intent said just before it in the turn.
+  for (const m of found) {
+    if (!m.negated || !/不是(?:要|说|想)?$/.test(norm.slice(Math.max(0, m.span[0] - 3), m.span[0]))) continue;
+    if (!/^[^.!?。\n]{0,4}?(?:而是|就是|我是|是)/.test(norm.slice(m.span[1], m.span[1] + 8))) continue;
+    const turn = turnOf(m.span[0]);
+    for (const o of found)
+      if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
+  }
+  // The subject carries over the clauses of a sentence: 收货人电话换一下，换成139… is still about the phone, 发票弄啥嘞，
+  // 到现在还没见着 still about the invoice — unless the goods are named again in between (发票收到了，货还没到).
+  const goods = [...(cues.meanings.GOODS as string[] | undefined ?? []), ...lex.partTypes.map((t) => t.type)];
+  const lastEnd = (text: string, words: string[]) => Math.max(-1, ...words.map((w) => (text.lastIndexOf(w) < 0 ? -1 : text.lastIndexOf(w) + w.length)));
+  for (const m of found) {
+    const turn = turnOf(m.span[0]);
+    if (m.reason || !m.group.unlessClauseHas.length || !turn) continue;
+    let s = m.span[0];
+    while (s > turn.span[0] && !/[.!?。\n]/.test(norm[s - 1])) s--;
+    const before = norm.slice(s, m.span[0]);
+    const other = lastEnd(before, m.group.unlessClauseHas);
+    if (other >= 0 && other > lastEnd(before, goods) && !goods.some((g) => norm.slice(...m.span).includes(g))) m.reason = 'OTHER_SUBJECT';
+  }
 
   // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
   for (let i = 0; i + 1 < turns.length; i++) {
@@ -201,9 +234,36 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const after = norm.slice(m.span[1], m.span[1] + 4);
     if (cues.mentioned.after.some((w) => after.startsWith(w))) m.reason = 'MENTIONED';
     // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
-    else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}[吧嘛]/.test(after)) m.reason = 'MENTIONED';
+    // 还没发货就别发了 / 还没发的话 — the same premise, of a request that follows.
+    else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
+    // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
+    else if (settled(norm.slice(m.span[1], m.span[1] + 30))) m.reason = 'MENTIONED';
+    // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
+    // 上次退货的钱, 上次帮我换货 — a return, cancel or move the caller dates in the past is told of, not asked for
+    // (an invoice or a chase is still the subject: 上次开的发票金额不对).
+    else if (['RETURN_EXCHANGE', 'CANCEL', 'CHANGE_ADDRESS'].includes(m.group.label as string) && pastBefore(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
+  }
+  // 如果今天还发不出来，那就帮我取消吧: a deadline passing undelivered is a chase; what it threatens (a cancel, a
+  // return, a complaint) is not asked for yet. A condition on the state (要是还没发的话，地址改成…) is not a deadline.
+  const chaseGroup = cues.intents.find((g) => g.label === 'CHASE')!;
+  for (const t of callerTurns) {
+    for (const opener of cues.conditions.openers) {
+      for (let i = norm.indexOf(opener, t.span[0]); i >= 0 && i < t.span[1]; i = norm.indexOf(opener, i + 1)) {
+        let sentenceEnd = i;
+        while (sentenceEnd < t.span[1] && !/[.!?。\n]/.test(norm[sentenceEnd])) sentenceEnd++;
+        const closers = cues.conditions.closers.map((c) => norm.indexOf(c, i + opener.length)).filter((x) => x >= 0 && x < sentenceEnd);
+        const [, clauseEnd] = clauseAt(norm, i, breaks);
+        const condEnd = closers.length ? Math.min(...closers) : clauseEnd;
+        if (!deadlineMissed.some((re) => (re.lastIndex = 0, re.test(norm.slice(i, condEnd))))) continue;
+        for (const m of found) {
+          if (m.span[0] >= condEnd && m.span[0] < sentenceEnd && ['CANCEL', 'RETURN_EXCHANGE', 'COMPLAINT'].includes(m.group.label as string)) m.reason ??= 'CONDITIONAL';
+          if (m.span[0] >= i && m.span[1] <= condEnd && m.group.label === 'CHASE' && m.reason === 'CONDITIONAL') delete m.reason;
+        }
+        if (!found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
+      }
+    }
   }
   // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
   for (const re of takeBack) {
@@ -226,6 +286,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
+
+  // Cues that give way (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel is its money back).
+  const counted = new Set(found.filter((m) => !m.reason).map((m) => m.group.label as string));
+  for (const m of found) if (!m.reason && m.group.yieldsTo.some((i) => counted.has(i))) m.reason = 'OTHER_SUBJECT';
 
   const byIntent = new Map<CallIntentKind, IntentEvidence[]>();
   for (const m of found.sort((a, b) => a.span[0] - b.span[0])) {

@@ -70,6 +70,8 @@ const cueGroupSchema = z.object({
   unlessClauseHas: z.array(z.string().min(1)).default([]),
   /** Service calls: the cue does not count when the caller says one of these anywhere (别发了 + 自己过来拿 is a pickup). */
   unlessCallHas: z.array(z.string().min(1)).default([]),
+  /** Service calls: the cue gives way when the caller also asks for one of these (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel its money back). */
+  yieldsTo: z.array(z.string().min(1)).default([]),
 });
 
 const remarkFieldSchema = z.object({
