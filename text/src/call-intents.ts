@@ -157,18 +157,17 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     for (const o of found)
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
   }
-  // The subject carries over the clauses of a sentence: 收货人电话换一下，换成139… is still about the phone, 发票弄啥嘞，
-  // 到现在还没见着 still about the invoice — unless the goods are named again in between (发票收到了，货还没到).
-  const goods = [...(cues.meanings.GOODS as string[] | undefined ?? []), ...lex.partTypes.map((t) => t.type)];
-  const lastEnd = (text: string, words: string[]) => Math.max(-1, ...words.map((w) => (text.lastIndexOf(w) < 0 ? -1 : text.lastIndexOf(w) + w.length)));
+  // Seeing or receiving takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
+  // invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
+  // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
   for (const m of found) {
     const turn = turnOf(m.span[0]);
-    if (m.reason || !m.group.unlessClauseHas.length || !turn) continue;
-    let s = m.span[0];
-    while (s > turn.span[0] && !/[.!?。\n]/.test(norm[s - 1])) s--;
-    const before = norm.slice(s, m.span[0]);
-    const other = lastEnd(before, m.group.unlessClauseHas);
-    if (other >= 0 && other > lastEnd(before, goods) && !goods.some((g) => norm.slice(...m.span).includes(g))) m.reason = 'OTHER_SUBJECT';
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到/.test(norm.slice(...m.span))) continue;
+    const [cs] = clauseAt(norm, m.span[0], breaks);
+    if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!?。\n]/.test(norm[cs - 1])) continue;
+    const [ps] = clauseAt(norm, cs - 2, breaks);
+    const previous = norm.slice(Math.max(ps, turn.span[0]), cs);
+    if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
   }
 
   // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
