@@ -225,6 +225,19 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       }
     }
   }
+  // No division named (应该是人民路108号, 送我家里，科技城锦峰路8号): a street and house number right after an
+  // address verb is the new address all the same, its district or town kept as said.
+  if (!newAddress) {
+    const verbs = [...cues.addressVerbs.before].sort((a, b) => b.length - a.length).map(escape).join('|');
+    const street = new RegExp(`(?:${verbs})[\\s:,]{0,2}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号)`, 'gu');
+    for (let m; !newAddress && (m = street.exec(norm)); ) {
+      const s = m.index + m[0].length - m[1].length;
+      const e = m.index + m[0].length;
+      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
+      newAddress = { value: raw.slice(s, e), span: [s, e], province: null, city: null, district: null, detail: raw.slice(s, e) };
+      found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+    }
+  }
 
   for (const m of found) {
     if (m.reason) continue;
