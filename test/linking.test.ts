@@ -33,8 +33,10 @@ before(async () => {
     orders: 360,
     days: 2,
     seed: 77,
-    rates: { refKeyboard: 0.08, refContradicts: 0.02, lateCommit: 0.01, editedAfterLink: 0.01, deletedRow: 0.01 },
+    rates: { refKeyboard: 0.08, refContradicts: 0.02, lateCommit: 0.01, editedAfterLink: 0.01, deletedRow: 0.01, cancelledOutboundLive: 0.02 },
   });
+  // Orders the generator cancels while their outbounds are live are checked by their own case only.
+  for (const a of stack.truth.anomalies) if (a.kind === 'cancelledOutboundLive') used.add(a.erpOrderNo!);
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
   erp = await openDataSource(stack.targets.erpUrl, { poolSize: 2 });
   tms = await openDataSource(stack.targets.tmsStoreUrl, { poolSize: 2 });
@@ -112,8 +114,9 @@ describe('changes after the first sync, as the generator injects them', () => {
     // Before: the late orders are not there, their outbounds name nothing yet.
     const before = await stack.query('query($id: ID!) { order(id: $id) { id } }', { id: late[0].erpOrderNo });
     assert.equal(before.data.order, null);
+    const cancelledLater = kinds('cancelledOutboundLive').filter((a) => (a.detail as any).cancelled === 'afterFirstSync');
     const applied = await applyLaterChanges(stack.targets, stack.seedOptions);
-    assert.deepEqual([applied.lateCommits, applied.reReferenced, applied.deleted], [late.length, edited.length, deleted.length]);
+    assert.deepEqual([applied.lateCommits, applied.reReferenced, applied.deleted, applied.cancelled], [late.length, edited.length, deleted.length, cancelledLater.length]);
     assert.ok(late.length >= 3 && edited.length >= 3 && deleted.length >= 3);
     await stack.linker.runFreshRound();
     // Days old, far behind the feed: only the completeness sweep can find the late orders and the deleted rows.
@@ -171,6 +174,36 @@ describe('changes after the first sync, as the generator injects them', () => {
     assert.ok(expected.length >= 20, `${expected.length} differences to find`);
     assert.deepEqual(got.filter((g) => !expected.includes(g)).sort(), [], 'nothing reported that the truth does not hold');
     assert.deepEqual(expected.filter((x) => !got.includes(x)).sort(), [], 'everything the truth holds reported');
+  });
+});
+
+describe('orders cancelled in the ERP while their outbounds are live in the WMS, as the generator injects them', () => {
+  test('each keeps its outbound, gives the warehouse the blocker first, is refused by the pick flow, and reconciliation lists it as the truth does', async () => {
+    // Runs after the later changes above: half were cancelled before the first sync, half after it.
+    const cases = stack.truth.anomalies.filter((a) => a.kind === 'cancelledOutboundLive');
+    const when = new Set(cases.map((a) => (a.detail as any).cancelled));
+    assert.ok(cases.length >= 4 && when.has('beforeFirstSync') && when.has('afterFirstSync'), `${cases.length} cases, cancelled ${[...when]}`);
+    const truthOf = new Map(stack.truth.orders.map((o) => [o.erpOrderNo, o]));
+    const answers = await orders(cases.map((a) => a.erpOrderNo!), 'erpOrderNo status wmsOutboundNo blockers { code severity sourceSystem messageEn }');
+    const warehouse = await stack.token('warehouse');
+    for (const [k, a] of cases.entries()) {
+      const t = truthOf.get(a.erpOrderNo!)!;
+      const outboundNo = (a.detail as any).outboundNo as string;
+      assert.deepEqual([t.expectedStatus, t.outbound?.outboundNo, t.outbound?.method], ['CANCELLED', outboundNo, 'REFERENCE'], 'the truth keeps the link');
+      assert.deepEqual([answers[k].status, answers[k].wmsOutboundNo], [t.expectedStatus, outboundNo], a.erpOrderNo);
+      const first = answers[k].blockers[0];
+      assert.deepEqual([first?.code, first?.severity, first?.sourceSystem], ['CANCELLED_OUTBOUND_LIVE', 'BLOCKING', 'WMS'], `${a.erpOrderNo}: ${JSON.stringify(answers[k].blockers)}`);
+      assert.match(first.messageEn, new RegExp(outboundNo));
+      const res = await stack.query('query($id: ID!) { pickList(orderId: $id) { outboundNo } }', { id: k % 2 ? outboundNo : a.erpOrderNo }, { token: warehouse });
+      assert.equal(res.data?.pickList ?? null, null, a.erpOrderNo);
+      assert.deepEqual([res.errors?.[0]?.extensions?.code, res.errors?.[0]?.extensions?.reason], ['CONFLICT', 'ORDER_CANCELLED'], JSON.stringify(res.errors));
+    }
+    // The truth lists each as a reconciliation item (the test above compared the whole report with it).
+    for (const a of cases)
+      assert.ok(
+        stack.truth.discrepancies.some((d) => d.class === 'CANCELLED_ORDER_OUTBOUND_LIVE' && d.documents.includes(a.erpOrderNo!) && d.documents.includes((a.detail as any).outboundNo)),
+        `${a.erpOrderNo} is in the truth's reconciliation`,
+      );
   });
 });
 
