@@ -568,4 +568,75 @@ describe('rules see every order', () => {
       assert.equal(res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R02-credit-limit').fired, credit.get(no).fired, no);
     }
   });
+
+  test('an order placed earlier that commits late: the later orders it now precedes are judged again — the later twin held as its duplicate, the later of two over the credit line held — recorded, audited, once', async () => {
+    const picked: TruthOrder[] = [];
+    for (const o of stack.truth.orders) if (!used.has(o.erpOrderNo) && o.expectedStatus !== 'CANCELLED' && !picked.some((b) => b.customerCode === o.customerCode) && picked.length < 2) picked.push(o);
+    for (const b of picked) used.add(b.erpOrderNo);
+    const [twinBase, creditBase] = picked;
+    const t0 = Math.floor((Date.now() - 3 * 3_600_000) / 1000) * 1000;
+    const day = beijingDate(t0).replaceAll('-', '');
+    const copy = async (base: TruthOrder, no: string, at: number, modifiedAt: number, change: { total?: string; extraQty?: number } = {}) => {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const { ID, ...rest } = header;
+      await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no, iQuantity: Number(l.iQuantity) + (change.extraQty ?? 0) })));
+      await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: formatBeijing(at), iStatus: 2, iTotalSum: change.total ?? rest.iTotalSum, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: formatBeijing(modifiedAt) }]);
+    };
+    // The credit customer's line: what it owes now plus 1,000 CNY; each order of 600 fits alone, the two do not.
+    const [{ owed }] = await erp.query('SELECT COALESCE(SUM(iTotalSum), 0) AS owed FROM SO_SOMain WHERE cCusCode = ? AND iStatus IN (1, 2)', [creditBase.customerCode]);
+    await erp.query('UPDATE Customer SET iCreditLine = ?, dModifyTime = ? WHERE cCusCode = ?', [(Number(owed) + 1000).toFixed(2), now(), creditBase.customerCode]);
+    const twin = { earlier: `SO-${day}-7101`, later: `SO-${day}-7102` };
+    const credit = { earlier: `SO-${day}-7201`, later: `SO-${day}-7202` };
+    // The later ones first, as the feed reads them.
+    await copy(twinBase, twin.later, t0 + 5 * 60_000, Date.now());
+    await copy(creditBase, credit.later, t0 + 5 * 60_000, Date.now(), { total: '600.00', extraQty: 1 });
+    await stack.linker.runFreshRound();
+    const decisionsOf = async (nos: string[]) =>
+      new Map((await orders(nos, 'erpOrderNo onHold decisions { ruleId fired facts } holds { ruleId state }')).map((a) => [a.erpOrderNo, a]));
+    const first = await decisionsOf([twin.later, credit.later]);
+    const verdict = (o: any, rule: string) => o.decisions.find((d: any) => d.ruleId === rule);
+    assert.equal(verdict(first.get(twin.later), 'R11-duplicate-order').fired, false, 'no twin known yet');
+    assert.equal(verdict(first.get(credit.later), 'R02-credit-limit').fired, false, 'alone it fits the line');
+
+    // Then the ones placed before them commit, stamped two minutes behind what the feed has read:
+    // only the late-commit lane (or the sweep) brings them.
+    const stamped = Date.now() - 120_000;
+    await copy(twinBase, twin.earlier, t0, stamped);
+    await copy(creditBase, credit.earlier, t0, stamped, { total: '600.00' });
+    for (let i = 0; i < 12; i++) {
+      await stack.linker.runFreshRound();
+      const seen = await orders([twin.earlier, credit.earlier], 'erpOrderNo decisions { ruleId }');
+      if (seen.every((o) => o?.decisions.length)) break;
+    }
+    const after = await decisionsOf([twin.earlier, twin.later, credit.earlier, credit.later]);
+    assert.ok(after.get(twin.earlier) && after.get(credit.earlier), 'the late orders were read');
+    assert.equal(verdict(after.get(twin.earlier), 'R11-duplicate-order').fired, false, `${twin.earlier} is the original`);
+    const dup = verdict(after.get(twin.later), 'R11-duplicate-order');
+    assert.deepEqual([dup.fired, dup.facts.duplicateOf], [true, twin.earlier], `${twin.later} repeats ${twin.earlier}`);
+    assert.equal(verdict(after.get(credit.earlier), 'R02-credit-limit').fired, false, `${credit.earlier} came first and fits the line`);
+    assert.equal(verdict(after.get(credit.later), 'R02-credit-limit').fired, true, `${credit.later} came after ${credit.earlier}: together they exceed the line`);
+    const holdsOf = (no: string, rule: string) => after.get(no).holds.filter((h: any) => h.ruleId === rule);
+    assert.deepEqual(holdsOf(twin.later, 'R11-duplicate-order').map((h: any) => h.state), ['OPEN']);
+    assert.deepEqual(holdsOf(credit.later, 'R02-credit-limit').map((h: any) => h.state), ['OPEN']);
+    assert.deepEqual([holdsOf(twin.earlier, 'R11-duplicate-order').length, holdsOf(credit.earlier, 'R02-credit-limit').length], [0, 0], 'nothing held on the earlier ones');
+
+    // Audited: why each was judged again, and the hold it got.
+    const ops = await stack.token('ops');
+    for (const [later, earlier] of [[twin.later, twin.earlier], [credit.later, credit.earlier]]) {
+      const res = await stack.query('query($id: ID!) { auditLog(entity: ORDER, entityId: $id) { action actor after } }', { id: later }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const rejudged = res.data.auditLog.filter((e: any) => e.action === 'ORDER_REJUDGED');
+      assert.equal(rejudged.length, 1, JSON.stringify(res.data.auditLog));
+      assert.deepEqual([rejudged[0].actor, rejudged[0].after.precededBy], ['rule-engine', [earlier]]);
+    }
+    // Idempotent: more rounds and an evaluation on demand change nothing, and write no second hold or entry.
+    await stack.linker.runFreshRound();
+    const again = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired } holds { ruleId } } } }', { id: twin.later }, { token: ops });
+    assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+    assert.equal(again.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order').fired, true);
+    assert.equal(again.data.evaluateOrder.order.holds.filter((h: any) => h.ruleId === 'R11-duplicate-order').length, 1);
+    const log = await stack.query('query($id: ID!) { auditLog(entity: ORDER, entityId: $id) { action } }', { id: credit.later }, { token: ops });
+    assert.equal(log.data.auditLog.filter((e: any) => e.action === 'ORDER_REJUDGED').length, 1);
+  });
 });
