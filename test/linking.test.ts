@@ -207,6 +207,41 @@ describe('orders cancelled in the ERP while their outbounds are live in the WMS,
   });
 });
 
+describe('outbounds read before the hub kept their WMS status', () => {
+  test('are read again by key, once: each gets its status, and one the WMS had cancelled back then stops being its order’s live outbound', async () => {
+    const hub = stack.orderLink.hubDb;
+    const picked = take((o) => byReference(o) && o.expectedStatus !== 'CANCELLED' && !!o.waybill?.method, 3);
+    const [cancelled, ...kept] = picked;
+    const outNos = picked.map((o) => o.outbound!.outboundNo);
+    // As the hub held them before migration 1767450000000-OutboundStatus: linked, no status. The WMS
+    // had cancelled one of them back then (its update_time as it was: no feed nor sweep reads it again).
+    await wms.query('UPDATE t_out_order SET status = 90 WHERE out_no = ?', [cancelled.outbound!.outboundNo]);
+    await hub.query(`UPDATE hub_document SET doc_status = NULL WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos);
+    await hub.query("DELETE FROM hub_sync_cursor WHERE source = 'wms-status'");
+    const [before] = await orders([cancelled.erpOrderNo], 'wmsOutboundNo');
+    assert.equal(before.wmsOutboundNo, cancelled.outbound!.outboundNo);
+
+    await stack.linker.runFreshRound();
+    const statusOf = async () =>
+      new Map((await hub.query(`SELECT document_no, doc_status, state FROM hub_document WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos)).map((r: any) => [r.document_no, r]));
+    const after = await statusOf();
+    const wmsStatus = new Map((await wms.query('SELECT out_no, status FROM t_out_order WHERE out_no IN (?, ?)', kept.map((o) => o.outbound!.outboundNo))).map((r: any) => [r.out_no, Number(r.status)]));
+    for (const o of kept) {
+      const doc = after.get(o.outbound!.outboundNo);
+      assert.ok(doc.doc_status, `${o.outbound!.outboundNo} has its status (WMS ${wmsStatus.get(o.outbound!.outboundNo)})`);
+      assert.equal(doc.state, 'LINKED');
+    }
+    assert.deepEqual([after.get(cancelled.outbound!.outboundNo).doc_status, after.get(cancelled.outbound!.outboundNo).state], ['CANCELLED', 'CANCELLED']);
+    const [o] = await orders([cancelled.erpOrderNo], 'wmsOutboundNo links { system documentNo }');
+    assert.equal(o.wmsOutboundNo, null, 'no longer its live outbound');
+    assert.ok(!o.links.some((l: any) => l.documentNo === cancelled.outbound!.outboundNo));
+    assert.ok(!(await unlinked()).has(cancelled.outbound!.outboundNo), 'nothing to link by hand');
+    // Once walked to the end it is done: a later round reads nothing again.
+    const [cursor] = await hub.query("SELECT position FROM hub_sync_cursor WHERE source = 'wms-status'");
+    assert.equal(JSON.parse(cursor.position).done, true);
+  });
+});
+
 describe("the generator's reference classes", () => {
   test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
     const typed = stack.truth.anomalies.filter((a) => a.kind === 'refKeyboard');
