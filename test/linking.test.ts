@@ -242,6 +242,58 @@ describe('outbounds read before the hub kept their WMS status', () => {
   });
 });
 
+describe('matches decided again when a new order of the customer arrives', () => {
+  test('only the matched outbounds the new order could fit: one in its window becomes AMBIGUOUS_MATCH, the customer’s older matches are not read again', async () => {
+    const [near, far] = take((o) => o.outbound?.method === 'MATCHED' && o.expectedStatus !== 'CANCELLED', 2);
+    assert.ok(near && far, 'the generator matched outbounds (refMissing)');
+    // What the linker reads back of matched outbounds by customer, watched on its own database handle.
+    const linker = stack.linker as any;
+    const db = linker.hub;
+    const reread: string[] = [];
+    linker.hub = new Proxy(db, {
+      get: (t, prop, receiver) =>
+        prop === 'query'
+          ? async (sql: string, params?: unknown[]) => {
+              const rows = await t.query(sql, params);
+              if (/method = 'MATCHED'/.test(sql) && /customer_code IN/.test(sql)) reread.push(...rows.map((r: any) => r.document_no));
+              return rows;
+            }
+          : Reflect.get(t, prop, receiver),
+    });
+    const copyOf = async (base: TruthOrder, no: string, at: string) => {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const { ID, ...rest } = header;
+      await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no })));
+      await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: at, cDefine10: null, dModifyTime: now() }]);
+    };
+    try {
+      // The same goods for the same customer, placed the same day as the matched order: the outbound fits both.
+      const nearNo = `${near.erpOrderNo.slice(0, 12)}8801`;
+      await copyOf(near, nearNo, formatBeijing(Date.parse(near.orderedAt) + 60_000));
+      await stack.linker.runFreshRound();
+      assert.ok(reread.includes(near.outbound!.outboundNo), 'the match in the new order’s window is decided again');
+      const left = await unlinked();
+      assert.equal(left.get(near.outbound!.outboundNo)?.reason, 'AMBIGUOUS_MATCH');
+      assert.deepEqual([...left.get(near.outbound!.outboundNo).candidateOrderNos].sort(), [near.erpOrderNo, nearNo].sort());
+
+      // The same goods again for the other customer, but today: no outbound of theirs from the data set's days can fit it.
+      reread.length = 0;
+      const farNo = `SO-${beijingDate(Date.now()).replaceAll('-', '')}-8802`;
+      await copyOf(far, farNo, now());
+      await stack.linker.runFreshRound();
+      const [known] = await orders([farNo], 'erpOrderNo');
+      assert.equal(known?.erpOrderNo, farNo, 'the new order was read');
+      assert.ok(!reread.includes(far.outbound!.outboundNo), `${far.outbound!.outboundNo} (${far.orderedAt.slice(0, 10)}) is out of the new order's reach: not read again`);
+      const [still] = await orders([far.erpOrderNo], 'wmsOutboundNo links { documentNo method }');
+      assert.equal(still.wmsOutboundNo, far.outbound!.outboundNo);
+      assert.equal(still.links.find((l: any) => l.documentNo === far.outbound!.outboundNo)?.method, 'MATCHED');
+    } finally {
+      linker.hub = db;
+    }
+  });
+});
+
 describe("the generator's reference classes", () => {
   test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
     const typed = stack.truth.anomalies.filter((a) => a.kind === 'refKeyboard');
@@ -618,8 +670,9 @@ describe('rules see every order', () => {
       await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no, iQuantity: Number(l.iQuantity) + (change.extraQty ?? 0) })));
       await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: formatBeijing(at), iStatus: 2, iTotalSum: change.total ?? rest.iTotalSum, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: formatBeijing(modifiedAt) }]);
     };
-    // The credit customer's line: what it owes now plus 1,000 CNY; each order of 600 fits alone, the two do not.
-    const [{ owed }] = await erp.query('SELECT COALESCE(SUM(iTotalSum), 0) AS owed FROM SO_SOMain WHERE cCusCode = ? AND iStatus IN (1, 2)', [creditBase.customerCode]);
+    // The credit customer's line: what it owes on orders placed before these two plus 1,000 CNY; each
+    // order of 600 fits alone, the two do not (orders other cases wrote later do not count before them).
+    const [{ owed }] = await erp.query('SELECT COALESCE(SUM(iTotalSum), 0) AS owed FROM SO_SOMain WHERE cCusCode = ? AND iStatus IN (1, 2) AND dDate < ?', [creditBase.customerCode, formatBeijing(t0)]);
     await erp.query('UPDATE Customer SET iCreditLine = ?, dModifyTime = ? WHERE cCusCode = ?', [(Number(owed) + 1000).toFixed(2), now(), creditBase.customerCode]);
     const twin = { earlier: `SO-${day}-7101`, later: `SO-${day}-7102` };
     const credit = { earlier: `SO-${day}-7201`, later: `SO-${day}-7202` };

@@ -504,13 +504,39 @@ export class Linker {
     for (const row of [
       ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
-      // A match is a guess made on the orders known then: an order of the same customer arriving
-      // later (a late commit, a feed behind the WMS) may fit as well, and then it is no longer one.
-      ...(await this.queryIn('document.matchedOfCustomers', [...round.newCustomers], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND method = 'MATCHED' AND customer_code IN (${list})`)),
+      ...(await this.matchedWithinReach(round)),
       ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
     ])
       waiting.set(row.document_no, readDocument(row));
     if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
+  }
+
+  /**
+   * A match is a guess made on the orders known then: an order of the same customer arriving later
+   * (a late commit, a feed behind the WMS) may fit as well, and then it is no longer one. Only matched
+   * outbounds the round's new orders could fit are decided again — same customer and goods, created
+   * on the order's day or within LINK_MATCH_WINDOW_DAYS after it — not every match of the customer's
+   * history (index ix_hub_document_customer_day: customer, state, day).
+   */
+  private async matchedWithinReach(round: Round): Promise<any[]> {
+    const fresh = await this.queryIn('order.newOfRound', [...round.newOrderNos], (list) => `SELECT customer_code, order_date, sku_signature FROM hub_order WHERE erp_order_no IN (${list})`);
+    if (!fresh.length) return [];
+    const window = this.options.matchWindowDays;
+    const days = fresh.map((o) => String(o.order_date)).sort();
+    const ofCustomer = new Map<string, { order_date: string; sku_signature: string }[]>();
+    for (const o of fresh) groupInto(ofCustomer, o.customer_code as string, o);
+    const rows = await this.queryIn(
+      'document.matchedOfCustomers',
+      [...ofCustomer.keys()],
+      (list) => `SELECT * FROM hub_document WHERE doc_date >= ? AND doc_date <= ? AND state = 'LINKED' AND system = 'WMS' AND method = 'MATCHED' AND customer_code IN (${list})`,
+      [days[0], shiftDate(days[days.length - 1], window)],
+    );
+    return rows.filter((d) =>
+      ofCustomer.get(d.customer_code)!.some((o) => {
+        const apart = daysBetween(String(o.order_date), String(d.doc_date));
+        return o.sku_signature === d.sku_signature && apart >= 0 && apart <= window;
+      }),
+    );
   }
 
   /**
