@@ -313,6 +313,17 @@ function remarkSection(s: RemarkScore): string {
   return lines.join('\n');
 }
 
+// `--calls FILE…`: score only these call files and print, writing nothing — how a fresh held-out set is
+// run once, before anything is changed after seeing it.
+const only = process.argv.indexOf('--calls');
+if (only >= 0) {
+  for (const file of process.argv.slice(only + 1)) {
+    const s = scoreCalls(file, readJsonl<CallRecord>(file));
+    console.log(callSection(s));
+  }
+  process.exit(0);
+}
+
 const sections: string[] = [];
 const callScores: CallScore[] = [];
 const summary: string[] = [];
