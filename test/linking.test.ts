@@ -223,7 +223,7 @@ describe('outbounds read before the hub kept their WMS status', () => {
 
     await stack.linker.runFreshRound();
     const statusOf = async () =>
-      new Map((await hub.query(`SELECT document_no, doc_status, state FROM hub_document WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos)).map((r: any) => [r.document_no, r]));
+      new Map<string, any>((await hub.query(`SELECT document_no, doc_status, state FROM hub_document WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos)).map((r: any) => [r.document_no, r]));
     const after = await statusOf();
     const wmsStatus = new Map((await wms.query('SELECT out_no, status FROM t_out_order WHERE out_no IN (?, ?)', kept.map((o) => o.outbound!.outboundNo))).map((r: any) => [r.out_no, Number(r.status)]));
     for (const o of kept) {
