@@ -48,6 +48,8 @@ export interface CallReading {
   turns: Turn[];
 }
 
+/** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
+const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -207,12 +209,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const e = lastUnit >= 0 && !/\d/.test(said.slice(lastUnit + 1)) ? s + lastUnit + 1 : e0;
     const before = norm.slice(Math.max(0, s - 8), s);
     const after = norm.slice(e, e + 8);
-    const verbBefore = cues.addressVerbs.before.find((v) => before.replace(/\s+$/, '').endsWith(v) || new RegExp(`${escape(v)}.{0,2}$`).test(before));
+    // The verb may name the new place before the street (改到新店，姑苏区…).
+    const verbBefore = cues.addressVerbs.before.find((v) => before.replace(/\s+$/, '').endsWith(v) || new RegExp(`${escape(v)}(?:${PLACE})?.{0,2}$`).test(before));
     const verbAfter = cues.addressVerbs.after.find((v) => new RegExp(`^[,，\\s]{0,2}${escape(v)}`).test(after) || after.includes(v));
     const changeCue = found.some((m) => m.group.label === 'CHANGE_ADDRESS');
     if (verbBefore || verbAfter || changeCue) {
       newAddress = {
-        value: raw.slice(s, e),
+        value: raw.slice(s, e).replace(/\s+/g, ''),
         span: [s, e],
         province: address.province.value,
         city: address.city.value,
@@ -229,12 +232,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // address verb is the new address all the same, its district or town kept as said.
   if (!newAddress) {
     const verbs = [...cues.addressVerbs.before].sort((a, b) => b.length - a.length).map(escape).join('|');
-    const street = new RegExp(`(?:${verbs})[\\s:,]{0,2}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号)`, 'gu');
+    const street = new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号)`, 'gu');
     for (let m; !newAddress && (m = street.exec(norm)); ) {
       const s = m.index + m[0].length - m[1].length;
       const e = m.index + m[0].length;
       if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
-      newAddress = { value: raw.slice(s, e), span: [s, e], province: null, city: null, district: null, detail: raw.slice(s, e) };
+      const value = raw.slice(s, e).replace(/\s+/g, '');
+      newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     }
   }
@@ -276,6 +280,16 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
         if (!found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
       }
     }
+  }
+  // An address said for something else (发票的邮寄地址…，寄到…) is not where the goods go.
+  for (const m of found) {
+    if (m.reason || m.cue !== 'ADDRESS') continue;
+    const [cs] = clauseAt(norm, m.span[0], breaks);
+    const turn = turnOf(m.span[0]);
+    const [ps] = clauseAt(norm, Math.max(turn?.span[0] ?? 0, cs - 2), breaks);
+    // Said of the same address: the invoice word and 地址 in one clause (发票的邮寄地址改一下), not 发票不用开，<address>.
+    const clauses = norm.slice(Math.max(ps, turn?.span[0] ?? 0), m.span[0]).split(/[,;]/);
+    if (clauses.some((c) => c.includes('地址') && m.group.unlessClauseHas.some((w) => c.includes(w)))) m.reason = 'OTHER_SUBJECT';
   }
   // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
   for (const re of takeBack) {

@@ -4,8 +4,8 @@
 // new one starts with the old one's columns, which every other query by customer still uses.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class MatchedByDay1767455000000 implements MigrationInterface {
-  name = 'MatchedByDay1767455000000';
+export class MatchedByDay1767470000000 implements MigrationInterface {
+  name = 'MatchedByDay1767470000000';
 
   async up(q: QueryRunner): Promise<void> {
     const on = q.connection.options.type === 'mysql' ? ' ON hub_document' : '';
