@@ -31,7 +31,8 @@ function written(text: string): string {
   // Spoken digits read in groups with pauses (二零二五 一一 二零 零 幺 三, 幺二三 四五六 七八九 零): groups of
   // digits, spoken or written, apart only by spaces or commas, that make eight digits or more are one
   // number read out, however short each group (一一 alone stays a word).
-  const isDigit = (c: string) => c in SPOKEN_DIGIT || (c >= '0' && c <= '9');
+  // Not 两: in 两天, 两箱 after a number it is a quantity (YT 7788 9900 1122，两天没动了).
+  const isDigit = (c: string) => (c in SPOKEN_DIGIT && c !== '两') || (c >= '0' && c <= '9');
   for (let i = 0; i < out.length; ) {
     if (!isDigit(out[i])) {
       i++;
