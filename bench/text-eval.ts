@@ -339,7 +339,8 @@ for (const [name, dir] of sets) {
 const FRESH: Record<string, string> = {
   'calls-heldout-6.jsonl': '75 calls in new styles written before this round of changes; first run 71.1 % / 74.7 % / 94.7 %, then its classes generalised — tuned',
   'calls-heldout-7.jsonl': '45 calls written after those changes; first run 71.4 % / 72.9 % / 95.6 %, then its classes generalised — tuned',
-  'calls-heldout-8.jsonl': '42 calls written after the calls-heldout-7 changes; first run 63.6 % / 62.2 % / 97.6 %',
+  'calls-heldout-8.jsonl': '42 calls written after the calls-heldout-7 changes; first run 63.6 % / 62.2 % / 97.6 %, then its classes generalised — tuned',
+  'calls-heldout-9.jsonl': '42 calls written after the calls-heldout-8 changes; first run 76.1 % / 79.5 % / 95.2 %, kept untuned',
 };
 for (const [file, note] of Object.entries(FRESH)) {
   const path = root + 'test/fixtures/' + file;
@@ -372,9 +373,10 @@ const report = [
   '| calls-5.jsonl (30, written after the calls-4 fixes, before running it) | 76.5 % | 78.8 % | 100.0 % | left untuned at first; its misses were classes later generalised with those of calls-heldout-6, so its later figure is partly tuned |',
   '| test/fixtures/calls-heldout-6.jsonl (75, new styles: unknown speaker tags, five dialects, self-corrections, dialect negations, numbers in spoken groups; written before the round of changes) | 71.1 % | 74.7 % | 94.7 % | classes generalised: role-word and neutral speaker tags, digits in spoken groups, cues composed from word classes by meaning, 不是X是Y, settled and past matters, missed deadlines, cues that give way |',
   '| test/fixtures/calls-heldout-7.jsonl (45, written after those changes) | 71.4 % | 72.9 % | 95.6 % | classes generalised: V-not-V questions, stale tracking, closing an order, an invoice\'s mailing address, policy questions, a move, split and short sequences |',
-  '| test/fixtures/calls-heldout-8.jsonl (42, written after the calls-heldout-7 changes) | 63.6 % | 62.2 % | 97.6 % | kept as it is: the latest honest figure |',
+  '| test/fixtures/calls-heldout-8.jsonl (42, written after the calls-heldout-7 changes) | 63.6 % | 62.2 % | 97.6 % | classes generalised, and the word classes widened by meaning beyond its misses |',
+  '| test/fixtures/calls-heldout-9.jsonl (42, written after the calls-heldout-8 changes: formal register, implicit chases, agent-informed calls, dialect consent) | 76.1 % | 79.5 % | 95.2 % | kept as it is: the latest honest figure |',
   '',
-  'Three fresh sets written one after another, each after the previous round of fixes, read 71.1/74.7, 71.4/72.9 and 63.6/62.2 % on their first run: generalising by classes did not move the next unseen set towards 95 %; each new set finds new words for the same intents. A character n-gram model trained offline on generated and labelled calls did worse (bench/results/call-intents-heldout.md). ',
+  'Four fresh sets written one after another, each after the previous round of fixes, read 71.1/74.7, 71.4/72.9, 63.6/62.2 and 76.1/79.5 % on their first run: generalising by classes did not bring the next unseen set near 95 %; each new set finds new words for the same intents. A character n-gram model trained offline on generated and labelled calls did worse (bench/results/call-intents-heldout.md). ',
   'So on text nobody tuned on, expect intent precision and recall around 65–90 % on a new speaking style (calls-4 read 84.9 % / 89.9 % the first time; calls-5, written after the reader was generalised on the classes calls-4 showed, 76.5 % / 78.8 %) and 95 % on a familiar one, and the right order ≥ 94 %; generalising by classes (lexicon, negation, scope) moved the next unseen set less than the tuned figures suggest; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
   '',
   '| service calls: set | calls | intent precision | intent recall | right order | intent set exact |',
