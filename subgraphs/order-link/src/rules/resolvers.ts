@@ -3,7 +3,7 @@ import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { formatFen, toFen } from '../../../../common/src/money.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import { computeBlockers, currentBlocker, effectivePromise, type Blocker } from '../blockers.js';
+import { computeBlockers, currentBlocker, effectivePromise, type Blocker, type BlockerInputs } from '../blockers.js';
 import { parsePageSize } from '../arguments.js';
 import type { HubOrder } from '../datasource.js';
 import { findOrder } from '../find-order.js';
@@ -23,11 +23,15 @@ function holdId(id: string): number {
   return Number(id);
 }
 
-/** What the order must travel with and what is confirmed packed; null while the ERP cannot say. */
-async function attachmentsOf(order: HubOrder, ctx: Context) {
+/**
+ * What the order must travel with and what is confirmed packed; null while the ERP cannot say
+ * (strict: the ERP's failure is thrown instead).
+ */
+async function attachmentsOf(order: HubOrder, ctx: Pick<Context, 'loaders'>, strict = false) {
+  const quietly = <T>(p: Promise<T>) => (strict ? p : p.catch(() => null));
   const [header, requirements, confirmed] = await Promise.all([
-    ctx.loaders.erpOrder.load(order.erpOrderNo).catch(() => null),
-    ctx.loaders.requirements.load(order.erpOrderNo).catch(() => null),
+    quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
+    quietly(ctx.loaders.requirements.load(order.erpOrderNo)),
     ctx.loaders.attachmentConfirmations.load(order.rowId),
   ]);
   if (!header) return null;
@@ -36,22 +40,27 @@ async function attachmentsOf(order: HubOrder, ctx: Context) {
   return { required, source, confirmed: done, outstanding: required.filter((a) => !done.some((c) => c.attachment === a)) };
 }
 
-/** The facts a blocker needs that other systems hold; an unreachable system leaves its part out rather than failing the list. */
-export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
-  const quietly = <T>(p: Promise<T>) => p.catch(() => null);
+/**
+ * The facts an order's blockers are computed from, read through the loaders (batched across the
+ * orders asked at once). For the graph an unreachable system leaves its part out rather than
+ * failing the list; `strict` (recording the blockers, blocker-record.ts) throws instead, because a
+ * part left out would read as blockers cleared.
+ */
+export async function blockerInputsOf(order: HubOrder, ctx: Pick<Context, 'loaders'>, now: number, strict = false): Promise<BlockerInputs> {
+  const quietly = <T>(p: Promise<T>) => (strict ? p : p.catch(() => null));
   const [holds, decisions, header, waybill, ambiguous, attachments, outbound, seal, contradicting, callActions] = await Promise.all([
     ctx.loaders.holds.load(order.rowId),
     ctx.loaders.decisions.load(order.rowId),
     quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
     order.tmsWaybillNo ? quietly(ctx.loaders.waybill.load(order.tmsWaybillNo)) : null,
     ctx.loaders.ambiguousOutbounds.load(order.erpOrderNo),
-    attachmentsOf(order, ctx),
+    attachmentsOf(order, ctx, strict),
     order.wmsOutboundNo ? quietly(ctx.loaders.outbound.load(order.wmsOutboundNo)) : null,
     order.wmsOutboundNo ? ctx.loaders.seal.load(order.wmsOutboundNo) : null,
     ctx.loaders.contradictingDocuments.load(order.erpOrderNo),
     ctx.loaders.callActionsByOrder.load(order.rowId),
   ]);
-  return computeBlockers({
+  return {
     status: order.status,
     missingNodes: order.lifecycle.missing,
     hasOutbound: order.wmsOutboundNo != null,
@@ -70,8 +79,13 @@ export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker
         ? { outboundNo: order.wmsOutboundNo, status: outbound.status, pickedAt: outbound.pickedAt ? Date.parse(outbound.pickedAt) : null, sealedAt: seal?.sealedAt ?? null, waybillNo: seal?.waybillNo ?? null }
         : null,
     callActions: callActions ?? [],
-    now: Date.now(),
-  });
+    now,
+  };
+}
+
+/** The order's blockers as the graph answers them, now. */
+export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
+  return computeBlockers(await blockerInputsOf(order, ctx, Date.now()));
 }
 
 export const ruleResolvers: Resolvers = {
