@@ -326,8 +326,21 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       const w = SHOP_TRADE_WORDS.find((t) => p0 - t.length > 0 && norm.startsWith(t, p0 - t.length) && mask.isFree(p0 - t.length, p0));
       if (w) (p0 -= w.length), (back = true);
     }
-    let start = p0;
-    while (start > 0 && p0 - start < 4) {
+    // A name written as a field of its own (…88号 上海浦东鑫源汽车技术服务有限公司 范伟) runs back to the space or
+    // mark before it, however long its own part; otherwise at most four characters are taken.
+    let far = p0;
+    while (
+      far > 0 &&
+      p0 - far < 12 &&
+      mask.isFree(far - 1, far) &&
+      (HAN.test(norm[far - 1]) || /[A-Z]/.test(norm[far - 1])) &&
+      !/[号弄区县镇乡路街道巷的]/.test(norm[far - 1]) &&
+      !(/[栋幢楼室层座]/.test(norm[far - 1]) && /[\d号元]/.test(norm[far - 2] ?? ''))
+    )
+      far--;
+    const fieldOfItsOwn = far < p0 && (far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]));
+    let start = fieldOfItsOwn ? far : p0;
+    while (!fieldOfItsOwn && start > 0 && p0 - start < 4) {
       const c = norm[start - 1];
       if (!mask.isFree(start - 1, start) || !(HAN.test(c) || /[A-Z]/.test(c))) break;
       if (/[号弄栋幢楼室层座]/.test(c)) break;
