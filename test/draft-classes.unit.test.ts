@@ -112,3 +112,15 @@ test('a spec after a sibling takes the product alone when no item has every spec
     assert.deepEqual(items(text).sort(), [`COOLANT-35-4L×${a}`, `COOLANT-25-1L×${b}`].sort(), text);
   }
 });
+
+test('a shop name with no known ending, between the address and the contact, is read as that field', () => {
+  const rng = new Random(407);
+  const names = ['芜湖顺捷电瓶专营店', '海州宏达轴承经销部', '定海东港汽车维修', '滁州琅琊老杨轴承', '车友汇名车俱乐部', '老陈刹车片批发'];
+  for (let i = 0; i < 60; i++) {
+    const shop = rng.pick(names);
+    const p = rng.pick(typed);
+    const sep = rng.pick([' ', '，', ' | ']);
+    const text = `${p.said} ${rng.int(2, 9)}个 ${rng.pick(['苏州吴中区木渎镇金山路88号', '无锡新吴区长江路21号'])}${sep}${shop}${sep}张伟 13812345678`;
+    assert.equal(draft(text).customerHint.value, shop, text);
+  }
+});

@@ -357,10 +357,31 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       p += suffix.length - 1;
       continue;
     }
-    const span: Span = [start, end];
+    // Written as a field of its own, the name is the whole field: 亭湖飞驰汽车快修中心, 余杭快车道汽车服务 (a 道 inside
+    // the name), 宜兴陶都汽车美容养护 — whatever part of it the endings found.
+    const own = fieldAround(norm, mask, start, end);
+    const span: Span = own ?? [start, end];
     return field(text.slice(span[0], span[1]), 0.8, span, 'SHOP_SUFFIX');
   }
+  // No known ending: the field between the address and the contact (…88号 芜湖顺捷电瓶专营店 陶然 18955301234).
+  const between = /[号弄][\s,，;；|]+([\p{Script=Han}A-Za-z]{4,20})[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
+  if (between && isPersonName(between[2], lex)) {
+    const at = between.index + between[0].indexOf(between[1]);
+    if (mask.isFree(at, at + between[1].length) && !isPersonName(between[1], lex)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+  }
   return emptyField(null);
+}
+
+/** The field a shop name found at [start, end) stands in, when spaces or marks set it off on both sides. */
+function fieldAround(norm: string, mask: SpanMask, start: number, end: number): Span | null {
+  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z]/.test(norm[i]));
+  const edge = (c: string | undefined) => c === undefined || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(c);
+  let s = start;
+  while (s > 0 && inName(s - 1)) s--;
+  let e = end;
+  while (e < norm.length && inName(e)) e++;
+  if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[e])) return null;
+  return s === start && e === end ? null : [s, e];
 }
 
 function findItems(
