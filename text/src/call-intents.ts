@@ -168,7 +168,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   for (const m of found) {
     const turn = turnOf(m.span[0]);
     const said = norm.slice(...m.span);
-    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$/.test(said) || goods.some((g) => said.includes(g))) continue;
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成/.test(said) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!?。\n]/.test(norm[cs - 1])) continue;
     const [ps] = clauseAt(norm, cs - 2, breaks);
@@ -274,7 +274,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
     else if (['RETURN_EXCHANGE', 'CANCEL', 'CHANGE_ADDRESS'].includes(m.group.label as string) && pastBefore(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
-    else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
+    // 如果今天能发，我就不取消了: a time the caller sets on shipping, even inside a condition, asks when it ships.
+    else if (insideCondition(norm, m.span, cs, ce, cues.conditions) && !(m.group.label === 'CHASE' && /^(?:今天|明天|后天|马上|今晚)/.test(norm.slice(...m.span)))) m.reason = 'CONDITIONAL';
+    // 说要退货那个 — a request reported, not made.
+    else if (/说/.test(norm.slice(cs, m.span[0])) && /^[货款换]?(?:那个|那单|那件)/.test(after)) m.reason = 'MENTIONED';
   }
   // 如果今天还发不出来，那就帮我取消吧: a deadline passing undelivered is a chase; what it threatens (a cancel, a
   // return, a complaint) is not asked for yet. A condition on the state (要是还没发的话，地址改成…) is not a deadline.
