@@ -48,6 +48,8 @@ export interface CallReading {
   turns: Turn[];
 }
 
+/** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
+const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
 const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -63,7 +65,7 @@ function compiled(lex: Lexicon) {
     const alt = names.map(escape).join('|');
     const roles = norm([...speakers.agentRoleWords, ...speakers.customerRoleWords]).sort((a, b) => b.length - a.length).map(escape).join('|');
     // A tag not listed: a few letters around a role word (客服小李, 王老板), not a verb of saying (老板说:).
-    const named = `[\\p{Script=Han}A-Za-z]{0,4}(?:${roles})[\\p{Script=Han}A-Za-z0-9]{0,4}(?<![说讲问道])`;
+    const named = `[\\p{Script=Han}A-Za-z]{0,4}(?:${roles})[\\p{Script=Han}A-Za-z0-9*＊]{0,12}(?<![说讲问道])`;
     // A tag opens the text, a line, or follows the end of the previous turn; it ends in a colon or sits in brackets.
     const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt}|${named})[\\]】]\\s*:?|(${alt}|${named})\\s*:)`, 'gu');
     const agent = new Set(norm(speakers.agent));
@@ -159,12 +161,14 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     for (const o of found)
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
   }
+  const goods = [...((cues.meanings.GOODS as string[] | undefined) ?? []), ...lex.partTypes.map((t) => t.type)];
   // Seeing or receiving takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
-  // invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
+  // invoice, 发票还没收到，寄了没有 still the invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
   // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
   for (const m of found) {
     const turn = turnOf(m.span[0]);
-    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到/.test(norm.slice(...m.span))) continue;
+    const said = norm.slice(...m.span);
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成/.test(said) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!?。\n]/.test(norm[cs - 1])) continue;
     const [ps] = clauseAt(norm, cs - 2, breaks);
@@ -232,7 +236,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // address verb is the new address all the same, its district or town kept as said.
   if (!newAddress) {
     const verbs = [...cues.addressVerbs.before].sort((a, b) => b.length - a.length).map(escape).join('|');
-    const street = new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号)`, 'gu');
+    const street = new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}(${STREET})`, 'gu');
     for (let m; !newAddress && (m = street.exec(norm)); ) {
       const s = m.index + m[0].length - m[1].length;
       const e = m.index + m[0].length;
@@ -240,6 +244,17 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const value = raw.slice(s, e).replace(/\s+/g, '');
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+    }
+    // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
+    const bare = new RegExp(`(?<=^|[\\s:,是在为])(?![是在为])${STREET}`, 'gu');
+    for (const cue of found.filter((m) => m.group.label === 'CHANGE_ADDRESS' && !m.negated && m.cue !== 'ADDRESS')) {
+      const turn = turnOf(cue.span[0]);
+      if (newAddress || !turn) break;
+      bare.lastIndex = cue.span[1];
+      const m = bare.exec(norm);
+      if (!m || m.index >= turn.span[1] || m.index - cue.span[1] > 16 || refTaken(m.index, m.index + m[0].length)) continue;
+      const value = raw.slice(m.index, m.index + m[0].length).replace(/\s+/g, '');
+      newAddress = { value, span: [m.index, m.index + m[0].length], province: null, city: null, district: null, detail: value };
     }
   }
 
@@ -259,7 +274,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
     else if (['RETURN_EXCHANGE', 'CANCEL', 'CHANGE_ADDRESS'].includes(m.group.label as string) && pastBefore(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
-    else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
+    // 如果今天能发，我就不取消了: a time the caller sets on shipping, even inside a condition, asks when it ships.
+    else if (insideCondition(norm, m.span, cs, ce, cues.conditions) && !(m.group.label === 'CHASE' && /^(?:今天|明天|后天|马上|今晚)/.test(norm.slice(...m.span)))) m.reason = 'CONDITIONAL';
+    // 说要退货那个 — a request reported, not made.
+    else if (/说/.test(norm.slice(cs, m.span[0])) && /^[货款换]?(?:那个|那单|那件)/.test(after)) m.reason = 'MENTIONED';
   }
   // 如果今天还发不出来，那就帮我取消吧: a deadline passing undelivered is a chase; what it threatens (a cancel, a
   // return, a complaint) is not asked for yet. A condition on the state (要是还没发的话，地址改成…) is not a deadline.

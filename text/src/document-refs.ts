@@ -31,7 +31,8 @@ function written(text: string): string {
   // Spoken digits read in groups with pauses (二零二五 一一 二零 零 幺 三, 幺二三 四五六 七八九 零): groups of
   // digits, spoken or written, apart only by spaces or commas, that make eight digits or more are one
   // number read out, however short each group (一一 alone stays a word).
-  const isDigit = (c: string) => c in SPOKEN_DIGIT || (c >= '0' && c <= '9');
+  // Not 两: in 两天, 两箱 after a number it is a quantity (YT 7788 9900 1122，两天没动了).
+  const isDigit = (c: string) => (c in SPOKEN_DIGIT && c !== '两') || (c >= '0' && c <= '9');
   for (let i = 0; i < out.length; ) {
     if (!isDigit(out[i])) {
       i++;
@@ -76,6 +77,8 @@ function written(text: string): string {
     /(?<![A-Z0-9])(SO|CK)\s*(\d{4}[\s,]*\d{2}[\s,]*\d{2})[\s,]{0,2}(?:后面是|后面|然后是|接着是|后三位是?|最后是|-)[\s:,]*([\d零〇洞一幺二两三四五六七八九](?:\s*[\d零〇洞一幺二两三四五六七八九]){0,5})(?![\d零〇洞一幺二两三四五六七八九])/g,
     (m, prefix: string, date: string, seq: string) => `${prefix}${date.replace(/[\s,]/g, '')}-${[...seq.replace(/\s/g, '')].map((c) => SPOKEN_DIGIT[c] ?? c).join('')}`.padEnd(m.length, ' '),
   );
+  // The dash said in English (SO dash 20251127 dash 101).
+  s = s.replace(/(?<=[A-Z0-9])\s*DASH\s*(?=\d)/g, (m) => '-'.padEnd(m.length, ' '));
   // A pause read as a comma between the parts of one number: CK，20251110，-，009.
   s = s.replace(/(?<=[A-Z0-9\-])\s*,[\s,\-]*(?=[\d\-])/g, (m) => ' '.repeat(m.length));
   // A waybill read in groups: ZTO 1002 6915 9CN → ZTO100269159CN (the gaps move behind it).
@@ -95,7 +98,7 @@ function endOf(s: string, at: number, text: string): number {
 }
 
 // The digits first and the prefix after: 二零二五一一一零零四二，SO开头的.
-const PREFIX_AFTER = /(?<![\dA-Z])(\d{8})[\s\-]*(\d{3,6})(?!\d)[^\dA-Z]{0,4}?(SO|CK)\s?(?:开头|打头)/g;
+const PREFIX_AFTER = /(?<![\dA-Z])(\d{8})[\s\-]*(\d{3,6})(?!\d)[^\dA-Z]{0,4}?(S\s?O|C\s?K)\s?(?:开头|打头)/g;
 
 /** Every document number said in `text`, in the order said. */
 export function findDocumentRefs(text: string): DocumentRef[] {
@@ -106,7 +109,7 @@ export function findDocumentRefs(text: string): DocumentRef[] {
   });
   PREFIX_AFTER.lastIndex = 0;
   for (let m; (m = PREFIX_AFTER.exec(s)); ) {
-    const parsed = classifyDocumentNo(`${m[3]}-${m[1]}-${m[2]}`);
+    const parsed = classifyDocumentNo(`${m[3].replace(/\s/g, '')}-${m[1]}-${m[2]}`);
     if (!parsed || found.some((f) => f.span[0] < m!.index + m![0].length && m!.index < f.span[1])) continue;
     const span: Span = [m.index, m.index + m[0].length];
     found.push({ kind: parsed.kind, canonical: parsed.canonical, span, text: text.slice(span[0], span[1]) });

@@ -5,8 +5,8 @@
 // This index hands over the unnumbered ones in id order, reading only them (and covers order_id).
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class EventNumbering1767470000000 implements MigrationInterface {
-  name = 'EventNumbering1767470000000';
+export class EventNumbering1767480000000 implements MigrationInterface {
+  name = 'EventNumbering1767480000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('CREATE INDEX ix_hub_order_event_unnumbered ON hub_order_event (position, id, order_id)');
