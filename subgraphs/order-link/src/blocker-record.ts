@@ -27,8 +27,11 @@ import { blockerInputsOf } from './rules/resolvers.js';
 
 /** Orders recomputed at once: one batched read per loader (their batch size). */
 const CHUNK = 500;
-/** Due marks taken per step (an order marked in two steps is recomputed twice). */
-const DUE_BATCH = 2000;
+/**
+ * Due marks looked at per step: an order is marked many times over (its insert, its documents, its
+ * rules), and its marks are taken together, so each order is recomputed once per step, not per mark.
+ */
+const DUE_SCAN = 20_000;
 /**
  * Orders one pass records at most: a bulk load's backlog is spread over the rounds that follow
  * rather than holding one up (bench/results/blockers.md: ~1 s per 500 orders on the busy machine).
@@ -84,14 +87,25 @@ export class BlockerRecorder {
     const pass: BlockerPass = { orders: 0, raised: 0, cleared: 0, marks: 0, timed: 0 };
     let timedTaken = false;
     while (pass.orders < maxOrders) {
-      const due = await this.query('blockers.due', `SELECT id, order_id, order_nos FROM hub_blocker_due ORDER BY id LIMIT ${DUE_BATCH}`);
-      const timed = timedTaken ? [] : await this.query('blockers.timed', `SELECT order_id FROM hub_blocker_check WHERE recheck_at <= ? ORDER BY recheck_at LIMIT ${DUE_BATCH}`, [now]);
+      const scanned = await this.query('blockers.due', `SELECT id, order_id, order_nos FROM hub_blocker_due ORDER BY id LIMIT ${DUE_SCAN}`);
+      const timed = timedTaken ? [] : await this.query('blockers.timed', `SELECT order_id FROM hub_blocker_check WHERE recheck_at <= ? ORDER BY recheck_at LIMIT ${CHUNK}`, [now]);
       timedTaken = true;
-      if (!due.length && !timed.length) break;
-      const ids = new Set<number>([...due.filter((r) => r.order_id != null).map((r) => Number(r.order_id)), ...timed.map((r) => Number(r.order_id))]);
+      if (!scanned.length && !timed.length) break;
+      const ids = new Set<number>(timed.map((r) => Number(r.order_id)));
+      // The oldest marks, as many as name the orders this pass may still take (and every other mark of those).
+      const room = maxOrders - pass.orders;
+      const named = new Set<string>();
+      const due = scanned.filter((r) => {
+        const fits = (r.order_id == null || ids.has(Number(r.order_id)) || ids.size + named.size < room) && (!r.order_nos || ids.size + named.size < room);
+        if (fits) {
+          if (r.order_id != null) ids.add(Number(r.order_id));
+          for (const no of r.order_nos ? String(r.order_nos).split(',').filter(Boolean) : []) named.add(no);
+        }
+        return fits;
+      });
       // A document that names orders it is not linked to (a contradicting reference, an outbound
       // fitting several) marks them by their ERP numbers.
-      const nos = [...new Set(due.flatMap((r) => (r.order_nos ? String(r.order_nos).split(',').filter(Boolean) : [])))];
+      const nos = [...named];
       for (let i = 0; i < nos.length; i += CHUNK) {
         const chunk = nos.slice(i, i + CHUNK);
         for (const r of await this.query('blockers.orderIds', `SELECT id FROM hub_order WHERE erp_order_no IN (${placeholders(chunk.length)})`, chunk)) ids.add(Number(r.id));
@@ -110,7 +124,7 @@ export class BlockerRecorder {
         const chunk = due.slice(i, i + CHUNK).map((r) => Number(r.id));
         await this.hub.call('blockers.taken', () => this.db.query(`DELETE FROM hub_blocker_due WHERE id IN (${placeholders(chunk.length)})`, chunk), { idempotent: true });
       }
-      if (due.length < DUE_BATCH) break;
+      if (scanned.length < DUE_SCAN && due.length === scanned.length) break;
     }
     if (pass.raised || pass.cleared) this.logger.debug(pass, 'blockers recorded');
     return pass;
