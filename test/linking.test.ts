@@ -207,6 +207,93 @@ describe('orders cancelled in the ERP while their outbounds are live in the WMS,
   });
 });
 
+describe('outbounds read before the hub kept their WMS status', () => {
+  test('are read again by key, once: each gets its status, and one the WMS had cancelled back then stops being its order’s live outbound', async () => {
+    const hub = stack.orderLink.hubDb;
+    const picked = take((o) => byReference(o) && o.expectedStatus !== 'CANCELLED' && !!o.waybill?.method, 3);
+    const [cancelled, ...kept] = picked;
+    const outNos = picked.map((o) => o.outbound!.outboundNo);
+    // As the hub held them before migration 1767450000000-OutboundStatus: linked, no status. The WMS
+    // had cancelled one of them back then (its update_time as it was: no feed nor sweep reads it again).
+    await wms.query('UPDATE t_out_order SET status = 90 WHERE out_no = ?', [cancelled.outbound!.outboundNo]);
+    await hub.query(`UPDATE hub_document SET doc_status = NULL WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos);
+    await hub.query("DELETE FROM hub_sync_cursor WHERE source = 'wms-status'");
+    const [before] = await orders([cancelled.erpOrderNo], 'wmsOutboundNo');
+    assert.equal(before.wmsOutboundNo, cancelled.outbound!.outboundNo);
+
+    await stack.linker.runFreshRound();
+    const statusOf = async () =>
+      new Map<string, any>((await hub.query(`SELECT document_no, doc_status, state FROM hub_document WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos)).map((r: any) => [r.document_no, r]));
+    const after = await statusOf();
+    const wmsStatus = new Map((await wms.query('SELECT out_no, status FROM t_out_order WHERE out_no IN (?, ?)', kept.map((o) => o.outbound!.outboundNo))).map((r: any) => [r.out_no, Number(r.status)]));
+    for (const o of kept) {
+      const doc = after.get(o.outbound!.outboundNo);
+      assert.ok(doc.doc_status, `${o.outbound!.outboundNo} has its status (WMS ${wmsStatus.get(o.outbound!.outboundNo)})`);
+      assert.equal(doc.state, 'LINKED');
+    }
+    assert.deepEqual([after.get(cancelled.outbound!.outboundNo).doc_status, after.get(cancelled.outbound!.outboundNo).state], ['CANCELLED', 'CANCELLED']);
+    const [o] = await orders([cancelled.erpOrderNo], 'wmsOutboundNo links { system documentNo }');
+    assert.equal(o.wmsOutboundNo, null, 'no longer its live outbound');
+    assert.ok(!o.links.some((l: any) => l.documentNo === cancelled.outbound!.outboundNo));
+    assert.ok(!(await unlinked()).has(cancelled.outbound!.outboundNo), 'nothing to link by hand');
+    // Once walked to the end it is done: a later round reads nothing again.
+    const [cursor] = await hub.query("SELECT position FROM hub_sync_cursor WHERE source = 'wms-status'");
+    assert.equal(JSON.parse(cursor.position).done, true);
+  });
+});
+
+describe('matches decided again when a new order of the customer arrives', () => {
+  test('only the matched outbounds the new order could fit: one in its window becomes AMBIGUOUS_MATCH, the customer’s older matches are not read again', async () => {
+    const [near, far] = take((o) => o.outbound?.method === 'MATCHED' && o.expectedStatus !== 'CANCELLED', 2);
+    assert.ok(near && far, 'the generator matched outbounds (refMissing)');
+    // What the linker reads back of matched outbounds by customer, watched on its own database handle.
+    const linker = stack.linker as any;
+    const db = linker.hub;
+    const reread: string[] = [];
+    linker.hub = new Proxy(db, {
+      get: (t, prop, receiver) =>
+        prop === 'query'
+          ? async (sql: string, params?: unknown[]) => {
+              const rows = await t.query(sql, params);
+              if (/method = 'MATCHED'/.test(sql) && /customer_code IN/.test(sql)) reread.push(...rows.map((r: any) => r.document_no));
+              return rows;
+            }
+          : Reflect.get(t, prop, receiver),
+    });
+    const copyOf = async (base: TruthOrder, no: string, at: string) => {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const { ID, ...rest } = header;
+      await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no })));
+      await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: at, cDefine10: null, dModifyTime: now() }]);
+    };
+    try {
+      // The same goods for the same customer, placed the same day as the matched order: the outbound fits both.
+      const nearNo = `${near.erpOrderNo.slice(0, 12)}8801`;
+      await copyOf(near, nearNo, formatBeijing(Date.parse(near.orderedAt) + 60_000));
+      await stack.linker.runFreshRound();
+      assert.ok(reread.includes(near.outbound!.outboundNo), 'the match in the new order’s window is decided again');
+      const left = await unlinked();
+      assert.equal(left.get(near.outbound!.outboundNo)?.reason, 'AMBIGUOUS_MATCH');
+      assert.deepEqual([...left.get(near.outbound!.outboundNo).candidateOrderNos].sort(), [near.erpOrderNo, nearNo].sort());
+
+      // The same goods again for the other customer, but today: no outbound of theirs from the data set's days can fit it.
+      reread.length = 0;
+      const farNo = `SO-${beijingDate(Date.now()).replaceAll('-', '')}-8802`;
+      await copyOf(far, farNo, now());
+      await stack.linker.runFreshRound();
+      const [known] = await orders([farNo], 'erpOrderNo');
+      assert.equal(known?.erpOrderNo, farNo, 'the new order was read');
+      assert.ok(!reread.includes(far.outbound!.outboundNo), `${far.outbound!.outboundNo} (${far.orderedAt.slice(0, 10)}) is out of the new order's reach: not read again`);
+      const [still] = await orders([far.erpOrderNo], 'wmsOutboundNo links { documentNo method }');
+      assert.equal(still.wmsOutboundNo, far.outbound!.outboundNo);
+      assert.equal(still.links.find((l: any) => l.documentNo === far.outbound!.outboundNo)?.method, 'MATCHED');
+    } finally {
+      linker.hub = db;
+    }
+  });
+});
+
 describe("the generator's reference classes", () => {
   test('typed references link to the order they name, and references naming another customer’s order are not linked, exactly as the ground truth says', async () => {
     const typed = stack.truth.anomalies.filter((a) => a.kind === 'refKeyboard');
@@ -567,5 +654,77 @@ describe('rules see every order', () => {
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
       assert.equal(res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R02-credit-limit').fired, credit.get(no).fired, no);
     }
+  });
+
+  test('an order placed earlier that commits late: the later orders it now precedes are judged again — the later twin held as its duplicate, the later of two over the credit line held — recorded, audited, once', async () => {
+    const picked: TruthOrder[] = [];
+    for (const o of stack.truth.orders) if (!used.has(o.erpOrderNo) && o.expectedStatus !== 'CANCELLED' && !picked.some((b) => b.customerCode === o.customerCode) && picked.length < 2) picked.push(o);
+    for (const b of picked) used.add(b.erpOrderNo);
+    const [twinBase, creditBase] = picked;
+    const t0 = Math.floor((Date.now() - 3 * 3_600_000) / 1000) * 1000;
+    const day = beijingDate(t0).replaceAll('-', '');
+    const copy = async (base: TruthOrder, no: string, at: number, modifiedAt: number, change: { total?: string; extraQty?: number } = {}) => {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const { ID, ...rest } = header;
+      await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no, iQuantity: Number(l.iQuantity) + (change.extraQty ?? 0) })));
+      await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: formatBeijing(at), iStatus: 2, iTotalSum: change.total ?? rest.iTotalSum, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: formatBeijing(modifiedAt) }]);
+    };
+    // The credit customer's line: what it owes on orders placed before these two plus 1,000 CNY; each
+    // order of 600 fits alone, the two do not (orders other cases wrote later do not count before them).
+    const [{ owed }] = await erp.query('SELECT COALESCE(SUM(iTotalSum), 0) AS owed FROM SO_SOMain WHERE cCusCode = ? AND iStatus IN (1, 2) AND dDate < ?', [creditBase.customerCode, formatBeijing(t0)]);
+    await erp.query('UPDATE Customer SET iCreditLine = ?, dModifyTime = ? WHERE cCusCode = ?', [(Number(owed) + 1000).toFixed(2), now(), creditBase.customerCode]);
+    const twin = { earlier: `SO-${day}-7101`, later: `SO-${day}-7102` };
+    const credit = { earlier: `SO-${day}-7201`, later: `SO-${day}-7202` };
+    // The later ones first, as the feed reads them.
+    await copy(twinBase, twin.later, t0 + 5 * 60_000, Date.now());
+    await copy(creditBase, credit.later, t0 + 5 * 60_000, Date.now(), { total: '600.00', extraQty: 1 });
+    await stack.linker.runFreshRound();
+    const decisionsOf = async (nos: string[]) =>
+      new Map((await orders(nos, 'erpOrderNo onHold decisions { ruleId fired facts } holds { ruleId state }')).map((a) => [a.erpOrderNo, a]));
+    const first = await decisionsOf([twin.later, credit.later]);
+    const verdict = (o: any, rule: string) => o.decisions.find((d: any) => d.ruleId === rule);
+    assert.equal(verdict(first.get(twin.later), 'R11-duplicate-order').fired, false, 'no twin known yet');
+    assert.equal(verdict(first.get(credit.later), 'R02-credit-limit').fired, false, 'alone it fits the line');
+
+    // Then the ones placed before them commit, stamped two minutes behind what the feed has read:
+    // only the late-commit lane (or the sweep) brings them.
+    const stamped = Date.now() - 120_000;
+    await copy(twinBase, twin.earlier, t0, stamped);
+    await copy(creditBase, credit.earlier, t0, stamped, { total: '600.00' });
+    for (let i = 0; i < 12; i++) {
+      await stack.linker.runFreshRound();
+      const seen = await orders([twin.earlier, credit.earlier], 'erpOrderNo decisions { ruleId }');
+      if (seen.every((o) => o?.decisions.length)) break;
+    }
+    const after = await decisionsOf([twin.earlier, twin.later, credit.earlier, credit.later]);
+    assert.ok(after.get(twin.earlier) && after.get(credit.earlier), 'the late orders were read');
+    assert.equal(verdict(after.get(twin.earlier), 'R11-duplicate-order').fired, false, `${twin.earlier} is the original`);
+    const dup = verdict(after.get(twin.later), 'R11-duplicate-order');
+    assert.deepEqual([dup.fired, dup.facts.duplicateOf], [true, twin.earlier], `${twin.later} repeats ${twin.earlier}`);
+    assert.equal(verdict(after.get(credit.earlier), 'R02-credit-limit').fired, false, `${credit.earlier} came first and fits the line`);
+    assert.equal(verdict(after.get(credit.later), 'R02-credit-limit').fired, true, `${credit.later} came after ${credit.earlier}: together they exceed the line`);
+    const holdsOf = (no: string, rule: string) => after.get(no).holds.filter((h: any) => h.ruleId === rule);
+    assert.deepEqual(holdsOf(twin.later, 'R11-duplicate-order').map((h: any) => h.state), ['OPEN']);
+    assert.deepEqual(holdsOf(credit.later, 'R02-credit-limit').map((h: any) => h.state), ['OPEN']);
+    assert.deepEqual([holdsOf(twin.earlier, 'R11-duplicate-order').length, holdsOf(credit.earlier, 'R02-credit-limit').length], [0, 0], 'nothing held on the earlier ones');
+
+    // Audited: why each was judged again, and the hold it got.
+    const ops = await stack.token('ops');
+    for (const [later, earlier] of [[twin.later, twin.earlier], [credit.later, credit.earlier]]) {
+      const res = await stack.query('query($id: ID!) { auditLog(entity: ORDER, entityId: $id) { action actor after } }', { id: later }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const rejudged = res.data.auditLog.filter((e: any) => e.action === 'ORDER_REJUDGED');
+      assert.equal(rejudged.length, 1, JSON.stringify(res.data.auditLog));
+      assert.deepEqual([rejudged[0].actor, rejudged[0].after.precededBy], ['rule-engine', [earlier]]);
+    }
+    // Idempotent: more rounds and an evaluation on demand change nothing, and write no second hold or entry.
+    await stack.linker.runFreshRound();
+    const again = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired } holds { ruleId } } } }', { id: twin.later }, { token: ops });
+    assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+    assert.equal(again.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order').fired, true);
+    assert.equal(again.data.evaluateOrder.order.holds.filter((h: any) => h.ruleId === 'R11-duplicate-order').length, 1);
+    const log = await stack.query('query($id: ID!) { auditLog(entity: ORDER, entityId: $id) { action } }', { id: credit.later }, { token: ops });
+    assert.equal(log.data.auditLog.filter((e: any) => e.action === 'ORDER_REJUDGED').length, 1);
   });
 });

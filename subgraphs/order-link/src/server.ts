@@ -16,6 +16,7 @@ import { Lease } from './lease.js';
 import { Lease1767440000000 } from './migrations/1767440000000-Lease.js';
 import { OutboundStatus1767450000000 } from './migrations/1767450000000-OutboundStatus.js';
 import { RecordedBlockers1767460000000 } from './migrations/1767460000000-RecordedBlockers.js';
+import { MatchedByDay1767470000000 } from './migrations/1767470000000-MatchedByDay.js';
 import { BlockerRecorder } from './blocker-record.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
@@ -58,7 +59,7 @@ import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
