@@ -7,7 +7,8 @@ import { args, machine, writeResult } from './lib.js';
 
 const opts = args({ orders: '3000', days: '3' });
 process.env.LOG_LEVEL ??= 'warn';
-const stack = await startStack({ name: 'benchblk', orders: Number(opts.orders), days: Number(opts.days), seed: 2025, dialect: 'mysql', env: { LINK_POLL_MS: '600000' } });
+// Counts, not times: the hub's guards are given room so a busy shared machine does not fail the start-up rounds.
+const stack = await startStack({ name: 'benchblk', orders: Number(opts.orders), days: Number(opts.days), seed: 2025, dialect: 'mysql', env: { LINK_POLL_MS: '600000', LEGACY_TIMEOUT_MS: '5000', LEGACY_DEADLINE_MS: '15000' } });
 
 async function calls(): Promise<Record<string, number>> {
   const text = await (await fetch(new URL('/metrics', stack.subgraphUrls['order-link']))).text();
@@ -16,6 +17,8 @@ async function calls(): Promise<Record<string, number>> {
     const m = /^legacy_calls_total\{([^}]*)\} (\d+(?:\.\d+)?)$/.exec(line);
     if (!m) continue;
     const l = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    // The background work beside it (the outbox, the call intake, token revocations) is not the pass's.
+    if (/^(outbox\.|SO_SODetails\.addFreeLine|calls\.changes|token\.|cursor\.)/.test(l.operation)) continue;
     out[`${l.system} ${l.operation}`] = (out[`${l.system} ${l.operation}`] ?? 0) + Number(m[2]);
   }
   return out;

@@ -47,7 +47,8 @@ describe('blockers raised and cleared as order events', () => {
   before(async () => {
     nats = await sharedNats();
     // Rounds only when the test runs one: what each step raised or cleared is then known.
-    stack = await startStack({ name: 'blockev', orders: 240, seed: 77, env: { LINK_POLL_MS: '600000', ...(nats ? { EVENTS_NATS_URL: nats, ...names } : {}) } });
+    // Nor does the log poll: what a write outside the rounds announces goes out because it says so.
+    stack = await startStack({ name: 'blockev', orders: 240, seed: 77, env: { LINK_POLL_MS: '600000', EVENTS_PUBLISH_MS: '600000', ...(nats ? { EVENTS_NATS_URL: nats, ...names } : {}) } });
     await stack.orderLink.events.runOnce();
     legacy = await openLegacy(stack);
     admin = await stack.token('admin');
@@ -84,21 +85,27 @@ describe('blockers raised and cleared as order events', () => {
       codes.forEach((c) => kinds.add(c));
     }
     assert.ok(kinds.size >= 6, `the seed raises several kinds: ${[...kinds]}`);
-    // Every recorded blocker but the two whose own tables announce them was raised in the log, once.
+    // Replaying each blocker's events gives what is recorded: raised, cleared, raised … never twice
+    // the same in a row, and open exactly when recorded open (all but the two kinds whose own tables announce them).
     const json = (path: string) => (stack.dialect === 'mysql' ? `JSON_VALUE(detail, '$.${path}')` : `json_extract(detail, '$.${path}')`);
-    const raised = await hubDb().query(
-      `SELECT order_id, ${json('code')} AS code, ${json('key')} AS k, COUNT(*) AS n FROM hub_order_event WHERE type = 'BLOCKER_RAISED' AND ${json('key')} IS NOT NULL GROUP BY order_id, ${json('code')}, ${json('key')}`,
-    );
-    assert.ok(raised.every((r: any) => Number(r.n) === 1), 'none raised twice');
-    const openRows = await hubDb().query("SELECT COUNT(*) AS n FROM hub_order_blocker WHERE cleared_at IS NULL AND code NOT IN ('LIFECYCLE_GAP', 'LINE_REJECTED')");
-    assert.equal(raised.length, Number(openRows[0].n));
+    const replay = new Map<string, string>();
+    for (const e of await hubDb().query(`SELECT order_id, type, ${json('code')} AS code, ${json('key')} AS k FROM hub_order_event WHERE type LIKE 'BLOCKER_%' AND ${json('key')} IS NOT NULL ORDER BY position`)) {
+      const k = `${e.order_id}:${e.code}:${e.k}`;
+      assert.notEqual(replay.get(k), e.type, `${k}: ${e.type} twice in a row`);
+      assert.ok(replay.has(k) || e.type === 'BLOCKER_RAISED', `${k}: raised first`);
+      replay.set(k, e.type);
+    }
+    const rows = await hubDb().query("SELECT order_id, code, blocker_key, cleared_at FROM hub_order_blocker WHERE code NOT IN ('LIFECYCLE_GAP', 'LINE_REJECTED')");
+    assert.ok(rows.length > 0);
+    for (const r of rows) assert.equal(replay.get(`${r.order_id}:${r.code}:${r.blocker_key}`), r.cleared_at == null ? 'BLOCKER_RAISED' : 'BLOCKER_CLEARED', `${r.order_id} ${r.code} ${r.blocker_key}`);
+    assert.equal(replay.size, rows.length, 'no event for a blocker never recorded');
   });
 
   it('records nothing and announces nothing when every order is recomputed with nothing changed', async () => {
     const before = await head();
     const seen = feed.results.length;
     await hubDb().query('INSERT INTO hub_blocker_due (order_id, marked_at) SELECT id, 0 FROM hub_order');
-    // Twice at once, as two holders during a handover might: the second finds nothing to do either.
+    // Twice at once (one instance runs them one after the other): the second finds nothing to do either.
     const passes = await Promise.all([stack.orderLink.blockers.runOnce(), stack.orderLink.blockers.runOnce()]);
     assert.equal(passes[0].orders + passes[1].orders >= stack.truth.orders.length, true, 'every order recomputed');
     assert.deepEqual(
@@ -115,7 +122,7 @@ describe('blockers raised and cleared as order events', () => {
     assert.equal(feed.results.length, seen, 'nothing delivered');
   });
 
-  it('delivers a hold approved, documents confirmed and a carrier exception as blockers cleared and raised, once each, over WebSocket and SSE', async () => {
+  it('delivers a hold approved and documents confirmed at once, and a carrier exception at the next round, as blockers cleared and raised, once each, over WebSocket and SSE', async () => {
     const ops = await stack.token('ops');
     // A rule's hold, approved by the role it waits for.
     const [held] = (await stack.query('{ holds(state: OPEN, first: 50) { id ruleId approverRole order { id erpOrderNo } } }', {}, { token: ops })).data.holds.filter((h: any) => !h.ruleId.startsWith('CALL:'));
@@ -141,14 +148,17 @@ describe('blockers raised and cleared as order events', () => {
       const warehouse = await stack.token('warehouse');
       const confirmed = await stack.query('mutation($id: ID!, $a: [RequiredAttachment!]!) { confirmAttachments(orderId: $id, attachments: $a) { userErrors { code } } }', { id: owedId, a: outstanding }, { token: warehouse });
       assert.deepEqual(confirmed.data.confirmAttachments.userErrors, []);
+      // No round, no poll: the mutations' own nudge records the blockers they cleared and publishes.
+      const cleared = (evs: any[]) =>
+        evs.some((e) => e.type === 'BLOCKER_CLEARED' && e.code === 'RULE_HOLD' && e.orderId === held.order.id) && evs.some((e) => e.type === 'BLOCKER_CLEARED' && e.code === 'AWAITING_ATTACHMENT' && e.orderId === owedId);
+      await feed.until((r) => cleared(blockerEvents(r.slice(from))), 10_000);
       const res = await fetch(`${stack.tmsApiUrl.replace(/\/$/, '')}/api/v1/waybill/${moving.tms_waybill_no}/track`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ opCode: 50, opTime: formatBeijing(Date.now()), opCity: '杭州', opDesc: '车辆故障', exception: { code: 'VEHICLE_FAULT', desc: '车辆故障', delayMinutes: 180 } }),
       });
       assert.equal(((await res.json()) as any).code, 0);
-      // The hold and the confirmation were recorded by the mutations (on any instance); the lease
-      // holder's next round records what they did to the blockers, with what the TMS now says.
+      // The carrier's exception reaches the hub by the next link round.
       await round();
       const expected = [
         ['BLOCKER_CLEARED', 'RULE_HOLD', held.order.id],

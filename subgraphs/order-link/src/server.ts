@@ -17,6 +17,7 @@ import { Lease1767440000000 } from './migrations/1767440000000-Lease.js';
 import { OutboundStatus1767450000000 } from './migrations/1767450000000-OutboundStatus.js';
 import { RecordedBlockers1767460000000 } from './migrations/1767460000000-RecordedBlockers.js';
 import { MatchedByDay1767470000000 } from './migrations/1767470000000-MatchedByDay.js';
+import { EventNumbering1767480000000 } from './migrations/1767480000000-EventNumbering.js';
 import { BlockerRecorder } from './blocker-record.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
@@ -57,9 +58,10 @@ import { CallStore } from './calls/store.js';
 import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
 import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
+import { onHubWrite } from '../../../common/src/hub-writes.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000, EventNumbering1767480000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -217,6 +219,23 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await leaderFacts.stop();
     },
   );
+  // A write outside the link rounds (a hold decided, a pick step …, common/src/hub-writes.ts): on
+  // the holder, its events and the blockers it changed go out now, not at the next poll or round.
+  let nudging: Promise<void> | null = null;
+  let nudgeAgain = false;
+  const nudge = () => {
+    if (!lease.isLeader) return;
+    if (nudging) return void (nudgeAgain = true);
+    nudging = (async () => {
+      do {
+        nudgeAgain = false;
+        events.wake();
+        await blockers.runOnce().catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'blockers not recorded yet; the next round records them'));
+        events.wake();
+      } while (nudgeAgain);
+    })().finally(() => (nudging = null));
+  };
+  const stopNudges = onHubWrite(nudge);
   await lease.start();
   const subgraph = buildSubgraph<Context>({
     kit,
@@ -252,6 +271,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       },
     },
     close: async () => {
+      stopNudges();
+      await nudging;
       // Given up first, so another instance takes over at once.
       await lease.stop();
       reporter.stop();

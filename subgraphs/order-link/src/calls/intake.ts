@@ -5,6 +5,7 @@
 // pick priority), the audit and the feed's position — written in one transaction. Every row has
 // a key of call, order and intent, so a page read twice (after a crash, or by a second instance)
 // adds nothing.
+import { hubWritten } from '../../../../common/src/hub-writes.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
@@ -116,6 +117,8 @@ export class CallIntake {
       // Safe to retry: every row has its key, and each attempt audits only the rows it added itself
       // (its own clock), so an attempt that committed after timing out is not audited twice.
       await this.hub.call('calls.record', () => this.db.transaction((em) => this.record(em, resolved, after, page.last, Date.now())), { idempotent: true });
+      // What the calls did (holds, actions) is out now, with the blockers it raised.
+      hubWritten();
       read += page.calls.length;
       this.lastError = null;
       // A short page is the end of the feed: no request only to hear so.

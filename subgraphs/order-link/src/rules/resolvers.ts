@@ -9,6 +9,7 @@ import type { HubOrder } from '../datasource.js';
 import { findOrder } from '../find-order.js';
 import { requiredAttachments } from '../attachments.js';
 import { requireInstant, requireRole } from '../../../../common/src/arguments.js';
+import { hubWritten } from '../../../../common/src/hub-writes.js';
 import { ATTACHMENT_LABELS } from '../../../../common/src/requirements.js';
 import type { Context } from '../context.js';
 import { compile, validateRule, type Rule } from './store.js';
@@ -88,6 +89,13 @@ export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker
   return computeBlockers(await blockerInputsOf(order, ctx, Date.now()));
 }
 
+/** A hold decided (or refused with userErrors, which wrote nothing): its events go out now. */
+async function decided<T>(outcome: Promise<T>): Promise<T> {
+  const result = await outcome;
+  hubWritten();
+  return result;
+}
+
 export const ruleResolvers: Resolvers = {
   Query: {
     rules: (_root, _args, ctx) => ctx.rules.list(),
@@ -143,13 +151,14 @@ export const ruleResolvers: Resolvers = {
       const order = await findOrder(id, ctx);
       if (!order) throw appError(ErrorCode.NOT_FOUND, { zh: `找不到订单 ${id}`, en: `No order ${id}` }, { argument: 'id' });
       const evaluation = await ctx.engine.evaluateOne({ id: order.rowId, erpOrderNo: order.erpOrderNo }, ctx.caller);
+      hubWritten();
       ctx.loaders.decisions.clear(order.rowId);
       ctx.loaders.holds.clear(order.rowId);
       ctx.loaders.adjustments.clear(order.rowId);
       return { order, fired: evaluation ? toDecisions(evaluation, Date.now()) : [] };
     },
-    approveHold: (_root, { id, reason }, ctx) => ctx.ledger.decideHold(holdId(id), 'APPROVED', reason, ctx.caller),
-    rejectHold: (_root, { id, reason }, ctx) => ctx.ledger.decideHold(holdId(id), 'REJECTED', reason, ctx.caller),
+    approveHold: (_root, { id, reason }, ctx) => decided(ctx.ledger.decideHold(holdId(id), 'APPROVED', reason, ctx.caller)),
+    rejectHold: (_root, { id, reason }, ctx) => decided(ctx.ledger.decideHold(holdId(id), 'REJECTED', reason, ctx.caller)),
     confirmAttachments: async (_root, { orderId, attachments }, ctx) => {
       requireRole(ctx, ['warehouse', 'ops', 'sales'], 'confirmAttachments');
       const order = await findOrder(orderId, ctx, 'orderId');
@@ -169,6 +178,7 @@ export const ruleResolvers: Resolvers = {
       }
       if (userErrors.length) return { order, attachments: before, userErrors };
       await ctx.attachments.confirm(order, attachments, ctx.caller);
+      hubWritten();
       ctx.loaders.attachmentConfirmations.clear(order.rowId);
       return { order, attachments: await attachmentsOf(order, ctx), userErrors: [] };
     },
