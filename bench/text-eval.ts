@@ -347,7 +347,8 @@ const FRESH: Record<string, string> = {
   'calls-heldout-7.jsonl': '45 calls written after those changes; first run 71.4 % / 72.9 % / 95.6 %, then its classes generalised — tuned',
   'calls-heldout-8.jsonl': '42 calls written after the calls-heldout-7 changes; first run 63.6 % / 62.2 % / 97.6 %, then its classes generalised — tuned',
   'calls-heldout-9.jsonl': '42 calls written after the calls-heldout-8 changes; first run 76.1 % / 79.5 % / 95.2 %, then its classes generalised — tuned',
-  'calls-heldout-10.jsonl': '42 calls written after the calls-heldout-9 changes; first run 71.1 % / 69.6 % / 97.6 %, kept untuned',
+  'calls-heldout-10.jsonl': '42 calls written after the calls-heldout-9 changes; first run 71.1 % / 69.6 % / 97.6 %, then its classes generalised — tuned',
+  'calls-heldout-11.jsonl': '40 calls, mostly plain Mandarin, written after the calls-heldout-10 changes; first run 77.3 % / 77.3 % / 100 %, kept untuned',
 };
 const FRESH_CHAT: Record<string, string> = {
   'chat-drafts-heldout-3.jsonl': '16 chats on the four miss classes, written before this round; first run 91.7 % of fields right, then its classes generalised — tuned',
@@ -393,9 +394,10 @@ const report = [
   '| test/fixtures/calls-heldout-7.jsonl (45, written after those changes) | 71.4 % | 72.9 % | 95.6 % | classes generalised: V-not-V questions, stale tracking, closing an order, an invoice\'s mailing address, policy questions, a move, split and short sequences |',
   '| test/fixtures/calls-heldout-8.jsonl (42, written after the calls-heldout-7 changes) | 63.6 % | 62.2 % | 97.6 % | classes generalised, and the word classes widened by meaning beyond its misses |',
   '| test/fixtures/calls-heldout-9.jsonl (42, written after the calls-heldout-8 changes: formal register, implicit chases, agent-informed calls, dialect consent) | 76.1 % | 79.5 % | 95.2 % | classes generalised (formal chases, 变更为, dialect consent, reported requests, English dash) |',
-  '| test/fixtures/calls-heldout-10.jsonl (42, written after the calls-heldout-9 changes: chat-style typing, business logistics terms, pauses, warranty, redirects) | 71.1 % | 69.6 % | 97.6 % | kept as it is: the latest honest figure |',
+  '| test/fixtures/calls-heldout-10.jsonl (42, written after the calls-heldout-9 changes: chat-style typing, business logistics terms, pauses, warranty, redirects) | 71.1 % | 69.6 % | 97.6 % | classes generalised (questions about the parcel, pausing, after-sales, 改派) |',
+  '| test/fixtures/calls-heldout-11.jsonl (40, mostly plain Mandarin in new wordings, written after the calls-heldout-10 changes) | 77.3 % | 77.3 % | 100.0 % | kept as it is: the latest honest figure |',
   '',
-  'Five fresh sets written one after another, each after the previous round of fixes, read 71.1/74.7, 71.4/72.9, 63.6/62.2, 76.1/79.5 and 71.1/69.6 % on their first run: generalising by classes did not bring the next unseen set near 95 %; each new set finds new words for the same intents. A character n-gram model trained offline on generated and labelled calls did worse (bench/results/call-intents-heldout.md). ',
+  'Six fresh sets written one after another, each after the previous round of fixes, read 71.1/74.7, 71.4/72.9, 63.6/62.2, 76.1/79.5, 71.1/69.6 and 77.3/77.3 % on their first run: generalising by classes did not bring the next unseen set near 95 %; each new set finds new words for the same intents. A character n-gram model trained offline on generated and labelled calls did worse (bench/results/call-intents-heldout.md). ',
   'So on text nobody tuned on, expect intent precision and recall around 65–90 % on a new speaking style (calls-4 read 84.9 % / 89.9 % the first time; calls-5, written after the reader was generalised on the classes calls-4 showed, 76.5 % / 78.8 %) and 95 % on a familiar one, and the right order ≥ 94 %; generalising by classes (lexicon, negation, scope) moved the next unseen set less than the tuned figures suggest; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
   '',
   '| service calls: set | calls | intent precision | intent recall | right order | intent set exact |',

@@ -66,7 +66,7 @@ function written(text: string): string {
   // Digits read out one by one with a pause between each (S O 2 0 2 5 1 1 1 1 0 3 3): the gaps move behind them.
   s = s.replace(/(?<![\dA-Z])\d(?: \d){7,}(?![\dA-Z])/g, (m) => m.replace(/ /g, '').padEnd(m.length, ' '));
   // Letters spelt apart before the digits: S O, S F, Z T O → SO, SF, ZTO (the gaps move behind them); C N after them.
-  s = s.replace(/(?<![A-Z])[A-Z](?:[ \-][A-Z]){1,3}(?![A-Z])(?=[\s\-,]*\d)/g, (m) => m.replace(/[ \-]/g, '').padEnd(m.length, ' '));
+  s = s.replace(/(?<![A-Z])[A-Z](?:[ \-,]{1,2}[A-Z]){1,3}(?![A-Z])(?=[\s\-,]*\d)/g, (m) => m.replace(/[ \-,]/g, '').padEnd(m.length, ' '));
   s = s.replace(/(?<=\d)\s*C ?N(?![A-Z])/g, (m) => 'CN'.padEnd(m.length, ' '));
   // A number read in groups after its prefix (SO 2025 11 20 0 1 3, CK 2025 1119 106): the groups are one number.
   s = s.replace(/(?<![A-Z0-9])(SO|CK|OH)([\s\-:,]{0,3})(\d+(?:[ ,]+\d+){2,})(?![\dA-Z])/g, (m, prefix: string, gap: string, groups: string) =>
