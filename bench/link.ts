@@ -11,7 +11,7 @@ import { args, machine, writeResult } from './lib.js';
 import type { AnomalyKind } from '../legacy-sim/src/types.js';
 import { applyLaterChanges } from '../legacy-sim/src/later-changes.js';
 
-const opts = args({ orders: '20000', days: '7', seed: '2026', keyboard: '0.05', contradicts: '0.005', late: '0.002', edited: '0.002', deleted: '0.002', timeout: '20000' });
+const opts = args({ orders: '20000', days: '7', seed: '2026', keyboard: '0.05', contradicts: '0.005', late: '0.002', edited: '0.002', deleted: '0.002', cancelled: '0.002', timeout: '20000' });
 process.env.LOG_LEVEL ??= 'warn';
 const load = () => execSync('uptime').toString().trim();
 const loadBefore = load();
@@ -30,6 +30,7 @@ const stack = await startStack({
     lateCommit: Number(opts.late),
     editedAfterLink: Number(opts.edited),
     deletedRow: Number(opts.deleted),
+    cancelledOutboundLive: Number(opts.cancelled),
   },
 });
 try {
@@ -95,14 +96,15 @@ try {
   // Per class of injected anomaly: of the documents the class touches, how many ended as the truth says.
   const truthOf = new Map(truth.orders.map((o) => [o.erpOrderNo, o]));
   const unlinkedTruth = new Map(truth.unlinked.map((u) => [`${u.system}|${u.documentNo}`, u.reason]));
-  const classes: AnomalyKind[] = ['refKeyboard', 'refVariant', 'refContradicts', 'lateCommit', 'editedAfterLink', 'deletedRow', 'refMissing', 'refAmbiguous', 'waybillWithoutOutbound', 'orphanOutbound', 'orphanWaybill'];
+  const classes: AnomalyKind[] = ['refKeyboard', 'refVariant', 'refContradicts', 'lateCommit', 'editedAfterLink', 'deletedRow', 'cancelledOutboundLive', 'refMissing', 'refAmbiguous', 'waybillWithoutOutbound', 'orphanOutbound', 'orphanWaybill'];
   const linkedByDoc = new Map<string, string[]>();
   for (const l of made.values()) {
     const [system, doc, erpNo] = l.key.split('|');
     linkedByDoc.set(`${system}|${doc}`, [...(linkedByDoc.get(`${system}|${doc}`) ?? []), erpNo]);
   }
   const perClass = classes.map((kind) => {
-    // A late commit is measured by its order's outbound: linked once the order arrives.
+    // A late commit is measured by its order's outbound: linked once the order arrives; so is an
+    // order cancelled while its outbound is live, whose link the hub keeps (and flags).
     const docs = truth.anomalies
       .filter((a) => a.kind === kind && a.documentNo)
       .map((a) => (a.system === 'ERP' ? { ...a, system: 'WMS' as const, documentNo: truthOf.get(a.erpOrderNo!)?.outbound?.outboundNo } : a))
@@ -150,7 +152,8 @@ annotations — legacy-sim/src/references.ts) and outbounds whose reference name
 (\`refContradicts\`, ${opts.contradicts}). The linker starts from an empty hub (first sync, ${(stack.timings.linkMs / 1000).toFixed(1)} s with the
 rules and health facts of its rounds) and runs rounds until one finds nothing new. Then the changes after the first sync
 are written (\`lateCommit\` ${later.lateCommits} orders committed with their old modify times, \`editedAfterLink\` ${later.reReferenced}
-outbounds re-pointed at another customer's order, \`deletedRow\` ${later.deleted} outbounds deleted), rounds run again, one
+outbounds re-pointed at another customer's order, \`deletedRow\` ${later.deleted} outbounds deleted, \`cancelledOutboundLive\`
+${later.cancelled} orders cancelled in the ERP while their outbounds are live — as many again were cancelled before the first sync), rounds run again, one
 completeness sweep runs over the data set's days (${(sweepMs / 1000).toFixed(1)} s with the rounds after it; ${swept.keysCompared.toLocaleString('en-US')} keys compared, repaired ${swept.repairs.length}: ${['MISSING', 'STALE', 'DELETED'].map((k) => `${swept.repairs.filter((r) => r.kind === k).length} ${k}`).join(', ')}),
 and rounds run until quiet: ${rounds} rounds, ${(roundMs / 1000).toFixed(1)} s in all after the first sync.
 

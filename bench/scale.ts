@@ -20,7 +20,14 @@ import { args, machine, writeResult } from './lib.js';
 import { percentile } from './load.js';
 import { Q1, Q2 } from './queries.js';
 
-const opts = args({ sizes: '20000,200000,1000000', requests: '300' });
+const opts = args({ sizes: '20000,200000,1000000', requests: '300', 'catch-up': 'on' });
+/**
+ * `--catch-up off`: after the first two link rounds nothing runs in the background — no linker
+ * rounds (so the rules and health facts of the orders beyond those rounds are never caught up), no
+ * outbox, no call intake, no event numbering — and Q1, Q2 and the sweeps are measured on that hub.
+ * For the sweep and Q1 at a size whose catch-up takes longer than the time there is.
+ */
+const catchUp = opts['catch-up'] !== 'off';
 // Databases of this bench only (ohscale_n20000_erp …), whoever else uses the server.
 process.env.TEST_DB_PREFIX ??= 'ohscale';
 process.env.LOG_LEVEL ??= 'warn';
@@ -48,6 +55,8 @@ interface SizeResult {
   seedMs: number;
   linkMs: number;
   catchUpMs: number;
+  /** Orders the rules had not evaluated when measuring (0 when caught up). */
+  unevaluated: number;
   heapMb: number;
   setupCalls: { operation: string; seconds: number; calls: number }[];
   rows: Record<string, number>;
@@ -129,6 +138,7 @@ async function measureSize(orders: number): Promise<SizeResult> {
     // The bulk first sync runs statements far larger than a live round's: they get time. No daily
     // report, and no ticket sweep while measuring (its CRM calls would count against the queries).
     env: { REPORT_SCHEDULE: 'off', LEGACY_TIMEOUT_MS: '60000', LEGACY_DEADLINE_MS: '120000', HEALTH_TICKET_SWEEP_MS: '600000' },
+    ...(catchUp ? {} : { orderLink: { startLinker: false, startOutbox: false, startCalls: false, startEvents: false } }),
   });
   const customers = stack.seedOptions.customers;
   console.log(`seeded in ${secs(stack.timings.seedMs)}, first two link rounds ${secs(stack.timings.linkMs)} (up ${secs(Date.now() - started)})`);
@@ -142,7 +152,7 @@ async function measureSize(orders: number): Promise<SizeResult> {
     const unevaluated = () => count('SELECT COUNT(*) AS n FROM hub_order WHERE evaluated_at IS NULL');
     let left = await unevaluated();
     const evaluatedBefore = orders - left;
-    for (let round = 0; round < 5000; round++) {
+    for (let round = 0; catchUp && round < 5000; round++) {
       const r = await stack.linker.runRound();
       const now = await unevaluated();
       if (Math.floor(now / 100_000) < Math.floor(left / 100_000)) console.log(`  rules: ${fmt(orders - now)} orders evaluated (${secs(Date.now() - t)})`);
@@ -152,7 +162,7 @@ async function measureSize(orders: number): Promise<SizeResult> {
       if (!left) await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const catchUpMs = Date.now() - t;
-    console.log(`caught up (rules over ${fmt(orders - evaluatedBefore)} more orders, outbox, health facts) in ${secs(catchUpMs)}`);
+    console.log(catchUp ? `caught up (rules over ${fmt(orders - evaluatedBefore)} more orders, outbox, health facts) in ${secs(catchUpMs)}` : `no catch-up: ${fmt(left)} orders not evaluated by the rules`);
     const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
     const setupCalls = await timeByOperation(stack.subgraphUrls['order-link']);
     console.log(setupCalls.slice(0, 25).map((c) => `  ${c.operation}: ${c.seconds.toFixed(1)} s in ${fmt(c.calls)} calls`).join('\n'));
@@ -342,6 +352,7 @@ async function measureSize(orders: number): Promise<SizeResult> {
       seedMs: stack.timings.seedMs,
       linkMs: stack.timings.linkMs,
       catchUpMs,
+      unevaluated: left,
       heapMb,
       setupCalls,
       rows,
@@ -392,13 +403,13 @@ function writeReport(results: SizeResult[]): void {
 
   const md = `# Scale: Q1 and Q2 over 20k, 200k and 1M orders
 
-\`npm run bench:scale -- --sizes ${opts.sizes} --requests ${opts.requests}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}, MariaDB ${bufferPool.version} on the same machine (InnoDB buffer pool ${Math.round(Number(bufferPool.bytes) / 2 ** 20)} MiB, the server's default).
+\`npm run bench:scale -- --sizes ${opts.sizes} --requests ${opts.requests}${catchUp ? '' : ' --catch-up off'}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}, MariaDB ${bufferPool.version} on the same machine (InnoDB buffer pool ${Math.round(Number(bufferPool.bytes) / 2 ** 20)} MiB, the server's default).
 
 Each size is generated (seed 2025, ${fmt(PER_DAY)} orders a day as DESIGN.md says, so more orders means more days; one customer per
 10 orders), seeded into the ERP and WMS tables and the TMS/CRM simulators' stores, linked by the hub, evaluated by the 12 rules and
 its health facts kept — then Q1 and Q2 (bench/queries.ts: every system's fields) go through the gateway, one request at a time
 from one client in the same process as the stack, after a warm-up of 30 Q1 and 5 Q2: ${q1Requests} Q1, each for another order drawn at random
-from the whole set, and ${q2Requests} Q2. The linker keeps polling every 500 ms while measuring, as in production. The machine is shared
+from the whole set, and ${q2Requests} Q2. ${catchUp ? 'The linker keeps polling every 500 ms while measuring, as in production.' : `**Run with \`--catch-up off\`:** after the first two link rounds nothing ran in the background (no linker rounds, outbox, call intake or event numbering), so the rules and health facts of ${results.map((r) => `${fmt(r.unevaluated)} of ${fmt(r.orders)}`).join(', ')} orders were never evaluated; Q1 and Q2 read those orders without decisions.`} The machine is shared
 (2 cores): the load average when each size was measured is given.
 
 ## Latency and legacy calls

@@ -9,8 +9,7 @@ import { loadCatalog } from '../legacy-sim/src/world.js';
 import { parseChatDraft, interpretRemark, remarkValues, type RemarkValues } from '#text';
 import { readCall } from '#text';
 import { classifyDocumentNo } from '../common/src/docno.js';
-import { buildCalls } from '../legacy-sim/src/calls.js';
-import { Random } from '../legacy-sim/src/random.js';
+import { generatedCalls, type CallRecord } from './generated-calls.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = process.env.TEXT_SAMPLES_DIR ?? fileURLToPath(new URL('../../shared/text-samples/', import.meta.url));
@@ -172,11 +171,6 @@ function scoreRemarks(name: string, records: RemarkRecord[]): RemarkScore {
   return s;
 }
 
-interface CallRecord {
-  call: string;
-  expect: { intents: string[]; orderRef: string | null; newAddress: string | null };
-  class?: string;
-}
 
 interface CallScore {
   name: string;
@@ -253,26 +247,6 @@ function callSection(s: CallScore): string {
   return lines.join('\n');
 }
 
-/** Calls the generator composes, labelled by it (not by the reader). */
-function generatedCalls(n: number, seed: number): CallRecord[] {
-  const rng = new Random(seed);
-  const subjects = Array.from({ length: n }, (_, i) => {
-    const day = `202511${String(rng.int(1, 28)).padStart(2, '0')}`;
-    return {
-      at: Date.UTC(2025, 10, 8) + i * 60_000,
-      subject: {
-        customerCode: 'C00001',
-        customerPhone: null,
-        erpOrderNo: `SO-${day}-${String(rng.int(1, 2600)).padStart(3, '0')}`,
-        outboundNo: rng.chance(0.5) ? `CK${day}-${String(rng.int(1, 2600)).padStart(3, '0')}` : null,
-        waybillNo: rng.chance(0.5) ? `${rng.pick(['SF', 'YD', 'ZTO', 'JD'])}${rng.int(100000000, 999999999)}${rng.chance(0.5) ? 'CN' : ''}` : null,
-      },
-    };
-  });
-  const { calls, truth } = buildCalls(subjects, seed);
-  return calls.map((c, i) => ({ call: c.transcript, expect: { intents: truth[i].intents, orderRef: truth[i].orderRef, newAddress: truth[i].newAddress }, class: truth[i].classes.join(' ') }));
-}
-
 function fieldTable(fields: Map<string, Counts>): string {
   const rows = [...fields].map(
     ([f, c]) => `| ${f} | ${c.tp} | ${c.predicted} | ${c.gold} | ${pct(c.precision)} | ${pct(c.recall)} | ${c.total ? pct(c.correct / c.total) : '—'} |`,
@@ -313,6 +287,27 @@ function remarkSection(s: RemarkScore): string {
   return lines.join('\n');
 }
 
+/** Chat fields right per message: the eight fields and the item list, each right or not. */
+function fieldsRight(s: ChatScore): number {
+  const fields = [...CHAT_FIELDS, 'items (model+qty)'].map((f) => s.fields.get(f)!);
+  return fields.reduce((n, c) => n + c.correct, 0) / Math.max(1, fields.reduce((n, c) => n + c.total, 0));
+}
+
+// `--calls FILE…` / `--chat FILE…`: score only these call or chat-draft files and print, writing nothing —
+// how a fresh held-out set is run once, before anything is changed after seeing it.
+const only = process.argv.findIndex((a) => a === '--calls' || a === '--chat');
+if (only >= 0) {
+  const chat = process.argv[only] === '--chat';
+  for (const file of process.argv.slice(only + 1)) {
+    if (!chat) console.log(callSection(scoreCalls(file, readJsonl<CallRecord>(file))));
+    else {
+      const s = scoreChat(file, readJsonl<ChatRecord>(file));
+      console.log(chatSection(s), `\nfields right: ${pct(fieldsRight(s))}`);
+    }
+  }
+  process.exit(0);
+}
+
 const sections: string[] = [];
 const callScores: CallScore[] = [];
 const summary: string[] = [];
@@ -330,10 +325,6 @@ const HOLDOUT_NOTES: Record<string, string> = {
   'calls-5.jsonl': 'calls-5.jsonl, 30 calls written after the calls-4 fixes, before running anything on it',
   'chat-drafts-2.jsonl': 'chat-drafts-2.jsonl, the four draft miss classes, written after the fixes, before running them',
 };
-const fieldsRight = (s: ChatScore) => {
-  const fields = [...CHAT_FIELDS, 'items (model+qty)'].map((f) => s.fields.get(f)!);
-  return fields.reduce((n, c) => n + c.correct, 0) / Math.max(1, fields.reduce((n, c) => n + c.total, 0));
-};
 for (const [name, dir] of sets) {
   const files = existsSync(dir) ? readdirSync(dir).sort() : [];
   const label = (file: string) => (HOLDOUT_NOTES[file] && name.startsWith('held-out') ? `held-out (test/fixtures/text-holdout/${HOLDOUT_NOTES[file]})` : name);
@@ -348,6 +339,31 @@ for (const [name, dir] of sets) {
     summary.push(`| remarks | ${name} | ${s.records} | ${pct(s.exact / Math.max(1, s.records))} | — |`);
   }
   for (const file of files.filter((f) => /^calls(-\d+)?\.jsonl$/.test(f))) callScores.push(scoreCalls(label(file), readJsonl<CallRecord>(dir + file)));
+}
+// Fresh held-out calls, each written in new styles and run once before any change after seeing it
+// (bench/results/call-intents-heldout.md has every first run); later figures for a set already run are tuned.
+const FRESH: Record<string, string> = {
+  'calls-heldout-6.jsonl': '75 calls in new styles written before this round of changes; first run 71.1 % / 74.7 % / 94.7 %, then its classes generalised — tuned',
+  'calls-heldout-7.jsonl': '45 calls written after those changes; first run 71.4 % / 72.9 % / 95.6 %, then its classes generalised — tuned',
+  'calls-heldout-8.jsonl': '42 calls written after the calls-heldout-7 changes; first run 63.6 % / 62.2 % / 97.6 %, then its classes generalised — tuned',
+  'calls-heldout-9.jsonl': '42 calls written after the calls-heldout-8 changes; first run 76.1 % / 79.5 % / 95.2 %, then its classes generalised — tuned',
+  'calls-heldout-10.jsonl': '42 calls written after the calls-heldout-9 changes; first run 71.1 % / 69.6 % / 97.6 %, then its classes generalised — tuned',
+  'calls-heldout-11.jsonl': '40 calls, mostly plain Mandarin, written after the calls-heldout-10 changes; first run 77.3 % / 77.3 % / 100 %, kept untuned',
+};
+const FRESH_CHAT: Record<string, string> = {
+  'chat-drafts-heldout-3.jsonl': '16 chats on the four miss classes, written before this round; first run 91.7 % of fields right, then its classes generalised — tuned',
+  'chat-drafts-heldout-4.jsonl': '12 chats written after those fixes; first run 92.6 % of fields right, then its shop-name classes generalised — tuned',
+};
+for (const [file, note] of Object.entries(FRESH)) {
+  const path = root + 'test/fixtures/' + file;
+  if (existsSync(path)) callScores.push(scoreCalls(`held-out (test/fixtures/${file}, ${note})`, readJsonl<CallRecord>(path)));
+}
+for (const [file, note] of Object.entries(FRESH_CHAT)) {
+  const path = root + 'test/fixtures/' + file;
+  if (!existsSync(path)) continue;
+  const s = scoreChat(`held-out (test/fixtures/${file}, ${note})`, readJsonl<ChatRecord>(path));
+  sections.push(chatSection(s));
+  summary.push(`| chat drafts | ${s.name} | ${s.records} | ${pct(s.exact / Math.max(1, s.records))} | ${pct(fieldsRight(s))} |`);
 }
 callScores.push(scoreCalls('generated by legacy-sim (seed 20251108, labelled by the generator)', generatedCalls(1000, 20251108)));
 for (const c of callScores) sections.push(callSection(c));
@@ -373,8 +389,15 @@ const report = [
   '| calls-2.jsonl (36, written after the reader) | 64.3 % | 71.1 % | 94.4 % | missed classes fixed (consent to the agent, English words, prefix after the digits …) |',
   '| calls-3.jsonl (24, written after those fixes) | 69.2 % | 72.0 % | 100.0 % | missed classes fixed (a request mentioned not made, pickup not cancel, shortage …) |',
   '| calls-4.jsonl (65, new styles: dialect words, ASR errors, speaker labels, spoken digits, negations; written before running it) | 84.9 % | 89.9 % | 96.9 % | missed classes generalised AFTER seeing its misses (dialect arrival negations and exchange words, numbered and English speaker tags, digits read one by one or with a zero for the O, a refusal between topic and verb, a premise 还没发吧 before a cancel, 没问题 not a question, 态度…不好); its later figure below is tuned, not held-out |',
-  '| calls-5.jsonl (30, written after the calls-4 fixes, before running it) | 76.5 % | 78.8 % | 100.0 % | left as it is, untuned: the honest figure for the generalised reader (misses: 今天能不能到, 物流停在…不动, 别送到店里 + a new address, 给换两个新的, 撤一下单, 是不是还没开票, 打了三次电话都没人接; 能退款吗 beside a cancel) |',
+  '| calls-5.jsonl (30, written after the calls-4 fixes, before running it) | 76.5 % | 78.8 % | 100.0 % | left untuned at first; its misses were classes later generalised with those of calls-heldout-6, so its later figure is partly tuned |',
+  '| test/fixtures/calls-heldout-6.jsonl (75, new styles: unknown speaker tags, five dialects, self-corrections, dialect negations, numbers in spoken groups; written before the round of changes) | 71.1 % | 74.7 % | 94.7 % | classes generalised: role-word and neutral speaker tags, digits in spoken groups, cues composed from word classes by meaning, 不是X是Y, settled and past matters, missed deadlines, cues that give way |',
+  '| test/fixtures/calls-heldout-7.jsonl (45, written after those changes) | 71.4 % | 72.9 % | 95.6 % | classes generalised: V-not-V questions, stale tracking, closing an order, an invoice\'s mailing address, policy questions, a move, split and short sequences |',
+  '| test/fixtures/calls-heldout-8.jsonl (42, written after the calls-heldout-7 changes) | 63.6 % | 62.2 % | 97.6 % | classes generalised, and the word classes widened by meaning beyond its misses |',
+  '| test/fixtures/calls-heldout-9.jsonl (42, written after the calls-heldout-8 changes: formal register, implicit chases, agent-informed calls, dialect consent) | 76.1 % | 79.5 % | 95.2 % | classes generalised (formal chases, 变更为, dialect consent, reported requests, English dash) |',
+  '| test/fixtures/calls-heldout-10.jsonl (42, written after the calls-heldout-9 changes: chat-style typing, business logistics terms, pauses, warranty, redirects) | 71.1 % | 69.6 % | 97.6 % | classes generalised (questions about the parcel, pausing, after-sales, 改派) |',
+  '| test/fixtures/calls-heldout-11.jsonl (40, mostly plain Mandarin in new wordings, written after the calls-heldout-10 changes) | 77.3 % | 77.3 % | 100.0 % | kept as it is: the latest honest figure |',
   '',
+  'Six fresh sets written one after another, each after the previous round of fixes, read 71.1/74.7, 71.4/72.9, 63.6/62.2, 76.1/79.5, 71.1/69.6 and 77.3/77.3 % on their first run: generalising by classes did not bring the next unseen set near 95 %; each new set finds new words for the same intents. A character n-gram model trained offline on generated and labelled calls did worse (bench/results/call-intents-heldout.md). ',
   'So on text nobody tuned on, expect intent precision and recall around 65–90 % on a new speaking style (calls-4 read 84.9 % / 89.9 % the first time; calls-5, written after the reader was generalised on the classes calls-4 showed, 76.5 % / 78.8 %) and 95 % on a familiar one, and the right order ≥ 94 %; generalising by classes (lexicon, negation, scope) moved the next unseen set less than the tuned figures suggest; the 95 % target for intents is met only on sets already seen. Generated calls are labelled by the generator (legacy-sim/src/calls.ts), written by the same hand as the reader: 100 % there says the reader handles every class the generator composes, nothing more.',
   '',
   '| service calls: set | calls | intent precision | intent recall | right order | intent set exact |',
@@ -383,7 +406,7 @@ const report = [
   '',
   'Field precision = correct non-empty values / non-empty values produced; recall = correct non-empty values / non-empty values in the labels. A field left empty where the label is empty counts for accuracy only.',
   '',
-  'Read the figures for our set with care: it was written by hand while the rules were being built, so it flatters them. Two later batches were written after the rules and run once before any change: 15 chats / 20 remarks scored 11/15 and 20/20 exact, a further 12 chats / 15 remarks 6/12 and 14/15. Their misses were fixed with general rules (a shop ending 之家, a name after 给, addresses continued across spaces, 联系方式 not a name, list quantities after a colon or a bare number, a bracketed brand, chained spec inheritance, 提前…确认), never per example; one miss is kept (a shop name with no known ending, 车友汇). Expect roughly 60–90 % exact on new chat styles and above 90 % on remarks until the lexicon has seen real traffic. The held-out chat-drafts-2.jsonl (the four miss classes: services with parts, repeated products, unusual separators, long shop names) was written after those fixes; its first run read 15/16 exactly and 99.3 % of fields right (the miss, 换个 + a product after another part word, was then fixed as a class). The issue\'s 94.1 % was measured on a held-out set this repository does not have; "fields right" here is the same kind of figure on our own sets.',
+  'Read the figures for our set with care: it was written by hand while the rules were being built, so it flatters them. Two later batches were written after the rules and run once before any change: 15 chats / 20 remarks scored 11/15 and 20/20 exact, a further 12 chats / 15 remarks 6/12 and 14/15. Their misses were fixed with general rules (a shop ending 之家, a name after 给, addresses continued across spaces, 联系方式 not a name, list quantities after a colon or a bare number, a bracketed brand, chained spec inheritance, 提前…确认), never per example; one miss is kept (a shop name with no known ending, 车友汇). Expect roughly 60–90 % exact on new chat styles and above 90 % on remarks until the lexicon has seen real traffic. The held-out chat-drafts-2.jsonl (the four miss classes: services with parts, repeated products, unusual separators, long shop names) was written after those fixes; its first run read 15/16 exactly and 99.3 % of fields right (the miss, 换个 + a product after another part word, was then fixed as a class). The issue\'s 94.1 % was measured on a held-out set this repository does not have; "fields right" here is the same kind of figure on our own sets. Two more fresh chat sets (test/fixtures/chat-drafts-heldout-3 and -4, bench/results/drafts-heldout.md) read 91.7 % and 92.6 % of fields right on their first run, shop names the field most missed; their classes were then generalised, and the held-out set\'s one miss above (1L的 after a -35℃ 4L coolant) was one of those classes, so its 100 % is no longer untuned.',
   '',
   ...sections,
 ].join('\n');

@@ -210,11 +210,33 @@ describe('service calls', () => {
     const mine = (await ask('query($c: String) { orders(filter: { customerCode: $c }, first: 200) { edges { node { erpOrderNo status } } } }', { c: several })).orders.edges.map((e: any) => e.node);
     const open = () => mine.filter((o: any) => !closed.includes(o.status));
     const callId = await recordCall(several, '客户：我那单到哪了？怎么还没到。', asOf);
-    await readFeed();
+    // What the intake reads of hub_order, watched on its own database handle (the real MariaDB).
+    const intake = stack.orderLink.callIntake as any;
+    const db = intake.db;
+    const read: { sql: string; rows: any[] }[] = [];
+    intake.db = new Proxy(db, {
+      get: (t, prop, receiver) =>
+        prop === 'query'
+          ? async (sql: string, params?: unknown[]) => {
+              const rows = await t.query(sql, params);
+              if (/FROM hub_order\b/.test(sql)) read.push({ sql, rows });
+              return rows;
+            }
+          : Reflect.get(t, prop, receiver),
+    });
+    try {
+      await readFeed();
+    } finally {
+      intake.db = db;
+    }
     const { callIntents: c } = await ask(CALL, { id: callId });
     assert.equal(c.orderSource, 'OPEN_ORDER');
     assert.ok(open().length >= 2);
     assert.deepEqual(c.orders.map((o: any) => o.erpOrderNo).sort(), open().map((o: any) => o.erpOrderNo).sort());
+    // Only what it needs: named columns, and of the caller's orders the open ones, not the closed ones beside them.
+    assert.ok(mine.length > open().length, `${several} has closed orders too`);
+    assert.ok(read.length > 0 && read.every((r) => !/SELECT \*/i.test(r.sql)), read.map((r) => r.sql).join('\n'));
+    assert.deepEqual(read.flatMap((r) => r.rows.map((o: any) => o.erp_order_no)).sort(), open().map((o: any) => o.erpOrderNo).sort());
     assert.deepEqual(c.actions, [], 'several candidates (and an old call): nothing acts');
   });
 

@@ -87,3 +87,40 @@ test('shop names are read whole: the name, the trade words and every ending', ()
     assert.equal(draft(text).customerHint.value, shop, text);
   }
 });
+
+test('a shop name written as a field of its own is read whole, however long its own part and whatever its ending', () => {
+  const rng = new Random(405);
+  // Own parts that begin with a place (宿城, 金华, 上海浦东) or run past four characters; endings by what the business is.
+  const names = ['宿城恒通', '金华新概念', '上海浦东鑫源', '鼓楼亿家', '云龙老孙', '梁溪车匠', '湖州金马', '海陵老许'];
+  const endings = ['汽车服务', '汽车修理', '汽车电器', '工作室', '工坊', '养护会所', '快修连锁', '汽车用品批发', '轴承商行', '汽车技术服务有限公司'];
+  for (let i = 0; i < 200; i++) {
+    const shop = `${rng.pick(names)}${rng.pick(endings)}`;
+    const p = rng.pick(typed);
+    const addr = rng.pick(['苏州吴中区木渎镇金山路88号', '无锡新吴区长江路21号', '上海市浦东新区张江镇祖冲之路887弄12号']);
+    const sep = rng.pick([' ', '，', '；', ' | ']);
+    const text = rng.pick([`${addr}${sep}${shop}${sep}张伟 13812345678 ${p.said} 4个`, `${p.said} 4个${sep}${addr}${sep}${shop}${sep}张伟 13812345678`]);
+    assert.equal(draft(text).customerHint.value, shop, text);
+  }
+});
+
+test('a spec after a sibling takes the product alone when no item has every spec inherited', () => {
+  const rng = new Random(406);
+  for (let i = 0; i < 60; i++) {
+    const [a, b] = [rng.int(2, 20), rng.int(2, 20)];
+    const join = rng.pick(['，', ' 跟 ', '，再来', '、']);
+    const text = `防冻液-35℃ 4L的${a}桶${join}1L的${b}瓶，${tail(rng)}`;
+    assert.deepEqual(items(text).sort(), [`COOLANT-35-4L×${a}`, `COOLANT-25-1L×${b}`].sort(), text);
+  }
+});
+
+test('a shop name with no known ending, between the address and the contact, is read as that field', () => {
+  const rng = new Random(407);
+  const names = ['芜湖顺捷电瓶专营店', '海州宏达轴承经销部', '定海东港汽车维修', '滁州琅琊老杨轴承', '车友汇名车俱乐部', '老陈刹车片批发'];
+  for (let i = 0; i < 60; i++) {
+    const shop = rng.pick(names);
+    const p = rng.pick(typed);
+    const sep = rng.pick([' ', '，', ' | ']);
+    const text = `${p.said} ${rng.int(2, 9)}个 ${rng.pick(['苏州吴中区木渎镇金山路88号', '无锡新吴区长江路21号'])}${sep}${shop}${sep}张伟 13812345678`;
+    assert.equal(draft(text).customerHint.value, shop, text);
+  }
+});

@@ -141,6 +141,32 @@ describe('the singleton lease', () => {
     await first.stop();
   });
 
+  test('giving the lease up stops the work once, after it took it and while the work’s last writes still carry the token; a loss noticed meanwhile does not stop it again', async () => {
+    const lease = new Lease(hub, createLogger('lease-test'), { leaseMs: 1000, name: 'handover-test' }, new Registry());
+    const steps: string[] = [];
+    lease.onChange(
+      async (token) => {
+        await new Promise((r) => setTimeout(r, 30));
+        steps.push(`gained ${token}`);
+      },
+      async () => {
+        // A worker finishing its round as it stops: its write must still pass the fence.
+        await lease.fenced().query('UPDATE hub_lease SET round_done_at = round_done_at + 1 WHERE name = ?', ['handover-test']);
+        steps.push('lost');
+      },
+    );
+    await lease.start();
+    const token = lease.token!;
+    const [before] = await hub.query('SELECT round_done_at FROM hub_lease WHERE name = ?', ['handover-test']);
+    // A shutdown, and a renewal that fails at the same moment (the lease noticed lost while it is given up).
+    await Promise.all([lease.stop(), (lease as any).lose()]);
+    assert.deepEqual(steps, [`gained ${token}`, 'lost'], 'the work stopped once, after it started');
+    const [after] = await hub.query('SELECT round_done_at, expires_at FROM hub_lease WHERE name = ?', ['handover-test']);
+    assert.equal(Number(after.round_done_at), Number(before.round_done_at) + 1, 'the last write carried the token');
+    assert.equal(Number(after.expires_at), 0, 'given up for the next instance');
+    assert.equal(lease.token, null);
+  });
+
   test('two order-link processes, the leader SIGKILLed mid-round while orders flow in: taken over within LINK_LEASE_MS, every order linked once, every decision and message once', async (t) => {
     const a = await startInstance('a');
     const b = await startInstance('b');

@@ -94,6 +94,31 @@ describe('the generator', () => {
     assert.ok(truth.anomalies.some((a) => a.kind === 'refMissing' && a.detail?.repeatOrderNo), 'some missing references sit beside a repeat order');
   });
 
+  test('cancels orders while their outbounds are live (opt-in, drawn last): the truth keeps the link and lists the contradiction, and every other class is drawn as without it', () => {
+    const rates = { refKeyboard: 0.04, refContradicts: 0.01, lateCommit: 0.01, editedAfterLink: 0.01, deletedRow: 0.01 };
+    const without = generate({ ...small, rates });
+    const withIt = generate({ ...small, rates: { ...rates, cancelledOutboundLive: 0.01 } });
+    const cases = withIt.truth.anomalies.filter((a) => a.kind === 'cancelledOutboundLive');
+    assert.equal(cases.length, Math.round(0.01 * small.orders));
+    const chosen = new Set(cases.map((a) => a.erpOrderNo!));
+    // The other classes draw exactly as before: same anomalies, same stories, same truth for every other order.
+    assert.deepEqual(withIt.truth.anomalies.filter((a) => a.kind !== 'cancelledOutboundLive'), without.truth.anomalies);
+    assert.deepEqual(withIt.orders.filter((o) => !chosen.has(o.erpOrderNo)), without.orders.filter((o) => !chosen.has(o.erpOrderNo)));
+    assert.deepEqual(withIt.truth.orders.filter((o) => !chosen.has(o.erpOrderNo)), without.truth.orders.filter((o) => !chosen.has(o.erpOrderNo)));
+    const stories = new Map(withIt.orders.map((o) => [o.erpOrderNo, o]));
+    const asOf = withIt.asOf;
+    for (const a of cases) {
+      const s = stories.get(a.erpOrderNo!)!;
+      const t = withIt.truth.orders.find((o) => o.erpOrderNo === a.erpOrderNo)!;
+      assert.ok(s.cancelAt! <= asOf && s.outbound!.createAt <= s.cancelAt! && s.outbound!.shipAt > asOf, `${a.erpOrderNo}: cancelled while its outbound was live`);
+      assert.deepEqual([t.expectedStatus, t.outbound?.outboundNo, t.outbound?.method], ['CANCELLED', (a.detail as any).outboundNo, 'REFERENCE']);
+      assert.ok(withIt.truth.discrepancies.some((d) => d.class === 'CANCELLED_ORDER_OUTBOUND_LIVE' && d.documents.join() === [a.erpOrderNo, (a.detail as any).outboundNo].sort().join()), a.erpOrderNo);
+    }
+    // Half of them after the hub's first sync: the seed writes those uncancelled, later-changes.ts cancels them.
+    assert.deepEqual(withIt.later.cancelled, cases.filter((a) => (a.detail as any).cancelled === 'afterFirstSync').map((a) => a.erpOrderNo));
+    assert.ok(withIt.later.cancelled.length > 0 && withIt.later.cancelled.length < cases.length);
+  });
+
   test('every injected rule violation is among the orders its rule must fire for', () => {
     const { truth } = generate({ ...small, rates: { gradeCLargeOrder: 0.004, creditBreach: 0.002, missedGradeDiscount: 0.006, overQuantity: 0.004, belowPriceFloor: 0.004, duplicateOrder: 0.004 } });
     const ruleOf: Record<string, string> = {

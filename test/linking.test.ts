@@ -33,8 +33,10 @@ before(async () => {
     orders: 360,
     days: 2,
     seed: 77,
-    rates: { refKeyboard: 0.08, refContradicts: 0.02, lateCommit: 0.01, editedAfterLink: 0.01, deletedRow: 0.01 },
+    rates: { refKeyboard: 0.08, refContradicts: 0.02, lateCommit: 0.01, editedAfterLink: 0.01, deletedRow: 0.01, cancelledOutboundLive: 0.02 },
   });
+  // Orders the generator cancels while their outbounds are live are checked by their own case only.
+  for (const a of stack.truth.anomalies) if (a.kind === 'cancelledOutboundLive') used.add(a.erpOrderNo!);
   wms = await openDataSource(stack.targets.wmsUrl, { poolSize: 2 });
   erp = await openDataSource(stack.targets.erpUrl, { poolSize: 2 });
   tms = await openDataSource(stack.targets.tmsStoreUrl, { poolSize: 2 });
@@ -112,8 +114,9 @@ describe('changes after the first sync, as the generator injects them', () => {
     // Before: the late orders are not there, their outbounds name nothing yet.
     const before = await stack.query('query($id: ID!) { order(id: $id) { id } }', { id: late[0].erpOrderNo });
     assert.equal(before.data.order, null);
+    const cancelledLater = kinds('cancelledOutboundLive').filter((a) => (a.detail as any).cancelled === 'afterFirstSync');
     const applied = await applyLaterChanges(stack.targets, stack.seedOptions);
-    assert.deepEqual([applied.lateCommits, applied.reReferenced, applied.deleted], [late.length, edited.length, deleted.length]);
+    assert.deepEqual([applied.lateCommits, applied.reReferenced, applied.deleted, applied.cancelled], [late.length, edited.length, deleted.length, cancelledLater.length]);
     assert.ok(late.length >= 3 && edited.length >= 3 && deleted.length >= 3);
     await stack.linker.runFreshRound();
     // Days old, far behind the feed: only the completeness sweep can find the late orders and the deleted rows.
@@ -171,6 +174,123 @@ describe('changes after the first sync, as the generator injects them', () => {
     assert.ok(expected.length >= 20, `${expected.length} differences to find`);
     assert.deepEqual(got.filter((g) => !expected.includes(g)).sort(), [], 'nothing reported that the truth does not hold');
     assert.deepEqual(expected.filter((x) => !got.includes(x)).sort(), [], 'everything the truth holds reported');
+  });
+});
+
+describe('orders cancelled in the ERP while their outbounds are live in the WMS, as the generator injects them', () => {
+  test('each keeps its outbound, gives the warehouse the blocker first, is refused by the pick flow, and reconciliation lists it as the truth does', async () => {
+    // Runs after the later changes above: half were cancelled before the first sync, half after it.
+    const cases = stack.truth.anomalies.filter((a) => a.kind === 'cancelledOutboundLive');
+    const when = new Set(cases.map((a) => (a.detail as any).cancelled));
+    assert.ok(cases.length >= 4 && when.has('beforeFirstSync') && when.has('afterFirstSync'), `${cases.length} cases, cancelled ${[...when]}`);
+    const truthOf = new Map(stack.truth.orders.map((o) => [o.erpOrderNo, o]));
+    const answers = await orders(cases.map((a) => a.erpOrderNo!), 'erpOrderNo status wmsOutboundNo blockers { code severity sourceSystem messageEn }');
+    const warehouse = await stack.token('warehouse');
+    for (const [k, a] of cases.entries()) {
+      const t = truthOf.get(a.erpOrderNo!)!;
+      const outboundNo = (a.detail as any).outboundNo as string;
+      assert.deepEqual([t.expectedStatus, t.outbound?.outboundNo, t.outbound?.method], ['CANCELLED', outboundNo, 'REFERENCE'], 'the truth keeps the link');
+      assert.deepEqual([answers[k].status, answers[k].wmsOutboundNo], [t.expectedStatus, outboundNo], a.erpOrderNo);
+      const first = answers[k].blockers[0];
+      assert.deepEqual([first?.code, first?.severity, first?.sourceSystem], ['CANCELLED_OUTBOUND_LIVE', 'BLOCKING', 'WMS'], `${a.erpOrderNo}: ${JSON.stringify(answers[k].blockers)}`);
+      assert.match(first.messageEn, new RegExp(outboundNo));
+      const res = await stack.query('query($id: ID!) { pickList(orderId: $id) { outboundNo } }', { id: k % 2 ? outboundNo : a.erpOrderNo }, { token: warehouse });
+      assert.equal(res.data?.pickList ?? null, null, a.erpOrderNo);
+      assert.deepEqual([res.errors?.[0]?.extensions?.code, res.errors?.[0]?.extensions?.reason], ['CONFLICT', 'ORDER_CANCELLED'], JSON.stringify(res.errors));
+    }
+    // The truth lists each as a reconciliation item (the test above compared the whole report with it).
+    for (const a of cases)
+      assert.ok(
+        stack.truth.discrepancies.some((d) => d.class === 'CANCELLED_ORDER_OUTBOUND_LIVE' && d.documents.includes(a.erpOrderNo!) && d.documents.includes((a.detail as any).outboundNo)),
+        `${a.erpOrderNo} is in the truth's reconciliation`,
+      );
+  });
+});
+
+describe('outbounds read before the hub kept their WMS status', () => {
+  test('are read again by key, once: each gets its status, and one the WMS had cancelled back then stops being its order’s live outbound', async () => {
+    const hub = stack.orderLink.hubDb;
+    const picked = take((o) => byReference(o) && o.expectedStatus !== 'CANCELLED' && !!o.waybill?.method, 3);
+    const [cancelled, ...kept] = picked;
+    const outNos = picked.map((o) => o.outbound!.outboundNo);
+    // As the hub held them before migration 1767450000000-OutboundStatus: linked, no status. The WMS
+    // had cancelled one of them back then (its update_time as it was: no feed nor sweep reads it again).
+    await wms.query('UPDATE t_out_order SET status = 90 WHERE out_no = ?', [cancelled.outbound!.outboundNo]);
+    await hub.query(`UPDATE hub_document SET doc_status = NULL WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos);
+    await hub.query("DELETE FROM hub_sync_cursor WHERE source = 'wms-status'");
+    const [before] = await orders([cancelled.erpOrderNo], 'wmsOutboundNo');
+    assert.equal(before.wmsOutboundNo, cancelled.outbound!.outboundNo);
+
+    await stack.linker.runFreshRound();
+    const statusOf = async () =>
+      new Map<string, any>((await hub.query(`SELECT document_no, doc_status, state FROM hub_document WHERE system = 'WMS' AND document_no IN (?, ?, ?)`, outNos)).map((r: any) => [r.document_no, r]));
+    const after = await statusOf();
+    const wmsStatus = new Map((await wms.query('SELECT out_no, status FROM t_out_order WHERE out_no IN (?, ?)', kept.map((o) => o.outbound!.outboundNo))).map((r: any) => [r.out_no, Number(r.status)]));
+    for (const o of kept) {
+      const doc = after.get(o.outbound!.outboundNo);
+      assert.ok(doc.doc_status, `${o.outbound!.outboundNo} has its status (WMS ${wmsStatus.get(o.outbound!.outboundNo)})`);
+      assert.equal(doc.state, 'LINKED');
+    }
+    assert.deepEqual([after.get(cancelled.outbound!.outboundNo).doc_status, after.get(cancelled.outbound!.outboundNo).state], ['CANCELLED', 'CANCELLED']);
+    const [o] = await orders([cancelled.erpOrderNo], 'wmsOutboundNo links { system documentNo }');
+    assert.equal(o.wmsOutboundNo, null, 'no longer its live outbound');
+    assert.ok(!o.links.some((l: any) => l.documentNo === cancelled.outbound!.outboundNo));
+    assert.ok(!(await unlinked()).has(cancelled.outbound!.outboundNo), 'nothing to link by hand');
+    // Once walked to the end it is done: a later round reads nothing again.
+    const [cursor] = await hub.query("SELECT position FROM hub_sync_cursor WHERE source = 'wms-status'");
+    assert.equal(JSON.parse(cursor.position).done, true);
+  });
+});
+
+describe('matches decided again when a new order of the customer arrives', () => {
+  test('only the matched outbounds the new order could fit: one in its window becomes AMBIGUOUS_MATCH, the customer’s older matches are not read again', async () => {
+    const [near, far] = take((o) => o.outbound?.method === 'MATCHED' && o.expectedStatus !== 'CANCELLED', 2);
+    assert.ok(near && far, 'the generator matched outbounds (refMissing)');
+    // What the linker reads back of matched outbounds by customer, watched on its own database handle.
+    const linker = stack.linker as any;
+    const db = linker.hub;
+    const reread: string[] = [];
+    linker.hub = new Proxy(db, {
+      get: (t, prop, receiver) =>
+        prop === 'query'
+          ? async (sql: string, params?: unknown[]) => {
+              const rows = await t.query(sql, params);
+              if (/method = 'MATCHED'/.test(sql) && /customer_code IN/.test(sql)) reread.push(...rows.map((r: any) => r.document_no));
+              return rows;
+            }
+          : Reflect.get(t, prop, receiver),
+    });
+    const copyOf = async (base: TruthOrder, no: string, at: string) => {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const { ID, ...rest } = header;
+      await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no })));
+      await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: at, cDefine10: null, dModifyTime: now() }]);
+    };
+    try {
+      // The same goods for the same customer, placed the same day as the matched order: the outbound fits both.
+      const nearNo = `${near.erpOrderNo.slice(0, 12)}8801`;
+      await copyOf(near, nearNo, formatBeijing(Date.parse(near.orderedAt) + 60_000));
+      await stack.linker.runFreshRound();
+      assert.ok(reread.includes(near.outbound!.outboundNo), 'the match in the new order’s window is decided again');
+      const left = await unlinked();
+      assert.equal(left.get(near.outbound!.outboundNo)?.reason, 'AMBIGUOUS_MATCH');
+      assert.deepEqual([...left.get(near.outbound!.outboundNo).candidateOrderNos].sort(), [near.erpOrderNo, nearNo].sort());
+
+      // The same goods again for the other customer, but today: no outbound of theirs from the data set's days can fit it.
+      reread.length = 0;
+      const farNo = `SO-${beijingDate(Date.now()).replaceAll('-', '')}-8802`;
+      await copyOf(far, farNo, now());
+      await stack.linker.runFreshRound();
+      const [known] = await orders([farNo], 'erpOrderNo');
+      assert.equal(known?.erpOrderNo, farNo, 'the new order was read');
+      assert.ok(!reread.includes(far.outbound!.outboundNo), `${far.outbound!.outboundNo} (${far.orderedAt.slice(0, 10)}) is out of the new order's reach: not read again`);
+      const [still] = await orders([far.erpOrderNo], 'wmsOutboundNo links { documentNo method }');
+      assert.equal(still.wmsOutboundNo, far.outbound!.outboundNo);
+      assert.equal(still.links.find((l: any) => l.documentNo === far.outbound!.outboundNo)?.method, 'MATCHED');
+    } finally {
+      linker.hub = db;
+    }
   });
 });
 
@@ -534,5 +654,77 @@ describe('rules see every order', () => {
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
       assert.equal(res.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R02-credit-limit').fired, credit.get(no).fired, no);
     }
+  });
+
+  test('an order placed earlier that commits late: the later orders it now precedes are judged again — the later twin held as its duplicate, the later of two over the credit line held — recorded, audited, once', async () => {
+    const picked: TruthOrder[] = [];
+    for (const o of stack.truth.orders) if (!used.has(o.erpOrderNo) && o.expectedStatus !== 'CANCELLED' && !picked.some((b) => b.customerCode === o.customerCode) && picked.length < 2) picked.push(o);
+    for (const b of picked) used.add(b.erpOrderNo);
+    const [twinBase, creditBase] = picked;
+    const t0 = Math.floor((Date.now() - 3 * 3_600_000) / 1000) * 1000;
+    const day = beijingDate(t0).replaceAll('-', '');
+    const copy = async (base: TruthOrder, no: string, at: number, modifiedAt: number, change: { total?: string; extraQty?: number } = {}) => {
+      const [header] = await erp.query('SELECT * FROM SO_SOMain WHERE cSOCode = ?', [base.erpOrderNo]);
+      const lines = await erp.query('SELECT * FROM SO_SODetails WHERE cSOCode = ?', [base.erpOrderNo]);
+      const { ID, ...rest } = header;
+      await insertRows(erp, 'SO_SODetails', lines.map(({ AutoID, ...l }: any) => ({ ...l, cSOCode: no, iQuantity: Number(l.iQuantity) + (change.extraQty ?? 0) })));
+      await insertRows(erp, 'SO_SOMain', [{ ...rest, cSOCode: no, dDate: formatBeijing(at), iStatus: 2, iTotalSum: change.total ?? rest.iTotalSum, dPayTime: null, dCloseTime: null, cDefine10: null, dModifyTime: formatBeijing(modifiedAt) }]);
+    };
+    // The credit customer's line: what it owes on orders placed before these two plus 1,000 CNY; each
+    // order of 600 fits alone, the two do not (orders other cases wrote later do not count before them).
+    const [{ owed }] = await erp.query('SELECT COALESCE(SUM(iTotalSum), 0) AS owed FROM SO_SOMain WHERE cCusCode = ? AND iStatus IN (1, 2) AND dDate < ?', [creditBase.customerCode, formatBeijing(t0)]);
+    await erp.query('UPDATE Customer SET iCreditLine = ?, dModifyTime = ? WHERE cCusCode = ?', [(Number(owed) + 1000).toFixed(2), now(), creditBase.customerCode]);
+    const twin = { earlier: `SO-${day}-7101`, later: `SO-${day}-7102` };
+    const credit = { earlier: `SO-${day}-7201`, later: `SO-${day}-7202` };
+    // The later ones first, as the feed reads them.
+    await copy(twinBase, twin.later, t0 + 5 * 60_000, Date.now());
+    await copy(creditBase, credit.later, t0 + 5 * 60_000, Date.now(), { total: '600.00', extraQty: 1 });
+    await stack.linker.runFreshRound();
+    const decisionsOf = async (nos: string[]) =>
+      new Map((await orders(nos, 'erpOrderNo onHold decisions { ruleId fired facts } holds { ruleId state }')).map((a) => [a.erpOrderNo, a]));
+    const first = await decisionsOf([twin.later, credit.later]);
+    const verdict = (o: any, rule: string) => o.decisions.find((d: any) => d.ruleId === rule);
+    assert.equal(verdict(first.get(twin.later), 'R11-duplicate-order').fired, false, 'no twin known yet');
+    assert.equal(verdict(first.get(credit.later), 'R02-credit-limit').fired, false, 'alone it fits the line');
+
+    // Then the ones placed before them commit, stamped two minutes behind what the feed has read:
+    // only the late-commit lane (or the sweep) brings them.
+    const stamped = Date.now() - 120_000;
+    await copy(twinBase, twin.earlier, t0, stamped);
+    await copy(creditBase, credit.earlier, t0, stamped, { total: '600.00' });
+    for (let i = 0; i < 12; i++) {
+      await stack.linker.runFreshRound();
+      const seen = await orders([twin.earlier, credit.earlier], 'erpOrderNo decisions { ruleId }');
+      if (seen.every((o) => o?.decisions.length)) break;
+    }
+    const after = await decisionsOf([twin.earlier, twin.later, credit.earlier, credit.later]);
+    assert.ok(after.get(twin.earlier) && after.get(credit.earlier), 'the late orders were read');
+    assert.equal(verdict(after.get(twin.earlier), 'R11-duplicate-order').fired, false, `${twin.earlier} is the original`);
+    const dup = verdict(after.get(twin.later), 'R11-duplicate-order');
+    assert.deepEqual([dup.fired, dup.facts.duplicateOf], [true, twin.earlier], `${twin.later} repeats ${twin.earlier}`);
+    assert.equal(verdict(after.get(credit.earlier), 'R02-credit-limit').fired, false, `${credit.earlier} came first and fits the line`);
+    assert.equal(verdict(after.get(credit.later), 'R02-credit-limit').fired, true, `${credit.later} came after ${credit.earlier}: together they exceed the line`);
+    const holdsOf = (no: string, rule: string) => after.get(no).holds.filter((h: any) => h.ruleId === rule);
+    assert.deepEqual(holdsOf(twin.later, 'R11-duplicate-order').map((h: any) => h.state), ['OPEN']);
+    assert.deepEqual(holdsOf(credit.later, 'R02-credit-limit').map((h: any) => h.state), ['OPEN']);
+    assert.deepEqual([holdsOf(twin.earlier, 'R11-duplicate-order').length, holdsOf(credit.earlier, 'R02-credit-limit').length], [0, 0], 'nothing held on the earlier ones');
+
+    // Audited: why each was judged again, and the hold it got.
+    const ops = await stack.token('ops');
+    for (const [later, earlier] of [[twin.later, twin.earlier], [credit.later, credit.earlier]]) {
+      const res = await stack.query('query($id: ID!) { auditLog(entity: ORDER, entityId: $id) { action actor after } }', { id: later }, { token: ops });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const rejudged = res.data.auditLog.filter((e: any) => e.action === 'ORDER_REJUDGED');
+      assert.equal(rejudged.length, 1, JSON.stringify(res.data.auditLog));
+      assert.deepEqual([rejudged[0].actor, rejudged[0].after.precededBy], ['rule-engine', [earlier]]);
+    }
+    // Idempotent: more rounds and an evaluation on demand change nothing, and write no second hold or entry.
+    await stack.linker.runFreshRound();
+    const again = await stack.query('mutation($id: ID!) { evaluateOrder(id: $id) { order { decisions { ruleId fired } holds { ruleId } } } }', { id: twin.later }, { token: ops });
+    assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+    assert.equal(again.data.evaluateOrder.order.decisions.find((d: any) => d.ruleId === 'R11-duplicate-order').fired, true);
+    assert.equal(again.data.evaluateOrder.order.holds.filter((h: any) => h.ruleId === 'R11-duplicate-order').length, 1);
+    const log = await stack.query('query($id: ID!) { auditLog(entity: ORDER, entityId: $id) { action } }', { id: credit.later }, { token: ops });
+    assert.equal(log.data.auditLog.filter((e: any) => e.action === 'ORDER_REJUDGED').length, 1);
   });
 });

@@ -1118,11 +1118,11 @@ export type OrderEvent = {
   __typename?: 'OrderEvent';
   /** When it happened in its system; null when that is unknown */
   at?: Maybe<Scalars['DateTime']['output']>;
-  /** BLOCKER_RAISED, BLOCKER_CLEARED: which blocker (LIFECYCLE_GAP, LINE_REJECTED); HOLD_*: the rule */
+  /** BLOCKER_RAISED, BLOCKER_CLEARED: which blocker (a Blocker code: LIFECYCLE_GAP, AWAITING_SEAL, PROMISE_OVERDUE …); HOLD_*: the rule */
   code?: Maybe<Scalars['String']['output']>;
   /** The order's customer, store and region (what staff feeds filter on) */
   customerCode: Scalars['String']['output'];
-  /** The legacy document it concerns (links, carrier exceptions) */
+  /** The legacy document it concerns (links, carrier exceptions, a blocker about a document); a customer is not told the document of a blocker only staff see */
   documentNo?: Maybe<Scalars['String']['output']>;
   /** The event's place in the log across all orders: pass it as `after` to resume after it */
   id: Scalars['ID']['output'];
@@ -1165,9 +1165,9 @@ export type OrderEventPage = {
 
 /** What happened to an order. */
 export type OrderEventType =
-  /** That no longer stops it */
+  /** That blocker went away */
   | 'BLOCKER_CLEARED'
-  /** Something now stops the order (a lifecycle gap, a rejected line); `code` says what */
+  /** A blocker appeared, any kind `Order.blockers` lists (a hold, a lifecycle gap, a promise overdue, a package waiting to be sealed …); `code` says which */
   | 'BLOCKER_RAISED'
   /** What a service call's intent did to the order (docs/service-calls.md) */
   | 'CALL_ACTION'

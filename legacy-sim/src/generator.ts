@@ -65,6 +65,7 @@ export const DEFAULT_RATES: AnomalyRates = {
   lateCommit: 0,
   editedAfterLink: 0,
   deletedRow: 0,
+  cancelledOutboundLive: 0,
 };
 
 export const DEFAULT_SEED_OPTIONS: SeedOptions = {
@@ -538,6 +539,8 @@ export interface DataSet {
     reReferenced: Map<string, string>;
     /** Outbounds deleted from the WMS. */
     deleted: string[];
+    /** Orders the ERP cancels after the first sync while their outbounds are live (the seed writes them uncancelled). */
+    cancelled: string[];
   };
 }
 
@@ -928,6 +931,29 @@ export function generate(options: SeedOptions): DataSet {
     anomalies.push({ kind: 'outboundMissing', erpOrderNo: s.erpOrderNo, system: 'WMS', detail: { paidAt: toIsoBeijing(s.payAt!) } });
   }
 
+  // An order the ERP cancels while its outbound is live in the WMS (created, not shipped, not
+  // cancelled there): the customer called it off after paying, and nobody told the warehouse. The
+  // hub keeps the link and must flag it (warehouse blocker, reconciliation, a pick flow that
+  // refuses). Half are cancelled before the hub first reads them, half after its first sync
+  // (later-changes.ts); the truth is the state after. Drawn last, so every class above keeps its
+  // draws; never an order with an identical twin of its customer, whose duplicate verdict would
+  // then hang on when the cancel is read.
+  const twinKey = (s: OrderStory) => `${s.customerCode}|${s.lines.map((l) => `${l.skuCode}x${l.quantity}`).sort().join(',')}`;
+  const twinCount = new Map<string, number>();
+  for (const o of orders) twinCount.set(twinKey(o), (twinCount.get(twinKey(o)) ?? 0) + 1);
+  const outboundLive = (s: OrderStory) => plainlyReferenced(s) && due(s.payAt) && !due(s.outbound!.shipAt) && !due(s.cancelAt) && twinCount.get(twinKey(s)) === 1;
+  const cancelledAfterSync: string[] = [];
+  for (let k = 0; k < count('cancelledOutboundLive'); k++) {
+    const i = take(outboundLive);
+    if (i === undefined) break;
+    const s = drafts[i].story;
+    const ob = s.outbound!;
+    const afterSync = k % 2 === 0;
+    s.cancelAt = afterSync ? asOf : ob.createAt + arng.int(0, Math.floor((Math.min(asOf, ob.shipAt) - 1 - ob.createAt) / 1000)) * 1000;
+    if (afterSync) cancelledAfterSync.push(s.erpOrderNo);
+    anomalies.push({ kind: 'cancelledOutboundLive', erpOrderNo: s.erpOrderNo, system: 'ERP', documentNo: s.erpOrderNo, detail: { outboundNo: ob.outboundNo, cancelled: afterSync ? 'afterFirstSync' : 'beforeFirstSync' } });
+  }
+
   const crm = buildCrm(world, orders, rng.fork('crm'), asOf);
   const calls = serviceCalls(world, orders, options.seed, asOf);
   const weatherAlerts = buildWeather(rng.fork('weather'), start, options.days);
@@ -964,6 +990,7 @@ export function generate(options: SeedOptions): DataSet {
     heldBack,
     reReferenced: new Map([...editedAfterLink].map(([no, named]) => [outboundOf(no), named])),
     deleted: [...deletedOutbounds].map(outboundOf),
+    cancelled: cancelledAfterSync,
   };
   // Last, and from its own PRNG: the history changes nothing above.
   const history = options.history ? generateHistory(world, start, options.seed, options.history) : null;
@@ -1182,7 +1209,8 @@ function groundTruth(p: {
     }
 
     const recorded: Partial<Record<LifecycleNode, string>> = {};
-    if (due(o.payAt) && !o.dropPayTime && !due(o.cancelAt)) recorded.PAID = iso(o.payAt);
+    // A payment stays on the ERP order when it is cancelled afterwards (cancelledOutboundLive).
+    if (due(o.payAt) && !o.dropPayTime) recorded.PAID = iso(o.payAt);
     if (ob && outboundMethod) {
       if (due(ob.pickStartAt) && !ob.dropPickStart) recorded.PICKING = iso(ob.pickStartAt);
       if (due(ob.shipAt)) recorded.SHIPPED_OUT = iso(ob.shipAt);

@@ -1,7 +1,8 @@
 // What happens in the legacy systems after the hub's first sync, for the classes the generator
-// injects with lateCommit, editedAfterLink and deletedRow (the ground truth is the state after):
-// orders committed late with the modify times they were stamped with (older than what the hub has
-// read), outbounds whose ref_no is re-pointed at another customer's order, outbounds deleted.
+// injects with lateCommit, editedAfterLink, deletedRow and cancelledOutboundLive (the ground truth is
+// the state after): orders committed late with the modify times they were stamped with (older than
+// what the hub has read), outbounds whose ref_no is re-pointed at another customer's order, outbounds
+// deleted, orders cancelled in the ERP while the WMS goes on with their outbounds.
 // Written as those systems' own writers would: straight into their tables.
 import { insertRows, openDataSource, placeholders, rowsOf } from '../../common/src/db.js';
 import { formatBeijing } from '../../common/src/time.js';
@@ -13,11 +14,12 @@ export interface LaterChanges {
   lateCommits: number;
   reReferenced: number;
   deleted: number;
+  cancelled: number;
 }
 
 export async function applyLaterChanges(targets: SeedTargets, options: SeedOptions, now = Date.now()): Promise<LaterChanges> {
   const data = generate(options);
-  const { heldBack, reReferenced, deleted } = data.later;
+  const { heldBack, reReferenced, deleted, cancelled } = data.later;
   const erp = await openDataSource(targets.erpUrl, { poolSize: 1 });
   const wms = await openDataSource(targets.wmsUrl, { poolSize: 1 });
   try {
@@ -34,7 +36,11 @@ export async function applyLaterChanges(targets: SeedTargets, options: SeedOptio
       await wms.query(`DELETE FROM t_out_line WHERE out_no IN (${placeholders(deleted.length)})`, deleted);
       await wms.query(`DELETE FROM t_out_order WHERE out_no IN (${placeholders(deleted.length)})`, deleted);
     }
-    return { lateCommits: late.length, reReferenced: reReferenced.size, deleted: deleted.length };
+    if (cancelled.length) {
+      // The ERP voids them (作废); the WMS is not told.
+      await erp.query(`UPDATE SO_SOMain SET iStatus = 9, dModifyTime = ? WHERE cSOCode IN (${placeholders(cancelled.length)})`, [formatBeijing(now), ...cancelled]);
+    }
+    return { lateCommits: late.length, reReferenced: reReferenced.size, deleted: deleted.length, cancelled: cancelled.length };
   } finally {
     await Promise.all([erp.destroy(), wms.destroy()]);
   }

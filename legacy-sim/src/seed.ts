@@ -72,7 +72,9 @@ export function erpFill(data: DataSet) {
     }
     // Orders committed late are not there yet: later-changes.ts writes them after the first sync.
     const visible = data.orders.filter((o) => !data.later.heldBack.has(o.erpOrderNo));
-    await insertRows(ds, 'SO_SOMain', rowsOf(visible, (o) => [soMainRow(o, data.asOf)!]));
+    // … and orders the ERP cancels after the first sync are not cancelled yet.
+    const cancelledLater = new Set(data.later.cancelled);
+    await insertRows(ds, 'SO_SOMain', rowsOf(visible, (o) => [soMainRow(cancelledLater.has(o.erpOrderNo) ? { ...o, cancelAt: null } : o, data.asOf)!]));
     await insertRows(ds, 'SO_SODetails', rowsOf(visible, soDetailRows));
     await insertRows(ds, 'SaleBillVouch', data.invoices);
   };

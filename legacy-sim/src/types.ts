@@ -35,6 +35,8 @@ export type AnomalyKind =
   | 'lateCommit'
   | 'editedAfterLink'
   | 'deletedRow'
+  // An order cancelled in the ERP while its outbound is live in the WMS: the hub must flag it.
+  | 'cancelledOutboundLive'
   | 'refMissing'
   | 'refAmbiguous'
   | 'waybillWithoutOutbound'

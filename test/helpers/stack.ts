@@ -15,7 +15,7 @@ import { createErpSubgraph } from '../../subgraphs/erp/src/server.js';
 import { createWmsSubgraph } from '../../subgraphs/wms/src/server.js';
 import { createTmsSubgraph } from '../../subgraphs/tms/src/server.js';
 import { createCrmSubgraph } from '../../subgraphs/crm/src/server.js';
-import { createOrderLinkSubgraph } from '../../subgraphs/order-link/src/server.js';
+import { createOrderLinkSubgraph, type OrderLinkOptions } from '../../subgraphs/order-link/src/server.js';
 import { createFulfilmentSubgraph } from '../../subgraphs/fulfilment/src/server.js';
 import { createIntakeSubgraph } from '../../subgraphs/intake/src/server.js';
 import type { Linker } from '../../subgraphs/order-link/src/linking/linker.js';
@@ -52,6 +52,8 @@ export interface StackOptions {
   history?: SeedOptions['history'];
   /** Link rounds run before the stack is handed over (default 2); 0 for tests that never ask the hub about orders. */
   linkRounds?: number;
+  /** order-link's background work to leave unstarted (a bench that runs the parts itself). */
+  orderLink?: Pick<OrderLinkOptions, 'startLinker' | 'startOutbox' | 'startCalls' | 'startEvents'>;
 }
 
 export interface GraphQLResponse<T = any> {
@@ -162,7 +164,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await start('wms', await createWmsSubgraph(config));
   await start('tms', await createTmsSubgraph(config));
   await start('crm', await createCrmSubgraph(config));
-  const orderLink = await createOrderLinkSubgraph(config, { erpSubgraphUrl: subgraphUrls.erp });
+  const orderLink = await createOrderLinkSubgraph(config, { ...options.orderLink, erpSubgraphUrl: subgraphUrls.erp });
   await start('order-link', orderLink.subgraph);
   // After order-link, which migrates the hub database fulfilment and intake open.
   await start('fulfilment', await createFulfilmentSubgraph(config));

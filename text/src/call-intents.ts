@@ -48,22 +48,38 @@ export interface CallReading {
   turns: Turn[];
 }
 
+/** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
+const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
+/** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
+const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; tag: RegExp; agent: Set<string> }>();
+type Side = Turn['speaker'] | 'NEUTRAL';
+const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
 
 function compiled(lex: Lexicon) {
   let c = compiledFor.get(lex);
   if (!c) {
     const { speakers } = lex.calls;
-    const names = [...speakers.agent, ...speakers.customer, ...speakers.other].map((s) => normalizeText(s, lex)).sort((a, b) => b.length - a.length);
+    const norm = (xs: string[]) => xs.map((s) => normalizeText(s, lex));
+    const names = norm([...speakers.agent, ...speakers.customer, ...speakers.other]).sort((a, b) => b.length - a.length);
     const alt = names.map(escape).join('|');
+    const roles = norm([...speakers.agentRoleWords, ...speakers.customerRoleWords]).sort((a, b) => b.length - a.length).map(escape).join('|');
+    // A tag not listed: a few letters around a role word (客服小李, 王老板), not a verb of saying (老板说:).
+    const named = `[\\p{Script=Han}A-Za-z]{0,4}(?:${roles})[\\p{Script=Han}A-Za-z0-9*＊]{0,12}(?<![说讲问道])`;
     // A tag opens the text, a line, or follows the end of the previous turn; it ends in a colon or sits in brackets.
-    const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt})[\\]】]\\s*:?|(${alt})\\s*:)`, 'g');
+    const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt}|${named})[\\]】]\\s*:?|(${alt}|${named})\\s*:)`, 'gu');
+    const agent = new Set(norm(speakers.agent));
+    const customer = new Set(norm(speakers.customer));
+    const agentWords = norm(speakers.agentRoleWords);
+    const customerWords = norm(speakers.customerRoleWords);
+    const side = (name: string): Side =>
+      agent.has(name) ? 'AGENT' : customer.has(name) ? 'CUSTOMER' : agentWords.some((w) => name.includes(w)) ? 'AGENT' : customerWords.some((w) => name.includes(w)) ? 'CUSTOMER' : 'NEUTRAL';
     c = {
       intents: compileCues(lex.calls.intents),
       takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')),
+      deadlineMissed: lex.calls.conditions.deadlineMissed.map((p) => new RegExp(p, 'g')),
       tag,
-      agent: new Set(speakers.agent.map((s) => normalizeText(s, lex))),
+      side,
     };
     compiledFor.set(lex, c);
   }
@@ -72,17 +88,28 @@ function compiled(lex: Lexicon) {
 
 /** The speaker turns; text with no tags at all is the caller's. */
 export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[] {
-  const { tag, agent } = compiled(lex);
-  const marks: { at: number; end: number; speaker: Turn['speaker'] }[] = [];
+  const { tag, side } = compiled(lex);
+  const marks: { at: number; end: number; name: string; side: Side }[] = [];
   tag.lastIndex = 0;
   for (let m; (m = tag.exec(norm)); ) {
     const name = m[1] ?? m[2];
-    marks.push({ at: m.index, end: m.index + m[0].length, speaker: agent.has(name) ? 'AGENT' : 'CUSTOMER' });
+    marks.push({ at: m.index, end: m.index + m[0].length, name, side: side(name) });
   }
   if (!marks.length) return [{ speaker: 'CUSTOMER', span: [0, norm.length] }];
+  // Neutral tags (A/B, 说话人1/2): the one who talks like an agent is the agent, when exactly one does most.
+  const neutral = [...new Set(marks.filter((m) => m.side === 'NEUTRAL').map((m) => m.name))];
+  const agentLike = new Map<string, number>(neutral.map((n) => [n, 0]));
+  marks.forEach((m, i) => {
+    if (m.side !== 'NEUTRAL') return;
+    const words = norm.slice(m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length);
+    agentLike.set(m.name, agentLike.get(m.name)! + lex.calls.speakers.agentPhrases.filter((p) => words.includes(normalizeText(p, lex))).length);
+  });
+  const ranked = [...agentLike].sort((a, b) => b[1] - a[1]);
+  const neutralAgent = neutral.length >= 2 && ranked[0][1] > ranked[1][1] ? ranked[0][0] : null;
+  const speakerOf = (m: (typeof marks)[number]): Turn['speaker'] => (m.side === 'NEUTRAL' ? (m.name === neutralAgent ? 'AGENT' : 'CUSTOMER') : m.side);
   const turns: Turn[] = [];
   if (norm.slice(0, marks[0].at).trim()) turns.push({ speaker: 'CUSTOMER', span: [0, marks[0].at] });
-  marks.forEach((m, i) => turns.push({ speaker: m.speaker, span: [m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length] }));
+  marks.forEach((m, i) => turns.push({ speaker: speakerOf(m), span: [m.end, i + 1 < marks.length ? marks[i + 1].at : norm.length] }));
   return turns;
 }
 
@@ -92,7 +119,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const cues = lex.calls;
   const raw = transcript ?? '';
   const norm = normalizeText(raw, lex);
-  const { intents: intentCues, takeBack } = compiled(lex);
+  const { intents: intentCues, takeBack, deadlineMissed } = compiled(lex);
+  const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
+  const settled = (after: string) => {
+    const rest = after.replace(/^(?:我们|我|俺|都|也|已经|早就|早)*/, '');
+    // Settled unless a question follows, or a but (发票收到了，但金额少了一百块).
+    return cues.settled.words.some((w) => rest.startsWith(w) && !/^[^,.;!?。]{0,2}(?:吗|没|伐|么|\?)/.test(rest.slice(w.length)) && !/但|可是|不过|然而|只是|却/.test(rest.split(/[.!?。\n]/)[0]));
+  };
   const turns = splitTurns(norm, lex);
   const callerTurns = turns.filter((t) => t.speaker === 'CUSTOMER');
   const turnOf = (pos: number) => callerTurns.find((t) => t.span[0] <= pos && pos < t.span[1]) ?? null;
@@ -120,6 +153,28 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   for (const m of found)
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
   for (const m of found) if (m.negated) m.reason = m.group.unlessClauseHas.some((w) => norm.slice(...clauseAt(norm, m.span[0], breaks)).includes(w)) ? 'OTHER_SUBJECT' : 'NEGATED';
+  // 不是取消，是改个地址: a cue corrected with 不是…是 takes back the same intent said just before it in the turn.
+  for (const m of found) {
+    if (!m.negated || !/不是(?:要|说|想)?$/.test(norm.slice(Math.max(0, m.span[0] - 3), m.span[0]))) continue;
+    if (!/^[^.!?。\n]{0,4}?(?:而是|就是|我是|是)/.test(norm.slice(m.span[1], m.span[1] + 8))) continue;
+    const turn = turnOf(m.span[0]);
+    for (const o of found)
+      if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
+  }
+  const goods = [...((cues.meanings.GOODS as string[] | undefined) ?? []), ...lex.partTypes.map((t) => t.type)];
+  // Seeing or receiving takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
+  // invoice, 发票还没收到，寄了没有 still the invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
+  // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
+  for (const m of found) {
+    const turn = turnOf(m.span[0]);
+    const said = norm.slice(...m.span);
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成/.test(said) || goods.some((g) => said.includes(g))) continue;
+    const [cs] = clauseAt(norm, m.span[0], breaks);
+    if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!?。\n]/.test(norm[cs - 1])) continue;
+    const [ps] = clauseAt(norm, cs - 2, breaks);
+    const previous = norm.slice(Math.max(ps, turn.span[0]), cs);
+    if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
+  }
 
   // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
   for (let i = 0; i + 1 < turns.length; i++) {
@@ -158,12 +213,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const e = lastUnit >= 0 && !/\d/.test(said.slice(lastUnit + 1)) ? s + lastUnit + 1 : e0;
     const before = norm.slice(Math.max(0, s - 8), s);
     const after = norm.slice(e, e + 8);
-    const verbBefore = cues.addressVerbs.before.find((v) => before.replace(/\s+$/, '').endsWith(v) || new RegExp(`${escape(v)}.{0,2}$`).test(before));
+    // The verb may name the new place before the street (改到新店，姑苏区…).
+    const verbBefore = cues.addressVerbs.before.find((v) => before.replace(/\s+$/, '').endsWith(v) || new RegExp(`${escape(v)}(?:${PLACE})?.{0,2}$`).test(before));
     const verbAfter = cues.addressVerbs.after.find((v) => new RegExp(`^[,，\\s]{0,2}${escape(v)}`).test(after) || after.includes(v));
     const changeCue = found.some((m) => m.group.label === 'CHANGE_ADDRESS');
     if (verbBefore || verbAfter || changeCue) {
       newAddress = {
-        value: raw.slice(s, e),
+        value: raw.slice(s, e).replace(/\s+/g, ''),
         span: [s, e],
         province: address.province.value,
         city: address.city.value,
@@ -176,6 +232,31 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       }
     }
   }
+  // No division named (应该是人民路108号, 送我家里，科技城锦峰路8号): a street and house number right after an
+  // address verb is the new address all the same, its district or town kept as said.
+  if (!newAddress) {
+    const verbs = [...cues.addressVerbs.before].sort((a, b) => b.length - a.length).map(escape).join('|');
+    const street = new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}(${STREET})`, 'gu');
+    for (let m; !newAddress && (m = street.exec(norm)); ) {
+      const s = m.index + m[0].length - m[1].length;
+      const e = m.index + m[0].length;
+      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
+      const value = raw.slice(s, e).replace(/\s+/g, '');
+      newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
+      found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+    }
+    // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
+    const bare = new RegExp(`(?<=^|[\\s:,是在为])(?![是在为])${STREET}`, 'gu');
+    for (const cue of found.filter((m) => m.group.label === 'CHANGE_ADDRESS' && !m.negated && m.cue !== 'ADDRESS')) {
+      const turn = turnOf(cue.span[0]);
+      if (newAddress || !turn) break;
+      bare.lastIndex = cue.span[1];
+      const m = bare.exec(norm);
+      if (!m || m.index >= turn.span[1] || m.index - cue.span[1] > 16 || refTaken(m.index, m.index + m[0].length)) continue;
+      const value = raw.slice(m.index, m.index + m[0].length).replace(/\s+/g, '');
+      newAddress = { value, span: [m.index, m.index + m[0].length], province: null, city: null, district: null, detail: value };
+    }
+  }
 
   for (const m of found) {
     if (m.reason) continue;
@@ -184,9 +265,49 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const after = norm.slice(m.span[1], m.span[1] + 4);
     if (cues.mentioned.after.some((w) => after.startsWith(w))) m.reason = 'MENTIONED';
     // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
-    else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}[吧嘛]/.test(after)) m.reason = 'MENTIONED';
+    // 还没发货就别发了 / 还没发的话 — the same premise, of a request that follows.
+    else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
+    // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
+    else if (settled(norm.slice(m.span[1], m.span[1] + 30))) m.reason = 'MENTIONED';
+    // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
+    // 上次退货的钱, 上次帮我换货 — a return, cancel or move the caller dates in the past is told of, not asked for
+    // (an invoice or a chase is still the subject: 上次开的发票金额不对).
+    else if (['RETURN_EXCHANGE', 'CANCEL', 'CHANGE_ADDRESS'].includes(m.group.label as string) && pastBefore(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
-    else if (insideCondition(norm, m.span, cs, ce, cues.conditions)) m.reason = 'CONDITIONAL';
+    // 如果今天能发，我就不取消了: a time the caller sets on shipping, even inside a condition, asks when it ships.
+    else if (insideCondition(norm, m.span, cs, ce, cues.conditions) && !(m.group.label === 'CHASE' && /^(?:今天|明天|后天|马上|今晚)/.test(norm.slice(...m.span)))) m.reason = 'CONDITIONAL';
+    // 说要退货那个 — a request reported, not made.
+    else if (/说/.test(norm.slice(cs, m.span[0])) && /^[货款换]?(?:那个|那单|那件)/.test(after)) m.reason = 'MENTIONED';
+  }
+  // 如果今天还发不出来，那就帮我取消吧: a deadline passing undelivered is a chase; what it threatens (a cancel, a
+  // return, a complaint) is not asked for yet. A condition on the state (要是还没发的话，地址改成…) is not a deadline.
+  const chaseGroup = cues.intents.find((g) => g.label === 'CHASE')!;
+  for (const t of callerTurns) {
+    for (const opener of cues.conditions.openers) {
+      for (let i = norm.indexOf(opener, t.span[0]); i >= 0 && i < t.span[1]; i = norm.indexOf(opener, i + 1)) {
+        let sentenceEnd = i;
+        while (sentenceEnd < t.span[1] && !/[.!?。\n]/.test(norm[sentenceEnd])) sentenceEnd++;
+        const closers = cues.conditions.closers.map((c) => norm.indexOf(c, i + opener.length)).filter((x) => x >= 0 && x < sentenceEnd);
+        const [, clauseEnd] = clauseAt(norm, i, breaks);
+        const condEnd = closers.length ? Math.min(...closers) : clauseEnd;
+        if (!deadlineMissed.some((re) => (re.lastIndex = 0, re.test(norm.slice(i, condEnd))))) continue;
+        for (const m of found) {
+          if (m.span[0] >= condEnd && m.span[0] < sentenceEnd && ['CANCEL', 'RETURN_EXCHANGE', 'COMPLAINT'].includes(m.group.label as string)) m.reason ??= 'CONDITIONAL';
+          if (m.span[0] >= i && m.span[1] <= condEnd && m.group.label === 'CHASE' && m.reason === 'CONDITIONAL') delete m.reason;
+        }
+        if (!found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
+      }
+    }
+  }
+  // An address said for something else (发票的邮寄地址…，寄到…) is not where the goods go.
+  for (const m of found) {
+    if (m.reason || m.cue !== 'ADDRESS') continue;
+    const [cs] = clauseAt(norm, m.span[0], breaks);
+    const turn = turnOf(m.span[0]);
+    const [ps] = clauseAt(norm, Math.max(turn?.span[0] ?? 0, cs - 2), breaks);
+    // Said of the same address: the invoice word and 地址 in one clause (发票的邮寄地址改一下), not 发票不用开，<address>.
+    const clauses = norm.slice(Math.max(ps, turn?.span[0] ?? 0), m.span[0]).split(/[,;]/);
+    if (clauses.some((c) => c.includes('地址') && m.group.unlessClauseHas.some((w) => c.includes(w)))) m.reason = 'OTHER_SUBJECT';
   }
   // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
   for (const re of takeBack) {
@@ -209,6 +330,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
+
+  // Cues that give way (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel is its money back).
+  const counted = new Set(found.filter((m) => !m.reason).map((m) => m.group.label as string));
+  for (const m of found) if (!m.reason && m.group.yieldsTo.some((i) => counted.has(i))) m.reason = 'OTHER_SUBJECT';
 
   const byIntent = new Map<CallIntentKind, IntentEvidence[]>();
   for (const m of found.sort((a, b) => a.span[0] - b.span[0])) {

@@ -475,7 +475,14 @@ export function clusterProducts(text: string, hits: ProductHit[], idx: CatalogIn
     const inherited = prev.hits.filter(
       (h) => h.kind !== 'code' && !c.hits.some((o) => o.kind === h.kind && (o.kind !== 'spec' || o.dim === h.dim) && (o.kind !== 'desc' || o.key === h.key)),
     );
-    const cands = filterItems(idx, [...inherited, ...c.hits]);
+    let cands = filterItems(idx, [...inherited, ...c.hits]);
+    // -35℃ 4L的8桶 跟 1L的12瓶: when no item has every spec inherited, the product alone is (the 1L coolant is -25℃).
+    if (!cands.length) {
+      const product = inherited.filter((h) => h.kind === 'brand' || h.kind === 'type');
+      cands = filterItems(idx, [...product, ...c.hits]);
+      if (cands.length === 1) inherited.splice(0, inherited.length, ...product);
+      else cands = [];
+    }
     if (!cands.length) continue;
     c.candidates = cands;
     c.source = 'INHERITED';

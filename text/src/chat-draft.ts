@@ -326,8 +326,21 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       const w = SHOP_TRADE_WORDS.find((t) => p0 - t.length > 0 && norm.startsWith(t, p0 - t.length) && mask.isFree(p0 - t.length, p0));
       if (w) (p0 -= w.length), (back = true);
     }
-    let start = p0;
-    while (start > 0 && p0 - start < 4) {
+    // A name written as a field of its own (…88号 上海浦东鑫源汽车技术服务有限公司 范伟) runs back to the space or
+    // mark before it, however long its own part; otherwise at most four characters are taken.
+    let far = p0;
+    while (
+      far > 0 &&
+      p0 - far < 12 &&
+      mask.isFree(far - 1, far) &&
+      (HAN.test(norm[far - 1]) || /[A-Z]/.test(norm[far - 1])) &&
+      !/[号弄区县镇乡路街道巷的]/.test(norm[far - 1]) &&
+      !(/[栋幢楼室层座]/.test(norm[far - 1]) && /[\d号元]/.test(norm[far - 2] ?? ''))
+    )
+      far--;
+    const fieldOfItsOwn = far < p0 && (far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]));
+    let start = fieldOfItsOwn ? far : p0;
+    while (!fieldOfItsOwn && start > 0 && p0 - start < 4) {
       const c = norm[start - 1];
       if (!mask.isFree(start - 1, start) || !(HAN.test(c) || /[A-Z]/.test(c))) break;
       if (/[号弄栋幢楼室层座]/.test(c)) break;
@@ -344,10 +357,31 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       p += suffix.length - 1;
       continue;
     }
-    const span: Span = [start, end];
+    // Written as a field of its own, the name is the whole field: 亭湖飞驰汽车快修中心, 余杭快车道汽车服务 (a 道 inside
+    // the name), 宜兴陶都汽车美容养护 — whatever part of it the endings found.
+    const own = fieldAround(norm, mask, start, end);
+    const span: Span = own ?? [start, end];
     return field(text.slice(span[0], span[1]), 0.8, span, 'SHOP_SUFFIX');
   }
+  // No known ending: the field between the address and the contact (…88号 芜湖顺捷电瓶专营店 陶然 18955301234).
+  const between = /[号弄][\s,，;；|]+([\p{Script=Han}A-Za-z]{4,20})[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
+  if (between && isPersonName(between[2], lex)) {
+    const at = between.index + between[0].indexOf(between[1]);
+    if (mask.isFree(at, at + between[1].length) && !isPersonName(between[1], lex)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+  }
   return emptyField(null);
+}
+
+/** The field a shop name found at [start, end) stands in, when spaces or marks set it off on both sides. */
+function fieldAround(norm: string, mask: SpanMask, start: number, end: number): Span | null {
+  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z]/.test(norm[i]));
+  const edge = (c: string | undefined) => c === undefined || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(c);
+  let s = start;
+  while (s > 0 && inName(s - 1)) s--;
+  let e = end;
+  while (e < norm.length && inName(e)) e++;
+  if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[e])) return null;
+  return s === start && e === end ? null : [s, e];
 }
 
 function findItems(

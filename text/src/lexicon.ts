@@ -70,6 +70,8 @@ const cueGroupSchema = z.object({
   unlessClauseHas: z.array(z.string().min(1)).default([]),
   /** Service calls: the cue does not count when the caller says one of these anywhere (别发了 + 自己过来拿 is a pickup). */
   unlessCallHas: z.array(z.string().min(1)).default([]),
+  /** Service calls: the cue gives way when the caller also asks for one of these (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel its money back). */
+  yieldsTo: z.array(z.string().min(1)).default([]),
 });
 
 const remarkFieldSchema = z.object({
@@ -120,12 +122,34 @@ const wordsSchema = z.object({ note: z.string().optional(), words: z.array(z.str
 const callSchema = z.object({
   about: z.string().optional(),
   clauseBreaks: z.string().min(1),
-  speakers: z.object({ note: z.string().optional(), agent: z.array(z.string().min(1)).min(1), customer: z.array(z.string().min(1)).min(1), other: z.array(z.string().min(1)).default([]) }),
+  speakers: z.object({
+    note: z.string().optional(),
+    agent: z.array(z.string().min(1)).min(1),
+    customer: z.array(z.string().min(1)).min(1),
+    other: z.array(z.string().min(1)).default([]),
+    /** A tag not listed that holds one of these is that side's (客服小李, 王老板, 客人). */
+    agentRoleWords: z.array(z.string().min(1)).default([]),
+    customerRoleWords: z.array(z.string().min(1)).default([]),
+    /** How an agent talks (您好，请问, 帮您查): tells which of two neutral tags (A/B, 说话人1/2) is the agent. */
+    agentPhrases: z.array(z.string().min(1)).default([]),
+  }),
   negation: negationSchema,
   hedges: wordsSchema,
-  conditions: z.object({ note: z.string().optional(), openers: z.array(z.string().min(1)), closers: z.array(z.string().min(1)) }),
+  conditions: z.object({
+    note: z.string().optional(),
+    openers: z.array(z.string().min(1)),
+    closers: z.array(z.string().min(1)),
+    /** A condition that a deadline passes undelivered (今天还发不出来): what follows is a threat, the condition a chase. */
+    deadlineMissed: z.array(z.string().min(1)).default([]),
+  }),
   takeBack: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)), window: z.number().int().min(1).max(40) }),
   noOrderYet: wordsSchema,
+  /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
+  meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
+  /** After a cue, a state that says the matter is settled (发票收到了，没问题): nothing asked. */
+  settled: wordsSchema.default({ words: [] }),
+  /** Before a cue in its clause, a time that says it happened before (上次退货的钱): told of, not asked for. */
+  past: wordsSchema.default({ words: [] }),
   intents: z
     .array(cueGroupSchema.extend({ label: z.enum(['CHASE', 'CHANGE_ADDRESS', 'RETURN_EXCHANGE', 'CANCEL', 'INVOICE', 'COMPLAINT']) }))
     .min(1),
@@ -248,6 +272,22 @@ const splitSynonyms = (s: string) =>
     .map((w) => w.trim())
     .filter(Boolean);
 
+/** Patterns name word classes as {NAME}: each becomes an alternation of the class's words, longest first. */
+function expandMeanings(calls: CallCues): CallCues {
+  const alt = (name: string) => {
+    const words = calls.meanings[name];
+    if (!Array.isArray(words)) throw new LexiconError('call-cues.json', `{${name}}: no such class in meanings`);
+    return `(?:${[...words].sort((a, b) => b.length - a.length).map((w) => upper(w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+  };
+  const expand = (p: string) => p.replace(/\{([A-Z_]+)\}/g, (_, name: string) => alt(name));
+  return {
+    ...calls,
+    intents: calls.intents.map((g) => ({ ...g, patterns: g.patterns.map(expand) })),
+    takeBack: { ...calls.takeBack, patterns: calls.takeBack.patterns.map(expand) },
+    conditions: { ...calls.conditions, deadlineMissed: calls.conditions.deadlineMissed.map(expand) },
+  };
+}
+
 function compile(file: string, pattern: string, flags = 'g'): RegExp {
   try {
     return new RegExp(pattern, flags);
@@ -281,8 +321,8 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const remark = readJson(d, 'remark-cues.json', remarkSchema);
   for (const [name, f] of Object.entries(remark.fields))
     for (const g of f.groups) for (const p of g.patterns) compile('remark-cues.json', p), void name;
-  const calls = readJson(d, 'call-cues.json', callSchema);
-  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns]) compile('call-cues.json', p);
+  const calls = expandMeanings(readJson(d, 'call-cues.json', callSchema));
+  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns, ...calls.conditions.deadlineMissed]) compile('call-cues.json', p);
   const admin = readJson(d, 'admin-divisions.json', adminSchema);
   const norm = readJson(d, 'normalize.json', normalizeSchema);
 

@@ -13,6 +13,8 @@ export type Severity = 'BLOCKING' | 'WARNING' | 'INFO';
 
 export interface Blocker {
   code: string;
+  /** Which one of its code, when an order can have several (the hold, the line, the document); '' when it cannot. */
+  key: string;
   severity: Severity;
   since: number | null;
   expectedBy: number | null;
@@ -162,6 +164,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
       const told = CALL_HOLD_TEXT[h.reasonCode] ?? CALL_HOLD_TEXT.CALL_CANCEL;
       out.push({
         code: 'CALL_HOLD',
+        key: String(h.id),
         severity: h.reasonCode === 'CALL_RETURN_EXCHANGE' ? 'WARNING' : 'BLOCKING',
         since: h.createdAt,
         expectedBy: null,
@@ -176,6 +179,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     if (h.state === 'OPEN') {
       out.push({
         code: 'RULE_HOLD',
+        key: String(h.id),
         severity: 'BLOCKING',
         since: h.createdAt,
         expectedBy: null,
@@ -188,6 +192,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     } else if (h.state === 'REJECTED') {
       out.push({
         code: 'ORDER_REJECTED',
+        key: String(h.id),
         severity: 'BLOCKING',
         since: h.decidedAt,
         expectedBy: null,
@@ -204,6 +209,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
       if (e.type === 'REJECT_LINE') {
         out.push({
           code: 'LINE_REJECTED',
+          key: `${d.ruleId}:${e.rowNo}`,
           severity: 'BLOCKING',
           since: d.firstFiredAt,
           expectedBy: null,
@@ -217,6 +223,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
       if (e.type === 'LOCK_BATCH' && !SHIPPED.has(o.status) && !delivered) {
         out.push({
           code: 'BATCH_LOCKED',
+          key: `${e.skuCode}:${e.batchNo}`,
           severity: 'WARNING',
           since: d.firstFiredAt,
           expectedBy: null,
@@ -233,6 +240,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     if ((a.action === 'ADDRESS_TOO_LATE' || a.action === 'CANCEL_TOO_LATE') && !delivered) {
       out.push({
         code: 'CALL_TOO_LATE',
+        key: `${a.callId}:${a.intent}`,
         severity: 'WARNING',
         since: a.createdAt,
         expectedBy: null,
@@ -247,6 +255,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
       const inWarehouse = a.action === 'PRIORITY_RAISED' && !SHIPPED.has(o.status);
       out.push({
         code: 'CHASED',
+        key: `${a.callId}:${a.intent}`,
         severity: 'INFO',
         since: a.createdAt,
         expectedBy: null,
@@ -264,6 +273,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
   if (promise.text && !delivered) {
     out.push({
       code: 'PROMISE_CHANGED',
+      key: '',
       severity: 'WARNING',
       since: o.decisions.find((d) => d.fired && promise.correctedBy.includes(d.ruleId))?.firstFiredAt ?? null,
       expectedBy: promise.correctedPromisedAt,
@@ -279,6 +289,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     const hours = exception.delayMinutes ? Math.max(1, Math.round(exception.delayMinutes / 60)) : null;
     out.push({
       code: 'CARRIER_EXCEPTION',
+      key: '',
       severity: 'WARNING',
       since: o.shipment!.exceptionAt,
       expectedBy: o.promisedAt != null && exception.delayMinutes ? o.promisedAt + exception.delayMinutes * 60_000 : null,
@@ -300,6 +311,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     const from = o.attachments!.source === 'REMARK' ? { zh: '订单备注要求', en: 'the order remark asks for' } : { zh: '订单要求', en: 'the order requires' };
     out.push({
       code: 'AWAITING_ATTACHMENT',
+      key: '',
       // Nothing refuses the seal for it: the packer may have the document in hand and confirm later.
       severity: 'WARNING',
       since: o.attachments!.since,
@@ -316,6 +328,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     if (pick.sealedAt != null && pick.waybillNo == null) {
       out.push({
         code: 'AWAITING_WAYBILL',
+        key: pick.outboundNo,
         severity: 'WARNING',
         since: pick.sealedAt,
         expectedBy: null,
@@ -328,6 +341,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     } else if (pick.sealedAt != null && !SHIPPED.has(o.status)) {
       out.push({
         code: 'AWAITING_COLLECTION',
+        key: pick.outboundNo,
         severity: 'INFO',
         since: pick.sealedAt,
         expectedBy: null,
@@ -340,6 +354,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     } else if (pick.sealedAt == null && pick.status === 'PICKED') {
       out.push({
         code: 'AWAITING_SEAL',
+        key: pick.outboundNo,
         severity: 'INFO',
         since: pick.pickedAt,
         expectedBy: null,
@@ -356,6 +371,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     const outboundNo = o.picking.outboundNo;
     out.push({
       code: 'CANCELLED_OUTBOUND_LIVE',
+      key: outboundNo,
       severity: 'BLOCKING',
       since: null,
       expectedBy: null,
@@ -372,6 +388,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
   for (const d of o.contradictingDocuments ?? []) {
     out.push({
       code: 'CONTRADICTING_REFERENCE',
+      key: `${d.system}:${d.documentNo}`,
       severity: 'WARNING',
       since: null,
       expectedBy: null,
@@ -385,6 +402,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
   for (const outboundNo of o.ambiguousOutbounds) {
     out.push({
       code: 'UNLINKED_DOCUMENT',
+      key: outboundNo,
       severity: 'WARNING',
       since: null,
       expectedBy: null,
@@ -398,6 +416,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
   if (o.missingNodes.length) {
     out.push({
       code: 'LIFECYCLE_GAP',
+      key: '',
       severity: 'INFO',
       since: null,
       expectedBy: null,
@@ -408,11 +427,12 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
       customerMessage: null,
     });
   }
-  const due = promise.correctedPromisedAt ?? (promise.text ? null : o.promisedAt);
+  const due = promiseDue(o.promisedAt, promise);
   if (due != null && !delivered) {
     if (o.now > due) {
       out.push({
         code: 'PROMISE_OVERDUE',
+        key: '',
         severity: 'WARNING',
         since: due,
         expectedBy: null,
@@ -425,6 +445,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     } else if (o.now > due - AT_RISK_MS && !SHIPPED.has(o.status)) {
       out.push({
         code: 'PROMISE_AT_RISK',
+        key: '',
         severity: 'WARNING',
         since: due - AT_RISK_MS,
         expectedBy: due,
@@ -437,6 +458,23 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
     }
   }
   return out.sort((a, b) => RANK[a.severity] - RANK[b.severity] || CODE_ORDER.indexOf(a.code) - CODE_ORDER.indexOf(b.code) || (b.since ?? 0) - (a.since ?? 0));
+}
+
+/** The time the promise is kept by: the corrected one, else the ERP's; null when a rule worded it instead. */
+function promiseDue(promisedAt: number | null, promise: PromiseView): number | null {
+  return promise.correctedPromisedAt ?? (promise.text ? null : promisedAt);
+}
+
+/**
+ * When the order's blockers next change by the clock alone — the promise coming within reach
+ * (PROMISE_AT_RISK), then passing (PROMISE_OVERDUE) — as computeBlockers would see it; null when
+ * nothing will change until something else does. The recorded blockers are looked at again then.
+ */
+export function nextChangeByTime(o: BlockerInputs): number | null {
+  const due = promiseDue(o.promisedAt, effectivePromise(o.promisedAt, o.decisions));
+  if (due == null || DELIVERED.has(o.status)) return null;
+  if (o.now <= due - AT_RISK_MS && !SHIPPED.has(o.status)) return due - AT_RISK_MS + 1;
+  return o.now <= due ? due + 1 : null;
 }
 
 /** The one blocker a customer should see, worded for them; internal ones never show. */

@@ -47,6 +47,8 @@ export class Lease {
   private readonly lost = new Set<() => void | Promise<void>>();
   private readonly metrics: { leader: Gauge; takeovers: Counter; fenced: Counter };
   private changing: Promise<void> = Promise.resolve();
+  /** The loss in progress, so its handlers run once however many callers notice it. */
+  private losing: Promise<void> | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -105,8 +107,7 @@ export class Lease {
     const token = this.token;
     if (token != null) {
       // The work stops first, while its writes still carry the token; then the lease is given up.
-      await Promise.all([...this.lost].map((f) => f()));
-      await this.lose();
+      await this.lose({ whileHeld: true });
       await execute(this.db, 'UPDATE hub_lease SET expires_at = 0 WHERE name = ? AND token = ?', [this.name, token]).catch(() => undefined);
     }
   }
@@ -145,8 +146,9 @@ export class Lease {
       this.metrics.takeovers.inc();
       this.metrics.leader.set(1);
       this.logger.info({ token: this.token, holder: this.holder }, 'singleton lease taken: this instance links, judges, delivers and sweeps');
-      this.changing = this.changing.then(() => Promise.all([...this.gained].map((f) => f(token)))).then(() => undefined);
-      await this.changing;
+      await this.chain(async () => {
+        await Promise.all([...this.gained].map((f) => f(token)));
+      });
     } catch (err) {
       // The hub unreachable: a holder that cannot renew stops before its lease runs out.
       this.logger.warn({ err: (err as Error)?.message }, 'singleton lease not renewed or taken this time');
@@ -154,13 +156,36 @@ export class Lease {
     }
   }
 
-  private async lose(): Promise<void> {
-    if (this.token == null) return;
-    this.token = null;
-    this.heldUntil = 0;
-    this.metrics.leader.set(0);
-    this.changing = this.changing.then(() => Promise.all([...this.lost].map((f) => f()))).then(() => undefined);
-    await this.changing;
+  /**
+   * Runs the lost-lease handlers once per holding, in the chain that orders gain and loss. Lost to
+   * another instance (or run out), the token is dropped first: the work's writes are refused anyway.
+   * Given up (`whileHeld`, a shutdown), the work stops while its writes still carry the token, and
+   * the token is dropped after. A second call while the first runs (a tick failing to renew during
+   * a shutdown) waits for it instead of stopping the work again.
+   */
+  private lose({ whileHeld = false } = {}): Promise<void> {
+    if (this.losing) return this.losing;
+    if (this.token == null) return Promise.resolve();
+    const drop = () => {
+      this.token = null;
+      this.heldUntil = 0;
+      this.metrics.leader.set(0);
+    };
+    if (!whileHeld) drop();
+    this.losing = this.chain(async () => {
+      await Promise.all([...this.lost].map((f) => f()));
+      if (whileHeld) drop();
+    }).finally(() => {
+      this.losing = null;
+    });
+    return this.losing;
+  }
+
+  /** Gains and losses run one after another, in the order they happened; one that fails does not stop the next. */
+  private chain(step: () => Promise<void>): Promise<void> {
+    const run = this.changing.then(step);
+    this.changing = run.catch((err) => this.logger.warn({ err: (err as Error)?.message }, 'singleton lease handler failed'));
+    return run;
   }
 
   /** Inside a transaction: the fence row share-locked until it ends, its token must be this instance's. */

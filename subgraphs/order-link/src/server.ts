@@ -15,6 +15,10 @@ import { CompletenessSweep } from './linking/sweep.js';
 import { Lease } from './lease.js';
 import { Lease1767440000000 } from './migrations/1767440000000-Lease.js';
 import { OutboundStatus1767450000000 } from './migrations/1767450000000-OutboundStatus.js';
+import { RecordedBlockers1767460000000 } from './migrations/1767460000000-RecordedBlockers.js';
+import { MatchedByDay1767470000000 } from './migrations/1767470000000-MatchedByDay.js';
+import { EventNumbering1767480000000 } from './migrations/1767480000000-EventNumbering.js';
+import { BlockerRecorder } from './blocker-record.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
@@ -54,9 +58,10 @@ import { CallStore } from './calls/store.js';
 import { OrderEvents1767400000000 } from './migrations/1767400000000-OrderEvents.js';
 import { EventLog } from './events/log.js';
 import { openEventBus } from '../../../common/src/event-bus.js';
+import { onHubWrite } from '../../../common/src/hub-writes.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000, EventNumbering1767480000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -137,6 +142,12 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // Its own guard on the hub database: the log's polling timing out on a busy database must not
   // open the circuit the linker and the resolvers share.
   const events = new EventLog(hubDb, kit.legacy('hub-events'), eventBus, kit.logger.child({ part: 'events' }), config.EVENTS_PUBLISH_MS);
+  const picks = new PickingStore(hubDb, hubSystem);
+  const attachments = new AttachmentStore(hubDb, hubSystem);
+  const calls = new CallStore(hubDb, hubSystem);
+  const newLoaders = () => createLoaders({ hub, ledger, erp, tms, wms, picks, attachments, calls }, { batching: kit.batching });
+  // Each order's blockers recorded as they change (the lease holder's, fenced), so that they are events too.
+  const blockers = new BlockerRecorder(fencedDb, hubSystem, hub, newLoaders, kit.logger.child({ part: 'blockers' }));
   const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
     // Rows of the same second as the position, and clocks a little apart, every round.
     overlapMs: 3000,
@@ -155,6 +166,9 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       events.wake();
       await leaderEngine.evaluatePending();
       events.wake();
+      // After the rules: the holds and rejections they just recorded are among what changed.
+      await blockers.runOnce();
+      events.wake();
       await leaderFacts.refreshChanged();
     },
     roundMarks: (phase, startedAt) => lease.markRound(phase, startedAt),
@@ -166,15 +180,12 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   });
   const flatFacts = createFacts(hubDb, hubSystem, erp, config, kit.metrics, kit.logger.child({ part: 'facts' }));
   const tokens = new TokenRevocations(hubDb, hubSystem);
-  const picks = new PickingStore(hubDb, hubSystem);
-  const attachments = new AttachmentStore(hubDb, hubSystem);
   // The same address the gateway uses: ERP_SUBGRAPH_URL, else rover-config.yaml's routing_url.
   const erpSubgraphUrl = options.erpSubgraphUrl ?? config.ERP_SUBGRAPH_URL ?? readRoverConfig('rover-config.yaml').find((s) => s.name === 'erp')!.url;
   const erpSubgraph = new LegacyHttpClient(kit.legacy('erp'), erpSubgraphUrl, 2);
   const erpOrders = new ErpOrders(erpSubgraph, signingKeyFor(config, 'erp'));
   const planner = new PurchasePlanner({ erp, wms, tms, expiryMonths }, { historyWeeks: config.PLAN_HISTORY_WEEKS, defaultLeadTimeDays: config.PLAN_DEFAULT_LEAD_TIME_DAYS });
   const planning = { planner, requisitions: new PurchaseRequisitions(hubDb, hubSystem, erp, erpOrders, planner) };
-  const calls = new CallStore(hubDb, hubSystem);
   // The call intake polls the CRM every CALL_POLL_MS: through a guard of its own, so that while the
   // CRM is down its polling neither opens the circuit SMS delivery and the resolvers share, nor is
   // refused by theirs; it backs off while the CRM fails (calls/intake.ts).
@@ -208,6 +219,23 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await leaderFacts.stop();
     },
   );
+  // A write outside the link rounds (a hold decided, a pick step …, common/src/hub-writes.ts): on
+  // the holder, its events and the blockers it changed go out now, not at the next poll or round.
+  let nudging: Promise<void> | null = null;
+  let nudgeAgain = false;
+  const nudge = () => {
+    if (!lease.isLeader) return;
+    if (nudging) return void (nudgeAgain = true);
+    nudging = (async () => {
+      do {
+        nudgeAgain = false;
+        events.wake();
+        await blockers.runOnce().catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'blockers not recorded yet; the next round records them'));
+        events.wake();
+      } while (nudgeAgain);
+    })().finally(() => (nudging = null));
+  };
+  const stopNudges = onHubWrite(nudge);
   await lease.start();
   const subgraph = buildSubgraph<Context>({
     kit,
@@ -222,7 +250,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       health,
       reporter,
       attachments,
-      loaders: createLoaders({ hub, ledger, erp, tms, wms, picks, attachments, calls }, { batching: kit.batching }),
+      loaders: newLoaders(),
       healthLoaders: createHealthLoaders(health, reporter, { batching: kit.batching }),
       facts: flatFacts,
       tokens,
@@ -243,6 +271,8 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       },
     },
     close: async () => {
+      stopNudges();
+      await nudging;
       // Given up first, so another instance takes over at once.
       await lease.stop();
       reporter.stop();
@@ -257,5 +287,5 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
       await Promise.all([hubDb.destroy(), erpDb.destroy(), wmsDb.destroy(), tmsHttp.close(), crmHttp.close(), crmCallsHttp.close(), erpSubgraph.close()]);
     },
   });
-  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep, lease };
+  return { subgraph, linker, engine, outbox, callIntake, rules, facts, hubDb, hubSystem, health, reporter, events, sweep, lease, blockers };
 }

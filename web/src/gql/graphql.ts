@@ -89,9 +89,9 @@ export type LineageTransform =
 
 /** What happened to an order. */
 export type OrderEventType =
-  /** That no longer stops it */
+  /** That blocker went away */
   | 'BLOCKER_CLEARED'
-  /** Something now stops the order (a lifecycle gap, a rejected line); `code` says what */
+  /** A blocker appeared, any kind `Order.blockers` lists (a hold, a lifecycle gap, a promise overdue, a package waiting to be sealed …); `code` says which */
   | 'BLOCKER_RAISED'
   /** What a service call's intent did to the order (docs/service-calls.md) */
   | 'CALL_ACTION'

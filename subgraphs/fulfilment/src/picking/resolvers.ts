@@ -8,6 +8,7 @@ import { findOrder, type HubOrder } from '#hub';
 import type { Context } from '../context.js';
 import { parseWindow, requireRole } from '../../../../common/src/arguments.js';
 import { MAX_OPERATOR_LENGTH, parseOperator } from './service.js';
+import { hubWritten } from '../../../../common/src/hub-writes.js';
 
 const PICKERS: Role[] = ['warehouse', 'ops'];
 
@@ -88,12 +89,17 @@ export const pickingMutations: Pick<MutationResolvers<Context>, 'scanItem' | 'se
   scanItem: async (_root, { orderId, barcode, picker }, ctx) => {
     requireRole(ctx, PICKERS, 'scanItem');
     const operator = picker != null ? parseOperator(picker, 'picker') : ctx.caller.subject.slice(0, MAX_OPERATOR_LENGTH);
-    return ctx.picking.scan(await pickableOrder(orderId, ctx), barcode, operator);
+    const scanned = await ctx.picking.scan(await pickableOrder(orderId, ctx), barcode, operator);
+    // The last scan of a pick leaves the order waiting for its seal: said at once where order-link runs here too.
+    hubWritten();
+    return scanned;
   },
   sealPackage: async (_root, { orderId, packer }, ctx) => {
     requireRole(ctx, PICKERS, 'sealPackage');
     const operator = parseOperator(packer, 'packer');
-    return ctx.picking.seal(await pickableOrder(orderId, ctx), operator);
+    const sealed = await ctx.picking.seal(await pickableOrder(orderId, ctx), operator);
+    hubWritten();
+    return sealed;
   },
 };
 

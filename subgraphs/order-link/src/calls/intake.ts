@@ -5,6 +5,7 @@
 // pick priority), the audit and the feed's position — written in one transaction. Every row has
 // a key of call, order and intent, so a page read twice (after a crash, or by a second instance)
 // adds nothing.
+import { hubWritten } from '../../../../common/src/hub-writes.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
@@ -25,6 +26,11 @@ const CURSOR = 'crm-calls';
 /** A caller without a number means an order still open, placed within this many days before the call. */
 const OPEN_ORDER_DAYS = 30;
 const CLOSED = ['SIGNED', 'COMPLETED', 'CANCELLED'];
+/** What the intake needs of an order: who it is for, when placed, its outbound, and the lifecycle times its status is derived from. */
+const ORDER_COLUMNS =
+  'id, erp_order_no, customer_code, region, wms_outbound_no, tms_waybill_no, ordered_at, created_at, cancelled, paid_at, picking_at, shipped_out_at, in_transit_at, out_for_delivery_at, signed_at, completed_at';
+/** The same closed orders as CLOSED, in SQL: a signature or a completion recorded makes the status SIGNED or COMPLETED (lifecycle.ts). */
+const OPEN_SQL = 'cancelled = 0 AND signed_at IS NULL AND completed_at IS NULL';
 /** The longest extra wait between rounds while the CRM (or the hub) keeps failing. */
 export const BACKOFF_MAX_MS = 60_000;
 
@@ -111,6 +117,8 @@ export class CallIntake {
       // Safe to retry: every row has its key, and each attempt audits only the rows it added itself
       // (its own clock), so an attempt that committed after timing out is not audited twice.
       await this.hub.call('calls.record', () => this.db.transaction((em) => this.record(em, resolved, after, page.last, Date.now())), { idempotent: true });
+      // What the calls did (holds, actions) is out now, with the blockers it raised.
+      hubWritten();
       read += page.calls.length;
       this.lastError = null;
       // A short page is the end of the feed: no request only to hear so.
@@ -146,12 +154,14 @@ export class CallIntake {
     }
     const openFor = [...new Set(calls.filter((_c, i) => !readings[i].orderRef).map((c) => c.customerCode).filter((c): c is string => !!c))];
     const earliest = Math.min(...calls.map((c) => c.startedAt)) - OPEN_ORDER_DAYS * 86_400_000;
-    // One indexed query per way of naming an order (an OR across them would scan hub_order).
-    const cols = 'SELECT * FROM hub_order WHERE ';
+    const latest = Math.max(...calls.map((c) => c.startedAt));
+    // One indexed query per way of naming an order (an OR across them would scan hub_order); of a
+    // caller's orders only the open ones placed in the window (a regular customer has hundreds closed).
+    const cols = `SELECT ${ORDER_COLUMNS} FROM hub_order WHERE `;
     const queries: [string, unknown[]][] = [];
     if (erpNos.size) queries.push([`${cols}erp_order_no IN (${placeholders(erpNos.size)})`, [...erpNos]]);
     if (hubIds.size) queries.push([`${cols}id IN (${placeholders(hubIds.size)})`, [...hubIds]]);
-    if (openFor.length) queries.push([`${cols}customer_code IN (${placeholders(openFor.length)}) AND ordered_at >= ?`, [...openFor, earliest]]);
+    if (openFor.length) queries.push([`${cols}customer_code IN (${placeholders(openFor.length)}) AND ordered_at >= ? AND ordered_at <= ? AND ${OPEN_SQL}`, [...openFor, earliest, latest]]);
     // Where each order stands is what the graph says (the lifecycle from what each system recorded).
     const orders = (await Promise.all(queries.map(([sql, params]) => this.hub.call('calls.orders', () => this.db.query(sql, params))))).flat().map((r: any) => toHubOrder(readOrder(r)));
     // Where each outbound stands (packed or not decides a change of address): one WMS call.

@@ -57,6 +57,13 @@ export interface EventFilter {
 }
 
 const BATCH = 500;
+/**
+ * A batch numbered or read for the bus is bulk work, not a page read: on a busy hub (a bulk load
+ * writing beside it) it may take seconds, and under the hub's read timeout it never finished —
+ * each attempt timed out, was tried again while the first still held the lock row, and the round
+ * failed into its backoff, numbering a bulk load's backlog at ~50 events/s.
+ */
+const BULK_MS = 30_000;
 
 function readEvent(r: any): OrderEventRow {
   let detail: Record<string, unknown> = {};
@@ -128,7 +135,7 @@ export class EventLog {
   async sequence(): Promise<number> {
     let total = 0;
     for (;;) {
-      const numbered = await this.hub.call('event.sequence', () => this.db.transaction((em) => this.sequenceBatch(em)), { idempotent: true });
+      const numbered = await this.hub.call('event.sequence', () => this.db.transaction((em) => this.sequenceBatch(em)), { idempotent: true, timeoutMs: BULK_MS });
       traceEvents('numbered', numbered);
       total += numbered.length;
       // Stopping (the lease lost, a shutdown) ends the pass between batches: a backlog of a bulk load
@@ -187,7 +194,7 @@ export class EventLog {
     for (;;) {
       const [stream] = await this.query('event.mark', 'SELECT published_to FROM hub_event_stream WHERE id = 1');
       const from = Number(stream.published_to);
-      const events = (await this.query('event.unpublished', `${SELECT} WHERE e.position > ? ORDER BY e.position LIMIT ${BATCH}`, [from])).map(readEvent);
+      const events = (await this.hub.call<any[]>('event.unpublished', () => this.db.query(`${SELECT} WHERE e.position > ? ORDER BY e.position LIMIT ${BATCH}`, [from]), { timeoutMs: BULK_MS })).map(readEvent);
       if (!events.length) return total;
       await this.bus.publish(events.map(envelopeOf));
       traceEvents('published', events.map((e) => e.position));

@@ -9,7 +9,7 @@ import { toIsoBeijing } from '../../../../common/src/time.js';
 import { mayRead } from '../../../../common/src/caller.js';
 import type { Context } from '../context.js';
 import { visible } from '../find-order.js';
-import { describeEvent } from './text.js';
+import { describeEvent, eventDocumentNo, type Audience } from './text.js';
 import type { OrderEventRow } from './log.js';
 
 const MAX_EVENTS = 500;
@@ -61,6 +61,8 @@ function eventLoaders(ctx: Context) {
 
 const str = (v: unknown) => (v == null ? null : String(v));
 
+const audienceOf = (ctx: Context): Audience => (ctx.caller.role === 'customer' ? 'customer' : 'staff');
+
 const MAX_UPDATES = 100;
 
 /** One event with its order, as the caller may see it: another customer's is answered like one that does not exist. */
@@ -111,9 +113,9 @@ export const eventResolvers: Resolvers = {
     at: (e) => toIsoBeijing(e.at),
     recordedAt: (e) => toIsoBeijing(Math.floor(e.recordedUs / 1000))!,
     stage: (e) => (str(e.detail.stage) as any) ?? null,
-    documentNo: (e) => str(e.detail.documentNo),
+    documentNo: (e, _args, ctx) => eventDocumentNo(e, audienceOf(ctx)),
     code: (e) => str(e.detail.code ?? e.detail.ruleId),
-    messageZh: (e) => describeEvent(e).zh,
-    messageEn: (e) => describeEvent(e).en,
+    messageZh: (e, _args, ctx) => describeEvent(e, audienceOf(ctx)).zh,
+    messageEn: (e, _args, ctx) => describeEvent(e, audienceOf(ctx)).en,
   },
 };

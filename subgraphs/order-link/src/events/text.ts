@@ -23,6 +23,50 @@ const BLOCKER: Record<string, Bilingual> = {
   LINE_REJECTED: { zh: '订单行被拒', en: 'a rejected line' },
 };
 
+/** What each recorded blocker is (blocker-record.ts), as its events name it. */
+const RECORDED_BLOCKER: Record<string, Bilingual> = {
+  CANCELLED_OUTBOUND_LIVE: { zh: '订单已作废但出库单仍有效', en: 'outbound still live for a cancelled order' },
+  RULE_HOLD: { zh: '规则暂停待审批', en: 'held by a rule for approval' },
+  CALL_HOLD: { zh: '来电请求暂停待确认', en: 'held after a service call' },
+  CALL_TOO_LATE: { zh: '来电请求已来不及执行', en: 'a caller asked too late' },
+  ORDER_REJECTED: { zh: '审核驳回', en: 'rejected on approval' },
+  CARRIER_EXCEPTION: { zh: '承运异常', en: 'carrier exception' },
+  AWAITING_ATTACHMENT: { zh: '随货资料尚未确认装入', en: 'documents to travel with the goods not confirmed packed' },
+  AWAITING_WAYBILL: { zh: '已封箱但尚无运单', en: 'sealed, waiting for a waybill' },
+  PROMISE_CHANGED: { zh: '送达时间已调整', en: 'delivery time changed by a rule' },
+  PROMISE_OVERDUE: { zh: '已超过承诺送达时间', en: 'past the promised delivery time' },
+  PROMISE_AT_RISK: { zh: '承诺送达时间临近仍未发货', en: 'promised time near and nothing shipped' },
+  AWAITING_SEAL: { zh: '已拣完待封箱', en: 'picked, waiting to be sealed' },
+  AWAITING_COLLECTION: { zh: '已封箱待承运商揽收', en: 'sealed, waiting for the carrier to collect' },
+  BATCH_LOCKED: { zh: '近效期批次已锁定', en: 'short-dated batch locked' },
+  CONTRADICTING_REFERENCE: { zh: '有单据引用本订单却与之矛盾', en: 'a document names the order but contradicts it' },
+  UNLINKED_DOCUMENT: { zh: '有出库单同样符合多个订单', en: 'an outbound fits this and other orders' },
+  CHASED: { zh: '客户催单', en: 'chased by the customer' },
+};
+
+/** Who reads an event: a customer is not told which document a blocker only staff see is about. */
+export type Audience = 'staff' | 'customer';
+
+/** The document an event names, as this reader may see it. */
+export function eventDocumentNo(e: OrderEventRow, audience: Audience): string | null {
+  if (audience === 'customer' && isRecordedBlocker(e) && !Number(e.detail.visible)) return null;
+  return e.detail.documentNo == null ? null : String(e.detail.documentNo);
+}
+
+const isRecordedBlocker = (e: OrderEventRow) => (e.type === 'BLOCKER_RAISED' || e.type === 'BLOCKER_CLEARED') && String(e.detail.code) in RECORDED_BLOCKER;
+
+/** A recorded blocker raised or cleared: which one, and the order's document it is about (staff, or a blocker the customer sees anyway). */
+function recordedBlockerText(e: OrderEventRow, audience: Audience): Bilingual {
+  const b = RECORDED_BLOCKER[String(e.detail.code)];
+  const doc = eventDocumentNo(e, audience);
+  // Every document a blocker is about is an outbound, but a waybill contradicting its reference.
+  const waybill = String(e.detail.key ?? '').startsWith('TMS:');
+  const about: Bilingual = doc ? { zh: `（${waybill ? '运单' : '出库单'} ${doc}）`, en: ` (${waybill ? 'waybill' : 'outbound'} ${doc})` } : { zh: '', en: '' };
+  return e.type === 'BLOCKER_RAISED'
+    ? { zh: `出现阻碍：${b.zh}${about.zh}`, en: `Blocker raised: ${b.en}${about.en}` }
+    : { zh: `阻碍已解除：${b.zh}${about.zh}`, en: `Blocker cleared: ${b.en}${about.en}` };
+}
+
 const str = (v: unknown) => (v == null ? '' : String(v));
 const time = (ms: unknown) => (ms == null || ms === '' ? '—' : (toIsoBeijing(Number(ms)) ?? '—').replace('T', ' ').slice(0, 16));
 
@@ -42,8 +86,9 @@ function promiseWords(effects: unknown): Bilingual | null {
   }
 }
 
-export function describeEvent(e: OrderEventRow): Bilingual {
+export function describeEvent(e: OrderEventRow, audience: Audience = 'staff'): Bilingual {
   const d = e.detail;
+  if (isRecordedBlocker(e)) return recordedBlockerText(e, audience);
   const sys = SYSTEM[e.system] ?? { zh: e.system, en: e.system };
   switch (e.type) {
     case 'CREATED':

@@ -234,6 +234,31 @@ export function callActionTriggers(d: Dialect): { name: string; sql: string }[] 
   ]);
 }
 
+/** Blockers whose raising and clearing their own tables' triggers announce (above): the recorded blockers do not announce them again. */
+export const ANNOUNCED_BY_SOURCE = ['LIFECYCLE_GAP', 'LINE_REJECTED'];
+
+/**
+ * The order's recorded blockers (hub_order_blocker, written only by blocker-record.ts): a row opened
+ * is BLOCKER_RAISED, a row cleared BLOCKER_CLEARED, a cleared row opened again BLOCKER_RAISED — in
+ * the recording's transaction. A row recorded quietly (an order the hub knew before blockers were
+ * recorded: what it had then is no news) announces nothing. Made by its own migration (RecordedBlockers).
+ */
+export function recordedBlockerTriggers(d: Dialect): { name: string; sql: string }[] {
+  const announced = `NEW.code NOT IN (${ANNOUNCED_BY_SOURCE.map(q).join(', ')})`;
+  const detail = { code: 'NEW.code', key: 'NEW.blocker_key', severity: 'NEW.severity', visible: 'NEW.customer_visible', documentNo: 'NEW.document_no' };
+  const raised = { type: 'BLOCKER_RAISED', orderId: 'NEW.order_id', system: q('HUB'), at: 'COALESCE(NEW.since, NEW.raised_at)', detail };
+  return triggersFor(d, [
+    {
+      table: 'hub_order_blocker',
+      insert: [{ when: `NEW.quiet = 0 AND NEW.cleared_at IS NULL AND ${announced}`, ...raised }],
+      update: [
+        { when: `OLD.cleared_at IS NULL AND NEW.cleared_at IS NOT NULL AND ${announced}`, type: 'BLOCKER_CLEARED', orderId: 'NEW.order_id', system: q('HUB'), at: 'NEW.cleared_at', detail },
+        { when: `OLD.cleared_at IS NOT NULL AND NEW.cleared_at IS NULL AND ${announced}`, ...raised },
+      ],
+    },
+  ]);
+}
+
 function triggersFor(d: Dialect, tables: TableTriggers[]): { name: string; sql: string }[] {
   const out: { name: string; sql: string }[] = [];
   for (const t of tables) {

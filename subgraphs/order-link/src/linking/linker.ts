@@ -93,6 +93,10 @@ const MATCH_BASE_CONFIDENCE = 0.9;
 /** Keys per IN list: a first sync wakes documents for every order at once, far more than one statement should carry. */
 const IN_LIST_MAX = 1000;
 const MATCH_CONFIDENCE_PER_DAY = 0.1;
+/** hub_sync_cursor's row for the one walk over outbounds read before the hub kept their WMS status. */
+const STATUS_BACKFILL = 'wms-status';
+/** Outbounds the walk looks at per round (by key, on the primary key): a bounded cost however large the hub. */
+const STATUS_SCAN = 5000;
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
@@ -492,6 +496,7 @@ export class Linker {
 
   private async syncWms(round: Round): Promise<void> {
     await this.drain(this.feeds.wms, round, (items) => this.applyOutbounds(items, round));
+    await this.backfillOutboundStatus(round);
     // Outbounds waiting for an order that has just arrived, or whose customer's orders changed
     // hands: re-deciding an unlinked document is idempotent, so one more look is always safe.
     const customers = [...new Set([...round.newCustomers, ...round.linkedCustomers])];
@@ -499,13 +504,66 @@ export class Linker {
     for (const row of [
       ...(await this.queryIn('document.waiting', [...round.newOrderNos], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IN (${list})`)),
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
-      // A match is a guess made on the orders known then: an order of the same customer arriving
-      // later (a late commit, a feed behind the WMS) may fit as well, and then it is no longer one.
-      ...(await this.queryIn('document.matchedOfCustomers', [...round.newCustomers], (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND method = 'MATCHED' AND customer_code IN (${list})`)),
+      ...(await this.matchedWithinReach(round)),
       ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
     ])
       waiting.set(row.document_no, readDocument(row));
     if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
+  }
+
+  /**
+   * A match is a guess made on the orders known then: an order of the same customer arriving later
+   * (a late commit, a feed behind the WMS) may fit as well, and then it is no longer one. Only matched
+   * outbounds the round's new orders could fit are decided again — same customer and goods, created
+   * on the order's day or within LINK_MATCH_WINDOW_DAYS after it — not every match of the customer's
+   * history (index ix_hub_document_customer_day: customer, state, day).
+   */
+  private async matchedWithinReach(round: Round): Promise<any[]> {
+    const fresh = await this.queryIn('order.newOfRound', [...round.newOrderNos], (list) => `SELECT customer_code, order_date, sku_signature FROM hub_order WHERE erp_order_no IN (${list})`);
+    if (!fresh.length) return [];
+    const window = this.options.matchWindowDays;
+    const days = fresh.map((o) => String(o.order_date)).sort();
+    const ofCustomer = new Map<string, { order_date: string; sku_signature: string }[]>();
+    for (const o of fresh) groupInto(ofCustomer, o.customer_code as string, o);
+    const rows = await this.queryIn(
+      'document.matchedOfCustomers',
+      [...ofCustomer.keys()],
+      (list) => `SELECT * FROM hub_document WHERE doc_date >= ? AND doc_date <= ? AND state = 'LINKED' AND system = 'WMS' AND method = 'MATCHED' AND customer_code IN (${list})`,
+      [days[0], shiftDate(days[days.length - 1], window)],
+    );
+    return rows.filter((d) =>
+      ofCustomer.get(d.customer_code)!.some((o) => {
+        const apart = daysBetween(String(o.order_date), String(d.doc_date));
+        return o.sku_signature === d.sku_signature && apart >= 0 && apart <= window;
+      }),
+    );
+  }
+
+  /**
+   * Outbounds read before the hub kept their WMS status (migration 1767450000000-OutboundStatus) have
+   * none until something makes the hub read them again — and one the WMS cancelled back then is still
+   * its order's live outbound. Each round walks the next STATUS_SCAN outbounds by key and reads again,
+   * by key and in batches, those without a status, applied like anything the feed says (a cancelled
+   * one is decided again). The walk's position is kept in hub_sync_cursor; once it reaches the end it
+   * is marked done and costs one lookup a round.
+   */
+  private async backfillOutboundStatus(round: Round): Promise<void> {
+    const [row] = await this.query('cursor.get', 'SELECT position FROM hub_sync_cursor WHERE source = ?', [STATUS_BACKFILL]);
+    const at: { after: string; done?: boolean } = row ? JSON.parse(row.position) : { after: '' };
+    if (at.done) return;
+    const scanned = await this.query(
+      'document.statusWalk',
+      "SELECT document_no, doc_status FROM hub_document WHERE system = 'WMS' AND document_no > ? ORDER BY document_no LIMIT ?",
+      [at.after, STATUS_SCAN],
+    );
+    const without = scanned.filter((r) => r.doc_status == null).map((r) => String(r.document_no));
+    for (let i = 0; i < without.length; i += this.options.batchSize) {
+      const items = await this.feeds.wms.documents(without.slice(i, i + this.options.batchSize));
+      if (items.length) await this.applyOutbounds(items, round);
+    }
+    const next = { after: scanned.length ? String(scanned[scanned.length - 1].document_no) : at.after, done: scanned.length < STATUS_SCAN };
+    await upsertRows(this.hub, 'hub_sync_cursor', [{ source: STATUS_BACKFILL, position: JSON.stringify(next), updated_at: round.now }], ['source']);
+    if (without.length) this.logger.info({ outbounds: without.length, done: next.done }, 'outbounds read before their WMS status was kept read again');
   }
 
   private async applyOutbounds(items: SyncedOutbound[], round: Round): Promise<void> {

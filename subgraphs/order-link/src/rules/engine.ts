@@ -8,7 +8,7 @@ import type { Caller } from '../../../../common/src/caller.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import { insertIgnore, placeholders, upsertRows } from '../../../../common/src/db.js';
-import { evaluateRule, type Effect, type OrderFacts, type Verdict } from './kinds.js';
+import { evaluateRule, precedes, type Effect, type OrderFacts, type Verdict } from './kinds.js';
 import { audit, auditAll, RULE_ENGINE, type CompiledRule, type RuleStore } from './store.js';
 import type { FactsLoader, OrderRef } from './facts.js';
 
@@ -26,6 +26,28 @@ export interface OrderEvaluation {
 }
 
 const BATCH = 500;
+/** Passes of evaluatePending in one call: new orders, then the later orders they turned out to precede. */
+const PENDING_PASSES = 3;
+const MINUTE = 60_000;
+
+/**
+ * Which judged orders a newly judged one may change the verdict of, by the rules that compare an
+ * order with the customer's earlier ones: the duplicate rule (its twins within windowMinutes) and
+ * the credit limit (the unpaid orders placed before it). The earlier order is the original and comes
+ * first, so an order placed earlier that arrives late (the late-commit lane, the sweep) changes the
+ * verdicts of the later orders it now precedes; null when no enabled rule compares orders.
+ */
+function precedenceReach(rules: CompiledRule[]): ((newcomer: OrderFacts, later: { orderedAt: number; erpOrderNo: string }) => boolean) | null {
+  const windows = rules.filter((r) => r.kind === 'DUPLICATE_ORDER').map((r) => (r.compiled as { windowMinutes: number }).windowMinutes * MINUTE);
+  const duplicateWindow = windows.length ? Math.max(...windows) : null;
+  const credit = rules.some((r) => r.kind === 'CREDIT_LIMIT');
+  if (duplicateWindow == null && !credit) return null;
+  return (newcomer, later) =>
+    precedes(newcomer, later) &&
+    ((duplicateWindow != null && later.orderedAt - newcomer.orderedAt <= duplicateWindow) ||
+      // Only an unpaid order counts against the credit line of the orders after it.
+      (credit && (newcomer.erpStatus === 'OPEN' || newcomer.erpStatus === 'APPROVED')));
+}
 
 /**
  * Stacking, stated by the rules: within a stacking group one rule applies to an order — the one with
@@ -88,14 +110,22 @@ export class RuleEngine {
     private readonly logger: Logger,
   ) {}
 
-  /** Orders the rules have not looked at yet (new ones, as the linker adds them), oldest first. */
+  /**
+   * Orders the rules have not looked at yet (new ones, as the linker adds them), oldest first; then
+   * the judged orders a new one turned out to precede (record() hands them back as pending), so an
+   * order placed earlier that arrived late changes their verdicts in the same round.
+   */
   async evaluatePending(limit = 5000): Promise<number> {
-    const rows = await this.hub.call('order.unevaluated', () =>
-      this.db.query('SELECT id, erp_order_no FROM hub_order WHERE evaluated_at IS NULL ORDER BY ordered_at, id LIMIT ?', [limit]),
-    );
-    if (!rows.length) return 0;
-    await this.evaluate(rows.map((r: any) => ({ id: Number(r.id), erpOrderNo: r.erp_order_no })));
-    return rows.length;
+    let evaluated = 0;
+    for (let pass = 0; pass < PENDING_PASSES; pass++) {
+      const rows = await this.hub.call('order.unevaluated', () =>
+        this.db.query('SELECT id, erp_order_no FROM hub_order WHERE evaluated_at IS NULL ORDER BY ordered_at, id LIMIT ?', [limit]),
+      );
+      if (!rows.length) break;
+      await this.evaluate(rows.map((r: any) => ({ id: Number(r.id), erpOrderNo: r.erp_order_no })));
+      evaluated += rows.length;
+    }
+    return evaluated;
   }
 
   /** Evaluates and records; returns what was decided for each order still in the ERP. */
@@ -106,7 +136,12 @@ export class RuleEngine {
       const chunk = orders.slice(i, i + BATCH);
       const facts = await this.facts.load(chunk, giftSkus(rules));
       const evaluations = facts.map((f) => judge(rules, f));
-      await this.hub.call('rules.record', () => this.db.transaction((em) => this.record(em, chunk, evaluations, now)));
+      await this.hub.call('rules.record', () =>
+        this.db.transaction(async (em) => {
+          const newcomers = await this.record(em, chunk, evaluations, now);
+          await this.owePrecedence(em, rules, facts.filter((f) => newcomers.has(f.orderId)), new Set(chunk.map((o) => o.id)), now);
+        }),
+      );
       await this.onRecorded?.(chunk.map((o) => o.id));
       out.push(...evaluations);
     }
@@ -144,7 +179,48 @@ export class RuleEngine {
     return { evaluated, truncated: found.length > maxOrders, fired };
   }
 
-  private async record(em: EntityManager, chunk: OrderRef[], evaluations: OrderEvaluation[], now: number): Promise<void> {
+  /**
+   * Orders judged for the first time may come before orders judged already (placed earlier, arrived
+   * later): those are handed back to be judged again — evaluated_at cleared in the same transaction,
+   * so the debt survives a crash — with an audit entry naming the orders that now precede them. Only
+   * newcomers owe it: judging a later order again changes nothing for the orders after it.
+   */
+  private async owePrecedence(em: EntityManager, rules: CompiledRule[], newcomers: OrderFacts[], inBatch: Set<number>, now: number): Promise<void> {
+    const reach = precedenceReach(rules);
+    if (!reach || !newcomers.length) return;
+    const customers = [...new Set(newcomers.map((f) => f.customerCode))];
+    const since = Math.min(...newcomers.map((f) => f.orderedAt));
+    const judged = await em.query(
+      `SELECT id, erp_order_no, customer_code, ordered_at FROM hub_order WHERE customer_code IN (${placeholders(customers.length)}) AND ordered_at >= ? AND evaluated_at IS NOT NULL AND cancelled = 0 AND src_deleted_at IS NULL`,
+      [...customers, since],
+    );
+    const owed = new Map<number, { erpOrderNo: string; precededBy: string[] }>();
+    for (const r of judged) {
+      const later = { id: Number(r.id), orderedAt: Number(r.ordered_at), erpOrderNo: r.erp_order_no as string };
+      if (inBatch.has(later.id)) continue;
+      const before = newcomers.filter((f) => f.customerCode === r.customer_code && reach(f, later)).map((f) => f.erpOrderNo);
+      if (before.length) owed.set(later.id, { erpOrderNo: later.erpOrderNo, precededBy: before });
+    }
+    if (!owed.size) return;
+    await em.query(`UPDATE hub_order SET evaluated_at = NULL WHERE id IN (${placeholders(owed.size)})`, [...owed.keys()]);
+    await auditAll(
+      em,
+      RULE_ENGINE,
+      [...owed.values()].map((o) => ({
+        action: 'ORDER_REJUDGED',
+        entity: 'ORDER',
+        entityId: o.erpOrderNo,
+        before: null,
+        after: { precededBy: o.precededBy },
+        reason: `placed before it, read after it was judged: ${o.precededBy.join(', ')}`,
+      })),
+      now,
+    );
+    this.logger.info({ orders: owed.size, precededBy: newcomers.map((f) => f.erpOrderNo).slice(0, 20) }, 'orders judged again: an order placed before them arrived later');
+  }
+
+  /** Records the evaluations; returns the orders judged for the first time (no decision of theirs was recorded before). */
+  private async record(em: EntityManager, chunk: OrderRef[], evaluations: OrderEvaluation[], now: number): Promise<Set<number>> {
     const ids = chunk.map((o) => o.id);
     const previous = new Map<string, number | null>();
     if (evaluations.length) {
@@ -229,5 +305,7 @@ export class RuleEngine {
     await em.query(`UPDATE hub_order SET evaluated_at = ? WHERE id IN (${placeholders(ids.length)})`, [now, ...ids]);
     const fired = evaluations.reduce((n, e) => n + e.verdicts.filter((v) => v.verdict.fired).length, 0);
     if (fired) this.logger.debug({ orders: evaluations.length, fired, holds: holds.length, outbox: outbox.length }, 'rules evaluated');
+    const judgedBefore = new Set([...previous.keys()].map((k) => Number(k.split(':')[0])));
+    return new Set(evaluations.map((e) => e.orderId).filter((id) => !judgedBefore.has(id)));
   }
 }

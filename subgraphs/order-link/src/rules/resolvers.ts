@@ -3,12 +3,13 @@ import type { Resolvers } from '../../../../codegen/generated/order-link.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { formatFen, toFen } from '../../../../common/src/money.js';
 import { toIsoBeijing } from '../../../../common/src/time.js';
-import { computeBlockers, currentBlocker, effectivePromise, type Blocker } from '../blockers.js';
+import { computeBlockers, currentBlocker, effectivePromise, type Blocker, type BlockerInputs } from '../blockers.js';
 import { parsePageSize } from '../arguments.js';
 import type { HubOrder } from '../datasource.js';
 import { findOrder } from '../find-order.js';
 import { requiredAttachments } from '../attachments.js';
 import { requireInstant, requireRole } from '../../../../common/src/arguments.js';
+import { hubWritten } from '../../../../common/src/hub-writes.js';
 import { ATTACHMENT_LABELS } from '../../../../common/src/requirements.js';
 import type { Context } from '../context.js';
 import { compile, validateRule, type Rule } from './store.js';
@@ -23,11 +24,15 @@ function holdId(id: string): number {
   return Number(id);
 }
 
-/** What the order must travel with and what is confirmed packed; null while the ERP cannot say. */
-async function attachmentsOf(order: HubOrder, ctx: Context) {
+/**
+ * What the order must travel with and what is confirmed packed; null while the ERP cannot say
+ * (strict: the ERP's failure is thrown instead).
+ */
+async function attachmentsOf(order: HubOrder, ctx: Pick<Context, 'loaders'>, strict = false) {
+  const quietly = <T>(p: Promise<T>) => (strict ? p : p.catch(() => null));
   const [header, requirements, confirmed] = await Promise.all([
-    ctx.loaders.erpOrder.load(order.erpOrderNo).catch(() => null),
-    ctx.loaders.requirements.load(order.erpOrderNo).catch(() => null),
+    quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
+    quietly(ctx.loaders.requirements.load(order.erpOrderNo)),
     ctx.loaders.attachmentConfirmations.load(order.rowId),
   ]);
   if (!header) return null;
@@ -36,22 +41,27 @@ async function attachmentsOf(order: HubOrder, ctx: Context) {
   return { required, source, confirmed: done, outstanding: required.filter((a) => !done.some((c) => c.attachment === a)) };
 }
 
-/** The facts a blocker needs that other systems hold; an unreachable system leaves its part out rather than failing the list. */
-export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
-  const quietly = <T>(p: Promise<T>) => p.catch(() => null);
+/**
+ * The facts an order's blockers are computed from, read through the loaders (batched across the
+ * orders asked at once). For the graph an unreachable system leaves its part out rather than
+ * failing the list; `strict` (recording the blockers, blocker-record.ts) throws instead, because a
+ * part left out would read as blockers cleared.
+ */
+export async function blockerInputsOf(order: HubOrder, ctx: Pick<Context, 'loaders'>, now: number, strict = false): Promise<BlockerInputs> {
+  const quietly = <T>(p: Promise<T>) => (strict ? p : p.catch(() => null));
   const [holds, decisions, header, waybill, ambiguous, attachments, outbound, seal, contradicting, callActions] = await Promise.all([
     ctx.loaders.holds.load(order.rowId),
     ctx.loaders.decisions.load(order.rowId),
     quietly(ctx.loaders.erpOrder.load(order.erpOrderNo)),
     order.tmsWaybillNo ? quietly(ctx.loaders.waybill.load(order.tmsWaybillNo)) : null,
     ctx.loaders.ambiguousOutbounds.load(order.erpOrderNo),
-    attachmentsOf(order, ctx),
+    attachmentsOf(order, ctx, strict),
     order.wmsOutboundNo ? quietly(ctx.loaders.outbound.load(order.wmsOutboundNo)) : null,
     order.wmsOutboundNo ? ctx.loaders.seal.load(order.wmsOutboundNo) : null,
     ctx.loaders.contradictingDocuments.load(order.erpOrderNo),
     ctx.loaders.callActionsByOrder.load(order.rowId),
   ]);
-  return computeBlockers({
+  return {
     status: order.status,
     missingNodes: order.lifecycle.missing,
     hasOutbound: order.wmsOutboundNo != null,
@@ -70,8 +80,20 @@ export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker
         ? { outboundNo: order.wmsOutboundNo, status: outbound.status, pickedAt: outbound.pickedAt ? Date.parse(outbound.pickedAt) : null, sealedAt: seal?.sealedAt ?? null, waybillNo: seal?.waybillNo ?? null }
         : null,
     callActions: callActions ?? [],
-    now: Date.now(),
-  });
+    now,
+  };
+}
+
+/** The order's blockers as the graph answers them, now. */
+export async function blockersOf(order: HubOrder, ctx: Context): Promise<Blocker[]> {
+  return computeBlockers(await blockerInputsOf(order, ctx, Date.now()));
+}
+
+/** A hold decided (or refused with userErrors, which wrote nothing): its events go out now. */
+async function decided<T>(outcome: Promise<T>): Promise<T> {
+  const result = await outcome;
+  hubWritten();
+  return result;
 }
 
 export const ruleResolvers: Resolvers = {
@@ -129,13 +151,14 @@ export const ruleResolvers: Resolvers = {
       const order = await findOrder(id, ctx);
       if (!order) throw appError(ErrorCode.NOT_FOUND, { zh: `找不到订单 ${id}`, en: `No order ${id}` }, { argument: 'id' });
       const evaluation = await ctx.engine.evaluateOne({ id: order.rowId, erpOrderNo: order.erpOrderNo }, ctx.caller);
+      hubWritten();
       ctx.loaders.decisions.clear(order.rowId);
       ctx.loaders.holds.clear(order.rowId);
       ctx.loaders.adjustments.clear(order.rowId);
       return { order, fired: evaluation ? toDecisions(evaluation, Date.now()) : [] };
     },
-    approveHold: (_root, { id, reason }, ctx) => ctx.ledger.decideHold(holdId(id), 'APPROVED', reason, ctx.caller),
-    rejectHold: (_root, { id, reason }, ctx) => ctx.ledger.decideHold(holdId(id), 'REJECTED', reason, ctx.caller),
+    approveHold: (_root, { id, reason }, ctx) => decided(ctx.ledger.decideHold(holdId(id), 'APPROVED', reason, ctx.caller)),
+    rejectHold: (_root, { id, reason }, ctx) => decided(ctx.ledger.decideHold(holdId(id), 'REJECTED', reason, ctx.caller)),
     confirmAttachments: async (_root, { orderId, attachments }, ctx) => {
       requireRole(ctx, ['warehouse', 'ops', 'sales'], 'confirmAttachments');
       const order = await findOrder(orderId, ctx, 'orderId');
@@ -155,6 +178,7 @@ export const ruleResolvers: Resolvers = {
       }
       if (userErrors.length) return { order, attachments: before, userErrors };
       await ctx.attachments.confirm(order, attachments, ctx.caller);
+      hubWritten();
       ctx.loaders.attachmentConfirmations.clear(order.rowId);
       return { order, attachments: await attachmentsOf(order, ctx), userErrors: [] };
     },
