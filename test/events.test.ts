@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDataSource } from '../common/src/db.js';
+import { HOLD_TOLD_CUSTOMER } from '../subgraphs/order-link/src/blockers.js';
 import { createLogger } from '../common/src/logger.js';
 import type { LegacySystem } from '../common/src/legacy.js';
 import { HUB_MIGRATIONS } from '../subgraphs/order-link/src/server.js';
@@ -114,6 +115,20 @@ describe('order event log', () => {
     assert.equal(ev[decided].source, 'HUB');
     assert.match(ev[decided].messageEn, /approved by test-/);
     assert.match(ev[decided].messageZh, /批准/);
+    // The customer reads the same two events in customer words: not the rule's internal reason, nor who decided.
+    const owner = (await stack.query(`query($id: ID!) { order(id: $id) { customer { code } } }`, { id: hold.order.id }, { token: ops })).data.order.customer.code;
+    const mine = await stack.query(`query($id: ID!) { order(id: $id) { events(first: 500) { ${EVENT_FIELDS} } } }`, { id: hold.order.id }, { token: await stack.token('customer', owner) });
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    const told = mine.data.order.events.filter((e: any) => e.type === 'HOLD_PLACED' || e.type === 'HOLD_DECIDED');
+    assert.deepEqual(
+      told.map((e: any) => [e.type, e.messageZh, e.messageEn]),
+      [
+        ['HOLD_PLACED', HOLD_TOLD_CUSTOMER.OPEN.zh, HOLD_TOLD_CUSTOMER.OPEN.en],
+        ['HOLD_DECIDED', HOLD_TOLD_CUSTOMER.APPROVED.zh, HOLD_TOLD_CUSTOMER.APPROVED.en],
+      ],
+    );
+    const internal = (await stack.orderLink.hubDb.query('SELECT internal_reason FROM hub_hold WHERE id = ?', [Number(hold.id.replace(/\D/g, ''))]))[0]?.internal_reason as string | undefined;
+    for (const e of told) for (const text of [e.messageZh, e.messageEn]) assert.ok(!internal || !internal.split(' / ').some((half) => text.includes(half)), text);
   });
 
   it('numbers concurrent writers\' events without gaps or repeats when two instances number at once', async () => {

@@ -11,6 +11,13 @@ import { ATTACHMENT_LABELS, type Attachment } from '../../../common/src/requirem
 
 export type Severity = 'BLOCKING' | 'WARNING' | 'INFO';
 
+/** What a customer is told of a hold on their order: never the rule's internal reason, nor who decided. */
+export const HOLD_TOLD_CUSTOMER: Record<'OPEN' | 'APPROVED' | 'REJECTED', Bilingual> = {
+  OPEN: { zh: '您的订单正在审核中，审核通过后即安排发货', en: 'Your order is being reviewed; it will ship as soon as it is approved' },
+  APPROVED: { zh: '您的订单已通过审核，即将安排发货', en: 'Your order was approved and will ship shortly' },
+  REJECTED: { zh: '您的订单未通过审核，销售人员会尽快与您联系', en: 'Your order could not be approved; our sales team will contact you shortly' },
+};
+
 export interface Blocker {
   code: string;
   /** Which one of its code, when an order can have several (the hold, the line, the document); '' when it cannot. */
@@ -187,7 +194,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
         sourceSystem: 'HUB',
         message: { zh: `规则 ${h.ruleId} 暂停订单：${h.internalReason.split(' / ')[0]}`, en: `held by rule ${h.ruleId}: ${h.internalReason.split(' / ')[1] ?? h.internalReason}` },
         customerVisible: true,
-        customerMessage: { zh: '您的订单正在审核中，审核通过后即安排发货', en: 'Your order is being reviewed; it will ship as soon as it is approved' },
+        customerMessage: HOLD_TOLD_CUSTOMER.OPEN,
       });
     } else if (h.state === 'REJECTED') {
       out.push({
@@ -200,7 +207,7 @@ export function computeBlockers(o: BlockerInputs): Blocker[] {
         sourceSystem: 'HUB',
         message: { zh: `${h.decidedBy}（${h.decidedRole}）驳回：${h.decisionReason ?? ''}`, en: `rejected by ${h.decidedBy} (${h.decidedRole}): ${h.decisionReason ?? ''}` },
         customerVisible: true,
-        customerMessage: { zh: '您的订单未通过审核，销售人员会尽快与您联系', en: 'Your order could not be approved; our sales team will contact you shortly' },
+        customerMessage: HOLD_TOLD_CUSTOMER.REJECTED,
       });
     }
   }
