@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDataSource } from '../common/src/db.js';
-import { HOLD_TOLD_CUSTOMER } from '../subgraphs/order-link/src/blockers.js';
+import { holdToldCustomer } from '../subgraphs/order-link/src/blockers.js';
 import { createLogger } from '../common/src/logger.js';
 import type { LegacySystem } from '../common/src/legacy.js';
 import { HUB_MIGRATIONS } from '../subgraphs/order-link/src/server.js';
@@ -123,10 +123,11 @@ describe('order event log', () => {
     assert.deepEqual(
       told.map((e: any) => [e.type, e.messageZh, e.messageEn]),
       [
-        ['HOLD_PLACED', HOLD_TOLD_CUSTOMER.OPEN.zh, HOLD_TOLD_CUSTOMER.OPEN.en],
-        ['HOLD_DECIDED', HOLD_TOLD_CUSTOMER.APPROVED.zh, HOLD_TOLD_CUSTOMER.APPROVED.en],
+        ['HOLD_PLACED', holdToldCustomer(hold.ruleId, null, 'OPEN').zh, holdToldCustomer(hold.ruleId, null, 'OPEN').en],
+        ['HOLD_DECIDED', holdToldCustomer(hold.ruleId, null, 'APPROVED').zh, holdToldCustomer(hold.ruleId, null, 'APPROVED').en],
       ],
     );
+    assert.deepEqual(told.map((e: any) => e.code), [null, null], 'which rule held it is not the customer\'s to know');
     const internal = (await stack.orderLink.hubDb.query('SELECT internal_reason FROM hub_hold WHERE id = ?', [Number(hold.id.replace(/\D/g, ''))]))[0]?.internal_reason as string | undefined;
     for (const e of told) for (const text of [e.messageZh, e.messageEn]) assert.ok(!internal || !internal.split(' / ').some((half) => text.includes(half)), text);
   });

@@ -161,6 +161,20 @@ const CALL_HOLD_TEXT: Record<string, { customer: Bilingual; resolution: Bilingua
   },
 };
 
+/**
+ * What a customer reads of a hold placed or decided on their order (its events): a service call's hold
+ * in the words the order page uses for it, a rule's as the order page says it. Never the rule's
+ * internal reason, which rule it was, nor who decided.
+ */
+export function holdToldCustomer(ruleId: string, reasonCode: string | null, state: 'OPEN' | 'APPROVED' | 'REJECTED'): Bilingual {
+  if (ruleId.startsWith('CALL:')) {
+    if (state !== 'OPEN') return { zh: '您来电提出的请求已处理', en: 'The request you made by phone has been handled' };
+    const code = reasonCode ?? `CALL_${ruleId.split(':').at(-1)}`;
+    return (CALL_HOLD_TEXT[code] ?? CALL_HOLD_TEXT.CALL_CANCEL).customer;
+  }
+  return HOLD_TOLD_CUSTOMER[state];
+}
+
 export function computeBlockers(o: BlockerInputs): Blocker[] {
   const out: Blocker[] = [];
   const delivered = DELIVERED.has(o.status);

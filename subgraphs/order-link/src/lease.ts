@@ -110,6 +110,8 @@ export class Lease {
       await this.lose({ whileHeld: true });
       await execute(this.db, 'UPDATE hub_lease SET expires_at = 0 WHERE name = ? AND token = ?', [this.name, token]).catch(() => undefined);
     }
+    // A loss noticed just before (a renewal that failed) may still be stopping the work: wait for it.
+    await this.losing;
   }
 
   private async tick(): Promise<void> {

@@ -110,8 +110,16 @@ export function useLiveUpdates(options: LiveOptions): LiveState {
     restart();
     document.addEventListener('visibilitychange', onVisibility);
   });
-  // Another order, or the order found (or gone): listen to it instead, and start its clock afresh.
-  watch([options.orderId, () => options.active?.value !== false], restart);
+  // Another order: listen to it instead, and start its clock afresh.
+  watch(options.orderId, restart);
+  // The order found: listen from now on. A later failed ask (which may clear what the page holds)
+  // does not stop the stream; the stream's own end or error does.
+  watch(
+    () => options.active?.value !== false,
+    (found) => {
+      if (found && !client && options.orderId.value) listen(options.orderId.value);
+    },
+  );
   onUnmounted(() => {
     clearInterval(timer);
     stopListening();

@@ -37,6 +37,7 @@ export class PickQueue {
     // warehouse), until `first` are found or the hub has no more; a bound keeps one request small.
     const page = Math.min(1000, first * 4 + 50);
     const out: QueueEntry[] = [];
+    const listed = new Set<string>();
     for (let offset = 0; out.length < first && offset < MAX_CANDIDATES; offset += page) {
       const candidates = await this.deps.hub.pickQueueCandidates(page, offset);
       if (!candidates.length) break;
@@ -46,7 +47,9 @@ export class PickQueue {
       ]);
       candidates.forEach((c, i) => {
         const outbound = outbounds[i];
-        if (!outbound || !TO_PICK.has(outbound.status)) return;
+        // Pages are read one after another: an order that moved meanwhile may come twice.
+        if (!outbound || !TO_PICK.has(outbound.status) || listed.has(outbound.outboundNo)) return;
+        listed.add(outbound.outboundNo);
         if (warehouseCode && outbound.warehouseCode !== warehouseCode) return;
         if ((holds[i] ?? []).some((h) => h.state !== 'APPROVED')) return;
         out.push({ ...c, outboundNo: outbound.outboundNo, warehouseCode: outbound.warehouseCode, outboundStatus: outbound.status });

@@ -114,7 +114,8 @@ export const eventResolvers: Resolvers = {
     recordedAt: (e) => toIsoBeijing(Math.floor(e.recordedUs / 1000))!,
     stage: (e) => (str(e.detail.stage) as any) ?? null,
     documentNo: (e, _args, ctx) => eventDocumentNo(e, audienceOf(ctx)),
-    code: (e) => str(e.detail.code ?? e.detail.ruleId),
+    // Which rule held an order is staff's to know: a customer reads the hold in words (describeEvent).
+    code: (e, _args, ctx) => (audienceOf(ctx) === 'customer' && e.type.startsWith('HOLD_') ? null : str(e.detail.code ?? e.detail.ruleId)),
     messageZh: (e, _args, ctx) => describeEvent(e, audienceOf(ctx)).zh,
     messageEn: (e, _args, ctx) => describeEvent(e, audienceOf(ctx)).en,
   },

@@ -4,7 +4,7 @@ import { toIsoBeijing } from '../../../../common/src/time.js';
 import type { OrderEventRow } from './log.js';
 import { formatDraftId } from '../../../../common/src/docno.js';
 import { ORDER_STATUS_TEXT, type OrderStatusName } from '../../../../common/src/order-status.js';
-import { HOLD_TOLD_CUSTOMER } from '../blockers.js';
+import { holdToldCustomer } from '../blockers.js';
 
 
 const SYSTEM: Record<string, Bilingual> = {
@@ -117,12 +117,12 @@ export function describeEvent(e: OrderEventRow, audience: Audience = 'staff'): B
       return { zh: `阻碍已解除：${b.zh}`, en: `No longer blocked by ${b.en}` };
     }
     case 'HOLD_PLACED': {
-      if (audience === 'customer') return HOLD_TOLD_CUSTOMER.OPEN;
+      if (audience === 'customer') return holdToldCustomer(str(d.ruleId), d.reasonCode == null ? null : str(d.reasonCode), 'OPEN');
       const r = halves(str(d.reason));
       return { zh: `规则 ${str(d.ruleId)} 暂停订单，等待 ${str(d.approverRole)} 审批：${r.zh}`, en: `Held by rule ${str(d.ruleId)} for approval by ${str(d.approverRole)}: ${r.en}` };
     }
     case 'HOLD_DECIDED': {
-      if (audience === 'customer') return d.decision === 'REJECTED' ? HOLD_TOLD_CUSTOMER.REJECTED : HOLD_TOLD_CUSTOMER.APPROVED;
+      if (audience === 'customer') return holdToldCustomer(str(d.ruleId), null, d.decision === 'REJECTED' ? 'REJECTED' : 'APPROVED');
       const dec = DECISION[str(d.decision)] ?? { zh: str(d.decision), en: str(d.decision) };
       const reason = d.reason ? halves(str(d.reason)) : null;
       return {

@@ -13,6 +13,8 @@ export class EventNumbering1767480000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX ix_hub_order_event_unnumbered ON hub_order_event');
+    // SQLite's DROP INDEX takes no table.
+    const on = q.connection.options.type === 'mysql' ? ' ON hub_order_event' : '';
+    await q.query(`DROP INDEX ix_hub_order_event_unnumbered${on}`);
   }
 }

@@ -183,7 +183,8 @@ export class RuleEngine {
    * Orders judged for the first time may come before orders judged already (placed earlier, arrived
    * later): those are handed back to be judged again — evaluated_at cleared in the same transaction,
    * so the debt survives a crash — with an audit entry naming the orders that now precede them. Only
-   * newcomers owe it: judging a later order again changes nothing for the orders after it.
+   * newcomers owe it: judging a later order again changes nothing for the orders after it. An order
+   * that has left the warehouse is not judged again: a hold can no longer stop it.
    */
   private async owePrecedence(em: EntityManager, rules: CompiledRule[], newcomers: OrderFacts[], inBatch: Set<number>, now: number): Promise<void> {
     const reach = precedenceReach(rules);
@@ -191,7 +192,7 @@ export class RuleEngine {
     const customers = [...new Set(newcomers.map((f) => f.customerCode))];
     const since = Math.min(...newcomers.map((f) => f.orderedAt));
     const judged = await em.query(
-      `SELECT id, erp_order_no, customer_code, ordered_at FROM hub_order WHERE customer_code IN (${placeholders(customers.length)}) AND ordered_at >= ? AND evaluated_at IS NOT NULL AND cancelled = 0 AND src_deleted_at IS NULL`,
+      `SELECT id, erp_order_no, customer_code, ordered_at FROM hub_order WHERE customer_code IN (${placeholders(customers.length)}) AND ordered_at >= ? AND evaluated_at IS NOT NULL AND cancelled = 0 AND src_deleted_at IS NULL AND shipped_out_at IS NULL`,
       [...customers, since],
     );
     const owed = new Map<number, { erpOrderNo: string; precededBy: string[] }>();
