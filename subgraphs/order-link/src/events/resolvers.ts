@@ -9,7 +9,7 @@ import { toIsoBeijing } from '../../../../common/src/time.js';
 import { mayRead } from '../../../../common/src/caller.js';
 import type { Context } from '../context.js';
 import { visible } from '../find-order.js';
-import { describeEvent, eventDocumentNo, type Audience } from './text.js';
+import { blockerShownTo, describeEvent, eventDocumentNo, type Audience } from './text.js';
 import type { OrderEventRow } from './log.js';
 
 const MAX_EVENTS = 500;
@@ -114,8 +114,11 @@ export const eventResolvers: Resolvers = {
     recordedAt: (e) => toIsoBeijing(Math.floor(e.recordedUs / 1000))!,
     stage: (e) => (str(e.detail.stage) as any) ?? null,
     documentNo: (e, _args, ctx) => eventDocumentNo(e, audienceOf(ctx)),
-    // Which rule held an order is staff's to know: a customer reads the hold in words (describeEvent).
-    code: (e, _args, ctx) => (audienceOf(ctx) === 'customer' && e.type.startsWith('HOLD_') ? null : str(e.detail.code ?? e.detail.ruleId)),
+    // Which rule held an order, and a blocker only staff see, are staff's to know: a customer reads them in words (describeEvent).
+    code: (e, _args, ctx) => {
+      const audience = audienceOf(ctx);
+      return (audience === 'customer' && e.type.startsWith('HOLD_')) || !blockerShownTo(e, audience) ? null : str(e.detail.code ?? e.detail.ruleId);
+    },
     messageZh: (e, _args, ctx) => describeEvent(e, audienceOf(ctx)).zh,
     messageEn: (e, _args, ctx) => describeEvent(e, audienceOf(ctx)).en,
   },

@@ -56,8 +56,15 @@ export function eventDocumentNo(e: OrderEventRow, audience: Audience): string | 
 
 const isRecordedBlocker = (e: OrderEventRow) => (e.type === 'BLOCKER_RAISED' || e.type === 'BLOCKER_CLEARED') && String(e.detail.code) in RECORDED_BLOCKER;
 
+/** What a customer is told of a blocker only staff see (the order page does not show it): that something moved, not what. */
+export const STAFF_BLOCKER_TOLD_CUSTOMER: Bilingual = { zh: '订单处理进度有更新', en: 'There is news on how your order is being handled' };
+
+/** Whether this reader may know which blocker an event is about: staff always, a customer only of one the order page shows them. */
+export const blockerShownTo = (e: OrderEventRow, audience: Audience): boolean => audience === 'staff' || !isRecordedBlocker(e) || !!Number(e.detail.visible);
+
 /** A recorded blocker raised or cleared: which one, and the order's document it is about (staff, or a blocker the customer sees anyway). */
 function recordedBlockerText(e: OrderEventRow, audience: Audience): Bilingual {
+  if (!blockerShownTo(e, audience)) return STAFF_BLOCKER_TOLD_CUSTOMER;
   const b = RECORDED_BLOCKER[String(e.detail.code)];
   const doc = eventDocumentNo(e, audience);
   // Every document a blocker is about is an outbound, but a waybill contradicting its reference.
