@@ -125,7 +125,7 @@ function grammar(lex: Lexicon): QuantityGrammar {
     packDefTrailing: new RegExp(`^\\s*[,，]?\\s*(?:[(（]\\s*)?(?:(?:每|一)\\s*(?:${pack})\\s*)?(${NUMERAL})\\s*(${count})(?:装)?\\s*(?:[)）])?`),
     times: new RegExp(`(?<![A-Z0-9])[X*]\\s*(\\d+)(?:\\s*(${count}))?(?![A-Z0-9])|(?<=[A-Z0-9\\u0000])X(\\d{1,4})(?:\\s*(${count}))?(?![A-Z0-9])`, 'g'),
     unitQty: new RegExp(`${num}\\s*(${count})(?!${notAfter})`, 'g'),
-    verbQty: new RegExp(`(?:${alt(lex.units.qtyVerbs)})\\s*(\\d+)(?=\\s|$|[,，。;；!！?？\\n])`, 'g'),
+    verbQty: new RegExp(`(?:${alt(lex.units.qtyVerbs)})\\s*(\\d+)(?=\\s|$|[,，。;；!！?？\\n、|/+&)）\\]】\\u0000及和跟与还另])`, 'g'),
     // 来个水泵, 带瓶WD-40: a verb and a unit with the numeral left out.
     implied: new RegExp(`(?:${alt(lex.units.oneImplied)})(${count})(?=[\\u4e00-\\u9fffA-Z\\u0000])`, 'g'),
     // （10支装） / 12瓶装 next to a pack quantity, whatever the pack unit.
