@@ -319,11 +319,13 @@ export function findProductHits(
     const times = /X\d{1,4}$/.exec(m[0]);
     if (times && times.index > 0 && !idx.codeKeys.has(compact(m[0])) && idx.codeKeys.has(compact(m[0].slice(0, times.index)))) e = s + times.index;
     // CU29396个, IK20TT10个, 3434593个: the quantity typed straight after the code, before its unit.
-    if (e === s + m[0].length && !idx.codeKeys.has(compact(m[0])) && count.test(text.slice(e)))
-      for (let k = 1; k <= 3 && k < m[0].length - 2; k++) {
-        const head = m[0].slice(0, m[0].length - k);
+    const glued = /(?<=\d)PCS?$/.exec(m[0]);
+    const core = glued ? m[0].slice(0, glued.index) : m[0];
+    if (e === s + m[0].length && !idx.codeKeys.has(compact(m[0])) && (glued || count.test(text.slice(e))))
+      for (let k = 1; k <= 3 && k < core.length - 2; k++) {
+        const head = core.slice(0, core.length - k);
         const key = idx.codeKeys.get(compact(head));
-        if (/^\d+$/.test(m[0].slice(-k)) && !/[-/.]$/.test(head) && key && key.strength !== 'WEAK') {
+        if (/^\d+$/.test(core.slice(-k)) && !/[-/.]$/.test(head) && key && key.strength !== 'WEAK') {
           e = s + head.length;
           break;
         }

@@ -327,7 +327,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
     end = cutTrailingName(norm, start, end, lex);
     // 客户：张伟 13812345678 names the contact; 车友汇 after 店名：or 客户： with no phone after it is the shop.
-    const person = isPersonName(norm.slice(start, end), lex) && /^[\s,]*(?:[(+]|\d|电话|手机|TEL)/.test(norm.slice(end));
+    const person = isPersonName(norm.slice(start, end), lex) && /^[\s,]*(?:\(?\+?86\)?[\s-]?)?(?:1[3-9]\d|电话|手机|TEL)/.test(norm.slice(end));
     if (end - start < 2 || person || /\d{3}/.test(norm.slice(start, end))) continue;
     const span = withBranch([start, end]);
     mask.add([m.index!, start]);
