@@ -274,6 +274,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
     else if (['RETURN_EXCHANGE', 'CANCEL', 'CHANGE_ADDRESS'].includes(m.group.label as string) && pastBefore(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
+    // 你们一般几点发货？— how things usually go: a question about the service, asked of no order.
+    else if (m.group.label === 'CHASE' && cues.policy.words.some((w) => clause.includes(w))) m.reason = 'NO_ORDER_YET';
     // 如果今天能发，我就不取消了: a time the caller sets on shipping, even inside a condition, asks when it ships.
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions) && !(m.group.label === 'CHASE' && /^(?:今天|明天|后天|马上|今晚)/.test(norm.slice(...m.span)))) m.reason = 'CONDITIONAL';
     // 说要退货那个 — a request reported, not made.
