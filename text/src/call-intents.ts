@@ -321,12 +321,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       }
       const turn = turnOf(t.index);
       if (!turn) continue;
-      // What is taken back is the last thing said before it: the clause of the nearest cue.
-      const before = found.filter((m) => !m.reason && m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
+      // What is taken back is the last thing said before it: the clause of the nearest cue. When that cue
+      // is already set aside (不投诉了，算了), the 算了 closes it, and what was asked before stands.
+      const before = found.filter((m) => m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
       const last = before.sort((a, b) => b.span[0] - a.span[0])[0];
-      if (!last) continue;
+      if (!last || last.reason) continue;
       const [cs, ce] = clauseAt(norm, last.span[0], breaks);
-      for (const m of before) if (m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
+      for (const m of before) if (!m.reason && m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
     }
   }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
