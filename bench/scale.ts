@@ -145,7 +145,8 @@ async function measureSize(orders: number): Promise<SizeResult> {
   try {
     const { hubDb } = stack.orderLink;
     // Caught up: every document linked, every order evaluated by the rules (a round evaluates 5,000),
-    // the outbox's gift lines written back to the ERP and linked again, every order's health facts kept.
+    // the outbox's gift lines written back to the ERP and linked again, every order's health facts kept,
+    // every order's blockers recorded.
     // Rounds only, as the running linker makes them (a round asked for while one runs is that round).
     const t = Date.now();
     const count = async (sql: string) => Number((await hubDb.query(sql))[0].n);
@@ -158,11 +159,20 @@ async function measureSize(orders: number): Promise<SizeResult> {
       if (Math.floor(now / 100_000) < Math.floor(left / 100_000)) console.log(`  rules: ${fmt(orders - now)} orders evaluated (${secs(Date.now() - t)})`);
       left = now;
       const outbox = left ? 1 : await count("SELECT COUNT(*) AS n FROM hub_outbox WHERE state = 'PENDING'");
-      if (!left && !outbox && !r.ordersRefreshed && !r.failedFeeds) break;
+      // Blockers are recorded after each round, 2,000 orders a round: a bulk load leaves them all due.
+      const blockersDue = left || outbox ? 1 : await count('SELECT COUNT(*) AS n FROM hub_blocker_due');
+      if (!left && !outbox && !blockersDue && !r.ordersRefreshed && !r.failedFeeds) break;
       if (!left) await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // And the order events those rounds wrote, numbered and published, so nothing catching up runs
+    // beside the queries (the event loop numbers them on its own schedule, not in rounds).
+    for (const deadline = Date.now() + 3_600_000; catchUp && Date.now() < deadline; ) {
+      const [stream] = await hubDb.query('SELECT numbered_to, published_to, EXISTS (SELECT 1 FROM hub_order_event WHERE position IS NULL) AS unnumbered FROM hub_event_stream WHERE id = 1');
+      if (!stream || (!Number(stream.unnumbered) && (!stack.config.EVENTS_NATS_URL || Number(stream.published_to) >= Number(stream.numbered_to)))) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     const catchUpMs = Date.now() - t;
-    console.log(catchUp ? `caught up (rules over ${fmt(orders - evaluatedBefore)} more orders, outbox, health facts) in ${secs(catchUpMs)}` : `no catch-up: ${fmt(left)} orders not evaluated by the rules`);
+    console.log(catchUp ? `caught up (rules over ${fmt(orders - evaluatedBefore)} more orders, outbox, health facts, recorded blockers, order events) in ${secs(catchUpMs)}` : `no catch-up: ${fmt(left)} orders not evaluated by the rules`);
     const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
     const setupCalls = await timeByOperation(stack.subgraphUrls['order-link']);
     console.log(setupCalls.slice(0, 25).map((c) => `  ${c.operation}: ${c.seconds.toFixed(1)} s in ${fmt(c.calls)} calls`).join('\n'));
@@ -444,7 +454,7 @@ ${results.map((r) => `| ${fmt(r.orders)} | ${ms(percentile(r.q1, 50))} ms | ${ms
 
 ## Getting there: seed, link, catch up
 
-| orders | customers | seed (generate + insert) | first two link rounds | catch-up (rules, health facts) | total | heap after |
+| orders | customers | seed (generate + insert) | first two link rounds | catch-up (rules, health facts, blockers, events) | total | heap after |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${results.map((r) => `| ${fmt(r.orders)} | ${fmt(r.customers)} | ${secs(r.seedMs)} | ${secs(r.linkMs)} | ${secs(r.catchUpMs)} | ${secs(r.seedMs + r.linkMs + r.catchUpMs)} | ${fmt(r.heapMb)} MiB |`).join('\n')}
 

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readCall } from '#text';
 import { Random } from '../legacy-sim/src/random.js';
+import * as WORDINGS from './call-wordings.js';
 
 type Intent = 'CHASE' | 'CANCEL' | 'RETURN_EXCHANGE' | 'CHANGE_ADDRESS' | 'INVOICE' | 'COMPLAINT';
 
@@ -149,5 +150,54 @@ test('a missed deadline is a chase, not the cancel, return or complaint it threa
     const opener = rng.pick(['如果', '要是', '假如']);
     const dehua = rng.chance(0.5) ? '的话' : '';
     return [caller(rng, rng.pick(TAGS), [`${opener}${when}${fail}${dehua}，${threat}`]), ['CHASE']];
+  });
+});
+
+// The wordings enumerated from the language (test/call-wordings.ts), composed the same way: every one
+// under a random speaker tag style, filler and way of saying the number; pairs of them; what is said but
+// not asked; refusals of them beside one asked.
+const W = WORDINGS.ASKED;
+const W_INTENTS = Object.keys(W) as Intent[];
+
+test('every wording of every intent, enumerated from the language, under every tag style', () => {
+  const all = W_INTENTS.flatMap((intent) => W[intent].map((w) => [w, intent] as const));
+  let i = 0;
+  check(all.length, 23, (rng) => {
+    const [w, intent] = all[i++];
+    return [caller(rng, rng.pick(TAGS), [w]), [intent]];
+  });
+});
+
+test('two wordings of different intents in one call are both read', () => {
+  check(1000, 24, (rng) => {
+    const [a, b] = [rng.pick(W_INTENTS), rng.pick(W_INTENTS)];
+    const pair = new Set([a, b]);
+    // A cancel beside a return or an address is a different call (a cancel of goods not sent has nothing to return or move).
+    if (a === b || (pair.has('CANCEL') && (pair.has('RETURN_EXCHANGE') || pair.has('CHANGE_ADDRESS')))) return [caller(rng, rng.pick(TAGS), [rng.pick(W[a])]), [a]];
+    return [caller(rng, rng.pick(TAGS), [rng.pick(W[a]), `${rng.pick(['还有', '另外', '对了', '还有个事'])}，${rng.pick(W[b])}`]), [a, b]];
+  });
+});
+
+test('what is said but not asked (policy, thanks, settled matters, a phone or consignee changed) leaves the call OTHER', () => {
+  let i = 0;
+  check(WORDINGS.NOT_ASKED.length * 3, 25, (rng) => [caller(rng, rng.pick(TAGS), [WORDINGS.NOT_ASKED[i++ % WORDINGS.NOT_ASKED.length]]), ['OTHER']]);
+});
+
+test('a request refused or taken back asks nothing; beside an asked wording only that one counts', () => {
+  check(800, 26, (rng) => {
+    const [refused, intent] = rng.pick(WORDINGS.REFUSED);
+    if (rng.chance(0.3)) return [caller(rng, rng.pick(TAGS), [refused]), ['OTHER']];
+    const other = rng.pick(W_INTENTS.filter((i) => i !== intent && !(intent === 'CANCEL' && i === 'RETURN_EXCHANGE')));
+    return [caller(rng, rng.pick(TAGS), [rng.pick(W[other]), `${rng.pick(['还有', '另外'])}，${refused}`]), [other]];
+  });
+});
+
+test('the agent\'s proposal refused leaves the caller\'s own wording', () => {
+  check(600, 27, (rng) => {
+    const [ask, proposed] = rng.pick(PROPOSED);
+    const own = rng.pick(W_INTENTS.filter((i) => i !== proposed));
+    const [agent, customer] = rng.pick(TAGS);
+    const refusal = rng.pick(['不用不用，', '不需要，', '不是，', '没有没有，', '唔使，', '不消，']);
+    return [`${agent}${ask}${customer}${refusal}${rng.pick(W[own])}。${agent}订单号呢？${customer}${rng.pick(SAID)}。`, [own]];
   });
 });

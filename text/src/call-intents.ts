@@ -274,6 +274,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
     else if (['RETURN_EXCHANGE', 'CANCEL', 'CHANGE_ADDRESS'].includes(m.group.label as string) && pastBefore(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
+    // 你们一般几点发货？— how things usually go: a question about the service, asked of no order.
+    else if (m.group.label === 'CHASE' && cues.policy.words.some((w) => clause.includes(w))) m.reason = 'NO_ORDER_YET';
     // 如果今天能发，我就不取消了: a time the caller sets on shipping, even inside a condition, asks when it ships.
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions) && !(m.group.label === 'CHASE' && /^(?:今天|明天|后天|马上|今晚)/.test(norm.slice(...m.span)))) m.reason = 'CONDITIONAL';
     // 说要退货那个 — a request reported, not made.
@@ -319,12 +321,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       }
       const turn = turnOf(t.index);
       if (!turn) continue;
-      // What is taken back is the last thing said before it: the clause of the nearest cue.
-      const before = found.filter((m) => !m.reason && m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
+      // What is taken back is the last thing said before it: the clause of the nearest cue. When that cue
+      // is already set aside (不投诉了，算了), the 算了 closes it, and what was asked before stands.
+      const before = found.filter((m) => m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
       const last = before.sort((a, b) => b.span[0] - a.span[0])[0];
-      if (!last) continue;
+      if (!last || last.reason) continue;
       const [cs, ce] = clauseAt(norm, last.span[0], breaks);
-      for (const m of before) if (m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
+      for (const m of before) if (!m.reason && m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
     }
   }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');

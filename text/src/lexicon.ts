@@ -144,6 +144,8 @@ const callSchema = z.object({
   }),
   takeBack: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)), window: z.number().int().min(1).max(40) }),
   noOrderYet: wordsSchema,
+  /** In a chase's clause, a question about how things usually go (一般几点发货): asked about the service, not an order. */
+  policy: wordsSchema.default({ words: [] }),
   /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
   meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
   /** After a cue, a state that says the matter is settled (发票收到了，没问题): nothing asked. */
