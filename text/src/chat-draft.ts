@@ -299,11 +299,11 @@ const SHOP_TRADE_WORDS = [
 /** What a business is, after a trade word: 洗车店, 钣喷中心, 修配厂, 配件城, 销售服务有限公司. */
 const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|馆|城|所|坊|铺|室)/;
 /** A generic head a field written on its own may end with, whatever comes before it (好运来洗车店, 车友汇名车俱乐部). */
-const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修)$/;
+const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修|汽贸|轮胎|车队|驾校|机械|配件|汽车|装饰)$/;
 /** A branch in brackets after a shop name: 华通汽修（城南店）, 途虎养车(万达店). */
 const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司|仓|门市)[)）]/;
 /** Labels a shop or company is written after: 店名：, 公司：, 单位：, 门店：. */
-const SHOP_LABEL = /(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
+const SHOP_LABEL = /(?<=^|[\s,.;!?，。；、|/【】\[\]])(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
 const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
 
 function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[]): Field<string | null> {
@@ -324,7 +324,13 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(SHOP_LABEL)) {
     const start = m.index! + m[0].length;
     let end = start;
-    while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+    for (;;) {
+      while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+      // 汽车服务（苏州）有限公司: a place in brackets inside the name.
+      const inner = /^\([\u4e00-\u9fff]{2,6}\)(?=[\u4e00-\u9fffA-Z])/.exec(norm.slice(end));
+      if (!inner || !mask.isFree(end, end + inner[0].length)) break;
+      end += inner[0].length;
+    }
     end = cutTrailingName(norm, start, end, lex);
     // 客户：张伟 13812345678 names the contact; 车友汇 after 店名：or 客户： with no phone after it is the shop.
     const person = isPersonName(norm.slice(start, end), lex) && /^[\s,]*(?:\(?\+?86\)?[\s-]?)?(?:1[3-9]\d|电话|手机|TEL)/.test(norm.slice(end));
@@ -351,8 +357,11 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       const next = suffixes.find((s) => norm.startsWith(s, end) && mask.isFree(end, end + s.length));
       const trade = !next && SHOP_TRADE_WORDS.find((w) => norm.startsWith(w, end) && (suffixes.some((s2) => norm.startsWith(s2, end + w.length)) || SHOP_HEAD.test(norm.slice(end + w.length))));
       const head = !next && !trade ? SHOP_HEAD.exec(norm.slice(end)) : null;
+      const inner = !next && !trade ? /^\([\u4e00-\u9fff]{2,6}\)(?=[\u4e00-\u9fff])/.exec(norm.slice(end)) : null;
+      const after = inner ? norm.slice(end + inner[0].length) : '';
       if (next) (end += next.length), (more = true);
       else if (trade) (end += trade.length), (more = true);
+      else if (inner && (suffixes.some((s2) => after.startsWith(s2)) || SHOP_HEAD.test(after)) && mask.isFree(end, end + inner[0].length)) (end += inner[0].length), (more = true);
       else if (head && mask.isFree(end, end + head[0].length) && (head[0].length > 1 || !HAN.test(norm[end + 1] ?? ''))) (end += head[0].length), (more = head[0].length > 1);
     }
     // …and back past the trade words before it (华通汽车维修服务中心: 汽车维修 is the trade, 华通 the name).
@@ -408,6 +417,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const start = m.index!;
     let end = start + m[0].length;
     if (/[(]/.test(m[0])) end = start + m[0].indexOf('(');
+    end = cutTrailingName(norm, start, end, lex);
     const name = norm.slice(start, end);
     if (!mask.isFree(start, end) || !FIELD_SHOP_END.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
     if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
@@ -416,6 +426,8 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     let own = name.replace(FIELD_SHOP_END, '');
     for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
     if (own.length < 2) continue;
+    // 米其林轮胎, 博世雨刮店…: a brand in the field is a product, not a customer.
+    if (lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     const span = withBranch([start, end]);
     return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_FIELD');
   }
@@ -448,9 +460,10 @@ function fieldAround(norm: string, mask: SpanMask, start: number, end: number, l
   let e = end;
   while (e < norm.length && inName(e)) e++;
   // 华通汽修张伟: the contact written straight after the name is not part of it.
-  if (e > end && cutTrailingName(norm, start, e, lex) === end) e = end;
-  if (e > end && /^收$/.test(norm.slice(end, e))) e = end;
-  if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[e])) return null;
+  const whole = e;
+  if (e > end && cutTrailingName(norm, start, e, lex) >= end) e = cutTrailingName(norm, start, e, lex);
+  if (e > end && (/^收$/.test(norm.slice(end, e)) || isPersonName(norm.slice(end, e), lex))) e = end;
+  if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[whole])) return null;
   // A house number does not begin a shop's name (…88号华通汽修 is cut before).
   if (/\d{3}/.test(norm.slice(s, start)) || /[号路街巷弄]/.test(norm.slice(s, start))) return null;
   return s === start && e === end ? null : [s, e];
@@ -460,7 +473,8 @@ function fieldAround(norm: string, mask: SpanMask, start: number, end: number, l
 function cutTrailingName(norm: string, start: number, end: number, lex: Lexicon): number {
   for (let k = Math.max(start + 2, end - 4); k <= end - 2; k++) {
     const rest = norm.slice(k, end);
-    if (isPersonName(rest, lex) && FIELD_SHOP_END.test(norm.slice(start, k))) return k;
+    // …商行 is an ending, not a person called 商行.
+    if (isPersonName(rest, lex) && !FIELD_SHOP_END.test(rest) && FIELD_SHOP_END.test(norm.slice(start, k))) return k;
   }
   return end;
 }
