@@ -121,7 +121,7 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
     for (let at = norm.indexOf(label); at >= 0; at = norm.indexOf(label, at + 1))
       if (label.length >= 2 && isPersonNameStart(norm.slice(at + label.length).replace(/^[\s:]+/, ''), lex)) stops.push(at);
 
-  const customerHint = findShop(text, norm, mask, lex, known);
+  const customerHint = findShop(text, norm, mask, lex, known, phoneAnchor);
   if (customerHint.span) mask.add(customerHint.span), stops.push(customerHint.span[0]);
 
   const isName = (s: string) => isPersonName(s, lex);
@@ -265,6 +265,8 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       // A landline between the name and the mobile (孙丽 电话：0574-88776655 手机135…).
       const land = /0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}$/.exec(norm.slice(0, end));
       if (land) (end -= land[0].length), (moved = true);
+      // （张伟收） 138…: the name before 收.
+      if (norm[end - 1] === '收' && [2, 3, 4].some((n) => isPersonName(norm.slice(end - 1 - n, end - 1), lex))) (end -= 1), (moved = true);
     }
     const latin = /(?<![A-Za-z])[A-Z][a-z]{1,11}$/.exec(text.slice(0, end));
     if (latin && mask.isFree(latin.index, end) && !LATIN_NOT_NAMES.has(latin[0].toUpperCase()))
@@ -306,7 +308,7 @@ const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司
 const SHOP_LABEL = /(?<=^|[\s,.;!?，。；、|/【】\[\]])(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
 const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
 
-function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[]): Field<string | null> {
+function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[], phone: Span | null = null): Field<string | null> {
   // A known customer's name written out beats any guess.
   for (const c of [...known].sort((a, b) => b.name.length - a.name.length)) {
     const at = norm.indexOf(normalizeText(c.name, lex));
@@ -436,6 +438,20 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
     if (mask.isFree(at, at + between[1].length) && !isPersonName(between[1], lex)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+  }
+  // 勤业路 2 号（车友汇）: a name in brackets right after the house number; one that reads like a person's
+  // only when someone else's name stands before the mobile.
+  const contactBeforePhone = (() => {
+    if (!phone) return null;
+    const m = /([\u4e00-\u9fff]{2,4})[\s:,()/|]*(?:电话|手机|TEL)?[\s:]*$/.exec(norm.slice(0, phone[0]));
+    return m && [2, 3, 4].map((n) => m[1].slice(-n)).find((x) => isPersonName(x, lex)) ? m[1] : null;
+  })();
+  for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
+    const at = m.index! + m[0].indexOf('(') + 1;
+    const name = m[1];
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w))) continue;
+    if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
+    return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
   // …88号好运来洗车的张伟收, 车友汇收: a name before 的 and the contact, or before 收, with no known ending.
   const before = /(?<=^|[\s,;:|号弄])((?:[\p{Script=Han}A-Z0-9&]){2,16}?)(?:的([\p{Script=Han}]{2,4}?)(?=收|[\s,;:]|\+?86|1\d{10})|收(?=[\s,;:]|$))/gu;
@@ -656,8 +672,12 @@ function assignQuantities(norm: string, clusters: ProductCluster[], quantities: 
     }
     const gapHasComma = prevOk && /,/.test(norm.slice(clusters[prev].span[1], q.span[0]));
     // 保养+换4支NGK BKR6EIX, 机油再来3桶美孚: a verb or + before the quantity and the product straight after it.
+    // 机油4桶美孚1号: after a kind of part alone, the quantity belongs to the product named right after it.
     const leadsNext =
-      nextOk && /^的?$/.test(norm.slice(q.span[1], clusters[next].span[0])) && /(?:[+&]|[换加来要买拿配带补])\s*$/.test(norm.slice(prev >= 0 ? clusters[prev].span[1] : 0, q.span[0]));
+      nextOk &&
+      /^的?$/.test(norm.slice(q.span[1], clusters[next].span[0])) &&
+      (/(?:[+&]|[换加来要买拿配带补])\s*$/.test(norm.slice(prev >= 0 ? clusters[prev].span[1] : 0, q.span[0])) ||
+        (prev >= 0 && clusters[prev].weak && !clusters[next].weak && q.span[0] - clusters[prev].span[1] <= 1));
     if (leadsNext) assigned[next] = q;
     else if (prevOk && !gapHasComma) assigned[prev] = q;
     else if (nextOk) assigned[next] = q;
