@@ -267,6 +267,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
     // 还没发货就别发了 / 还没发的话 — the same premise, of a request that follows.
     else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
+    // 啥时候到都行 — a when said as not minding asks for nothing.
+    else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
     // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
     else if (settled(norm.slice(m.span[1], m.span[1] + 30))) m.reason = 'MENTIONED';
     // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
@@ -321,6 +323,11 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       }
       const turn = turnOf(t.index);
       if (!turn) continue;
+      // Words of a request itself (地址搞错了 asks to change the address) take nothing back.
+      if (found.some((m) => !m.reason && m.span[0] <= t!.index && t!.index < m.span[1])) continue;
+      // 算了不买了: a request said right after, without a pause, is what 算了 leads to, not what it takes back.
+      const end = t.index + t[0].length;
+      if (found.some((m) => !m.reason && !m.negated && m.span[0] >= end && m.span[0] <= end + 1 && !breaks.has(norm[end]))) continue;
       // What is taken back is the last thing said before it: the clause of the nearest cue. When that cue
       // is already set aside (不投诉了，算了), the 算了 closes it, and what was asked before stands.
       const before = found.filter((m) => m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
