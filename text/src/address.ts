@@ -345,7 +345,7 @@ function detailAfter(original: string, norm: string, from: number, lex: Lexicon,
         ((/[路街道巷弄]/.test(word[1]) && /\d/.test(word[1])) || lex.chat.addressContinuations.some((w) => word[1].endsWith(w))) &&
         opts.free(end, end + word[0].length) &&
         !stops.some((s) => s > end && s < end + word[0].length);
-      if (cont) end += cont[0].length;
+      if (cont && !stops.some((s) => s > end && s < end + cont[0].length)) end += cont[0].length;
       else if (noNumberYet && nextIsStreet && end > start) end += word![0].length;
       else break;
       continue;

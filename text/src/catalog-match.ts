@@ -309,6 +309,7 @@ export function findProductHits(
   }
 
   // Latin/digit tokens, joined across single spaces or dashes to catch "NTN N204", "6205 2RS".
+  const count = /^(?:个|只|套|瓶|桶|条|支|根|片|副|台|次|件|块|张|罐|听|箱|盒|包|提|PCS|PC)/;
   const tokens: Array<{ start: number; end: number; text: string }> = [];
   for (const m of text.matchAll(/[A-Z0-9](?:[A-Z0-9]|[-/.](?=[A-Z0-9]))*/g)) {
     const s = m.index!;
@@ -317,9 +318,20 @@ export function findProductHits(
     // W712/75X20: a quantity typed straight after the code.
     const times = /X\d{1,4}$/.exec(m[0]);
     if (times && times.index > 0 && !idx.codeKeys.has(compact(m[0])) && idx.codeKeys.has(compact(m[0].slice(0, times.index)))) e = s + times.index;
+    // CU29396个, IK20TT10个, 3434593个: the quantity typed straight after the code, before its unit.
+    const glued = /(?<=\d)PCS?$/.exec(m[0]);
+    const core = glued ? m[0].slice(0, glued.index) : m[0];
+    if (e === s + m[0].length && !idx.codeKeys.has(compact(m[0])) && (glued || count.test(text.slice(e))))
+      for (let k = 1; k <= 3 && k < core.length - 2; k++) {
+        const head = core.slice(0, core.length - k);
+        const key = idx.codeKeys.get(compact(head));
+        if (/^\d+$/.test(core.slice(-k)) && !/[-/.]$/.test(head) && key && key.strength !== 'WEAK') {
+          e = s + head.length;
+          break;
+        }
+      }
     tokens.push(...splitSlashList(text, s, e, idx.codeKeys));
   }
-  const count = /^(?:个|只|套|瓶|桶|条|支|根|片|副|台|次|件|块|张|罐|听|箱|盒|包|提)/;
   for (let i = 0; i < tokens.length; i++) {
     let matched = false;
     for (let n = Math.min(3, tokens.length - i); n >= 1 && !matched; n--) {

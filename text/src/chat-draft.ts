@@ -47,7 +47,7 @@ export interface ChatDraft {
   unresolved: Unresolved[];
 }
 
-const MOBILE = /(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])/g;
+const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[\s-]?)?(1[3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])/g;
 const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}(?![0-9])/g;
 const NEAR_MOBILE = /(?<![0-9])1(?:[\s-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
@@ -210,6 +210,8 @@ export function isPersonName(s: string, lex: Lexicon = defaultLexicon()): boolea
     if (!(surname.length === 2 ? double.has(surname) : single.has(surname))) continue;
     const rest = s.slice(surname.length);
     if (lex.chat.personTitles.includes(rest)) return true;
+    // 张伟先生, 李娜女士: a full name and a title of two characters.
+    if (rest.length === 3 && !lex.chat.nameStopChars.has(rest[0]) && rest.slice(1).length === 2 && lex.chat.personTitles.includes(rest.slice(1))) return true;
     if (rest.length >= 1 && rest.length <= 2 && [...rest].every((c) => !lex.chat.nameStopChars.has(c))) return true;
   }
   return false;
@@ -257,7 +259,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
     let end = mobileSpan[0];
     for (let moved = true; moved; ) {
       moved = false;
-      while (end > 0 && /[\s:,()（）]/.test(norm[end - 1])) (end--, (moved = true));
+      while (end > 0 && /[\s:,()（）/|、;-]/.test(norm[end - 1])) (end--, (moved = true));
       const label = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).find((l) => norm.slice(0, end).endsWith(l));
       if (label) (end -= label.length), mask.add([end, end + label.length]), (moved = true);
       // A landline between the name and the mobile (孙丽 电话：0574-88776655 手机135…).
@@ -274,7 +276,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       if (span && span[1] === end) return field(text.slice(span[0], span[1]), 0.85, span, 'NEAR_MOBILE');
     }
     let after = mobileSpan[1];
-    while (after < norm.length && /[\s:,()（）]/.test(norm[after])) after++;
+    while (after < norm.length && /[\s:,()（）/|、;-]/.test(norm[after])) after++;
     const span = nameAt(after);
     if (span) return field(text.slice(span[0], span[1]), 0.8, span, 'NEAR_MOBILE');
   }
@@ -290,7 +292,19 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
 }
 
 /** Words of the trade inside a shop's name, not its distinctive part: 华通|汽车维修|服务中心. */
-const SHOP_TRADE_WORDS = ['汽车', '维修', '养护', '美容', '服务', '保养', '汽修', '快修', '配件', '用品', '轮胎', '钣喷', '改装'];
+const SHOP_TRADE_WORDS = [
+  '汽车', '车辆', '维修', '养护', '美容', '服务', '保养', '汽修', '快修', '配件', '用品', '轮胎', '钣喷', '钣金', '喷漆', '改装',
+  '洗车', '修配', '机电', '电器', '电瓶', '蓄电池', '玻璃', '贴膜', '音响', '补胎', '养车', '贸易', '商贸', '销售', '实业', '科技', '汽保', '轴承', '油品', '润滑油',
+];
+/** What a business is, after a trade word: 洗车店, 钣喷中心, 修配厂, 配件城, 销售服务有限公司. */
+const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|馆|城|所|坊|铺|室)/;
+/** A generic head a field written on its own may end with, whatever comes before it (好运来洗车店, 车友汇名车俱乐部). */
+const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修)$/;
+/** A branch in brackets after a shop name: 华通汽修（城南店）, 途虎养车(万达店). */
+const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司|仓|门市)[)）]/;
+/** Labels a shop or company is written after: 店名：, 公司：, 单位：, 门店：. */
+const SHOP_LABEL = /(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
+const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
 
 function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[]): Field<string | null> {
   // A known customer's name written out beats any guess.
@@ -301,11 +315,32 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   }
   const suffixes = [...lex.chat.shopSuffixes].sort((a, b) => b.length - a.length);
   const leads = [...lex.chat.shopLeadWords].sort((a, b) => b.length - a.length);
+  const withBranch = (span: Span): Span => {
+    const b = SHOP_BRANCH.exec(norm.slice(span[1]));
+    return b && mask.isFree(span[1], span[1] + b[0].length) ? [span[0], span[1] + b[0].length] : span;
+  };
+  // A name after its label (店名：…, 公司：…, 单位：…) is the whole field, whatever it ends with.
+  SHOP_LABEL.lastIndex = 0;
+  for (const m of norm.matchAll(SHOP_LABEL)) {
+    const start = m.index! + m[0].length;
+    let end = start;
+    while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+    end = cutTrailingName(norm, start, end, lex);
+    // 客户：张伟 13812345678 names the contact; 车友汇 after 店名：or 客户： with no phone after it is the shop.
+    const person = isPersonName(norm.slice(start, end), lex) && /^[\s,]*(?:\(?\+?86\)?[\s-]?)?(?:1[3-9]\d|电话|手机|TEL)/.test(norm.slice(end));
+    if (end - start < 2 || person || /\d{3}/.test(norm.slice(start, end))) continue;
+    const span = withBranch([start, end]);
+    mask.add([m.index!, start]);
+    return field(text.slice(span[0], span[1]), 0.85, span, 'SHOP_LABEL');
+  }
   for (let p = 1; p < norm.length; p++) {
     // An ending the lexicon lists, or a trade word and a shop character (养护店, 保养站).
     const suffix =
       suffixes.find((s) => norm.startsWith(s, p) && mask.isFree(p, p + s.length)) ??
-      SHOP_TRADE_WORDS.map((w) => (norm.startsWith(w, p) && /^[店厂行部站馆]/.test(norm.slice(p + w.length)) ? norm.slice(p, p + w.length + 1) : null)).find(
+      SHOP_TRADE_WORDS.map((w) => {
+        const head = norm.startsWith(w, p) ? SHOP_HEAD.exec(norm.slice(p + w.length)) : null;
+        return head ? norm.slice(p, p + w.length + head[0].length) : null;
+      }).find(
         (x): x is string => x !== null && mask.isFree(p, p + x.length),
       );
     if (!suffix) continue;
@@ -314,10 +349,11 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     for (let more = true; more; ) {
       more = false;
       const next = suffixes.find((s) => norm.startsWith(s, end) && mask.isFree(end, end + s.length));
-      const trade = !next && SHOP_TRADE_WORDS.find((w) => norm.startsWith(w, end) && (suffixes.some((s2) => norm.startsWith(s2, end + w.length)) || /^[店厂行部站馆](?![\u4e00-\u9fff])/.test(norm.slice(end + w.length))));
+      const trade = !next && SHOP_TRADE_WORDS.find((w) => norm.startsWith(w, end) && (suffixes.some((s2) => norm.startsWith(s2, end + w.length)) || SHOP_HEAD.test(norm.slice(end + w.length))));
+      const head = !next && !trade ? SHOP_HEAD.exec(norm.slice(end)) : null;
       if (next) (end += next.length), (more = true);
       else if (trade) (end += trade.length), (more = true);
-      else if (/[店厂行部站馆]/.test(norm[end] ?? '') && mask.isFree(end, end + 1) && !HAN.test(norm[end + 1] ?? '')) end += 1;
+      else if (head && mask.isFree(end, end + head[0].length) && (head[0].length > 1 || !HAN.test(norm[end + 1] ?? ''))) (end += head[0].length), (more = head[0].length > 1);
     }
     // …and back past the trade words before it (华通汽车维修服务中心: 汽车维修 is the trade, 华通 the name).
     let p0 = p;
@@ -333,12 +369,16 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       far > 0 &&
       p0 - far < 12 &&
       mask.isFree(far - 1, far) &&
-      (HAN.test(norm[far - 1]) || /[A-Z]/.test(norm[far - 1])) &&
+      (HAN.test(norm[far - 1]) || /[A-Z0-9&]/.test(norm[far - 1])) &&
       !/[号弄区县镇乡路街道巷的]/.test(norm[far - 1]) &&
       !(/[栋幢楼室层座]/.test(norm[far - 1]) && /[\d号元]/.test(norm[far - 2] ?? ''))
     )
       far--;
-    const fieldOfItsOwn = far < p0 && (far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]));
+    // 88号汽车维修中心, 1号车行: a number and 号 that begin the field are the name's, not a house number.
+    const numbered = /(?:^|[\s,;:!?，。；：、|/])(\d{1,4}号)$/.exec(norm.slice(0, far));
+    if (numbered && mask.isFree(far - numbered[1].length, far)) far -= numbered[1].length;
+    while (far < p0 && /[0-9]/.test(norm[far]) && !(far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]))) far++;
+    const fieldOfItsOwn = far < p0 && (far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]) || (/[号弄]/.test(norm[far - 1]) && /\d/.test(norm[far - 2] ?? '') && !/\d/.test(norm.slice(far, p0))));
     let start = fieldOfItsOwn ? far : p0;
     while (!fieldOfItsOwn && start > 0 && p0 - start < 4) {
       const c = norm[start - 1];
@@ -359,29 +399,70 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     }
     // Written as a field of its own, the name is the whole field: 亭湖飞驰汽车快修中心, 余杭快车道汽车服务 (a 道 inside
     // the name), 宜兴陶都汽车美容养护 — whatever part of it the endings found.
-    const own = fieldAround(norm, mask, start, end);
-    const span: Span = own ?? [start, end];
+    const own = fieldAround(norm, mask, start, end, lex);
+    const span: Span = withBranch(own ?? [start, end]);
     return field(text.slice(span[0], span[1]), 0.8, span, 'SHOP_SUFFIX');
   }
+  // A field of its own ending like a business (好运来洗车店, 车友汇名车俱乐部): the whole field.
+  for (const m of norm.matchAll(/[^\s,.;:!?，。；：、|/【】\[\]]{3,24}/g)) {
+    const start = m.index!;
+    let end = start + m[0].length;
+    if (/[(]/.test(m[0])) end = start + m[0].indexOf('(');
+    const name = norm.slice(start, end);
+    if (!mask.isFree(start, end) || !FIELD_SHOP_END.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
+    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
+    if (FIELD_SHOP_END.exec(name)![0].length === 1 && name.length < 4) continue;
+    // 养护中心, 汽车服务有限公司 alone say what a business is, not which one.
+    let own = name.replace(FIELD_SHOP_END, '');
+    for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
+    if (own.length < 2) continue;
+    const span = withBranch([start, end]);
+    return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_FIELD');
+  }
   // No known ending: the field between the address and the contact (…88号 芜湖顺捷电瓶专营店 陶然 18955301234).
-  const between = /[号弄][\s,，;；|]+([\p{Script=Han}A-Za-z]{4,20})[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
+  const between = /[号弄][\s,，;；|]+([\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
     if (mask.isFree(at, at + between[1].length) && !isPersonName(between[1], lex)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+  }
+  // …88号好运来洗车的张伟收, 车友汇收: a name before 的 and the contact, or before 收, with no known ending.
+  const before = /(?<=^|[\s,;:|号弄])((?:[\p{Script=Han}A-Z0-9&]){2,16}?)(?:的([\p{Script=Han}]{2,4}?)(?=收|[\s,;:]|\+?86|1\d{10})|收(?=[\s,;:]|$))/gu;
+  for (let m; (m = before.exec(norm)); before.lastIndex = m.index + 1) {
+    const at = m.index! + m[0].indexOf(m[1]);
+    const name = m[1];
+    // 张伟收 is the contact; 车友汇的张伟 a shop even when it reads like a name.
+    if (!mask.isFree(at, at + name.length) || (isPersonName(name, lex) && (m[2] === undefined || name.length < 3)) || /[路街巷弄号村镇]|^(?:送|发|寄|给|交|到)/.test(name)) continue;
+    if (m[2] !== undefined && !isPersonName(m[2], lex)) continue;
+    const span = withBranch([at, at + name.length]);
+    return field(text.slice(span[0], span[1]), 0.55, span, 'SHOP_BEFORE_CONTACT');
   }
   return emptyField(null);
 }
 
 /** The field a shop name found at [start, end) stands in, when spaces or marks set it off on both sides. */
-function fieldAround(norm: string, mask: SpanMask, start: number, end: number): Span | null {
-  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z]/.test(norm[i]));
+function fieldAround(norm: string, mask: SpanMask, start: number, end: number, lex: Lexicon): Span | null {
+  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z0-9&]/.test(norm[i]));
   const edge = (c: string | undefined) => c === undefined || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(c);
   let s = start;
   while (s > 0 && inName(s - 1)) s--;
   let e = end;
   while (e < norm.length && inName(e)) e++;
+  // 华通汽修张伟: the contact written straight after the name is not part of it.
+  if (e > end && cutTrailingName(norm, start, e, lex) === end) e = end;
+  if (e > end && /^收$/.test(norm.slice(end, e))) e = end;
   if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[e])) return null;
+  // A house number does not begin a shop's name (…88号华通汽修 is cut before).
+  if (/\d{3}/.test(norm.slice(s, start)) || /[号路街巷弄]/.test(norm.slice(s, start))) return null;
   return s === start && e === end ? null : [s, e];
+}
+
+/** The end of a name field without a person's name written straight after it (华通汽修张伟 → 华通汽修). */
+function cutTrailingName(norm: string, start: number, end: number, lex: Lexicon): number {
+  for (let k = Math.max(start + 2, end - 4); k <= end - 2; k++) {
+    const rest = norm.slice(k, end);
+    if (isPersonName(rest, lex) && FIELD_SHOP_END.test(norm.slice(start, k))) return k;
+  }
+  return end;
 }
 
 function findItems(
@@ -534,13 +615,15 @@ function assignQuantities(norm: string, clusters: ProductCluster[], quantities: 
   const assigned: Array<QuantityMatch | null> = clusters.map(() => null);
   const hardBreak = (a: number, b: number) => /[\n。;]/.test(norm.slice(a, b));
   for (const q of quantities) {
+    // A service word alone (the 换 in 保养+换3瓶…) holds no quantity.
+    const wordsOnly = (c: ProductCluster) => c.hits.every((h) => h.kind === 'desc');
     let prev = -1;
     clusters.forEach((c, i) => {
-      if (c.span[1] <= q.span[0]) prev = i;
+      if (c.span[1] <= q.span[0] && !wordsOnly(c)) prev = i;
     });
     const prevOk =
       prev >= 0 && !assigned[prev] && !hardBreak(clusters[prev].span[1], q.span[0]) && q.span[0] - clusters[prev].span[1] <= 24;
-    const next = clusters.findIndex((c) => c.span[0] >= q.span[1]);
+    const next = clusters.findIndex((c) => c.span[0] >= q.span[1] && !wordsOnly(c));
     const nextOk = next >= 0 && !assigned[next] && /^[\s的]{0,2}$/.test(norm.slice(q.span[1], clusters[next].span[0]));
     if (q.each && prevOk) {
       for (let i = prev; i >= 0 && !assigned[i]; i--) {
@@ -558,7 +641,11 @@ function assignQuantities(norm: string, clusters: ProductCluster[], quantities: 
       continue;
     }
     const gapHasComma = prevOk && /,/.test(norm.slice(clusters[prev].span[1], q.span[0]));
-    if (prevOk && !gapHasComma) assigned[prev] = q;
+    // 保养+换4支NGK BKR6EIX, 机油再来3桶美孚: a verb or + before the quantity and the product straight after it.
+    const leadsNext =
+      nextOk && /^的?$/.test(norm.slice(q.span[1], clusters[next].span[0])) && /(?:[+&]|[换加来要买拿配带补])\s*$/.test(norm.slice(prev >= 0 ? clusters[prev].span[1] : 0, q.span[0]));
+    if (leadsNext) assigned[next] = q;
+    else if (prevOk && !gapHasComma) assigned[prev] = q;
     else if (nextOk) assigned[next] = q;
     else if (prevOk) assigned[prev] = q;
   }

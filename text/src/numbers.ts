@@ -103,6 +103,8 @@ interface QuantityGrammar {
   verbQty: RegExp;
   implied: RegExp;
   each: RegExp;
+  eachBare: RegExp;
+  verbAlone: RegExp;
 }
 
 const grammars = new WeakMap<Lexicon, QuantityGrammar>();
@@ -125,13 +127,17 @@ function grammar(lex: Lexicon): QuantityGrammar {
     packDefTrailing: new RegExp(`^\\s*[,，]?\\s*(?:[(（]\\s*)?(?:(?:每|一)\\s*(?:${pack})\\s*)?(${NUMERAL})\\s*(${count})(?:装)?\\s*(?:[)）])?`),
     times: new RegExp(`(?<![A-Z0-9])[X*]\\s*(\\d+)(?:\\s*(${count}))?(?![A-Z0-9])|(?<=[A-Z0-9\\u0000])X(\\d{1,4})(?:\\s*(${count}))?(?![A-Z0-9])`, 'g'),
     unitQty: new RegExp(`${num}\\s*(${count})(?!${notAfter})`, 'g'),
-    verbQty: new RegExp(`(?:${alt(lex.units.qtyVerbs)})\\s*(\\d+)(?=\\s|$|[,，。;；!！?？\\n])`, 'g'),
+    verbQty: new RegExp(`(?:${alt(lex.units.qtyVerbs)})\\s*(\\d+)(?=\\s|$|[,，。;；!！?？\\n、|/+&)）\\]】\\u0000及和跟与还另])`, 'g'),
     // 来个水泵, 带瓶WD-40: a verb and a unit with the numeral left out.
     implied: new RegExp(`(?:${alt(lex.units.oneImplied)})(${count})(?=[\\u4e00-\\u9fffA-Z\\u0000])`, 'g'),
     // （10支装） / 12瓶装 next to a pack quantity, whatever the pack unit.
     packDefLoose: new RegExp(`[(（]\\s*(${NUMERAL})\\s*(${count})(?:装)?\\s*[)）]|(${NUMERAL})\\s*(${count})装`, 'g'),
     vague: new RegExp(`(?:${alt(lex.units.vague)})\\s*(${count}|${pack})`, 'g'),
     each: new RegExp(`(?:${alt(lex.units.each)})\\s*$`),
+    // 各3, 每样一 (no unit): a number after 各 is a quantity for each.
+    eachBare: new RegExp(`(?:${alt(lex.units.each)})\\s*(${NUMERAL})(?![\\dA-Z.])`, 'g'),
+    // 来俩, 要仨: a verb and a numeral that counts alone.
+    verbAlone: new RegExp(`(?:${alt(lex.units.qtyVerbs.filter((v) => v !== ':'))})\\s*(俩|仨)`, 'g'),
   };
   grammars.set(lex, g);
   return g;
@@ -219,11 +225,11 @@ export function findQuantities(text: string, lex: Lexicon): QuantityMatch[] {
     take(s.span[0], s.span[1]);
   }
 
-  const scan = (re: RegExp, build: (m: RegExpExecArray) => Omit<QuantityMatch, 'each'> | null) => {
+  const scan = (re: RegExp, build: (m: RegExpExecArray) => (Omit<QuantityMatch, 'each'> & { each?: boolean }) | null) => {
     re.lastIndex = 0;
     for (let m; (m = re.exec(text)); ) {
       const q = build(m);
-      if (q && free(q.span[0], q.span[1])) push({ ...q, each: false });
+      if (q && free(q.span[0], q.span[1])) push({ ...q, each: q.each ?? false });
     }
   };
   scan(g.times, (m) => {
@@ -235,6 +241,15 @@ export function findQuantities(text: string, lex: Lexicon): QuantityMatch[] {
     return qty ? { span: [m.index, m.index + m[0].length], qty, unit: m[2], confidence: 0.95, form: 'UNIT' } : null;
   });
   scan(g.verbQty, (m) => {
+    const qty = parseNumeral(m[1]);
+    const start = m.index + m[0].length - m[1].length;
+    return qty ? { span: [start, m.index + m[0].length], qty, unit: null, confidence: 0.7, form: 'VERB' } : null;
+  });
+  scan(g.eachBare, (m) => {
+    const qty = parseNumeral(m[1]);
+    return qty ? { span: [m.index, m.index + m[0].length], qty, unit: null, confidence: 0.7, form: 'EACH_BARE', each: true } : null;
+  });
+  scan(g.verbAlone, (m) => {
     const qty = parseNumeral(m[1]);
     const start = m.index + m[0].length - m[1].length;
     return qty ? { span: [start, m.index + m[0].length], qty, unit: null, confidence: 0.7, form: 'VERB' } : null;
