@@ -174,7 +174,9 @@ test('two wordings of different intents in one call are both read', () => {
     const pair = new Set([a, b]);
     // A cancel beside a return or an address is a different call (a cancel of goods not sent has nothing to return or move).
     if (a === b || (pair.has('CANCEL') && (pair.has('RETURN_EXCHANGE') || pair.has('CHANGE_ADDRESS')))) return [caller(rng, rng.pick(TAGS), [rng.pick(W[a])]), [a]];
-    return [caller(rng, rng.pick(TAGS), [rng.pick(W[a]), `${rng.pick(['还有', '另外', '对了', '还有个事'])}，${rng.pick(W[b])}`]), [a, b]];
+    const [wa, wb] = [rng.pick(W[a]), rng.pick(W[b])];
+    const vented = pair.has('CHASE') && WORDINGS.VENTING.includes(a === 'COMPLAINT' ? wa : wb);
+    return [caller(rng, rng.pick(TAGS), [wa, `${rng.pick(['还有', '另外', '对了', '还有个事'])}，${wb}`]), vented ? ['CHASE'] : [a, b]];
   });
 });
 

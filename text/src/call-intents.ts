@@ -152,6 +152,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // A cue overlapping a negated cue of the same intent is the same words (发票不用开: 发票, 票…开).
   for (const m of found)
     if (!m.negated && found.some((o) => o.negated && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.negated = true;
+  // 你们这不是以次充好吗？— a rhetorical 不是…吗 affirms what it seems to deny.
+  for (const m of found) {
+    if (!m.negated) continue;
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    if (m.group.unlessClauseHas.some((w) => norm.slice(cs, ce).includes(w))) continue;
+    if (/不是/.test(norm.slice(cs, m.span[0])) && /^[^,.;!?。]{0,6}(?:吗|嘛|么)/.test(norm.slice(m.span[1], ce + 1)) && !/不是[^,.;!?。]*不/.test(norm.slice(cs, m.span[1]))) m.negated = false;
+  }
   for (const m of found) if (m.negated) m.reason = m.group.unlessClauseHas.some((w) => norm.slice(...clauseAt(norm, m.span[0], breaks)).includes(w)) ? 'OTHER_SUBJECT' : 'NEGATED';
   // 不是取消，是改个地址: a cue corrected with 不是…是 takes back the same intent said just before it in the turn.
   for (const m of found) {
@@ -170,7 +177,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const said = norm.slice(...m.span);
     if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成/.test(said) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
-    if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!?。\n]/.test(norm[cs - 1])) continue;
+    if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
     const [ps] = clauseAt(norm, cs - 2, breaks);
     const previous = norm.slice(Math.max(ps, turn.span[0]), cs);
     if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
@@ -267,6 +274,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
     // 还没发货就别发了 / 还没发的话 — the same premise, of a request that follows.
     else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
+    // 啥时候到都行 — a when said as not minding asks for nothing.
+    else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
     // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
     else if (settled(norm.slice(m.span[1], m.span[1] + 30))) m.reason = 'MENTIONED';
     // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
@@ -321,6 +330,11 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       }
       const turn = turnOf(t.index);
       if (!turn) continue;
+      // Words of a request itself (地址搞错了 asks to change the address) take nothing back.
+      if (found.some((m) => !m.reason && m.span[0] <= t!.index && t!.index < m.span[1])) continue;
+      // 算了不买了: a request said right after, without a pause, is what 算了 leads to, not what it takes back.
+      const end = t.index + t[0].length;
+      if (found.some((m) => !m.reason && !m.negated && m.span[0] >= end && m.span[0] <= end + 1 && !breaks.has(norm[end]))) continue;
       // What is taken back is the last thing said before it: the clause of the nearest cue. When that cue
       // is already set aside (不投诉了，算了), the 算了 closes it, and what was asked before stands.
       const before = found.filter((m) => m.cue !== 'ADDRESS' && m.span[1] <= t!.index && m.span[0] >= turn.span[0] && t!.index - m.span[1] <= cues.takeBack.window);
@@ -331,6 +345,14 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     }
   }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
+  // 东西我不要了，已经收到了 — goods the caller has received and does not want go back: a return, not a cancel.
+  const received = cues.received.words.some((w) => {
+    for (let i = callerText.indexOf(w); i >= 0; i = callerText.indexOf(w, i + 1))
+      if (!/[没未冇]|还没|都没/.test(callerText.slice(Math.max(0, i - 2), i)) && !/^[^,.;!?。]{0,2}(?:吗|没|伐|么|\?)/.test(callerText.slice(i + w.length))) return true;
+    return false;
+  });
+  const returnGroup = cues.intents.find((g) => g.label === 'RETURN_EXCHANGE')!;
+  if (received) for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && cues.received.unwanted.some((w) => norm.slice(...m.span).includes(w))) m.group = returnGroup;
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
 

@@ -146,6 +146,8 @@ const callSchema = z.object({
   noOrderYet: wordsSchema,
   /** In a chase's clause, a question about how things usually go (一般几点发货): asked about the service, not an order. */
   policy: wordsSchema.default({ words: [] }),
+  /** The caller has the goods (收到了, 货到了): not wanting them (`unwanted`, 不要了) asks for a return, not a cancel. */
+  received: z.object({ note: z.string().optional(), words: z.array(z.string()), unwanted: z.array(z.string()) }).default({ words: [], unwanted: [] }),
   /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
   meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
   /** After a cue, a state that says the matter is settled (发票收到了，没问题): nothing asked. */
