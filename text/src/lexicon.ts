@@ -181,6 +181,8 @@ const adminSchema = z.object({
 const normalizeSchema = z.object({
   about: z.string().optional(),
   traditional: z.object({ note: z.string().optional(), pairs: z.string() }),
+  /** Dialect function words with a one-character Mandarin equal (咗 → 了), read as that equal everywhere. */
+  dialect: z.object({ note: z.string().optional(), pairs: z.string() }).default({ pairs: '' }),
   typos: z.object({ note: z.string().optional(), pairs: z.record(z.string(), z.string()) }),
 });
 
@@ -337,10 +339,11 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const double = new Set<string>();
   for (const w of surnameLines.flatMap((l) => l.trim().split(/\s+/))) (w.length === 1 ? single : double).add(w);
 
-  const pairs = norm.traditional.pairs;
-  if (pairs.length % 2) throw new LexiconError('normalize.json', 'traditional.pairs must have an even number of characters');
   const traditional = new Map<string, string>();
-  for (let i = 0; i < pairs.length; i += 2) traditional.set(pairs[i], pairs[i + 1]);
+  for (const [name, pairs] of [['traditional', norm.traditional.pairs], ['dialect', norm.dialect.pairs]]) {
+    if (pairs.length % 2) throw new LexiconError('normalize.json', `${name}.pairs must have an even number of characters`);
+    for (let i = 0; i < pairs.length; i += 2) traditional.set(pairs[i], pairs[i + 1]);
+  }
   const typos = Object.entries(norm.typos.pairs).map(([from, to]): [string, string] => {
     if (from.length !== to.length) throw new LexiconError('normalize.json', `typo ${from} → ${to}: both sides must have the same length`);
     return [from, to];
