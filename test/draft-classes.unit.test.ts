@@ -277,3 +277,53 @@ test('contacts and mobiles in any layout', () => {
   }
   assert.equal(draft('N204 3个，无锡新吴区长江路21号 张伟先生 13812345678').contactName.value, '张伟先生');
 });
+
+test('shops by other trades and shapes: dealers, fleets, schools, a place in brackets inside, a branch on a street, the contact glued on', () => {
+  const rng = new Random(506);
+  const cores = ['华通', '捷达', '宏达', '鑫隆', '顺达', '金桥', '恒泰', '永盛', '好运来', '诚信'];
+  const ends = ['汽贸', '汽车贸易有限公司', '汽车销售有限公司', '汽车装饰', '车饰', '轮胎', '电瓶行', '汽车科技有限公司', '汽车配件', '商贸有限公司', '实业有限公司', '物流有限公司',
+    '运输有限公司', '车队', '驾校', '汽车', '车业', '汽车服务（苏州）有限公司', '汽修金山路店', '养车工场店', '汽车租赁公司', '公交公司', '出租车公司', '工程机械', '汽车配件商行'];
+  for (let i = 0; i < 150; i++) {
+    const shop = `${rng.pick(['', '苏州', '吴江'])}${rng.pick(cores)}${rng.pick(ends)}`;
+    const addr = rng.pick(['苏州吴中区木渎镇金山路88号', '无锡新吴区长江路21号', '杭州市西湖区文三路478号']);
+    const p = rng.pick(typed);
+    const text = rng.pick([
+      `${p.said} 3个 ${addr} ${shop} 张伟 13812345678`,
+      `${shop}：${p.said} 3个，${addr}，张伟 13812345678`,
+      `${p.said} 3个\n收货单位：${shop}\n地址：${addr}\n收件人：张伟 13812345678`,
+      `${p.said} 3个 ${addr} ${shop}张伟 13812345678`,
+      `${shop}，${addr}，张伟，13812345678，${p.said} 3个`,
+      `[微信] ${shop}：${p.said} 3个，${addr} 张伟 13812345678`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, '张伟'], text);
+  }
+  // A brand and a kind of part is a product, not a shop; a bracket after the house number may hold the shop.
+  assert.equal(draft('米其林轮胎 205/55R16 四条\n绍兴柯桥区柯桥街道笛扬路8号 邹强 18868001234').customerHint.value, null);
+  assert.equal(draft('N204 3个 常州市钟楼区勤业路2号（后门） 张伟 13812345678').customerHint.value, null);
+  assert.equal(draft('N204 3个 常州市钟楼区勤业路2号（老王汽修） 张伟 13812345678').customerHint.value, '老王汽修');
+});
+
+test('repeats, services and separators in other wordings', () => {
+  const rng = new Random(507);
+  const t = ' 苏州吴中区木渎镇金山路88号 华通汽修 张伟 13812345678';
+  const sorted = (text: string) => items(text).sort();
+  for (let i = 0; i < 40; i++) {
+    const [n, m] = [rng.int(2, 9), rng.int(2, 9)];
+    const pair = [`NTN-N204×${n}`, `NTN-6205-2RS×${m}`].sort();
+    assert.deepEqual(sorted(`曼牌机滤W712/75 ${n}个，空调滤CU2939 3个，机滤再加${m}个，${t}`), [`MANN-CU2939×3`, `MANN-W712/75×${n + m}`]);
+    assert.deepEqual(sorted(`NTN N204 ${n}个，6205-2RS 3个，刚才的N204改成${m}个，${t}`), [`NTN-6205-2RS×3`, `NTN-N204×${m}`]);
+    assert.deepEqual(sorted(`N204 ${n}个，N204的数量改为${m}，${t}`), [`NTN-N204×${m}`]);
+    assert.deepEqual(sorted(`N204 ${n}个，GDB1550 3套，另外N204多要${m}个，${t}`), [`NTN-N204×${n + m}`, 'TRW-GDB1550×3']);
+    assert.deepEqual(sorted(`N204 ${n}个 GDB1550 3套 N204 ${n}个`), [`NTN-N204×${n}`, 'TRW-GDB1550×3']);
+    assert.deepEqual(sorted(`帮我约个保养，机油用美孚1号0W-20 4L，机滤W712/75，${t}`), ['MANN-W712/75×1', 'MOBIL1-0W-20-4L×1', 'SVC-MAINTENANCE×1']);
+    assert.deepEqual(sorted(`GDB1550刹车片，顺便做个四轮定位，${t}`), ['SVC-WHEEL-ALIGN×1', 'TRW-GDB1550×1']);
+    assert.deepEqual(sorted(`做保养，机油${n}桶美孚1号0W-20 4L，${t}`), [`MOBIL1-0W-20-4L×${n}`, 'SVC-MAINTENANCE×1']);
+    assert.deepEqual(sorted(`四轮定位一次 + 天合刹车片GDB1550 ${n}套，${t}`), ['SVC-WHEEL-ALIGN×1', `TRW-GDB1550×${n}`]);
+    for (const list of [`N204 ${n}个，外加6205-2RS ${m}个`, `N204 ×${n} ＋ 6205-2RS ×${m}`, `N204（${n}个） 6205-2RS（${m}个）`, `N204【${n}】6205-2RS【${m}】`, `N204——${n}个 6205-2RS——${m}个`,
+      `N204: ${n}个  6205-2RS: ${m}个`, `N204 - ${n}个，6205-2RS - ${m}个`, `N204 ${n}个／6205-2RS ${m}个`, `N204 ${n}个~6205-2RS ${m}个`, `N204 ${n}个👉6205-2RS ${m}个`,
+      `N204 ${n}个\n\n6205-2RS ${m}个`, `N204 ${n}个 -> 6205-2RS ${m}个`, `一、N204 ${n}个\n二、6205-2RS ${m}个`, `(一)N204 ${n}个 (二)6205-2RS ${m}个`, `N204\t${n}\n6205-2RS\t${m}`,
+      `N204：${n}\n6205-2RS：${m}`, `${n}个N204，${m}个6205-2RS`, `N204和6205-2RS${n === m ? '都要' : '各'}${n}个`])
+      if (!list.endsWith(`${n}个`) || n === m) assert.deepEqual(sorted(`${list}，${t}`), pair, list);
+  }
+});

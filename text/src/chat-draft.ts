@@ -121,7 +121,7 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
     for (let at = norm.indexOf(label); at >= 0; at = norm.indexOf(label, at + 1))
       if (label.length >= 2 && isPersonNameStart(norm.slice(at + label.length).replace(/^[\s:]+/, ''), lex)) stops.push(at);
 
-  const customerHint = findShop(text, norm, mask, lex, known);
+  const customerHint = findShop(text, norm, mask, lex, known, phoneAnchor);
   if (customerHint.span) mask.add(customerHint.span), stops.push(customerHint.span[0]);
 
   const isName = (s: string) => isPersonName(s, lex);
@@ -265,6 +265,8 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       // A landline between the name and the mobile (孙丽 电话：0574-88776655 手机135…).
       const land = /0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}$/.exec(norm.slice(0, end));
       if (land) (end -= land[0].length), (moved = true);
+      // （张伟收） 138…: the name before 收.
+      if (norm[end - 1] === '收' && [2, 3, 4].some((n) => isPersonName(norm.slice(end - 1 - n, end - 1), lex))) (end -= 1), (moved = true);
     }
     const latin = /(?<![A-Za-z])[A-Z][a-z]{1,11}$/.exec(text.slice(0, end));
     if (latin && mask.isFree(latin.index, end) && !LATIN_NOT_NAMES.has(latin[0].toUpperCase()))
@@ -299,14 +301,14 @@ const SHOP_TRADE_WORDS = [
 /** What a business is, after a trade word: 洗车店, 钣喷中心, 修配厂, 配件城, 销售服务有限公司. */
 const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|馆|城|所|坊|铺|室)/;
 /** A generic head a field written on its own may end with, whatever comes before it (好运来洗车店, 车友汇名车俱乐部). */
-const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修)$/;
+const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修|汽贸|轮胎|车队|驾校|机械|配件|汽车|装饰)$/;
 /** A branch in brackets after a shop name: 华通汽修（城南店）, 途虎养车(万达店). */
 const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司|仓|门市)[)）]/;
 /** Labels a shop or company is written after: 店名：, 公司：, 单位：, 门店：. */
-const SHOP_LABEL = /(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
+const SHOP_LABEL = /(?<=^|[\s,.;!?，。；、|/【】\[\]])(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
 const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
 
-function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[]): Field<string | null> {
+function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, known: KnownCustomer[], phone: Span | null = null): Field<string | null> {
   // A known customer's name written out beats any guess.
   for (const c of [...known].sort((a, b) => b.name.length - a.name.length)) {
     const at = norm.indexOf(normalizeText(c.name, lex));
@@ -324,7 +326,13 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(SHOP_LABEL)) {
     const start = m.index! + m[0].length;
     let end = start;
-    while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+    for (;;) {
+      while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+      // 汽车服务（苏州）有限公司: a place in brackets inside the name.
+      const inner = /^\([\u4e00-\u9fff]{2,6}\)(?=[\u4e00-\u9fffA-Z])/.exec(norm.slice(end));
+      if (!inner || !mask.isFree(end, end + inner[0].length)) break;
+      end += inner[0].length;
+    }
     end = cutTrailingName(norm, start, end, lex);
     // 客户：张伟 13812345678 names the contact; 车友汇 after 店名：or 客户： with no phone after it is the shop.
     const person = isPersonName(norm.slice(start, end), lex) && /^[\s,]*(?:\(?\+?86\)?[\s-]?)?(?:1[3-9]\d|电话|手机|TEL)/.test(norm.slice(end));
@@ -351,8 +359,11 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       const next = suffixes.find((s) => norm.startsWith(s, end) && mask.isFree(end, end + s.length));
       const trade = !next && SHOP_TRADE_WORDS.find((w) => norm.startsWith(w, end) && (suffixes.some((s2) => norm.startsWith(s2, end + w.length)) || SHOP_HEAD.test(norm.slice(end + w.length))));
       const head = !next && !trade ? SHOP_HEAD.exec(norm.slice(end)) : null;
+      const inner = !next && !trade ? /^\([\u4e00-\u9fff]{2,6}\)(?=[\u4e00-\u9fff])/.exec(norm.slice(end)) : null;
+      const after = inner ? norm.slice(end + inner[0].length) : '';
       if (next) (end += next.length), (more = true);
       else if (trade) (end += trade.length), (more = true);
+      else if (inner && (suffixes.some((s2) => after.startsWith(s2)) || SHOP_HEAD.test(after)) && mask.isFree(end, end + inner[0].length)) (end += inner[0].length), (more = true);
       else if (head && mask.isFree(end, end + head[0].length) && (head[0].length > 1 || !HAN.test(norm[end + 1] ?? ''))) (end += head[0].length), (more = head[0].length > 1);
     }
     // …and back past the trade words before it (华通汽车维修服务中心: 汽车维修 is the trade, 华通 the name).
@@ -408,6 +419,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const start = m.index!;
     let end = start + m[0].length;
     if (/[(]/.test(m[0])) end = start + m[0].indexOf('(');
+    end = cutTrailingName(norm, start, end, lex);
     const name = norm.slice(start, end);
     if (!mask.isFree(start, end) || !FIELD_SHOP_END.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
     if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
@@ -416,6 +428,8 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     let own = name.replace(FIELD_SHOP_END, '');
     for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
     if (own.length < 2) continue;
+    // 米其林轮胎, 博世雨刮店…: a brand in the field is a product, not a customer.
+    if (lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     const span = withBranch([start, end]);
     return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_FIELD');
   }
@@ -424,6 +438,20 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
     if (mask.isFree(at, at + between[1].length) && !isPersonName(between[1], lex)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+  }
+  // 勤业路 2 号（车友汇）: a name in brackets right after the house number; one that reads like a person's
+  // only when someone else's name stands before the mobile.
+  const contactBeforePhone = (() => {
+    if (!phone) return null;
+    const m = /([\u4e00-\u9fff]{2,4})[\s:,()/|]*(?:电话|手机|TEL)?[\s:]*$/.exec(norm.slice(0, phone[0]));
+    return m && [2, 3, 4].map((n) => m[1].slice(-n)).find((x) => isPersonName(x, lex)) ? m[1] : null;
+  })();
+  for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
+    const at = m.index! + m[0].indexOf('(') + 1;
+    const name = m[1];
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w))) continue;
+    if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
+    return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
   // …88号好运来洗车的张伟收, 车友汇收: a name before 的 and the contact, or before 收, with no known ending.
   const before = /(?<=^|[\s,;:|号弄])((?:[\p{Script=Han}A-Z0-9&]){2,16}?)(?:的([\p{Script=Han}]{2,4}?)(?=收|[\s,;:]|\+?86|1\d{10})|收(?=[\s,;:]|$))/gu;
@@ -448,9 +476,10 @@ function fieldAround(norm: string, mask: SpanMask, start: number, end: number, l
   let e = end;
   while (e < norm.length && inName(e)) e++;
   // 华通汽修张伟: the contact written straight after the name is not part of it.
-  if (e > end && cutTrailingName(norm, start, e, lex) === end) e = end;
-  if (e > end && /^收$/.test(norm.slice(end, e))) e = end;
-  if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[e])) return null;
+  const whole = e;
+  if (e > end && cutTrailingName(norm, start, e, lex) >= end) e = cutTrailingName(norm, start, e, lex);
+  if (e > end && (/^收$/.test(norm.slice(end, e)) || isPersonName(norm.slice(end, e), lex))) e = end;
+  if (e - s > 24 || !edge(norm[s - 1]) || !edge(norm[whole])) return null;
   // A house number does not begin a shop's name (…88号华通汽修 is cut before).
   if (/\d{3}/.test(norm.slice(s, start)) || /[号路街巷弄]/.test(norm.slice(s, start))) return null;
   return s === start && e === end ? null : [s, e];
@@ -460,7 +489,8 @@ function fieldAround(norm: string, mask: SpanMask, start: number, end: number, l
 function cutTrailingName(norm: string, start: number, end: number, lex: Lexicon): number {
   for (let k = Math.max(start + 2, end - 4); k <= end - 2; k++) {
     const rest = norm.slice(k, end);
-    if (isPersonName(rest, lex) && FIELD_SHOP_END.test(norm.slice(start, k))) return k;
+    // …商行 is an ending, not a person called 商行.
+    if (isPersonName(rest, lex) && !FIELD_SHOP_END.test(rest) && FIELD_SHOP_END.test(norm.slice(start, k))) return k;
   }
   return end;
 }
@@ -642,8 +672,12 @@ function assignQuantities(norm: string, clusters: ProductCluster[], quantities: 
     }
     const gapHasComma = prevOk && /,/.test(norm.slice(clusters[prev].span[1], q.span[0]));
     // 保养+换4支NGK BKR6EIX, 机油再来3桶美孚: a verb or + before the quantity and the product straight after it.
+    // 机油4桶美孚1号: after a kind of part alone, the quantity belongs to the product named right after it.
     const leadsNext =
-      nextOk && /^的?$/.test(norm.slice(q.span[1], clusters[next].span[0])) && /(?:[+&]|[换加来要买拿配带补])\s*$/.test(norm.slice(prev >= 0 ? clusters[prev].span[1] : 0, q.span[0]));
+      nextOk &&
+      /^的?$/.test(norm.slice(q.span[1], clusters[next].span[0])) &&
+      (/(?:[+&]|[换加来要买拿配带补])\s*$/.test(norm.slice(prev >= 0 ? clusters[prev].span[1] : 0, q.span[0])) ||
+        (prev >= 0 && clusters[prev].weak && !clusters[next].weak && q.span[0] - clusters[prev].span[1] <= 1));
     if (leadsNext) assigned[next] = q;
     else if (prevOk && !gapHasComma) assigned[prev] = q;
     else if (nextOk) assigned[next] = q;
