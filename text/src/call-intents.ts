@@ -121,8 +121,9 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const norm = normalizeText(raw, lex);
   const { intents: intentCues, takeBack, deadlineMissed } = compiled(lex);
   const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
+  // 退货的钱收到了 — what the cue qualifies, then a settled state.
   const settled = (after: string) => {
-    const rest = after.replace(/^(?:我们|我|俺|都|也|已经|早就|早|是)*/, '');
+    const rest = after.replace(/^的(?:钱|款|货|事|东西|单子|件)/, '').replace(/^(?:我们|我|俺|都|也|已经|早就|早|是)*/, '');
     // Settled unless a question follows, or a but (发票收到了，但金额少了一百块).
     return cues.settled.words.some((w) => rest.startsWith(w) && !/^[^,.;!?。]{0,2}(?:吗|没|伐|么|\?)/.test(rest.slice(w.length)) && !/但|可是|不过|然而|只是|却/.test(rest.split(/[.!?。\n]/)[0]));
   };
