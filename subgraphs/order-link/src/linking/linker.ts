@@ -22,8 +22,10 @@ import { computeLifecycle, type Stage } from '../lifecycle.js';
 import {
   alsoLinkedSql,
   daysBetween,
+  deleteDocuments,
   readAlsoLinked,
   readDocument,
+  saveDocuments,
   samePlaceOrName,
   shareGoods,
   skuList,
@@ -353,9 +355,7 @@ export class Linker {
     const system = source === 'wms' ? 'WMS' : 'TMS';
     const docs = await this.documents(system, keys);
     if (!docs.size) return;
-    await this.hubSystem.call('document.deleted', () =>
-      this.hub.query(`DELETE FROM hub_document WHERE system = ? AND document_no IN (${placeholders(docs.size)})`, [system, ...docs.keys()]),
-    );
+    await this.hubSystem.call('document.deleted', () => deleteDocuments(this.hub, system, [...docs.keys()]));
     // A combined shipment's further orders lose it too.
     const also = await this.alsoLinks(system, [...docs.keys()]);
     if (also.size) {
@@ -940,7 +940,7 @@ export class Linker {
   }
 
   private async saveDocuments(docs: DocumentRecord[]): Promise<void> {
-    await this.hubSystem.call('document.upsert', () => upsertRows(this.hub, 'hub_document', docs, ['system', 'document_no']));
+    await this.hubSystem.call('document.upsert', () => saveDocuments(this.hub, docs));
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // Rows of the hub's own tables and their mapping to and from the database.
 import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
 
 export type DocSystem = 'WMS' | 'TMS';
 export type LinkMethod = 'REFERENCE' | 'NORMALIZED_REFERENCE' | 'MATCHED';
@@ -85,6 +87,49 @@ export interface DocumentRecord {
   linked_at: number | null;
   updated_at: number;
 }
+
+/**
+ * Writes documents, and the orders each names (its `candidates`) as rows of hub_document_candidate,
+ * in one transaction: the blocker loaders find an order's ambiguous and contradicting documents
+ * through those rows by its number, and the blocker triggers mark it due from the same write. The
+ * only writer of either; the rows always say what the lists say.
+ */
+export async function saveDocuments(db: DataSource, docs: DocumentRecord[]): Promise<void> {
+  if (!docs.length) return;
+  // The same document twice in one write: the last one is what the upsert leaves.
+  const latest = new Map(docs.map((d) => [`${d.system}\u0000${d.document_no}`, d]));
+  const bySystem = new Map<DocSystem, string[]>();
+  for (const d of latest.values()) {
+    const nos = bySystem.get(d.system) ?? [];
+    nos.push(d.document_no);
+    bySystem.set(d.system, nos);
+  }
+  await db.transaction(async (em) => {
+    await upsertRows(em, 'hub_document', docs, ['system', 'document_no']);
+    for (const [system, nos] of bySystem)
+      for (let i = 0; i < nos.length; i += 500) {
+        const chunk = nos.slice(i, i + 500);
+        await em.query(`DELETE FROM hub_document_candidate WHERE system = ? AND document_no IN (${placeholders(chunk.length)})`, [system, ...chunk]);
+      }
+    await insertRows(em, 'hub_document_candidate', [...latest.values()].flatMap(candidateRows));
+  });
+}
+
+/** Drops documents (gone from their system) and the orders they named, in one transaction. */
+export async function deleteDocuments(db: DataSource, system: DocSystem, nos: string[]): Promise<void> {
+  if (!nos.length) return;
+  await db.transaction(async (em) => {
+    for (let i = 0; i < nos.length; i += 500) {
+      const chunk = nos.slice(i, i + 500);
+      await em.query(`DELETE FROM hub_document WHERE system = ? AND document_no IN (${placeholders(chunk.length)})`, [system, ...chunk]);
+      await em.query(`DELETE FROM hub_document_candidate WHERE system = ? AND document_no IN (${placeholders(chunk.length)})`, [system, ...chunk]);
+    }
+  });
+}
+
+/** A document's candidates as rows: each order number once (the list may be cut at 255 characters; its last piece is kept as it reads). */
+export const candidateRows = (d: Pick<DocumentRecord, 'system' | 'document_no' | 'candidates'>) =>
+  [...new Set((d.candidates ?? '').split(',').filter(Boolean))].map((order_no) => ({ system: d.system, document_no: d.document_no, order_no }));
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 

@@ -92,24 +92,36 @@ export class Ledger {
     );
   }
 
+  /**
+   * Unlinked documents naming these orders for one of the reasons, through the rows of their
+   * candidates (hub_document_candidate, by order number): never the other unlinked documents.
+   * First seen first, as the unlinked list shows them.
+   */
+  private async unlinkedNaming(operation: string, nos: readonly string[], reasons: readonly string[]): Promise<any[]> {
+    const keys = unique(nos);
+    if (!keys.length) return [];
+    return this.query(
+      operation,
+      `SELECT c.order_no, d.system, d.document_no, d.reason, d.reference_raw
+       FROM hub_document_candidate c JOIN hub_document d ON d.system = c.system AND d.document_no = c.document_no
+       WHERE c.order_no IN (${placeholders(keys.length)}) AND d.state = 'UNLINKED' AND d.reason IN (${placeholders(reasons.length)})
+       ORDER BY d.first_seen_at, d.system, d.document_no`,
+      [...keys, ...reasons],
+    );
+  }
+
   /** Unlinked outbounds that list these orders among equally good candidates. */
   async ambiguousOutboundsByOrderNo(nos: readonly string[]): Promise<string[][]> {
-    const rows = await this.query('document.ambiguous', "SELECT document_no, candidates FROM hub_document WHERE state = 'UNLINKED' AND reason = 'AMBIGUOUS_MATCH'");
-    const pairs = rows.flatMap((r: any) => String(r.candidates ?? '').split(',').map((no) => ({ no, outbound: r.document_no as string })));
-    return groupByKey(nos, pairs, (p) => p.no).map((ps) => ps.map((p) => p.outbound));
+    const rows = await this.unlinkedNaming('document.ambiguous', nos, ['AMBIGUOUS_MATCH']);
+    return groupByKey(nos, rows, (r) => r.order_no as string).map((rs) => rs.map((r) => r.document_no as string));
   }
 
   /** Documents whose reference names these orders but contradicts them (not linked: a person must check). */
   async contradictingDocumentsByOrderNo(nos: readonly string[]): Promise<ContradictingDocument[][]> {
-    const rows = await this.query(
-      'document.contradicting',
-      `SELECT system, document_no, reason, candidates, reference_raw FROM hub_document WHERE state = 'UNLINKED' AND reason IN (${placeholders(CONTRADICTION_REASONS.length)})`,
-      [...CONTRADICTION_REASONS],
+    const rows = await this.unlinkedNaming('document.contradicting', nos, CONTRADICTION_REASONS);
+    return groupByKey(nos, rows, (r) => r.order_no as string).map((rs) =>
+      rs.map((r) => ({ system: r.system, documentNo: r.document_no, reason: r.reason, reference: r.reference_raw }) as ContradictingDocument),
     );
-    const pairs = rows.flatMap((r: any) =>
-      String(r.candidates ?? '').split(',').filter(Boolean).map((no) => ({ no, doc: { system: r.system, documentNo: r.document_no, reason: r.reason, reference: r.reference_raw } as ContradictingDocument })),
-    );
-    return groupByKey(nos, pairs, (p) => p.no).map((ps) => ps.map((p) => p.doc));
   }
 
   async holdsByIds(ids: readonly number[]): Promise<(HoldRecord | null)[]> {
