@@ -3,7 +3,7 @@
 // Counts each guarded call of order-link by system and operation (its /metrics), the statements a
 // pass makes per 500 orders, and what it wrote. Run: npx tsx bench/blockers.ts [--orders 3000]
 import { startStack } from '../test/helpers/stack.js';
-import { args, machine, writeResult } from './lib.js';
+import { args, LOADERS_HEADING, machine, sectionsFrom, writeResult } from './lib.js';
 
 const opts = args({ orders: '3000', days: '3' });
 process.env.LOG_LEVEL ??= 'warn';
@@ -76,7 +76,8 @@ ${table(p.calls)}
 Recording from an empty record wrote ${eventsWritten.toLocaleString('en-US')} events (the blockers of every kind but LIFECYCLE_GAP and LINE_REJECTED, whose own triggers announce them).
 `;
   console.log(md);
-  writeResult('bench/results/blockers.md', md);
+  // bench/blocker-loaders.ts's sections stay after this one.
+  writeResult('bench/results/blockers.md', md + sectionsFrom('bench/results/blockers.md', LOADERS_HEADING));
 } finally {
   await stack.close();
 }

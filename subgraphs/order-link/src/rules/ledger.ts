@@ -95,7 +95,9 @@ export class Ledger {
   /**
    * Unlinked documents naming these orders for one of the reasons, through the rows of their
    * candidates (hub_document_candidate, by order number): never the other unlinked documents.
-   * First seen first, as the unlinked list shows them.
+   * First seen first, as the unlinked list shows them. CROSS JOIN: SQLite then reads the rows by
+   * order number first (left to right, as written) — left to choose, it walks every unlinked document
+   * by ix_hub_document_state to spare the sort; MariaDB treats it as JOIN and starts there anyway.
    */
   private async unlinkedNaming(operation: string, nos: readonly string[], reasons: readonly string[]): Promise<any[]> {
     const keys = unique(nos);
@@ -103,7 +105,7 @@ export class Ledger {
     return this.query(
       operation,
       `SELECT c.order_no, d.system, d.document_no, d.reason, d.reference_raw
-       FROM hub_document_candidate c JOIN hub_document d ON d.system = c.system AND d.document_no = c.document_no
+       FROM hub_document_candidate c CROSS JOIN hub_document d ON d.system = c.system AND d.document_no = c.document_no
        WHERE c.order_no IN (${placeholders(keys.length)}) AND d.state = 'UNLINKED' AND d.reason IN (${placeholders(reasons.length)})
        ORDER BY d.first_seen_at, d.system, d.document_no`,
       [...keys, ...reasons],
