@@ -13,7 +13,7 @@ import type { LegacySystem } from '../common/src/legacy.js';
 import { groupByKey } from '../common/src/loader.js';
 import { HUB_MIGRATIONS } from '../subgraphs/order-link/src/server.js';
 import { Ledger } from '../subgraphs/order-link/src/rules/ledger.js';
-import { CONTRADICTION_REASONS, saveDocuments, type DocumentRecord } from '../subgraphs/order-link/src/linking/records.js';
+import { CONTRADICTION_REASONS, newDocument, saveDocuments, type DocumentRecord } from '../subgraphs/order-link/src/linking/records.js';
 import { MYSQL_URL } from '../test/helpers/stack.js';
 import { args, LOADERS_HEADING, machine, median, writeSection } from './lib.js';
 
@@ -52,28 +52,13 @@ function* documents(share: number): Generator<DocumentRecord[]> {
       const reason = !unlinked ? null : system === 'WMS' && roll < 0.45 ? 'AMBIGUOUS_MATCH' : roll < 0.55 ? CONTRADICTION_REASONS[Math.floor(r() * 3)] : 'REFERENCE_NOT_FOUND';
       const named = reason === 'AMBIGUOUS_MATCH' ? [orderNo(i), orderNo(Math.min(orders - 1, i + 1 + Math.floor(r() * 5)))] : reason && reason !== 'REFERENCE_NOT_FOUND' ? [orderNo(i)] : [];
       batch.push({
-        system,
-        document_no: `${system === 'WMS' ? 'CK' : 'SF'}${String(i).padStart(9, '0')}`,
-        order_id: unlinked ? null : i + 1,
-        state: unlinked ? 'UNLINKED' : 'LINKED',
-        method: unlinked ? null : 'REFERENCE',
-        confidence: unlinked ? null : 1,
-        reason: reason as DocumentRecord['reason'],
+        ...newDocument(system, `${system === 'WMS' ? 'CK' : 'SF'}${String(i).padStart(9, '0')}`, 1_762_560_000_000 + i * 1000),
+        ...(unlinked ? { reason: reason as DocumentRecord['reason'] } : { order_id: i + 1, state: 'LINKED', method: 'REFERENCE', confidence: 1 }),
         candidates: named.length ? named.join(',') : null,
         reference_raw: orderNo(i),
         reference_doc: orderNo(i),
         customer_code: `C${String(i % 2000).padStart(4, '0')}`,
         doc_date: '2025-11-08',
-        sku_signature: null,
-        sku_codes: null,
-        consignee: null,
-        dest_city: null,
-        milestones: '{}',
-        src_modified: null,
-        doc_status: null,
-        first_seen_at: 1_762_560_000_000 + i * 1000,
-        linked_at: null,
-        updated_at: 1_762_560_000_000 + i * 1000,
       });
       if (batch.length >= 2000) {
         yield batch;

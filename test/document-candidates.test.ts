@@ -11,7 +11,7 @@ import { dropDatabase, ensureDatabase, openDataSource } from '../common/src/db.j
 import type { LegacySystem } from '../common/src/legacy.js';
 import { HUB_MIGRATIONS } from '../subgraphs/order-link/src/server.js';
 import { Ledger } from '../subgraphs/order-link/src/rules/ledger.js';
-import { CONTRADICTION_REASONS, deleteDocuments, readDocument, saveDocuments, type DocumentRecord } from '../subgraphs/order-link/src/linking/records.js';
+import { CONTRADICTION_REASONS, deleteDocuments, newDocument, readDocument, saveDocuments, type DocumentRecord } from '../subgraphs/order-link/src/linking/records.js';
 import { MYSQL_URL, mysqlAvailable } from './helpers/stack.js';
 
 const direct = { call: (_op: string, fn: () => Promise<unknown>) => fn() } as unknown as LegacySystem;
@@ -42,31 +42,9 @@ function documents(seed: number, count: number): DocumentRecord[] {
     const named = reason === 'AMBIGUOUS_MATCH' ? some(2 + Math.floor(r() * 3)) : reason && reason !== 'REFERENCE_NOT_FOUND' ? some(1 + Math.floor(r() * 2)) : [];
     // A long list is cut at 255 characters, as the linker cuts it; a linked one now and then keeps a stale list.
     const list = r() < 0.03 ? some(20) : state === 'LINKED' && r() < 0.1 ? some(1) : named;
-    return {
-      system,
-      document_no: `${system === 'WMS' ? 'CK' : 'SF'}${String(seed).padStart(3, '0')}-${String(i).padStart(4, '0')}`,
-      order_id: null,
-      state,
-      method: null,
-      confidence: null,
-      reason,
-      candidates: list.length ? list.join(',').slice(0, 255) : null,
-      reference_raw: r() < 0.8 ? pick() : null,
-      reference_doc: null,
-      customer_code: null,
-      doc_date: '2025-11-08',
-      sku_signature: null,
-      sku_codes: null,
-      consignee: null,
-      dest_city: null,
-      milestones: '{}',
-      src_modified: null,
-      doc_status: null,
-      // Ties on purpose: several documents are first seen in the same millisecond.
-      first_seen_at: 1_762_560_000_000 + Math.floor(i / 3),
-      linked_at: null,
-      updated_at: 1_762_560_000_000,
-    } as DocumentRecord;
+    // Ties on purpose: several documents are first seen in the same millisecond.
+    const doc = newDocument(system, `${system === 'WMS' ? 'CK' : 'SF'}${String(seed).padStart(3, '0')}-${String(i).padStart(4, '0')}`, 1_762_560_000_000 + Math.floor(i / 3));
+    return { ...doc, state, reason, candidates: list.length ? list.join(',').slice(0, 255) : null, reference_raw: r() < 0.8 ? pick() : null, doc_date: '2025-11-08' } as DocumentRecord;
   });
 }
 

@@ -23,6 +23,7 @@ import {
   alsoLinkedSql,
   daysBetween,
   deleteDocuments,
+  newDocument,
   readAlsoLinked,
   readDocument,
   saveDocuments,
@@ -828,30 +829,7 @@ export class Linker {
       'reference_raw' | 'reference_doc' | 'customer_code' | 'doc_date' | 'sku_signature' | 'sku_codes' | 'consignee' | 'dest_city' | 'milestones' | 'src_modified' | 'doc_status'
     >,
   ): DocumentRecord {
-    const base: DocumentRecord = known ?? {
-      system,
-      document_no: documentNo,
-      order_id: null,
-      state: 'UNLINKED',
-      method: null,
-      confidence: null,
-      reason: null,
-      candidates: null,
-      reference_raw: null,
-      reference_doc: null,
-      customer_code: null,
-      doc_date: null,
-      sku_signature: null,
-      sku_codes: null,
-      consignee: null,
-      dest_city: null,
-      milestones: '{}',
-      src_modified: null,
-      doc_status: null,
-      first_seen_at: now,
-      linked_at: null,
-      updated_at: now,
-    };
+    const base: DocumentRecord = known ?? newDocument(system, documentNo, now);
     return { ...base, ...facts, updated_at: now };
   }
 

@@ -88,6 +88,32 @@ export interface DocumentRecord {
   updated_at: number;
 }
 
+/** A document first seen now, unlinked and not yet decided. */
+export const newDocument = (system: DocSystem, documentNo: string, now: number): DocumentRecord => ({
+  system,
+  document_no: documentNo,
+  order_id: null,
+  state: 'UNLINKED',
+  method: null,
+  confidence: null,
+  reason: null,
+  candidates: null,
+  reference_raw: null,
+  reference_doc: null,
+  customer_code: null,
+  doc_date: null,
+  sku_signature: null,
+  sku_codes: null,
+  consignee: null,
+  dest_city: null,
+  milestones: '{}',
+  src_modified: null,
+  doc_status: null,
+  first_seen_at: now,
+  linked_at: null,
+  updated_at: now,
+});
+
 /**
  * Writes documents, and the orders each names (its `candidates`) as rows of hub_document_candidate,
  * in one transaction: the blocker loaders find an order's ambiguous and contradicting documents
