@@ -108,7 +108,7 @@ async function exercise(url: string) {
 
     // The loaders' statement, as src/rules/ledger.ts makes it, starts from the order numbers on both dialects.
     const seen: [string, unknown[]][] = [];
-    const spy = { query: (sql: string, params: unknown[]) => (seen.push([sql, params]), db.query(sql, params)) } as unknown as typeof db;
+    const spy = { options: db.options, query: (sql: string, params: unknown[]) => (seen.push([sql, params]), db.query(sql, params)) } as unknown as typeof db;
     await new Ledger(spy, direct).contradictingDocumentsByOrderNo(ORDERS.slice(0, 3));
     const [[statement, params]] = seen;
     if (db.options.type !== 'mysql') {

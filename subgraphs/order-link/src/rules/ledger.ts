@@ -95,9 +95,9 @@ export class Ledger {
   /**
    * Unlinked documents naming these orders for one of the reasons, through the rows of their
    * candidates (hub_document_candidate, by order number): never the other unlinked documents.
-   * First seen first, as the unlinked list shows them. CROSS JOIN: SQLite then reads the rows by
-   * order number first (left to right, as written) — left to choose, it walks every unlinked document
-   * by ix_hub_document_state to spare the sort; MariaDB treats it as JOIN and starts there anyway.
+   * First seen first, as the unlinked list shows them. CROSS JOIN: SQLite then starts from the rows
+   * by order number (left to choose, it walked every unlinked document by ix_hub_document_state to
+   * spare the sort, and probed the rows for each); MariaDB treats it as JOIN and starts from them anyway.
    */
   private async unlinkedNaming(operation: string, nos: readonly string[], reasons: readonly string[]): Promise<any[]> {
     const keys = unique(nos);
