@@ -344,3 +344,15 @@ test('a business introducing itself, a person of the shop after 的, and a name 
   // 我是张伟 is a person, not a shop.
   assert.equal(draft('我是张伟，N204 3个，苏州吴中区木渎镇金山路88号 13812345678').customerHint.value, null);
 });
+
+test('addresses by other names of a district, and a model code over a word the catalog name does not carry', () => {
+  const region = (text: string) => {
+    const d = draft(`N204 3个，${text} 张伟 13812345678`);
+    return [d.province.value, d.city.value, d.district.value, d.detail.value];
+  };
+  assert.deepEqual(region('苏州高新区狮山路88号'), ['江苏省', '苏州市', '虎丘区', '狮山路88号']);
+  assert.deepEqual(region('苏州新区狮山路8号'), ['江苏省', '苏州市', '虎丘区', '狮山路8号']);
+  assert.deepEqual(region('常州高新区汉江路8号'), ['江苏省', '常州市', '新北区', '汉江路8号']);
+  assert.deepEqual(region('杭州市钱塘区下沙街道1号大街1号'), ['浙江省', '杭州市', '钱塘区', '下沙街道1号大街1号']);
+  assert.deepEqual(items('布雷博前刹车盘09.A820.11 3个，苏州吴中区木渎镇金山路88号 张伟 13812345678'), ['BREMBO-09.A820.11×3']);
+});
