@@ -356,3 +356,11 @@ test('addresses by other names of a district, and a model code over a word the c
   assert.deepEqual(region('杭州市钱塘区下沙街道1号大街1号'), ['浙江省', '杭州市', '钱塘区', '下沙街道1号大街1号']);
   assert.deepEqual(items('布雷博前刹车盘09.A820.11 3个，苏州吴中区木渎镇金山路88号 张伟 13812345678'), ['BREMBO-09.A820.11×3']);
 });
+
+test('a forwarded chat with times in its headers: the time is no quantity, the sender is the contact', () => {
+  for (const header of ['张伟 10:32', '张伟 2025-12-05 10:32', '[微信] 张伟：']) {
+    const d = draft(`${header}\nN204 10个\n地址：苏州吴中区木渎镇金山路88号 华通汽修 13812345678`);
+    assert.deepEqual([items(`${header}\nN204 10个\n地址：苏州吴中区木渎镇金山路88号 华通汽修 13812345678`), d.contactName.value], [['NTN-N204×10'], '张伟'], header);
+  }
+  assert.deepEqual(items('H7:10，苏州吴中区木渎镇金山路88号 张伟 13812345678'), ['OSRAM-H7-64210×10']);
+});

@@ -299,7 +299,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
   }
 
   // 4. The sender line of a forwarded chat: "[微信] 刘总：…".
-  const sender = /^\s*(?:\[[^\]]{1,10}\]\s*)?([\u4e00-\u9fff]{2,4})\s*:/.exec(norm);
+  const sender = /^\s*(?:\[[^\]]{1,10}\]\s*)?([\u4e00-\u9fff]{2,4})\s*(?::|\s+(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+)?\d{1,2}:\d{2})/.exec(norm);
   if (sender) {
     const start = norm.indexOf(sender[1], sender.index);
     if (isPersonName(sender[1], lex) && mask.isFree(start, start + sender[1].length))
