@@ -364,3 +364,14 @@ test('a forwarded chat with times in its headers: the time is no quantity, the s
   }
   assert.deepEqual(items('H7:10，苏州吴中区木渎镇金山路88号 张伟 13812345678'), ['OSRAM-H7-64210×10']);
 });
+
+test('no shop read from the words of a request (precision): 放门卫就行, 我们公司周六上班, 这批是给4S店配的, 我们店在二楼', () => {
+  const requests = ['要原厂的，开专票', '到了打电话', '周末不收货', '物流发德邦', '放门卫就行', '送到仓库', '老客户了', '东西放前台', '麻烦尽快', '走顺丰到付', '帮我开增值税发票',
+    '上次那家物流太慢', '送到我们店', '车在店里等着修', '客户车在厂里等', '发货前拍照', '这批是给4S店配的', '我们店在二楼', '送到后门', '跟上次一样', '我们公司周六上班', '别发错型号',
+    '需要合格证', '放快递柜', '小区门口', '送修理厂', '店里没人就放隔壁超市', '月结', '我们厂', '老地方'];
+  for (const e of requests)
+    for (const text of [`N204 3个，${e}，苏州吴中区木渎镇金山路88号 张伟 13812345678`, `N204 3个 苏州吴中区木渎镇金山路88号 张伟 13812345678 ${e}`, `${e}\nN204 3个\n苏州吴中区木渎镇金山路88号\n张伟 13812345678`]) {
+      const d = draft(text);
+      assert.deepEqual([d.customerHint.value, d.contactName.value, d.detail.value], [null, '张伟', '木渎镇金山路88号'], text);
+    }
+});
