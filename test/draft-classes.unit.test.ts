@@ -327,3 +327,20 @@ test('repeats, services and separators in other wordings', () => {
       if (!list.endsWith(`${n}个`) || n === m) assert.deepEqual(sorted(`${list}，${t}`), pair, list);
   }
 });
+
+test('a business introducing itself, a person of the shop after 的, and a name whose surname the list does not know', () => {
+  const rng = new Random(508);
+  for (let i = 0; i < 60; i++) {
+    const n = rng.int(2, 9);
+    const shop = rng.pick(['车友汇', '老王汽修', '途虎养车', '华通汽修', '顺达']);
+    const intro = rng.pick(['我们是', '这边是', '老板你好，这边是', '我们这边是']);
+    let d = draft(`${intro}${shop}，N204 ${n}个，苏州吴中区木渎镇金山路88号 张伟 13812345678`);
+    assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, '张伟'], intro + shop);
+    d = draft(`我是${shop}的张伟，要N204 ${n}个，苏州吴中区木渎镇金山路88号，13812345678`);
+    assert.deepEqual([d.customerHint.value, d.contactName.value, items(`我是${shop}的张伟，要N204 ${n}个，苏州吴中区木渎镇金山路88号，13812345678`)], [shop, '张伟', [`NTN-N204×${n}`]]);
+    const who = rng.pick(['阚明', '仝磊', '亓伟', '冼志强', '蔺涛', '佴明', '禤华']);
+    assert.equal(draft(`N204 ${n}个，苏州吴中区木渎镇金山路88号 华通汽修 ${who} 13812345678`).contactName.value, who);
+  }
+  // 我是张伟 is a person, not a shop.
+  assert.equal(draft('我是张伟，N204 3个，苏州吴中区木渎镇金山路88号 13812345678').customerHint.value, null);
+});

@@ -277,13 +277,28 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       const span = nameAt(s, end - s);
       if (span && span[1] === end) return field(text.slice(span[0], span[1]), 0.85, span, 'NEAR_MOBILE');
     }
+    // A name whose surname the list does not know (佴明 138…): two or three characters set off right before the mobile.
+    const bare = /(?:^|[\s,;:|/])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
+    if (bare) {
+      const at = end - bare[1].length;
+      const plain = [...bare[1]].every((c) => !lex.chat.nameStopChars.has(c) && !lex.chat.addressWords.has(c));
+      if (plain && mask.isFree(at, end) && !FIELD_SHOP_END.test(bare[1]) && !lex.chat.fillers.includes(bare[1]) && !lex.chat.requestCues.some((w) => bare[1].includes(w)))
+        return field(text.slice(at, end), 0.5, [at, end], 'NEAR_MOBILE');
+    }
     let after = mobileSpan[1];
     while (after < norm.length && /[\s:,()（）/|、;-]/.test(norm[after])) after++;
     const span = nameAt(after);
     if (span) return field(text.slice(span[0], span[1]), 0.8, span, 'NEAR_MOBILE');
   }
 
-  // 3. The sender line of a forwarded chat: "[微信] 刘总：…".
+  // 3. A person of the shop named just before (我是车友汇的张伟, 华通汽修的王师傅).
+  for (let i = norm.indexOf('的'); i > 0; i = norm.indexOf('的', i + 1)) {
+    if (!mask.isTaken(i - 1)) continue;
+    const span = nameAt(i + 1);
+    if (span) return field(text.slice(span[0], span[1]), 0.7, span, 'AFTER_SHOP');
+  }
+
+  // 4. The sender line of a forwarded chat: "[微信] 刘总：…".
   const sender = /^\s*(?:\[[^\]]{1,10}\]\s*)?([\u4e00-\u9fff]{2,4})\s*:/.exec(norm);
   if (sender) {
     const start = norm.indexOf(sender[1], sender.index);
@@ -412,6 +427,8 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     // the name), 宜兴陶都汽车美容养护 — whatever part of it the endings found.
     const own = fieldAround(norm, mask, start, end, lex);
     const span: Span = withBranch(own ?? [start, end]);
+    // 这边是途虎养车, 我们是…: the words that introduce the name are not part of it.
+    for (let lead; (lead = own && leads.find((l) => norm.startsWith(l, span[0]) && span[0] + l.length <= start)); ) span[0] += lead.length;
     return field(text.slice(span[0], span[1]), 0.8, span, 'SHOP_SUFFIX');
   }
   // A field of its own ending like a business (好运来洗车店, 车友汇名车俱乐部): the whole field.
@@ -437,7 +454,17 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   const between = /[号弄][\s,，;；|]+([\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
-    if (mask.isFree(at, at + between[1].length) && !isPersonName(between[1], lex)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+    if (mask.isFree(at, at + between[1].length) && (!isPersonName(between[1], lex) || between[1].length >= 3)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+  }
+  // 我是车友汇的张伟, 我们是顺达, 这边是…: a business introducing itself, whatever its name ends with.
+  for (const m of norm.matchAll(/(?:我们这边是|我们这里是|我这边是|我们是|这边是|这里是|我是|我们)\s*([\u4e00-\u9fffA-Z0-9&]{2,16}?)(?=的|[\s,.;!?:]|$)/g)) {
+    const at = m.index! + m[0].length - m[1].length;
+    const name = m[1];
+    // 我是张伟 introduces a person; 我们是/这边是 a business.
+    const person = m[0].startsWith('我是') && isPersonName(name, lex) && norm[at + name.length] !== '的';
+    if (!mask.isFree(at, at + name.length) || person || /^(?:要|想|需要|订|买|在|这边|那边|老客户|客户|新客户)/.test(name) || /\d{3}/.test(name)) continue;
+    const span = withBranch([at, at + name.length]);
+    return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_SELF');
   }
   // 勤业路 2 号（车友汇）: a name in brackets right after the house number; one that reads like a person's
   // only when someone else's name stands before the mobile.
@@ -469,7 +496,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
 
 /** The field a shop name found at [start, end) stands in, when spaces or marks set it off on both sides. */
 function fieldAround(norm: string, mask: SpanMask, start: number, end: number, lex: Lexicon): Span | null {
-  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z0-9&]/.test(norm[i]));
+  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z0-9&]/.test(norm[i])) && norm[i] !== '的';
   const edge = (c: string | undefined) => c === undefined || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(c);
   let s = start;
   while (s > 0 && inName(s - 1)) s--;
