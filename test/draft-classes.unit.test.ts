@@ -375,3 +375,10 @@ test('no shop read from the words of a request (precision): 放门卫就行, 我
       assert.deepEqual([d.customerHint.value, d.contactName.value, d.detail.value], [null, '张伟', '木渎镇金山路88号'], text);
     }
 });
+
+test('a Latin shop name of several words after its label; digits on two lines are no phone number', () => {
+  const d = draft('店名: AutoPro Car Service\n联系人: Kevin\n电话: 13812345678\n地址: 上海市浦东新区张江镇祖冲之路887弄12号\nN204 qty 5');
+  assert.deepEqual([d.customerHint.value, d.contactName.value, items('店名: AutoPro Car Service\n联系人: Kevin\n电话: 13812345678\n地址: 上海市浦东新区张江镇祖冲之路887弄12号\nN204 qty 5')], ['AutoPro Car Service', 'Kevin', ['NTN-N204×5']]);
+  assert.equal(draft('公司：3M Auto NGK BKR6EIX 5支 上海市浦东新区张江镇祖冲之路887弄12号 张伟 13812345678').customerHint.value, '3M Auto');
+  assert.deepEqual(items('K015603XS×11\n713610100×1\n上海市浦东新区张江镇祖冲之路887弄12号 张伟 13812345678'), ['GATES-K015603XS×11', 'FAG-713610100×1']);
+});

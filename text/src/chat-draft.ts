@@ -47,9 +47,10 @@ export interface ChatDraft {
   unresolved: Unresolved[];
 }
 
-const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[\s-]?)?(1[3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])/g;
-const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}(?![0-9])/g;
-const NEAR_MOBILE = /(?<![0-9])1(?:[\s-]?[0-9]){9,11}(?![0-9])/g;
+// Digits of one number are never split across lines (×11⏎713610100 is a quantity and a code).
+const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[ \t-]?)?(1[3-9][0-9](?:[ \t-]?[0-9]){8})(?![0-9])/g;
+const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[ \t-]?[0-9]{7,8}(?![0-9])/g;
+const NEAR_MOBILE = /(?<![0-9*])1(?:[ \t-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
 /** Capitalised words that start a chat but are no one's name. */
 const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
@@ -346,7 +347,15 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const start = m.index! + m[0].length;
     let end = start;
     for (;;) {
-      while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+      // AutoPro Car Service: Latin words of one name go on across single spaces.
+      const latinWord = (i: number) => /^[A-Z]+(?=[\s,;:]|$)/.exec(norm.slice(i))?.[0];
+      const brand = (w: string) => lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w));
+      const inField = (i: number) => {
+        if (!FIELD_EDGE.test(norm[i])) return true;
+        const next = norm[i] === ' ' && /[A-Z0-9&]/.test(norm[i - 1] ?? '') ? latinWord(i + 1) : undefined;
+        return next !== undefined && !brand(next);
+      };
+      while (end < norm.length && inField(end) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
       // 汽车服务（苏州）有限公司: a place in brackets inside the name.
       const inner = /^\([\u4e00-\u9fff]{2,6}\)(?=[\u4e00-\u9fffA-Z])/.exec(norm.slice(end));
       if (!inner || !mask.isFree(end, end + inner[0].length)) break;
