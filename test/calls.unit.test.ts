@@ -3,6 +3,7 @@
 // dialect), and numbers inside running text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sharedJsonl } from './helpers/shared.js';
 import { findDocumentRefs, readCall } from '#text';
 import { classifyDocumentNo } from '../common/src/docno.js';
@@ -224,5 +225,20 @@ test('the call intake backs off while the CRM fails — the hub\'s backoff (expo
     assert.equal(intake.nextDelay(), pollMs, 'back at its pace');
   } finally {
     await intake.stop();
+  }
+});
+
+test('the sets the rules\' author wrote between rounds still read at ≥ 95 % intent precision and recall (a guard, not a held-out figure)', () => {
+  const dir = new URL('./fixtures/', import.meta.url);
+  for (const file of readdirSync(dir).filter((f) => /^calls-rules-author-\d+\.jsonl$/.test(f))) {
+    let [tp, predicted, gold] = [0, 0, 0];
+    for (const line of readFileSync(new URL(file, dir), 'utf8').split('\n').filter((l) => l.trim())) {
+      const r = JSON.parse(line) as { call: string; expect: { intents: string[] } };
+      const got = new Set(summary(r.call).intents as string[]);
+      predicted += got.size;
+      gold += r.expect.intents.length;
+      tp += r.expect.intents.filter((i) => got.has(i)).length;
+    }
+    assert.ok(tp / predicted >= 0.95 && tp / gold >= 0.95, `${file}: precision ${(tp / predicted).toFixed(3)}, recall ${(tp / gold).toFixed(3)}`);
   }
 });

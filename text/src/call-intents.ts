@@ -170,13 +170,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
   }
   const goods = [...((cues.meanings.GOODS as string[] | undefined) ?? []), ...lex.partTypes.map((t) => t.type)];
-  // Seeing or receiving takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
+  // Seeing or receiving, or a bare 换 (我们要的是专票，能换一下吗), takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
   // invoice, 发票还没收到，寄了没有 still the invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
   // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
   for (const m of found) {
     const turn = turnOf(m.span[0]);
     const said = norm.slice(...m.span);
-    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成/.test(said) || goods.some((g) => said.includes(g))) continue;
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成|^(?:能|可以|帮我|给我)?换(?:一下|下)?(?:吗)?$/.test(said) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
     const [ps] = clauseAt(norm, cs - 2, breaks);
