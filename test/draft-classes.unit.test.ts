@@ -344,3 +344,41 @@ test('a business introducing itself, a person of the shop after 的, and a name 
   // 我是张伟 is a person, not a shop.
   assert.equal(draft('我是张伟，N204 3个，苏州吴中区木渎镇金山路88号 13812345678').customerHint.value, null);
 });
+
+test('addresses by other names of a district, and a model code over a word the catalog name does not carry', () => {
+  const region = (text: string) => {
+    const d = draft(`N204 3个，${text} 张伟 13812345678`);
+    return [d.province.value, d.city.value, d.district.value, d.detail.value];
+  };
+  assert.deepEqual(region('苏州高新区狮山路88号'), ['江苏省', '苏州市', '虎丘区', '狮山路88号']);
+  assert.deepEqual(region('苏州新区狮山路8号'), ['江苏省', '苏州市', '虎丘区', '狮山路8号']);
+  assert.deepEqual(region('常州高新区汉江路8号'), ['江苏省', '常州市', '新北区', '汉江路8号']);
+  assert.deepEqual(region('杭州市钱塘区下沙街道1号大街1号'), ['浙江省', '杭州市', '钱塘区', '下沙街道1号大街1号']);
+  assert.deepEqual(items('布雷博前刹车盘09.A820.11 3个，苏州吴中区木渎镇金山路88号 张伟 13812345678'), ['BREMBO-09.A820.11×3']);
+});
+
+test('a forwarded chat with times in its headers: the time is no quantity, the sender is the contact', () => {
+  for (const header of ['张伟 10:32', '张伟 2025-12-05 10:32', '[微信] 张伟：']) {
+    const d = draft(`${header}\nN204 10个\n地址：苏州吴中区木渎镇金山路88号 华通汽修 13812345678`);
+    assert.deepEqual([items(`${header}\nN204 10个\n地址：苏州吴中区木渎镇金山路88号 华通汽修 13812345678`), d.contactName.value], [['NTN-N204×10'], '张伟'], header);
+  }
+  assert.deepEqual(items('H7:10，苏州吴中区木渎镇金山路88号 张伟 13812345678'), ['OSRAM-H7-64210×10']);
+});
+
+test('no shop read from the words of a request (precision): 放门卫就行, 我们公司周六上班, 这批是给4S店配的, 我们店在二楼', () => {
+  const requests = ['要原厂的，开专票', '到了打电话', '周末不收货', '物流发德邦', '放门卫就行', '送到仓库', '老客户了', '东西放前台', '麻烦尽快', '走顺丰到付', '帮我开增值税发票',
+    '上次那家物流太慢', '送到我们店', '车在店里等着修', '客户车在厂里等', '发货前拍照', '这批是给4S店配的', '我们店在二楼', '送到后门', '跟上次一样', '我们公司周六上班', '别发错型号',
+    '需要合格证', '放快递柜', '小区门口', '送修理厂', '店里没人就放隔壁超市', '月结', '我们厂', '老地方'];
+  for (const e of requests)
+    for (const text of [`N204 3个，${e}，苏州吴中区木渎镇金山路88号 张伟 13812345678`, `N204 3个 苏州吴中区木渎镇金山路88号 张伟 13812345678 ${e}`, `${e}\nN204 3个\n苏州吴中区木渎镇金山路88号\n张伟 13812345678`]) {
+      const d = draft(text);
+      assert.deepEqual([d.customerHint.value, d.contactName.value, d.detail.value], [null, '张伟', '木渎镇金山路88号'], text);
+    }
+});
+
+test('a Latin shop name of several words after its label; digits on two lines are no phone number', () => {
+  const d = draft('店名: AutoPro Car Service\n联系人: Kevin\n电话: 13812345678\n地址: 上海市浦东新区张江镇祖冲之路887弄12号\nN204 qty 5');
+  assert.deepEqual([d.customerHint.value, d.contactName.value, items('店名: AutoPro Car Service\n联系人: Kevin\n电话: 13812345678\n地址: 上海市浦东新区张江镇祖冲之路887弄12号\nN204 qty 5')], ['AutoPro Car Service', 'Kevin', ['NTN-N204×5']]);
+  assert.equal(draft('公司：3M Auto NGK BKR6EIX 5支 上海市浦东新区张江镇祖冲之路887弄12号 张伟 13812345678').customerHint.value, '3M Auto');
+  assert.deepEqual(items('K015603XS×11\n713610100×1\n上海市浦东新区张江镇祖冲之路887弄12号 张伟 13812345678'), ['GATES-K015603XS×11', 'FAG-713610100×1']);
+});

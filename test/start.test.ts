@@ -64,6 +64,15 @@ test('npm start brings the whole graph up on SQLite with demo data, prints a wor
     const data = generate(DEFAULT_SEED_OPTIONS);
     assert.deepEqual(truth, JSON.parse(JSON.stringify(data.truth)), 'the ground truth written is the generator\'s');
     assert.equal(truth.orders.filter((o: any) => o.outbound?.method === 'NORMALIZED_REFERENCE').length, truth.anomalies.filter((a: any) => a.kind === 'refVariant').length);
+    // What the first sync printed is what the hub holds: every order, and every outbound and waybill
+    // the truth links (the rest are ambiguous, contradicting or name nothing).
+    const synced = /synced in \d+ ms: (\d+) orders, (\d+) outbounds and (\d+) waybills linked\n/.exec(output);
+    assert.ok(synced, output);
+    assert.deepEqual(synced.slice(1).map(Number), [
+      7800,
+      truth.orders.filter((x: any) => x.outbound?.method).length,
+      truth.orders.filter((x: any) => x.waybill?.method).length,
+    ]);
     const url = `http://127.0.0.1:${gateway}/graphql`;
 
     // The printed examples, exactly as printed: as staff, and as the demo customer.

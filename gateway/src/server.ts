@@ -39,6 +39,9 @@ import { eventResolver } from './live/resolve.js';
 import { liveOperations } from './live/operations.js';
 import { liveTransports } from './live/transports.js';
 
+/** The client name of the gateway's own requests to itself (revocations, the live log). */
+const GATEWAY_CLIENT = 'gateway';
+
 export interface GatewayContext {
   requestId: string;
   caller: Caller;
@@ -217,8 +220,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
               byClient.inc({ client: caller?.client ?? 'none', role: caller?.role ?? 'none' });
               const entry = { requestId: contextValue.requestId, role: caller?.role, client: caller?.client ?? null, subject: caller?.subject, operationName, ms: Date.now() - started, outcome };
               if (errors?.length) logger.warn(entry, 'request answered with errors');
-              // A service account's every request is on record, by name.
-              else if (caller?.client) logger.info(entry, 'request');
+              // A service account's every request is on record, by name; not the gateway's own polls
+              // (revocations, the live log), which would fill the log every few seconds.
+              else if (caller?.client && caller.client !== GATEWAY_CLIENT) logger.info(entry, 'request');
               else logger.debug(entry, 'request');
             },
           };
@@ -228,7 +232,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
 
   const execute = pipelineExecutor(apollo, logger);
-  const gatewayCaller = { subject: 'gateway', role: 'admin' as const, customerCode: null, client: 'gateway' };
+  const gatewayCaller = { subject: 'gateway', role: 'admin' as const, customerCode: null, client: GATEWAY_CLIENT };
   const revocations = createRevocationList({
     read: async () => {
       const r = await execute<{ revokedTokens: { jti: string }[] }>({ query: '{ revokedTokens { jti } }' }, gatewayCaller, `revocations-${Date.now()}`);

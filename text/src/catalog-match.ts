@@ -450,6 +450,12 @@ export function clusterProducts(text: string, hits: ProductHit[], idx: CatalogIn
       hits = g.filter((h) => !(h.kind === 'desc' && idx.descKind.get(h.key)?.kind === 'action'));
       cands = filterItems(idx, hits);
     }
+    // 布雷博前刹车盘09.A820.11: a full model code outweighs a word the catalog name does not carry (前).
+    if (!cands.length && g.some((h) => h.kind === 'code' && h.strength === 'FULL')) {
+      const core = g.filter((h) => h.kind === 'code' || h.kind === 'brand' || h.kind === 'spec');
+      const byCode = filterItems(idx, core);
+      if (byCode.length === 1) (cands = byCode), (hits = g);
+    }
     const has = (k: HitKind) => hits.some((h) => h.kind === k);
     const lineOnly = hits.every((h) => h.kind === 'spec' || (h.kind === 'desc' && idx.descKind.get(h.key)?.kind === 'line'));
     const weakCodeOnly = hits.every((h) => (h.kind === 'code' && h.strength === 'WEAK') || h.kind === 'spec');

@@ -47,9 +47,10 @@ export interface ChatDraft {
   unresolved: Unresolved[];
 }
 
-const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[\s-]?)?(1[3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])/g;
-const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[\s-]?[0-9]{7,8}(?![0-9])/g;
-const NEAR_MOBILE = /(?<![0-9])1(?:[\s-]?[0-9]){9,11}(?![0-9])/g;
+// Digits of one number are never split across lines (×11⏎713610100 is a quantity and a code).
+const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[ \t-]?)?(1[3-9][0-9](?:[ \t-]?[0-9]){8})(?![0-9])/g;
+const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[ \t-]?[0-9]{7,8}(?![0-9])/g;
+const NEAR_MOBILE = /(?<![0-9*])1(?:[ \t-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
 /** Capitalised words that start a chat but are no one's name. */
 const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
@@ -299,7 +300,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
   }
 
   // 4. The sender line of a forwarded chat: "[微信] 刘总：…".
-  const sender = /^\s*(?:\[[^\]]{1,10}\]\s*)?([\u4e00-\u9fff]{2,4})\s*:/.exec(norm);
+  const sender = /^\s*(?:\[[^\]]{1,10}\]\s*)?([\u4e00-\u9fff]{2,4})\s*(?::|\s+(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+)?\d{1,2}:\d{2})/.exec(norm);
   if (sender) {
     const start = norm.indexOf(sender[1], sender.index);
     if (isPersonName(sender[1], lex) && mask.isFree(start, start + sender[1].length))
@@ -319,6 +320,10 @@ const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|
 const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修|汽贸|轮胎|车队|驾校|机械|配件|汽车|装饰)$/;
 /** A branch in brackets after a shop name: 华通汽修（城南店）, 途虎养车(万达店). */
 const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司|仓|门市)[)）]/;
+/** Words of a sentence, not of a name: a shop's name does not run back over them (这批是给|4S店, 我们|公司). */
+const SHOP_STOP = /[是给在要把让放送到跟与或但就也还再又很已被们我你他她这那哪么呢吗吧啊了着过的]/;
+/** …就行, 不行, 进行: 行 that is no business. */
+const NOT_A_SHOP_END = /(?:就|都|不|也|才|可|能|进|执|还|才|试)行$|(?:到|来|去|回|进|在|出)(?:店|厂)$/;
 /** Labels a shop or company is written after: 店名：, 公司：, 单位：, 门店：. */
 const SHOP_LABEL = /(?<=^|[\s,.;!?，。；、|/【】\[\]])(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
 const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
@@ -342,7 +347,15 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const start = m.index! + m[0].length;
     let end = start;
     for (;;) {
-      while (end < norm.length && !FIELD_EDGE.test(norm[end]) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
+      // AutoPro Car Service: Latin words of one name go on across single spaces.
+      const latinWord = (i: number) => /^[A-Z]+(?=[\s,;:]|$)/.exec(norm.slice(i))?.[0];
+      const brand = (w: string) => lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w));
+      const inField = (i: number) => {
+        if (!FIELD_EDGE.test(norm[i])) return true;
+        const next = norm[i] === ' ' && /[A-Z0-9&]/.test(norm[i - 1] ?? '') ? latinWord(i + 1) : undefined;
+        return next !== undefined && !brand(next);
+      };
+      while (end < norm.length && inField(end) && !/[(]/.test(norm[end]) && mask.isFree(end, end + 1)) end++;
       // 汽车服务（苏州）有限公司: a place in brackets inside the name.
       const inner = /^\([\u4e00-\u9fff]{2,6}\)(?=[\u4e00-\u9fffA-Z])/.exec(norm.slice(end));
       if (!inner || !mask.isFree(end, end + inner[0].length)) break;
@@ -396,6 +409,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       p0 - far < 12 &&
       mask.isFree(far - 1, far) &&
       (HAN.test(norm[far - 1]) || /[A-Z0-9&]/.test(norm[far - 1])) &&
+      !SHOP_STOP.test(norm[far - 1]) &&
       !/[号弄区县镇乡路街道巷的]/.test(norm[far - 1]) &&
       !(/[栋幢楼室层座]/.test(norm[far - 1]) && /[\d号元]/.test(norm[far - 2] ?? ''))
     )
@@ -408,7 +422,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     let start = fieldOfItsOwn ? far : p0;
     while (!fieldOfItsOwn && start > 0 && p0 - start < 4) {
       const c = norm[start - 1];
-      if (!mask.isFree(start - 1, start) || !(HAN.test(c) || /[A-Z]/.test(c))) break;
+      if (!mask.isFree(start - 1, start) || !(HAN.test(c) || /[A-Z]/.test(c)) || SHOP_STOP.test(c)) break;
       if (/[号弄栋幢楼室层座]/.test(c)) break;
       // …吴中区华通汽修: stop after a place name; but 镇海安达汽修 starts with 镇.
       if (/[区县市镇乡路街道巷]/.test(c) && p0 - start >= 2 && HAN.test(norm[start - 2] ?? '')) break;
@@ -438,7 +452,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     if (/[(]/.test(m[0])) end = start + m[0].indexOf('(');
     end = cutTrailingName(norm, start, end, lex);
     const name = norm.slice(start, end);
-    if (!mask.isFree(start, end) || !FIELD_SHOP_END.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
+    if (!mask.isFree(start, end) || !FIELD_SHOP_END.test(name) || NOT_A_SHOP_END.test(name) || SHOP_STOP.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
     if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
     if (FIELD_SHOP_END.exec(name)![0].length === 1 && name.length < 4) continue;
     // 养护中心, 汽车服务有限公司 alone say what a business is, not which one.
@@ -451,18 +465,19 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_FIELD');
   }
   // No known ending: the field between the address and the contact (…88号 芜湖顺捷电瓶专营店 陶然 18955301234).
-  const between = /[号弄][\s,，;；|]+([\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
+  const between = /\d\s*[号弄室][\s,，;；|]+([\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
-    if (mask.isFree(at, at + between[1].length) && (!isPersonName(between[1], lex) || between[1].length >= 3)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
+    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || SHOP_STOP.test(between[1]);
+    if (mask.isFree(at, at + between[1].length) && !addressLike && (!isPersonName(between[1], lex) || between[1].length >= 3)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
   }
   // 我是车友汇的张伟, 我们是顺达, 这边是…: a business introducing itself, whatever its name ends with.
-  for (const m of norm.matchAll(/(?:我们这边是|我们这里是|我这边是|我们是|这边是|这里是|我是|我们)\s*([\u4e00-\u9fffA-Z0-9&]{2,16}?)(?=的|[\s,.;!?:]|$)/g)) {
+  for (const m of norm.matchAll(/(?:我们这边是|我们这里是|我这边是|我们是|这边是|这里是|我是)\s*([\u4e00-\u9fffA-Z0-9&]{2,16}?)(?=的|[\s,.;!?:]|$)/g)) {
     const at = m.index! + m[0].length - m[1].length;
     const name = m[1];
     // 我是张伟 introduces a person; 我们是/这边是 a business.
     const person = m[0].startsWith('我是') && isPersonName(name, lex) && norm[at + name.length] !== '的';
-    if (!mask.isFree(at, at + name.length) || person || /^(?:要|想|需要|订|买|在|这边|那边|老客户|客户|新客户)/.test(name) || /\d{3}/.test(name)) continue;
+    if (!mask.isFree(at, at + name.length) || person || SHOP_STOP.test(name) || /^(?:想|需要|订|买|这边|那边|老客户|客户|新客户)/.test(name) || /\d{3}/.test(name)) continue;
     const span = withBranch([at, at + name.length]);
     return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_SELF');
   }
@@ -496,7 +511,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
 
 /** The field a shop name found at [start, end) stands in, when spaces or marks set it off on both sides. */
 function fieldAround(norm: string, mask: SpanMask, start: number, end: number, lex: Lexicon): Span | null {
-  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z0-9&]/.test(norm[i])) && norm[i] !== '的';
+  const inName = (i: number) => mask.isFree(i, i + 1) && (HAN.test(norm[i]) || /[A-Z0-9&]/.test(norm[i])) && !SHOP_STOP.test(norm[i]);
   const edge = (c: string | undefined) => c === undefined || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(c);
   let s = start;
   while (s > 0 && inName(s - 1)) s--;

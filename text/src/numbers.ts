@@ -156,6 +156,8 @@ export function findQuantities(text: string, lex: Lexicon): QuantityMatch[] {
     return true;
   };
   const take = (s: number, e: number) => taken.fill(1, s, e);
+  // 10:32 in a forwarded chat's header is a time of day, never a quantity after a colon.
+  for (const m of text.matchAll(/(?<![A-Z0-9.\u0000])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)/g)) take(m.index!, m.index! + m[0].length);
   const out: QuantityMatch[] = [];
   const eachBefore = (start: number) => {
     const m = g.each.exec(text.slice(Math.max(0, start - 3), start));
