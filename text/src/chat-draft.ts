@@ -48,7 +48,11 @@ export interface ChatDraft {
 }
 
 // Digits of one number are never split across lines (×11⏎713610100 is a quantity and a code).
-const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[ \t-]?)?(1[3-9][0-9](?:[ \t-]?[0-9]){8})(?![0-9])/g;
+// 1 8 9 6 2 7 0 5 5 3 1, 1-8-9-…: a separator may stand between any two digits, on one line.
+const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[ \t-]?)?(1[ \t-]?[3-9](?:[ \t-]?[0-9]){9})(?![0-9])/g;
+/** 一八九六二七〇五五三一: a mobile spoken digit by digit in Chinese numerals. */
+const MOBILE_HAN = /(?<![零〇一二三四五六七八九幺两十百千万])一[ \t-]?[三四五六七八九](?:[ \t-]?[零〇一二三四五六七八九幺]){9}(?![零〇一二三四五六七八九幺两十百千万])/g;
+const HAN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 幺: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
 const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[ \t-]?[0-9]{7,8}(?![0-9])/g;
 const NEAR_MOBILE = /(?<![0-9*])1(?:[ \t-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
@@ -69,6 +73,12 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
   for (const m of norm.matchAll(MOBILE)) {
     const span: Span = [m.index!, m.index! + m[0].length];
     mobiles.push({ value: m[1].replace(/[\s-]/g, ''), span });
+    mask.add(span);
+    stops.push(span[0]);
+  }
+  for (const m of norm.matchAll(MOBILE_HAN)) {
+    const span: Span = [m.index!, m.index! + m[0].length];
+    mobiles.push({ value: [...m[0]].map((c) => HAN_DIGIT[c] ?? '').join(''), span });
     mask.add(span);
     stops.push(span[0]);
   }
@@ -218,12 +228,39 @@ export function isPersonName(s: string, lex: Lexicon = defaultLexicon()): boolea
   return false;
 }
 
+/** Stop characters that do stand in given names (张国栋, 李天明, 王春根): allowed only in a run set off whole. */
+const NAME_AMBIGUOUS_CHARS = new Set('栋楼层座根年天日午晚千百前后上下元周毛片条');
+
+/**
+ * 张国栋 13838112266, 收货人：王天明，…: a surname and the whole run of Han characters after it, set off
+ * before and after (a delimiter, a label, the mobile), is the name, though a character of it is also an
+ * address or time word; a three-character name is not cut to two.
+ */
+function wholeNameRun(norm: string, start: number, maxLen: number, mask: SpanMask, lex: Lexicon): Span | null {
+  let end = start;
+  while (end < norm.length && HAN.test(norm[end]) && end - start < 5) end++;
+  const run = norm.slice(start, end);
+  if (run.length < 3 || run.length > maxLen || HAN.test(norm[end] ?? '') || !mask.isFree(start, end)) return null;
+  const before = norm.slice(0, start).replace(/[\s:]+$/, '');
+  const setOff = !HAN.test(before.slice(-1)) || (start > 0 && mask.isTaken(start - 1)) || lex.chat.contactLabels.some((l) => before.endsWith(l));
+  if (!setOff) return null;
+  const { single, double } = lex.surnames;
+  const surname = double.has(run.slice(0, 2)) && run.length <= 4 ? 2 : single.has(run[0]) && run.length === 3 ? 1 : 0;
+  if (!surname) return null;
+  const given = [...run.slice(surname)];
+  if (given.some((c) => lex.chat.nameStopChars.has(c) && !NAME_AMBIGUOUS_CHARS.has(c))) return null;
+  if (lex.chat.personTitles.some((t) => run.endsWith(t))) return null;
+  return [start, end];
+}
+
 function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexicon, mobileSpan: Span | null): Field<string | null> {
   const nameAt = (start: number, maxLen = 4): Span | null => {
     // Tony, Kevin: a capitalised Latin first name, as written.
     const latin = /^[A-Z][a-z]{1,11}(?![A-Za-z])/.exec(text.slice(start, start + 13));
     if (latin && mask.isFree(start, start + latin[0].length) && !LATIN_NOT_NAMES.has(latin[0].toUpperCase()))
       return [start, start + latin[0].length];
+    const whole = wholeNameRun(norm, start, maxLen, mask, lex);
+    if (whole) return whole;
     for (let len = Math.min(maxLen, norm.length - start); len >= 2; len--) {
       const s = norm.slice(start, start + len);
       if (!mask.isFree(start, start + len) || !isPersonName(s, lex)) continue;
@@ -568,6 +605,20 @@ function findItems(
     if (qty > 0) assigned[i] = { span, qty, unit: null, each: false, confidence: 0.6, form: 'BARE' };
   });
 
+  // 12桶，不对，改成15桶 / 10个，哦不，要12个: a quantity corrected right after it wins; 再加3桶 adds to it.
+  clusters.forEach((c, i) => {
+    for (let q = assigned[i]; q && q.qty !== null; q = assigned[i]) {
+      const cue = QTY_CORRECTION.exec(masked.slice(q.span[1]));
+      if (!cue) return;
+      const at = q.span[1] + cue[0].length;
+      const next = quantities.find((x) => x.span[0] > q.span[1] && x.span[0] <= at && x.span[1] > at && x.qty !== null && x !== q);
+      if (!next) return;
+      assigned.forEach((x, j) => x === next && (assigned[j] = null));
+      const adds = /加/.test(cue[0]) && !/不对|不是|不|错|更正|改/.test(cue[0]);
+      assigned[i] = { ...next, span: [q.span[0], next.span[1]], qty: adds ? q.qty + next.qty! : next.qty, form: adds ? 'ADDED' : 'CORRECTED' };
+    }
+  });
+
   // A part named in a request for a service (换正时皮带，用盖茨K015603XS的) is the one part the job
   // takes, unless a quantity is said: the service and the part in one sentence.
   const services = clusters.filter((c) => c.candidates.length === 1 && idx.items[c.candidates[0]].isService);
@@ -683,6 +734,10 @@ function mergeRepeats(items: DraftItem[], norm: string, unresolved: Unresolved[]
 }
 
 /** Gives each quantity to the product it belongs to: the one just before it, or the one it precedes (两瓶冷却液). */
+/** Between a quantity and the one that replaces it (，不对，改成 / ，哦不，要) or adds to it (，再加). */
+const QTY_CORRECTION =
+  /^[ \t,，、;；.。]*(?:(?:不对|不是|哦不|噢不|喔不|呃不|错了|说错了|打错了|写错了|更正)[ \t,，、;；!！.。]*(?:改成|改为|换成|应该是|是|要|来)?|改成|改为|换成|再加|再来|另加|加)[ \t:：]*/;
+
 function assignQuantities(norm: string, clusters: ProductCluster[], quantities: QuantityMatch[]): Array<QuantityMatch | null> {
   const assigned: Array<QuantityMatch | null> = clusters.map(() => null);
   const hardBreak = (a: number, b: number) => /[\n。;]/.test(norm.slice(a, b));
