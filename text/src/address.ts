@@ -178,6 +178,11 @@ export interface AddressOptions {
   free: (start: number, end: number) => boolean;
   /** Tells whether a short run of text is a person's name, to cut it off the detail. */
   looksLikeName: (s: string) => boolean;
+  /**
+   * 义乌的老客户了，佛堂镇朝阳路22号: when the division is said apart from the street, take a town or
+   * street with a house number written elsewhere in the message as its detail.
+   */
+  detached?: boolean;
 }
 
 export interface AddressResult {
@@ -187,6 +192,8 @@ export interface AddressResult {
   detail: Field<string | null>;
   /** From the first division name to the end of the detail. */
   span: Span | null;
+  /** The division names and the detail, when the detail is written apart from them. */
+  parts?: Span[];
   unresolved: Unresolved[];
 }
 
@@ -216,6 +223,21 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     if (!accepted) continue;
     const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0);
     if (!best || score > best.score) best = { chain, detail, score };
+  }
+
+  let detached = false;
+  if (opts.detached && !best?.detail) {
+    // The division said apart from the street: the best chain naming a city or county-level division.
+    let pick: { chain: ChainLink[]; score: number } | null = null;
+    for (const chain of chains) {
+      const divs = uniqueDivisions(chain[chain.length - 1].candidates);
+      if (divs.length !== 1 || divs[0].level < 2) continue;
+      const score = chain.length * 10 + chain.filter((l) => l.candidates.some((c) => c.full)).length * 3;
+      if (!pick || score > pick.score) pick = { chain, score };
+    }
+    const chainSpan: Span | null = pick ? [pick.chain[0].occ.start, pick.chain[pick.chain.length - 1].occ.end] : null;
+    const apart = pick && chainSpan ? detachedDetail(original, norm, lex, opts, chainSpan) : null;
+    if (pick && apart) (best = { chain: pick.chain, detail: apart, score: pick.score }), (detached = true);
   }
 
   if (!best) {
@@ -306,6 +328,16 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
   const city = levelField(2);
   const start = chain[0].occ.start;
   const end = detail ? detail.span[1] : last.occ.end;
+  if (detached && detail)
+    return {
+      province,
+      city,
+      district,
+      detail: field(detail.text, 0.7, detail.span, 'DETACHED'),
+      span: [Math.min(start, detail.span[0]), Math.max(last.occ.end, detail.span[1])],
+      parts: [[start, last.occ.end], detail.span],
+      unresolved,
+    };
   return {
     province,
     city,
@@ -322,6 +354,21 @@ function uniqueDivisions(entries: NameEntry[]): Division[] {
   // 上海市 is both the province and the city: keep the deeper one.
   const list = [...m.values()];
   return list.filter((d) => !list.some((o) => o !== d && isDescendant(o, d)));
+}
+
+/** A town or street and a house number, starting a clause: 佛堂镇朝阳路22号, 朝阳路22号. */
+const DETACHED_DETAIL = /^(?:[\u4e00-\u9fff]{1,6}(?:镇|乡|街道))?[\u4e00-\u9fffA-Z0-9]{1,10}?(?:路|街|大道|大街|巷)\d+(?:-\d+)?\s?号/;
+
+/** A street detail written in its own clause, outside the division names, when there is exactly one. */
+function detachedDetail(original: string, norm: string, lex: Lexicon, opts: AddressOptions, chain: Span): { span: Span; text: string } | null {
+  const found: Array<{ span: Span; text: string }> = [];
+  for (let i = 0; i < norm.length; i++) {
+    if (i > 0 && !HARD_BREAK.test(norm[i - 1]) && !/[\s:]/.test(norm[i - 1])) continue;
+    if ((i >= chain[0] && i < chain[1]) || /\s/.test(norm[i]) || !opts.free(i, i + 1)) continue;
+    const d = detailAfter(original, norm, i, lex, opts);
+    if (d && DETACHED_DETAIL.test(norm.slice(d.span[0], d.span[1]))) found.push(d), (i = d.span[1]);
+  }
+  return found.length === 1 ? found[0] : null;
 }
 
 /** The street detail starting at `from`: up to a break, a stop, or a space not followed by more address. */
@@ -346,7 +393,11 @@ function detailAfter(original: string, norm: string, from: number, lex: Lexicon,
         opts.free(end, end + word[0].length) &&
         !stops.some((s) => s > end && s < end + word[0].length);
       if (cont && !stops.some((s) => s > end && s < end + cont[0].length)) end += cont[0].length;
-      else if (noNumberYet && nextIsStreet && end > start) end += word![0].length;
+      else if (noNumberYet && nextIsStreet && end > start) {
+        // 义乌的老客户 佛堂镇…: words with nothing of an address before the street are not part of it.
+        if (![...norm.slice(start, end)].some((ch) => lex.chat.addressWords.has(ch) || /\d/.test(ch))) start = end + word![0].length - word![1].length;
+        end += word![0].length;
+      }
       else break;
       continue;
     }

@@ -136,9 +136,9 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
   if (customerHint.span) mask.add(customerHint.span), stops.push(customerHint.span[0]);
 
   const isName = (s: string) => isPersonName(s, lex);
-  const address = parseAddress(text, norm, lex, { stops, free: (s, e) => mask.isFree(s, e), looksLikeName: isName });
+  const address = parseAddress(text, norm, lex, { stops, free: (s, e) => mask.isFree(s, e), looksLikeName: isName, detached: true });
   unresolved.push(...address.unresolved);
-  mask.add(address.span);
+  for (const part of address.parts ?? [address.span]) mask.add(part);
 
   const contactName = findContactName(text, norm, mask, lex, phoneAnchor);
   if (contactName.span) mask.add(contactName.span);
@@ -355,6 +355,10 @@ const SHOP_TRADE_WORDS = [
 const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|馆|城|所|坊|铺|室)/;
 /** A generic head a field written on its own may end with, whatever comes before it (好运来洗车店, 车友汇名车俱乐部). */
 const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修|汽贸|轮胎|车队|驾校|机械|配件|汽车|装饰)$/;
+/** Endings that make a business name only in its place after the address: 庐州名车养护, 湖塘快修驿站, 阿强车品. */
+const POSITION_SHOP_END = /(?:养护|名车|车品|车饰|车业|轮胎|快修|驿站|车间|工作室|之家|车坊|车管家|汽服|车服|养车|美车|车房|车铺)$/;
+/** Parts of a car that a job is done on (发动机养护, 空调快修): a service, not a shop. */
+const PART_WORDS = /发动机|变速箱|波箱|空调|刹车|制动|底盘|轮毂|四轮|节气门|喷油嘴|三元|水箱|电瓶|蓄电池|机油|全车/;
 /** A branch in brackets after a shop name: 华通汽修（城南店）, 途虎养车(万达店). */
 const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司|仓|门市)[)）]/;
 /** Words of a sentence, not of a name: a shop's name does not run back over them (这批是给|4S店, 我们|公司). */
@@ -500,6 +504,21 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     if (lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     const span = withBranch([start, end]);
     return field(text.slice(span[0], span[1]), 0.6, span, 'SHOP_FIELD');
+  }
+  // Endings that name a business only by where they stand: the field right after the house number
+  // (…669号 庐州名车养护 天合GDB1550…, …8号 阿强车品 张伟…), followed by the items or the contact.
+  for (const m of norm.matchAll(/\d\s*[号弄室栋幢座][\s,，;；|]+([\u4e00-\u9fffA-Z0-9&]{3,14})(?=[\s,，;；|]|$)/g)) {
+    const at = m.index! + m[0].length - m[1].length;
+    const name = m[1];
+    if (!mask.isFree(at, at + name.length) || !POSITION_SHOP_END.test(name) || SHOP_STOP.test(name) || /\d{2}/.test(name)) continue;
+    if (/[号路街巷弄村镇区县省]/.test(name) || isPersonName(name, lex) || /^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|再|还|也|先|老板|师傅)/.test(name)) continue;
+    let own = name.replace(POSITION_SHOP_END, '');
+    for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
+    if (own.length < 2 || lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
+    // 发动机养护, 刹车片轮胎: a part or a job, not a name.
+    if (PART_WORDS.test(own) || lex.partTypes.some((t) => t.synonyms.some((w) => w.length >= 2 && own.includes(w)))) continue;
+    const span = withBranch([at, at + name.length]);
+    return field(text.slice(span[0], span[1]), 0.55, span, 'SHOP_POSITION');
   }
   // No known ending: the field between the address and the contact (…88号 芜湖顺捷电瓶专营店 陶然 18955301234).
   const between = /\d\s*[号弄室][\s,，;；|]+([\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
