@@ -375,6 +375,9 @@ function detachedDetail(original: string, norm: string, lex: Lexicon, opts: Addr
 function detailAfter(original: string, norm: string, from: number, lex: Lexicon, opts: AddressOptions): { span: Span; text: string } | null {
   let start = from;
   while (start < norm.length && /[\s:]/.test(norm[start])) start++;
+  // 昆山 地址：开发区街道…: a label after the division names is not part of the detail.
+  const label = lex.chat.addressLabels.find((l) => norm.startsWith(l, start) && /^\s*:/.test(norm.slice(start + l.length)));
+  if (label) start += label.length + /^\s*:\s*/.exec(norm.slice(start + label.length))![0].length;
   const stops = opts.stops.filter((s) => s >= start).sort((a, b) => a - b);
   let end = start;
   while (end < norm.length) {
@@ -395,7 +398,11 @@ function detailAfter(original: string, norm: string, from: number, lex: Lexicon,
       if (cont && !stops.some((s) => s > end && s < end + cont[0].length)) end += cont[0].length;
       else if (noNumberYet && nextIsStreet && end > start) {
         // 义乌的老客户 佛堂镇…: words with nothing of an address before the street are not part of it.
-        if (![...norm.slice(start, end)].some((ch) => lex.chat.addressWords.has(ch) || /\d/.test(ch))) start = end + word![0].length - word![1].length;
+        if (![...norm.slice(start, end)].some((ch) => lex.chat.addressWords.has(ch) || /\d/.test(ch))) {
+          start = end + word![0].length - word![1].length;
+          const label = lex.chat.addressLabels.find((l) => norm.startsWith(l, start) && /^[\s:]*[^\s:]/.test(norm.slice(start + l.length)));
+          if (label) start += label.length + (/^[\s:]*/.exec(norm.slice(start + label.length))?.[0].length ?? 0);
+        }
         end += word![0].length;
       }
       else break;

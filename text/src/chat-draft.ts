@@ -755,7 +755,7 @@ function mergeRepeats(items: DraftItem[], norm: string, unresolved: Unresolved[]
 /** Gives each quantity to the product it belongs to: the one just before it, or the one it precedes (两瓶冷却液). */
 /** Between a quantity and the one that replaces it (，不对，改成 / ，哦不，要) or adds to it (，再加). */
 const QTY_CORRECTION =
-  /^[ \t,，、;；.。]*(?:(?:不对|不是|哦不|噢不|喔不|呃不|错了|说错了|打错了|写错了|更正)[ \t,，、;；!！.。]*(?:改成|改为|换成|应该是|是|要|来)?|改成|改为|换成|再加|再来|另加|加)[ \t:：]*/;
+  /^[ \t,，、;；.。]*(?:(?:(?:不对|不是|哦不|噢不|喔不|呃不|错了|说错了|打错了|写错了|更正)[ \t,，、;；:：!！.。]*)+(?:改成|改为|换成|应该是|是|要|来)?|改成|改为|换成|再加|再来|另加|加)[ \t:：]*/;
 
 function assignQuantities(norm: string, clusters: ProductCluster[], quantities: QuantityMatch[]): Array<QuantityMatch | null> {
   const assigned: Array<QuantityMatch | null> = clusters.map(() => null);
