@@ -364,7 +364,7 @@ const FRESH: Record<string, string> = {
   'calls-heldout-12.jsonl': '60 calls by an independent writer who never read the readers; first run 84.8 % / 95.7 % / 98.3 % (new address 95.0 %), kept untuned',
 };
 const FRESH_CHAT: Record<string, string> = {
-  'chat-drafts-heldout-5.jsonl': '30 chats by an independent writer who never read the readers; first run 95.9 % of fields right (22/30 exact), kept untuned',
+  'chat-drafts-heldout-5.jsonl': '30 chats by an independent writer who never read the readers; first run 95.9 % of fields right (22/30 exact); tuned since the 2026-12-05 round after that run (its misses were fixed as classes)',
   'chat-drafts-heldout-3.jsonl': '16 chats on the four miss classes, written before this round; first run 91.7 % of fields right, then its classes generalised — tuned',
   'chat-drafts-heldout-4.jsonl': '12 chats written after those fixes; first run 92.6 % of fields right, then its shop-name classes generalised — tuned',
 };
