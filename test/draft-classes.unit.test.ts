@@ -405,6 +405,9 @@ test('delivery spans: a time bound kept whole, dialect days, durations, and no �
     ]);
     assert.equal(draft(text).deliveryHint.value, span, text);
   }
+  // 下班/关门 without a bound say nothing of when (我下班后来拿, 关门了), nor does 一点 (多送一点).
+  for (const words of ['我下班后来拿', '关门了就放门口', '多送一点'])
+    assert.equal(draft(`${typed[0].said} 4个，${words}，${someAddr(new Random(1))} 张伟 13812345678`).deliveryHint.value, null, words);
   // A constraint is no delivery time (周末不收货).
   assert.equal(draft(`${typed[0].said} 4个，周末不收货，${someAddr(new Random(1))} 张伟 13812345678`).deliveryHint.value, null);
 });
