@@ -52,6 +52,8 @@ export interface CallReading {
 const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
 const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店';
+/** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
+const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个事|另一个事|其次|此外|以及/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -95,6 +97,18 @@ export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[
     const name = m[1] ?? m[2];
     marks.push({ at: m.index, end: m.index + m[0].length, name, side: side(name) });
   }
+  // A name with no role word (小王：, 小李：) is a tag when it opens turns more than once, or beside tags
+  // that are (小李：… 陈老板：…): a speaker the platform names, neutral until the others tell it apart.
+  const bare = /(?:^|(?<=[\n。.!?…)\]】]))\s*([\p{Script=Han}]{2,3})\s*:/gu;
+  const seen = new Map<string, { at: number; end: number }[]>();
+  for (let m; (m = bare.exec(norm)); ) {
+    const name = m[1];
+    if (/[我你他她说讲问道是的了吗呢啊]/u.test(name) || marks.some((k) => k.at <= m!.index && m!.index < k.end)) continue;
+    seen.set(name, [...(seen.get(name) ?? []), { at: m.index, end: m.index + m[0].length }]);
+  }
+  for (const [name, at] of seen)
+    if (at.length >= 2 && (marks.length || at.length >= 3)) for (const a of at) marks.push({ ...a, name, side: 'NEUTRAL' });
+  marks.sort((a, b) => a.at - b.at);
   if (!marks.length) return [{ speaker: 'CUSTOMER', span: [0, norm.length] }];
   // Neutral tags (A/B, 说话人1/2): the one who talks like an agent is the agent, when exactly one does most.
   const neutral = [...new Set(marks.filter((m) => m.side === 'NEUTRAL').map((m) => m.name))];
@@ -105,7 +119,10 @@ export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[
     agentLike.set(m.name, agentLike.get(m.name)! + lex.calls.speakers.agentPhrases.filter((p) => words.includes(normalizeText(p, lex))).length);
   });
   const ranked = [...agentLike].sort((a, b) => b[1] - a[1]);
-  const neutralAgent = neutral.length >= 2 && ranked[0][1] > ranked[1][1] ? ranked[0][0] : null;
+  // One neutral name beside callers only (小王：… 刘师傅：…, 小李：… 陈老板：…): the one who is not a caller is the agent.
+  const sides = new Set(marks.map((m) => m.side));
+  const neutralAgent =
+    neutral.length >= 2 && ranked[0][1] > ranked[1][1] ? ranked[0][0] : neutral.length === 1 && sides.has('CUSTOMER') && !sides.has('AGENT') ? neutral[0] : null;
   const speakerOf = (m: (typeof marks)[number]): Turn['speaker'] => (m.side === 'NEUTRAL' ? (m.name === neutralAgent ? 'AGENT' : 'CUSTOMER') : m.side);
   const turns: Turn[] = [];
   if (norm.slice(0, marks[0].at).trim()) turns.push({ speaker: 'CUSTOMER', span: [0, marks[0].at] });
@@ -170,18 +187,28 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
   }
   const goods = [...((cues.meanings.GOODS as string[] | undefined) ?? []), ...lex.partTypes.map((t) => t.type)];
+  const hurry = (cues.meanings.HURRY as string[] | undefined) ?? [];
   // Seeing or receiving, or a bare 换 (我们要的是专票，能换一下吗), takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
   // invoice, 发票还没收到，寄了没有 still the invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
   // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
   for (const m of found) {
     const turn = turnOf(m.span[0]);
     const said = norm.slice(...m.span);
-    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成|^(?:能|可以|帮我|给我)?换(?:一下|下)?(?:吗)?$/.test(said) || goods.some((g) => said.includes(g))) continue;
+    const bareHurry = hurry.some((h) => new RegExp(`^(?:${escape(h)})+[啊吧呀哈嘛啦哦]*$`).test(said));
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !(bareHurry || /见|收到|了?没有?$|了(?:吗|么|伐)$|^换成|^(?:能不能|可不可以|能否|能|可以)?(?:帮我|给我)?换(?:一下|下)?(?:吗)?$/.test(said)) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
-    const [ps] = clauseAt(norm, cs - 2, breaks);
-    const previous = norm.slice(Math.max(ps, turn.span[0]), cs);
-    if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
+    if (goods.some((g) => norm.slice(cs, m.span[0]).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
+    // Back clause by clause, within the sentence and the turn: the nearest that names a subject says what this is about
+    // (发票一直没收到，电子发票也没有，邮箱里啥都没有，你们发了吗？ asks about the invoice).
+    for (let at = cs, n = 0; at > turn.span[0] && n < 4 && !/[.!。\n]/.test(norm[at - 1]); n++) {
+      const [ps] = clauseAt(norm, at - 2, breaks);
+      const previous = norm.slice(Math.max(ps, turn.span[0]), at);
+      if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
+      // 还有，/ 另外，/ 对了，— the caller turns to another matter: a subject named before it is not this one's.
+      if (m.reason || goods.some((g) => previous.includes(g)) || TOPIC_SHIFT.test(previous)) break;
+      at = Math.max(ps, turn.span[0]);
+    }
   }
 
   // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
