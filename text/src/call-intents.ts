@@ -54,6 +54,11 @@ const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{S
 const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店';
 /** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
 const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个事|另一个事|其次|此外|以及/;
+/** A change of mind about a verb just used: 不取消了, 不用改了, 还是别退了, 就不换了. */
+const WITHDRAWN = /(?:不用|不要|不想|不必|别|甭|唔使|勿要|莫|不)(?:再)?(取消|撤|改|换|退|催|开|投诉)(?:了|啦|咯|喇|嘞)/gu;
+/** A not-yet of sending (还没发, 未发货, 没出库) and of arriving (没收到, 还没到). */
+const NOT_SENT = /^(?:还|都|也|一直)?(?:没有?|未|冇|莫得)(?:发|寄|出库|出货|安排发)/u;
+const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/u;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -181,7 +186,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // 不是取消，是改个地址: a cue corrected with 不是…是 takes back the same intent said just before it in the turn.
   for (const m of found) {
     if (!m.negated || !/不是(?:要|说|想)?$/.test(norm.slice(Math.max(0, m.span[0] - 3), m.span[0]))) continue;
-    if (!/^[^.!?。\n]{0,4}?(?:而是|就是|我是|是)/.test(norm.slice(m.span[1], m.span[1] + 8))) continue;
+    if (!/^[^.!?。\n]{0,10}?(?:而是|就是|我是|是)/.test(norm.slice(m.span[1], m.span[1] + 14))) continue;
     const turn = turnOf(m.span[0]);
     for (const o of found)
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
@@ -198,7 +203,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     if (m.reason || !m.group.unlessClauseHas.length || !turn || !(bareHurry || /见|收到|了?没有?$|了(?:吗|么|伐)$|^换成|^(?:能不能|可不可以|能否|能|可以)?(?:帮我|给我)?换(?:一下|下)?(?:吗)?$/.test(said)) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
-    if (goods.some((g) => norm.slice(cs, m.span[0]).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
+    const [, ce] = clauseAt(norm, m.span[0], breaks);
+    if (goods.some((g) => norm.slice(cs, m.span[0]).includes(g) || norm.slice(m.span[1], ce).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
     // Back clause by clause, within the sentence and the turn: the nearest that names a subject says what this is about
     // (发票一直没收到，电子发票也没有，邮箱里啥都没有，你们发了吗？ asks about the invoice).
     for (let at = cs, n = 0; at > turn.span[0] && n < 4 && !/[.!。\n]/.test(norm[at - 1]); n++) {
@@ -206,7 +212,9 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const previous = norm.slice(Math.max(ps, turn.span[0]), at);
       if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
       // 还有，/ 另外，/ 对了，— the caller turns to another matter: a subject named before it is not this one's.
-      if (m.reason || goods.some((g) => previous.includes(g)) || TOPIC_SHIFT.test(previous)) break;
+      // Nor past a clause that says something else (也不是要投诉你们): the subject ends where another matter is.
+      const other = found.some((o) => o !== m && o.group.label !== m.group.label && o.span[0] >= Math.max(ps, turn.span[0]) && o.span[1] <= at);
+      if (m.reason || other || goods.some((g) => previous.includes(g)) || TOPIC_SHIFT.test(previous)) break;
       at = Math.max(ps, turn.span[0]);
     }
   }
@@ -302,6 +310,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
     // 还没发货就别发了 / 还没发的话 — the same premise, of a request that follows.
     else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
+    // 每次都说马上马上, 你们说很快 — a promise the caller reports, not a hurry asked for.
+    else if (m.group.label === 'CHASE' && /(?:都|总|老|一直|每次|每回|又|你们|你|他们?|她|客服)说(?:的是|是|了)?(?:马上|很快|快了|尽快)*$/.test(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
     // 啥时候到都行 — a when said as not minding asks for nothing.
     else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
     // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
@@ -371,6 +381,34 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const [cs, ce] = clauseAt(norm, last.span[0], breaks);
       for (const m of before) if (!m.reason && m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
     }
+  }
+  // Withdrawn later in the call: 我想取消…（客服：已经出库了）…那算了，不取消了; 我想改个地址…哦，不用改了. A refusal of
+  // the verb itself, said as a change of mind (…了), takes back the last request made with that verb before it —
+  // across the agent's reply, not past another request of the same verb.
+  for (const t of callerTurns) {
+    const said = norm.slice(...t.span);
+    for (const w of said.matchAll(WITHDRAWN)) {
+      const at = t.span[0] + w.index!;
+      const verb = w[1];
+      const earlier = found.filter((m) => m.span[1] <= at && at - m.span[1] <= 160 && norm.slice(...m.span).includes(verb) && !(m.span[0] >= t.span[0] && m.negated));
+      const last = earlier.sort((a, b) => b.span[0] - a.span[0])[0];
+      if (last && !last.reason) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
+    }
+  }
+  // 还没发的那部分也别发了, 还没发的，就是取消: goods not yet sent, said as what a cancel is about, ask where nothing is.
+  // 到现在都没收到，是不是漏发了: nothing arrived, so a missing piece is the parcel itself, not a return.
+  for (const t of callerTurns) {
+    const inTurn = found.filter((m) => !m.reason && m.span[0] >= t.span[0] && m.span[1] <= t.span[1]);
+    const saidOf = (m: (typeof found)[number]) => norm.slice(...m.span);
+    // Only in the sentence of the cancel, with no 还有/对了 between: 还没发，还有，这单取消吧 is two matters.
+    const joined = (a: Span, b: Span) => {
+      const between = norm.slice(Math.min(a[1], b[1]), Math.max(a[0], b[0]));
+      return !/[.!?。\n]/.test(between) && !TOPIC_SHIFT.test(between);
+    };
+    for (const m of inTurn)
+      if (m.group.label === 'CHASE' && NOT_SENT.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CANCEL' && joined(m.span, c.span))) m.reason = 'MENTIONED';
+    if (inTurn.some((m) => m.group.label === 'CHASE' && NOT_ARRIVED.test(saidOf(m))))
+      for (const m of inTurn) if (m.group.label === 'RETURN_EXCHANGE' && /漏发|少发|没发/.test(saidOf(m)) && /是不是|是否|会不会/.test(norm.slice(clauseAt(norm, m.span[0], breaks)[0], m.span[0]))) m.reason = 'MENTIONED';
   }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
   // 东西我不要了，已经收到了 — goods the caller has received and does not want go back: a return, not a cancel.
