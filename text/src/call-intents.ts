@@ -51,7 +51,7 @@ export interface CallReading {
 /** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
 const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
-const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店';
+const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:家里?|店里?|公司|仓库|厂里?)';
 /** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
 const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个事|另一个事|其次|此外|以及/;
 /** A change of mind about a verb just used: 不取消了, 不用改了, 还是别退了, 就不换了. */
@@ -59,6 +59,11 @@ const WITHDRAWN = /(?:不用|不要|不想|不必|别|甭|唔使|勿要|莫|不)
 /** A not-yet of sending (还没发, 未发货, 没出库) and of arriving (没收到, 还没到). */
 const NOT_SENT = /^(?:还|都|也|一直)?(?:没有?|未|冇|莫得)(?:发|寄|出库|出货|安排发)/u;
 const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/u;
+/** A place said right after a verb of delivering: 送到我家, 送到新仓, 送到武进区… */
+const PLACE_AHEAD = /^(?:(?:我|俺|咱)(?:们)?(?:家|店|公司|仓库|厂)|家里|店里|新(?:店|仓|地址|厂|址)|另一个|分店|[\p{Script=Han}A-Za-z0-9]{1,10}(?:省|市|区|县|镇|乡|街道|路|街|小区|大厦|园区))/u;
+/** Fillers and pauses a caller puts between the parts of an address (那个, 嗯, 就是). */
+const FILL = '(?:[\\s,.…、]*(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)?[\\s,.…、]*)';
+const FILLERS = /那个|这个|就是说|就是|嗯+|呃+|额|啊/gu;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -236,7 +241,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   }
 
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
-  const refs = findDocumentRefs(raw).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
+  const refs = corrected(raw, norm, findDocumentRefs(raw)).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
   const refTaken = (s: number, e: number) => refs.some((r) => r.span[0] < e && s < r.span[1]);
   const stops = turns.map((t) => t.span[1]);
   const address = parseAddress(raw, norm, lex, {
@@ -288,6 +293,16 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     }
+    // The same, with fillers and pauses between its parts (送到萧山区，那个，市心北路……108号): the address as meant, without them.
+    const filled = new RegExp(`(?:${verbs})(?:${PLACE})?${FILL}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)${FILL}\\d+\\s*号)`, 'gu');
+    for (let m; !newAddress && (m = filled.exec(norm)); ) {
+      const s = m.index + m[0].length - m[1].length;
+      const e = m.index + m[0].length;
+      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
+      const value = raw.slice(s, e).replace(FILLERS, '').replace(/[\s,，.。…、]+/g, '');
+      newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
+      found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+    }
     // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
     const bare = new RegExp(`(?<=^|[\\s:,是在为])(?![是在为])${STREET}`, 'gu');
     for (const cue of found.filter((m) => m.group.label === 'CHANGE_ADDRESS' && !m.negated && m.cue !== 'ADDRESS')) {
@@ -312,6 +327,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
     // 每次都说马上马上, 你们说很快 — a promise the caller reports, not a hurry asked for.
     else if (m.group.label === 'CHASE' && /(?:都|总|老|一直|每次|每回|又|你们|你|他们?|她|客服)说(?:的是|是|了)?(?:马上|很快|快了|尽快)*$/.test(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
+    // 能不能让他送到我家，… — where it goes, not when: a place after the verb makes it a redirect.
+    else if (m.group.label === 'CHASE' && /(?:送到|送去|送往|拉到|送)$/.test(norm.slice(...m.span)) && PLACE_AHEAD.test(norm.slice(m.span[1], m.span[1] + 14))) m.reason = 'OTHER_SUBJECT';
     // 啥时候到都行 — a when said as not minding asks for nothing.
     else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
     // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
@@ -433,6 +450,16 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     else byIntent.set(intent, [...(byIntent.get(intent) ?? []), ev(m.span, m.cue)]);
   }
   if (!byIntent.has('CHANGE_ADDRESS')) newAddress = null;
+  // A house number corrected as it is said (文一西路969号，哦不对，是996号): the number said after the correction.
+  if (newAddress && turnOf(newAddress.span[0])) {
+    const rest = norm.slice(newAddress.span[1], turnOf(newAddress.span[0])!.span[1]);
+    const c = CORRECTION.exec(rest);
+    const house = c && /^(\d+)\s*号/.exec(rest.slice(c[0].length));
+    if (house && /\d+\s*号$/.test(newAddress.value)) {
+      const value = newAddress.value.replace(/\d+\s*号$/, `${house[1]}号`);
+      newAddress = { ...newAddress, value, detail: newAddress.detail?.replace(/\d+\s*号$/, `${house[1]}号`) ?? value };
+    }
+  }
   const intents: CallIntentReading[] = [...byIntent.entries()].map(([intent, evidence]) => ({ intent, evidence, confidence: evidence.length > 1 ? 0.95 : 0.85 }));
   if (!intents.length) intents.push({ intent: 'OTHER', evidence: [], confidence: setAside.length ? 0.6 : 0.8 });
   intents.sort((a, b) => a.intent.localeCompare(b.intent));
@@ -440,6 +467,41 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const spoken = refs.filter((r) => r.speaker === 'CUSTOMER');
   const orderRef = spoken.at(-1) ?? refs.at(-1) ?? null;
   return { intents, setAside, orderRef, refs, newAddress, turns };
+}
+
+/** 哎不对，是 / 哦不对，应该是 / 不是…是: a correction right after something said, before what replaces it. */
+const CORRECTION = /^[\s,.…]*(?:(?:哎|哦|噢|啊|呃|嗯|诶|欸|哎呀|不好意思|sorry)[\s,.…]*)*(?:不对|说错了|念错了|错了|讲错了)[\s,.…]*(?:(?:哎|哦|噢|啊)[\s,.…]*)?(?:应该是|应该|是|最后是|后面是|尾号是)?[\s:]*/u;
+const DIGIT = /[0-9零〇洞一幺二两三四五六七八九]/u;
+const SPOKEN: Record<string, string> = { 零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
+/**
+ * A number corrected as it is said: 单号SO-20251203-015，哎不对，是016 — the digits said after the correction
+ * replace the end of the number (the caller repeats only the part that was wrong). The corrected number is
+ * a reference said where the correction is, so it is the one said last.
+ */
+function corrected(raw: string, norm: string, refs: DocumentRef[]): DocumentRef[] {
+  const out = [...refs];
+  for (const r of refs) {
+    const rest = norm.slice(r.span[1], r.span[1] + 24);
+    const c = CORRECTION.exec(rest);
+    if (!c) continue;
+    let i = c[0].length;
+    let digits = '';
+    while (i < rest.length && (DIGIT.test(rest[i]) || (digits && /[\s-]/.test(rest[i])))) {
+      if (DIGIT.test(rest[i])) digits += /\d/.test(rest[i]) ? rest[i] : SPOKEN[rest[i]];
+      i++;
+    }
+    // Only a tail (a few digits, not a whole new number, which the reader finds by itself), and not a count (是两个).
+    if (!digits || digits.length > 6 || /^[个件支箱套只条]/.test(rest.slice(i).trimStart()) || out.some((o) => o.span[0] >= r.span[1] && o.span[0] < r.span[1] + i)) continue;
+    const said = r.text;
+    let k = said.length;
+    for (let n = digits.length; n > 0 && k > 0; k--) if (/\d/.test(said[k - 1])) n--;
+    const fixed = findDocumentRefs(said.slice(0, k) + said.slice(k).replace(/\d/g, '') + digits)[0];
+    if (!fixed || fixed.kind !== r.kind) continue;
+    const at = r.span[1] + c.index + c[0].length;
+    out.push({ ...fixed, span: [at, r.span[1] + i], text: raw.slice(at, r.span[1] + i) });
+  }
+  return out.sort((a, b) => a.span[0] - b.span[0]);
 }
 
 /** Inside 如果/要是 … 的话/就: asked about, not asked for. */
