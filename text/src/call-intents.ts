@@ -51,7 +51,7 @@ export interface CallReading {
 /** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
 const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
-const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:家里?|店里?|公司|仓库|厂里?)';
+const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家里?|店里?|公司|仓库|厂里?)';
 /** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
 const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个事|另一个事|其次|此外|以及/;
 /** A change of mind about a verb just used: 不取消了, 不用改了, 还是别退了, 就不换了. */
@@ -60,10 +60,22 @@ const WITHDRAWN = /(?:不用|不要|不想|不必|别|甭|唔使|勿要|莫|不)
 const NOT_SENT = /^(?:还|都|也|一直)?(?:没有?|未|冇|莫得)(?:发|寄|出库|出货|安排发)/u;
 const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/u;
 /** A place said right after a verb of delivering: 送到我家, 送到新仓, 送到武进区… */
-const PLACE_AHEAD = /^(?:(?:我|俺|咱)(?:们)?(?:家|店|公司|仓库|厂)|家里|店里|新(?:店|仓|地址|厂|址)|另一个|分店|[\p{Script=Han}A-Za-z0-9]{1,10}(?:省|市|区|县|镇|乡|街道|路|街|小区|大厦|园区))/u;
+const PLACE_AHEAD = /^(?:(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家|店|公司|仓库|仓|厂)|家里|店里|新(?:店|仓|地址|厂|址)|另一个|分店|[\p{Script=Han}A-Za-z0-9]{1,10}(?:省|市|区|县|镇|乡|街道|路|街|小区|大厦|园区))/u;
 /** Fillers and pauses a caller puts between the parts of an address (那个, 嗯, 就是). */
 const FILL = '(?:[\\s,.…、]*(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)?[\\s,.…、]*)';
-const FILLERS = /那个|这个|就是说|就是|嗯+|呃+|额|啊/gu;
+/** The address as meant: without spaces, and without the pauses and fillers said between its parts (萧山区，那个，市心北路……108号). */
+const spokenAddress = (said: string) =>
+  said.replace(/\s+/g, '').replace(/(?:[,，、…]|\.{2,}|。)+(?:(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)(?:[,，、…]|\.{2,}|。)*)?/gu, '');
+const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
+  取消: ['CANCEL'],
+  撤: ['CANCEL'],
+  改: ['CHANGE_ADDRESS'],
+  换: ['CHANGE_ADDRESS', 'RETURN_EXCHANGE'],
+  退: ['RETURN_EXCHANGE'],
+  催: ['CHASE'],
+  开: ['INVOICE'],
+  投诉: ['COMPLAINT'],
+};
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -205,11 +217,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const turn = turnOf(m.span[0]);
     const said = norm.slice(...m.span);
     const bareHurry = hurry.some((h) => new RegExp(`^(?:${escape(h)})+[啊吧呀哈嘛啦哦]*$`).test(said));
-    if (m.reason || !m.group.unlessClauseHas.length || !turn || !(bareHurry || /见|收到|了?没有?$|了(?:吗|么|伐)$|^换成|^(?:能不能|可不可以|能否|能|可以)?(?:帮我|给我)?换(?:一下|下)?(?:吗)?$/.test(said)) || goods.some((g) => said.includes(g))) continue;
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !(bareHurry || /见|收到|了?没有?$|了(?:吗|么|伐)$|^换成|^(?:能不能|可不可以|能否|能|可以)?(?:帮我|给我|给|帮)?换(?:一下|下)?(?:吗)?$|^(?:我们?|俺)?不(?:想)?要了$/.test(said)) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
     const [, ce] = clauseAt(norm, m.span[0], breaks);
-    if (goods.some((g) => norm.slice(cs, m.span[0]).includes(g) || norm.slice(m.span[1], ce).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
+    // 给我换批新的, 换个好的: a measure of goods after the verb says it is goods.
+    const counted = /^(?:一|两|几)?[批个件只套根条支箱对副]/.test(norm.slice(m.span[1], ce));
+    if (counted || goods.some((g) => norm.slice(cs, m.span[0]).includes(g) || norm.slice(m.span[1], ce).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
     // Back clause by clause, within the sentence and the turn: the nearest that names a subject says what this is about
     // (发票一直没收到，电子发票也没有，邮箱里啥都没有，你们发了吗？ asks about the invoice).
     for (let at = cs, n = 0; at > turn.span[0] && n < 4 && !/[.!。\n]/.test(norm[at - 1]); n++) {
@@ -223,6 +237,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       at = Math.max(ps, turn.span[0]);
     }
   }
+
+  // Words of one intent over the same words as one about something else are about it too (帮我换 | 换一下).
+  for (const m of found)
+    if (!m.reason && found.some((o) => o.reason === 'OTHER_SUBJECT' && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.reason = 'OTHER_SUBJECT';
 
   // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
   for (let i = 0; i + 1 < turns.length; i++) {
@@ -267,7 +285,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const changeCue = found.some((m) => m.group.label === 'CHANGE_ADDRESS');
     if (verbBefore || verbAfter || changeCue) {
       newAddress = {
-        value: raw.slice(s, e).replace(/\s+/g, ''),
+        value: spokenAddress(raw.slice(s, e)),
         span: [s, e],
         province: address.province.value,
         city: address.city.value,
@@ -289,7 +307,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const s = m.index + m[0].length - m[1].length;
       const e = m.index + m[0].length;
       if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
-      const value = raw.slice(s, e).replace(/\s+/g, '');
+      const value = spokenAddress(raw.slice(s, e));
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     }
@@ -299,7 +317,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const s = m.index + m[0].length - m[1].length;
       const e = m.index + m[0].length;
       if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
-      const value = raw.slice(s, e).replace(FILLERS, '').replace(/[\s,，.。…、]+/g, '');
+      const value = spokenAddress(raw.slice(s, e));
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     }
@@ -311,7 +329,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       bare.lastIndex = cue.span[1];
       const m = bare.exec(norm);
       if (!m || m.index >= turn.span[1] || m.index - cue.span[1] > 16 || refTaken(m.index, m.index + m[0].length)) continue;
-      const value = raw.slice(m.index, m.index + m[0].length).replace(/\s+/g, '');
+      const value = spokenAddress(raw.slice(m.index, m.index + m[0].length));
       newAddress = { value, span: [m.index, m.index + m[0].length], province: null, city: null, district: null, detail: value };
     }
   }
@@ -407,9 +425,15 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     for (const w of said.matchAll(WITHDRAWN)) {
       const at = t.span[0] + w.index!;
       const verb = w[1];
-      const earlier = found.filter((m) => m.span[1] <= at && at - m.span[1] <= 160 && norm.slice(...m.span).includes(verb) && !(m.span[0] >= t.span[0] && m.negated));
+      // The verb names the request by what it does, whichever verb asked it (换一个…不用退了, 取消…不撤了, 地址换一下…不改了).
+      const of = (m: (typeof found)[number]) => norm.slice(...m.span).includes(verb) || WITHDRAWN_OF[verb].includes(m.group.label as CallIntentKind);
+      const earlier = found.filter((m) => m.span[1] <= at && at - m.span[1] <= 160 && of(m));
       const last = earlier.sort((a, b) => b.span[0] - a.span[0])[0];
-      if (last && !last.reason) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
+      // 不用开了，我们不要了 — a bare 不要了 right after says why it is withdrawn; it cancels nothing.
+      const end = at + w[0].length;
+      for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && m.span[0] >= end && m.span[0] - end <= 4 && /^(?:我们?|俺|咱)?(?:都|也)?不(?:想)?要了$/.test(norm.slice(m.span[0] - (m.span[0] - end), m.span[1]).replace(/^[\s,.…]+/, ''))) m.reason = 'TAKEN_BACK';
+      // 另外，不用换了 — a new matter refused, not the one before withdrawn.
+      if (last && (!last.reason || last.reason === 'TAKEN_BACK') && !TOPIC_SHIFT.test(norm.slice(last.span[1], at))) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
     }
   }
   // 还没发的那部分也别发了, 还没发的，就是取消: goods not yet sent, said as what a cancel is about, ask where nothing is.
@@ -422,6 +446,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const between = norm.slice(Math.min(a[1], b[1]), Math.max(a[0], b[0]));
       return !/[.!?。\n]/.test(between) && !TOPIC_SHIFT.test(between);
     };
+    // 还没发的，帮我退了吧 / 这单还没发货，给我退款: money or goods 退 of an order not sent is its cancel.
+    const cancelGroup = cues.intents.find((g) => g.label === 'CANCEL')!;
+    for (const m of inTurn)
+      if (m.group.label === 'RETURN_EXCHANGE' && /退(?!货|回|给)/.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CHASE' && NOT_SENT.test(saidOf(c)) && joined(m.span, c.span))) m.group = cancelGroup;
     for (const m of inTurn)
       if (m.group.label === 'CHASE' && NOT_SENT.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CANCEL' && joined(m.span, c.span))) m.reason = 'MENTIONED';
     if (inTurn.some((m) => m.group.label === 'CHASE' && NOT_ARRIVED.test(saidOf(m))))
@@ -470,7 +498,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
 }
 
 /** 哎不对，是 / 哦不对，应该是 / 不是…是: a correction right after something said, before what replaces it. */
-const CORRECTION = /^[\s,.…]*(?:(?:哎|哦|噢|啊|呃|嗯|诶|欸|哎呀|不好意思|sorry)[\s,.…]*)*(?:不对|说错了|念错了|错了|讲错了)[\s,.…]*(?:(?:哎|哦|噢|啊)[\s,.…]*)?(?:应该是|应该|是|最后是|后面是|尾号是)?[\s:]*/u;
+const CORRECTION = /^[\s,.…]*(?:(?:哎|哦|噢|啊|呃|嗯|诶|欸|哎呀|不好意思|sorry)[\s,.…]*)*(?:(?:不对|说错了|念错了|错了|讲错了)[\s,.…]*)+(?:(?:哎|哦|噢|啊)[\s,.…]*)?(?:应该是|应该|是|最后是|后面是|尾号是)?[\s:]*/u;
 const DIGIT = /[0-9零〇洞一幺二两三四五六七八九]/u;
 const SPOKEN: Record<string, string> = { 零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
 
