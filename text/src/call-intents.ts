@@ -76,6 +76,8 @@ const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
   开: ['INVOICE'],
   投诉: ['COMPLAINT'],
 };
+/** What is said only of goods (买错型号了, 尺寸不对, 装不上): a clause saying it is about the goods. */
+const GOODS_SAID = /型号|尺寸|规格|买错|发错|装不上|不合适|不匹配|不配套|坏了|破了|质量/u;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -226,14 +228,16 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     if (counted || goods.some((g) => norm.slice(cs, m.span[0]).includes(g) || norm.slice(m.span[1], ce).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
     // Back clause by clause, within the sentence and the turn: the nearest that names a subject says what this is about
     // (发票一直没收到，电子发票也没有，邮箱里啥都没有，你们发了吗？ asks about the invoice).
-    for (let at = cs, n = 0; at > turn.span[0] && n < 4 && !/[.!。\n]/.test(norm[at - 1]); n++) {
+    // 换成… names its own object: only the clause right before it (抬头不对，要换成新公司名).
+    const reach = /^换成/.test(said) ? 1 : 4;
+    for (let at = cs, n = 0; at > turn.span[0] && n < reach && !/[.!。\n]/.test(norm[at - 1]); n++) {
       const [ps] = clauseAt(norm, at - 2, breaks);
       const previous = norm.slice(Math.max(ps, turn.span[0]), at);
       if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
       // 还有，/ 另外，/ 对了，— the caller turns to another matter: a subject named before it is not this one's.
-      // Nor past a clause that says something else (也不是要投诉你们): the subject ends where another matter is.
-      const other = found.some((o) => o !== m && o.group.label !== m.group.label && o.span[0] >= Math.max(ps, turn.span[0]) && o.span[1] <= at);
-      if (m.reason || other || goods.some((g) => previous.includes(g)) || TOPIC_SHIFT.test(previous)) break;
+      // Nor past a clause that asks or says something of its own (也不是要投诉你们, 买错型号了): the subject ends there.
+      const other = found.some((o) => o !== m && o.span[0] >= Math.max(ps, turn.span[0]) && o.span[1] <= at);
+      if (m.reason || other || goods.some((g) => previous.includes(g)) || GOODS_SAID.test(previous) || TOPIC_SHIFT.test(previous)) break;
       at = Math.max(ps, turn.span[0]);
     }
   }
