@@ -298,3 +298,11 @@ test('a number corrected as it is said takes the correction; so does a house num
   }
   assert.deepEqual(failures.slice(0, 8), [], `${failures.length} read wrong`);
 });
+
+test('a refusal about another order named after the request withdraws nothing', () => {
+  check(200, 34, (rng) => {
+    const [intent, asks, withdrawals] = rng.pick(WORDINGS.WITHDRAWN.filter(([i]) => i === 'CANCEL' || i === 'RETURN_EXCHANGE'));
+    const other = rng.pick(['另一单', '那单', 'SO-20251120-099那单', '另外一单']);
+    return [caller(rng, rng.pick(TAGS), [rng.pick(asks), `${other}${rng.pick(withdrawals).replace(/^.*?(不|别)/, '$1')}`]), [intent]];
+  });
+});

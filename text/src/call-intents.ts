@@ -437,7 +437,9 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const end = at + w[0].length;
       for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && m.span[0] >= end && m.span[0] - end <= 4 && /^(?:我们?|俺|咱)?(?:都|也)?不(?:想)?要了$/.test(norm.slice(m.span[0] - (m.span[0] - end), m.span[1]).replace(/^[\s,.…]+/, ''))) m.reason = 'TAKEN_BACK';
       // 另外，不用换了 — a new matter refused, not the one before withdrawn.
-      if (last && (!last.reason || last.reason === 'TAKEN_BACK') && !TOPIC_SHIFT.test(norm.slice(last.span[1], at))) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
+      // …SO-20251120-014那单不取消了 — another order named between: that one is refused, the first request stands.
+      const otherOrder = (from: number) => refs.some((r) => r.span[0] >= from && r.span[1] <= at) || /另一单|那单|另外一单|另一个单|别的单/.test(norm.slice(from, at));
+      if (last && (!last.reason || last.reason === 'TAKEN_BACK') && !TOPIC_SHIFT.test(norm.slice(last.span[1], at)) && !otherOrder(last.span[1])) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
     }
   }
   // 还没发的那部分也别发了, 还没发的，就是取消: goods not yet sent, said as what a cancel is about, ask where nothing is.
