@@ -123,3 +123,56 @@ export const REFUSED: [string, Intent][] = [
   ['地址没错，不用改', 'CHANGE_ADDRESS'],
   ['不投诉了，算了', 'COMPLAINT'],
 ];
+
+// Written for the round after the first independent set (calls-heldout-12): the classes it showed, enumerated
+// from the language — never its sentences.
+
+/** A request made, then withdrawn later in the call (after a pause or the agent's reply): nothing asked. */
+export const WITHDRAWN: [Intent, string[], string[]][] = [
+  ['CANCEL', ['我想把这单取消了', '这单帮我取消一下', '这单我想撤了', '帮我把订单取消掉'], ['那算了算了，不取消了', '哦，那不取消了', '还是不取消了，到了先放着', '算了，不用取消了', '那就不撤了', '行吧，那先不取消了']],
+  ['CHANGE_ADDRESS', ['我想改个收货地址', '收货地址要改一下', '地址我想换一下'], ['哦，不用改了，原来那边有人收', '算了，不改了', '还是不改了，就送原来那', '哎不用换了，有人收', '那先不改了']],
+  ['RETURN_EXCHANGE', ['这个我想退了', '我要退货', '给我换一个吧'], ['哦不退了，装上能用', '算了，不退了', '还是不换了，凑合用', '那不用退了', '算了算了，不换了']],
+  ['INVOICE', ['帮我开个发票', '发票要开一下'], ['哦不用开了，我们不要了', '算了，先不开了', '那就不开了']],
+  ['COMPLAINT', ['我要投诉你们那个司机', '我想投诉一下'], ['算了算了，不投诉了', '哦，那不用投诉了', '还是不投诉了']],
+];
+
+/** What is said between the request and its withdrawal. */
+export const PAUSES = ['……哎你等一下，我问一下……', '。{A}好的，这单已经出库了，可能要拦截。{C}哦这样啊……', '。{A}您稍等。{C}喂，', '，嗯……', '。{A}好的，我看一下。{C}哎，'];
+
+/** 换 of something that is not goods: the thing changed says the intent (an invoice type, an address). */
+export const CHANGED_NOT_GOODS: [string, string[]][] = [
+  ['开的是普票，我们要专票，能不能换一下？', ['INVOICE']],
+  ['发票开成普票了，我们要的是专票，帮我换一下', ['INVOICE']],
+  ['票开错了，专票，能不能给换一下', ['INVOICE']],
+  ['发票抬头写错了，换一下', ['INVOICE']],
+  ['电子发票我们用不了，要纸质的，能换吗', ['INVOICE']],
+  ['收货地址换一下，送到吴中区木渎镇金山路88号', ['CHANGE_ADDRESS']],
+  ['换个地址，送到相城区元和街道采莲路9号', ['CHANGE_ADDRESS']],
+];
+
+/** 退 or 退款 of an order not yet sent: a cancel. */
+export const REFUND_UNSENT = ['还没发的，帮我退了吧', '这单还没发货，给我退款', '还没发的那部分也别发了，取消掉', '还没发的话就取消掉', '没发货的那几件不要了，取消', '帮我退了嘛……哦不是退货哈，还没发的，就是取消'];
+
+/** An invoice missing, asked after with words a chase also uses: an invoice matter only. */
+export const INVOICE_NOT_CHASE = [
+  '上个月的发票一直没收到，电子发票也没有，邮箱里啥都没有，你们发了吗？',
+  '发票到现在还没见着，寄了没有？',
+  '发票还没收到，寄出来了吗',
+  '专票一直没收到，你们到底开了没有',
+  '发票拖了一个多月还没开，每次都说马上马上',
+  '开的发票呢，到现在都没看到，发了没',
+];
+
+/** The courier or driver redirected: who, how, where. */
+export const REDIRECT_WHO = ['让他', '让司机', '叫师傅', '跟快递员说', '让快递小哥', '麻烦让司机', '你跟司机说', '叫送货的'];
+export const REDIRECT_HOW = ['送到', '直接送到', '改送到', '别送店里了，送到'];
+export const REDIRECT_WHERE = ['我家，武进区湖塘镇花园街45号', '武进区湖塘镇花园街45号', '我们新仓库，吴江区汾湖镇康力大道88号', '相城区元和街道采莲路9号'];
+
+/** A chase between speakers the platform names (小王：…刘师傅：…). */
+export const NAMED_SPEAKERS: [string, string][] = [['小王：', '刘师傅：'], ['小李：', '陈老板：'], ['小张：', '王师傅：'], ['小赵：', '李老板：'], ['阿芳：', '周师傅：']];
+export const CHASE_DEMANDED = ['我那二十支火花塞到底啥时候给我？', '那批刹车片到底什么时候给我', '下午一定给我送到啊', '今天一定给我送到', '明天上午必须给我送到', '啥时候给我啊，等着用'];
+
+/** Corrections as they are said after a number. */
+export const CORRECTIONS = ['哎不对，是', '哦不对，应该是', '说错了，是', '不对不对，是', '哦，不对，', '念错了，是'];
+/** Fillers between the parts of an address. */
+export const ADDRESS_FILLERS = ['，那个，', '，嗯，', '……', '，就是，', '，呃……'];

@@ -51,7 +51,33 @@ export interface CallReading {
 /** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
 const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
-const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店';
+const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家里?|店里?|公司|仓库|厂里?)';
+/** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
+const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个事|另一个事|其次|此外|以及/;
+/** A change of mind about a verb just used: 不取消了, 不用改了, 还是别退了, 就不换了. */
+const WITHDRAWN = /(?:不用|不要|不想|不必|别|甭|唔使|勿要|莫|不)(?:再)?(取消|撤|改|换|退|催|开|投诉)(?:了|啦|咯|喇|嘞)/gu;
+/** A not-yet of sending (还没发, 未发货, 没出库) and of arriving (没收到, 还没到). */
+const NOT_SENT = /^(?:还|都|也|一直)?(?:没有?|未|冇|莫得)(?:发|寄|出库|出货|安排发)/u;
+const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/u;
+/** A place said right after a verb of delivering: 送到我家, 送到新仓, 送到武进区… */
+const PLACE_AHEAD = /^(?:(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家|店|公司|仓库|仓|厂)|家里|店里|新(?:店|仓|地址|厂|址)|另一个|分店|[\p{Script=Han}A-Za-z0-9]{1,10}(?:省|市|区|县|镇|乡|街道|路|街|小区|大厦|园区))/u;
+/** Fillers and pauses a caller puts between the parts of an address (那个, 嗯, 就是). */
+const FILL = '(?:[\\s,.…、]*(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)?[\\s,.…、]*)';
+/** The address as meant: without spaces, and without the pauses and fillers said between its parts (萧山区，那个，市心北路……108号). */
+const spokenAddress = (said: string) =>
+  said.replace(/\s+/g, '').replace(/(?:[,，、…]|\.{2,}|。)+(?:(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)(?:[,，、…]|\.{2,}|。)*)?/gu, '');
+const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
+  取消: ['CANCEL'],
+  撤: ['CANCEL'],
+  改: ['CHANGE_ADDRESS'],
+  换: ['CHANGE_ADDRESS', 'RETURN_EXCHANGE'],
+  退: ['RETURN_EXCHANGE'],
+  催: ['CHASE'],
+  开: ['INVOICE'],
+  投诉: ['COMPLAINT'],
+};
+/** What is said only of goods (买错型号了, 尺寸不对, 装不上): a clause saying it is about the goods. */
+const GOODS_SAID = /型号|尺寸|规格|买错|发错|装不上|不合适|不匹配|不配套|坏了|破了|质量/u;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
@@ -95,6 +121,18 @@ export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[
     const name = m[1] ?? m[2];
     marks.push({ at: m.index, end: m.index + m[0].length, name, side: side(name) });
   }
+  // A name with no role word (小王：, 小李：) is a tag when it opens turns more than once, or beside tags
+  // that are (小李：… 陈老板：…): a speaker the platform names, neutral until the others tell it apart.
+  const bare = /(?:^|(?<=[\n。.!?…)\]】]))\s*([\p{Script=Han}]{2,3})\s*:/gu;
+  const seen = new Map<string, { at: number; end: number }[]>();
+  for (let m; (m = bare.exec(norm)); ) {
+    const name = m[1];
+    if (/[我你他她说讲问道是的了吗呢啊]/u.test(name) || marks.some((k) => k.at <= m!.index && m!.index < k.end)) continue;
+    seen.set(name, [...(seen.get(name) ?? []), { at: m.index, end: m.index + m[0].length }]);
+  }
+  for (const [name, at] of seen)
+    if (at.length >= 2 && (marks.length || at.length >= 3)) for (const a of at) marks.push({ ...a, name, side: 'NEUTRAL' });
+  marks.sort((a, b) => a.at - b.at);
   if (!marks.length) return [{ speaker: 'CUSTOMER', span: [0, norm.length] }];
   // Neutral tags (A/B, 说话人1/2): the one who talks like an agent is the agent, when exactly one does most.
   const neutral = [...new Set(marks.filter((m) => m.side === 'NEUTRAL').map((m) => m.name))];
@@ -105,7 +143,10 @@ export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[
     agentLike.set(m.name, agentLike.get(m.name)! + lex.calls.speakers.agentPhrases.filter((p) => words.includes(normalizeText(p, lex))).length);
   });
   const ranked = [...agentLike].sort((a, b) => b[1] - a[1]);
-  const neutralAgent = neutral.length >= 2 && ranked[0][1] > ranked[1][1] ? ranked[0][0] : null;
+  // One neutral name beside callers only (小王：… 刘师傅：…, 小李：… 陈老板：…): the one who is not a caller is the agent.
+  const sides = new Set(marks.map((m) => m.side));
+  const neutralAgent =
+    neutral.length >= 2 && ranked[0][1] > ranked[1][1] ? ranked[0][0] : neutral.length === 1 && sides.has('CUSTOMER') && !sides.has('AGENT') ? neutral[0] : null;
   const speakerOf = (m: (typeof marks)[number]): Turn['speaker'] => (m.side === 'NEUTRAL' ? (m.name === neutralAgent ? 'AGENT' : 'CUSTOMER') : m.side);
   const turns: Turn[] = [];
   if (norm.slice(0, marks[0].at).trim()) turns.push({ speaker: 'CUSTOMER', span: [0, marks[0].at] });
@@ -164,25 +205,46 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // 不是取消，是改个地址: a cue corrected with 不是…是 takes back the same intent said just before it in the turn.
   for (const m of found) {
     if (!m.negated || !/不是(?:要|说|想)?$/.test(norm.slice(Math.max(0, m.span[0] - 3), m.span[0]))) continue;
-    if (!/^[^.!?。\n]{0,4}?(?:而是|就是|我是|是)/.test(norm.slice(m.span[1], m.span[1] + 8))) continue;
+    if (!/^[^.!?。\n]{0,10}?(?:而是|就是|我是|是)/.test(norm.slice(m.span[1], m.span[1] + 14))) continue;
     const turn = turnOf(m.span[0]);
     for (const o of found)
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
   }
   const goods = [...((cues.meanings.GOODS as string[] | undefined) ?? []), ...lex.partTypes.map((t) => t.type)];
+  const hurry = (cues.meanings.HURRY as string[] | undefined) ?? [];
   // Seeing or receiving, or a bare 换 (我们要的是专票，能换一下吗), takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
   // invoice, 发票还没收到，寄了没有 still the invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
   // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
   for (const m of found) {
     const turn = turnOf(m.span[0]);
     const said = norm.slice(...m.span);
-    if (m.reason || !m.group.unlessClauseHas.length || !turn || !/见|收到|了?没有?$|^换成|^(?:能|可以|帮我|给我)?换(?:一下|下)?(?:吗)?$/.test(said) || goods.some((g) => said.includes(g))) continue;
+    const bareHurry = hurry.some((h) => new RegExp(`^(?:${escape(h)})+[啊吧呀哈嘛啦哦]*$`).test(said));
+    if (m.reason || !m.group.unlessClauseHas.length || !turn || !(bareHurry || /见|收到|了?没有?$|了(?:吗|么|伐)$|^换成|^(?:能不能|可不可以|能否|能|可以)?(?:帮我|给我|给|帮)?换(?:一下|下)?(?:吗)?$|^(?:我们?|俺)?不(?:想)?要了$/.test(said)) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
-    const [ps] = clauseAt(norm, cs - 2, breaks);
-    const previous = norm.slice(Math.max(ps, turn.span[0]), cs);
-    if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
+    const [, ce] = clauseAt(norm, m.span[0], breaks);
+    // 给我换批新的, 换个好的: a measure of goods after the verb says it is goods.
+    const counted = /^(?:一|两|几)?[批个件只套根条支箱对副]/.test(norm.slice(m.span[1], ce));
+    if (counted || goods.some((g) => norm.slice(cs, m.span[0]).includes(g) || norm.slice(m.span[1], ce).includes(g)) || TOPIC_SHIFT.test(norm.slice(cs, m.span[0]))) continue;
+    // Back clause by clause, within the sentence and the turn: the nearest that names a subject says what this is about
+    // (发票一直没收到，电子发票也没有，邮箱里啥都没有，你们发了吗？ asks about the invoice).
+    // 换成… names its own object: only the clause right before it (抬头不对，要换成新公司名).
+    const reach = /^换成/.test(said) ? 1 : 4;
+    for (let at = cs, n = 0; at > turn.span[0] && n < reach && !/[.!。\n]/.test(norm[at - 1]); n++) {
+      const [ps] = clauseAt(norm, at - 2, breaks);
+      const previous = norm.slice(Math.max(ps, turn.span[0]), at);
+      if (m.group.unlessClauseHas.some((w) => previous.includes(w))) m.reason = 'OTHER_SUBJECT';
+      // 还有，/ 另外，/ 对了，— the caller turns to another matter: a subject named before it is not this one's.
+      // Nor past a clause that asks or says something of its own (也不是要投诉你们, 买错型号了): the subject ends there.
+      const other = found.some((o) => o !== m && o.span[0] >= Math.max(ps, turn.span[0]) && o.span[1] <= at);
+      if (m.reason || other || goods.some((g) => previous.includes(g)) || GOODS_SAID.test(previous) || TOPIC_SHIFT.test(previous)) break;
+      at = Math.max(ps, turn.span[0]);
+    }
   }
+
+  // Words of one intent over the same words as one about something else are about it too (帮我换 | 换一下).
+  for (const m of found)
+    if (!m.reason && found.some((o) => o.reason === 'OTHER_SUBJECT' && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.reason = 'OTHER_SUBJECT';
 
   // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
   for (let i = 0; i + 1 < turns.length; i++) {
@@ -201,7 +263,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   }
 
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
-  const refs = findDocumentRefs(raw).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
+  const refs = corrected(raw, norm, findDocumentRefs(raw)).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
   const refTaken = (s: number, e: number) => refs.some((r) => r.span[0] < e && s < r.span[1]);
   const stops = turns.map((t) => t.span[1]);
   const address = parseAddress(raw, norm, lex, {
@@ -227,7 +289,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const changeCue = found.some((m) => m.group.label === 'CHANGE_ADDRESS');
     if (verbBefore || verbAfter || changeCue) {
       newAddress = {
-        value: raw.slice(s, e).replace(/\s+/g, ''),
+        value: spokenAddress(raw.slice(s, e)),
         span: [s, e],
         province: address.province.value,
         city: address.city.value,
@@ -249,7 +311,17 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const s = m.index + m[0].length - m[1].length;
       const e = m.index + m[0].length;
       if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
-      const value = raw.slice(s, e).replace(/\s+/g, '');
+      const value = spokenAddress(raw.slice(s, e));
+      newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
+      found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+    }
+    // The same, with fillers and pauses between its parts (送到萧山区，那个，市心北路……108号): the address as meant, without them.
+    const filled = new RegExp(`(?:${verbs})(?:${PLACE})?${FILL}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)${FILL}\\d+\\s*号)`, 'gu');
+    for (let m; !newAddress && (m = filled.exec(norm)); ) {
+      const s = m.index + m[0].length - m[1].length;
+      const e = m.index + m[0].length;
+      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
+      const value = spokenAddress(raw.slice(s, e));
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     }
@@ -261,7 +333,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       bare.lastIndex = cue.span[1];
       const m = bare.exec(norm);
       if (!m || m.index >= turn.span[1] || m.index - cue.span[1] > 16 || refTaken(m.index, m.index + m[0].length)) continue;
-      const value = raw.slice(m.index, m.index + m[0].length).replace(/\s+/g, '');
+      const value = spokenAddress(raw.slice(m.index, m.index + m[0].length));
       newAddress = { value, span: [m.index, m.index + m[0].length], province: null, city: null, district: null, detail: value };
     }
   }
@@ -275,6 +347,10 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // 还没发吧？/ 未发货嘛？ — the caller takes it for granted that it has not left, as the premise of another request.
     // 还没发货就别发了 / 还没发的话 — the same premise, of a request that follows.
     else if (m.group.label === 'CHASE' && /[没未莫冇]/.test(norm.slice(...m.span)) && /^[^,.;!?。]{0,3}(?:[吧嘛]|的话|就)/.test(after)) m.reason = 'MENTIONED';
+    // 每次都说马上马上, 你们说很快 — a promise the caller reports, not a hurry asked for.
+    else if (m.group.label === 'CHASE' && /(?:都|总|老|一直|每次|每回|又|你们|你|他们?|她|客服)说(?:的是|是|了)?(?:马上|很快|快了|尽快)*$/.test(norm.slice(cs, m.span[0]))) m.reason = 'MENTIONED';
+    // 能不能让他送到我家，… — where it goes, not when: a place after the verb makes it a redirect.
+    else if (m.group.label === 'CHASE' && /(?:送到|送去|送往|拉到|送)$/.test(norm.slice(...m.span)) && PLACE_AHEAD.test(norm.slice(m.span[1], m.span[1] + 14))) m.reason = 'OTHER_SUBJECT';
     // 啥时候到都行 — a when said as not minding asks for nothing.
     else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
     // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
@@ -345,6 +421,46 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       for (const m of before) if (!m.reason && m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
     }
   }
+  // Withdrawn later in the call: 我想取消…（客服：已经出库了）…那算了，不取消了; 我想改个地址…哦，不用改了. A refusal of
+  // the verb itself, said as a change of mind (…了), takes back the last request made with that verb before it —
+  // across the agent's reply, not past another request of the same verb.
+  for (const t of callerTurns) {
+    const said = norm.slice(...t.span);
+    for (const w of said.matchAll(WITHDRAWN)) {
+      const at = t.span[0] + w.index!;
+      const verb = w[1];
+      // The verb names the request by what it does, whichever verb asked it (换一个…不用退了, 取消…不撤了, 地址换一下…不改了).
+      const of = (m: (typeof found)[number]) => norm.slice(...m.span).includes(verb) || WITHDRAWN_OF[verb].includes(m.group.label as CallIntentKind);
+      const earlier = found.filter((m) => m.span[1] <= at && at - m.span[1] <= 160 && of(m));
+      const last = earlier.sort((a, b) => b.span[0] - a.span[0])[0];
+      // 不用开了，我们不要了 — a bare 不要了 right after says why it is withdrawn; it cancels nothing.
+      const end = at + w[0].length;
+      for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && m.span[0] >= end && m.span[0] - end <= 4 && /^(?:我们?|俺|咱)?(?:都|也)?不(?:想)?要了$/.test(norm.slice(m.span[0] - (m.span[0] - end), m.span[1]).replace(/^[\s,.…]+/, ''))) m.reason = 'TAKEN_BACK';
+      // 另外，不用换了 — a new matter refused, not the one before withdrawn.
+      // …SO-20251120-014那单不取消了 — another order named between: that one is refused, the first request stands.
+      const otherOrder = (from: number) => refs.some((r) => r.span[0] >= from && r.span[1] <= at) || /另一单|那单|另外一单|另一个单|别的单/.test(norm.slice(from, at));
+      if (last && (!last.reason || last.reason === 'TAKEN_BACK') && !TOPIC_SHIFT.test(norm.slice(last.span[1], at)) && !otherOrder(last.span[1])) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
+    }
+  }
+  // 还没发的那部分也别发了, 还没发的，就是取消: goods not yet sent, said as what a cancel is about, ask where nothing is.
+  // 到现在都没收到，是不是漏发了: nothing arrived, so a missing piece is the parcel itself, not a return.
+  for (const t of callerTurns) {
+    const inTurn = found.filter((m) => !m.reason && m.span[0] >= t.span[0] && m.span[1] <= t.span[1]);
+    const saidOf = (m: (typeof found)[number]) => norm.slice(...m.span);
+    // Only in the sentence of the cancel, with no 还有/对了 between: 还没发，还有，这单取消吧 is two matters.
+    const joined = (a: Span, b: Span) => {
+      const between = norm.slice(Math.min(a[1], b[1]), Math.max(a[0], b[0]));
+      return !/[.!?。\n]/.test(between) && !TOPIC_SHIFT.test(between);
+    };
+    // 还没发的，帮我退了吧 / 这单还没发货，给我退款: money or goods 退 of an order not sent is its cancel.
+    const cancelGroup = cues.intents.find((g) => g.label === 'CANCEL')!;
+    for (const m of inTurn)
+      if (m.group.label === 'RETURN_EXCHANGE' && /退(?!货|回|给)/.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CHASE' && NOT_SENT.test(saidOf(c)) && joined(m.span, c.span))) m.group = cancelGroup;
+    for (const m of inTurn)
+      if (m.group.label === 'CHASE' && NOT_SENT.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CANCEL' && joined(m.span, c.span))) m.reason = 'MENTIONED';
+    if (inTurn.some((m) => m.group.label === 'CHASE' && NOT_ARRIVED.test(saidOf(m))))
+      for (const m of inTurn) if (m.group.label === 'RETURN_EXCHANGE' && /漏发|少发|没发/.test(saidOf(m)) && /是不是|是否|会不会/.test(norm.slice(clauseAt(norm, m.span[0], breaks)[0], m.span[0]))) m.reason = 'MENTIONED';
+  }
   const callerText = callerTurns.map((t) => norm.slice(...t.span)).join('\n');
   // 东西我不要了，已经收到了 — goods the caller has received and does not want go back: a return, not a cancel.
   const received = cues.received.words.some((w) => {
@@ -368,6 +484,16 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     else byIntent.set(intent, [...(byIntent.get(intent) ?? []), ev(m.span, m.cue)]);
   }
   if (!byIntent.has('CHANGE_ADDRESS')) newAddress = null;
+  // A house number corrected as it is said (文一西路969号，哦不对，是996号): the number said after the correction.
+  if (newAddress && turnOf(newAddress.span[0])) {
+    const rest = norm.slice(newAddress.span[1], turnOf(newAddress.span[0])!.span[1]);
+    const c = CORRECTION.exec(rest);
+    const house = c && /^(\d+)\s*号/.exec(rest.slice(c[0].length));
+    if (house && /\d+\s*号$/.test(newAddress.value)) {
+      const value = newAddress.value.replace(/\d+\s*号$/, `${house[1]}号`);
+      newAddress = { ...newAddress, value, detail: newAddress.detail?.replace(/\d+\s*号$/, `${house[1]}号`) ?? value };
+    }
+  }
   const intents: CallIntentReading[] = [...byIntent.entries()].map(([intent, evidence]) => ({ intent, evidence, confidence: evidence.length > 1 ? 0.95 : 0.85 }));
   if (!intents.length) intents.push({ intent: 'OTHER', evidence: [], confidence: setAside.length ? 0.6 : 0.8 });
   intents.sort((a, b) => a.intent.localeCompare(b.intent));
@@ -375,6 +501,41 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const spoken = refs.filter((r) => r.speaker === 'CUSTOMER');
   const orderRef = spoken.at(-1) ?? refs.at(-1) ?? null;
   return { intents, setAside, orderRef, refs, newAddress, turns };
+}
+
+/** 哎不对，是 / 哦不对，应该是 / 不是…是: a correction right after something said, before what replaces it. */
+const CORRECTION = /^[\s,.…]*(?:(?:哎|哦|噢|啊|呃|嗯|诶|欸|哎呀|不好意思|sorry)[\s,.…]*)*(?:(?:不对|说错了|念错了|错了|讲错了)[\s,.…]*)+(?:(?:哎|哦|噢|啊)[\s,.…]*)?(?:应该是|应该|是|最后是|后面是|尾号是)?[\s:]*/u;
+const DIGIT = /[0-9零〇洞一幺二两三四五六七八九]/u;
+const SPOKEN: Record<string, string> = { 零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
+/**
+ * A number corrected as it is said: 单号SO-20251203-015，哎不对，是016 — the digits said after the correction
+ * replace the end of the number (the caller repeats only the part that was wrong). The corrected number is
+ * a reference said where the correction is, so it is the one said last.
+ */
+function corrected(raw: string, norm: string, refs: DocumentRef[]): DocumentRef[] {
+  const out = [...refs];
+  for (const r of refs) {
+    const rest = norm.slice(r.span[1], r.span[1] + 24);
+    const c = CORRECTION.exec(rest);
+    if (!c) continue;
+    let i = c[0].length;
+    let digits = '';
+    while (i < rest.length && (DIGIT.test(rest[i]) || (digits && /[\s-]/.test(rest[i])))) {
+      if (DIGIT.test(rest[i])) digits += /\d/.test(rest[i]) ? rest[i] : SPOKEN[rest[i]];
+      i++;
+    }
+    // Only a tail (a few digits, not a whole new number, which the reader finds by itself), and not a count (是两个).
+    if (!digits || digits.length > 6 || /^[个件支箱套只条]/.test(rest.slice(i).trimStart()) || out.some((o) => o.span[0] >= r.span[1] && o.span[0] < r.span[1] + i)) continue;
+    const said = r.text;
+    let k = said.length;
+    for (let n = digits.length; n > 0 && k > 0; k--) if (/\d/.test(said[k - 1])) n--;
+    const fixed = findDocumentRefs(said.slice(0, k) + said.slice(k).replace(/\d/g, '') + digits)[0];
+    if (!fixed || fixed.kind !== r.kind) continue;
+    const at = r.span[1] + c.index + c[0].length;
+    out.push({ ...fixed, span: [at, r.span[1] + i], text: raw.slice(at, r.span[1] + i) });
+  }
+  return out.sort((a, b) => a.span[0] - b.span[0]);
 }
 
 /** Inside 如果/要是 … 的话/就: asked about, not asked for. */
