@@ -92,10 +92,7 @@ for (let round = 0; round < 5; round++) {
   failedFeeds = (await orderLink.linker.runRound()).failedFeeds;
   if (!failedFeeds) break;
 }
-const [held] = await orderLink.hubDb.query(
-  "SELECT (SELECT COUNT(*) FROM hub_order) AS orders, (SELECT COUNT(*) FROM hub_document WHERE system = 'WMS' AND state = 'LINKED') AS outbounds, (SELECT COUNT(*) FROM hub_document WHERE system = 'TMS' AND state = 'LINKED') AS waybills",
-);
-const first = { orders: Number(held.orders), outbounds: Number(held.outbounds), waybills: Number(held.waybills), millis: Date.now() - firstSync, failedFeeds };
+const first = { ...(await orderLink.linker.holdings()), millis: Date.now() - firstSync, failedFeeds };
 // The pages the gateway serves, built now if their sources changed since the last build.
 await ensureWebBuilt({ log: console.log }).catch((err) => console.error(`web pages not built: ${err instanceof Error ? err.message : err}`));
 const gateway = await startGateway(config, { subgraphUrls });

@@ -233,6 +233,15 @@ export class Linker {
     return rows.map((r) => Number(r.id));
   }
 
+  /** What the hub holds: its orders, and the outbounds and waybills linked to them (start-up's summary). */
+  async holdings(): Promise<{ orders: number; outbounds: number; waybills: number }> {
+    const [r] = await this.query(
+      'hub.holdings',
+      "SELECT (SELECT COUNT(*) FROM hub_order) AS orders, (SELECT COUNT(*) FROM hub_document WHERE system = 'WMS' AND state = 'LINKED') AS outbounds, (SELECT COUNT(*) FROM hub_document WHERE system = 'TMS' AND state = 'LINKED') AS waybills",
+    );
+    return { orders: Number(r.orders), outbounds: Number(r.outbounds), waybills: Number(r.waybills) };
+  }
+
   /** A round that starts after now: what was just written to a legacy system is in it. */
   async runFreshRound(): Promise<RoundStats> {
     await this.running?.catch(() => undefined);

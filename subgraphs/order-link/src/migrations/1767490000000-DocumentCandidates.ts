@@ -2,7 +2,7 @@
 // order's ambiguous and contradicting documents are found by its number through an index. Reading
 // every unlinked document and splitting the lists cost ~160 ms a batch of 500 orders at 200,000
 // orders (1,753 batches each for the two loaders after a bulk first sync), growing with history.
-// The linker writes both in one transaction (src/linking/linker.ts saveDocuments); the lists are kept
+// The linker writes both in one transaction (src/linking/records.ts saveDocuments); the lists are kept
 // as they are, for the blocker triggers and reconciliation that read them.
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
