@@ -13,20 +13,16 @@ import { HUB_MIGRATIONS } from '../subgraphs/order-link/src/server.js';
 import { Ledger } from '../subgraphs/order-link/src/rules/ledger.js';
 import { CONTRADICTION_REASONS, deleteDocuments, newDocument, readDocument, saveDocuments, type DocumentRecord } from '../subgraphs/order-link/src/linking/records.js';
 import { MYSQL_URL, mysqlAvailable } from './helpers/stack.js';
+import { Random } from '../legacy-sim/src/random.js';
 
 const direct = { call: (_op: string, fn: () => Promise<unknown>) => fn() } as unknown as LegacySystem;
 const ORDERS = Array.from({ length: 120 }, (_, i) => `SO-20251108-${String(i + 1).padStart(3, '0')}`);
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's seeded PRNG, as a function. */
+const random = (seed: number) => {
+  const g = new Random(seed);
+  return () => g.next();
+};
 
 /** Documents of every state and reason, some naming orders, some the same order several times over. */
 function documents(seed: number, count: number): DocumentRecord[] {
