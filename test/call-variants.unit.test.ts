@@ -306,3 +306,28 @@ test('a refusal about another order named after the request withdraws nothing', 
     return [caller(rng, rng.pick(TAGS), [rng.pick(asks), `${other}${rng.pick(withdrawals).replace(/^.*?(不|别)/, '$1')}`]), [intent]];
   });
 });
+
+// The classes the second independent set (calls-heldout-13) showed, enumerated in test/call-wordings.ts from the
+// language: a matter told as done or fine, or put right afterwards, is no request; a trouble after it still is.
+
+test('a matter told as done or fine, in many wordings and dialects, asks nothing; a request beside it stands', () => {
+  check(900, 35, (rng) => {
+    const [, topics, states] = rng.pick(WORDINGS.SETTLED);
+    const settled = `${rng.pick(topics)}${rng.pick(states)}`;
+    const thanks = rng.pick(WORDINGS.THANKS);
+    if (rng.chance(0.4)) return [caller(rng, rng.pick(TAGS), [settled, thanks]), ['OTHER']];
+    const other = rng.pick(W_INTENTS);
+    return [caller(rng, rng.pick(TAGS), [`${settled}，${thanks}`.replace(/$/, '。今天主要是'), rng.pick(W[other])]), [other]];
+  });
+});
+
+test('a trouble put right afterwards (…，后来补过来了) asks nothing; told as done and then a trouble still asks', () => {
+  check(400, 36, (rng) => {
+    if (rng.chance(0.5)) {
+      const [trouble, fixed] = rng.pick(WORDINGS.PUT_RIGHT);
+      return [caller(rng, rng.pick(TAGS), [`${trouble}，${fixed}`, rng.pick(WORDINGS.THANKS)]), ['OTHER']];
+    }
+    const [intent, said] = rng.pick(WORDINGS.SETTLED_BUT);
+    return [caller(rng, rng.pick(TAGS), [said]), [intent]];
+  });
+});

@@ -162,11 +162,28 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const norm = normalizeText(raw, lex);
   const { intents: intentCues, takeBack, deadlineMissed } = compiled(lex);
   const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
-  // 退货的钱收到了 — what the cue qualifies, then a settled state.
-  const settled = (after: string) => {
-    const rest = after.replace(/^的(?:钱|款|货|事|东西|单子|件)/, '').replace(/^(?:我们|我|俺|都|也|已经|早就|早|是)*/, '');
-    // Settled unless a question follows, or a but (发票收到了，但金额少了一百块).
-    return cues.settled.words.some((w) => rest.startsWith(w) && !/^[^,.;!?。]{0,2}(?:吗|没|伐|么|\?)/.test(rest.slice(w.length)) && !/但|可是|不过|然而|只是|却/.test(rest.split(/[.!?。\n]/)[0]));
+  // 钱已经退回来了, 发票也一起到了; 少发了两个，后来补过来了 — the matter told as done or fine, in the cue's clause or put
+  // right in the next: nothing asked of it, unless the sentence goes on to a trouble (发票到了，但是金额不对).
+  const problems = (cues.meanings.PROBLEM as string[] | undefined) ?? [];
+  const settledAt = (m: CueMatch) => {
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    const sentenceEnd = (from: number) => from + (/[.!?。\n;]/.exec(norm.slice(from))?.index ?? norm.length - from);
+    // The next clause in the sentence, past a clause of fillers only (…，就是，…).
+    const clauseAfter = (end: number): Span | null => {
+      if (end >= norm.length || /[.!?。\n;]/.test(norm[end])) return null;
+      const next = clauseAt(norm, end + 1, breaks);
+      return FILLER_ONLY.test(norm.slice(...next).trim()) ? clauseAfter(next[1]) : next;
+    };
+    const troubleAfter = (end: number) => {
+      const next = clauseAfter(end);
+      const rest = norm.slice(end, sentenceEnd(end));
+      return /但|可是|不过|然而|只是|却|结果/.test(rest) || (next !== null && (/^(?:就是|还是|可)/.test(norm.slice(...next)) || problems.some((w) => norm.slice(...next).includes(w)) || ASKS.test(norm.slice(...next))));
+    };
+    if (reportsDone(norm.slice(cs, ce), cues.settled)) return !troubleAfter(ce);
+    const next = clauseAfter(ce);
+    if (!next || !turnOf(next[0]) || turnOf(next[0]) !== turnOf(m.span[0])) return false;
+    const said = norm.slice(...next);
+    return cues.settled.later.some((w) => said.startsWith(w)) && reportsDone(said, cues.settled) && !troubleAfter(next[1]);
   };
   const turns = splitTurns(norm, lex);
   const callerTurns = turns.filter((t) => t.speaker === 'CUSTOMER');
@@ -353,8 +370,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     else if (m.group.label === 'CHASE' && /(?:送到|送去|送往|拉到|送)$/.test(norm.slice(...m.span)) && PLACE_AHEAD.test(norm.slice(m.span[1], m.span[1] + 14))) m.reason = 'OTHER_SUBJECT';
     // 啥时候到都行 — a when said as not minding asks for nothing.
     else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
-    // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
-    else if (settled(norm.slice(m.span[1], m.span[1] + 30))) m.reason = 'MENTIONED';
+    else if (settledAt(m)) m.reason = 'MENTIONED';
     // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
     // 上次退货的钱, 上次帮我换货 — a return, cancel or move the caller dates in the past is told of, not asked for
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
@@ -536,6 +552,25 @@ function corrected(raw: string, norm: string, refs: DocumentRef[]): DocumentRef[
     out.push({ ...fixed, span: [at, r.span[1] + i], text: raw.slice(at, r.span[1] + i) });
   }
   return out.sort((a, b) => a.span[0] - b.span[0]);
+}
+
+/** A clause of fillers only (就是, 那个, 怎么说呢). */
+const FILLER_ONLY = /^(?:那个|这个|就是说?|嗯+|呃+|额|啊|怎么说呢|你知道吧|然后)?$/u;
+/** A question: 收到了吗, 到了没有, 是不是, 有没有. */
+const ASKS = /吗|么|伐|呢|咩|\?|是不是|有没有|没有?$|未$/u;
+
+/**
+ * A clause that reports its matter done or fine (钱已经退回来了, 发票也一起到了, 东西都挺好的): it ends in a result reached, or
+ * says all is well, and neither asks, nor asks for something (帮我改好了再发), nor says not yet (还没到).
+ */
+function reportsDone(clause: string, settled: { done: string[]; fine: string[]; later: string[] }): boolean {
+  const said = clause.replace(/\s+/g, '').replace(/[啊呀哈啦嘛哦喽嘞哟喇啰]+$/u, '');
+  if (ASKS.test(said)) return false;
+  if (/帮|给我|麻烦|请|要|想|能不能|能否|可以|吧|一下|赶紧|快/u.test(said) && !settled.later.some((w) => said.includes(w))) return false;
+  let rest = said;
+  for (const w of settled.fine) rest = rest.split(w).join('');
+  if (/[没未不冇别]|还(?!好)/u.test(rest)) return false;
+  return rest !== said || settled.done.some((w) => said.endsWith(w));
 }
 
 /** Inside 如果/要是 … 的话/就: asked about, not asked for. */

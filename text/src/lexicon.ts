@@ -150,8 +150,10 @@ const callSchema = z.object({
   received: z.object({ note: z.string().optional(), words: z.array(z.string()), unwanted: z.array(z.string()) }).default({ words: [], unwanted: [] }),
   /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
   meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
-  /** After a cue, a state that says the matter is settled (发票收到了，没问题): nothing asked. */
-  settled: wordsSchema.default({ words: [] }),
+  /** A clause that reports the matter done or fine (钱已经退回来了, 发票收到了，没问题), or put right in the next (后来补过来了): nothing asked. */
+  settled: z
+    .object({ note: z.string().optional(), done: z.array(z.string().min(1)), fine: z.array(z.string().min(1)), later: z.array(z.string().min(1)) })
+    .default({ done: [], fine: [], later: [] }),
   /** Before a cue in its clause, a time that says it happened before (上次退货的钱): told of, not asked for. */
   past: wordsSchema.default({ words: [] }),
   intents: z
