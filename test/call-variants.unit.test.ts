@@ -331,3 +331,17 @@ test('a trouble put right afterwards (…，后来补过来了) asks nothing; to
     return [caller(rng, rng.pick(TAGS), [said]), [intent]];
   });
 });
+
+test('a delay told beside a cancel is why it is cancelled (CANCEL only); a chase with a cancel only threatened is a chase', () => {
+  check(900, 37, (rng) => {
+    const delay = rng.pick(WORDINGS.DELAY_TOLD);
+    const cancel = rng.pick(WORDINGS.CANCEL_SAID);
+    const roll = rng.int(0, 3);
+    if (roll === 0) return [caller(rng, rng.pick(TAGS), [delay, cancel]), ['CANCEL']];
+    if (roll === 1) return [caller(rng, rng.pick(TAGS), [cancel, delay]), ['CANCEL']];
+    // Another order's chase after 还有/另外 is its own matter.
+    if (roll === 2) return [caller(rng, rng.pick(TAGS), [delay, cancel, `${rng.pick(['还有', '另外'])}，另一单${rng.pick(['什么时候到', '到哪了', '帮我催一下'])}`]), ['CANCEL', 'CHASE']];
+    const [chase, threat] = rng.pick(WORDINGS.CHASE_THEN_THREAT);
+    return [caller(rng, rng.pick(TAGS), [`${chase}${threat}`]), ['CHASE']];
+  });
+});

@@ -208,3 +208,25 @@ export const SETTLED_BUT: [Intent, string][] = [
 
 /** What a call around a settled matter says before or after it. */
 export const THANKS = ['谢谢啊', '跟你们说一声', '辛苦了', '唔该晒', '麻烦你们了'];
+
+/** A delay told in the breath of a cancel: why it is cancelled, not a hurry. */
+export const DELAY_TOLD = [
+  '你们说好昨天发的，到今天都没发', '等了一个礼拜了还没到', '都三天了还没发货', '到现在一点动静都没有', '一直显示待发货', '物流好几天没动了',
+  '催了好几次了还没发', '咁耐都未寄', '拖了这么久', '我们等不了了', '说好的周一到，现在还没影', '到今天都还没出库', '下单半个月了还没发',
+  '等到现在都没消息', '客户那边等不起了', '啷个还没发',
+];
+export const CANCEL_SAID = [
+  '算了，取消吧', '那个单不要了，你给我取消掉', '不要了，撤单吧', '作废吧', '我们不要了，帮我退单', '唔要喇，取消张单', '这单就别发了，不要了',
+  '直接给我取消掉', '单子撤了吧', '不要了不要了',
+];
+/** A chase, then a cancel only threatened: the chase stands, nothing is cancelled. */
+export const CHASE_THEN_THREAT: [string, string][] = [
+  ['怎么还没发？', '再不发就取消'],
+  ['到底什么时候发？', '再不发货的话我就取消订单了'],
+  ['还没到，', '明天还不到的话我就不要了'],
+  ['都一个礼拜了，', '再拖下去我就取消了'],
+  ['快点发，', '不然我就取消了'],
+  ['今天务必发出，', '否则我们只能取消了'],
+  ['几时到啊？', '今日再唔到就直接取消'],
+  ['啥时候到？', '今天还不发的话我就退单'],
+];

@@ -80,7 +80,7 @@ const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
 const GOODS_SAID = /型号|尺寸|规格|买错|发错|装不上|不合适|不匹配|不配套|坏了|破了|质量/u;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
-const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
+const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; threats: RegExp[]; otherwise: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
 
 function compiled(lex: Lexicon) {
   let c = compiledFor.get(lex);
@@ -104,6 +104,8 @@ function compiled(lex: Lexicon) {
       intents: compileCues(lex.calls.intents),
       takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')),
       deadlineMissed: lex.calls.conditions.deadlineMissed.map((p) => new RegExp(p, 'g')),
+      threats: lex.calls.conditions.threats.map((p) => new RegExp(p, 'gu')),
+      otherwise: lex.calls.conditions.otherwise.map((p) => new RegExp(p, 'gu')),
       tag,
       side,
     };
@@ -160,7 +162,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const cues = lex.calls;
   const raw = transcript ?? '';
   const norm = normalizeText(raw, lex);
-  const { intents: intentCues, takeBack, deadlineMissed } = compiled(lex);
+  const { intents: intentCues, takeBack, deadlineMissed, threats, otherwise } = compiled(lex);
   const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
   // 钱已经退回来了, 发票也一起到了; 少发了两个，后来补过来了 — the matter told as done or fine, in the cue's clause or put
   // right in the next: nothing asked of it, unless the sentence goes on to a trouble (发票到了，但是金额不对).
@@ -385,23 +387,39 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   }
   // 如果今天还发不出来，那就帮我取消吧: a deadline passing undelivered is a chase; what it threatens (a cancel, a
   // return, a complaint) is not asked for yet. A condition on the state (要是还没发的话，地址改成…) is not a deadline.
+  // The same without 如果 (再不发就取消, 明天还不到的话我就不要了, 再拖下去我就投诉), and 不然/否则 after a chase (快点发，不然我就取消了).
   const chaseGroup = cues.intents.find((g) => g.label === 'CHASE')!;
+  const threatened = (i: number, condEnd: number, sentenceEnd: number, deadline: boolean) => {
+    for (const m of found) {
+      if (m.span[0] >= condEnd && m.span[0] < sentenceEnd && ['CANCEL', 'RETURN_EXCHANGE', 'COMPLAINT'].includes(m.group.label as string)) m.reason ??= 'CONDITIONAL';
+      if (m.span[0] >= i && m.span[1] <= condEnd && m.group.label === 'CHASE' && m.reason === 'CONDITIONAL') delete m.reason;
+    }
+    if (deadline && !found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
+  };
   for (const t of callerTurns) {
+    const sentence = (i: number): Span => {
+      let [s, e] = [i, i];
+      while (s > t.span[0] && !/[.!?。\n]/.test(norm[s - 1])) s--;
+      while (e < t.span[1] && !/[.!?。\n]/.test(norm[e])) e++;
+      return [s, e];
+    };
     for (const opener of cues.conditions.openers) {
       for (let i = norm.indexOf(opener, t.span[0]); i >= 0 && i < t.span[1]; i = norm.indexOf(opener, i + 1)) {
-        let sentenceEnd = i;
-        while (sentenceEnd < t.span[1] && !/[.!?。\n]/.test(norm[sentenceEnd])) sentenceEnd++;
+        const [, sentenceEnd] = sentence(i);
         const closers = cues.conditions.closers.map((c) => norm.indexOf(c, i + opener.length)).filter((x) => x >= 0 && x < sentenceEnd);
         const [, clauseEnd] = clauseAt(norm, i, breaks);
         const condEnd = closers.length ? Math.min(...closers) : clauseEnd;
-        if (!deadlineMissed.some((re) => (re.lastIndex = 0, re.test(norm.slice(i, condEnd))))) continue;
-        for (const m of found) {
-          if (m.span[0] >= condEnd && m.span[0] < sentenceEnd && ['CANCEL', 'RETURN_EXCHANGE', 'COMPLAINT'].includes(m.group.label as string)) m.reason ??= 'CONDITIONAL';
-          if (m.span[0] >= i && m.span[1] <= condEnd && m.group.label === 'CHASE' && m.reason === 'CONDITIONAL') delete m.reason;
-        }
-        if (!found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
+        if (deadlineMissed.some((re) => (re.lastIndex = 0, re.test(norm.slice(i, condEnd))))) threatened(i, condEnd, sentenceEnd, true);
       }
     }
+    const said = norm.slice(...t.span);
+    for (const re of threats) for (const w of said.matchAll(re)) threatened(t.span[0] + w.index!, t.span[0] + w.index! + w[0].length, sentence(t.span[0] + w.index!)[1], true);
+    for (const re of otherwise)
+      for (const w of said.matchAll(re)) {
+        const at = t.span[0] + w.index!;
+        const [s, e] = sentence(at);
+        if (found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= s && m.span[1] <= at)) threatened(at, at + w[0].length, e, false);
+      }
   }
   // An address said for something else (发票的邮寄地址…，寄到…) is not where the goods go.
   for (const m of found) {
@@ -472,8 +490,6 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const cancelGroup = cues.intents.find((g) => g.label === 'CANCEL')!;
     for (const m of inTurn)
       if (m.group.label === 'RETURN_EXCHANGE' && /退(?!货|回|给)/.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CHASE' && NOT_SENT.test(saidOf(c)) && joined(m.span, c.span))) m.group = cancelGroup;
-    for (const m of inTurn)
-      if (m.group.label === 'CHASE' && NOT_SENT.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CANCEL' && joined(m.span, c.span))) m.reason = 'MENTIONED';
     if (inTurn.some((m) => m.group.label === 'CHASE' && NOT_ARRIVED.test(saidOf(m))))
       for (const m of inTurn) if (m.group.label === 'RETURN_EXCHANGE' && /漏发|少发|没发/.test(saidOf(m)) && /是不是|是否|会不会/.test(norm.slice(clauseAt(norm, m.span[0], breaks)[0], m.span[0]))) m.reason = 'MENTIONED';
   }
@@ -488,6 +504,17 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   if (received) for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && cues.received.unwanted.some((w) => norm.slice(...m.span).includes(w))) m.group = returnGroup;
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
+  // 你们说好昨天发的，到今天都没发，我们等不了了，那个单不要了 — a delay told in the turn of a cancel is why it is cancelled,
+  // not a hurry (and 发货了没有 beside it asks whether it still can be); only another matter (还有，…) or another order
+  // (另一单) keeps a chase beside it. A cancel only threatened (怎么还没发？再不发就取消) is no cancel, and the chase stands.
+  const sameMatter = (a: Span, b: Span) => {
+    const between = norm.slice(Math.min(a[1], b[1]), Math.max(a[0], b[0]));
+    return !TOPIC_SHIFT.test(between) && !/另一单|另外一单|另一个单|别的单|其他单/.test(between);
+  };
+  for (const t of callerTurns) {
+    const inTurn = found.filter((m) => !m.reason && m.span[0] >= t.span[0] && m.span[1] <= t.span[1]);
+    for (const m of inTurn) if (m.group.label === 'CHASE' && inTurn.some((c) => c.group.label === 'CANCEL' && sameMatter(m.span, c.span))) m.reason = 'MENTIONED';
+  }
 
   // Cues that give way (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel is its money back).
   const counted = new Set(found.filter((m) => !m.reason).map((m) => m.group.label as string));

@@ -141,6 +141,10 @@ const callSchema = z.object({
     closers: z.array(z.string().min(1)),
     /** A condition that a deadline passes undelivered (今天还发不出来): what follows is a threat, the condition a chase. */
     deadlineMissed: z.array(z.string().min(1)).default([]),
+    /** A missed deadline said without an opener (再不发就…, 明天还不到的话…): the condition, up to what it threatens. */
+    threats: z.array(z.string().min(1)).default([]),
+    /** 不然, 否则: after a chase, what follows threatens. */
+    otherwise: z.array(z.string().min(1)).default([]),
   }),
   takeBack: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)), window: z.number().int().min(1).max(40) }),
   noOrderYet: wordsSchema,
@@ -292,7 +296,7 @@ function expandMeanings(calls: CallCues): CallCues {
     ...calls,
     intents: calls.intents.map((g) => ({ ...g, patterns: g.patterns.map(expand) })),
     takeBack: { ...calls.takeBack, patterns: calls.takeBack.patterns.map(expand) },
-    conditions: { ...calls.conditions, deadlineMissed: calls.conditions.deadlineMissed.map(expand) },
+    conditions: { ...calls.conditions, deadlineMissed: calls.conditions.deadlineMissed.map(expand), threats: calls.conditions.threats.map(expand) },
   };
 }
 
@@ -330,7 +334,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   for (const [name, f] of Object.entries(remark.fields))
     for (const g of f.groups) for (const p of g.patterns) compile('remark-cues.json', p), void name;
   const calls = expandMeanings(readJson(d, 'call-cues.json', callSchema));
-  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns, ...calls.conditions.deadlineMissed]) compile('call-cues.json', p);
+  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns, ...calls.conditions.deadlineMissed, ...calls.conditions.threats, ...calls.conditions.otherwise]) compile('call-cues.json', p);
   const admin = readJson(d, 'admin-divisions.json', adminSchema);
   const norm = readJson(d, 'normalize.json', normalizeSchema);
 
