@@ -345,3 +345,16 @@ test('a delay told beside a cancel is why it is cancelled (CANCEL only); a chase
     return [caller(rng, rng.pick(TAGS), [`${chase}${threat}`]), ['CHASE']];
   });
 });
+
+test('asked whether it can be done and the offer declined, or said to be only asking, asks nothing; the offer accepted is the request', () => {
+  check(900, 38, (rng) => {
+    const [intent, asks, offers] = rng.pick(WORDINGS.OFFERED);
+    const [agent, customer] = rng.pick(TAGS);
+    const ask = rng.pick(asks);
+    const number = `${agent}订单号呢？${customer}${rng.pick(SAID)}。`;
+    const roll = rng.int(0, 2);
+    if (roll === 2) return [`${customer}${ask}${rng.pick(WORDINGS.ASKING_ONLY)}。${number}`, ['OTHER']];
+    const declined = roll === 0;
+    return [`${customer}${ask}${agent}${rng.pick(offers)}${customer}${rng.pick(declined ? WORDINGS.DECLINED : WORDINGS.ACCEPTED)}。${number}`, declined ? ['OTHER'] : [intent]];
+  });
+});

@@ -230,3 +230,15 @@ export const CHASE_THEN_THREAT: [string, string][] = [
   ['几时到啊？', '今日再唔到就直接取消'],
   ['啥时候到？', '今天还不发的话我就退单'],
 ];
+
+/** Asked whether it can be done, the agent offers to do it, and the caller declines (or accepts). */
+export const OFFERED: [Intent, string[], string[]][] = [
+  ['INVOICE', ['你们能开专票吗？', '可以开增值税专用发票吗？', '发票能开吗？', '能不能开电子发票？'], ['可以开的，需要的话我现在帮您登记开票信息？', '可以，要不要现在给您开发票？', '能开，需要帮您开票吗？']],
+  ['RETURN_EXCHANGE', ['这个能退吗？', '型号不对的话可以换吗？', '能不能给换个型号？', '你们支持退换吗？'], ['可以的，要不要给您换一个？', '支持的，需要给您办退货吗？', '可以，要帮您登记退货吗？']],
+  ['CANCEL', ['这单还能取消吗？', '现在还可以取消吗？'], ['还没出库，可以取消，需要现在帮您取消吗？', '可以的，要帮您取消吗？']],
+  ['CHANGE_ADDRESS', ['地址还能改吗？', '能不能改个地址？'], ['还来得及，需要帮您改地址吗？', '可以，要现在给您改地址吗？']],
+];
+export const DECLINED = ['不用，先问问', '不用了', '算了不用', '不需要，我就问问', '先不用，等下了单再说', '暂时不用，谢谢', '唔使喇，我问下啫', '不了不了，回头再说'];
+export const ACCEPTED = ['好的', '可以', '行，麻烦了', '嗯，好', '要的'];
+/** The caller says they are only asking. */
+export const ASKING_ONLY = ['我就问问', '先问问', '只是问问', '随便问问啊', '先了解一下'];

@@ -265,21 +265,35 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   for (const m of found)
     if (!m.reason && found.some((o) => o.reason === 'OTHER_SUBJECT' && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.reason = 'OTHER_SUBJECT';
 
-  // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
+  // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent. Declined (不用，先问问),
+  // what the caller had only asked about as a possibility (能开专票吗？) is no request: the offer was what it would have become.
+  const askedIfPossible = (m: CueMatch) => {
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    const said = norm.slice(cs, ce + 1);
+    return POSSIBLE.test(said) && (/[吗么呢?]/.test(said) || /能不能|可不可以|行不行|得唔得|可唔可以/.test(said));
+  };
   for (let i = 0; i + 1 < turns.length; i++) {
     const [agent, reply] = [turns[i], turns[i + 1]];
     if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER') continue;
-    const asked = norm.slice(...agent.span).trim();
+    // The words of the turn, without the timestamp the platform writes before the next tag ([00:00:06]).
+    const asked = norm.slice(...agent.span).replace(/\[[\d:.]+\]\s*$/, '').trim();
     if (!/(吗|呢|么|\?)[\s.。]*$/.test(asked)) continue;
     const answer = norm.slice(...reply.span).replace(/^[\s,.。…~]*(?:嗯+|哦|啊|那个|就是)?[\s,.。…~]*/, '');
-    if (cues.consent.refusals.some((w) => answer.startsWith(w)) || !cues.consent.words.some((w) => answer.startsWith(w))) continue;
+    const declined = cues.consent.refusals.some((w) => answer.startsWith(w));
+    if (!declined && !cues.consent.words.some((w) => answer.startsWith(w))) continue;
     // Only what the question itself proposes: 这边看到您的订单还没发货，需要我帮您取消吗 proposes a cancel, not a chase.
-    let end = agent.span[1];
+    let end = agent.span[0] + norm.slice(agent.span[0]).indexOf(asked) + asked.length;
     while (end > agent.span[0] && /[\s?.。!]/.test(norm[end - 1])) end--;
     const [qs] = clauseAt(norm, Math.max(agent.span[0], end - 1), breaks);
     const proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(qs, agent.span[0]) && sp[1] <= agent.span[1]).filter((m) => !m.negated);
-    for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
+    if (!declined) for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
+    else
+      for (const m of found)
+        if (!m.reason && !m.negated && m.span[1] <= agent.span[0] && proposed.some((p) => p.group.label === m.group.label) && askedIfPossible(m)) m.reason = 'NEGATED';
   }
+  // 先问问, 就问问 — the caller says they are only asking: what they asked about as a possibility is no request.
+  if (callerTurns.some((t) => cues.consent.askingOnly.some((w) => norm.slice(...t.span).includes(w))))
+    for (const m of found) if (!m.reason && !m.negated && m.group.label !== 'CHASE' && askedIfPossible(m)) m.reason = 'HEDGED';
 
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
   const refs = corrected(raw, norm, findDocumentRefs(raw)).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
@@ -581,6 +595,8 @@ function corrected(raw: string, norm: string, refs: DocumentRef[]): DocumentRef[
   return out.sort((a, b) => a.span[0] - b.span[0]);
 }
 
+/** Asking whether it can be done: 能开专票吗, 可以退吗, 能不能换, 支持退换吗. */
+const POSSIBLE = /能不能|可不可以|可以|能否|可否|能|支持|有没有|行不行|得唔得|可唔可以/u;
 /** A clause of fillers only (就是, 那个, 怎么说呢). */
 const FILLER_ONLY = /^(?:那个|这个|就是说?|嗯+|呃+|额|啊|怎么说呢|你知道吧|然后)?$/u;
 /** A question: 收到了吗, 到了没有, 是不是, 有没有. */

@@ -164,7 +164,7 @@ const callSchema = z.object({
     .array(cueGroupSchema.extend({ label: z.enum(['CHASE', 'CHANGE_ADDRESS', 'RETURN_EXCHANGE', 'CANCEL', 'INVOICE', 'COMPLAINT']) }))
     .min(1),
   addressVerbs: z.object({ note: z.string().optional(), before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }),
-  consent: z.object({ note: z.string().optional(), words: z.array(z.string().min(1)), refusals: z.array(z.string().min(1)) }),
+  consent: z.object({ note: z.string().optional(), words: z.array(z.string().min(1)), refusals: z.array(z.string().min(1)), askingOnly: z.array(z.string().min(1)).default([]) }),
   mentioned: z.object({ note: z.string().optional(), after: z.array(z.string().min(1)) }),
 });
 
