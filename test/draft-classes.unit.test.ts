@@ -500,3 +500,82 @@ test('a three-character contact name is read whole, though a character of it is 
     assert.equal(draft(text).contactName.value, name, text);
   }
 });
+
+// Development round 2026-12-05 (afternoon): the classes behind chat-drafts-heldout-6's misses, by meaning.
+test('urgency with no time is the delivery hint as written; a time said wins; negated urgency is none; the remark keeps it', () => {
+  const rng = new Random(507);
+  const urgent = ['急用', '急需', '着急用', '等着用', '赶时间', '越快越好', '尽快', '急', '很急', '加急', '急急急', '特急', '等着装', '越早越好', '急着要'];
+  const times = ['明天上午', '周五前', '三天内', '下礼拜二', '明早九点前', '听日', '一周内', '今天下班前'];
+  for (let i = 0; i < 200; i++) {
+    const p = rng.pick(typed);
+    const u = rng.pick(urgent);
+    const mark = rng.pick(['', '！', '!!', '。']);
+    const sep = rng.pick(['，', ' ', '。']);
+    const order = `${p.said} ${rng.int(2, 9)}个`;
+    const who = `${someAddr(rng)} ${rng.pick(people)} 13812345678`;
+    const text = rng.pick([`${order}${sep}${u}${mark}${sep}${who}`, `${who}${sep}${order}${sep}${u}${mark}`, `${u}${mark}${sep}${order}${sep}${who}`]);
+    const d = draft(text);
+    assert.equal(d.deliveryHint.value, u, text);
+    if (/急/.test(u)) assert.ok(d.remarks.some((r) => r.value.includes(u)), `the remark keeps ${u}: ${text}`);
+    // A time said anywhere in the message is the hint, before or after the urgency.
+    const t = rng.pick(times);
+    const timed = rng.pick([`${order}${sep}${u}${sep}${t}送到${sep}${who}`, `${t}要${sep}${order}${sep}${u}${mark}${sep}${who}`]);
+    assert.equal(draft(timed).deliveryHint.value, t, timed);
+  }
+  for (const calm of ['不急', '不着急', '不用急', '不太急', '没那么急'])
+    assert.equal(draft(`${typed[0].said} 4个，${calm}，${someAddr(new Random(3))} 张伟 13812345678`).deliveryHint.value, null, calm);
+});
+
+test('a contact called by a title (陈经理, 王师傅, 李总, 张工) beside a landline or a mobile is the contact, title and all', () => {
+  const rng = new Random(508);
+  const surnames = ['陈', '王', '李', '张', '刘', '赵', '黄', '周', '欧阳', '司马'];
+  const titles = ['经理', '师傅', '总', '工', '老板', '主任', '姐', '哥', '店长', '厂长'];
+  for (let i = 0; i < 200; i++) {
+    const who = `${rng.pick(surnames)}${rng.pick(titles)}`;
+    const area = rng.pick(['0516', '021', '0571', '0755']);
+    const local = `${rng.int(2, 8)}${rng.int(1000000, 9999999)}`;
+    const phone = rng.pick([`${area}-${local}`, `${area}${local}`, `${area} ${local}`, `13${rng.int(100000000, 999999999)}`]);
+    const label = rng.pick(['', '座机', '座机：', '电话', '电话：', '固话 ', 'TEL:']);
+    const contact = rng.pick([`${who} ${label}${phone}`, `${who}（${phone}）`, `联系人：${who} ${label}${phone}`, `${label}${phone} ${who}`]);
+    const p = rng.pick(typed);
+    const text = rng.pick([
+      `${someAddr(rng)} ${shopName(rng)} ${contact} ${p.said} 4个`,
+      `${p.said} 4个，${someAddr(rng)}，${contact}`,
+      `${contact}\n${someAddr(rng)}\n${p.said} 4个`,
+    ]);
+    assert.equal(draft(text).contactName.value, who, text);
+  }
+});
+
+test('a shop named by its trade alone (渝顺汽车维修, 鑫源摩配) wherever it stands; a job (空调快修), a quality (原厂配件) or a labelled contact is none', () => {
+  const rng = new Random(509);
+  const owns = ['渝顺', '鑫源', '老周', '金马', '宏达', '阿强', '华兴', '永盛', '城南老李', '福临'];
+  const trades = ['汽车维修', '维修', '修理', '汽车修理', '汽修', '修理厂', '配件', '汽车配件', '摩配', '车行', '轮胎', '快修', '汽车快修', '养护', '汽车养护',
+    '汽车美容', '机修', '钣金喷漆', '车辆维修', '汽车电器', '商贸', '汽车用品', '改装'];
+  const contactAfter = (who: string) => rng.pick([`联系：${who}`, `联系人 ${who}`, `联系${who}`, `收货人：${who}`, `收货 ${who}`, who]);
+  for (let i = 0; i < 300; i++) {
+    const shop = `${rng.pick(owns)}${rng.pick(trades)}`;
+    const who = rng.pick(people);
+    const p = rng.pick(typed);
+    const sep = rng.pick([' ', '，', '\n', ' | ']);
+    const text = rng.pick([
+      `${someAddr(rng)}${sep}${shop}${sep}${contactAfter(who)} 13812345678${sep}${p.said} 4个`,
+      `${shop}${sep}${contactAfter(who)} 13812345678${sep}${someAddr(rng)}${sep}${p.said} 4个`,
+      `${p.said} 4个${sep}${someAddr(rng)}${sep}${shop}${sep}${contactAfter(who)} 13812345678`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, who], text);
+  }
+  const jobs = ['空调快修', '发动机养护', '变速箱维修', '刹车片更换', '原厂配件', '进口配件', '全车保养', '上门维修', '汽车维修', '空调维修', '轮胎修理'];
+  for (let i = 0; i < 100; i++) {
+    const job = rng.pick(jobs);
+    const who = rng.pick(people);
+    const text = rng.pick([
+      `${someAddr(rng)} ${job} ${who} 13812345678 ${typed[0].said} 3个`,
+      `${typed[0].said} 3个，${job}，${someAddr(rng)}，${contactAfter(who)} 13812345678`,
+    ]);
+    assert.equal(draft(text).customerHint.value, null, text);
+  }
+  for (const labelled of ['联系人张伟收', '收货人 李总', '收件人：王师傅', '联系 赵磊'])
+    assert.equal(draft(`${someAddr(new Random(4))} ${labelled} 13812345678 ${typed[0].said} 3个`).customerHint.value, null, labelled);
+});
