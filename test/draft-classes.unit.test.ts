@@ -579,3 +579,56 @@ test('a shop named by its trade alone (渝顺汽车维修, 鑫源摩配) whereve
   for (const labelled of ['联系人张伟收', '收货人 李总', '收件人：王师傅', '联系 赵磊'])
     assert.equal(draft(`${someAddr(new Random(4))} ${labelled} 13812345678 ${typed[0].said} 3个`).customerHint.value, null, labelled);
 });
+
+test('an address in any order: town and street first, then the county-level city, the prefecture and the province; a district several cities have, told by the city said elsewhere', () => {
+  const rng = new Random(510);
+  // [province as written, city as written, district as written, full province, full city, full district]
+  const places: Array<[string, string, string, string, string, string]> = [
+    ['浙江', '温州', '瑞安市', '浙江省', '温州市', '瑞安市'],
+    ['浙江', '金华', '义乌', '浙江省', '金华市', '义乌市'],
+    ['江苏', '苏州', '昆山市', '江苏省', '苏州市', '昆山市'],
+    ['江苏省', '无锡市', '江阴', '江苏省', '无锡市', '江阴市'],
+    ['福建', '泉州', '晋江市', '福建省', '泉州市', '晋江市'],
+    ['广东', '佛山', '南海区', '广东省', '佛山市', '南海区'],
+    ['山东', '青岛', '黄岛区', '山东省', '青岛市', '黄岛区'],
+  ];
+  const towns = ['塘下镇', '城南镇', '高新街道', '开发区街道', ''];
+  const streets = ['罗凤大道', '朝阳路', '工业路', '建设大道', '人民街', '南海大道北'];
+  for (let i = 0; i < 200; i++) {
+    const [prov, city, dist, fullProv, fullCity, fullDist] = rng.pick(places);
+    const detail = `${rng.pick(towns)}${rng.pick(streets)}${rng.int(1, 1999)}号`;
+    const sep = rng.pick(['，', ' ', '，', '、']);
+    const where = rng.pick([
+      `${detail}${sep}${dist}${sep}${prov}${city}`,
+      `${detail}${sep}${dist}${sep}${city}${sep}${prov}`,
+      `${detail}（${prov}${city}${dist}）`,
+      `${detail}${sep}${city}${dist}`,
+    ]);
+    const p = rng.pick(typed);
+    const text = rng.pick([
+      `${rng.pick(['【订单】', '', '地址：'])}${where}\n${rng.pick(people)} 13812345678\n${p.said} 4个`,
+      `${p.said} 4个，${where}，${rng.pick(people)} 13812345678`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, fullDist, detail], text);
+  }
+  // 鼓楼区, 普陀区, 西湖区, 朝阳区 name districts of several cities: the city said before or after tells which.
+  const shared: Array<[string, string, string, string]> = [
+    ['鼓楼区', '南京', '江苏省', '南京市'],
+    ['鼓楼区', '福州', '福建省', '福州市'],
+    ['普陀区', '舟山', '浙江省', '舟山市'],
+    ['西湖区', '南昌', '江西省', '南昌市'],
+    ['朝阳区', '长春', '吉林省', '长春市'],
+  ];
+  for (let i = 0; i < 100; i++) {
+    const [dist, city, fullProv, fullCity] = rng.pick(shared);
+    const detail = `${rng.pick(streets)}${rng.int(1, 300)}号`;
+    const text = rng.pick([
+      `${city}的老客户了，${dist}${detail}，张伟 13812345678，${typed[0].said} 4个`,
+      `${dist}${detail}，${city}，张伟 13812345678，${typed[0].said} 4个`,
+      `我们在${city}，${dist}${detail} 张伟 13812345678 ${typed[0].said} 4个`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, dist, detail], text);
+  }
+});

@@ -3,7 +3,7 @@
 // anything mentioned but not resolved is listed in `unresolved`, never guessed silently.
 import { defaultLexicon, normalizeText, type Lexicon } from './lexicon.js';
 import { emptyField, field, SpanMask, type Field, type Span, type Unresolved } from './fields.js';
-import { parseAddress } from './address.js';
+import { isPlaceName, parseAddress } from './address.js';
 import { catalogIndex, clusterProducts, findProductHits, type CatalogEntry, type ProductCluster } from './catalog-match.js';
 import { findQuantities, type QuantityMatch } from './numbers.js';
 
@@ -557,7 +557,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   const between = new RegExp(`\\d\\s*[号弄室][\\s,，;；|]+([\\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\\s,，;；|]+(?:(?:${labels})[\\s:：]*)?([\\p{Script=Han}]{2,4})[\\s,，:：]*(?:\\+?86)?1\\d{2}`, 'u').exec(norm);
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
-    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || SHOP_STOP.test(between[1]) || namesOnlyAJob(withoutTrade(between[1]), lex);
+    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || SHOP_STOP.test(between[1]) || namesOnlyAJob(withoutTrade(between[1]), lex) || isPlaceName(between[1], lex);
     if (mask.isFree(at, at + between[1].length) && !addressLike && (!isPersonName(between[1], lex) || between[1].length >= 3)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
   }
   // 我是车友汇的张伟, 我们是顺达, 这边是…: a business introducing itself, whatever its name ends with.
@@ -580,7 +580,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
     const at = m.index! + m[0].indexOf('(') + 1;
     const name = m[1];
-    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w))) continue;
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
     if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
     return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
