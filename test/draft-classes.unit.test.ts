@@ -632,3 +632,28 @@ test('an address in any order: town and street first, then the county-level city
     assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, dist, detail], text);
   }
 });
+
+test('delivery spans in other words: dialect days, parts of a month, holidays, numerals and slashes in dates, clock times, days after', () => {
+  const rng = new Random(511);
+  const days = ['明儿', '今儿', '后儿', '明后天', '下个月初', '下月初', '本月底', '这个月底', '月中', '年底', '过年', '元旦', '国庆', '春节', '十二月五号', '12月20日'];
+  const times = ['', '上午', '下午', '下午两点', '14:00', '下午2:30', '九点'];
+  const bounds = ['', '前', '之前'];
+  const spans = ['十五号前', '15号之前', '12/20前', '12.5前', '3天后', '两天后', '48小时内', '三个工作日内'];
+  for (let i = 0; i < 300; i++) {
+    const p = rng.pick(typed);
+    const day = rng.pick(days);
+    // A holiday is a when only with its bound (过年前); a part of a month or a year takes no clock time.
+    const holiday = ['过年', '元旦', '国庆', '春节'].includes(day);
+    const time = holiday || /月[底初中]|年底/.test(day) ? '' : rng.pick(times);
+    const span = rng.int(0, 2) ? `${day}${time}${holiday ? rng.pick(bounds.slice(1)) : rng.pick(bounds)}` : rng.pick(spans);
+    const sep = rng.pick([' ', '，', '。']);
+    const text = rng.pick([
+      `${someAddr(rng)} 张伟 13812345678 ${p.said} 4个${sep}${span}${rng.pick(['送到', '到', '要', ''])}`,
+      `${p.said} 4个${sep}${span}${rng.pick(['送到', '到货', '发'])}${sep}${someAddr(rng)} 李强 18651234567`,
+    ]);
+    assert.equal(draft(text).deliveryHint.value, span, text);
+  }
+  // A house number before 前 is no date (金山路8号前门), nor is a spec with a slash (W712/75).
+  assert.equal(draft('NTN N204 4个，苏州吴中区木渎镇金山路8号前门 张伟 13812345678').deliveryHint.value, null);
+  assert.equal(draft('曼牌机滤W712/75 10个，苏州吴中区木渎镇金山路88号 张伟 13812345678').deliveryHint.value, null);
+});
