@@ -657,3 +657,29 @@ test('delivery spans in other words: dialect days, parts of a month, holidays, n
   assert.equal(draft('NTN N204 4个，苏州吴中区木渎镇金山路8号前门 张伟 13812345678').deliveryHint.value, null);
   assert.equal(draft('曼牌机滤W712/75 10个，苏州吴中区木渎镇金山路88号 张伟 13812345678').deliveryHint.value, null);
 });
+
+test('a shop with no business word at all (车友汇, 车立方), as a field of its own after the house number or before the contact; a request, greeting, payment or delivery place there is none', () => {
+  const rng = new Random(512);
+  const coined = () => `${rng.pick(['悦', '优', '途', '驰', '聚', '酷', '佳', '捷', '爱', '铭', '睿', '车'])}${rng.pick(['车', '驾', '骋', '途'])}${rng.pick(['汇', '方', '盟', '族', '仕', '邦', '博士', '立方', '帮', '派', '客'])}`;
+  const contact = (who: string, phone: string) => rng.pick([`${who} ${phone}`, `收货人：${who} 电话：${phone}`, `联系：${who} ${phone}`, `${who}（${phone}）`, `收货：${who} ${phone}`]);
+  for (let i = 0; i < 300; i++) {
+    const shop = coined();
+    const who = rng.pick(people);
+    const p = rng.pick(typed);
+    const sep = rng.pick(['，', ' ', '\n', '。']);
+    const list = `${p.said} ${rng.int(2, 30)}个`;
+    const text = rng.pick([
+      `${someAddr(rng)}${sep}${shop}${sep}${contact(who, '13812345678')}${sep}${list}`,
+      `${someAddr(rng)}${sep}${shop}${sep}${list}${sep}${contact(who, '13812345678')}`,
+      `${shop}${sep}${contact(who, '13812345678')}${sep}${someAddr(rng)}${sep}${list}`,
+      `${list}${sep}${someAddr(rng)}${sep}${shop}${sep}${contact(who, '13812345678')}`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, who], text);
+  }
+  const requests = ['老客户', '谢谢老板', '麻烦快点', '开个票', '仓库收', '上班时间', '打电话', '提前联系', '顺丰发', '德邦物流', '拿发票', '带合格证', '别压坏', '帮忙看看', '老规矩',
+    '多谢啦', '加个微信', '现金结算', '对公转账', '含税价', '自己来拿', '二楼仓库', '对面仓库', '门卫室', '大院里', '最低价', '放门卫', '送货上门'];
+  for (const words of requests)
+    for (const text of [`${typed[0].said} 4个，苏州吴中区木渎镇金山路88号，${words}，收货人：张伟 13812345678`, `苏州吴中区木渎镇金山路88号 ${words} 李强 18651234567 ${typed[0].said} 4个`])
+      assert.equal(draft(text).customerHint.value, null, text);
+});

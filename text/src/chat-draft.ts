@@ -368,6 +368,22 @@ const SHOP_TRADE_WORDS = [
 const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|馆|城|所|坊|铺|室)/;
 /** A generic head a field written on its own may end with, whatever comes before it (好运来洗车店, 车友汇名车俱乐部). */
 const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修|汽贸|轮胎|车队|驾校|机械|配件|汽车|装饰)$/;
+/**
+ * Words that make a field something other than a shop's name: a sentence (its verbs, negations and particles),
+ * a request, a greeting, a label, a place, a job on a part (德邦物流, 自己来拿, 谢谢老板, 收货人, 浙江温州, 空调快修).
+ */
+function saysSomethingElse(name: string, lex: Lexicon): boolean {
+  const labels = [...lex.chat.contactLabels, ...lex.chat.phoneLabels, ...lex.chat.addressLabels].filter((l) => l.length >= 2);
+  return (
+    SHOP_STOP.test(name) ||
+    /^[来拿取打开带加报发寄放送进帮请]|[不没别吗]|[进收柜里]$|价|钱|时间|对面|旁边|隔壁|楼下|楼上/.test(name) ||
+    [...lex.chat.requestCues, ...lex.chat.previousAddress, ...lex.chat.addressContinuations, ...labels].some((w) => name.includes(w)) ||
+    [...lex.chat.fillers, ...lex.chat.shopLeadWords].some((w) => w.length >= 2 && name.includes(w)) ||
+    isPlaceName(name, lex) ||
+    namesOnlyAJob(withoutTrade(name), lex)
+  );
+}
+
 /** Trades that end a business's name written as a field of its own (渝顺汽车维修, 鑫源摩配, 华兴商贸): not the goods (电瓶, 轮胎). */
 const TRADE_END = /(?:维修|修理|机修|养护|美容|配件|摩配|用品|钣金|喷漆|钣喷|改装|机电|电器|贴膜|音响|贸易|商贸|实业|科技|汽保)$/;
 /** A name without the trade words at its end: 渝顺汽车维修 → 渝顺. */
@@ -557,7 +573,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   const between = new RegExp(`\\d\\s*[号弄室][\\s,，;；|]+([\\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\\s,，;；|]+(?:(?:${labels})[\\s:：]*)?([\\p{Script=Han}]{2,4})[\\s,，:：]*(?:\\+?86)?1\\d{2}`, 'u').exec(norm);
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
-    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || SHOP_STOP.test(between[1]) || namesOnlyAJob(withoutTrade(between[1]), lex) || isPlaceName(between[1], lex);
+    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || saysSomethingElse(between[1], lex);
     if (mask.isFree(at, at + between[1].length) && !addressLike && (!isPersonName(between[1], lex) || between[1].length >= 3)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
   }
   // 我是车友汇的张伟, 我们是顺达, 这边是…: a business introducing itself, whatever its name ends with.
@@ -590,10 +606,56 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const at = m.index! + m[0].indexOf(m[1]);
     const name = m[1];
     // 张伟收 is the contact; 车友汇的张伟 a shop even when it reads like a name.
-    if (!mask.isFree(at, at + name.length) || (isPersonName(name, lex) && (m[2] === undefined || name.length < 3)) || /[路街巷弄号村镇]|^(?:送|发|寄|给|交|到)/.test(name)) continue;
+    if (!mask.isFree(at, at + name.length) || (isPersonName(name, lex) && (m[2] === undefined || name.length < 3)) || /[路街巷弄号村镇]|^(?:送|发|寄|给|交|到)/.test(name) || saysSomethingElse(name, lex)) continue;
     if (m[2] !== undefined && !isPersonName(m[2], lex)) continue;
     const span = withBranch([at, at + name.length]);
     return field(text.slice(span[0], span[1]), 0.55, span, 'SHOP_BEFORE_CONTACT');
+  }
+  return shopByPlace(text, norm, mask, lex);
+}
+
+/**
+ * 车友汇, 车立方, 悦车汇: a name with no business word at all, written as a field of its own right after the
+ * street's house number or right before the contact (a label, or a name and the phone). Only what cannot be
+ * anything else: no person, place, part, job, brand, label, request, filler, word of a sentence or of an address.
+ */
+function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): Field<string | null> {
+  const personThenPhone = /^([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:\+?86)?[\s-]*1\d{2}/;
+  // Where the message names its contact: after a label or right before the phone.
+  const contactsAt: number[] = [];
+  for (const l of lex.chat.contactLabels)
+    for (let i = norm.indexOf(l); i >= 0; i = norm.indexOf(l, i + 1)) {
+      const from = i + l.length + (/^[\s:]*/.exec(norm.slice(i + l.length))?.[0].length ?? 0);
+      if (isPersonNameStart(norm.slice(from), lex)) contactsAt.push(from);
+    }
+  for (const m of norm.matchAll(/(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:\+?86)?[\s-]*1[3-9](?:[\s-]?\d){9}(?!\d)/g))
+    if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex))) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(/(?<=^|[\s,.;!?。、|])([\u4e00-\u9fff]{3,8})(?=[\s,.;!?。、|]|$)/g)) {
+    const at = m.index!;
+    const name = m[1];
+    if (!mask.isFree(at, at + name.length)) continue;
+    const before = norm.slice(0, at).replace(/[\s,.;!?。、|]+$/, '');
+    const after = norm.slice(at + name.length).replace(/^[\s,.;!?。、|]+/, '');
+    const person = personThenPhone.exec(after);
+    const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼]$/.test(before);
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (person !== null && isPersonName(person[1], lex));
+    // Right before a phone or its label, the field is the contact's name.
+    const beforePhone = lex.chat.phoneLabels.some((l) => after.startsWith(l)) || /^(?:\(?\+?86\)?[\s-]*)?(?:1[3-9]|0[1-9])\d/.test(after);
+    if ((!afterAddress && !beforeContact) || beforePhone) continue;
+    const ofSomethingElse =
+      [...name].some((c) => lex.chat.nameStopChars.has(c) || lex.chat.addressWords.has(c)) ||
+      saysSomethingElse(name, lex) ||
+      /[请收门库]/.test(name) ||
+      // A business word (养护中心, 汽修) leaves the name to the rules above, which read it whole or say why not.
+      FIELD_SHOP_END.test(name) ||
+      POSITION_SHOP_END.test(name) ||
+      [...lex.chat.shopSuffixes, ...SHOP_TRADE_WORDS].some((w) => name.includes(w)) ||
+      // 车友汇 reads like a person called 车: not when someone else is named as the contact.
+      (isPersonName(name, lex) && !beforeContact && !contactsAt.some((c) => c < at - 1 || c > at + name.length)) ||
+      namesOnlyAJob(name, lex) ||
+      lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())));
+    if (ofSomethingElse) continue;
+    return field(text.slice(at, at + name.length), 0.5, [at, at + name.length], 'SHOP_BY_PLACE');
   }
   return emptyField(null);
 }
