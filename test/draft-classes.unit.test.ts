@@ -683,3 +683,29 @@ test('a shop with no business word at all (车友汇, 车立方), as a field of 
     for (const text of [`${typed[0].said} 4个，苏州吴中区木渎镇金山路88号，${words}，收货人：张伟 13812345678`, `苏州吴中区木渎镇金山路88号 ${words} 李强 18651234567 ${typed[0].said} 4个`])
       assert.equal(draft(text).customerHint.value, null, text);
 });
+
+test('contacts named 阿豪 or with the phone first (138… 孙海涛), through phone labels (电话/微信, 手机号：); a name running into a short place name (欧阳明 宜兴…) stays a name', () => {
+  const rng = new Random(513);
+  const names = ['阿豪', '阿强', '阿明', '孙海涛', '欧阳明', '陈先生', '李女士', '梁生', '小林', '老陈', '钱师傅'];
+  for (let i = 0; i < 300; i++) {
+    const who = rng.pick(names);
+    const phone = mobileOf(rng);
+    const contact = rng.pick([`${who} ${phone.written}`, `${phone.written} ${who}`, `${who} 电话/微信 ${phone.written}`, `${who} 手机号：${phone.written}`, `${who}（${phone.written}）`, `联系方式：${who} ${phone.written}`]);
+    const shop = rng.pick(['', '', '车友汇', '车立方', '永辉汽车配件', '鑫达汽修']);
+    const p = rng.pick(typed);
+    const sep = rng.pick(['，', ' ', '\n', '。']);
+    const [address, want] = rng.pick(addresses);
+    const text = rng.pick([
+      [address, shop, contact, `${p.said} 4个`],
+      [shop, contact, address, `${p.said} 4个`],
+      [`${p.said} 4个`, address, shop, contact],
+      [address, shop, `${p.said} 4个`, contact],
+    ]).filter(Boolean).join(sep);
+    const d = draft(text);
+    assert.deepEqual(
+      { contact: d.contactName.value, mobile: d.mobile.value, shop: d.customerHint.value, address: [d.province.value, d.city.value, d.district.value, d.detail.value] },
+      { contact: who, mobile: phone.d, shop: shop || null, address: want },
+      text,
+    );
+  }
+});

@@ -220,6 +220,13 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     return lex.chat.addressLabels.some((l) => before.endsWith(l));
   };
 
+  // 欧阳明 宜兴…: a short division name (阳明) that a person's name written before it runs into is that name's.
+  const inName = (link: ChainLink) => {
+    const at = link.occ.start;
+    if (link.candidates.some((c) => c.full) || at === 0) return false;
+    for (const j of [1, 2]) for (const i of [1, 2]) if (j + i >= 2 && at - j >= 0 && opts.looksLikeName(norm.slice(at - j, at + i))) return true;
+    return false;
+  };
   let best: { chain: ChainLink[]; detail: { span: Span; text: string } | null; score: number } | null = null;
   for (const chain of chains) {
     const end = chain[chain.length - 1].occ.end;
@@ -227,7 +234,7 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     const fulls = chain.filter((l) => l.candidates.some((c) => c.full)).length;
     const accepted = chain.length >= 2 || fulls > 0 || detail !== null || labelBefore(chain[0].occ.start);
     if (!accepted) continue;
-    const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0);
+    const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0) - (inName(chain[0]) ? 8 : 0);
     if (!best || score > best.score) best = { chain, detail, score };
   }
 

@@ -230,6 +230,8 @@ export function isPersonName(s: string, lex: Lexicon = defaultLexicon()): boolea
   if (!s || s.length > 4 || ![...s].every((c) => HAN.test(c))) return false;
   const { single, double } = lex.surnames;
   if (s.length === 2 && (s[0] === '老' || s[0] === '小') && single.has(s[1])) return true;
+  // 阿豪, 阿强: 阿 and a given name, as the south calls people.
+  if (s.length === 2 && s[0] === '阿' && !lex.chat.nameStopChars.has(s[1])) return true;
   for (const surname of [s.slice(0, 2), s.slice(0, 1)]) {
     if (!(surname.length === 2 ? double.has(surname) : single.has(surname))) continue;
     const rest = s.slice(surname.length);
@@ -329,7 +331,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       if (span && span[1] === end) return field(text.slice(span[0], span[1]), 0.85, span, 'NEAR_MOBILE');
     }
     // A name whose surname the list does not know (佴明 138…): two or three characters set off right before the mobile.
-    const bare = /(?:^|[\s,;:|/])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
+    const bare = /(?:^|[\s,;:|/。、])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
     if (bare) {
       const at = end - bare[1].length;
       const plain = [...bare[1]].every((c) => !lex.chat.nameStopChars.has(c) && !lex.chat.addressWords.has(c));
@@ -620,7 +622,10 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
  * anything else: no person, place, part, job, brand, label, request, filler, word of a sentence or of an address.
  */
 function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): Field<string | null> {
-  const personThenPhone = /^([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:\+?86)?[\s-]*1\d{2}/;
+  const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
+  const phone = String.raw`(?:\(?\+?86\)?[\s-]*)?1[3-9](?:[\s-]?\d){9}(?!\d)`;
+  // 张伟 138…, 张伟 电话/微信 138…, 138… 张伟, TONY 138…: someone named with the phone, right after the field.
+  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])`);
   // Where the message names its contact: after a label or right before the phone.
   const contactsAt: number[] = [];
   for (const l of lex.chat.contactLabels)
@@ -628,8 +633,10 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
       const from = i + l.length + (/^[\s:]*/.exec(norm.slice(i + l.length))?.[0].length ?? 0);
       if (isPersonNameStart(norm.slice(from), lex)) contactsAt.push(from);
     }
-  for (const m of norm.matchAll(/(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:\+?86)?[\s-]*1[3-9](?:[\s-]?\d){9}(?!\d)/g))
+  for (const m of norm.matchAll(new RegExp(String.raw`(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`, 'g')))
     if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex))) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(new RegExp(String.raw`(?<!\d)${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])`, 'g')))
+    if (isPersonName(m[1], lex)) contactsAt.push(m.index! + m[0].length - m[1].length);
   for (const m of norm.matchAll(/(?<=^|[\s,.;!?。、|])([\u4e00-\u9fff]{3,8})(?=[\s,.;!?。、|]|$)/g)) {
     const at = m.index!;
     const name = m[1];
@@ -637,10 +644,11 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
     const before = norm.slice(0, at).replace(/[\s,.;!?。、|]+$/, '');
     const after = norm.slice(at + name.length).replace(/^[\s,.;!?。、|]+/, '');
     const person = personThenPhone.exec(after);
-    const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼]$/.test(before);
-    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (person !== null && isPersonName(person[1], lex));
-    // Right before a phone or its label, the field is the contact's name.
-    const beforePhone = lex.chat.phoneLabels.some((l) => after.startsWith(l)) || /^(?:\(?\+?86\)?[\s-]*)?(?:1[3-9]|0[1-9])\d/.test(after);
+    const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼组]$|[村院苑厦]$/.test(before);
+    const named = person && (person[1] ?? person[2]);
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (/^[A-Z]/.test(named) || isPersonName(named, lex)));
+    // Right before a phone or its label, with no one named after it, the field is the contact's name.
+    const beforePhone = !beforeContact && new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`).test(after);
     if ((!afterAddress && !beforeContact) || beforePhone) continue;
     const ofSomethingElse =
       [...name].some((c) => lex.chat.nameStopChars.has(c) || lex.chat.addressWords.has(c)) ||
