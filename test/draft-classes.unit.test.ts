@@ -504,7 +504,7 @@ test('a three-character contact name is read whole, though a character of it is 
 // Development round 2026-12-05 (afternoon): the classes behind chat-drafts-heldout-6's misses, by meaning.
 test('urgency with no time is the delivery hint as written; a time said wins; negated urgency is none; the remark keeps it', () => {
   const rng = new Random(507);
-  const urgent = ['急用', '急需', '着急用', '等着用', '赶时间', '越快越好', '尽快', '急', '很急', '加急', '急急急', '特急', '等着装', '越早越好', '急着要'];
+  const urgent = ['急用', '急需', '着急用', '等着用', '赶时间', '越快越好', '尽快', '急', '很急', '加急', '急急急', '特急', '等着装', '越早越好', '急着要', '火速', '十万火急', '赶紧'];
   const times = ['明天上午', '周五前', '三天内', '下礼拜二', '明早九点前', '听日', '一周内', '今天下班前'];
   for (let i = 0; i < 200; i++) {
     const p = rng.pick(typed);
