@@ -709,3 +709,15 @@ test('contacts named 阿豪 or with the phone first (138… 孙海涛), through 
     );
   }
 });
+
+test('after a contact label the field is the contact, whatever follows the phone (…，联系人 吴晓燕 177…，欧司朗H7 9个); a Latin contact names the contact elsewhere', () => {
+  const rng = new Random(514);
+  for (let i = 0; i < 100; i++) {
+    const who = rng.pick(people.filter((p) => p.length === 3 || p.startsWith('欧阳')).concat(['吴晓燕', '黄志豪']));
+    const text = `${someAddr(rng)}，${rng.pick(['联系人', '收货人', '联系人：', '收件人 '])} ${who} 177 4734 2611，${rng.pick(['欧司朗H7', '曼牌机滤W712/75', '布雷博P85020'])} ${rng.int(2, 30)}个`;
+    const d = draft(text);
+    assert.deepEqual([d.contactName.value, d.customerHint.value], [who, null], text);
+  }
+  for (const contact of ['151-2183-1933 Tony', '收货人：Tony 电话：13846005634', 'Kevin 13846005634'])
+    assert.equal(draft(`南通市崇川区工农路155号，车立方，NTN N204*24，${contact}`).customerHint.value, '车立方', contact);
+});

@@ -56,6 +56,8 @@ const HAN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 幺: '
 const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[ \t-]?[0-9]{7,8}(?![0-9])/g;
 const NEAR_MOBILE = /(?<![0-9*])1(?:[ \t-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
+/** TONY, KEVIN in normalised (upper-case) text: a Latin first name. */
+const LATIN_NAME = /^[A-Z]{2,12}(?![A-Z0-9])/;
 /** Capitalised words that start a chat but are no one's name. */
 const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
 
@@ -625,18 +627,19 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
   const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
   const phone = String.raw`(?:\(?\+?86\)?[\s-]*)?1[3-9](?:[\s-]?\d){9}(?!\d)`;
   // 张伟 138…, 张伟 电话/微信 138…, 138… 张伟, TONY 138…: someone named with the phone, right after the field.
-  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])`);
+  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fffA-Z0-9])`);
   // Where the message names its contact: after a label or right before the phone.
   const contactsAt: number[] = [];
   for (const l of lex.chat.contactLabels)
     for (let i = norm.indexOf(l); i >= 0; i = norm.indexOf(l, i + 1)) {
       const from = i + l.length + (/^[\s:]*/.exec(norm.slice(i + l.length))?.[0].length ?? 0);
-      if (isPersonNameStart(norm.slice(from), lex)) contactsAt.push(from);
+      if (isPersonNameStart(norm.slice(from), lex) || LATIN_NAME.test(norm.slice(from))) contactsAt.push(from);
     }
-  for (const m of norm.matchAll(new RegExp(String.raw`(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`, 'g')))
-    if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex))) contactsAt.push(m.index!);
-  for (const m of norm.matchAll(new RegExp(String.raw`(?<!\d)${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])`, 'g')))
-    if (isPersonName(m[1], lex)) contactsAt.push(m.index! + m[0].length - m[1].length);
+  const latinName = (w: string) => LATIN_NAME.test(w) && !LATIN_NOT_NAMES.has(w) && !lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w));
+  for (const m of norm.matchAll(new RegExp(String.raw`(?<![\u4e00-\u9fffA-Z])([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`, 'g')))
+    if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex)) || latinName(m[1])) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(new RegExp(String.raw`(?<!\d)${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})(?![\u4e00-\u9fffA-Z0-9])`, 'g')))
+    if (isPersonName(m[1], lex) || latinName(m[1])) contactsAt.push(m.index! + m[0].length - m[1].length);
   for (const m of norm.matchAll(/(?<=^|[\s,.;!?。、|])([\u4e00-\u9fff]{3,8})(?=[\s,.;!?。、|]|$)/g)) {
     const at = m.index!;
     const name = m[1];
@@ -649,7 +652,8 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
     const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (/^[A-Z]/.test(named) || isPersonName(named, lex)));
     // Right before a phone or its label, with no one named after it, the field is the contact's name.
     const beforePhone = !beforeContact && new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`).test(after);
-    if ((!afterAddress && !beforeContact) || beforePhone) continue;
+    // After a contact label (联系人 吴晓燕) the field is the contact.
+    if ((!afterAddress && !beforeContact) || beforePhone || lex.chat.contactLabels.some((l) => before.endsWith(l))) continue;
     const ofSomethingElse =
       [...name].some((c) => lex.chat.nameStopChars.has(c) || lex.chat.addressWords.has(c)) ||
       saysSomethingElse(name, lex) ||
