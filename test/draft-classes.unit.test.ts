@@ -500,3 +500,224 @@ test('a three-character contact name is read whole, though a character of it is 
     assert.equal(draft(text).contactName.value, name, text);
   }
 });
+
+// Development round 2026-12-05 (afternoon): the classes behind chat-drafts-heldout-6's misses, by meaning.
+test('urgency with no time is the delivery hint as written; a time said wins; negated urgency is none; the remark keeps it', () => {
+  const rng = new Random(507);
+  const urgent = ['急用', '急需', '着急用', '等着用', '赶时间', '越快越好', '尽快', '急', '很急', '加急', '急急急', '特急', '等着装', '越早越好', '急着要', '火速', '十万火急', '赶紧'];
+  const times = ['明天上午', '周五前', '三天内', '下礼拜二', '明早九点前', '听日', '一周内', '今天下班前'];
+  for (let i = 0; i < 200; i++) {
+    const p = rng.pick(typed);
+    const u = rng.pick(urgent);
+    const mark = rng.pick(['', '！', '!!', '。']);
+    const sep = rng.pick(['，', ' ', '。']);
+    const order = `${p.said} ${rng.int(2, 9)}个`;
+    const who = `${someAddr(rng)} ${rng.pick(people)} 13812345678`;
+    const text = rng.pick([`${order}${sep}${u}${mark}${sep}${who}`, `${who}${sep}${order}${sep}${u}${mark}`, `${u}${mark}${sep}${order}${sep}${who}`]);
+    const d = draft(text);
+    assert.equal(d.deliveryHint.value, u, text);
+    if (/急/.test(u)) assert.ok(d.remarks.some((r) => r.value.includes(u)), `the remark keeps ${u}: ${text}`);
+    // A time said anywhere in the message is the hint, before or after the urgency.
+    const t = rng.pick(times);
+    const timed = rng.pick([`${order}${sep}${u}${sep}${t}送到${sep}${who}`, `${t}要${sep}${order}${sep}${u}${mark}${sep}${who}`]);
+    assert.equal(draft(timed).deliveryHint.value, t, timed);
+  }
+  for (const calm of ['不急', '不着急', '不用急', '不太急', '没那么急'])
+    assert.equal(draft(`${typed[0].said} 4个，${calm}，${someAddr(new Random(3))} 张伟 13812345678`).deliveryHint.value, null, calm);
+});
+
+test('a contact called by a title (陈经理, 王师傅, 李总, 张工) beside a landline or a mobile is the contact, title and all', () => {
+  const rng = new Random(508);
+  const surnames = ['陈', '王', '李', '张', '刘', '赵', '黄', '周', '欧阳', '司马'];
+  const titles = ['经理', '师傅', '总', '工', '老板', '主任', '姐', '哥', '店长', '厂长'];
+  for (let i = 0; i < 200; i++) {
+    const who = `${rng.pick(surnames)}${rng.pick(titles)}`;
+    const area = rng.pick(['0516', '021', '0571', '0755']);
+    const local = `${rng.int(2, 8)}${rng.int(1000000, 9999999)}`;
+    const phone = rng.pick([`${area}-${local}`, `${area}${local}`, `${area} ${local}`, `13${rng.int(100000000, 999999999)}`]);
+    const label = rng.pick(['', '座机', '座机：', '电话', '电话：', '固话 ', 'TEL:']);
+    const contact = rng.pick([`${who} ${label}${phone}`, `${who}（${phone}）`, `联系人：${who} ${label}${phone}`, `${label}${phone} ${who}`]);
+    const p = rng.pick(typed);
+    const text = rng.pick([
+      `${someAddr(rng)} ${shopName(rng)} ${contact} ${p.said} 4个`,
+      `${p.said} 4个，${someAddr(rng)}，${contact}`,
+      `${contact}\n${someAddr(rng)}\n${p.said} 4个`,
+    ]);
+    assert.equal(draft(text).contactName.value, who, text);
+  }
+});
+
+test('a shop named by its trade alone (渝顺汽车维修, 鑫源摩配) wherever it stands; a job (空调快修), a quality (原厂配件) or a labelled contact is none', () => {
+  const rng = new Random(509);
+  const owns = ['渝顺', '鑫源', '老周', '金马', '宏达', '阿强', '华兴', '永盛', '城南老李', '福临'];
+  const trades = ['汽车维修', '维修', '修理', '汽车修理', '汽修', '修理厂', '配件', '汽车配件', '摩配', '车行', '轮胎', '快修', '汽车快修', '养护', '汽车养护',
+    '汽车美容', '机修', '钣金喷漆', '车辆维修', '汽车电器', '商贸', '汽车用品', '改装'];
+  const contactAfter = (who: string) => rng.pick([`联系：${who}`, `联系人 ${who}`, `联系${who}`, `收货人：${who}`, `收货 ${who}`, who]);
+  for (let i = 0; i < 300; i++) {
+    const shop = `${rng.pick(owns)}${rng.pick(trades)}`;
+    const who = rng.pick(people);
+    const p = rng.pick(typed);
+    const sep = rng.pick([' ', '，', '\n', ' | ']);
+    const text = rng.pick([
+      `${someAddr(rng)}${sep}${shop}${sep}${contactAfter(who)} 13812345678${sep}${p.said} 4个`,
+      `${shop}${sep}${contactAfter(who)} 13812345678${sep}${someAddr(rng)}${sep}${p.said} 4个`,
+      `${p.said} 4个${sep}${someAddr(rng)}${sep}${shop}${sep}${contactAfter(who)} 13812345678`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, who], text);
+  }
+  const jobs = ['空调快修', '发动机养护', '变速箱维修', '刹车片更换', '原厂配件', '进口配件', '全车保养', '上门维修', '汽车维修', '空调维修', '轮胎修理'];
+  for (let i = 0; i < 100; i++) {
+    const job = rng.pick(jobs);
+    const who = rng.pick(people);
+    const text = rng.pick([
+      `${someAddr(rng)} ${job} ${who} 13812345678 ${typed[0].said} 3个`,
+      `${typed[0].said} 3个，${job}，${someAddr(rng)}，${contactAfter(who)} 13812345678`,
+    ]);
+    assert.equal(draft(text).customerHint.value, null, text);
+  }
+  for (const labelled of ['联系人张伟收', '收货人 李总', '收件人：王师傅', '联系 赵磊'])
+    assert.equal(draft(`${someAddr(new Random(4))} ${labelled} 13812345678 ${typed[0].said} 3个`).customerHint.value, null, labelled);
+});
+
+test('an address in any order: town and street first, then the county-level city, the prefecture and the province; a district several cities have, told by the city said elsewhere', () => {
+  const rng = new Random(510);
+  // [province as written, city as written, district as written, full province, full city, full district]
+  const places: Array<[string, string, string, string, string, string]> = [
+    ['浙江', '温州', '瑞安市', '浙江省', '温州市', '瑞安市'],
+    ['浙江', '金华', '义乌', '浙江省', '金华市', '义乌市'],
+    ['江苏', '苏州', '昆山市', '江苏省', '苏州市', '昆山市'],
+    ['江苏省', '无锡市', '江阴', '江苏省', '无锡市', '江阴市'],
+    ['福建', '泉州', '晋江市', '福建省', '泉州市', '晋江市'],
+    ['广东', '佛山', '南海区', '广东省', '佛山市', '南海区'],
+    ['山东', '青岛', '黄岛区', '山东省', '青岛市', '黄岛区'],
+  ];
+  const towns = ['塘下镇', '城南镇', '高新街道', '开发区街道', ''];
+  const streets = ['罗凤大道', '朝阳路', '工业路', '建设大道', '人民街', '南海大道北'];
+  for (let i = 0; i < 200; i++) {
+    const [prov, city, dist, fullProv, fullCity, fullDist] = rng.pick(places);
+    const detail = `${rng.pick(towns)}${rng.pick(streets)}${rng.int(1, 1999)}号`;
+    const sep = rng.pick(['，', ' ', '，', '、']);
+    const where = rng.pick([
+      `${detail}${sep}${dist}${sep}${prov}${city}`,
+      `${detail}${sep}${dist}${sep}${city}${sep}${prov}`,
+      `${detail}（${prov}${city}${dist}）`,
+      `${detail}${sep}${city}${dist}`,
+    ]);
+    const p = rng.pick(typed);
+    const text = rng.pick([
+      `${rng.pick(['【订单】', '', '地址：'])}${where}\n${rng.pick(people)} 13812345678\n${p.said} 4个`,
+      `${p.said} 4个，${where}，${rng.pick(people)} 13812345678`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, fullDist, detail], text);
+  }
+  // 鼓楼区, 普陀区, 西湖区, 朝阳区 name districts of several cities: the city said before or after tells which.
+  const shared: Array<[string, string, string, string]> = [
+    ['鼓楼区', '南京', '江苏省', '南京市'],
+    ['鼓楼区', '福州', '福建省', '福州市'],
+    ['普陀区', '舟山', '浙江省', '舟山市'],
+    ['西湖区', '南昌', '江西省', '南昌市'],
+    ['朝阳区', '长春', '吉林省', '长春市'],
+  ];
+  for (let i = 0; i < 100; i++) {
+    const [dist, city, fullProv, fullCity] = rng.pick(shared);
+    const detail = `${rng.pick(streets)}${rng.int(1, 300)}号`;
+    const text = rng.pick([
+      `${city}的老客户了，${dist}${detail}，张伟 13812345678，${typed[0].said} 4个`,
+      `${dist}${detail}，${city}，张伟 13812345678，${typed[0].said} 4个`,
+      `我们在${city}，${dist}${detail} 张伟 13812345678 ${typed[0].said} 4个`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, dist, detail], text);
+  }
+});
+
+test('delivery spans in other words: dialect days, parts of a month, holidays, numerals and slashes in dates, clock times, days after', () => {
+  const rng = new Random(511);
+  const days = ['明儿', '今儿', '后儿', '明后天', '下个月初', '下月初', '本月底', '这个月底', '月中', '年底', '过年', '元旦', '国庆', '春节', '十二月五号', '12月20日'];
+  const times = ['', '上午', '下午', '下午两点', '14:00', '下午2:30', '九点'];
+  const bounds = ['', '前', '之前'];
+  const spans = ['十五号前', '15号之前', '12/20前', '12.5前', '3天后', '两天后', '48小时内', '三个工作日内'];
+  for (let i = 0; i < 300; i++) {
+    const p = rng.pick(typed);
+    const day = rng.pick(days);
+    // A holiday is a when only with its bound (过年前); a part of a month or a year takes no clock time.
+    const holiday = ['过年', '元旦', '国庆', '春节'].includes(day);
+    const time = holiday || /月[底初中]|年底/.test(day) ? '' : rng.pick(times);
+    const span = rng.int(0, 2) ? `${day}${time}${holiday ? rng.pick(bounds.slice(1)) : rng.pick(bounds)}` : rng.pick(spans);
+    const sep = rng.pick([' ', '，', '。']);
+    const text = rng.pick([
+      `${someAddr(rng)} 张伟 13812345678 ${p.said} 4个${sep}${span}${rng.pick(['送到', '到', '要', ''])}`,
+      `${p.said} 4个${sep}${span}${rng.pick(['送到', '到货', '发'])}${sep}${someAddr(rng)} 李强 18651234567`,
+    ]);
+    assert.equal(draft(text).deliveryHint.value, span, text);
+  }
+  // A house number before 前 is no date (金山路8号前门), nor is a spec with a slash (W712/75).
+  assert.equal(draft('NTN N204 4个，苏州吴中区木渎镇金山路8号前门 张伟 13812345678').deliveryHint.value, null);
+  assert.equal(draft('曼牌机滤W712/75 10个，苏州吴中区木渎镇金山路88号 张伟 13812345678').deliveryHint.value, null);
+});
+
+test('a shop with no business word at all (车友汇, 车立方), as a field of its own after the house number or before the contact; a request, greeting, payment or delivery place there is none', () => {
+  const rng = new Random(512);
+  const coined = () => `${rng.pick(['悦', '优', '途', '驰', '聚', '酷', '佳', '捷', '爱', '铭', '睿', '车'])}${rng.pick(['车', '驾', '骋', '途'])}${rng.pick(['汇', '方', '盟', '族', '仕', '邦', '博士', '立方', '帮', '派', '客'])}`;
+  const contact = (who: string, phone: string) => rng.pick([`${who} ${phone}`, `收货人：${who} 电话：${phone}`, `联系：${who} ${phone}`, `${who}（${phone}）`, `收货：${who} ${phone}`]);
+  for (let i = 0; i < 300; i++) {
+    const shop = coined();
+    const who = rng.pick(people);
+    const p = rng.pick(typed);
+    const sep = rng.pick(['，', ' ', '\n', '。']);
+    const list = `${p.said} ${rng.int(2, 30)}个`;
+    const text = rng.pick([
+      `${someAddr(rng)}${sep}${shop}${sep}${contact(who, '13812345678')}${sep}${list}`,
+      `${someAddr(rng)}${sep}${shop}${sep}${list}${sep}${contact(who, '13812345678')}`,
+      `${shop}${sep}${contact(who, '13812345678')}${sep}${someAddr(rng)}${sep}${list}`,
+      `${list}${sep}${someAddr(rng)}${sep}${shop}${sep}${contact(who, '13812345678')}`,
+    ]);
+    const d = draft(text);
+    assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, who], text);
+  }
+  const requests = ['老客户', '谢谢老板', '麻烦快点', '开个票', '仓库收', '上班时间', '打电话', '提前联系', '顺丰发', '德邦物流', '拿发票', '带合格证', '别压坏', '帮忙看看', '老规矩',
+    '多谢啦', '加个微信', '现金结算', '对公转账', '含税价', '自己来拿', '二楼仓库', '对面仓库', '门卫室', '大院里', '最低价', '放门卫', '送货上门'];
+  for (const words of requests)
+    for (const text of [`${typed[0].said} 4个，苏州吴中区木渎镇金山路88号，${words}，收货人：张伟 13812345678`, `苏州吴中区木渎镇金山路88号 ${words} 李强 18651234567 ${typed[0].said} 4个`])
+      assert.equal(draft(text).customerHint.value, null, text);
+});
+
+test('contacts named 阿豪 or with the phone first (138… 孙海涛), through phone labels (电话/微信, 手机号：); a name running into a short place name (欧阳明 宜兴…) stays a name', () => {
+  const rng = new Random(513);
+  const names = ['阿豪', '阿强', '阿明', '孙海涛', '欧阳明', '陈先生', '李女士', '梁生', '小林', '老陈', '钱师傅'];
+  for (let i = 0; i < 300; i++) {
+    const who = rng.pick(names);
+    const phone = mobileOf(rng);
+    const contact = rng.pick([`${who} ${phone.written}`, `${phone.written} ${who}`, `${who} 电话/微信 ${phone.written}`, `${who} 手机号：${phone.written}`, `${who}（${phone.written}）`, `联系方式：${who} ${phone.written}`]);
+    const shop = rng.pick(['', '', '车友汇', '车立方', '永辉汽车配件', '鑫达汽修']);
+    const p = rng.pick(typed);
+    const sep = rng.pick(['，', ' ', '\n', '。']);
+    const [address, want] = rng.pick(addresses);
+    const text = rng.pick([
+      [address, shop, contact, `${p.said} 4个`],
+      [shop, contact, address, `${p.said} 4个`],
+      [`${p.said} 4个`, address, shop, contact],
+      [address, shop, `${p.said} 4个`, contact],
+    ]).filter(Boolean).join(sep);
+    const d = draft(text);
+    assert.deepEqual(
+      { contact: d.contactName.value, mobile: d.mobile.value, shop: d.customerHint.value, address: [d.province.value, d.city.value, d.district.value, d.detail.value] },
+      { contact: who, mobile: phone.d, shop: shop || null, address: want },
+      text,
+    );
+  }
+});
+
+test('after a contact label the field is the contact, whatever follows the phone (…，联系人 吴晓燕 177…，欧司朗H7 9个); a Latin contact names the contact elsewhere', () => {
+  const rng = new Random(514);
+  for (let i = 0; i < 100; i++) {
+    const who = rng.pick(people.filter((p) => p.length === 3 || p.startsWith('欧阳')).concat(['吴晓燕', '黄志豪']));
+    const text = `${someAddr(rng)}，${rng.pick(['联系人', '收货人', '联系人：', '收件人 '])} ${who} 177 4734 2611，${rng.pick(['欧司朗H7', '曼牌机滤W712/75', '布雷博P85020'])} ${rng.int(2, 30)}个`;
+    const d = draft(text);
+    assert.deepEqual([d.contactName.value, d.customerHint.value], [who, null], text);
+  }
+  for (const contact of ['151-2183-1933 Tony', '收货人：Tony 电话：13846005634', 'Kevin 13846005634'])
+    assert.equal(draft(`南通市崇川区工农路155号，车立方，NTN N204*24，${contact}`).customerHint.value, '车立方', contact);
+});

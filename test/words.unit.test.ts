@@ -105,3 +105,20 @@ test('draft IDs and bilingual messages', () => {
   assert.equal(parseDraftId('12'), null);
   assert.deepEqual(splitMessage('数量不明确 / The quantity is not a number'), { zh: '数量不明确', en: 'The quantity is not a number' });
 });
+
+test('delivery hints in other words for the same days and dates: dialect days, numerals, slashes, clock times, parts of a month', () => {
+  assert.deepEqual(at('明儿'), { at: '2026-11-26 18:00', kind: 'ON' });
+  assert.deepEqual(at('听日'), { at: '2026-11-26 18:00', kind: 'ON' });
+  assert.deepEqual(at('后儿上午'), { at: '2026-11-27 12:00', kind: 'ON' });
+  assert.deepEqual(at('明早九点前'), { at: '2026-11-26 09:00', kind: 'BY' });
+  assert.deepEqual(at('明天14:00前'), { at: '2026-11-26 14:00', kind: 'BY' });
+  assert.deepEqual(at('明天下午2:30前'), { at: '2026-11-26 14:30', kind: 'BY' });
+  assert.deepEqual(at('十二月五号前'), { at: '2026-12-05 18:00', kind: 'BY' });
+  assert.deepEqual(at('12/5前'), { at: '2026-12-05 18:00', kind: 'BY' });
+  assert.deepEqual(at('十五号前'), { at: '2026-12-15 18:00', kind: 'BY' });
+  assert.deepEqual(at('本月底前'), { at: '2026-11-30 18:00', kind: 'BY' });
+  assert.deepEqual(at('下个月初'), { at: '2026-12-05 18:00', kind: 'ON' });
+  assert.deepEqual(at('年底前'), { at: '2026-12-31 18:00', kind: 'BY' });
+  assert.deepEqual(at('3天后'), { at: '2026-11-28 18:00', kind: 'ON' });
+  assert.equal(at('急用'), null, 'urgency is no date');
+});

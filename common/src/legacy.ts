@@ -30,6 +30,22 @@ export const policyFrom = (config: Config): ResiliencePolicy => ({
   breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
 });
 
+/**
+ * What one call of bulk work may take: work in the background that no request waits on (a link
+ * round's writes, the rules' decisions for a batch of orders, numbering a backlog of events), or a
+ * root field tagged slow. On a busy database such a transaction takes seconds; under the read
+ * timeout every attempt timed out and was tried again while the first still held its locks.
+ */
+export const BULK_MS = 30_000;
+
+/** The same system (its breaker, its metrics) with BULK_MS for every call that does not ask for its own budget. */
+export function inBackground(system: LegacySystem): LegacySystem {
+  return {
+    name: system.name,
+    call: (operation, run, options = {}) => system.call(operation, run, { ...options, timeoutMs: options.timeoutMs ?? BULK_MS }),
+  };
+}
+
 const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export function createLegacySystem(name: string, metrics: Metrics, policy: ResiliencePolicy, logger: Logger): LegacySystem {

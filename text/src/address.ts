@@ -171,6 +171,12 @@ function buildChains(norm: string, occs: Occurrence[]): ChainLink[][] {
   return chains;
 }
 
+/** Whether `s` (normalised) is division names only (浙江温州瑞安市, 苏州吴中): a place, never a shop or a person. */
+export function isPlaceName(s: string, lex: Lexicon): boolean {
+  const chains = buildChains(s, occurrences(s, adminIndex(lex), () => true));
+  return chains.some((c) => c[0].occ.start === 0 && c[c.length - 1].occ.end === s.length);
+}
+
 export interface AddressOptions {
   /** Positions where the street detail must end (a phone number, a label, a shop name…). */
   stops: number[];
@@ -214,6 +220,13 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     return lex.chat.addressLabels.some((l) => before.endsWith(l));
   };
 
+  // 欧阳明 宜兴…: a short division name (阳明) that a person's name written before it runs into is that name's.
+  const inName = (link: ChainLink) => {
+    const at = link.occ.start;
+    if (link.candidates.some((c) => c.full) || at === 0) return false;
+    for (const j of [1, 2]) for (const i of [1, 2]) if (j + i >= 2 && at - j >= 0 && opts.looksLikeName(norm.slice(at - j, at + i))) return true;
+    return false;
+  };
   let best: { chain: ChainLink[]; detail: { span: Span; text: string } | null; score: number } | null = null;
   for (const chain of chains) {
     const end = chain[chain.length - 1].occ.end;
@@ -221,23 +234,25 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     const fulls = chain.filter((l) => l.candidates.some((c) => c.full)).length;
     const accepted = chain.length >= 2 || fulls > 0 || detail !== null || labelBefore(chain[0].occ.start);
     if (!accepted) continue;
-    const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0);
+    const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0) - (inName(chain[0]) ? 8 : 0);
     if (!best || score > best.score) best = { chain, detail, score };
   }
 
-  let detached = false;
+  let detached: Span[] | null = null;
   if (opts.detached && !best?.detail) {
-    // The division said apart from the street: the best chain naming a city or county-level division.
-    let pick: { chain: ChainLink[]; score: number } | null = null;
+    // The division said apart from the street, maybe in pieces and in any order (塘下镇…，瑞安市，浙江温州):
+    // the city or county-level division named, with the chains elsewhere that name what it lies in.
+    let pick: { chain: ChainLink[]; pieces: Span[]; score: number } | null = null;
     for (const chain of chains) {
       const divs = uniqueDivisions(chain[chain.length - 1].candidates);
       if (divs.length !== 1 || divs[0].level < 2) continue;
-      const score = chain.length * 10 + chain.filter((l) => l.candidates.some((c) => c.full)).length * 3;
-      if (!pick || score > pick.score) pick = { chain, score };
+      const above = chainsAbove(chains, chain, divs[0]);
+      const all = [...above, chain];
+      const score = all.reduce((sum, c) => sum + c.length * 10 + c.filter((l) => l.candidates.some((e) => e.full)).length * 3, 0);
+      if (!pick || score > pick.score) pick = { chain: all.flat(), pieces: all.map(spanOf), score };
     }
-    const chainSpan: Span | null = pick ? [pick.chain[0].occ.start, pick.chain[pick.chain.length - 1].occ.end] : null;
-    const apart = pick && chainSpan ? detachedDetail(original, norm, lex, opts, chainSpan) : null;
-    if (pick && apart) (best = { chain: pick.chain, detail: apart, score: pick.score }), (detached = true);
+    const apart = pick ? detachedDetail(original, norm, lex, opts, pick.pieces) : null;
+    if (pick && apart) (best = { chain: pick.chain, detail: apart, score: pick.score }), (detached = pick.pieces);
   }
 
   if (!best) {
@@ -283,6 +298,12 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
   let deepest = uniqueDivisions(last.candidates);
   let confidence = last.candidates.some((c) => c.full) ? 0.98 : 0.9;
   let source = 'ADMIN_TEXT';
+  // 南京的老客户，鼓楼区中山路1号: a division named elsewhere in the message tells which of several it is.
+  let elsewhere: Span[] = [];
+  if (deepest.length > 1) {
+    const named = deepest.map((d) => ({ d, above: chainsAbove(chains, chain, d) })).filter((x) => x.above.length);
+    if (named.length === 1) (deepest = [named[0].d]), (elsewhere = named[0].above.map(spanOf)), (confidence = 0.8);
+  }
   if (deepest.length > 1) {
     const inRegion = deepest.filter((d) => idx.serviceProvinces.has(provinceOf(d, idx)?.name ?? ''));
     if (inRegion.length === 1) {
@@ -334,8 +355,8 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
       city,
       district,
       detail: field(detail.text, 0.7, detail.span, 'DETACHED'),
-      span: [Math.min(start, detail.span[0]), Math.max(last.occ.end, detail.span[1])],
-      parts: [[start, last.occ.end], detail.span],
+      span: [Math.min(detail.span[0], ...detached.map((p) => p[0])), Math.max(detail.span[1], ...detached.map((p) => p[1]))],
+      parts: [...detached, detail.span],
       unresolved,
     };
   return {
@@ -344,8 +365,27 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     district,
     detail: detail ? field(detail.text, /[号弄栋幢楼室层座]$/.test(detail.text) ? 0.9 : 0.7, detail.span, 'AFTER_REGION') : emptyField(null),
     span: [start, end],
+    parts: elsewhere.length ? [[start, end], ...elsewhere] : undefined,
     unresolved,
   };
+}
+
+const spanOf = (chain: ChainLink[]): Span => [chain[0].occ.start, chain[chain.length - 1].occ.end];
+
+/** Chains elsewhere in the text, apart from `chain`, naming a division `division` lies in (瑞安市 → 浙江温州); the longest where they overlap. */
+function chainsAbove(chains: ChainLink[][], chain: ChainLink[], division: Division): ChainLink[][] {
+  const [s, e] = spanOf(chain);
+  const out: ChainLink[][] = [];
+  const candidates = chains
+    .filter((o) => o !== chain && o[o.length - 1].candidates.some((e) => isDescendant(division, e.division)))
+    .sort((a, b) => b.length - a.length);
+  for (const o of candidates) {
+    const [os, oe] = spanOf(o);
+    if (os < e && s < oe) continue;
+    if (out.some((x) => os < spanOf(x)[1] && spanOf(x)[0] < oe)) continue;
+    out.push(o);
+  }
+  return out.sort((a, b) => a[0].occ.start - b[0].occ.start);
 }
 
 function uniqueDivisions(entries: NameEntry[]): Division[] {
@@ -357,14 +397,15 @@ function uniqueDivisions(entries: NameEntry[]): Division[] {
 }
 
 /** A town or street and a house number, starting a clause: 佛堂镇朝阳路22号, 朝阳路22号. */
-const DETACHED_DETAIL = /^(?:[\u4e00-\u9fff]{1,6}(?:镇|乡|街道))?[\u4e00-\u9fffA-Z0-9]{1,10}?(?:路|街|大道|大街|巷)\d+(?:-\d+)?\s?号/;
+const DETACHED_DETAIL = /^(?:[\u4e00-\u9fff]{1,6}(?:镇|乡|街道))?[\u4e00-\u9fffA-Z0-9]{1,10}?(?:路|街|大道|大街|巷)(?:[东西南北中]|[一二三四五六七八九十\d]段)?(?:\d+(?:-\d+)?|[一二三四五六七八九十百零〇两]+)\s?号/;
 
 /** A street detail written in its own clause, outside the division names, when there is exactly one. */
-function detachedDetail(original: string, norm: string, lex: Lexicon, opts: AddressOptions, chain: Span): { span: Span; text: string } | null {
+function detachedDetail(original: string, norm: string, lex: Lexicon, opts: AddressOptions, pieces: Span[]): { span: Span; text: string } | null {
   const found: Array<{ span: Span; text: string }> = [];
   for (let i = 0; i < norm.length; i++) {
-    if (i > 0 && !HARD_BREAK.test(norm[i - 1]) && !/[\s:]/.test(norm[i - 1])) continue;
-    if ((i >= chain[0] && i < chain[1]) || /\s/.test(norm[i]) || !opts.free(i, i + 1)) continue;
+    // A clause starts after a break, a space, a colon or a closing bracket (【订单】塘下镇…).
+    if (i > 0 && !HARD_BREAK.test(norm[i - 1]) && !/[\s:\]】」』》|]/.test(norm[i - 1])) continue;
+    if (pieces.some((p) => i >= p[0] && i < p[1]) || /\s/.test(norm[i]) || !opts.free(i, i + 1)) continue;
     const d = detailAfter(original, norm, i, lex, opts);
     if (d && DETACHED_DETAIL.test(norm.slice(d.span[0], d.span[1]))) found.push(d), (i = d.span[1]);
   }
@@ -421,6 +462,7 @@ function detailAfter(original: string, norm: string, from: number, lex: Lexicon,
   while (end > start && /[\s:(（]/.test(norm[end - 1])) end--;
   text = original.slice(start, end);
   const hasAddressWord = [...norm.slice(start, end)].some((c) => lex.chat.addressWords.has(c));
-  if (!text || !hasAddressWord) return null;
+  // 南海区 佛山 广东: division names in the reverse order are no street.
+  if (!text || !hasAddressWord || norm.slice(start, end).split(/\s+/).every((w) => isPlaceName(w, lex))) return null;
   return { span: [start, end], text };
 }

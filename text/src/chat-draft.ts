@@ -3,7 +3,7 @@
 // anything mentioned but not resolved is listed in `unresolved`, never guessed silently.
 import { defaultLexicon, normalizeText, type Lexicon } from './lexicon.js';
 import { emptyField, field, SpanMask, type Field, type Span, type Unresolved } from './fields.js';
-import { parseAddress } from './address.js';
+import { isPlaceName, parseAddress } from './address.js';
 import { catalogIndex, clusterProducts, findProductHits, type CatalogEntry, type ProductCluster } from './catalog-match.js';
 import { findQuantities, type QuantityMatch } from './numbers.js';
 
@@ -56,6 +56,8 @@ const HAN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 幺: '
 const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[ \t-]?[0-9]{7,8}(?![0-9])/g;
 const NEAR_MOBILE = /(?<![0-9*])1(?:[ \t-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
+/** TONY, KEVIN in normalised (upper-case) text: a Latin first name. */
+const LATIN_NAME = /^[A-Z]{2,12}(?![A-Z0-9])/;
 /** Capitalised words that start a chat but are no one's name. */
 const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
 
@@ -82,9 +84,11 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
     mask.add(span);
     stops.push(span[0]);
   }
+  const landlines: Span[] = [];
   for (const m of norm.matchAll(LANDLINE)) {
     const span: Span = [m.index!, m.index! + m[0].length];
     if (!mask.isFree(span[0], span[1])) continue;
+    landlines.push(span);
     mask.add(span);
     stops.push(span[0]);
   }
@@ -106,8 +110,8 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
     stops.push(span[0]);
   }
   const mobile = pickMobile(mobiles, norm, lex, unresolved, text);
-  // A mistyped number still marks where the contact's name is written.
-  const phoneAnchor = mobile.span ?? unresolved.find((u) => u.reason === 'MOBILE_INVALID')?.span ?? null;
+  // A mistyped number, or a landline when no mobile is given (陈经理 座机0516-…), still marks where the contact's name is written.
+  const phoneAnchor = mobile.span ?? unresolved.find((u) => u.reason === 'MOBILE_INVALID')?.span ?? landlines[0] ?? null;
 
   // Customer codes (C00012) name a known customer outright.
   const known = context.customers ?? [];
@@ -128,9 +132,10 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
   for (const label of lex.chat.phoneLabels)
     for (let at = norm.indexOf(label); at >= 0; at = norm.indexOf(label, at + 1))
       if (/^[\s:]*[+\d]/.test(norm.slice(at + label.length))) stops.push(at);
+  // A contact label before a name (联系人张伟收, 收货人 李总) is no part of a shop's name either.
   for (const label of lex.chat.contactLabels)
     for (let at = norm.indexOf(label); at >= 0; at = norm.indexOf(label, at + 1))
-      if (label.length >= 2 && isPersonNameStart(norm.slice(at + label.length).replace(/^[\s:]+/, ''), lex)) stops.push(at);
+      if (label.length >= 2 && isPersonNameStart(norm.slice(at + label.length).replace(/^[\s:]+/, ''), lex)) stops.push(at), mask.add([at, at + label.length]);
 
   const customerHint = findShop(text, norm, mask, lex, known, phoneAnchor);
   if (customerHint.span) mask.add(customerHint.span), stops.push(customerHint.span[0]);
@@ -147,7 +152,8 @@ export function parseChatDraft(text: string, context: ChatDraftContext): ChatDra
   for (const s of itemSpans) mask.add(s);
 
   const customer = matchCustomer(known, mobile.value, codeMentions, customerHint, unresolved);
-  const remarks = findRemarks(text, norm, mask, lex);
+  // Urgency is the remark's business too: its reader sets the order's priority from it.
+  const remarks = findRemarks(text, norm, mask, lex, deliveryHint.source === 'URGENCY' ? deliveryHint.span : null);
 
   return {
     contactName,
@@ -189,9 +195,10 @@ function pickMobile(
   return field(chosen.value, distinct.length > 1 ? 0.7 : plain ? 0.98 : 0.95, chosen.span, labelled ? 'LABEL' : 'PATTERN');
 }
 
-function findDeliveryHint(text: string, masked: string, lex: Lexicon): Field<string | null> {
+/** The first span of `patterns` in the text that is no constraint (周末不收货), or null. */
+function firstSpan(masked: string, patterns: RegExp[]): Span | null {
   let best: Span | null = null;
-  for (const re of lex.chat.deliveryPatterns) {
+  for (const re of patterns) {
     re.lastIndex = 0;
     for (let m; (m = re.exec(masked)); ) {
       if (!m[0]) {
@@ -205,7 +212,15 @@ function findDeliveryHint(text: string, masked: string, lex: Lexicon): Field<str
       break;
     }
   }
-  return best ? field(text.slice(best[0], best[1]), 0.9, best, 'PATTERN') : emptyField(null);
+  return best;
+}
+
+/** When the goods are wanted: a time said (明天下午, 一周内) wins; else urgency with no time (急用, 尽快). */
+function findDeliveryHint(text: string, masked: string, lex: Lexicon): Field<string | null> {
+  const when = firstSpan(masked, lex.chat.deliveryPatterns);
+  if (when) return field(text.slice(when[0], when[1]), 0.9, when, 'PATTERN');
+  const urgency = firstSpan(masked, lex.chat.urgencyPatterns);
+  return urgency ? field(text.slice(urgency[0], urgency[1]), 0.8, urgency, 'URGENCY') : emptyField(null);
 }
 
 function isPersonNameStart(s: string, lex: Lexicon): boolean {
@@ -217,6 +232,8 @@ export function isPersonName(s: string, lex: Lexicon = defaultLexicon()): boolea
   if (!s || s.length > 4 || ![...s].every((c) => HAN.test(c))) return false;
   const { single, double } = lex.surnames;
   if (s.length === 2 && (s[0] === '老' || s[0] === '小') && single.has(s[1])) return true;
+  // 阿豪, 阿强: 阿 and a given name, as the south calls people.
+  if (s.length === 2 && s[0] === '阿' && !lex.chat.nameStopChars.has(s[1])) return true;
   for (const surname of [s.slice(0, 2), s.slice(0, 1)]) {
     if (!(surname.length === 2 ? double.has(surname) : single.has(surname))) continue;
     const rest = s.slice(surname.length);
@@ -316,7 +333,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       if (span && span[1] === end) return field(text.slice(span[0], span[1]), 0.85, span, 'NEAR_MOBILE');
     }
     // A name whose surname the list does not know (佴明 138…): two or three characters set off right before the mobile.
-    const bare = /(?:^|[\s,;:|/])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
+    const bare = /(?:^|[\s,;:|/。、])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
     if (bare) {
       const at = end - bare[1].length;
       const plain = [...bare[1]].every((c) => !lex.chat.nameStopChars.has(c) && !lex.chat.addressWords.has(c));
@@ -348,17 +365,51 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
 
 /** Words of the trade inside a shop's name, not its distinctive part: 华通|汽车维修|服务中心. */
 const SHOP_TRADE_WORDS = [
-  '汽车', '车辆', '维修', '养护', '美容', '服务', '保养', '汽修', '快修', '配件', '用品', '轮胎', '钣喷', '钣金', '喷漆', '改装',
+  '汽车', '车辆', '维修', '修理', '机修', '摩配', '养护', '美容', '服务', '保养', '汽修', '快修', '配件', '用品', '轮胎', '钣喷', '钣金', '喷漆', '改装',
   '洗车', '修配', '机电', '电器', '电瓶', '蓄电池', '玻璃', '贴膜', '音响', '补胎', '养车', '贸易', '商贸', '销售', '实业', '科技', '汽保', '轴承', '油品', '润滑油',
 ];
 /** What a business is, after a trade word: 洗车店, 钣喷中心, 修配厂, 配件城, 销售服务有限公司. */
 const SHOP_HEAD = /^(?:有限公司|分公司|公司|中心|店|厂|行|部|站|馆|城|所|坊|铺|室)/;
 /** A generic head a field written on its own may end with, whatever comes before it (好运来洗车店, 车友汇名车俱乐部). */
 const FIELD_SHOP_END = /(?:有限公司|公司|中心|专营店|专卖店|旗舰店|俱乐部|门市部|经营部|经销部|服务部|维修部|商行|车行|4S店|店|厂|行|部|站|城|会所|工作室|坊|洗车|补胎|养车|车饰|汽配|汽修|汽贸|轮胎|车队|驾校|机械|配件|汽车|装饰)$/;
+/**
+ * Words that make a field something other than a shop's name: a sentence (its verbs, negations and particles),
+ * a request, a greeting, a label, a place, a job on a part (德邦物流, 自己来拿, 谢谢老板, 收货人, 浙江温州, 空调快修).
+ */
+function saysSomethingElse(name: string, lex: Lexicon): boolean {
+  const labels = [...lex.chat.contactLabels, ...lex.chat.phoneLabels, ...lex.chat.addressLabels].filter((l) => l.length >= 2);
+  return (
+    SHOP_STOP.test(name) ||
+    /^[来拿取打开带加报发寄放送进帮请]|[不没别吗]|[进收柜里]$|价|钱|时间|对面|旁边|隔壁|楼下|楼上/.test(name) ||
+    [...lex.chat.requestCues, ...lex.chat.previousAddress, ...lex.chat.addressContinuations, ...labels].some((w) => name.includes(w)) ||
+    [...lex.chat.fillers, ...lex.chat.shopLeadWords].some((w) => w.length >= 2 && name.includes(w)) ||
+    isPlaceName(name, lex) ||
+    namesOnlyAJob(withoutTrade(name), lex)
+  );
+}
+
+/** Trades that end a business's name written as a field of its own (渝顺汽车维修, 鑫源摩配, 华兴商贸): not the goods (电瓶, 轮胎). */
+const TRADE_END = /(?:维修|修理|机修|养护|美容|配件|摩配|用品|钣金|喷漆|钣喷|改装|机电|电器|贴膜|音响|贸易|商贸|实业|科技|汽保)$/;
+/** A name without the trade words at its end: 渝顺汽车维修 → 渝顺. */
+function withoutTrade(name: string): string {
+  let own = name;
+  for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
+  return own;
+}
 /** Endings that make a business name only in its place after the address: 庐州名车养护, 湖塘快修驿站, 阿强车品. */
 const POSITION_SHOP_END = /(?:养护|名车|车品|车饰|车业|轮胎|快修|驿站|车间|工作室|之家|车坊|车管家|汽服|车服|养车|美车|车房|车铺)$/;
-/** Parts of a car that a job is done on (发动机养护, 空调快修): a service, not a shop. */
-const PART_WORDS = /发动机|变速箱|波箱|空调|刹车|制动|底盘|轮毂|四轮|节气门|喷油嘴|三元|水箱|电瓶|蓄电池|机油|全车/;
+/**
+ * Parts of a car a job is done on, and words for the kind or quality of the work or goods (发动机养护,
+ * 空调快修, 原厂配件, 上门维修): what is done or sold, never whose shop it is.
+ */
+const JOB_WORDS = /发动机|变速箱|波箱|空调|刹车|制动|底盘|轮毂|四轮|节气门|喷油嘴|三元|水箱|电瓶|蓄电池|机油|全车|更换|安装|检修|检测|清洗|拆装|维护|原厂|正品|进口|国产|副厂|拆车|二手|全新|专业|上门|定期|常规|免费|汽车|车辆|小车|货车|新能源/g;
+/** A name's own part (the name minus its trade words and ending) that is only parts and jobs: no shop. */
+function namesOnlyAJob(own: string, lex: Lexicon): boolean {
+  let rest = own.replace(JOB_WORDS, '');
+  for (const t of lex.partTypes) for (const w of t.synonyms) if (w.length >= 2) rest = rest.split(w).join('');
+  // What is left may still be the trade (轮胎|修理): no name either.
+  return withoutTrade(rest).length < 2;
+}
 /** A branch in brackets after a shop name: 华通汽修（城南店）, 途虎养车(万达店). */
 const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司|仓|门市)[)）]/;
 /** Words of a sentence, not of a name: a shop's name does not run back over them (这批是给|4S店, 我们|公司). */
@@ -474,7 +525,8 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
       const lead = leads.find((l) => norm.startsWith(l, start) && start + l.length < p0);
       if (lead && p0 - (start + lead.length) >= 2) (start += lead.length), (stripped = true);
     }
-    if (p0 - start < 2 && p - start < 2) {
+    // 空调快修, 发动机养护中心: a job on a part, not a name.
+    if ((p0 - start < 2 && p - start < 2) || (p0 > start && namesOnlyAJob(norm.slice(start, p0), lex))) {
       p += suffix.length - 1;
       continue;
     }
@@ -493,13 +545,14 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     if (/[(]/.test(m[0])) end = start + m[0].indexOf('(');
     end = cutTrailingName(norm, start, end, lex);
     const name = norm.slice(start, end);
-    if (!mask.isFree(start, end) || !FIELD_SHOP_END.test(name) || NOT_A_SHOP_END.test(name) || SHOP_STOP.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
-    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
-    if (FIELD_SHOP_END.exec(name)![0].length === 1 && name.length < 4) continue;
-    // 养护中心, 汽车服务有限公司 alone say what a business is, not which one.
-    let own = name.replace(FIELD_SHOP_END, '');
-    for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
-    if (own.length < 2) continue;
+    // 渝顺汽车维修, 鑫源摩配: a trade alone ends a name too, when a name of Han characters stands before it.
+    const byTrade = !FIELD_SHOP_END.test(name) && TRADE_END.test(name);
+    if (!mask.isFree(start, end) || !(FIELD_SHOP_END.test(name) || byTrade) || NOT_A_SHOP_END.test(name) || SHOP_STOP.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
+    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先|做|换|修)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
+    if (!byTrade && FIELD_SHOP_END.exec(name)![0].length === 1 && name.length < 4) continue;
+    // 养护中心, 汽车服务有限公司 alone say what a business is, not which one; 空调快修 is a job.
+    const own = withoutTrade(name.replace(FIELD_SHOP_END, ''));
+    if (own.length < 2 || namesOnlyAJob(own, lex) || (byTrade && [...own].filter((c) => HAN.test(c)).length < 2)) continue;
     // 米其林轮胎, 博世雨刮店…: a brand in the field is a product, not a customer.
     if (lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     const span = withBranch([start, end]);
@@ -512,19 +565,19 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const name = m[1];
     if (!mask.isFree(at, at + name.length) || !POSITION_SHOP_END.test(name) || SHOP_STOP.test(name) || /\d{2}/.test(name)) continue;
     if (/[号路街巷弄村镇区县省]/.test(name) || isPersonName(name, lex) || /^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|再|还|也|先|老板|师傅)/.test(name)) continue;
-    let own = name.replace(POSITION_SHOP_END, '');
-    for (let w; (w = SHOP_TRADE_WORDS.find((t) => own.endsWith(t))); ) own = own.slice(0, -w.length);
+    const own = withoutTrade(name.replace(POSITION_SHOP_END, ''));
     if (own.length < 2 || lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     // 发动机养护, 刹车片轮胎: a part or a job, not a name.
-    if (PART_WORDS.test(own) || lex.partTypes.some((t) => t.synonyms.some((w) => w.length >= 2 && own.includes(w)))) continue;
+    if (namesOnlyAJob(own, lex)) continue;
     const span = withBranch([at, at + name.length]);
     return field(text.slice(span[0], span[1]), 0.55, span, 'SHOP_POSITION');
   }
   // No known ending: the field between the address and the contact (…88号 芜湖顺捷电瓶专营店 陶然 18955301234).
-  const between = /\d\s*[号弄室][\s,，;；|]+([\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\s,，;；|]+([\p{Script=Han}]{2,4})[\s,，:：]*(?:\+?86)?1\d{2}/u.exec(norm);
+  const labels = [...lex.chat.contactLabels].sort((a, b) => b.length - a.length).join('|');
+  const between = new RegExp(`\\d\\s*[号弄室][\\s,，;；|]+([\\p{Script=Han}A-Za-z0-9&]{3,20}?)收?[\\s,，;；|]+(?:(?:${labels})[\\s:：]*)?([\\p{Script=Han}]{2,4})[\\s,，:：]*(?:\\+?86)?1\\d{2}`, 'u').exec(norm);
   if (between && isPersonName(between[2], lex)) {
     const at = between.index + between[0].indexOf(between[1]);
-    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || SHOP_STOP.test(between[1]);
+    const addressLike = /[号路街巷弄村镇区县省]|\d{2}/.test(between[1]) || saysSomethingElse(between[1], lex);
     if (mask.isFree(at, at + between[1].length) && !addressLike && (!isPersonName(between[1], lex) || between[1].length >= 3)) return field(text.slice(at, at + between[1].length), 0.6, [at, at + between[1].length], 'SHOP_FIELD');
   }
   // 我是车友汇的张伟, 我们是顺达, 这边是…: a business introducing itself, whatever its name ends with.
@@ -547,7 +600,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
     const at = m.index! + m[0].indexOf('(') + 1;
     const name = m[1];
-    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w))) continue;
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
     if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
     return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
@@ -557,10 +610,64 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const at = m.index! + m[0].indexOf(m[1]);
     const name = m[1];
     // 张伟收 is the contact; 车友汇的张伟 a shop even when it reads like a name.
-    if (!mask.isFree(at, at + name.length) || (isPersonName(name, lex) && (m[2] === undefined || name.length < 3)) || /[路街巷弄号村镇]|^(?:送|发|寄|给|交|到)/.test(name)) continue;
+    if (!mask.isFree(at, at + name.length) || (isPersonName(name, lex) && (m[2] === undefined || name.length < 3)) || /[路街巷弄号村镇]|^(?:送|发|寄|给|交|到)/.test(name) || saysSomethingElse(name, lex)) continue;
     if (m[2] !== undefined && !isPersonName(m[2], lex)) continue;
     const span = withBranch([at, at + name.length]);
     return field(text.slice(span[0], span[1]), 0.55, span, 'SHOP_BEFORE_CONTACT');
+  }
+  return shopByPlace(text, norm, mask, lex);
+}
+
+/**
+ * 车友汇, 车立方, 悦车汇: a name with no business word at all, written as a field of its own right after the
+ * street's house number or right before the contact (a label, or a name and the phone). Only what cannot be
+ * anything else: no person, place, part, job, brand, label, request, filler, word of a sentence or of an address.
+ */
+function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): Field<string | null> {
+  const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
+  const phone = String.raw`(?:\(?\+?86\)?[\s-]*)?1[3-9](?:[\s-]?\d){9}(?!\d)`;
+  // 张伟 138…, 张伟 电话/微信 138…, 138… 张伟, TONY 138…: someone named with the phone, right after the field.
+  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fffA-Z0-9])`);
+  // Where the message names its contact: after a label or right before the phone.
+  const contactsAt: number[] = [];
+  for (const l of lex.chat.contactLabels)
+    for (let i = norm.indexOf(l); i >= 0; i = norm.indexOf(l, i + 1)) {
+      const from = i + l.length + (/^[\s:]*/.exec(norm.slice(i + l.length))?.[0].length ?? 0);
+      if (isPersonNameStart(norm.slice(from), lex) || LATIN_NAME.test(norm.slice(from))) contactsAt.push(from);
+    }
+  const latinName = (w: string) => LATIN_NAME.test(w) && !LATIN_NOT_NAMES.has(w) && !lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w));
+  for (const m of norm.matchAll(new RegExp(String.raw`(?<![\u4e00-\u9fffA-Z])([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`, 'g')))
+    if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex)) || latinName(m[1])) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(new RegExp(String.raw`(?<!\d)${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})(?![\u4e00-\u9fffA-Z0-9])`, 'g')))
+    if (isPersonName(m[1], lex) || latinName(m[1])) contactsAt.push(m.index! + m[0].length - m[1].length);
+  for (const m of norm.matchAll(/(?<=^|[\s,.;!?。、|])([\u4e00-\u9fff]{3,8})(?=[\s,.;!?。、|]|$)/g)) {
+    const at = m.index!;
+    const name = m[1];
+    if (!mask.isFree(at, at + name.length)) continue;
+    const before = norm.slice(0, at).replace(/[\s,.;!?。、|]+$/, '');
+    const after = norm.slice(at + name.length).replace(/^[\s,.;!?。、|]+/, '');
+    const person = personThenPhone.exec(after);
+    const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼组]$|[村院苑厦]$/.test(before);
+    const named = person && (person[1] ?? person[2]);
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (/^[A-Z]/.test(named) || isPersonName(named, lex)));
+    // Right before a phone or its label, with no one named after it, the field is the contact's name.
+    const beforePhone = !beforeContact && new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`).test(after);
+    // After a contact label (联系人 吴晓燕) the field is the contact.
+    if ((!afterAddress && !beforeContact) || beforePhone || lex.chat.contactLabels.some((l) => before.endsWith(l))) continue;
+    const ofSomethingElse =
+      [...name].some((c) => lex.chat.nameStopChars.has(c) || lex.chat.addressWords.has(c)) ||
+      saysSomethingElse(name, lex) ||
+      /[请收门库]/.test(name) ||
+      // A business word (养护中心, 汽修) leaves the name to the rules above, which read it whole or say why not.
+      FIELD_SHOP_END.test(name) ||
+      POSITION_SHOP_END.test(name) ||
+      [...lex.chat.shopSuffixes, ...SHOP_TRADE_WORDS].some((w) => name.includes(w)) ||
+      // 车友汇 reads like a person called 车: not when someone else is named as the contact.
+      (isPersonName(name, lex) && !beforeContact && !contactsAt.some((c) => c < at - 1 || c > at + name.length)) ||
+      namesOnlyAJob(name, lex) ||
+      lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())));
+    if (ofSomethingElse) continue;
+    return field(text.slice(at, at + name.length), 0.5, [at, at + name.length], 'SHOP_BY_PLACE');
   }
   return emptyField(null);
 }
@@ -857,21 +964,22 @@ function matchCustomer(
   return emptyField(null);
 }
 
-function findRemarks(text: string, norm: string, mask: SpanMask, lex: Lexicon): Array<Field<string>> {
+function findRemarks(text: string, norm: string, mask: SpanMask, lex: Lexicon, alsoFree: Span | null): Array<Field<string>> {
   const out: Array<Field<string>> = [];
+  const taken = (i: number) => mask.isTaken(i) && !(alsoFree && i >= alsoFree[0] && i < alsoFree[1]);
   const clause = /[^\n,;。!?、\s]+/g;
   for (const m of norm.matchAll(clause)) {
     const start = m.index!;
     const end = start + m[0].length;
     let free = '';
-    for (let i = start; i < end; i++) free += mask.isTaken(i) ? ' ' : norm[i];
+    for (let i = start; i < end; i++) free += taken(i) ? ' ' : norm[i];
     if (!lex.chat.requestCues.some((w) => free.includes(w))) continue;
     // Keep what no other field explains (月底前备货：美孚0W20 → 备货), as written.
     let s = start;
     let e = end;
-    while (s < e && (mask.isTaken(s) || /[\s:：]/.test(norm[s]))) s++;
-    while (e > s && (mask.isTaken(e - 1) || /[\s:：]/.test(norm[e - 1]))) e--;
-    const kept = [...Array(e - s).keys()].map((k) => (mask.isTaken(s + k) ? ' ' : text[s + k])).join('').replace(/\s+/g, ' ');
+    while (s < e && (taken(s) || /[\s:：]/.test(norm[s]))) s++;
+    while (e > s && (taken(e - 1) || /[\s:：]/.test(norm[e - 1]))) e--;
+    const kept = [...Array(e - s).keys()].map((k) => (taken(s + k) ? ' ' : text[s + k])).join('').replace(/\s+/g, ' ');
     out.push(field(kept, 0.6, [s, e], 'LEFTOVER'));
   }
   return out;

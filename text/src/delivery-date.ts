@@ -1,4 +1,4 @@
-// Turns a delivery hint as written (明天下午, 周五前, 下礼拜二, 3天内, 12月5号前, 月底前) into the
+// Turns a delivery hint as written (明天下午, 周五前, 下礼拜二, 3天内, 12月5号前, 月底前, 明儿, 下个月初) into the
 // instant the goods are wanted by, in Beijing time, relative to when the message was read. Pure.
 // A hint with no date in it (尽快) gives null: urgency is the remark's business, not a date.
 import { parseNumeral } from './numbers.js';
@@ -34,16 +34,32 @@ function beijingDay(t: number): { midnight: number; weekday: number; year: numbe
 
 const beijingMidnightOf = (year: number, month: number, date: number) => Date.UTC(year, month - 1, date) - BEIJING;
 
+/** Other words for the same days and dates, rewritten to the forms read below: 明儿, 听日 → 明天; 十二月五号 → 12月5号, 九点 → 9点; 12/5 → 12月5号. */
+function plainDate(text: string): string {
+  return text
+    .replace(/^(?:明儿|明个|听日|聽日|听朝|聽朝|明朝)/, '明天')
+    .replace(/^今儿/, '今天')
+    .replace(/^(?:后儿|后日|後日|後天|明后天|明后两天)/, '后天')
+    .replace(/^(?:本|这个|这)(?=月[底初中])/, '')
+    .replace(/[一二两三四五六七八九十]{1,3}(?=[月号日点时])/g, (n) => String(parseNumeral(n) ?? n))
+    .replace(/^(\d{1,2})[/.](\d{1,2})/, '$1月$2号');
+}
+
 export function resolveDeliveryHint(hint: string | null | undefined, now: number): DeliveryDate | null {
   if (!hint) return null;
-  const text = hint.normalize('NFKC').replace(/\s+/g, '');
+  const text = plainDate(hint.normalize('NFKC').replace(/\s+/g, ''));
   const today = beijingDay(now);
   const kind: 'BY' | 'ON' = /(?:之前|以前|前|之内|以内|内)$/.test(text) ? 'BY' : 'ON';
   let day: number | null = null;
   let confidence = 0.9;
 
   const within = /^(\d+|[一二两三四五六七八九十]+)个?(天|工作日)(?:之内|以内|内)$/.exec(text);
-  if (within) {
+  const later = /^(\d+|[一二两三四五六七八九十]+)个?天(?:之后|以后|后)$/.exec(text);
+  if (later) {
+    const n = parseNumeral(later[1]);
+    if (n == null) return null;
+    day = today.midnight + n * DAY;
+  } else if (within) {
     const n = parseNumeral(within[1]);
     if (n == null) return null;
     if (within[2] === '天') day = today.midnight + n * DAY;
@@ -85,9 +101,17 @@ export function resolveDeliveryHint(hint: string | null | undefined, now: number
       day = beijingMidnightOf(today.year, today.month, date);
       if (day < today.midnight) day = beijingMidnightOf(today.year, today.month + 1, date);
       confidence = 0.8;
-    } else if (/^月底/.test(text)) {
-      day = beijingMidnightOf(today.year, today.month + 1, 0);
-      confidence = 0.8;
+    } else if (/^(?:下个|下)?月[底初中]/.test(text)) {
+      // 月初 the 5th, 月中 the 15th, 月底 the last day; 下个月… the next month's, as is 月初 once it has passed.
+      const next = /^下/.test(text) ? 1 : 0;
+      const which = /月底/.test(text) ? 0 : /月初/.test(text) ? 5 : 15;
+      const monthOf = (m: number) => (which ? beijingMidnightOf(today.year, today.month + m, which) : beijingMidnightOf(today.year, today.month + m + 1, 0));
+      day = monthOf(next);
+      if (day < today.midnight) day = monthOf(next + 1);
+      confidence = 0.7;
+    } else if (/^年底/.test(text)) {
+      day = beijingMidnightOf(today.year, 12, 31);
+      confidence = 0.6;
     } else if (/^(本周|这周|周末)/.test(text)) {
       day = today.midnight + (6 - today.weekday) * DAY;
       if (day < today.midnight) day = today.midnight;
@@ -98,13 +122,13 @@ export function resolveDeliveryHint(hint: string | null | undefined, now: number
     } else return null;
   }
   let hour = 18;
-  const clock = /(\d{1,2})点(半)?/.exec(text);
+  const clock = /(\d{1,2})(?:点(半)?|:([0-5]\d))/.exec(text);
   const part = PART_OF_DAY.find(([re]) => re.test(text));
   if (clock) {
     let h = Number(clock[1]);
     if (h < 12 && /下午|晚上|傍晚/.test(text)) h += 12;
     if (h > 23) return null;
-    hour = h + (clock[2] ? 0.5 : 0);
+    hour = h + (clock[2] ? 0.5 : clock[3] ? Number(clock[3]) / 60 : 0);
   } else if (part) hour = part[1];
   const at = day + hour * HOUR;
   // A time already past is no promise anyone can keep: the hint was misread or is stale.

@@ -53,6 +53,7 @@ const chatSchema = z.object({
   shopSuffixes: wordList,
   shopLeadWords: wordList,
   deliveryPatterns: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)) }),
+  urgencyPatterns: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)) }),
   fillers: wordList,
   requestCues: wordList,
   addressContinuations: wordList,
@@ -225,6 +226,7 @@ export interface Lexicon {
     shopSuffixes: string[];
     shopLeadWords: string[];
     deliveryPatterns: RegExp[];
+    urgencyPatterns: RegExp[];
     fillers: string[];
     requestCues: string[];
     addressContinuations: string[];
@@ -382,6 +384,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
       shopSuffixes: chat.shopSuffixes.words.map(upper),
       shopLeadWords: chat.shopLeadWords.words,
       deliveryPatterns: chat.deliveryPatterns.patterns.map((p) => compile('chat-cues.json', p)),
+      urgencyPatterns: chat.urgencyPatterns.patterns.map((p) => compile('chat-cues.json', p)),
       fillers: chat.fillers.words,
       requestCues: chat.requestCues.words,
       addressContinuations: chat.addressContinuations.words,

@@ -18,7 +18,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Dialect } from '../../../common/src/db.js';
 import { forUpdate, placeholders, upsertRows } from '../../../common/src/db.js';
-import type { LegacySystem } from '../../../common/src/legacy.js';
+import { BULK_MS, type LegacySystem } from '../../../common/src/legacy.js';
 import type { Logger } from '../../../common/src/logger.js';
 import { computeBlockers, nextChangeByTime, type Blocker } from './blockers.js';
 import type { HubOrder, HubStore } from './datasource.js';
@@ -37,8 +37,6 @@ const DUE_SCAN = 20_000;
  * rather than holding one up (bench/results/blockers.md: ~1 s per 500 orders on the busy machine).
  */
 export const MAX_ORDERS_PER_PASS = 2000;
-/** A write transaction of up to CHUNK orders' rows is bulk work, not a page read. */
-const WRITE_TIMEOUT_MS = 30_000;
 
 export interface BlockerPass {
   /** Orders whose blockers were recomputed. */
@@ -154,7 +152,7 @@ export class BlockerRecorder {
     });
     const baselineTo = await this.baseline();
     const orderIds = [...wanted.keys()];
-    return this.hub.call('blockers.record', () => this.db.transaction((em) => this.write(em, orderIds, wanted, baselineTo, now)), { idempotent: true, timeoutMs: WRITE_TIMEOUT_MS });
+    return this.hub.call('blockers.record', () => this.db.transaction((em) => this.write(em, orderIds, wanted, baselineTo, now)), { idempotent: true, timeoutMs: BULK_MS });
   }
 
   private async write(
@@ -297,8 +295,10 @@ export function blockerDueTriggers(d: Dialect): { name: string; sql: string }[] 
       .flatMap((r) =>
         r.marks.map((m) => {
           const nos = m.orderNos ?? 'NULL';
-          const from = d === 'mysql' ? ' FROM DUAL' : '';
-          return `INSERT INTO hub_blocker_due (order_id, order_nos, marked_at) SELECT ${m.orderId}, ${nos}, ${nowMs}${from} WHERE (${r.when})${m.also ? ` AND (${m.also})` : ''} AND (${m.orderId} IS NOT NULL OR ${nos} IS NOT NULL)`;
+          const when = `(${r.when})${m.also ? ` AND (${m.also})` : ''} AND (${m.orderId} IS NOT NULL OR ${nos} IS NOT NULL)`;
+          const columns = 'INSERT INTO hub_blocker_due (order_id, order_nos, marked_at)';
+          if (d === 'mysql') return `IF ${when} THEN ${columns} VALUES (${m.orderId}, ${nos}, ${nowMs}); END IF`;
+          return `${columns} SELECT ${m.orderId}, ${nos}, ${nowMs} WHERE ${when}`;
         }),
       )
       .join('; ');

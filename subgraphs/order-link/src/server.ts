@@ -3,6 +3,7 @@ import { signingKeyFor, type Config } from '../../../common/src/config.js';
 import { readRoverConfig } from '../../../common/src/rover-config.js';
 import { ensureDatabase, openDataSource } from '../../../common/src/db.js';
 import { LegacyHttpClient } from '../../../common/src/legacy-http.js';
+import { inBackground } from '../../../common/src/legacy.js';
 import { buildSubgraph, subgraphKit } from '../../../common/src/subgraph.js';
 import { ErpDatasource, ErpOrders, erpEntities } from '#adapters/erp';
 import { WmsDatasource, wmsEntities } from '#adapters/wms';
@@ -19,6 +20,7 @@ import { RecordedBlockers1767460000000 } from './migrations/1767460000000-Record
 import { MatchedByDay1767470000000 } from './migrations/1767470000000-MatchedByDay.js';
 import { EventNumbering1767480000000 } from './migrations/1767480000000-EventNumbering.js';
 import { DocumentCandidates1767490000000 } from './migrations/1767490000000-DocumentCandidates.js';
+import { ConditionalTriggers1767500000000 } from './migrations/1767500000000-ConditionalTriggers.js';
 import { BlockerRecorder } from './blocker-record.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
@@ -62,7 +64,7 @@ import { openEventBus } from '../../../common/src/event-bus.js';
 import { onHubWrite } from '../../../common/src/hub-writes.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000, EventNumbering1767480000000, DocumentCandidates1767490000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000, EventNumbering1767480000000, DocumentCandidates1767490000000, ConditionalTriggers1767500000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */
@@ -103,14 +105,17 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // writing through the fenced hub: a former holder that wakes up cannot write.
   const lease = new Lease(hubDb, kit.logger.child({ part: 'lease' }), { leaseMs: config.LINK_LEASE_MS }, kit.metrics.registry);
   const fencedDb = lease.fenced();
+  // The lease holder's work runs in the background: its writes to the hub get the bulk budget
+  // (a round's batch of orders is seconds of writing on a busy database, not a page read).
+  const hubInBackground = inBackground(hubSystem);
   const rules = new RuleStore(hubDb, hubSystem);
   const seeded = await rules.seedIfEmpty();
   if (seeded) kit.logger.info({ rules: seeded }, 'rules seeded from rules/default-rules.yaml');
   const facts = new FactsLoader(hubDb, hubSystem, { erp, wms, tms });
   const engine = new RuleEngine(hubDb, hubSystem, rules, facts, kit.logger.child({ part: 'rules' }));
   const ledger = new Ledger(hubDb, hubSystem);
-  const leaderEngine = new RuleEngine(fencedDb, hubSystem, rules, facts, kit.logger.child({ part: 'rules' }));
-  const outbox = new OutboxWorker(fencedDb, hubSystem, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
+  const leaderEngine = new RuleEngine(fencedDb, hubInBackground, rules, facts, kit.logger.child({ part: 'rules' }));
+  const outbox = new OutboxWorker(fencedDb, hubInBackground, { erp, wms, crm }, kit.logger.child({ part: 'outbox' }), config.OUTBOX_POLL_MS);
 
   // The enabled expiry-control rule says how much shelf life a lot must keep; none when it is off.
   const expiryMonths = () => expiryRuleMonths(rules);
@@ -119,7 +124,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // A failure leaves the order's next refresh to count them: the decisions themselves are recorded.
   engine.onRecorded = (ids) => healthFacts.refreshInterceptions(ids).catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'interceptions not counted yet'));
   // The lease holder's own: facts after its rounds and the ticket sweep, fenced like the rest of its work.
-  const leaderFacts = new HealthFacts(fencedDb, hubSystem, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
+  const leaderFacts = new HealthFacts(fencedDb, hubInBackground, { erp, wms, crm, hubLocks: () => facts.hubLocks(), expiryMonths }, kit.logger.child({ part: 'health' }));
   leaderEngine.onRecorded = (ids) => leaderFacts.refreshInterceptions(ids).catch((err) => kit.logger.warn({ err: (err as Error)?.message }, 'interceptions not counted yet'));
   const health = new HealthService(
     new HealthMetrics(hubDb, hubSystem, config.OUTBOUND_SLA_HOURS, config.SATISFACTION_MODEL),
@@ -148,7 +153,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   const calls = new CallStore(hubDb, hubSystem);
   const newLoaders = () => createLoaders({ hub, ledger, erp, tms, wms, picks, attachments, calls }, { batching: kit.batching });
   // Each order's blockers recorded as they change (the lease holder's, fenced), so that they are events too.
-  const blockers = new BlockerRecorder(fencedDb, hubSystem, hub, newLoaders, kit.logger.child({ part: 'blockers' }));
+  const blockers = new BlockerRecorder(fencedDb, hubInBackground, hub, newLoaders, kit.logger.child({ part: 'blockers' }));
   const feeds = pollingFeeds({ erp, wms, tms }, hubVersions(hubDb, hubSystem), new FeedMetrics(kit.metrics.registry), {
     // Rows of the same second as the position, and clocks a little apart, every round.
     overlapMs: 3000,
@@ -156,7 +161,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     lateEveryRounds: config.SYNC_LATE_EVERY_ROUNDS,
     batchSize: config.LINK_BATCH_SIZE,
   });
-  const linker = new Linker(fencedDb, feeds, hubSystem, kit.logger.child({ part: 'linker' }), {
+  const linker = new Linker(fencedDb, feeds, hubInBackground, kit.logger.child({ part: 'linker' }), {
     batchSize: config.LINK_BATCH_SIZE,
     matchWindowDays: config.LINK_MATCH_WINDOW_DAYS,
     pollMs: config.LINK_POLL_MS,
@@ -174,7 +179,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
     },
     roundMarks: (phase, startedAt) => lease.markRound(phase, startedAt),
   });
-  const sweep = new CompletenessSweep(hubDb, hubSystem, { erp, wms, tms }, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
+  const sweep = new CompletenessSweep(hubDb, hubInBackground, { erp, wms, tms }, kit.metrics.registry, kit.logger.child({ part: 'sweep' }), {
     everyMs: config.SYNC_SWEEP_EVERY_MS,
     windowDays: config.SYNC_SWEEP_WINDOW_DAYS,
     daily: config.SYNC_SWEEP_DAILY,
@@ -191,7 +196,7 @@ export async function createOrderLinkSubgraph(config: Config, options: OrderLink
   // CRM is down its polling neither opens the circuit SMS delivery and the resolvers share, nor is
   // refused by theirs; it backs off while the CRM fails (calls/intake.ts).
   const crmCallsHttp = new LegacyHttpClient(kit.legacy('crm-calls'), config.CRM_API_URL, 1);
-  const callIntake = new CallIntake(fencedDb, hubSystem, new CrmDatasource(crmCallsHttp), wms, kit.logger.child({ part: 'calls' }), {
+  const callIntake = new CallIntake(fencedDb, hubInBackground, new CrmDatasource(crmCallsHttp), wms, kit.logger.child({ part: 'calls' }), {
     pollMs: config.CALL_POLL_MS,
     pageSize: config.CALL_PAGE_SIZE,
     actWithinMs: config.CALL_ACT_WITHIN_HOURS * 3_600_000,

@@ -10,12 +10,13 @@ import type { Caller } from '../../../../common/src/caller.js';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { normalizeErpOrderNo } from '../../../../common/src/docno.js';
 import type { Logger } from '../../../../common/src/logger.js';
+import { BULK_MS } from '../../../../common/src/legacy.js';
 import type { ErpDatasource, RequirementChangeOutcome } from '#adapters/erp';
 import { openRepairFile, RepairReadError, type RepairReader, type RepairRow } from '#text';
 import { audit } from '#hub';
 import { cachedInterpreter, isBlankCell, mapColumns, proposeForRow } from './propose.js';
 import { isFormulaLike } from '../../../../common/src/csv.js';
-import { BULK_MS, type JobColumns, type RepairChange, type RepairChangeState, type RepairIssue, type RepairJob, type RepairStore, type Upload } from './store.js';
+import { type JobColumns, type RepairChange, type RepairChangeState, type RepairIssue, type RepairJob, type RepairStore, type Upload } from './store.js';
 import { Repeater } from '../../../../common/src/repeater.js';
 
 const LEASE_MS = 60_000;

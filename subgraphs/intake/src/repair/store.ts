@@ -1,6 +1,6 @@
 // The repair wizard's tables: uploads, jobs (with their lease), proposed changes and row issues.
 import type { DataSource, EntityManager } from 'typeorm';
-import type { LegacySystem } from '../../../../common/src/legacy.js';
+import { BULK_MS, type LegacySystem } from '../../../../common/src/legacy.js';
 import { execute, forUpdate, insertIgnore, insertReturningId, insertRows, placeholders } from '../../../../common/src/db.js';
 import type { RequirementField } from '../../../../common/src/requirements.js';
 import type { ColumnMap, Proposal, ProposalSource } from './propose.js';
@@ -128,8 +128,6 @@ const toChange = (r: any): RepairChange => ({
   undoneAt: r.undone_at == null ? null : Number(r.undone_at),
 });
 
-/** What one bulk step may take: it runs in the background, or behind a root field tagged slow. */
-export const BULK_MS = 30_000;
 
 /** Moves updated_at on, by at least 1 ms: the summary cache is keyed by it. Takes [now, now]. */
 const BUMP = 'updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END';

@@ -14,7 +14,7 @@
 // subscribers drop what they have already seen by position.
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../../../../common/src/logger.js';
-import type { LegacySystem } from '../../../../common/src/legacy.js';
+import { BULK_MS, type LegacySystem } from '../../../../common/src/legacy.js';
 import { execute, forUpdate, placeholders } from '../../../../common/src/db.js';
 import { formatHubOrderId } from '../../../../common/src/docno.js';
 import { backoffMs } from '../../../../common/src/resilience.js';
@@ -57,14 +57,6 @@ export interface EventFilter {
 }
 
 const BATCH = 500;
-/**
- * A batch numbered or read for the bus is bulk work, not a page read: on a busy hub (a bulk load
- * writing beside it) it may take seconds, and under the hub's read timeout it never finished —
- * each attempt timed out, was tried again while the first still held the lock row, and the round
- * failed into its backoff, numbering a bulk load's backlog at ~50 events/s.
- */
-const BULK_MS = 30_000;
-
 function readEvent(r: any): OrderEventRow {
   let detail: Record<string, unknown> = {};
   try {

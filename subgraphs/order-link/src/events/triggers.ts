@@ -209,8 +209,11 @@ function insertFor(d: Dialect, r: EventRule): string {
   const detail = `JSON_OBJECT(${Object.entries(r.detail)
     .map(([k, v]) => `'${k}', ${v}`)
     .join(', ')})`;
-  const from = r.from ? ` FROM ${r.from} AND` : d === 'mysql' ? ' FROM DUAL WHERE' : ' WHERE';
-  return `INSERT INTO hub_order_event (order_id, type, system, at, detail, recorded_us) SELECT ${r.orderId}, '${r.type}', ${r.system}, ${r.at}, ${detail}, ${nowUs(d)}${from} ${r.when}`;
+  const columns = 'INSERT INTO hub_order_event (order_id, type, system, at, detail, recorded_us)';
+  const values = `${r.orderId}, '${r.type}', ${r.system}, ${r.at}, ${detail}, ${nowUs(d)}`;
+  if (d === 'mysql') return `IF ${r.when} THEN ${columns} ${r.from ? `SELECT ${values} FROM ${r.from}` : `VALUES (${values})`}; END IF`;
+  const from = r.from ? ` FROM ${r.from} AND` : ' WHERE';
+  return `${columns} SELECT ${values}${from} ${r.when}`;
 }
 
 export const TRIGGER_PREFIX = 'tr_event_';
