@@ -720,4 +720,9 @@ test('after a contact label the field is the contact, whatever follows the phone
   }
   for (const contact of ['151-2183-1933 Tony', '收货人：Tony 电话：13846005634', 'Kevin 13846005634'])
     assert.equal(draft(`南通市崇川区工农路155号，车立方，NTN N204*24，${contact}`).customerHint.value, '车立方', contact);
+  // The shop, the phone, then the contact: the name after the phone is the contact's; a person before a phone and ASAP stays the contact.
+  const d = draft('欧司朗H7*23 宜兴丁蜀镇陶都路9号 车立方 13881221176 Tony');
+  assert.deepEqual([d.customerHint.value, d.contactName.value], ['车立方', 'Tony']);
+  const e = draft('苏州吴中区木渎镇金山路88号 王建国 13812345678 ASAP');
+  assert.deepEqual([e.customerHint.value, e.contactName.value, e.deliveryHint.value], [null, '王建国', 'ASAP']);
 });

@@ -59,7 +59,7 @@ const HAN = /[\u4e00-\u9fff]/;
 /** TONY, KEVIN in normalised (upper-case) text: a Latin first name. */
 const LATIN_NAME = /^[A-Z]{2,12}(?![A-Z0-9])/;
 /** Capitalised words that start a chat but are no one's name. */
-const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
+const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER', 'ASAP', 'URGENT', 'RUSH', 'PCS', 'PC', 'SET', 'SETS', 'CONTACT', 'PHONE', 'MOBILE', 'ADDRESS']);
 
 /** Reads one pasted chat message into an order draft. Pure: no I/O. */
 export function parseChatDraft(text: string, context: ChatDraftContext): ChatDraft {
@@ -627,7 +627,7 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
   const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
   const phone = String.raw`(?:\(?\+?86\)?[\s-]*)?1[3-9](?:[\s-]?\d){9}(?!\d)`;
   // 张伟 138…, 张伟 电话/微信 138…, 138… 张伟, TONY 138…: someone named with the phone, right after the field.
-  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fffA-Z0-9])`);
+  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})(?![\u4e00-\u9fffA-Z0-9])`);
   // Where the message names its contact: after a label or right before the phone.
   const contactsAt: number[] = [];
   for (const l of lex.chat.contactLabels)
@@ -649,7 +649,7 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
     const person = personThenPhone.exec(after);
     const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼组]$|[村院苑厦]$/.test(before);
     const named = person && (person[1] ?? person[2]);
-    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (/^[A-Z]/.test(named) || isPersonName(named, lex)));
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (latinName(named) || isPersonName(named, lex)));
     // Right before a phone or its label, with no one named after it, the field is the contact's name.
     const beforePhone = !beforeContact && new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`).test(after);
     // After a contact label (联系人 吴晓燕) the field is the contact.
