@@ -720,4 +720,32 @@ test('after a contact label the field is the contact, whatever follows the phone
   }
   for (const contact of ['151-2183-1933 Tony', '收货人：Tony 电话：13846005634', 'Kevin 13846005634'])
     assert.equal(draft(`南通市崇川区工农路155号，车立方，NTN N204*24，${contact}`).customerHint.value, '车立方', contact);
+  // The shop, the phone, then the contact: the name after the phone is the contact's; a person before a phone and ASAP stays the contact.
+  const d = draft('欧司朗H7*23 宜兴丁蜀镇陶都路9号 车立方 13881221176 Tony');
+  assert.deepEqual([d.customerHint.value, d.contactName.value], ['车立方', 'Tony']);
+  const e = draft('苏州吴中区木渎镇金山路88号 王建国 13812345678 ASAP');
+  assert.deepEqual([e.customerHint.value, e.contactName.value, e.deliveryHint.value], [null, '王建国', 'ASAP']);
+});
+
+test('placeholder names (张三, 李四, 赵六) set off are contacts; a market building with its floor (萧然汽配城2楼) is part of the address, the shop after it the shop', () => {
+  const rng = new Random(515);
+  for (let i = 0; i < 100; i++) {
+    const who = rng.pick(['张三', '李四', '王五', '赵六', '孙七']);
+    const text = rng.pick([
+      `收件：${who} 139 1234 5678\n地址：${someAddr(rng)}\n${typed[0].said} 4个`,
+      `${who} 13912345678 ${someAddr(rng)} ${typed[0].said} 4个`,
+      `${someAddr(rng)}，收货人：${who}，电话：15098765432，${typed[0].said} 4个`,
+    ]);
+    assert.equal(draft(text).contactName.value, who, text);
+  }
+  // 周五 stays a day, not a person called 周.
+  assert.equal(draft(`${typed[0].said} 4个，周五 13912345678 ${someAddr(new Random(5))}`).contactName.value, null);
+  for (let i = 0; i < 100; i++) {
+    const building = `${rng.pick(['萧然汽配城', '华东汽配城', '国际汽车城', '五金机电城'])}${rng.pick(['2楼', '3层', 'B区', '二楼', 'A区12号'])}`;
+    const shop = rng.pick(['恒通配件', '鑫源汽修', '老周汽配', '车立方']);
+    const sep = rng.pick([' ', '']);
+    const text = `杭州萧山区宁围街道市心北路88号${sep}${building} ${shop} 王经理 13812345678 ${typed[0].said} 4个`;
+    const d = draft(text);
+    assert.deepEqual([d.detail.value, d.customerHint.value], [`宁围街道市心北路88号${sep}${building}`, shop], text);
+  }
 });

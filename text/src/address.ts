@@ -431,12 +431,15 @@ function detailAfter(original: string, norm: string, from: number, lex: Lexicon,
       const cont = /^\s+[0-9A-Z一二三四五六七八九十]+\s?(?:号|弄|栋|幢|楼|室|层|座|单元)/.exec(norm.slice(end));
       const word = /^\s+([^\s,;。!?、()]+)/.exec(norm.slice(end));
       const noNumberYet = !/\d+\s*(?:号|弄)/.test(norm.slice(start, end));
+      // 88号 萧然汽配城2楼: a building with its floor or unit goes on after the house number too.
+      const building = word !== null && /^[\u4e00-\u9fff]{2,10}(?:[0-9A-Z一二三四五六七八九十]{1,4}(?:楼|层|室)|[A-Z0-9]{1,2}区[0-9A-Z]{0,4}号?)$/.test(word[1]) && opts.free(end, end + word[0].length) && !stops.some((s) => s > end && s < end + word[0].length);
       const nextIsStreet =
         word !== null &&
         ((/[路街道巷弄]/.test(word[1]) && /\d/.test(word[1])) || lex.chat.addressContinuations.some((w) => word[1].endsWith(w))) &&
         opts.free(end, end + word[0].length) &&
         !stops.some((s) => s > end && s < end + word[0].length);
       if (cont && !stops.some((s) => s > end && s < end + cont[0].length)) end += cont[0].length;
+      else if (building) end += word![0].length;
       else if (noNumberYet && nextIsStreet && end > start) {
         // 义乌的老客户 佛堂镇…: words with nothing of an address before the street are not part of it.
         if (![...norm.slice(start, end)].some((ch) => lex.chat.addressWords.has(ch) || /\d/.test(ch))) {

@@ -59,7 +59,7 @@ const HAN = /[\u4e00-\u9fff]/;
 /** TONY, KEVIN in normalised (upper-case) text: a Latin first name. */
 const LATIN_NAME = /^[A-Z]{2,12}(?![A-Z0-9])/;
 /** Capitalised words that start a chat but are no one's name. */
-const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
+const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER', 'ASAP', 'URGENT', 'RUSH', 'PCS', 'PC', 'SET', 'SETS', 'CONTACT', 'PHONE', 'MOBILE', 'ADDRESS']);
 
 /** Reads one pasted chat message into an order draft. Pure: no I/O. */
 export function parseChatDraft(text: string, context: ChatDraftContext): ChatDraft {
@@ -286,6 +286,10 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       if (next && HAN.test(next) && !/[收的,，]/.test(next) && len < 4 && isPersonName(norm.slice(start, start + len + 1), lex)) continue;
       return [start, start + len];
     }
+    // 张三, 李四, 王五: the names people write as placeholders, a surname and a numeral, set off on both sides.
+    const two = norm.slice(start, start + 2);
+    const setOff = (start === 0 || !HAN.test(norm[start - 1]) || mask.isTaken(start - 1)) && !HAN.test(norm[start + 2] ?? '');
+    if (setOff && lex.surnames.single.has(two[0]) && /[三四五六七八九]/.test(two[1] ?? '') && mask.isFree(start, start + 2)) return [start, start + 2];
     return null;
   };
 
@@ -416,6 +420,8 @@ const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司
 const SHOP_STOP = /[是给在要把让放送到跟与或但就也还再又很已被们我你他她这那哪么呢吗吧啊了着过的]/;
 /** …就行, 不行, 进行: 行 that is no business. */
 const NOT_A_SHOP_END = /(?:就|都|不|也|才|可|能|进|执|还|才|试)行$|(?:到|来|去|回|进|在|出)(?:店|厂)$/;
+/** A floor or unit right after a name: 2楼, 3层, B区12号, A座. */
+const BUILDING_UNIT = /^\s?(?:[0-9A-Z一二三四五六七八九十]{1,4}\s?(?:楼|层|室|号|座|栋|幢)|[A-Z0-9]{1,2}区)/;
 /** Labels a shop or company is written after: 店名：, 公司：, 单位：, 门店：. */
 const SHOP_LABEL = /(?<=^|[\s,.;!?，。；、|/【】\[\]])(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
 const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
@@ -533,6 +539,11 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     // Written as a field of its own, the name is the whole field: 亭湖飞驰汽车快修中心, 余杭快车道汽车服务 (a 道 inside
     // the name), 宜兴陶都汽车美容养护 — whatever part of it the endings found.
     const own = fieldAround(norm, mask, start, end, lex);
+    // 萧然汽配城2楼, 汽车城B区12号: a market building with its floor or unit is part of the address, not the customer.
+    if (BUILDING_UNIT.test(norm.slice(end, own ? own[1] : end + 6))) {
+      p += suffix.length - 1;
+      continue;
+    }
     const span: Span = withBranch(own ?? [start, end]);
     // 这边是途虎养车, 我们是…: the words that introduce the name are not part of it.
     for (let lead; (lead = own && leads.find((l) => norm.startsWith(l, span[0]) && span[0] + l.length <= start)); ) span[0] += lead.length;
@@ -627,7 +638,7 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
   const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
   const phone = String.raw`(?:\(?\+?86\)?[\s-]*)?1[3-9](?:[\s-]?\d){9}(?!\d)`;
   // 张伟 138…, 张伟 电话/微信 138…, 138… 张伟, TONY 138…: someone named with the phone, right after the field.
-  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fffA-Z0-9])`);
+  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})(?![\u4e00-\u9fffA-Z0-9])`);
   // Where the message names its contact: after a label or right before the phone.
   const contactsAt: number[] = [];
   for (const l of lex.chat.contactLabels)
@@ -649,7 +660,7 @@ function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): 
     const person = personThenPhone.exec(after);
     const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼组]$|[村院苑厦]$/.test(before);
     const named = person && (person[1] ?? person[2]);
-    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (/^[A-Z]/.test(named) || isPersonName(named, lex)));
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (latinName(named) || isPersonName(named, lex)));
     // Right before a phone or its label, with no one named after it, the field is the contact's name.
     const beforePhone = !beforeContact && new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`).test(after);
     // After a contact label (联系人 吴晓燕) the field is the contact.
