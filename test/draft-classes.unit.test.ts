@@ -678,7 +678,7 @@ test('a shop with no business word at all (车友汇, 车立方), as a field of 
     assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, who], text);
   }
   const requests = ['老客户', '谢谢老板', '麻烦快点', '开个票', '仓库收', '上班时间', '打电话', '提前联系', '顺丰发', '德邦物流', '拿发票', '带合格证', '别压坏', '帮忙看看', '老规矩',
-    '多谢啦', '加个微信', '现金结算', '对公转账', '含税价', '自己来拿', '二楼仓库', '对面仓库', '门卫室', '大院里', '最低价', '放门卫', '送货上门'];
+    '多谢啦', '加个微信', '现金结算', '对公转账', '含税价', '自己来拿', '二楼仓库', '对面仓库', '门卫室', '大院里', '最低价', '放门卫', '送货上门', '速度速度', '菜鸟驿站', '丰巢柜'];
   for (const words of requests)
     for (const text of [`${typed[0].said} 4个，苏州吴中区木渎镇金山路88号，${words}，收货人：张伟 13812345678`, `苏州吴中区木渎镇金山路88号 ${words} 李强 18651234567 ${typed[0].said} 4个`])
       assert.equal(draft(text).customerHint.value, null, text);

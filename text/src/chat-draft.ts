@@ -385,11 +385,18 @@ function saysSomethingElse(name: string, lex: Lexicon): boolean {
   return (
     SHOP_STOP.test(name) ||
     /^[来拿取打开带加报发寄放送进帮请]|[不没别吗]|[进收柜里]$|价|钱|时间|对面|旁边|隔壁|楼下|楼上/.test(name) ||
-    [...lex.chat.requestCues, ...lex.chat.previousAddress, ...lex.chat.addressContinuations, ...labels].some((w) => name.includes(w)) ||
+    asksSomething(name, lex) ||
+    [...lex.chat.previousAddress, ...lex.chat.addressContinuations, ...labels].some((w) => name.includes(w)) ||
     [...lex.chat.fillers, ...lex.chat.shopLeadWords].some((w) => w.length >= 2 && name.includes(w)) ||
     isPlaceName(name, lex) ||
     namesOnlyAJob(withoutTrade(name), lex)
   );
+}
+
+/** A request word outside the trade words of a name (菜鸟驿站, 德邦物流; not the 维修 of 汽车维修中心). */
+function asksSomething(name: string, lex: Lexicon): boolean {
+  const bare = SHOP_TRADE_WORDS.reduce((t, w) => t.split(w).join(' '), name);
+  return lex.chat.requestCues.some((w) => bare.includes(w));
 }
 
 /** Trades that end a business's name written as a field of its own (渝顺汽车维修, 鑫源摩配, 华兴商贸): not the goods (电瓶, 轮胎). */
@@ -559,7 +566,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     // 渝顺汽车维修, 鑫源摩配: a trade alone ends a name too, when a name of Han characters stands before it.
     const byTrade = !FIELD_SHOP_END.test(name) && TRADE_END.test(name);
     if (!mask.isFree(start, end) || !(FIELD_SHOP_END.test(name) || byTrade) || NOT_A_SHOP_END.test(name) || SHOP_STOP.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
-    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先|做|换|修)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
+    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先|做|换|修)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex) || asksSomething(name, lex)) continue;
     if (!byTrade && FIELD_SHOP_END.exec(name)![0].length === 1 && name.length < 4) continue;
     // 养护中心, 汽车服务有限公司 alone say what a business is, not which one; 空调快修 is a job.
     const own = withoutTrade(name.replace(FIELD_SHOP_END, ''));
@@ -575,7 +582,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const at = m.index! + m[0].length - m[1].length;
     const name = m[1];
     if (!mask.isFree(at, at + name.length) || !POSITION_SHOP_END.test(name) || SHOP_STOP.test(name) || /\d{2}/.test(name)) continue;
-    if (/[号路街巷弄村镇区县省]/.test(name) || isPersonName(name, lex) || /^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|再|还|也|先|老板|师傅)/.test(name)) continue;
+    if (/[号路街巷弄村镇区县省]/.test(name) || isPersonName(name, lex) || /^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|再|还|也|先|老板|师傅)/.test(name) || asksSomething(name, lex)) continue;
     const own = withoutTrade(name.replace(POSITION_SHOP_END, ''));
     if (own.length < 2 || lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     // 发动机养护, 刹车片轮胎: a part or a job, not a name.
