@@ -620,7 +620,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
     const at = m.index! + m[0].indexOf('(') + 1;
     const name = m[1];
-    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收镇乡村]|街道/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
     if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
     return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
