@@ -612,6 +612,12 @@ test('an address in any order: town and street first, then the county-level city
     const d = draft(text);
     assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, fullDist, detail], text);
   }
+  // 地址是… and a town in brackets after the street are no part of the detail and no shop.
+  for (const text of ['我在常熟，地址是虞山街道黄河路22号，张伟 13812345678，N204 4个', '黄河路22号(常熟虞山街道) 张伟 13812345678 N204 4个']) {
+    const d = draft(text);
+    assert.deepEqual([d.city.value, d.district.value, d.customerHint.value], ['苏州市', '常熟市', null], text);
+  }
+  assert.equal(draft('我在常熟，地址是虞山街道黄河路22号，张伟 13812345678，N204 4个').detail.value, '虞山街道黄河路22号');
   // 鼓楼区, 普陀区, 西湖区, 朝阳区 name districts of several cities: the city said before or after tells which.
   const shared: Array<[string, string, string, string]> = [
     ['鼓楼区', '南京', '江苏省', '南京市'],

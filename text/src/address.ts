@@ -416,9 +416,9 @@ function detachedDetail(original: string, norm: string, lex: Lexicon, opts: Addr
 function detailAfter(original: string, norm: string, from: number, lex: Lexicon, opts: AddressOptions): { span: Span; text: string } | null {
   let start = from;
   while (start < norm.length && /[\s:]/.test(norm[start])) start++;
-  // 昆山 地址：开发区街道…: a label after the division names is not part of the detail.
-  const label = lex.chat.addressLabels.find((l) => norm.startsWith(l, start) && /^\s*:/.test(norm.slice(start + l.length)));
-  if (label) start += label.length + /^\s*:\s*/.exec(norm.slice(start + label.length))![0].length;
+  // 昆山 地址：开发区街道…, 地址是…: a label after the division names is not part of the detail.
+  const label = lex.chat.addressLabels.find((l) => norm.startsWith(l, start) && /^\s*(?::|是|为)/.test(norm.slice(start + l.length)));
+  if (label) start += label.length + /^\s*(?::|是|为)\s*/.exec(norm.slice(start + label.length))![0].length;
   const stops = opts.stops.filter((s) => s >= start).sort((a, b) => a - b);
   let end = start;
   while (end < norm.length) {

@@ -49,7 +49,9 @@ export interface ChatDraft {
 
 // Digits of one number are never split across lines (×11⏎713610100 is a quantity and a code).
 // 1 8 9 6 2 7 0 5 5 3 1, 1-8-9-…: a separator may stand between any two digits, on one line.
-const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[ \t-]?)?(1[ \t-]?[3-9](?:[ \t-]?[0-9]){9})(?![0-9])/g;
+const MOBILE_PREFIX = String.raw`(?:\(?\+?86\)?[ \t-]?)?`;
+const MOBILE_NUMBER = String.raw`1[ \t-]?[3-9](?:[ \t-]?[0-9]){9}`;
+const MOBILE = new RegExp(String.raw`(?<![0-9])${MOBILE_PREFIX}(${MOBILE_NUMBER})(?![0-9])`, 'g');
 /** 一八九六二七〇五五三一: a mobile spoken digit by digit in Chinese numerals. */
 const MOBILE_HAN = /(?<![零〇一二三四五六七八九幺两十百千万])一[ \t-]?[三四五六七八九](?:[ \t-]?[零〇一二三四五六七八九幺]){9}(?![零〇一二三四五六七八九幺两十百千万])/g;
 const HAN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 幺: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
@@ -618,7 +620,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
     const at = m.index! + m[0].indexOf('(') + 1;
     const name = m[1];
-    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收镇乡村]|街道/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
     if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
     return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
@@ -643,33 +645,36 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
  */
 function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): Field<string | null> {
   const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
-  const phone = String.raw`(?:\(?\+?86\)?[\s-]*)?1[3-9](?:[\s-]?\d){9}(?!\d)`;
-  // 张伟 138…, 张伟 电话/微信 138…, 138… 张伟, TONY 138…: someone named with the phone, right after the field.
-  const personThenPhone = new RegExp(String.raw`^([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}|^${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})(?![\u4e00-\u9fffA-Z0-9])`);
-  // Where the message names its contact: after a label or right before the phone.
+  const phone = String.raw`${MOBILE_PREFIX}${MOBILE_NUMBER}(?![0-9])`;
+  const someone = String.raw`[\u4e00-\u9fff]{2,4}|[A-Z]{2,12}`;
+  // 张伟 138…, 张伟 电话/微信 138…, TONY 138… and 138… 张伟: someone named with the phone.
+  const nameThenPhone = String.raw`(${someone})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`;
+  const phoneThenName = String.raw`${phone}[ \t,:)）]*(${someone})(?![\u4e00-\u9fffA-Z0-9])`;
+  const personWithPhone = new RegExp(`^${nameThenPhone}|^${phoneThenName}`);
+  const phoneFirst = new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`);
+  const named = (w: string) =>
+    isPersonName(w, lex) || (LATIN_NAME.test(w) && !LATIN_NOT_NAMES.has(w) && !lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w)));
+  // Where the message names its contact: after a label, or with the phone.
   const contactsAt: number[] = [];
   for (const l of lex.chat.contactLabels)
     for (let i = norm.indexOf(l); i >= 0; i = norm.indexOf(l, i + 1)) {
       const from = i + l.length + (/^[\s:]*/.exec(norm.slice(i + l.length))?.[0].length ?? 0);
       if (isPersonNameStart(norm.slice(from), lex) || LATIN_NAME.test(norm.slice(from))) contactsAt.push(from);
     }
-  const latinName = (w: string) => LATIN_NAME.test(w) && !LATIN_NOT_NAMES.has(w) && !lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w));
-  for (const m of norm.matchAll(new RegExp(String.raw`(?<![\u4e00-\u9fffA-Z])([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`, 'g')))
-    if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex)) || latinName(m[1])) contactsAt.push(m.index!);
-  for (const m of norm.matchAll(new RegExp(String.raw`(?<!\d)${phone}[ \t,:)）]*([\u4e00-\u9fff]{2,4}|[A-Z]{2,12})(?![\u4e00-\u9fffA-Z0-9])`, 'g')))
-    if (isPersonName(m[1], lex) || latinName(m[1])) contactsAt.push(m.index! + m[0].length - m[1].length);
+  for (const m of norm.matchAll(new RegExp(`(?<![\\u4e00-\\u9fffA-Z])${nameThenPhone}`, 'g')))
+    if (named(m[1]) || [2, 3].some((n) => isPersonName(m[1].slice(-n), lex))) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(new RegExp(`(?<![0-9])${phoneThenName}`, 'g'))) if (named(m[1])) contactsAt.push(m.index! + m[0].length - m[1].length);
   for (const m of norm.matchAll(/(?<=^|[\s,.;!?。、|])([\u4e00-\u9fff]{3,8})(?=[\s,.;!?。、|]|$)/g)) {
     const at = m.index!;
     const name = m[1];
     if (!mask.isFree(at, at + name.length)) continue;
     const before = norm.slice(0, at).replace(/[\s,.;!?。、|]+$/, '');
     const after = norm.slice(at + name.length).replace(/^[\s,.;!?。、|]+/, '');
-    const person = personThenPhone.exec(after);
+    const person = personWithPhone.exec(after);
     const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼组]$|[村院苑厦]$/.test(before);
-    const named = person && (person[1] ?? person[2]);
-    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!named && (latinName(named) || isPersonName(named, lex)));
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!person && named(person[1] ?? person[2]));
     // Right before a phone or its label, with no one named after it, the field is the contact's name.
-    const beforePhone = !beforeContact && new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`).test(after);
+    const beforePhone = !beforeContact && phoneFirst.test(after);
     // After a contact label (联系人 吴晓燕) the field is the contact.
     if ((!afterAddress && !beforeContact) || beforePhone || lex.chat.contactLabels.some((l) => before.endsWith(l))) continue;
     const ofSomethingElse =
