@@ -358,3 +358,15 @@ test('asked whether it can be done and the offer declined, or said to be only as
     return [`${customer}${ask}${agent}${rng.pick(offers)}${customer}${rng.pick(declined ? WORDINGS.DECLINED : WORDINGS.ACCEPTED)}。${number}`, declined ? ['OTHER'] : [intent]];
   });
 });
+
+test('what someone else did, the repair job told as background, a reply not given, a request withdrawn as a thing: none is that intent', () => {
+  check(1000, 39, (rng) => {
+    const roll = rng.int(0, 4);
+    const other = rng.pick(W_INTENTS.filter((i) => i !== 'RETURN_EXCHANGE' && i !== 'CANCEL' && i !== 'CHANGE_ADDRESS'));
+    if (roll === 0) return [caller(rng, rng.pick(TAGS), [`这单我们不要了，${rng.pick(WORDINGS.THIRD_PARTY_RETURNED)}`, rng.pick(['帮我取消吧', '取消掉吧', '作废吧'])]), ['CANCEL']];
+    if (roll === 1) return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REPAIR_JOB), `我在你们那订了一套，${rng.pick(W[other])}`]), [other]];
+    if (roll === 2) return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REPLY_PROMISED), rng.pick(WORDINGS.NO_NEWS), rng.pick(['我要投诉', '这个要反映给你们领导'])]), ['COMPLAINT']];
+    if (roll === 3) return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.DONE_UNASKED)]), ['COMPLAINT']];
+    return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REQUEST_WITHDRAWN)]), ['OTHER']];
+  });
+});

@@ -242,3 +242,17 @@ export const DECLINED = ['不用，先问问', '不用了', '算了不用', '不
 export const ACCEPTED = ['好的', '可以', '行，麻烦了', '嗯，好', '要的'];
 /** The caller says they are only asking. */
 export const ASKING_ONLY = ['我就问问', '先问问', '只是问问', '随便问问啊', '先了解一下'];
+
+// Over-hearing seen across every set's misses after the classes above, enumerated from the language.
+
+/** A return someone else made (the caller's customer, the car owner), told as why: not the caller's request. */
+export const THIRD_PARTY_RETURNED = ['客户退掉了', '车主那边退回来了', '人家已经退了', '对方都退掉了', '他们退回去了'];
+/** The repair job on the car, told as background: 换 with a part is not an exchange. */
+export const REPAIR_JOB = ['来了一台老款的帕萨特，要换正时皮带', '车主说要做保养，顺便换刹车片', '这台车得换火花塞了', '客户的车要换减震器', '那台凯美瑞要换机油'];
+/** A reply promised and not given: no parcel is late. */
+export const REPLY_PROMISED = ['你们说三天内回复', '说好给我回电话的', '说好给个处理结果', '客服说明天给我答复'];
+export const NO_NEWS = ['到现在一点消息没有', '到现在都没动静', '一点音讯都没有', '到今天也没个下文'];
+/** Something done to the order the caller did not ask for: a complaint, not that request. */
+export const DONE_UNASKED = ['我不想取消啊，你们客服怎么给我取消了？赶紧给我恢复', '为什么把我的单子退了？我没说要退', '谁让你们取消的？我还要呢', '你们凭什么给我改了？'];
+/** A request named, then withdrawn as a thing (作废, 撤): nothing asked. */
+export const REQUEST_WITHDRAWN = ['之前说要退的那个作废吧，货我留着用', '退货申请撤了吧，装上能用', '换货单作废吧，不换了', '上次说要换的那个也取消吧，凑合用'];

@@ -167,6 +167,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // 钱已经退回来了, 发票也一起到了; 少发了两个，后来补过来了 — the matter told as done or fine, in the cue's clause or put
   // right in the next: nothing asked of it, unless the sentence goes on to a trouble (发票到了，但是金额不对).
   const problems = (cues.meanings.PROBLEM as string[] | undefined) ?? [];
+  const replies = (cues.meanings.REPLY as string[] | undefined) ?? [];
+  const partWords = lex.partTypes.flatMap((t) => [t.type, ...t.synonyms]);
   const settledAt = (m: CueMatch) => {
     const [cs, ce] = clauseAt(norm, m.span[0], breaks);
     const sentenceEnd = (from: number) => from + (/[.!?。\n;]/.exec(norm.slice(from))?.index ?? norm.length - from);
@@ -387,6 +389,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // 啥时候到都行 — a when said as not minding asks for nothing.
     else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
     else if (settledAt(m)) m.reason = 'MENTIONED';
+    // 客户退掉了, 车主那边退回来了 — a return someone else made is told of: the caller's own words ask.
+    else if (m.group.label === 'RETURN_EXCHANGE' && THIRD_PARTY_DID.test(norm.slice(Math.max(cs, m.span[0] - 6), m.span[0])) && (/了$/.test(norm.slice(...m.span)) || /^(?:掉|回来|回去)?了/.test(after))) m.reason = 'MENTIONED';
+    // 来了一台帕萨特，要换正时皮带 — 换 with a part right after it is the repair job on the car, told as background; an exchange
+    // is asked of the seller (给我换, 帮我换) or says what is wrong (型号不对，要换).
+    else if (m.group.label === 'RETURN_EXCHANGE' && /换$/.test(norm.slice(...m.span)) && partWords.some((w) => norm.startsWith(w, m.span[1])) && !/[给帮替]/.test(norm.slice(cs, m.span[0])) && !problems.some((w) => norm.slice(clauseAt(norm, Math.max(0, cs - 2), breaks)[0], ce).includes(w))) m.reason = 'OTHER_SUBJECT';
+    // 你们说三天内回复，到现在一点消息没有 — no news of a reply promised is not a parcel late.
+    else if (m.group.label === 'CHASE' && /消息|动静|音讯|回音|信儿|下文/.test(norm.slice(...m.span)) && replies.some((w) => norm.slice(Math.max(turnOf(m.span[0])?.span[0] ?? 0, cs - 30), m.span[0]).includes(w))) m.reason = 'OTHER_SUBJECT';
     // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
     // 上次退货的钱, 上次帮我换货 — a return, cancel or move the caller dates in the past is told of, not asked for
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
@@ -469,6 +478,15 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       for (const m of before) if (!m.reason && m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
     }
   }
+  // 之前说要退的那个作废吧, 退货申请撤了吧 — a cancel of a request named before it in its clause withdraws that request: no
+  // order is cancelled, and what the request's words asked is taken back.
+  for (const m of found) {
+    if (m.reason || m.group.label !== 'CANCEL') continue;
+    const [cs] = clauseAt(norm, m.span[0], breaks);
+    if (!REQUEST_NAMED.test(norm.slice(cs, m.span[0]))) continue;
+    m.reason = 'OTHER_SUBJECT';
+    for (const o of found) if (o !== m && !o.reason && o.span[0] >= cs && o.span[1] <= m.span[0]) o.reason = 'TAKEN_BACK';
+  }
   // Withdrawn later in the call: 我想取消…（客服：已经出库了）…那算了，不取消了; 我想改个地址…哦，不用改了. A refusal of
   // the verb itself, said as a change of mind (…了), takes back the last request made with that verb before it —
   // across the agent's reply, not past another request of the same verb.
@@ -525,9 +543,26 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const between = norm.slice(Math.min(a[1], b[1]), Math.max(a[0], b[0]));
     return !TOPIC_SHIFT.test(between) && !/另一单|另外一单|另一个单|别的单|其他单/.test(between);
   };
+  // 这单先不要了，给俺退了吧 — a bare 退 in the sentence of a cancel, of goods nothing is said against, is the cancel said again;
+  // 已经发了的话我拒收，你们安排退回 — a return for the case it has left already is the cancel's fallback, not asked for now.
+  const sentenceOf = (pos: number): Span => {
+    let [s, e] = [pos, pos];
+    while (s > 0 && !/[.!?。\n]/.test(norm[s - 1])) s--;
+    while (e < norm.length && !/[.!?。\n]/.test(norm[e])) e++;
+    return [s, e];
+  };
   for (const t of callerTurns) {
     const inTurn = found.filter((m) => !m.reason && m.span[0] >= t.span[0] && m.span[1] <= t.span[1]);
-    for (const m of inTurn) if (m.group.label === 'CHASE' && inTurn.some((c) => c.group.label === 'CANCEL' && sameMatter(m.span, c.span))) m.reason = 'MENTIONED';
+    const cancels = inTurn.filter((c) => c.group.label === 'CANCEL');
+    if (!cancels.length) continue;
+    for (const m of inTurn) if (m.group.label === 'CHASE' && cancels.some((c) => sameMatter(m.span, c.span))) m.reason = 'MENTIONED';
+    for (const m of inTurn) {
+      if (m.group.label !== 'RETURN_EXCHANGE') continue;
+      const [ss, se] = sentenceOf(m.span[0]);
+      const sentence = norm.slice(Math.max(ss, t.span[0]), Math.min(se, t.span[1]));
+      if (/(?:发|寄|出库|发出去|发出|寄出|出去)了[^,.;!?。]{0,4}的话/.test(norm.slice(Math.max(ss, t.span[0]), m.span[0]))) m.reason = 'CONDITIONAL';
+      else if (/退(?!货|回|给)/.test(norm.slice(...m.span)) && cancels.some((c) => c.span[0] >= ss && c.span[1] <= se && sameMatter(m.span, c.span)) && !problems.some((w) => sentence.includes(w)) && !GOODS_SAID.test(sentence)) m.group = cancels[0].group;
+    }
   }
 
   // Cues that give way (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel is its money back).
@@ -597,6 +632,10 @@ function corrected(raw: string, norm: string, refs: DocumentRef[]): DocumentRef[
 
 /** Asking whether it can be done: 能开专票吗, 可以退吗, 能不能换, 支持退换吗. */
 const POSSIBLE = /能不能|可不可以|可以|能否|可否|能|支持|有没有|行不行|得唔得|可唔可以/u;
+/** A request named as a thing (说要退的那个, 退货申请, 换货单, 投诉): what a cancel after it withdraws. */
+const REQUEST_NAMED = /(?:说|要|想)(?:退|换)(?:货)?的|(?:退货|换货|退款|售后|退换货?)(?:的)?(?:申请|单子?|流程)|投诉/u;
+/** Someone other than the caller as the doer, right before a verb (客户退掉了, 车主那边退回来了). */
+const THIRD_PARTY_DID = /(?:客户|车主|人家|对方|他们|他|她)(?:那边|那头)?(?:已经|都|也)?$/u;
 /** A clause of fillers only (就是, 那个, 怎么说呢). */
 const FILLER_ONLY = /^(?:那个|这个|就是说?|嗯+|呃+|额|啊|怎么说呢|你知道吧|然后)?$/u;
 /** A question: 收到了吗, 到了没有, 是不是, 有没有. */
