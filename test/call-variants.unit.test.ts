@@ -306,3 +306,67 @@ test('a refusal about another order named after the request withdraws nothing', 
     return [caller(rng, rng.pick(TAGS), [rng.pick(asks), `${other}${rng.pick(withdrawals).replace(/^.*?(不|别)/, '$1')}`]), [intent]];
   });
 });
+
+// The classes the second independent set (calls-heldout-13) showed, enumerated in test/call-wordings.ts from the
+// language: a matter told as done or fine, or put right afterwards, is no request; a trouble after it still is.
+
+test('a matter told as done or fine, in many wordings and dialects, asks nothing; a request beside it stands', () => {
+  check(900, 35, (rng) => {
+    const [, topics, states] = rng.pick(WORDINGS.SETTLED);
+    const settled = `${rng.pick(topics)}${rng.pick(states)}`;
+    const thanks = rng.pick(WORDINGS.THANKS);
+    if (rng.chance(0.4)) return [caller(rng, rng.pick(TAGS), [settled, thanks]), ['OTHER']];
+    const other = rng.pick(W_INTENTS);
+    return [caller(rng, rng.pick(TAGS), [`${settled}，${thanks}`.replace(/$/, '。今天主要是'), rng.pick(W[other])]), [other]];
+  });
+});
+
+test('a trouble put right afterwards (…，后来补过来了) asks nothing; told as done and then a trouble still asks', () => {
+  check(400, 36, (rng) => {
+    if (rng.chance(0.5)) {
+      const [trouble, fixed] = rng.pick(WORDINGS.PUT_RIGHT);
+      return [caller(rng, rng.pick(TAGS), [`${trouble}，${fixed}`, rng.pick(WORDINGS.THANKS)]), ['OTHER']];
+    }
+    const [intent, said] = rng.pick(WORDINGS.SETTLED_BUT);
+    return [caller(rng, rng.pick(TAGS), [said]), [intent]];
+  });
+});
+
+test('a delay told beside a cancel is why it is cancelled (CANCEL only); a chase with a cancel only threatened is a chase', () => {
+  check(900, 37, (rng) => {
+    const delay = rng.pick(WORDINGS.DELAY_TOLD);
+    const cancel = rng.pick(WORDINGS.CANCEL_SAID);
+    const roll = rng.int(0, 3);
+    if (roll === 0) return [caller(rng, rng.pick(TAGS), [delay, cancel]), ['CANCEL']];
+    if (roll === 1) return [caller(rng, rng.pick(TAGS), [cancel, delay]), ['CANCEL']];
+    // Another order's chase after 还有/另外 is its own matter.
+    if (roll === 2) return [caller(rng, rng.pick(TAGS), [delay, cancel, `${rng.pick(['还有', '另外'])}，另一单${rng.pick(['什么时候到', '到哪了', '帮我催一下'])}`]), ['CANCEL', 'CHASE']];
+    const [chase, threat] = rng.pick(WORDINGS.CHASE_THEN_THREAT);
+    return [caller(rng, rng.pick(TAGS), [`${chase}${threat}`]), ['CHASE']];
+  });
+});
+
+test('asked whether it can be done and the offer declined, or said to be only asking, asks nothing; the offer accepted is the request', () => {
+  check(900, 38, (rng) => {
+    const [intent, asks, offers] = rng.pick(WORDINGS.OFFERED);
+    const [agent, customer] = rng.pick(TAGS);
+    const ask = rng.pick(asks);
+    const number = `${agent}订单号呢？${customer}${rng.pick(SAID)}。`;
+    const roll = rng.int(0, 2);
+    if (roll === 2) return [`${customer}${ask}${rng.pick(WORDINGS.ASKING_ONLY)}。${number}`, ['OTHER']];
+    const declined = roll === 0;
+    return [`${customer}${ask}${agent}${rng.pick(offers)}${customer}${rng.pick(declined ? WORDINGS.DECLINED : WORDINGS.ACCEPTED)}。${number}`, declined ? ['OTHER'] : [intent]];
+  });
+});
+
+test('what someone else did, the repair job told as background, a reply not given, a request withdrawn as a thing: none is that intent', () => {
+  check(1000, 39, (rng) => {
+    const roll = rng.int(0, 4);
+    const other = rng.pick(W_INTENTS.filter((i) => i !== 'RETURN_EXCHANGE' && i !== 'CANCEL' && i !== 'CHANGE_ADDRESS'));
+    if (roll === 0) return [caller(rng, rng.pick(TAGS), [`这单我们不要了，${rng.pick(WORDINGS.THIRD_PARTY_RETURNED)}`, rng.pick(['帮我取消吧', '取消掉吧', '作废吧'])]), ['CANCEL']];
+    if (roll === 1) return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REPAIR_JOB), `我在你们那订了一套，${rng.pick(W[other])}`]), [other]];
+    if (roll === 2) return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REPLY_PROMISED), rng.pick(WORDINGS.NO_NEWS), rng.pick(['我要投诉', '这个要反映给你们领导'])]), ['COMPLAINT']];
+    if (roll === 3) return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.DONE_UNASKED)]), ['COMPLAINT']];
+    return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REQUEST_WITHDRAWN)]), ['OTHER']];
+  });
+});

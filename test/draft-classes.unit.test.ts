@@ -504,7 +504,7 @@ test('a three-character contact name is read whole, though a character of it is 
 // Development round 2026-12-05 (afternoon): the classes behind chat-drafts-heldout-6's misses, by meaning.
 test('urgency with no time is the delivery hint as written; a time said wins; negated urgency is none; the remark keeps it', () => {
   const rng = new Random(507);
-  const urgent = ['急用', '急需', '着急用', '等着用', '赶时间', '越快越好', '尽快', '急', '很急', '加急', '急急急', '特急', '等着装', '越早越好', '急着要'];
+  const urgent = ['急用', '急需', '着急用', '等着用', '赶时间', '越快越好', '尽快', '急', '很急', '加急', '急急急', '特急', '等着装', '越早越好', '急着要', '火速', '十万火急', '赶紧'];
   const times = ['明天上午', '周五前', '三天内', '下礼拜二', '明早九点前', '听日', '一周内', '今天下班前'];
   for (let i = 0; i < 200; i++) {
     const p = rng.pick(typed);
@@ -612,6 +612,12 @@ test('an address in any order: town and street first, then the county-level city
     const d = draft(text);
     assert.deepEqual([d.province.value, d.city.value, d.district.value, d.detail.value], [fullProv, fullCity, fullDist, detail], text);
   }
+  // 地址是… and a town in brackets after the street are no part of the detail and no shop.
+  for (const text of ['我在常熟，地址是虞山街道黄河路22号，张伟 13812345678，N204 4个', '黄河路22号(常熟虞山街道) 张伟 13812345678 N204 4个']) {
+    const d = draft(text);
+    assert.deepEqual([d.city.value, d.district.value, d.customerHint.value], ['苏州市', '常熟市', null], text);
+  }
+  assert.equal(draft('我在常熟，地址是虞山街道黄河路22号，张伟 13812345678，N204 4个').detail.value, '虞山街道黄河路22号');
   // 鼓楼区, 普陀区, 西湖区, 朝阳区 name districts of several cities: the city said before or after tells which.
   const shared: Array<[string, string, string, string]> = [
     ['鼓楼区', '南京', '江苏省', '南京市'],
@@ -678,8 +684,74 @@ test('a shop with no business word at all (车友汇, 车立方), as a field of 
     assert.deepEqual([d.customerHint.value, d.contactName.value], [shop, who], text);
   }
   const requests = ['老客户', '谢谢老板', '麻烦快点', '开个票', '仓库收', '上班时间', '打电话', '提前联系', '顺丰发', '德邦物流', '拿发票', '带合格证', '别压坏', '帮忙看看', '老规矩',
-    '多谢啦', '加个微信', '现金结算', '对公转账', '含税价', '自己来拿', '二楼仓库', '对面仓库', '门卫室', '大院里', '最低价', '放门卫', '送货上门'];
+    '多谢啦', '加个微信', '现金结算', '对公转账', '含税价', '自己来拿', '二楼仓库', '对面仓库', '门卫室', '大院里', '最低价', '放门卫', '送货上门', '速度速度', '菜鸟驿站', '丰巢柜'];
   for (const words of requests)
     for (const text of [`${typed[0].said} 4个，苏州吴中区木渎镇金山路88号，${words}，收货人：张伟 13812345678`, `苏州吴中区木渎镇金山路88号 ${words} 李强 18651234567 ${typed[0].said} 4个`])
       assert.equal(draft(text).customerHint.value, null, text);
+});
+
+test('contacts named 阿豪 or with the phone first (138… 孙海涛), through phone labels (电话/微信, 手机号：); a name running into a short place name (欧阳明 宜兴…) stays a name', () => {
+  const rng = new Random(513);
+  const names = ['阿豪', '阿强', '阿明', '孙海涛', '欧阳明', '陈先生', '李女士', '梁生', '小林', '老陈', '钱师傅'];
+  for (let i = 0; i < 300; i++) {
+    const who = rng.pick(names);
+    const phone = mobileOf(rng);
+    const contact = rng.pick([`${who} ${phone.written}`, `${phone.written} ${who}`, `${who} 电话/微信 ${phone.written}`, `${who} 手机号：${phone.written}`, `${who}（${phone.written}）`, `联系方式：${who} ${phone.written}`]);
+    const shop = rng.pick(['', '', '车友汇', '车立方', '永辉汽车配件', '鑫达汽修']);
+    const p = rng.pick(typed);
+    const sep = rng.pick(['，', ' ', '\n', '。']);
+    const [address, want] = rng.pick(addresses);
+    const text = rng.pick([
+      [address, shop, contact, `${p.said} 4个`],
+      [shop, contact, address, `${p.said} 4个`],
+      [`${p.said} 4个`, address, shop, contact],
+      [address, shop, `${p.said} 4个`, contact],
+    ]).filter(Boolean).join(sep);
+    const d = draft(text);
+    assert.deepEqual(
+      { contact: d.contactName.value, mobile: d.mobile.value, shop: d.customerHint.value, address: [d.province.value, d.city.value, d.district.value, d.detail.value] },
+      { contact: who, mobile: phone.d, shop: shop || null, address: want },
+      text,
+    );
+  }
+});
+
+test('after a contact label the field is the contact, whatever follows the phone (…，联系人 吴晓燕 177…，欧司朗H7 9个); a Latin contact names the contact elsewhere', () => {
+  const rng = new Random(514);
+  for (let i = 0; i < 100; i++) {
+    const who = rng.pick(people.filter((p) => p.length === 3 || p.startsWith('欧阳')).concat(['吴晓燕', '黄志豪']));
+    const text = `${someAddr(rng)}，${rng.pick(['联系人', '收货人', '联系人：', '收件人 '])} ${who} 177 4734 2611，${rng.pick(['欧司朗H7', '曼牌机滤W712/75', '布雷博P85020'])} ${rng.int(2, 30)}个`;
+    const d = draft(text);
+    assert.deepEqual([d.contactName.value, d.customerHint.value], [who, null], text);
+  }
+  for (const contact of ['151-2183-1933 Tony', '收货人：Tony 电话：13846005634', 'Kevin 13846005634'])
+    assert.equal(draft(`南通市崇川区工农路155号，车立方，NTN N204*24，${contact}`).customerHint.value, '车立方', contact);
+  // The shop, the phone, then the contact: the name after the phone is the contact's; a person before a phone and ASAP stays the contact.
+  const d = draft('欧司朗H7*23 宜兴丁蜀镇陶都路9号 车立方 13881221176 Tony');
+  assert.deepEqual([d.customerHint.value, d.contactName.value], ['车立方', 'Tony']);
+  const e = draft('苏州吴中区木渎镇金山路88号 王建国 13812345678 ASAP');
+  assert.deepEqual([e.customerHint.value, e.contactName.value, e.deliveryHint.value], [null, '王建国', 'ASAP']);
+});
+
+test('placeholder names (张三, 李四, 赵六) set off are contacts; a market building with its floor (萧然汽配城2楼) is part of the address, the shop after it the shop', () => {
+  const rng = new Random(515);
+  for (let i = 0; i < 100; i++) {
+    const who = rng.pick(['张三', '李四', '王五', '赵六', '孙七']);
+    const text = rng.pick([
+      `收件：${who} 139 1234 5678\n地址：${someAddr(rng)}\n${typed[0].said} 4个`,
+      `${who} 13912345678 ${someAddr(rng)} ${typed[0].said} 4个`,
+      `${someAddr(rng)}，收货人：${who}，电话：15098765432，${typed[0].said} 4个`,
+    ]);
+    assert.equal(draft(text).contactName.value, who, text);
+  }
+  // 周五 stays a day, not a person called 周.
+  assert.equal(draft(`${typed[0].said} 4个，周五 13912345678 ${someAddr(new Random(5))}`).contactName.value, null);
+  for (let i = 0; i < 100; i++) {
+    const building = `${rng.pick(['萧然汽配城', '华东汽配城', '国际汽车城', '五金机电城'])}${rng.pick(['2楼', '3层', 'B区', '二楼', 'A区12号'])}`;
+    const shop = rng.pick(['恒通配件', '鑫源汽修', '老周汽配', '车立方']);
+    const sep = rng.pick([' ', '']);
+    const text = `杭州萧山区宁围街道市心北路88号${sep}${building} ${shop} 王经理 13812345678 ${typed[0].said} 4个`;
+    const d = draft(text);
+    assert.deepEqual([d.detail.value, d.customerHint.value], [`宁围街道市心北路88号${sep}${building}`, shop], text);
+  }
 });

@@ -259,7 +259,9 @@ export function composeCall(subject: CallSubject, rng: Random): { transcript: st
     transcript,
     truth: {
       customerCode: subject.customerCode,
-      intents: intents.length ? sortIntents(intents) : ['OTHER'],
+      // A chase said in the breath of a cancel is why it is cancelled (都三天了还没到，不要了) or whether it still can be
+      // (发货了没有): a caller who cancels no longer wants the order hurried.
+      intents: intents.length ? sortIntents(intents.includes('CANCEL') ? intents.filter((i) => i !== 'CHASE') : intents) : ['OTHER'],
       orderRef: canonical,
       erpOrderNo: intents.length ? subject.erpOrderNo : canonical ? subject.erpOrderNo : null,
       newAddress,

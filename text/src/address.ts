@@ -220,6 +220,13 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     return lex.chat.addressLabels.some((l) => before.endsWith(l));
   };
 
+  // 欧阳明 宜兴…: a short division name (阳明) that a person's name written before it runs into is that name's.
+  const inName = (link: ChainLink) => {
+    const at = link.occ.start;
+    if (link.candidates.some((c) => c.full) || at === 0) return false;
+    for (const j of [1, 2]) for (const i of [1, 2]) if (j + i >= 2 && at - j >= 0 && opts.looksLikeName(norm.slice(at - j, at + i))) return true;
+    return false;
+  };
   let best: { chain: ChainLink[]; detail: { span: Span; text: string } | null; score: number } | null = null;
   for (const chain of chains) {
     const end = chain[chain.length - 1].occ.end;
@@ -227,7 +234,7 @@ export function parseAddress(original: string, norm: string, lex: Lexicon, opts:
     const fulls = chain.filter((l) => l.candidates.some((c) => c.full)).length;
     const accepted = chain.length >= 2 || fulls > 0 || detail !== null || labelBefore(chain[0].occ.start);
     if (!accepted) continue;
-    const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0);
+    const score = chain.length * 10 + fulls * 3 + (detail ? 6 : 0) + (labelBefore(chain[0].occ.start) ? 2 : 0) - (inName(chain[0]) ? 8 : 0);
     if (!best || score > best.score) best = { chain, detail, score };
   }
 
@@ -409,9 +416,9 @@ function detachedDetail(original: string, norm: string, lex: Lexicon, opts: Addr
 function detailAfter(original: string, norm: string, from: number, lex: Lexicon, opts: AddressOptions): { span: Span; text: string } | null {
   let start = from;
   while (start < norm.length && /[\s:]/.test(norm[start])) start++;
-  // 昆山 地址：开发区街道…: a label after the division names is not part of the detail.
-  const label = lex.chat.addressLabels.find((l) => norm.startsWith(l, start) && /^\s*:/.test(norm.slice(start + l.length)));
-  if (label) start += label.length + /^\s*:\s*/.exec(norm.slice(start + label.length))![0].length;
+  // 昆山 地址：开发区街道…, 地址是…: a label after the division names is not part of the detail.
+  const label = lex.chat.addressLabels.find((l) => norm.startsWith(l, start) && /^\s*(?::|是|为)/.test(norm.slice(start + l.length)));
+  if (label) start += label.length + /^\s*(?::|是|为)\s*/.exec(norm.slice(start + label.length))![0].length;
   const stops = opts.stops.filter((s) => s >= start).sort((a, b) => a - b);
   let end = start;
   while (end < norm.length) {
@@ -424,12 +431,15 @@ function detailAfter(original: string, norm: string, from: number, lex: Lexicon,
       const cont = /^\s+[0-9A-Z一二三四五六七八九十]+\s?(?:号|弄|栋|幢|楼|室|层|座|单元)/.exec(norm.slice(end));
       const word = /^\s+([^\s,;。!?、()]+)/.exec(norm.slice(end));
       const noNumberYet = !/\d+\s*(?:号|弄)/.test(norm.slice(start, end));
+      // 88号 萧然汽配城2楼: a building with its floor or unit goes on after the house number too.
+      const building = word !== null && /^[\u4e00-\u9fff]{2,10}(?:[0-9A-Z一二三四五六七八九十]{1,4}(?:楼|层|室)|[A-Z0-9]{1,2}区[0-9A-Z]{0,4}号?)$/.test(word[1]) && opts.free(end, end + word[0].length) && !stops.some((s) => s > end && s < end + word[0].length);
       const nextIsStreet =
         word !== null &&
         ((/[路街道巷弄]/.test(word[1]) && /\d/.test(word[1])) || lex.chat.addressContinuations.some((w) => word[1].endsWith(w))) &&
         opts.free(end, end + word[0].length) &&
         !stops.some((s) => s > end && s < end + word[0].length);
       if (cont && !stops.some((s) => s > end && s < end + cont[0].length)) end += cont[0].length;
+      else if (building) end += word![0].length;
       else if (noNumberYet && nextIsStreet && end > start) {
         // 义乌的老客户 佛堂镇…: words with nothing of an address before the street are not part of it.
         if (![...norm.slice(start, end)].some((ch) => lex.chat.addressWords.has(ch) || /\d/.test(ch))) {

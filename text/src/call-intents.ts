@@ -80,7 +80,7 @@ const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
 const GOODS_SAID = /型号|尺寸|规格|买错|发错|装不上|不合适|不匹配|不配套|坏了|破了|质量/u;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
-const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
+const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; threats: RegExp[]; otherwise: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
 
 function compiled(lex: Lexicon) {
   let c = compiledFor.get(lex);
@@ -104,6 +104,8 @@ function compiled(lex: Lexicon) {
       intents: compileCues(lex.calls.intents),
       takeBack: lex.calls.takeBack.patterns.map((p) => new RegExp(p, 'g')),
       deadlineMissed: lex.calls.conditions.deadlineMissed.map((p) => new RegExp(p, 'g')),
+      threats: lex.calls.conditions.threats.map((p) => new RegExp(p, 'gu')),
+      otherwise: lex.calls.conditions.otherwise.map((p) => new RegExp(p, 'gu')),
       tag,
       side,
     };
@@ -160,13 +162,32 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const cues = lex.calls;
   const raw = transcript ?? '';
   const norm = normalizeText(raw, lex);
-  const { intents: intentCues, takeBack, deadlineMissed } = compiled(lex);
+  const { intents: intentCues, takeBack, deadlineMissed, threats, otherwise } = compiled(lex);
   const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
-  // 退货的钱收到了 — what the cue qualifies, then a settled state.
-  const settled = (after: string) => {
-    const rest = after.replace(/^的(?:钱|款|货|事|东西|单子|件)/, '').replace(/^(?:我们|我|俺|都|也|已经|早就|早|是)*/, '');
-    // Settled unless a question follows, or a but (发票收到了，但金额少了一百块).
-    return cues.settled.words.some((w) => rest.startsWith(w) && !/^[^,.;!?。]{0,2}(?:吗|没|伐|么|\?)/.test(rest.slice(w.length)) && !/但|可是|不过|然而|只是|却/.test(rest.split(/[.!?。\n]/)[0]));
+  // 钱已经退回来了, 发票也一起到了; 少发了两个，后来补过来了 — the matter told as done or fine, in the cue's clause or put
+  // right in the next: nothing asked of it, unless the sentence goes on to a trouble (发票到了，但是金额不对).
+  const problems = (cues.meanings.PROBLEM as string[] | undefined) ?? [];
+  const replies = (cues.meanings.REPLY as string[] | undefined) ?? [];
+  const partWords = lex.partTypes.flatMap((t) => [t.type, ...t.synonyms]);
+  const settledAt = (m: CueMatch) => {
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    const sentenceEnd = (from: number) => from + (/[.!?。\n;]/.exec(norm.slice(from))?.index ?? norm.length - from);
+    // The next clause in the sentence, past a clause of fillers only (…，就是，…).
+    const clauseAfter = (end: number): Span | null => {
+      if (end >= norm.length || /[.!?。\n;]/.test(norm[end])) return null;
+      const next = clauseAt(norm, end + 1, breaks);
+      return FILLER_ONLY.test(norm.slice(...next).trim()) ? clauseAfter(next[1]) : next;
+    };
+    const troubleAfter = (end: number) => {
+      const next = clauseAfter(end);
+      const rest = norm.slice(end, sentenceEnd(end));
+      return /但|可是|不过|然而|只是|却|结果/.test(rest) || (next !== null && (/^(?:就是|还是|可)/.test(norm.slice(...next)) || problems.some((w) => norm.slice(...next).includes(w)) || ASKS.test(norm.slice(...next))));
+    };
+    if (reportsDone(norm.slice(cs, ce), cues.settled)) return !troubleAfter(ce);
+    const next = clauseAfter(ce);
+    if (!next || !turnOf(next[0]) || turnOf(next[0]) !== turnOf(m.span[0])) return false;
+    const said = norm.slice(...next);
+    return cues.settled.later.some((w) => said.startsWith(w)) && reportsDone(said, cues.settled) && !troubleAfter(next[1]);
   };
   const turns = splitTurns(norm, lex);
   const callerTurns = turns.filter((t) => t.speaker === 'CUSTOMER');
@@ -246,21 +267,35 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   for (const m of found)
     if (!m.reason && found.some((o) => o.reason === 'OTHER_SUBJECT' && o.group.label === m.group.label && o.span[0] < m.span[1] && m.span[0] < o.span[1])) m.reason = 'OTHER_SUBJECT';
 
-  // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent.
+  // The agent proposes (需要我帮您取消吗？) and the caller agrees in the next turn (可以): the caller's intent. Declined (不用，先问问),
+  // what the caller had only asked about as a possibility (能开专票吗？) is no request: the offer was what it would have become.
+  const askedIfPossible = (m: CueMatch) => {
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    const said = norm.slice(cs, ce + 1);
+    return POSSIBLE.test(said) && (/[吗么呢?]/.test(said) || /能不能|可不可以|行不行|得唔得|可唔可以/.test(said));
+  };
   for (let i = 0; i + 1 < turns.length; i++) {
     const [agent, reply] = [turns[i], turns[i + 1]];
     if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER') continue;
-    const asked = norm.slice(...agent.span).trim();
+    // The words of the turn, without the timestamp the platform writes before the next tag ([00:00:06]).
+    const asked = norm.slice(...agent.span).replace(/\[[\d:.]+\]\s*$/, '').trim();
     if (!/(吗|呢|么|\?)[\s.。]*$/.test(asked)) continue;
     const answer = norm.slice(...reply.span).replace(/^[\s,.。…~]*(?:嗯+|哦|啊|那个|就是)?[\s,.。…~]*/, '');
-    if (cues.consent.refusals.some((w) => answer.startsWith(w)) || !cues.consent.words.some((w) => answer.startsWith(w))) continue;
+    const declined = cues.consent.refusals.some((w) => answer.startsWith(w));
+    if (!declined && !cues.consent.words.some((w) => answer.startsWith(w))) continue;
     // Only what the question itself proposes: 这边看到您的订单还没发货，需要我帮您取消吗 proposes a cancel, not a chase.
-    let end = agent.span[1];
+    let end = agent.span[0] + norm.slice(agent.span[0]).indexOf(asked) + asked.length;
     while (end > agent.span[0] && /[\s?.。!]/.test(norm[end - 1])) end--;
     const [qs] = clauseAt(norm, Math.max(agent.span[0], end - 1), breaks);
     const proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(qs, agent.span[0]) && sp[1] <= agent.span[1]).filter((m) => !m.negated);
-    for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
+    if (!declined) for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
+    else
+      for (const m of found)
+        if (!m.reason && !m.negated && m.span[1] <= agent.span[0] && proposed.some((p) => p.group.label === m.group.label) && askedIfPossible(m)) m.reason = 'NEGATED';
   }
+  // 先问问, 就问问 — the caller says they are only asking: what they asked about as a possibility is no request.
+  if (callerTurns.some((t) => cues.consent.askingOnly.some((w) => norm.slice(...t.span).includes(w))))
+    for (const m of found) if (!m.reason && !m.negated && m.group.label !== 'CHASE' && askedIfPossible(m)) m.reason = 'HEDGED';
 
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
   const refs = corrected(raw, norm, findDocumentRefs(raw)).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
@@ -353,8 +388,14 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     else if (m.group.label === 'CHASE' && /(?:送到|送去|送往|拉到|送)$/.test(norm.slice(...m.span)) && PLACE_AHEAD.test(norm.slice(m.span[1], m.span[1] + 14))) m.reason = 'OTHER_SUBJECT';
     // 啥时候到都行 — a when said as not minding asks for nothing.
     else if (m.group.label === 'CHASE' && /^[^,.;!?。]{0,2}(?:都|也)(?:行|可以|没事|没关系|不要紧|无所谓|成)/.test(after)) m.reason = 'MENTIONED';
-    // 发票收到了，没问题 — the matter is settled, nothing asked (收到了吗 still asks).
-    else if (settled(norm.slice(m.span[1], m.span[1] + 30))) m.reason = 'MENTIONED';
+    else if (settledAt(m)) m.reason = 'MENTIONED';
+    // 客户退掉了, 车主那边退回来了 — a return someone else made is told of: the caller's own words ask.
+    else if (m.group.label === 'RETURN_EXCHANGE' && THIRD_PARTY_DID.test(norm.slice(Math.max(cs, m.span[0] - 6), m.span[0])) && (/了$/.test(norm.slice(...m.span)) || /^(?:掉|回来|回去)?了/.test(after))) m.reason = 'MENTIONED';
+    // 来了一台帕萨特，要换正时皮带 — 换 with a part right after it is the repair job on the car, told as background; an exchange
+    // is asked of the seller (给我换, 帮我换) or says what is wrong (型号不对，要换).
+    else if (m.group.label === 'RETURN_EXCHANGE' && /换$/.test(norm.slice(...m.span)) && partWords.some((w) => norm.startsWith(w, m.span[1])) && !/[给帮替]/.test(norm.slice(cs, m.span[0])) && !problems.some((w) => norm.slice(clauseAt(norm, Math.max(0, cs - 2), breaks)[0], ce).includes(w))) m.reason = 'OTHER_SUBJECT';
+    // 你们说三天内回复，到现在一点消息没有 — no news of a reply promised is not a parcel late.
+    else if (m.group.label === 'CHASE' && /消息|动静|音讯|回音|信儿|下文/.test(norm.slice(...m.span)) && replies.some((w) => norm.slice(Math.max(turnOf(m.span[0])?.span[0] ?? 0, cs - 30), m.span[0]).includes(w))) m.reason = 'OTHER_SUBJECT';
     // 上次退货的钱 — a past matter qualifying a noun is told of, not asked for.
     // 上次退货的钱, 上次帮我换货 — a return, cancel or move the caller dates in the past is told of, not asked for
     // (an invoice or a chase is still the subject: 上次开的发票金额不对).
@@ -369,23 +410,39 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   }
   // 如果今天还发不出来，那就帮我取消吧: a deadline passing undelivered is a chase; what it threatens (a cancel, a
   // return, a complaint) is not asked for yet. A condition on the state (要是还没发的话，地址改成…) is not a deadline.
+  // The same without 如果 (再不发就取消, 明天还不到的话我就不要了, 再拖下去我就投诉), and 不然/否则 after a chase (快点发，不然我就取消了).
   const chaseGroup = cues.intents.find((g) => g.label === 'CHASE')!;
+  const threatened = (i: number, condEnd: number, sentenceEnd: number, deadline: boolean) => {
+    for (const m of found) {
+      if (m.span[0] >= condEnd && m.span[0] < sentenceEnd && ['CANCEL', 'RETURN_EXCHANGE', 'COMPLAINT'].includes(m.group.label as string)) m.reason ??= 'CONDITIONAL';
+      if (m.span[0] >= i && m.span[1] <= condEnd && m.group.label === 'CHASE' && m.reason === 'CONDITIONAL') delete m.reason;
+    }
+    if (deadline && !found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
+  };
   for (const t of callerTurns) {
+    const sentence = (i: number): Span => {
+      let [s, e] = [i, i];
+      while (s > t.span[0] && !/[.!?。\n]/.test(norm[s - 1])) s--;
+      while (e < t.span[1] && !/[.!?。\n]/.test(norm[e])) e++;
+      return [s, e];
+    };
     for (const opener of cues.conditions.openers) {
       for (let i = norm.indexOf(opener, t.span[0]); i >= 0 && i < t.span[1]; i = norm.indexOf(opener, i + 1)) {
-        let sentenceEnd = i;
-        while (sentenceEnd < t.span[1] && !/[.!?。\n]/.test(norm[sentenceEnd])) sentenceEnd++;
+        const [, sentenceEnd] = sentence(i);
         const closers = cues.conditions.closers.map((c) => norm.indexOf(c, i + opener.length)).filter((x) => x >= 0 && x < sentenceEnd);
         const [, clauseEnd] = clauseAt(norm, i, breaks);
         const condEnd = closers.length ? Math.min(...closers) : clauseEnd;
-        if (!deadlineMissed.some((re) => (re.lastIndex = 0, re.test(norm.slice(i, condEnd))))) continue;
-        for (const m of found) {
-          if (m.span[0] >= condEnd && m.span[0] < sentenceEnd && ['CANCEL', 'RETURN_EXCHANGE', 'COMPLAINT'].includes(m.group.label as string)) m.reason ??= 'CONDITIONAL';
-          if (m.span[0] >= i && m.span[1] <= condEnd && m.group.label === 'CHASE' && m.reason === 'CONDITIONAL') delete m.reason;
-        }
-        if (!found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= i && m.span[1] <= condEnd)) found.push({ span: [i, condEnd], cue: 'DEADLINE', group: chaseGroup, negated: false });
+        if (deadlineMissed.some((re) => (re.lastIndex = 0, re.test(norm.slice(i, condEnd))))) threatened(i, condEnd, sentenceEnd, true);
       }
     }
+    const said = norm.slice(...t.span);
+    for (const re of threats) for (const w of said.matchAll(re)) threatened(t.span[0] + w.index!, t.span[0] + w.index! + w[0].length, sentence(t.span[0] + w.index!)[1], true);
+    for (const re of otherwise)
+      for (const w of said.matchAll(re)) {
+        const at = t.span[0] + w.index!;
+        const [s, e] = sentence(at);
+        if (found.some((m) => m.group.label === 'CHASE' && !m.reason && m.span[0] >= s && m.span[1] <= at)) threatened(at, at + w[0].length, e, false);
+      }
   }
   // An address said for something else (发票的邮寄地址…，寄到…) is not where the goods go.
   for (const m of found) {
@@ -420,6 +477,15 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       const [cs, ce] = clauseAt(norm, last.span[0], breaks);
       for (const m of before) if (!m.reason && m.span[0] >= cs && m.span[1] <= ce) m.reason = 'TAKEN_BACK';
     }
+  }
+  // 之前说要退的那个作废吧, 退货申请撤了吧 — a cancel of a request named before it in its clause withdraws that request: no
+  // order is cancelled, and what the request's words asked is taken back.
+  for (const m of found) {
+    if (m.reason || m.group.label !== 'CANCEL') continue;
+    const [cs] = clauseAt(norm, m.span[0], breaks);
+    if (!REQUEST_NAMED.test(norm.slice(cs, m.span[0]))) continue;
+    m.reason = 'OTHER_SUBJECT';
+    for (const o of found) if (o !== m && !o.reason && o.span[0] >= cs && o.span[1] <= m.span[0]) o.reason = 'TAKEN_BACK';
   }
   // Withdrawn later in the call: 我想取消…（客服：已经出库了）…那算了，不取消了; 我想改个地址…哦，不用改了. A refusal of
   // the verb itself, said as a change of mind (…了), takes back the last request made with that verb before it —
@@ -456,8 +522,6 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const cancelGroup = cues.intents.find((g) => g.label === 'CANCEL')!;
     for (const m of inTurn)
       if (m.group.label === 'RETURN_EXCHANGE' && /退(?!货|回|给)/.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CHASE' && NOT_SENT.test(saidOf(c)) && joined(m.span, c.span))) m.group = cancelGroup;
-    for (const m of inTurn)
-      if (m.group.label === 'CHASE' && NOT_SENT.test(saidOf(m)) && inTurn.some((c) => c.group.label === 'CANCEL' && joined(m.span, c.span))) m.reason = 'MENTIONED';
     if (inTurn.some((m) => m.group.label === 'CHASE' && NOT_ARRIVED.test(saidOf(m))))
       for (const m of inTurn) if (m.group.label === 'RETURN_EXCHANGE' && /漏发|少发|没发/.test(saidOf(m)) && /是不是|是否|会不会/.test(norm.slice(clauseAt(norm, m.span[0], breaks)[0], m.span[0]))) m.reason = 'MENTIONED';
   }
@@ -472,6 +536,34 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   if (received) for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && cues.received.unwanted.some((w) => norm.slice(...m.span).includes(w))) m.group = returnGroup;
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
+  // 你们说好昨天发的，到今天都没发，我们等不了了，那个单不要了 — a delay told in the turn of a cancel is why it is cancelled,
+  // not a hurry (and 发货了没有 beside it asks whether it still can be); only another matter (还有，…) or another order
+  // (另一单) keeps a chase beside it. A cancel only threatened (怎么还没发？再不发就取消) is no cancel, and the chase stands.
+  const sameMatter = (a: Span, b: Span) => {
+    const between = norm.slice(Math.min(a[1], b[1]), Math.max(a[0], b[0]));
+    return !TOPIC_SHIFT.test(between) && !/另一单|另外一单|另一个单|别的单|其他单/.test(between);
+  };
+  // 这单先不要了，给俺退了吧 — a bare 退 in the sentence of a cancel, of goods nothing is said against, is the cancel said again;
+  // 已经发了的话我拒收，你们安排退回 — a return for the case it has left already is the cancel's fallback, not asked for now.
+  const sentenceOf = (pos: number): Span => {
+    let [s, e] = [pos, pos];
+    while (s > 0 && !/[.!?。\n]/.test(norm[s - 1])) s--;
+    while (e < norm.length && !/[.!?。\n]/.test(norm[e])) e++;
+    return [s, e];
+  };
+  for (const t of callerTurns) {
+    const inTurn = found.filter((m) => !m.reason && m.span[0] >= t.span[0] && m.span[1] <= t.span[1]);
+    const cancels = inTurn.filter((c) => c.group.label === 'CANCEL');
+    if (!cancels.length) continue;
+    for (const m of inTurn) if (m.group.label === 'CHASE' && cancels.some((c) => sameMatter(m.span, c.span))) m.reason = 'MENTIONED';
+    for (const m of inTurn) {
+      if (m.group.label !== 'RETURN_EXCHANGE') continue;
+      const [ss, se] = sentenceOf(m.span[0]);
+      const sentence = norm.slice(Math.max(ss, t.span[0]), Math.min(se, t.span[1]));
+      if (/(?:发|寄|出库|发出去|发出|寄出|出去)了[^,.;!?。]{0,4}的话/.test(norm.slice(Math.max(ss, t.span[0]), m.span[0]))) m.reason = 'CONDITIONAL';
+      else if (/退(?!货|回|给)/.test(norm.slice(...m.span)) && cancels.some((c) => c.span[0] >= ss && c.span[1] <= se && sameMatter(m.span, c.span)) && !problems.some((w) => sentence.includes(w)) && !GOODS_SAID.test(sentence)) m.group = cancels[0].group;
+    }
+  }
 
   // Cues that give way (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel is its money back).
   const counted = new Set(found.filter((m) => !m.reason).map((m) => m.group.label as string));
@@ -536,6 +628,31 @@ function corrected(raw: string, norm: string, refs: DocumentRef[]): DocumentRef[
     out.push({ ...fixed, span: [at, r.span[1] + i], text: raw.slice(at, r.span[1] + i) });
   }
   return out.sort((a, b) => a.span[0] - b.span[0]);
+}
+
+/** Asking whether it can be done: 能开专票吗, 可以退吗, 能不能换, 支持退换吗. */
+const POSSIBLE = /能不能|可不可以|可以|能否|可否|能|支持|有没有|行不行|得唔得|可唔可以/u;
+/** A request named as a thing (说要退的那个, 退货申请, 换货单, 投诉): what a cancel after it withdraws. */
+const REQUEST_NAMED = /(?:说|要|想)(?:退|换)(?:货)?的|(?:退货|换货|退款|售后|退换货?)(?:的)?(?:申请|单子?|流程)|投诉/u;
+/** Someone other than the caller as the doer, right before a verb (客户退掉了, 车主那边退回来了). */
+const THIRD_PARTY_DID = /(?:客户|车主|人家|对方|他们|他|她)(?:那边|那头)?(?:已经|都|也)?$/u;
+/** A clause of fillers only (就是, 那个, 怎么说呢). */
+const FILLER_ONLY = /^(?:那个|这个|就是说?|嗯+|呃+|额|啊|怎么说呢|你知道吧|然后)?$/u;
+/** A question: 收到了吗, 到了没有, 是不是, 有没有. */
+const ASKS = /吗|么|伐|呢|咩|\?|是不是|有没有|没有?$|未$/u;
+
+/**
+ * A clause that reports its matter done or fine (钱已经退回来了, 发票也一起到了, 东西都挺好的): it ends in a result reached, or
+ * says all is well, and neither asks, nor asks for something (帮我改好了再发), nor says not yet (还没到).
+ */
+function reportsDone(clause: string, settled: { done: string[]; fine: string[]; later: string[] }): boolean {
+  const said = clause.replace(/\s+/g, '').replace(/[啊呀哈啦嘛哦喽嘞哟喇啰]+$/u, '');
+  if (ASKS.test(said)) return false;
+  if (/帮|给我|麻烦|请|要|想|能不能|能否|可以|吧|一下|赶紧|快/u.test(said) && !settled.later.some((w) => said.includes(w))) return false;
+  let rest = said;
+  for (const w of settled.fine) rest = rest.split(w).join('');
+  if (/[没未不冇别]|还(?!好)/u.test(rest)) return false;
+  return rest !== said || settled.done.some((w) => said.endsWith(w));
 }
 
 /** Inside 如果/要是 … 的话/就: asked about, not asked for. */

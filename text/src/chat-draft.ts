@@ -49,15 +49,19 @@ export interface ChatDraft {
 
 // Digits of one number are never split across lines (×11⏎713610100 is a quantity and a code).
 // 1 8 9 6 2 7 0 5 5 3 1, 1-8-9-…: a separator may stand between any two digits, on one line.
-const MOBILE = /(?<![0-9])(?:\(?\+?86\)?[ \t-]?)?(1[ \t-]?[3-9](?:[ \t-]?[0-9]){9})(?![0-9])/g;
+const MOBILE_PREFIX = String.raw`(?:\(?\+?86\)?[ \t-]?)?`;
+const MOBILE_NUMBER = String.raw`1[ \t-]?[3-9](?:[ \t-]?[0-9]){9}`;
+const MOBILE = new RegExp(String.raw`(?<![0-9])${MOBILE_PREFIX}(${MOBILE_NUMBER})(?![0-9])`, 'g');
 /** 一八九六二七〇五五三一: a mobile spoken digit by digit in Chinese numerals. */
 const MOBILE_HAN = /(?<![零〇一二三四五六七八九幺两十百千万])一[ \t-]?[三四五六七八九](?:[ \t-]?[零〇一二三四五六七八九幺]){9}(?![零〇一二三四五六七八九幺两十百千万])/g;
 const HAN_DIGIT: Record<string, string> = { 零: '0', 〇: '0', 一: '1', 幺: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
 const LANDLINE = /(?<![0-9])0[1-9][0-9]{1,2}[ \t-]?[0-9]{7,8}(?![0-9])/g;
 const NEAR_MOBILE = /(?<![0-9*])1(?:[ \t-]?[0-9]){9,11}(?![0-9])/g;
 const HAN = /[\u4e00-\u9fff]/;
+/** TONY, KEVIN in normalised (upper-case) text: a Latin first name. */
+const LATIN_NAME = /^[A-Z]{2,12}(?![A-Z0-9])/;
 /** Capitalised words that start a chat but are no one's name. */
-const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER']);
+const LATIN_NOT_NAMES = new Set(['HI', 'HELLO', 'OK', 'OKAY', 'THANKS', 'THX', 'PLS', 'PLEASE', 'ADDR', 'TEL', 'TO', 'NEED', 'ORDER', 'ASAP', 'URGENT', 'RUSH', 'PCS', 'PC', 'SET', 'SETS', 'CONTACT', 'PHONE', 'MOBILE', 'ADDRESS']);
 
 /** Reads one pasted chat message into an order draft. Pure: no I/O. */
 export function parseChatDraft(text: string, context: ChatDraftContext): ChatDraft {
@@ -230,6 +234,8 @@ export function isPersonName(s: string, lex: Lexicon = defaultLexicon()): boolea
   if (!s || s.length > 4 || ![...s].every((c) => HAN.test(c))) return false;
   const { single, double } = lex.surnames;
   if (s.length === 2 && (s[0] === '老' || s[0] === '小') && single.has(s[1])) return true;
+  // 阿豪, 阿强: 阿 and a given name, as the south calls people.
+  if (s.length === 2 && s[0] === '阿' && !lex.chat.nameStopChars.has(s[1])) return true;
   for (const surname of [s.slice(0, 2), s.slice(0, 1)]) {
     if (!(surname.length === 2 ? double.has(surname) : single.has(surname))) continue;
     const rest = s.slice(surname.length);
@@ -282,6 +288,10 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       if (next && HAN.test(next) && !/[收的,，]/.test(next) && len < 4 && isPersonName(norm.slice(start, start + len + 1), lex)) continue;
       return [start, start + len];
     }
+    // 张三, 李四, 王五: the names people write as placeholders, a surname and a numeral, set off on both sides.
+    const two = norm.slice(start, start + 2);
+    const setOff = (start === 0 || !HAN.test(norm[start - 1]) || mask.isTaken(start - 1)) && !HAN.test(norm[start + 2] ?? '');
+    if (setOff && lex.surnames.single.has(two[0]) && /[三四五六七八九]/.test(two[1] ?? '') && mask.isFree(start, start + 2)) return [start, start + 2];
     return null;
   };
 
@@ -329,7 +339,7 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
       if (span && span[1] === end) return field(text.slice(span[0], span[1]), 0.85, span, 'NEAR_MOBILE');
     }
     // A name whose surname the list does not know (佴明 138…): two or three characters set off right before the mobile.
-    const bare = /(?:^|[\s,;:|/])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
+    const bare = /(?:^|[\s,;:|/。、])([\u4e00-\u9fff]{2,3})$/.exec(norm.slice(0, end));
     if (bare) {
       const at = end - bare[1].length;
       const plain = [...bare[1]].every((c) => !lex.chat.nameStopChars.has(c) && !lex.chat.addressWords.has(c));
@@ -377,11 +387,18 @@ function saysSomethingElse(name: string, lex: Lexicon): boolean {
   return (
     SHOP_STOP.test(name) ||
     /^[来拿取打开带加报发寄放送进帮请]|[不没别吗]|[进收柜里]$|价|钱|时间|对面|旁边|隔壁|楼下|楼上/.test(name) ||
-    [...lex.chat.requestCues, ...lex.chat.previousAddress, ...lex.chat.addressContinuations, ...labels].some((w) => name.includes(w)) ||
+    asksSomething(name, lex) ||
+    [...lex.chat.previousAddress, ...lex.chat.addressContinuations, ...labels].some((w) => name.includes(w)) ||
     [...lex.chat.fillers, ...lex.chat.shopLeadWords].some((w) => w.length >= 2 && name.includes(w)) ||
     isPlaceName(name, lex) ||
     namesOnlyAJob(withoutTrade(name), lex)
   );
+}
+
+/** A request word outside the trade words of a name (菜鸟驿站, 德邦物流; not the 维修 of 汽车维修中心). */
+function asksSomething(name: string, lex: Lexicon): boolean {
+  const bare = SHOP_TRADE_WORDS.reduce((t, w) => t.split(w).join(' '), name);
+  return lex.chat.requestCues.some((w) => bare.includes(w));
 }
 
 /** Trades that end a business's name written as a field of its own (渝顺汽车维修, 鑫源摩配, 华兴商贸): not the goods (电瓶, 轮胎). */
@@ -412,6 +429,8 @@ const SHOP_BRANCH = /^[(（][\u4e00-\u9fffA-Z0-9]{1,8}(?:店|部|厂|点|站|司
 const SHOP_STOP = /[是给在要把让放送到跟与或但就也还再又很已被们我你他她这那哪么呢吗吧啊了着过的]/;
 /** …就行, 不行, 进行: 行 that is no business. */
 const NOT_A_SHOP_END = /(?:就|都|不|也|才|可|能|进|执|还|才|试)行$|(?:到|来|去|回|进|在|出)(?:店|厂)$/;
+/** A floor or unit right after a name: 2楼, 3层, B区12号, A座. */
+const BUILDING_UNIT = /^\s?(?:[0-9A-Z一二三四五六七八九十]{1,4}\s?(?:楼|层|室|号|座|栋|幢)|[A-Z0-9]{1,2}区)/;
 /** Labels a shop or company is written after: 店名：, 公司：, 单位：, 门店：. */
 const SHOP_LABEL = /(?<=^|[\s,.;!?，。；、|/【】\[\]])(?:收货单位|公司名称|单位名称|客户名称|店铺名称|门店名称|店名|店铺|门店|公司|单位|商户|客户)\s*[:：]\s*/g;
 const FIELD_EDGE = /[\s,.;:!?，。；：、|/【】\[\]]/;
@@ -529,6 +548,11 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     // Written as a field of its own, the name is the whole field: 亭湖飞驰汽车快修中心, 余杭快车道汽车服务 (a 道 inside
     // the name), 宜兴陶都汽车美容养护 — whatever part of it the endings found.
     const own = fieldAround(norm, mask, start, end, lex);
+    // 萧然汽配城2楼, 汽车城B区12号: a market building with its floor or unit is part of the address, not the customer.
+    if (BUILDING_UNIT.test(norm.slice(end, own ? own[1] : end + 6))) {
+      p += suffix.length - 1;
+      continue;
+    }
     const span: Span = withBranch(own ?? [start, end]);
     // 这边是途虎养车, 我们是…: the words that introduce the name are not part of it.
     for (let lead; (lead = own && leads.find((l) => norm.startsWith(l, span[0]) && span[0] + l.length <= start)); ) span[0] += lead.length;
@@ -544,7 +568,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     // 渝顺汽车维修, 鑫源摩配: a trade alone ends a name too, when a name of Han characters stands before it.
     const byTrade = !FIELD_SHOP_END.test(name) && TRADE_END.test(name);
     if (!mask.isFree(start, end) || !(FIELD_SHOP_END.test(name) || byTrade) || NOT_A_SHOP_END.test(name) || SHOP_STOP.test(name) || !/^[\u4e00-\u9fffA-Z0-9&]+$/.test(name) || /\d{3}/.test(name)) continue;
-    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先|做|换|修)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex)) continue;
+    if (/^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|我|你|他|她|这|那|老板|师傅|顺便|顺带|再|还|也|先|做|换|修)/.test(name) || /[号路街巷弄村镇]/.test(name.slice(0, -1)) || isPersonName(name, lex) || asksSomething(name, lex)) continue;
     if (!byTrade && FIELD_SHOP_END.exec(name)![0].length === 1 && name.length < 4) continue;
     // 养护中心, 汽车服务有限公司 alone say what a business is, not which one; 空调快修 is a job.
     const own = withoutTrade(name.replace(FIELD_SHOP_END, ''));
@@ -560,7 +584,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const at = m.index! + m[0].length - m[1].length;
     const name = m[1];
     if (!mask.isFree(at, at + name.length) || !POSITION_SHOP_END.test(name) || SHOP_STOP.test(name) || /\d{2}/.test(name)) continue;
-    if (/[号路街巷弄村镇区县省]/.test(name) || isPersonName(name, lex) || /^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|再|还|也|先|老板|师傅)/.test(name)) continue;
+    if (/[号路街巷弄村镇区县省]/.test(name) || isPersonName(name, lex) || /^(?:送|发|到|要|来|帮|请|麻烦|去|回|在|再|还|也|先|老板|师傅)/.test(name) || asksSomething(name, lex)) continue;
     const own = withoutTrade(name.replace(POSITION_SHOP_END, ''));
     if (own.length < 2 || lex.brands.some((b) => b.aliases.some((a) => a.length >= 2 && name.includes(a.toUpperCase())))) continue;
     // 发动机养护, 刹车片轮胎: a part or a job, not a name.
@@ -596,7 +620,7 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
   for (const m of norm.matchAll(/[号弄室座]\s*\(([\u4e00-\u9fffA-Z0-9&]{2,12})\)/g)) {
     const at = m.index! + m[0].indexOf('(') + 1;
     const name = m[1];
-    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收]/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
+    if (!mask.isFree(at, at + name.length) || /[门仓库近旁边对面楼层室号区收镇乡村]|街道/.test(name) || lex.chat.addressContinuations.some((w) => name.endsWith(w)) || isPlaceName(name, lex)) continue;
     if (isPersonName(name, lex) && !FIELD_SHOP_END.test(name) && (name.length < 3 || !contactBeforePhone || contactBeforePhone.endsWith(name))) continue;
     return field(text.slice(at, at + name.length), 0.55, [at, at + name.length], 'SHOP_IN_BRACKETS');
   }
@@ -620,28 +644,39 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
  * anything else: no person, place, part, job, brand, label, request, filler, word of a sentence or of an address.
  */
 function shopByPlace(text: string, norm: string, mask: SpanMask, lex: Lexicon): Field<string | null> {
-  const personThenPhone = /^([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:\+?86)?[\s-]*1\d{2}/;
-  // Where the message names its contact: after a label or right before the phone.
+  const phoneLabel = [...lex.chat.phoneLabels].sort((a, b) => b.length - a.length).join('|').replace(/\//g, '\\/');
+  const phone = String.raw`${MOBILE_PREFIX}${MOBILE_NUMBER}(?![0-9])`;
+  const someone = String.raw`[\u4e00-\u9fff]{2,4}|[A-Z]{2,12}`;
+  // 张伟 138…, 张伟 电话/微信 138…, TONY 138… and 138… 张伟: someone named with the phone.
+  const nameThenPhone = String.raw`(${someone})[\s,:(（]*(?:(?:${phoneLabel})[\s/:：]*)*${phone}`;
+  const phoneThenName = String.raw`${phone}[ \t,:)）]*(${someone})(?![\u4e00-\u9fffA-Z0-9])`;
+  const personWithPhone = new RegExp(`^${nameThenPhone}|^${phoneThenName}`);
+  const phoneFirst = new RegExp(String.raw`^(?:(?:${phoneLabel})[\s/:：]*)*(?:${phone}|0[1-9]\d)`);
+  const named = (w: string) =>
+    isPersonName(w, lex) || (LATIN_NAME.test(w) && !LATIN_NOT_NAMES.has(w) && !lex.brands.some((b) => b.aliases.some((a) => a.toUpperCase() === w)));
+  // Where the message names its contact: after a label, or with the phone.
   const contactsAt: number[] = [];
   for (const l of lex.chat.contactLabels)
     for (let i = norm.indexOf(l); i >= 0; i = norm.indexOf(l, i + 1)) {
       const from = i + l.length + (/^[\s:]*/.exec(norm.slice(i + l.length))?.[0].length ?? 0);
-      if (isPersonNameStart(norm.slice(from), lex)) contactsAt.push(from);
+      if (isPersonNameStart(norm.slice(from), lex) || LATIN_NAME.test(norm.slice(from))) contactsAt.push(from);
     }
-  for (const m of norm.matchAll(/(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})[\s,:(（]*(?:\+?86)?[\s-]*1[3-9](?:[\s-]?\d){9}(?!\d)/g))
-    if ([2, 3, 4].some((n) => isPersonName(m[1].slice(-n), lex))) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(new RegExp(`(?<![\\u4e00-\\u9fffA-Z])${nameThenPhone}`, 'g')))
+    if (named(m[1]) || [2, 3].some((n) => isPersonName(m[1].slice(-n), lex))) contactsAt.push(m.index!);
+  for (const m of norm.matchAll(new RegExp(`(?<![0-9])${phoneThenName}`, 'g'))) if (named(m[1])) contactsAt.push(m.index! + m[0].length - m[1].length);
   for (const m of norm.matchAll(/(?<=^|[\s,.;!?。、|])([\u4e00-\u9fff]{3,8})(?=[\s,.;!?。、|]|$)/g)) {
     const at = m.index!;
     const name = m[1];
     if (!mask.isFree(at, at + name.length)) continue;
     const before = norm.slice(0, at).replace(/[\s,.;!?。、|]+$/, '');
     const after = norm.slice(at + name.length).replace(/^[\s,.;!?。、|]+/, '');
-    const person = personThenPhone.exec(after);
-    const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼]$/.test(before);
-    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (person !== null && isPersonName(person[1], lex));
-    // Right before a phone or its label, the field is the contact's name.
-    const beforePhone = lex.chat.phoneLabels.some((l) => after.startsWith(l)) || /^(?:\(?\+?86\)?[\s-]*)?(?:1[3-9]|0[1-9])\d/.test(after);
-    if ((!afterAddress && !beforeContact) || beforePhone) continue;
+    const person = personWithPhone.exec(after);
+    const afterAddress = /[0-9一二三四五六七八九十]\s*[号弄室栋幢座楼组]$|[村院苑厦]$/.test(before);
+    const beforeContact = lex.chat.contactLabels.some((l) => after.startsWith(l)) || (!!person && named(person[1] ?? person[2]));
+    // Right before a phone or its label, with no one named after it, the field is the contact's name.
+    const beforePhone = !beforeContact && phoneFirst.test(after);
+    // After a contact label (联系人 吴晓燕) the field is the contact.
+    if ((!afterAddress && !beforeContact) || beforePhone || lex.chat.contactLabels.some((l) => before.endsWith(l))) continue;
     const ofSomethingElse =
       [...name].some((c) => lex.chat.nameStopChars.has(c) || lex.chat.addressWords.has(c)) ||
       saysSomethingElse(name, lex) ||

@@ -142,6 +142,10 @@ const callSchema = z.object({
     closers: z.array(z.string().min(1)),
     /** A condition that a deadline passes undelivered (今天还发不出来): what follows is a threat, the condition a chase. */
     deadlineMissed: z.array(z.string().min(1)).default([]),
+    /** A missed deadline said without an opener (再不发就…, 明天还不到的话…): the condition, up to what it threatens. */
+    threats: z.array(z.string().min(1)).default([]),
+    /** 不然, 否则: after a chase, what follows threatens. */
+    otherwise: z.array(z.string().min(1)).default([]),
   }),
   takeBack: z.object({ note: z.string().optional(), patterns: z.array(z.string().min(1)), window: z.number().int().min(1).max(40) }),
   noOrderYet: wordsSchema,
@@ -151,15 +155,17 @@ const callSchema = z.object({
   received: z.object({ note: z.string().optional(), words: z.array(z.string()), unwanted: z.array(z.string()) }).default({ words: [], unwanted: [] }),
   /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
   meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
-  /** After a cue, a state that says the matter is settled (发票收到了，没问题): nothing asked. */
-  settled: wordsSchema.default({ words: [] }),
+  /** A clause that reports the matter done or fine (钱已经退回来了, 发票收到了，没问题), or put right in the next (后来补过来了): nothing asked. */
+  settled: z
+    .object({ note: z.string().optional(), done: z.array(z.string().min(1)), fine: z.array(z.string().min(1)), later: z.array(z.string().min(1)) })
+    .default({ done: [], fine: [], later: [] }),
   /** Before a cue in its clause, a time that says it happened before (上次退货的钱): told of, not asked for. */
   past: wordsSchema.default({ words: [] }),
   intents: z
     .array(cueGroupSchema.extend({ label: z.enum(['CHASE', 'CHANGE_ADDRESS', 'RETURN_EXCHANGE', 'CANCEL', 'INVOICE', 'COMPLAINT']) }))
     .min(1),
   addressVerbs: z.object({ note: z.string().optional(), before: z.array(z.string().min(1)), after: z.array(z.string().min(1)) }),
-  consent: z.object({ note: z.string().optional(), words: z.array(z.string().min(1)), refusals: z.array(z.string().min(1)) }),
+  consent: z.object({ note: z.string().optional(), words: z.array(z.string().min(1)), refusals: z.array(z.string().min(1)), askingOnly: z.array(z.string().min(1)).default([]) }),
   mentioned: z.object({ note: z.string().optional(), after: z.array(z.string().min(1)) }),
 });
 
@@ -292,7 +298,7 @@ function expandMeanings(calls: CallCues): CallCues {
     ...calls,
     intents: calls.intents.map((g) => ({ ...g, patterns: g.patterns.map(expand) })),
     takeBack: { ...calls.takeBack, patterns: calls.takeBack.patterns.map(expand) },
-    conditions: { ...calls.conditions, deadlineMissed: calls.conditions.deadlineMissed.map(expand) },
+    conditions: { ...calls.conditions, deadlineMissed: calls.conditions.deadlineMissed.map(expand), threats: calls.conditions.threats.map(expand) },
   };
 }
 
@@ -330,7 +336,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   for (const [name, f] of Object.entries(remark.fields))
     for (const g of f.groups) for (const p of g.patterns) compile('remark-cues.json', p), void name;
   const calls = expandMeanings(readJson(d, 'call-cues.json', callSchema));
-  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns, ...calls.conditions.deadlineMissed]) compile('call-cues.json', p);
+  for (const p of [...calls.intents.flatMap((g) => g.patterns), ...calls.takeBack.patterns, ...calls.conditions.deadlineMissed, ...calls.conditions.threats, ...calls.conditions.otherwise]) compile('call-cues.json', p);
   const admin = readJson(d, 'admin-divisions.json', adminSchema);
   const norm = readJson(d, 'normalize.json', normalizeSchema);
 
