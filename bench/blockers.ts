@@ -18,7 +18,7 @@ async function calls(): Promise<Record<string, number>> {
     if (!m) continue;
     const l = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
     // The background work beside it (the outbox, the call intake, token revocations) is not the pass's.
-    if (/^(outbox\.|SO_SODetails\.addFreeLine|calls\.changes|token\.|cursor\.)/.test(l.operation)) continue;
+    if (/^(outbox\.|SO_SODetails\.addFreeLines|calls\.changes|token\.|cursor\.)/.test(l.operation)) continue;
     out[`${l.system} ${l.operation}`] = (out[`${l.system} ${l.operation}`] ?? 0) + Number(m[2]);
   }
   return out;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { formatBeijing } from '../common/src/time.js';
 import { STAFF_BLOCKER_TOLD_CUSTOMER } from '../subgraphs/order-link/src/events/text.js';
 import { formatHubOrderId } from '../common/src/docno.js';
+import { DUE_SCAN } from '../subgraphs/order-link/src/blocker-record.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { openLegacy, type LegacyWriter } from './helpers/legacy-writes.js';
 import { sseSubscribe, wsConnection, type Received } from './helpers/live-clients.js';
@@ -121,6 +122,15 @@ describe('blockers raised and cleared as order events', () => {
     assert.equal(Number((await hubDb().query('SELECT COUNT(*) AS n FROM hub_blocker_due'))[0].n), 0, 'every mark taken');
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(feed.results.length, seen, 'nothing delivered');
+  });
+
+  it('records each order once when its marks lie further apart than one scan (a bulk load marks an order at its insert, its documents, its decisions)', async () => {
+    const [{ n }] = await hubDb().query('SELECT COUNT(*) AS n FROM hub_order');
+    const copies = Math.ceil(DUE_SCAN / Number(n)) + 2;
+    for (let c = 0; c < copies; c++) await hubDb().query('INSERT INTO hub_blocker_due (order_id, marked_at) SELECT id, 0 FROM hub_order');
+    const pass = await stack.orderLink.blockers.runOnce(undefined, Number(n));
+    assert.deepEqual([pass.orders, pass.marks], [Number(n), Number(n) * copies], 'every order once, every mark taken');
+    assert.equal(Number((await hubDb().query('SELECT COUNT(*) AS n FROM hub_blocker_due'))[0].n), 0);
   });
 
   it('delivers a hold approved and documents confirmed at once, and a carrier exception at the next round, as blockers cleared and raised, once each, over WebSocket and SSE', async () => {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
-import { openDataSource } from '../common/src/db.js';
+import { insertRows, openDataSource } from '../common/src/db.js';
 import { startStack, type Stack } from './helpers/stack.js';
 import { createLiveOrder } from '../legacy-sim/src/live.js';
 
@@ -197,6 +197,52 @@ describe('effects', () => {
     assert.ok(o.lines.some((l: any) => l.skuCode.code === 'FLD-COOL-1L' && l.unitPrice === '0.00' && l.remark === 'HUB-GIFT:R05-timing-belt-gift'));
     const outbox = await stack.query('query($id: ID) { outbox(orderId: $id, first: 200) { key state order { erpOrderNo } } }', { id: no }, { token: tokens.ops });
     assert.deepEqual(outbox.data.outbox.filter((m: any) => m.key.startsWith('GIFT_LINE:')).map((m: any) => [m.key, m.state, m.order.erpOrderNo]), [[`GIFT_LINE:${no}:R05-timing-belt-gift:FLD-COOL-1L`, 'DELIVERED', no]]);
+  });
+
+  test('free lines reach the ERP a page at a time: 151 messages in two transactions, each line once however often delivered, and one for an order the ERP never had fails alone', async () => {
+    await stack.outbox.runOnce();
+    const hub = stack.orderLink.hubDb;
+    const orders: { id: number; no: string }[] = (await hub.query('SELECT id, erp_order_no FROM hub_order ORDER BY id LIMIT 75')).map((r: any) => ({ id: Number(r.id), no: r.erp_order_no }));
+    const now = Date.now();
+    const message = (orderId: number | null, no: string, ruleId: string) => ({
+      kind: 'GIFT_LINE',
+      idem_key: `GIFT_LINE:${no}:${ruleId}:BRG-6204`,
+      order_id: orderId,
+      rule_id: ruleId,
+      payload: JSON.stringify({ type: 'GIFT_LINE', skuCode: 'BRG-6204', quantity: 2, erpOrderNo: no, ruleId }),
+      state: 'PENDING',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+    });
+    // Two rules' gifts for each of 75 orders, and one for an order number the ERP never had.
+    const rows = [...orders.flatMap((o) => [message(o.id, o.no, 'T-page-a'), message(o.id, o.no, 'T-page-b')]), message(null, 'SO-20991231-999', 'T-page-a')];
+    await insertRows(hub, 'hub_outbox', rows);
+    const calls = async () => {
+      const text = await (await fetch(new URL('/metrics', stack.subgraphUrls['order-link']))).text();
+      return Number(/^legacy_calls_total\{[^}]*system="erp",operation="SO_SODetails\.addFreeLines"[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await calls();
+    await stack.outbox.runOnce(now);
+    assert.equal((await calls()) - before, Math.ceil(rows.length / 100), 'one ERP transaction per page of 100 messages');
+
+    const lines = async () =>
+      (await erp.query(`SELECT cSOCode, cMemo, iQuantity FROM SO_SODetails WHERE cMemo LIKE 'HUB-GIFT:T-page-%' ORDER BY cSOCode, cMemo`)).map((r: any) => [r.cSOCode, r.cMemo, Number(r.iQuantity)]);
+    const wanted = orders.flatMap((o) => [[o.no, 'HUB-GIFT:T-page-a', 2], [o.no, 'HUB-GIFT:T-page-b', 2]]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])));
+    assert.deepEqual(await lines(), wanted);
+    const [{ n: sameRowNo }] = await erp.query(`SELECT COUNT(*) AS n FROM (SELECT cSOCode, iRowNo FROM SO_SODetails WHERE cSOCode IN (${orders.map(() => '?').join(', ')}) GROUP BY cSOCode, iRowNo HAVING COUNT(*) > 1) x`, orders.map((o) => o.no));
+    assert.equal(Number(sameRowNo), 0, 'two lines added to one order in one transaction get their own row numbers');
+    const states = await hub.query("SELECT idem_key, state, attempts, last_error FROM hub_outbox WHERE rule_id LIKE 'T-page-%' ORDER BY id");
+    assert.deepEqual(states.filter((m: any) => m.state !== 'DELIVERED').map((m: any) => [m.idem_key, m.state, Number(m.attempts), m.last_error]), [['GIFT_LINE:SO-20991231-999:T-page-a:BRG-6204', 'PENDING', 1, 'ERP: no order SO-20991231-999']]);
+    assert.equal(states.filter((m: any) => m.state === 'DELIVERED').length, 150);
+
+    // Delivered again (a crash before they were marked, a second instance): nothing more is written.
+    await hub.query("UPDATE hub_outbox SET state = 'PENDING', next_attempt_at = ? WHERE rule_id LIKE 'T-page-%' AND state = 'DELIVERED'", [now]);
+    await stack.outbox.runOnce(now);
+    assert.deepEqual(await lines(), wanted, 'still one line per order and rule');
+    // Made up for this test: gone again, so that no later test meets them.
+    await hub.query("DELETE FROM hub_outbox WHERE rule_id LIKE 'T-page-%'");
+    await erp.query("DELETE FROM SO_SODetails WHERE cMemo LIKE 'HUB-GIFT:T-page-%'");
   });
 
   test('a short-dated batch is locked in the WMS and one purchase requisition raised in the ERP, however many orders find it', async () => {

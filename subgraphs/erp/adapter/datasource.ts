@@ -1,7 +1,7 @@
 // The only place that speaks ERP (Yonyou-U8-like): table and column names, iStatus codes, Beijing
 // DATETIME text, DECIMAL money. Everything leaves here as domain types.
 import { In, type DataSource } from 'typeorm';
-import type { LegacySystem } from '../../../common/src/legacy.js';
+import { BULK_MS, type LegacySystem } from '../../../common/src/legacy.js';
 import { beijingToIso } from '../../../common/src/time.js';
 import { money } from '../../../common/src/money.js';
 import { decode } from '../../../common/src/legacy-codes.js';
@@ -27,6 +27,16 @@ import { InventoryEntity, type InventoryRow } from './entities/Inventory.js';
 import { DepartmentEntity, type DepartmentRow } from './entities/Department.js';
 
 export const erpEntities = [SoMainEntity, SoDetailsEntity, CustomerEntity, InventoryEntity, DepartmentEntity];
+
+/** A free line the hub adds to an order (a rule's gift): its memo is the key that makes it once. */
+export interface FreeLine {
+  erpOrderNo: string;
+  skuCode: string;
+  quantity: number;
+  memo: string;
+}
+
+export type FreeLineOutcome = 'ADDED' | 'ALREADY_THERE' | 'NO_ORDER';
 
 export type ErpOrderStatus = 'OPEN' | 'APPROVED' | 'PAID' | 'CLOSED' | 'CANCELLED';
 const ORDER_STATUS: Record<number, ErpOrderStatus> = { 1: 'OPEN', 2: 'APPROVED', 3: 'PAID', 6: 'CLOSED', 9: 'CANCELLED' };
@@ -424,24 +434,47 @@ export class ErpDatasource {
   }
 
   /**
-   * Adds a free line to an order once: a line with the same remark already there means it was
-   * added before (a retried delivery), and nothing is written again.
+   * Free lines (SO_SODetails at price 0, the memo naming who added it and why), many orders' in one
+   * transaction: a line whose memo its order already holds is not added again (a delivery repeated
+   * after a crash, or by a second instance), and an order the ERP does not have refuses that line
+   * alone. Outcomes in the order asked.
    */
-  async addFreeLine(erpOrderNo: string, skuCode: string, quantity: number, memo: string, now: string): Promise<'ADDED' | 'ALREADY_THERE'> {
+  async addFreeLines(lines: FreeLine[], now: string): Promise<FreeLineOutcome[]> {
+    if (!lines.length) return [];
+    const orderNos = [...new Set(lines.map((l) => l.erpOrderNo))].sort();
     return this.call(
-      'SO_SODetails.addFreeLine',
+      'SO_SODetails.addFreeLines',
       () =>
         this.db.transaction(async (em) => {
-          const header = await em.query(`SELECT ID FROM SO_SOMain WHERE cSOCode = ?${forUpdate(em)}`, [erpOrderNo]);
-          if (!header.length) throw new Error(`ERP: no order ${erpOrderNo}`);
-          const lines: { iRowNo: number; cMemo: string | null }[] = await em.query('SELECT iRowNo, cMemo FROM SO_SODetails WHERE cSOCode = ?', [erpOrderNo]);
-          if (lines.some((l) => l.cMemo === memo)) return 'ALREADY_THERE' as const;
-          const rowNo = Math.max(0, ...lines.map((l) => Number(l.iRowNo))) + 1;
-          await insertRows(em, 'SO_SODetails', [{ cSOCode: erpOrderNo, iRowNo: rowNo, cInvCode: skuCode, iQuantity: quantity, iTaxUnitPrice: '0.00', iSum: '0.00', cMemo: memo }]);
-          await em.query('UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode = ?', [now, erpOrderNo]);
-          return 'ADDED' as const;
+          // Headers locked in one order, so two writers of overlapping batches cannot deadlock.
+          const headers: { cSOCode: string }[] = await em.query(`SELECT cSOCode FROM SO_SOMain WHERE cSOCode IN (${placeholders(orderNos.length)}) ORDER BY cSOCode${forUpdate(em)}`, orderNos);
+          const known = [...new Set(headers.map((h) => h.cSOCode))];
+          const held: { cSOCode: string; iRowNo: number; cMemo: string | null }[] = known.length
+            ? await em.query(`SELECT cSOCode, iRowNo, cMemo FROM SO_SODetails WHERE cSOCode IN (${placeholders(known.length)})`, known)
+            : [];
+          const lastRow = new Map<string, number>();
+          const memos = new Set<string>();
+          for (const l of held) {
+            lastRow.set(l.cSOCode, Math.max(lastRow.get(l.cSOCode) ?? 0, Number(l.iRowNo)));
+            if (l.cMemo != null) memos.add(`${l.cSOCode}\n${l.cMemo}`);
+          }
+          const inserts: object[] = [];
+          const outcomes = lines.map((l): FreeLineOutcome => {
+            if (!known.includes(l.erpOrderNo)) return 'NO_ORDER';
+            if (memos.has(`${l.erpOrderNo}\n${l.memo}`)) return 'ALREADY_THERE';
+            memos.add(`${l.erpOrderNo}\n${l.memo}`);
+            const rowNo = (lastRow.get(l.erpOrderNo) ?? 0) + 1;
+            lastRow.set(l.erpOrderNo, rowNo);
+            inserts.push({ cSOCode: l.erpOrderNo, iRowNo: rowNo, cInvCode: l.skuCode, iQuantity: l.quantity, iTaxUnitPrice: '0.00', iSum: '0.00', cMemo: l.memo });
+            return 'ADDED';
+          });
+          const touched = [...new Set(lines.filter((_, i) => outcomes[i] === 'ADDED').map((l) => l.erpOrderNo))];
+          if (inserts.length) await insertRows(em, 'SO_SODetails', inserts);
+          if (touched.length) await em.query(`UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode IN (${placeholders(touched.length)})`, [now, ...touched]);
+          return outcomes;
         }),
-      { idempotent: true },
+      // Background work (the outbox): a batch's transaction may take seconds on a busy ERP.
+      { idempotent: true, timeoutMs: BULK_MS },
     );
   }
 

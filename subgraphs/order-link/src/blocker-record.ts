@@ -28,10 +28,12 @@ import { blockerInputsOf } from './rules/resolvers.js';
 /** Orders recomputed at once: one batched read per loader (their batch size). */
 const CHUNK = 500;
 /**
- * Due marks looked at per step: an order is marked many times over (its insert, its documents, its
- * rules), and its marks are taken together, so each order is recomputed once per step, not per mark.
+ * Due marks looked at per step to choose the orders it records, oldest first. An order is marked many
+ * times over (its insert, its documents, its rules), after a bulk load far apart: every mark of the
+ * orders recorded is taken with them (by the order_id index), so each is recomputed once, not once
+ * per window its marks fall in.
  */
-const DUE_SCAN = 20_000;
+export const DUE_SCAN = 20_000;
 /**
  * Orders one pass records at most: a bulk load's backlog is spread over the rounds that follow
  * rather than holding one up (bench/results/blockers.md: ~1 s per 500 orders on the busy machine).
@@ -109,17 +111,23 @@ export class BlockerRecorder {
         for (const r of await this.query('blockers.orderIds', `SELECT id FROM hub_order WHERE erp_order_no IN (${placeholders(chunk.length)})`, chunk)) ids.add(Number(r.id));
       }
       const list = [...ids].sort((a, b) => a - b);
+      const taken = new Set(due.map((r) => Number(r.id)));
       for (let i = 0; i < list.length; i += CHUNK) {
-        const done = await this.record(list.slice(i, i + CHUNK), now);
+        const chunk = list.slice(i, i + CHUNK);
+        // Read before the order is: a mark seen here was committed with its change, which the
+        // recording then reads. (A mark committed later stays for the next pass.)
+        for (const r of await this.query('blockers.marksOf', `SELECT id FROM hub_blocker_due WHERE order_id IN (${placeholders(chunk.length)})`, chunk)) taken.add(Number(r.id));
+        const done = await this.record(chunk, now);
         pass.raised += done.raised;
         pass.cleared += done.cleared;
       }
       pass.orders += list.length;
-      pass.marks += due.length;
+      pass.marks += taken.size;
       pass.timed += timed.length;
       // Only now: a pass that fails before here leaves the marks for the next, which records the same.
-      for (let i = 0; i < due.length; i += CHUNK) {
-        const chunk = due.slice(i, i + CHUNK).map((r) => Number(r.id));
+      const marks = [...taken];
+      for (let i = 0; i < marks.length; i += CHUNK) {
+        const chunk = marks.slice(i, i + CHUNK);
         await this.hub.call('blockers.taken', () => this.db.query(`DELETE FROM hub_blocker_due WHERE id IN (${placeholders(chunk.length)})`, chunk), { idempotent: true });
       }
       if (scanned.length < DUE_SCAN && due.length === scanned.length) break;

@@ -21,6 +21,7 @@ import { MatchedByDay1767470000000 } from './migrations/1767470000000-MatchedByD
 import { EventNumbering1767480000000 } from './migrations/1767480000000-EventNumbering.js';
 import { DocumentCandidates1767490000000 } from './migrations/1767490000000-DocumentCandidates.js';
 import { ConditionalTriggers1767500000000 } from './migrations/1767500000000-ConditionalTriggers.js';
+import { BlockerDueByOrder1767510000000 } from './migrations/1767510000000-BlockerDueByOrder.js';
 import { BlockerRecorder } from './blocker-record.js';
 import { SyncVersions1767410000000 } from './migrations/1767410000000-SyncVersions.js';
 import { createLoaders } from './loaders.js';
@@ -64,7 +65,7 @@ import { openEventBus } from '../../../common/src/event-bus.js';
 import { onHubWrite } from '../../../common/src/hub-writes.js';
 
 /** The hub's schema, oldest first. */
-export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000, EventNumbering1767480000000, DocumentCandidates1767490000000, ConditionalTriggers1767500000000];
+export const HUB_MIGRATIONS = [HubInit1732406400000, Rules1732500000000, PickByScan1764000000000, Health1765000000000, TextAndRepair1765200000000, ScaleIndexes1766000000000, Attachments1766100000000, FactStamps1767300000000, RevokedTokens1767300000100, OrderEvents1767400000000, SyncVersions1767410000000, ServiceCalls1767420000000, LinkAgreement1767430000000, Lease1767440000000, OutboundStatus1767450000000, RecordedBlockers1767460000000, MatchedByDay1767470000000, EventNumbering1767480000000, DocumentCandidates1767490000000, ConditionalTriggers1767500000000, BlockerDueByOrder1767510000000];
 
 export interface OrderLinkOptions {
   /** Poll the change feeds (default on); tests drive rounds themselves when off. */

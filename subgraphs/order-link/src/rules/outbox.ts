@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
 import type { Logger } from '../../../../common/src/logger.js';
 import { formatBeijing } from '../../../../common/src/time.js';
+import { placeholders } from '../../../../common/src/db.js';
 import { backoffMs } from '../../../../common/src/resilience.js';
 import type { ErpDatasource } from '#adapters/erp';
 import { HUB_GIFT_MEMO } from '#adapters/erp';
@@ -103,33 +104,56 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * One page: its free lines to the ERP in one transaction, the other messages one by one, then the
+   * delivered marked in one statement (a crash before that delivers them again, which changes
+   * nothing at their targets). A message that fails is rescheduled with backoff, alone.
+   */
   private async deliverPage(due: OutboxMessage[], now: number): Promise<number> {
-    let delivered = 0;
-    for (const message of due) {
+    const failures = new Map<number, unknown>();
+    const gifts = due.filter((m) => m.kind === 'GIFT_LINE');
+    if (gifts.length) {
       try {
-        await this.deliver(message);
-        await this.hub.call('outbox.delivered', () => this.db.query("UPDATE hub_outbox SET state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?", [Date.now(), message.id]));
-        delivered++;
-      } catch (err) {
-        const attempts = message.attempts + 1;
-        const state = attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING';
-        const error = String((err as Error)?.message ?? err).slice(0, 500);
-        this.logger.warn({ outboxId: message.id, kind: message.kind, attempts, state, err: error }, 'outbox delivery failed');
-        await this.hub.call('outbox.failed', () =>
-          this.db.query('UPDATE hub_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?', [state, attempts, Math.max(now, Date.now()) + 1 + backoffMs(attempts, OUTBOX_BACKOFF), error, message.id]),
+        const outcomes = await this.targets.erp.addFreeLines(
+          gifts.map((m) => ({ erpOrderNo: m.payload.erpOrderNo, skuCode: m.payload.skuCode, quantity: m.payload.quantity, memo: `${HUB_GIFT_MEMO}${m.payload.ruleId}` })),
+          formatBeijing(Date.now()),
         );
+        gifts.forEach((m, i) => outcomes[i] === 'NO_ORDER' && failures.set(m.id, new Error(`ERP: no order ${m.payload.erpOrderNo}`)));
+      } catch (err) {
+        for (const m of gifts) failures.set(m.id, err);
       }
     }
-    return delivered;
+    for (const message of due) {
+      if (message.kind === 'GIFT_LINE') continue;
+      try {
+        await this.deliver(message);
+      } catch (err) {
+        failures.set(message.id, err);
+      }
+    }
+    const delivered = due.filter((m) => !failures.has(m.id)).map((m) => m.id);
+    if (delivered.length)
+      await this.hub.call('outbox.delivered', () =>
+        this.db.query(`UPDATE hub_outbox SET state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id IN (${placeholders(delivered.length)})`, [Date.now(), ...delivered]),
+      );
+    for (const message of due) {
+      if (!failures.has(message.id)) continue;
+      const attempts = message.attempts + 1;
+      const state = attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING';
+      const error = String((failures.get(message.id) as Error)?.message ?? failures.get(message.id)).slice(0, 500);
+      this.logger.warn({ outboxId: message.id, kind: message.kind, attempts, state, err: error }, 'outbox delivery failed');
+      await this.hub.call('outbox.failed', () =>
+        this.db.query('UPDATE hub_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?', [state, attempts, Math.max(now, Date.now()) + 1 + backoffMs(attempts, OUTBOX_BACKOFF), error, message.id]),
+      );
+    }
+    return delivered.length;
   }
 
+  /** One message other than a free line (those go to the ERP a page at a time, above). */
   private async deliver(m: OutboxMessage): Promise<void> {
     const p = m.payload;
     const now = formatBeijing(Date.now());
     switch (m.kind) {
-      case 'GIFT_LINE':
-        await this.targets.erp.addFreeLine(p.erpOrderNo, p.skuCode, p.quantity, `${HUB_GIFT_MEMO}${p.ruleId}`, now);
-        return;
       case 'WORK_ORDER':
         await this.targets.erp.raisePurchaseRequisition({
           code: p.code,
