@@ -370,3 +370,10 @@ test('what someone else did, the repair job told as background, a reply not give
     return [caller(rng, rng.pick(TAGS), [rng.pick(WORDINGS.REQUEST_WITHDRAWN)]), ['OTHER']];
   });
 });
+
+test('goods not wanted beside a fault only the holder can find are a return; beside a mistake in the order, a cancel', () => {
+  check(300, 40, (rng) => {
+    const [said, intent] = rng.pick(WORDINGS.FAULT_UNWANTED);
+    return [caller(rng, rng.pick(TAGS), [said]), [intent]];
+  });
+});

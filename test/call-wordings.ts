@@ -256,3 +256,14 @@ export const NO_NEWS = ['到现在一点消息没有', '到现在都没动静', 
 export const DONE_UNASKED = ['我不想取消啊，你们客服怎么给我取消了？赶紧给我恢复', '为什么把我的单子退了？我没说要退', '谁让你们取消的？我还要呢', '你们凭什么给我改了？'];
 /** A request named, then withdrawn as a thing (作废, 撤): nothing asked. */
 export const REQUEST_WITHDRAWN = ['之前说要退的那个作废吧，货我留着用', '退货申请撤了吧，装上能用', '换货单作废吧，不换了', '上次说要换的那个也取消吧，凑合用'];
+
+/** Goods not wanted beside a fault only the holder can find: a return; beside a mistake in the order, a cancel. */
+export const FAULT_UNWANTED: [string, Intent][] = [
+  ['装不上，这个不要了', 'RETURN_EXCHANGE'],
+  ['东西坏了，我不要了', 'RETURN_EXCHANGE'],
+  ['型号不对，不要了，给我退了吧', 'RETURN_EXCHANGE'],
+  ['有两个生锈了，这批不想要了', 'RETURN_EXCHANGE'],
+  ['尺寸不对，用不了，不要了', 'RETURN_EXCHANGE'],
+  ['买错型号了，还没发吧？不要了，取消', 'CANCEL'],
+  ['下错单了，这单不要了', 'CANCEL'],
+];

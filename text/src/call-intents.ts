@@ -166,6 +166,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
   // 钱已经退回来了, 发票也一起到了; 少发了两个，后来补过来了 — the matter told as done or fine, in the cue's clause or put
   // right in the next: nothing asked of it, unless the sentence goes on to a trouble (发票到了，但是金额不对).
+  /** The sentence around `pos`. */
+  const sentenceOf = (pos: number): Span => {
+    let [s, e] = [pos, pos];
+    while (s > 0 && !/[.!?。\n]/.test(norm[s - 1])) s--;
+    while (e < norm.length && !/[.!?。\n]/.test(norm[e])) e++;
+    return [s, e];
+  };
   const problems = (cues.meanings.PROBLEM as string[] | undefined) ?? [];
   const replies = (cues.meanings.REPLY as string[] | undefined) ?? [];
   const partWords = lex.partTypes.flatMap((t) => [t.type, ...t.synonyms]);
@@ -533,7 +540,15 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     return false;
   });
   const returnGroup = cues.intents.find((g) => g.label === 'RETURN_EXCHANGE')!;
-  if (received) for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && cues.received.unwanted.some((w) => norm.slice(...m.span).includes(w))) m.group = returnGroup;
+  // 装不上，这个不要了 — a fault only the holder can find, said of the goods in the cancel's clause or the one right before
+  // it, says the goods are in hand (not a fault supposed, 要是装不上的话, nor damage to a box or a door, 箱子都破了).
+  const faultBeside = (m: CueMatch) => {
+    const [cs, ce] = clauseAt(norm, m.span[0], breaks);
+    const [ps] = cs > 1 && !/[.!?。\n]/.test(norm[cs - 1]) ? clauseAt(norm, cs - 2, breaks) : [cs];
+    const said = norm.slice(Math.max(ps, turnOf(m.span[0])?.span[0] ?? ps), ce);
+    return cues.received.faults.some((w) => said.includes(w)) && !/箱|门|墙|包装|外壳|车/.test(said) && !TOPIC_SHIFT.test(said) && !cues.hedges.words.some((w) => said.includes(w)) && ![...cues.conditions.openers, '的话'].some((w) => said.includes(w));
+  };
+  for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && (received || faultBeside(m)) && cues.received.unwanted.some((w) => norm.slice(...m.span).includes(w))) m.group = returnGroup;
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
   // 你们说好昨天发的，到今天都没发，我们等不了了，那个单不要了 — a delay told in the turn of a cancel is why it is cancelled,
@@ -545,12 +560,6 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   };
   // 这单先不要了，给俺退了吧 — a bare 退 in the sentence of a cancel, of goods nothing is said against, is the cancel said again;
   // 已经发了的话我拒收，你们安排退回 — a return for the case it has left already is the cancel's fallback, not asked for now.
-  const sentenceOf = (pos: number): Span => {
-    let [s, e] = [pos, pos];
-    while (s > 0 && !/[.!?。\n]/.test(norm[s - 1])) s--;
-    while (e < norm.length && !/[.!?。\n]/.test(norm[e])) e++;
-    return [s, e];
-  };
   for (const t of callerTurns) {
     const inTurn = found.filter((m) => !m.reason && m.span[0] >= t.span[0] && m.span[1] <= t.span[1]);
     const cancels = inTurn.filter((c) => c.group.label === 'CANCEL');

@@ -152,7 +152,7 @@ const callSchema = z.object({
   /** In a chase's clause, a question about how things usually go (一般几点发货): asked about the service, not an order. */
   policy: wordsSchema.default({ words: [] }),
   /** The caller has the goods (收到了, 货到了): not wanting them (`unwanted`, 不要了) asks for a return, not a cancel. */
-  received: z.object({ note: z.string().optional(), words: z.array(z.string()), unwanted: z.array(z.string()) }).default({ words: [], unwanted: [] }),
+  received: z.object({ note: z.string().optional(), words: z.array(z.string()), faults: z.array(z.string()).default([]), unwanted: z.array(z.string()) }).default({ words: [], faults: [], unwanted: [] }),
   /** Words grouped by what they mean (WHEN, NOT_YET, SEND_BACK …); a pattern names a class as {NAME}. */
   meanings: z.object({ note: z.string().optional() }).catchall(z.array(z.string().min(1)).min(1)).default({}),
   /** A clause that reports the matter done or fine (钱已经退回来了, 发票收到了，没问题), or put right in the next (后来补过来了): nothing asked. */
