@@ -363,10 +363,12 @@ const FRESH: Record<string, string> = {
   // labelling rules and five sample lines for the format), after every change above: the one
   // independent first run, scored once at 10:59 UTC 2026-12-05 and kept untuned.
   'calls-heldout-12.jsonl': '60 calls by an independent writer who never read the readers; first run 84.8 % / 95.7 % / 98.3 % (new address 95.0 %), then its classes generalised (withdrawals, chases about other things, 换/退 of non-goods, redirects, corrections) — tuned',
+  'calls-heldout-14.jsonl': '60 calls by a third independent writer who read neither the readers nor any earlier set, written before the 2026-12-05 afternoon round and scored once after it (14:05 UTC); first run 89.4 % / 95.0 % / 93.3 % (new address 86.7 %) — kept untuned',
   'calls-heldout-13.jsonl': '60 calls by a second independent writer who never read the readers (nor calls-heldout-12), after the round that tuned on calls-heldout-12; first run 88.2 % / 95.7 % / 100 % (new address 100 %), then its classes generalised in the 2026-12-05 afternoon round (settled matters, offers declined, a delay beside a cancel, Cantonese V咗未) — development data now, tuned',
 };
 const FRESH_CHAT: Record<string, string> = {
   'chat-drafts-heldout-5.jsonl': '30 chats by an independent writer who never read the readers; first run 95.9 % of fields right (22/30 exact); tuned since the 2026-12-05 round after that run (its misses were fixed as classes)',
+  'chat-drafts-heldout-7.jsonl': '30 chats by a third independent writer who read neither the readers nor any earlier set, written before the 2026-12-05 afternoon round and scored once after it (14:06 UTC); first run 97.8 % of fields right (24/30 exact) — kept untuned',
   'chat-drafts-heldout-6.jsonl': '30 chats by a second independent writer who never read the readers (nor chat-drafts-heldout-5), after the round that tuned on it; first run 98.1 % of fields right (26/30 exact); development data since the 2026-12-05 afternoon round (its misses were fixed as classes) — tuned',
   'chat-drafts-heldout-3.jsonl': '16 chats on the four miss classes, written before this round; first run 91.7 % of fields right, then its classes generalised — tuned',
   'chat-drafts-heldout-4.jsonl': '12 chats written after those fixes; first run 92.6 % of fields right, then its shop-name classes generalised — tuned',
