@@ -589,14 +589,18 @@ describe('repaired requirements reach the warehouse', () => {
       const [asked, control] = await createOrdersAwaitingPick({ erpUrl: stack.targets.erpUrl, wmsUrl: stack.targets.wmsUrl, tmsApiUrl: stack.tmsApiUrl }, { count: 2, seed: 4242 });
       await stack.linker.runRound();
       const today = beijingDate(Date.now());
+      // At the catalog's price (68.00) and in different quantities: a line far below list price or a
+      // repeat of the same goods would rightly be held by the rules (R10, R11), and a held order has no pick list.
+      const quantity = new Map([[asked.erpOrderNo, 5], [control.erpOrderNo, 4]]);
       for (const o of [asked, control]) {
+        const qty = quantity.get(o.erpOrderNo)!;
         await wms.query("UPDATE t_out_order SET warehouse_code = 'WH-SH01' WHERE out_no = ?", [o.outboundNo]);
         await wms.query('DELETE FROM t_out_line WHERE out_no = ?', [o.outboundNo]);
-        await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, 1, 'FLD-DOT4-1L', 'WMS-OWN', 'F1-A01-S01', 5, NULL)", [o.outboundNo]);
+        await wms.query("INSERT INTO t_out_line (out_no, line_no, sku, batch_no, loc_code, plan_qty, picked_qty) VALUES (?, 1, 'FLD-DOT4-1L', 'WMS-OWN', 'F1-A01-S01', ?, NULL)", [o.outboundNo, qty]);
         // The order asks for what its outbound carries: the hub links an outbound only to an order
         // it shares goods with.
         await erp.query('DELETE FROM SO_SODetails WHERE cSOCode = ?', [o.erpOrderNo]);
-        await erp.query("INSERT INTO SO_SODetails (cSOCode, iRowNo, cInvCode, iQuantity, iTaxUnitPrice, iSum, cMemo) VALUES (?, 1, 'FLD-DOT4-1L', 5, 10, 50, NULL)", [o.erpOrderNo]);
+        await erp.query("INSERT INTO SO_SODetails (cSOCode, iRowNo, cInvCode, iQuantity, iTaxUnitPrice, iSum, cMemo) VALUES (?, 1, 'FLD-DOT4-1L', ?, 68, ?, NULL)", [o.erpOrderNo, qty, (68 * qty).toFixed(2)]);
         await erp.query('UPDATE SO_SOMain SET dModifyTime = ? WHERE cSOCode = ?', [formatBeijing(Date.now()), o.erpOrderNo]);
       }
       await wms.query("DELETE FROM t_stock WHERE warehouse_code = 'WH-SH01' AND sku = 'FLD-DOT4-1L'");
@@ -610,13 +614,15 @@ describe('repaired requirements reach the warehouse', () => {
       await stack.query(`mutation($id: ID!) { applyRepairJob(id: $id) { state } }`, { id: job.id });
       assert.equal((await settle(job.id)).state, 'APPLIED');
       assert.equal((await requirementsOf(asked.erpOrderNo)).minShelfLifeMonths, 24);
+      // The hub has read the changed orders and the rules have judged them again before anyone picks.
+      await stack.linker.runRound();
 
       const batches = async (id: string) => {
         const res = await stack.query(`query($id: ID!) { pickList(orderId: $id) { lines { batchNo quantity } } }`, { id }, { token: await stack.token('warehouse') });
         assert.equal(res.errors, undefined, JSON.stringify(res.errors));
         return res.data.pickList.lines.map((l: any) => [l.batchNo, l.quantity]);
       };
-      assert.deepEqual(await batches(control.erpOrderNo), [['DOT4-12M', 5]], 'first expiry first when nothing more is asked');
+      assert.deepEqual(await batches(control.erpOrderNo), [['DOT4-12M', 4]], 'first expiry first when nothing more is asked');
       assert.deepEqual(await batches(asked.erpOrderNo), [['DOT4-30M', 5]], 'the 12-month lot is too short for 24 months');
     } finally {
       await wms.destroy();
