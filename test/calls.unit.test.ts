@@ -68,6 +68,17 @@ test('numbers said every way come back as the one reader writes them', () => {
     const refs = findDocumentRefs(text);
     assert.deepEqual(refs.map((r) => r.canonical), [classifyDocumentNo(no)!.canonical], `${said.way}: ${text}`);
   }
+  // Typed up to the last dash and the sequence then read out digit by digit (SO-20261201-0 3 3, CK-20261130-0 6 9).
+  for (let i = 0; i < 300; i++) {
+    const day = `2026${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
+    const seq = String(rng.int(1, 999)).padStart(3, '0');
+    const prefix = rng.pick(['SO', 'CK']);
+    const head = rng.pick([`${prefix}-${day}`, `${prefix}${day}`, `${prefix} ${day}`, `${prefix}-${day.slice(0, 4)}-${day.slice(4)}`]);
+    const tail = [...seq].map((d) => (rng.int(0, 3) === 0 ? { '0': '洞', '1': '幺' }[d] ?? d : d)).join(rng.pick([' ', ' ', '  ']));
+    const text = `客户：${rng.pick(['单号是', '订单', ''])}${head}${rng.pick(['-', ' - ', '-'])}${tail}${rng.pick(['，到哪了', '。', '，讲咗今日到'])}`;
+    const canonical = prefix === 'SO' ? `SO-${day}-${seq}` : `CK${day}-${seq}`;
+    assert.deepEqual(findDocumentRefs(text).map((r) => r.canonical), [canonical], text);
+  }
   assert.deepEqual(findDocumentRefs('我看看啊……幺三八那个，不是'), [], 'a few spoken digits without a prefix are no number');
   assert.deepEqual(findDocumentRefs('电话13812345678，要两桶'), []);
   assert.deepEqual(findDocumentRefs('SO-20251399-001'), [], 'no such day');
