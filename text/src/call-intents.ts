@@ -56,6 +56,8 @@ const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|�
 const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个事|另一个事|其次|此外|以及/;
 /** A change of mind about a verb just used: 不取消了, 不用改了, 还是别退了, 就不换了. */
 const WITHDRAWN = /(?:不用|不要|不想|不必|别|甭|唔使|勿要|莫|不)(?:再)?(取消|撤|改|换|退|催|开|投诉)(?:了|啦|咯|喇|嘞)/gu;
+/** The old place kept after all (还是送原来那个地方, 就送老地方吧): a change of address withdrawn without its verb. */
+const PLACE_KEPT = /还是(?:送|发|寄)(?:到|去)?(?:原来|之前|以前|老地方|原地址)|(?:就|照样|照旧|仍然)(?:送|发|寄)(?:到|去)?(?:原来|之前|老地方|原地址)/gu;
 /** A not-yet of sending (还没发, 未发货, 没出库) and of arriving (没收到, 还没到). */
 const NOT_SENT = /^(?:还|都|也|一直)?(?:没有?|未|冇|莫得)(?:发|寄|出库|出货|安排发)/u;
 const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/u;
@@ -499,19 +501,28 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // across the agent's reply, not past another request of the same verb.
   for (const t of callerTurns) {
     const said = norm.slice(...t.span);
-    for (const w of said.matchAll(WITHDRAWN)) {
-      const at = t.span[0] + w.index!;
-      const verb = w[1];
+    const withdrawals = [...said.matchAll(WITHDRAWN)].map((w) => ({ index: w.index!, length: w[0].length, verb: w[1] }));
+    for (const w of said.matchAll(PLACE_KEPT)) withdrawals.push({ index: w.index!, length: w[0].length, verb: '改' });
+    for (const w of withdrawals) {
+      const at = t.span[0] + w.index;
+      const verb = w.verb;
       // The verb names the request by what it does, whichever verb asked it (换一个…不用退了, 取消…不撤了, 地址换一下…不改了).
       const of = (m: (typeof found)[number]) => norm.slice(...m.span).includes(verb) || WITHDRAWN_OF[verb].includes(m.group.label as CallIntentKind);
       const earlier = found.filter((m) => m.span[1] <= at && at - m.span[1] <= 160 && of(m));
       const last = earlier.sort((a, b) => b.span[0] - a.span[0])[0];
       // 不用开了，我们不要了 — a bare 不要了 right after says why it is withdrawn; it cancels nothing.
-      const end = at + w[0].length;
+      const end = at + w.length;
       for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && m.span[0] >= end && m.span[0] - end <= 4 && /^(?:我们?|俺|咱)?(?:都|也)?不(?:想)?要了$/.test(norm.slice(m.span[0] - (m.span[0] - end), m.span[1]).replace(/^[\s,.…]+/, ''))) m.reason = 'TAKEN_BACK';
       // 另外，不用换了 — a new matter refused, not the one before withdrawn.
       // …SO-20251120-014那单不取消了 — another order named between: that one is refused, the first request stands.
-      const otherOrder = (from: number) => refs.some((r) => r.span[0] >= from && r.span[1] <= at) || /另一单|那单|另外一单|另一个单|别的单/.test(norm.slice(from, at));
+      // The number said in the request's sentence (我想取消，SO-…), or read back by the agent, is the same order, not another;
+      // one said in the refusal's clause (SO-…那单不取消了) is another.
+      const [ws] = clauseAt(norm, at, breaks);
+      const otherOrder = (from: number) => {
+        const between = refs.filter((r) => r.speaker === 'CUSTOMER' && r.span[0] >= from && r.span[1] <= at);
+        const own = between.find((r) => r.span[1] <= sentenceOf(last!.span[0])[1] && r.span[0] < ws);
+        return between.some((r) => !own || r.canonical !== own.canonical) || /另一单|那单|另外一单|另一个单|别的单/.test(norm.slice(from, at));
+      };
       if (last && (!last.reason || last.reason === 'TAKEN_BACK') && !TOPIC_SHIFT.test(norm.slice(last.span[1], at)) && !otherOrder(last.span[1])) for (const m of earlier) if (!m.reason && m.group.label === last.group.label) m.reason = 'TAKEN_BACK';
     }
   }
