@@ -363,7 +363,7 @@ const FRESH: Record<string, string> = {
   // labelling rules and five sample lines for the format), after every change above: the one
   // independent first run, scored once at 10:59 UTC 2026-12-05 and kept untuned.
   'calls-heldout-12.jsonl': '60 calls by an independent writer who never read the readers; first run 84.8 % / 95.7 % / 98.3 % (new address 95.0 %), then its classes generalised (withdrawals, chases about other things, 换/退 of non-goods, redirects, corrections) — tuned',
-  'calls-heldout-14.jsonl': '60 calls by a third independent writer who read neither the readers nor any earlier set, written before the 2026-12-05 afternoon round and scored once after it (14:05 UTC); first run 89.4 % / 95.0 % / 93.3 % (new address 86.7 %); then one class fixed (a sequence read out digit by digit after the dash: SO-20261201-0 3 3), right order 98.3 % — otherwise untuned',
+  'calls-heldout-14.jsonl': '60 calls by a third independent writer who read neither the readers nor any earlier set, written before the 2026-12-05 afternoon round and scored once after it (14:05 UTC); first run 89.4 % / 95.0 % / 93.3 % (new address 86.7 %); then its classes generalised (a sequence read out digit by digit after the dash; requests withdrawn later in the call; words that look like another intent) — development data now, tuned',
   'calls-heldout-13.jsonl': '60 calls by a second independent writer who never read the readers (nor calls-heldout-12), after the round that tuned on calls-heldout-12; first run 88.2 % / 95.7 % / 100 % (new address 100 %), then its classes generalised in the 2026-12-05 afternoon round (settled matters, offers declined, a delay beside a cancel, Cantonese V咗未) — development data now, tuned',
 };
 const FRESH_CHAT: Record<string, string> = {
