@@ -389,3 +389,20 @@ test('where a return is sent, a return registered, goods carried upstairs, 给�
     return [caller(rng, rng.pick(TAGS), [said, `还有，${rng.pick(W[other])}`]), [...intents, other].sort()];
   });
 });
+
+test('an address said piece by piece, corrected as said, or after the agent asks where to, is the new address: district and what follows, the house number in digits', () => {
+  const P = WORDINGS.ADDRESS_PIECES;
+  check(800, 42, (rng) => {
+    const [agent, customer] = rng.pick(TAGS);
+    const [district, street] = [rng.pick(P.districts), rng.pick(P.streets)];
+    const pause = () => rng.pick(['，', ...WORDINGS.ADDRESS_FILLERS]);
+    const fixed = rng.chance(0.3) ? `${rng.pick(P.streets.filter((s) => s !== street))}${rng.pick(P.corrections)}` : '';
+    const said = `${rng.pick(P.cities)}${district}${pause()}${fixed}${street}${rng.pick(['', pause()])}${rng.pick(P.numbers)}号`;
+    const call = rng.chance(0.5)
+      ? `${customer}${rng.pick(['地址要改', '地址改一下', '我要改个地址'])}，${rng.pick(['送到', '改到', '改送到', '寄到我新店，'])}${said}。${agent}好的，订单号多少？${customer}${SO}。`
+      : `${customer}${rng.pick(['地址要改一下', '有个地址要改一下'])}，订单是${SO}。${agent}${rng.pick(P.asked)}${customer}${said}，${rng.pick(['就是那个，一楼门面', '那个汽修厂门口就行', '麻烦了'])}。`;
+    const r = readCall(call);
+    const want = `${district}${street}158号`;
+    return [call, r.newAddress?.value === want ? ['CHANGE_ADDRESS'] : [`CHANGE_ADDRESS ${r.newAddress?.value}, want ${want}`]];
+  });
+});

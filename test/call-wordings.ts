@@ -282,3 +282,16 @@ export const LOOKALIKES: [string, Intent[]][] = [
   ['太不像话了，给我记上', ['COMPLAINT']],
   ['想问一下有没有tracking number', ['CHASE']],
 ];
+
+/** An address said piece by piece: pauses between the pieces, the house number read out digit by digit. */
+export const ADDRESS_PIECES = {
+  // A city before the district is kept as said by the address reader and dropped when said piece by piece: not varied.
+  cities: [''],
+  districts: ['萧山区', '番禺区市桥街道', '武侯区簇桥街道', '宝山区', '呼兰区利民开发区'],
+  streets: ['市心北路', '清河东路', '龙腾东路', '沪太路'],
+  /** 158 as said on the phone. */
+  numbers: ['1 5 8', '幺 5 8', '158', '1 5 8 '],
+  corrections: ['，呃，不是，是', '，不是，是', '，不对，是'],
+  /** The agent asking where to, before the caller says it. */
+  asked: ['好的，请问新地址是？', '好的，请问改到哪里？', '请问新地址是哪里？', '请问您要送到哪？'],
+};

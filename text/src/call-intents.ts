@@ -48,8 +48,10 @@ export interface CallReading {
   turns: Turn[];
 }
 
+/** A house number, read out digit by digit as on the phone (3 1 9 号, 2 幺 8 8 号), with an annex number (66号附3号). */
+const HOUSE = '[\\d幺洞](?:\\s*[\\d幺洞])*\\s*号(?:\\s*附\\s*\\d+\\s*号)?';
 /** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
-const STREET = '(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*\\d+\\s*号';
+const STREET = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*${HOUSE}`;
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
 const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家里?|店里?|公司|仓库|厂里?)';
 /** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
@@ -64,10 +66,10 @@ const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/
 /** A place said right after a verb of delivering: 送到我家, 送到新仓, 送到武进区… */
 const PLACE_AHEAD = /^(?:(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家|店|公司|仓库|仓|厂)|家里|店里|新(?:店|仓|地址|厂|址)|另一个|分店|[\p{Script=Han}A-Za-z0-9]{1,10}(?:省|市|区|县|镇|乡|街道|路|街|小区|大厦|园区))/u;
 /** Fillers and pauses a caller puts between the parts of an address (那个, 嗯, 就是). */
-const FILL = '(?:[\\s,.…、]*(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)?[\\s,.…、]*)';
+const FILL = '(?:[\\s,.…、]|那个|这个|就是说|就是|嗯|呃|额|啊)*';
 /** The address as meant: without spaces, and without the pauses and fillers said between its parts (萧山区，那个，市心北路……108号). */
 const spokenAddress = (said: string) =>
-  said.replace(/\s+/g, '').replace(/(?:[,，、…]|\.{2,}|。)+(?:(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)(?:[,，、…]|\.{2,}|。)*)?/gu, '');
+  said.replace(/\s+/g, '').replace(/[\d幺洞]+(?=号)/gu, (d) => d.replace(/幺/g, '1').replace(/洞/g, '0')).replace(/(?:[,，、…]|\.{2,}|。)+(?:(?:那个|这个|就是说|就是|嗯+|呃+|额|啊)(?:[,，、…]|\.{2,}|。)*)?/gu, '');
 const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
   取消: ['CANCEL'],
   撤: ['CANCEL'],
@@ -318,6 +320,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   let newAddress: CallReading['newAddress'] = null;
   if (address.span && address.detail.value && /\d/.test(address.detail.value)) {
     let [s, e0] = address.span;
+    // A house number read out digit by digit (市心北路1 5 8 号) runs on past the first digit.
+    if (/\d$/.test(norm.slice(s, e0))) e0 += /^[\s\d幺洞]*号/.exec(norm.slice(e0))?.[0].length ?? 0;
     // The verb that introduced it is not part of the address (改到工业园区… → 工业园区…).
     const verb = cues.addressVerbs.before.find((v) => norm.startsWith(v, s) && e0 - s > v.length + 2);
     if (verb) s += verb.length;
@@ -360,14 +364,29 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     }
     // The same, with fillers and pauses between its parts (送到萧山区，那个，市心北路……108号): the address as meant, without them.
-    const filled = new RegExp(`(?:${verbs})(?:${PLACE})?${FILL}((?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)${FILL}\\d+\\s*号)`, 'gu');
-    for (let m; !newAddress && (m = filled.exec(norm)); ) {
-      const s = m.index + m[0].length - m[1].length;
-      const e = m.index + m[0].length;
-      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) continue;
-      const value = spokenAddress(raw.slice(s, e));
+    // A street corrected as it is said (竹山路，呃，不是，是金箔路55号): the street said after the correction.
+    const road = `[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)`;
+    const pieces = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*(?:${road}${FILL}(?:不是|不对)${FILL}是${FILL})?${road}${FILL}${HOUSE}`;
+    // Said piece by piece, the address is the district or town and what follows; the city before a district is where it is.
+    const meant = (s: number, e: number) =>
+      spokenAddress(raw.slice(s, e))
+        .replace(/(?<=区|县|市|镇|乡|街道|^)[^区县镇乡路街巷弄\d]{1,10}?(?:大道|大街|路|街|巷|弄)(?:不是|不对)是/u, '')
+        .replace(/^[\p{Script=Han}]{2,3}市(?=[\p{Script=Han}]{1,6}[区县])/u, '');
+    const take = (s: number, e: number) => {
+      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) return;
+      const value = meant(s, e);
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+    };
+    const filled = new RegExp(`(?:${verbs})(?:${PLACE})?${FILL}(${pieces})`, 'gu');
+    for (let m; !newAddress && (m = filled.exec(norm)); ) take(m.index + m[0].length - m[1].length, m.index + m[0].length);
+    // The agent asks where to (新地址是？改到哪里？) and the caller's next turn opens with the address: the verb was the agent's.
+    const answered = new RegExp(`^${FILL}(${pieces})`, 'u');
+    for (let i = 0; !newAddress && i + 1 < turns.length; i++) {
+      const [agent, reply] = [turns[i], turns[i + 1]];
+      if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER' || !/(?:新地址|地址|改到|送到|寄到|送|改)[^,.;!?。]{0,6}(?:哪|是)[^,.;!?。]{0,4}[?？]\s*$/u.test(norm.slice(...agent.span).replace(/\[[\d:.]+\]\s*$/, ''))) continue;
+      const m = answered.exec(norm.slice(...reply.span));
+      if (m) take(reply.span[0] + m[0].length - m[1].length, reply.span[0] + m[0].length);
     }
     // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
     const bare = new RegExp(`(?<=^|[\\s:,是在为])(?![是在为])${STREET}`, 'gu');
