@@ -76,15 +76,14 @@ class Round {
   /** Customers with an outbound linked this round: their unmatched outbounds may now fit. */
   readonly linkedCustomers: Set<string>;
   /**
-   * Every waiting document not decided in this round is looked at again: the first round of a term (a process started, a lease
+   * Every waiting document is looked at again: the first round of a term (a process started, a lease
    * taken over). The wake-ups a holder owed when it was killed lived only in its memory; the feeds'
    * cursors it saved have moved on, so nothing else would repeat them.
    */
-  readonly lookAgainAtWaiting: { WMS: boolean; TMS: boolean };
+  readonly wakeAllWaiting: boolean;
   /** A failed round's wake-ups start the next one: its feeds' cursors have moved on, so nothing else would repeat them. */
   constructor(unfinished?: Round, firstOfTerm = false) {
-    // Owed until done (a round that fails after its WMS step does not owe that look again).
-    this.lookAgainAtWaiting = firstOfTerm ? { WMS: true, TMS: true } : { WMS: unfinished?.lookAgainAtWaiting.WMS ?? false, TMS: unfinished?.lookAgainAtWaiting.TMS ?? false };
+    this.wakeAllWaiting = firstOfTerm || (unfinished?.wakeAllWaiting ?? false);
     this.touchedOrders = new Set(unfinished?.touchedOrders);
     this.newOrderNos = new Set(unfinished?.newOrderNos);
     this.newCustomers = new Set(unfinished?.newCustomers);
@@ -94,8 +93,6 @@ class Round {
   }
   /** Waybills decided from the TMS feed this round, after every outbound of the round: nothing left to wake them for. */
   readonly decidedWaybills = new Set<string>();
-  /** Outbounds decided from the WMS feed this round (a first sync's unlinked ones need no second look). */
-  readonly decidedOutbounds = new Set<string>();
   stats = { erpOrders: 0, outbounds: 0, waybills: 0 };
   touch(...ids: (number | null | undefined)[]) {
     for (const id of ids) if (id != null) this.touchedOrders.add(id);
@@ -178,7 +175,7 @@ export class Linker {
   lastError: unknown = null;
   /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
   private unfinished: Round | null = null;
-  /** Until this process's (or lease term's) first round has begun: see Round.lookAgainAtWaiting. */
+  /** Until this process's (or lease term's) first round has begun: see Round.wakeAllWaiting. */
   private termStarting = true;
   /** What the completeness sweep found (sweep.ts, hub_sync_repair), not yet handled: keys to read again, rows deleted in their system. */
   private readonly asked: Record<FeedSource, { reread: Set<string>; deleted: Set<string> }> = {
@@ -530,13 +527,10 @@ export class Linker {
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
       ...(await this.matchedWithinReach(round)),
       ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
-      ...(round.lookAgainAtWaiting.WMS
-        ? (await this.query('document.waitingAll', "SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED'")).filter((r) => !round.decidedOutbounds.has(r.document_no))
-        : []),
+      ...(round.wakeAllWaiting ? await this.query('document.waitingAll', "SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED'") : []),
     ])
       waiting.set(row.document_no, readDocument(row));
     if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
-    round.lookAgainAtWaiting.WMS = false;
   }
 
   /**
@@ -621,7 +615,6 @@ export class Linker {
     }
     if (changed.length) await this.saveDocuments(changed);
     if (toDecide.length) await this.decideOutbounds(toDecide, round);
-    for (const doc of toDecide) round.decidedOutbounds.add(doc.document_no);
   }
 
   private async decideOutbounds(docs: DocumentRecord[], round: Round): Promise<void> {
@@ -746,13 +739,12 @@ export class Linker {
     const refs = [...round.relinkedOutbounds, ...round.newOrderNos, ...round.changedOrderNos];
     const nos = [
       ...(await this.queryIn('document.waitingNos', refs, (list) => `SELECT document_no FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${list})`)),
-      ...(round.lookAgainAtWaiting.TMS ? await this.query('document.waitingAll', "SELECT document_no FROM hub_document WHERE system = 'TMS' AND state = 'UNLINKED'") : []),
+      ...(round.wakeAllWaiting ? await this.query('document.waitingAll', "SELECT document_no FROM hub_document WHERE system = 'TMS' AND state = 'UNLINKED'") : []),
     ]
       .map((r) => r.document_no as string)
       .filter((no) => !round.decidedWaybills.has(no));
     const waiting = await this.documents('TMS', [...new Set(nos)]);
     if (waiting.size) await this.decideWaybills([...waiting.values()], round);
-    round.lookAgainAtWaiting.TMS = false;
   }
 
   private async applyWaybills(items: Waybill[], round: Round): Promise<void> {
