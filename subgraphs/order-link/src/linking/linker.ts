@@ -75,15 +75,8 @@ class Round {
   readonly relinkedOutbounds: Set<string>;
   /** Customers with an outbound linked this round: their unmatched outbounds may now fit. */
   readonly linkedCustomers: Set<string>;
-  /**
-   * Every waiting document is looked at again: the first round of a term (a process started, a lease
-   * taken over). The wake-ups a holder owed when it was killed lived only in its memory; the feeds'
-   * cursors it saved have moved on, so nothing else would repeat them.
-   */
-  readonly wakeAllWaiting: boolean;
   /** A failed round's wake-ups start the next one: its feeds' cursors have moved on, so nothing else would repeat them. */
-  constructor(unfinished?: Round, firstOfTerm = false) {
-    this.wakeAllWaiting = firstOfTerm || (unfinished?.wakeAllWaiting ?? false);
+  constructor(unfinished?: Round) {
     this.touchedOrders = new Set(unfinished?.touchedOrders);
     this.newOrderNos = new Set(unfinished?.newOrderNos);
     this.newCustomers = new Set(unfinished?.newCustomers);
@@ -175,8 +168,6 @@ export class Linker {
   lastError: unknown = null;
   /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
   private unfinished: Round | null = null;
-  /** Until this process's (or lease term's) first round has begun: see Round.wakeAllWaiting. */
-  private termStarting = true;
   /** What the completeness sweep found (sweep.ts, hub_sync_repair), not yet handled: keys to read again, rows deleted in their system. */
   private readonly asked: Record<FeedSource, { reread: Set<string>; deleted: Set<string> }> = {
     erp: { reread: new Set(), deleted: new Set() },
@@ -210,7 +201,6 @@ export class Linker {
 
   start(): void {
     this.stopped = false;
-    this.termStarting = true;
     this.rounds.start();
   }
 
@@ -259,8 +249,7 @@ export class Linker {
   }
 
   private async round(): Promise<RoundStats> {
-    const round = new Round(this.unfinished ?? undefined, this.termStarting);
-    this.termStarting = true;
+    const round = new Round(this.unfinished ?? undefined);
     // Until its feeds and refresh have run clean, the round's wake-ups are owed to the next one.
     this.unfinished = round;
     traceRound('started', round.now);
@@ -527,7 +516,6 @@ export class Linker {
       ...(await this.queryIn('document.waiting', customers, (list) => `SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED' AND reference_doc IS NULL AND customer_code IN (${list})`)),
       ...(await this.matchedWithinReach(round)),
       ...(await this.documentsOfOrders('WMS', [...round.changedOrderNos])),
-      ...(round.wakeAllWaiting ? await this.query('document.waitingAll', "SELECT * FROM hub_document WHERE system = 'WMS' AND state = 'UNLINKED'") : []),
     ])
       waiting.set(row.document_no, readDocument(row));
     if (waiting.size) await this.decideOutbounds([...waiting.values()], round);
@@ -737,10 +725,7 @@ export class Linker {
     await this.drain(this.feeds.tms, round, (items) => this.applyWaybills(items, round));
     // Numbers first (the index holds them): in a first sync nearly every waybill was decided above already.
     const refs = [...round.relinkedOutbounds, ...round.newOrderNos, ...round.changedOrderNos];
-    const nos = [
-      ...(await this.queryIn('document.waitingNos', refs, (list) => `SELECT document_no FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${list})`)),
-      ...(round.wakeAllWaiting ? await this.query('document.waitingAll', "SELECT document_no FROM hub_document WHERE system = 'TMS' AND state = 'UNLINKED'") : []),
-    ]
+    const nos = (await this.queryIn('document.waitingNos', refs, (list) => `SELECT document_no FROM hub_document WHERE system = 'TMS' AND reference_doc IN (${list})`))
       .map((r) => r.document_no as string)
       .filter((no) => !round.decidedWaybills.has(no));
     const waiting = await this.documents('TMS', [...new Set(nos)]);
