@@ -406,3 +406,10 @@ test('an address said piece by piece, corrected as said, or after the agent asks
     return [call, r.newAddress?.value === want ? ['CHANGE_ADDRESS'] : [`CHANGE_ADDRESS ${r.newAddress?.value}, want ${want}`]];
   });
 });
+
+test('a hurry to handle paperwork, invoices counted in sheets, a need of goods in hand, a fear of what may come: none is a chase or a cancel', () => {
+  check(600, 43, (rng) => {
+    const [said, intents] = rng.pick(WORDINGS.BESIDE_NOT_ASKED);
+    return [caller(rng, rng.pick(TAGS), [said]), intents];
+  });
+});
