@@ -406,3 +406,18 @@ test('an address said piece by piece, corrected as said, or after the agent asks
     return [call, r.newAddress?.value === want ? ['CHANGE_ADDRESS'] : [`CHANGE_ADDRESS ${r.newAddress?.value}, want ${want}`]];
   });
 });
+
+test('a hurry to handle paperwork, invoices counted in sheets, a need of goods in hand, a fear of what may come: none is a chase or a cancel', () => {
+  check(600, 43, (rng) => {
+    const [said, intents] = rng.pick(WORDINGS.BESIDE_NOT_ASKED);
+    return [caller(rng, rng.pick(TAGS), [said]), intents];
+  });
+});
+
+test('a typed number with a word right after it that opens with a digit\'s character (032一模一样, 013一起) keeps its own digits', () => {
+  check(200, 44, (rng) => {
+    const word = rng.pick(['一模一样', '一起发的', '一样的', '一下午都没动', '三个都要', '两个一起发的']);
+    const [agent, customer] = rng.pick(TAGS);
+    return [`${customer}我有个单，${SO}${word}，帮我查一下到哪了。${agent}好的，我帮您看一下。`, ['CHASE']];
+  });
+});

@@ -295,3 +295,20 @@ export const ADDRESS_PIECES = {
   /** The agent asking where to, before the caller says it. */
   asked: ['好的，请问新地址是？', '好的，请问改到哪里？', '请问新地址是哪里？', '请问您要送到哪？'],
 };
+
+/** Said beside another matter, with a chase's or a cancel's words, asking neither: [said, what it asks]. */
+export const BESIDE_NOT_ASKED: [string, Intent[]][] = [
+  // a hurry to handle the paperwork raised
+  ['发票的税号填错了，需要作废重开，请尽快处理', ['INVOICE']],
+  ['抬头开错了，麻烦重开一下，尽快帮我处理', ['INVOICE']],
+  ['你们那个司机态度太差了，我要投诉，请尽快处理', ['COMPLAINT']],
+  // invoices counted in sheets
+  ['第三次打电话要发票了，到现在一张没见到', ['INVOICE']],
+  ['发票说好寄的，两张都没收到', ['INVOICE']],
+  // a need told of goods in hand
+  ['机油有两瓶漏了，不用换了，我已经用上了，急着修车，就是跟你们反映一下', ['COMPLAINT']],
+  ['刹车片是旧批次的，我都装上了，急着用，你们记录一下', ['COMPLAINT']],
+  // a fear of what may come, and a not-yet told beside only asking
+  ['退货是几天之内可以退？我就是先问问，现在东西还没到，我怕到时候车主又不要了', ['OTHER' as Intent]],
+  ['拆了包装还能退吗？先问问，货还没到，担心到时候客户不要了', ['OTHER' as Intent]],
+];

@@ -60,6 +60,8 @@ const TOPIC_SHIFT = /还有|另外|对了|顺便|再就是|再一个|还有个�
 const WITHDRAWN = /(?:不用|不要|不想|不必|别|甭|唔使|勿要|莫|不)(?:再)?(取消|撤|改|换|退|催|开|投诉)(?:了|啦|咯|喇|嘞)/gu;
 /** The old place kept after all (还是送原来那个地方, 就送老地方吧): a change of address withdrawn without its verb. */
 const PLACE_KEPT = /还是(?:送|发|寄)(?:到|去)?(?:原来|之前|以前|老地方|原地址)|(?:就|照样|照旧|仍然)(?:送|发|寄)(?:到|去)?(?:原来|之前|老地方|原地址)/gu;
+/** Goods in hand or in use (已经用上了, 都装上了, 已经收到了). */
+const GOODS_IN_HAND = /(?:已经|早就|都)(?:用上|装上|换上|收到|拿到)了?/u;
 /** A not-yet of sending (还没发, 未发货, 没出库) and of arriving (没收到, 还没到). */
 const NOT_SENT = /^(?:还|都|也|一直)?(?:没有?|未|冇|莫得)(?:发|寄|出库|出货|安排发)/u;
 const NOT_ARRIVED = /(?:没有?|未|冇|莫得)(?:收到|到|送到|见到|来)/u;
@@ -307,6 +309,12 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // 先问问, 就问问 — the caller says they are only asking: what they asked about as a possibility is no request.
   if (callerTurns.some((t) => cues.consent.askingOnly.some((w) => norm.slice(...t.span).includes(w))))
     for (const m of found) if (!m.reason && !m.negated && m.group.label !== 'CHASE' && askedIfPossible(m)) m.reason = 'HEDGED';
+  // 我就是先问问，现在东西还没到 — beside only asking, a not-yet told plainly (not 怎么还没到) is why they ask ahead, not a chase.
+  for (const t of callerTurns) {
+    if (!cues.consent.askingOnly.some((w) => norm.slice(...t.span).includes(w))) continue;
+    for (const m of found)
+      if (!m.reason && m.group.label === 'CHASE' && m.span[0] >= t.span[0] && m.span[1] <= t.span[1] && NOT_ARRIVED.test(norm.slice(...m.span)) && !/怎么|咋|为什么|为啥|啥时|什么时候|几时|吗|呢|\?/.test(norm.slice(...clauseAt(norm, m.span[0], breaks)))) m.reason = 'HEDGED';
+  }
 
   // A street address after 送到/改成… (or before 送这儿) in the caller's words: a new delivery address.
   const refs = corrected(raw, norm, findDocumentRefs(raw)).map((r) => ({ ...r, speaker: (turnOf(r.span[0]) ? 'CUSTOMER' : 'AGENT') as 'AGENT' | 'CUSTOMER' }));
@@ -431,6 +439,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     else if (cues.hedges.words.some((w) => clause.includes(w))) m.reason = 'HEDGED';
     // 你们一般几点发货？— how things usually go: a question about the service, asked of no order.
     else if (m.group.label === 'CHASE' && cues.policy.words.some((w) => clause.includes(w))) m.reason = 'NO_ORDER_YET';
+    // 我已经用上了，急着修车 — a need told of goods in hand says why, it waits for nothing.
+    else if (m.group.label === 'CHASE' && /^(?:等着|急着|急等|急用)/.test(norm.slice(...m.span)) && GOODS_IN_HAND.test(norm.slice(...sentenceOf(m.span[0])))) m.reason = 'MENTIONED';
     // 如果今天能发，我就不取消了: a time the caller sets on shipping, even inside a condition, asks when it ships.
     else if (insideCondition(norm, m.span, cs, ce, cues.conditions) && !(m.group.label === 'CHASE' && /^(?:今天|明天|后天|马上|今晚)/.test(norm.slice(...m.span)))) m.reason = 'CONDITIONAL';
     // 说要退货那个 — a request reported, not made.
@@ -607,6 +617,15 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // Cues that give way (怎么搞的 beside a chase is the chase said angrily; 退款 beside a cancel is its money back).
   const counted = new Set(found.filter((m) => !m.reason).map((m) => m.group.label as string));
   for (const m of found) if (!m.reason && m.group.yieldsTo.some((i) => counted.has(i))) m.reason = 'OTHER_SUBJECT';
+  // 请尽快处理 — a hurry to handle, with nothing to send or bring, hurries the paperwork raised (作废重开…请尽快处理), not
+  // the goods (加急处理 expedites the order); 一张没见到 — what is counted in sheets is paper, the invoice, not the goods.
+  const raised = counted.has('INVOICE') || counted.has('COMPLAINT');
+  for (const m of found) {
+    if (m.reason || m.group.label !== 'CHASE' || !raised) continue;
+    const clause = norm.slice(...clauseAt(norm, m.span[0], breaks));
+    if (/处理/.test(clause) && !/加急|优先|催/.test(clause) && ![...((cues.meanings.DISPATCH as string[] | undefined) ?? []), ...((cues.meanings.ARRIVE as string[] | undefined) ?? []), '送', '物流', '快递', '货'].some((w) => clause.replace(/处理/g, '').includes(w))) m.reason = 'OTHER_SUBJECT';
+    else if (counted.has('INVOICE') && /[一两几\d]张(?:都|也)?$/.test(norm.slice(clauseAt(norm, m.span[0], breaks)[0], m.span[0]))) m.reason = 'OTHER_SUBJECT';
+  }
 
   const byIntent = new Map<CallIntentKind, IntentEvidence[]>();
   for (const m of found.sort((a, b) => a.span[0] - b.span[0])) {

@@ -73,9 +73,10 @@ function written(text: string): string {
     groups.replace(/[ ,]/g, '').length >= 11 ? `${prefix}${gap}${groups.replace(/[ ,]/g, '')}`.padEnd(m.length, ' ') : m,
   );
   // The sequence said after a word (SO 20251123，后面是 057) or after a dash with gaps (SO20251124 - 9,
-  // SO-20261201-0 3 3 read out digit by digit): one number.
+  // SO-20261201-0 3 3 read out digit by digit): one number. A word written right after typed digits
+  // (SO-20261205-032一模一样) is no digit of it.
   s = s.replace(
-    /(?<![A-Z0-9])(SO|CK)[\s\-]*(\d{4}[\s,\-]*\d{2}[\s,\-]*\d{2})[\s,]{0,2}(?:后面是|后面|然后是|接着是|后三位是?|最后是|-)[\s:,]*([\d零〇洞一幺二两三四五六七八九](?:\s*[\d零〇洞一幺二两三四五六七八九]){0,5})(?![\d零〇洞一幺二两三四五六七八九])/g,
+    /(?<![A-Z0-9])(SO|CK)[\s\-]*(\d{4}[\s,\-]*\d{2}[\s,\-]*\d{2})[\s,]{0,2}(?:后面是|后面|然后是|接着是|后三位是?|最后是|-)[\s:,]*((?:\d(?![零〇洞一幺二两三四五六七八九])|[零〇洞一幺二两三四五六七八九])(?:\s*(?:\d(?![零〇洞一幺二两三四五六七八九])|[零〇洞一幺二两三四五六七八九])){0,5})(?![\d零〇洞一幺二两三四五六七八九])/g,
     (m, prefix: string, date: string, seq: string) => `${prefix}${date.replace(/[\s,\-]/g, '')}-${[...seq.replace(/\s/g, '')].map((c) => SPOKEN_DIGIT[c] ?? c).join('')}`.padEnd(m.length, ' '),
   );
   // The dash said in English (SO dash 20251127 dash 101).
