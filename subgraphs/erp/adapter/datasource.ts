@@ -448,9 +448,9 @@ export class ErpDatasource {
         this.db.transaction(async (em) => {
           // Headers locked in one order, so two writers of overlapping batches cannot deadlock.
           const headers: { cSOCode: string }[] = await em.query(`SELECT cSOCode FROM SO_SOMain WHERE cSOCode IN (${placeholders(orderNos.length)}) ORDER BY cSOCode${forUpdate(em)}`, orderNos);
-          const known = [...new Set(headers.map((h) => h.cSOCode))];
-          const held: { cSOCode: string; iRowNo: number; cMemo: string | null }[] = known.length
-            ? await em.query(`SELECT cSOCode, iRowNo, cMemo FROM SO_SODetails WHERE cSOCode IN (${placeholders(known.length)})`, known)
+          const known = new Set(headers.map((h) => h.cSOCode));
+          const held: { cSOCode: string; iRowNo: number; cMemo: string | null }[] = known.size
+            ? await em.query(`SELECT cSOCode, iRowNo, cMemo FROM SO_SODetails WHERE cSOCode IN (${placeholders(known.size)})`, [...known])
             : [];
           const lastRow = new Map<string, number>();
           const memos = new Set<string>();
@@ -460,7 +460,7 @@ export class ErpDatasource {
           }
           const inserts: object[] = [];
           const outcomes = lines.map((l): FreeLineOutcome => {
-            if (!known.includes(l.erpOrderNo)) return 'NO_ORDER';
+            if (!known.has(l.erpOrderNo)) return 'NO_ORDER';
             if (memos.has(`${l.erpOrderNo}\n${l.memo}`)) return 'ALREADY_THERE';
             memos.add(`${l.erpOrderNo}\n${l.memo}`);
             const rowNo = (lastRow.get(l.erpOrderNo) ?? 0) + 1;
