@@ -92,7 +92,7 @@ export interface ForecastSettings {
   levelAlpha: number;
   /** Yearly harmonics in the season's fit. */
   harmonics: number;
-  /** Least full weeks of history to fit a season (fewer: level and growth only). */
+  /** Least full weeks of history to fit a season (fewer: level and growth only); a year shows every week of it once. */
   seasonMinWeeks: number;
   /** Weeks of a customer's orders searched for a cycle. */
   regularLookbackWeeks: number;
@@ -100,7 +100,7 @@ export interface ForecastSettings {
   regularMinOrders: number;
 }
 
-export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, levelAlpha: 0.3, harmonics: 1, seasonMinWeeks: 56, regularLookbackWeeks: 260, regularMinOrders: 4 };
+export const DEFAULT_FORECAST_SETTINGS: ForecastSettings = { levelWeeks: 8, levelAlpha: 0.1, harmonics: 1, seasonMinWeeks: 52, regularLookbackWeeks: 260, regularMinOrders: 4 };
 
 /** Beijing midnight of a date, remembered: the history names a few hundred days, thousands of times each. */
 const dayCache = boundedCache<string, number>({ max: 20_000, ttlMs: null });
@@ -376,7 +376,10 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   // Σₖ (cₖ cos + sₖ sin)(2πk·t / 52.18) by least squares (a smooth yearly shape and a steady growth,
   // each week counting once; two years of weeks pin it far better than any single week last year).
   // The level is the fit carried to the target week, corrected by an exponential smoothing of how far
-  // the weeks actually ran from the fit (a shift the fit has not caught yet shows there first).
+  // the weeks actually ran from the fit (a shift the fit has not caught yet shows there first). The
+  // smoothing is slow: once a year of weeks fits the season, the weeks stray from the fit mostly by
+  // chance, and a quick correction chases that chance. One year (every week of it seen once) is enough
+  // to fit a season; with less, a level and a growth alone miss the season's turn.
   const levelWeeks = Array.from({ length: settings.levelWeeks }, (_, k) => lastFull - k);
   const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
   const harmonics = nWeeks >= settings.seasonMinWeeks ? settings.harmonics : 0;
@@ -398,11 +401,36 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
       weeks.map((i) => Math.log(series[i])),
     );
     if (!beta) continue;
-    const trendAt = (w: number) => Math.exp(beta[0] + beta[1] * regressors(w)[1]);
+    let trendAt = (w: number) => Math.exp(beta[0] + beta[1] * regressors(w)[1]);
     const rawSeason = (w: number) => Math.exp(regressors(w).slice(2).reduce((t, x, k) => t + x * beta[k + 2], 0));
     // The yearly shape scaled so that its average week is 1.
     const norm = mean(Array.from({ length: 52 }, (_, k) => rawSeason(k)));
-    const seasonAt = (w: number) => rawSeason(w) / norm;
+    let seasonAt = (w: number) => rawSeason(w) / norm;
+    // A season is a share more or less of the category's average week (1 + a·cos + b·sin), not a power
+    // of it: one log harmonic flattens a strong season's peak and deepens its trough. So the shape is
+    // refitted on the units themselves, deflated by the growth, and the growth on the units divided by
+    // that shape — a few rounds, starting from the log fit.
+    if (harmonics) {
+      let growth = beta[1];
+      for (let round = 0; round < 3; round++) {
+        const deflated = leastSquares(
+          weeks.map((i) => [1, ...regressors(firstFull + i).slice(2)]),
+          weeks.map((i) => series[i] / Math.exp(growth * regressors(firstFull + i)[1])),
+        );
+        if (!deflated || deflated[0] <= 0) break;
+        const shape = (w: number) => regressors(w).slice(2).reduce((t, x, k) => t + x * deflated[k + 1], deflated[0]) / deflated[0];
+        const shaped = weeks.filter((i) => shape(firstFull + i) > 0);
+        const trend = leastSquares(
+          shaped.map((i) => regressors(firstFull + i).slice(0, 2)),
+          shaped.map((i) => Math.log(series[i] / shape(firstFull + i))),
+        );
+        if (!trend) break;
+        growth = trend[1];
+        // The harmonics average 0 over a year, so the shape's average week is already 1.
+        seasonAt = (w: number) => Math.max(0.05, shape(w));
+        trendAt = (w: number) => Math.exp(trend[0] + trend[1] * regressors(w)[1]);
+      }
+    }
     let drift = 1;
     for (let i = 0; i < series.length; i++) {
       const fitted = trendAt(firstFull + i) * seasonAt(firstFull + i);
