@@ -51,7 +51,7 @@ export interface CallReading {
 /** A house number, read out digit by digit as on the phone (3 1 9 号, 2 幺 8 8 号), with an annex number (66号附3号). */
 const HOUSE = '[\\d幺洞](?:\\s*[\\d幺洞])*\\s*号(?:\\s*附\\s*\\d+\\s*号)?';
 /** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
-const STREET = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*${HOUSE}`;
+const STREET = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)(?:[东南西北中]段?)?\\s*${HOUSE}`;
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
 const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家里?|店里?|公司|仓库|厂里?)';
 /** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
@@ -87,7 +87,7 @@ const GOODS_SAID = /型号|尺寸|规格|买错|发错|装不上|不合适|不�
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
 /** A street and house number, with the district or town said before it, as said piece by piece (萧山区，那个，市心北路……108号). */
-const ROAD = `[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)`;
+const ROAD = `[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)(?:[东南西北中]段?)?`;
 const PIECES = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*(?:${ROAD}${FILL}(?:不是|不对)${FILL}是${FILL})?${ROAD}${FILL}${HOUSE}`;
 /** A landmark said between the verb and the street (送到万达广场对面那个汽配城，就是建设路256号; 送到物流园，华阳物流园3号门，南湖路58号). */
 const LANDMARK = '(?:[^,.;!?。\\n:]{1,16}[,，]\\s*(?:就是|就在|在|是|地址是)?){1,2}?';
