@@ -363,3 +363,75 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number, what: str
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+describe('a lease holder killed between its writes and the wake-ups they owed', () => {
+  /** Stories the tests above left as the generator wrote them: linked whole, by reference. */
+  async function untouched(count: number, seed: number, fits: (o: TruthOrder) => Promise<boolean> = async () => true): Promise<TruthOrder[]> {
+    const rng = new Random(seed);
+    const stories = referenceStories().filter((o) => !stack.truth.orders.some((x) => x !== o && x.outbound?.outboundNo === o.outbound?.outboundNo));
+    const found: TruthOrder[] = [];
+    while (found.length < count && stories.length) {
+      const o = stories.splice(rng.int(0, stories.length - 1), 1)[0];
+      const res = await stack.query(ORDER, { id: o.erpOrderNo });
+      if (res.data.order.wmsOutboundNo === o.outbound!.outboundNo && res.data.order.tmsWaybillNo === o.waybill!.waybillNo && (await fits(o))) found.push(o);
+    }
+    assert.equal(found.length, count, 'enough untouched stories');
+    return found;
+  }
+  const unlink = "UPDATE hub_document SET state = 'UNLINKED', order_id = NULL, method = NULL, confidence = NULL, linked_at = NULL, candidates = NULL, reason = ? WHERE system = ? AND document_no = ?";
+  const wokenMark = async () => JSON.parse((await stack.orderLink.hubDb.query("SELECT position FROM hub_sync_cursor WHERE source = 'link-woken'"))[0].position) as { orderId: number; at: number };
+  const setMark = (mark: { orderId: number; at: number }) => stack.orderLink.hubDb.query("UPDATE hub_sync_cursor SET position = ? WHERE source = 'link-woken'", [JSON.stringify(mark)]);
+
+  async function relinkedByNextTerm(owed: TruthOrder[]) {
+    stack.orderLink.linker.start();
+    await untilLinked(owed.map((o) => ({ erpOrderNo: o.erpOrderNo, outboundNo: o.outbound!.outboundNo, waybillNo: o.waybill!.waybillNo }) as CopiedOrder), 20_000);
+    for (const o of owed) {
+      const res = await stack.query(ORDER, { id: o.erpOrderNo });
+      assert.deepEqual(
+        res.data.order.links.map((l: any) => [l.system, l.documentNo, l.method]).sort(),
+        [['ERP', o.erpOrderNo, 'REFERENCE'], ['TMS', o.waybill!.waybillNo, 'REFERENCE'], ['WMS', o.outbound!.outboundNo, 'REFERENCE']],
+        `${o.erpOrderNo} linked by reference again`,
+      );
+    }
+  }
+
+  test("orders it inserted: their waiting outbounds and waybills are linked by the next term's first round, though no feed names them again", async () => {
+    const owed = await untouched(3, 47);
+    const hub = stack.orderLink.hubDb;
+    await stack.orderLink.linker.stop();
+    // What a holder killed after inserting the orders and before waking their documents leaves: the
+    // orders known and written after the last clean round's mark, their outbounds and waybills waiting
+    // as they were decided before the orders arrived, the feeds' cursors past all of them.
+    const ids: number[] = [];
+    for (const o of owed) {
+      await hub.query(unlink, ['REFERENCE_NOT_FOUND', 'WMS', o.outbound!.outboundNo]);
+      await hub.query(unlink, ['OUTBOUND_UNLINKED', 'TMS', o.waybill!.waybillNo]);
+      await hub.query('UPDATE hub_order SET wms_outbound_no = NULL, tms_waybill_no = NULL WHERE erp_order_no = ?', [o.erpOrderNo]);
+      ids.push(Number((await hub.query('SELECT id FROM hub_order WHERE erp_order_no = ?', [o.erpOrderNo]))[0].id));
+    }
+    const mark = await wokenMark();
+    assert.ok(Math.min(...ids) <= mark.orderId, 'the last clean round had woken them');
+    await setMark({ ...mark, orderId: Math.min(...ids) - 1 });
+    for (const o of owed) {
+      const res = await stack.query(ORDER, { id: o.erpOrderNo });
+      assert.deepEqual([res.data.order.wmsOutboundNo, res.data.order.tmsWaybillNo], [null, null], `${o.erpOrderNo} waits as the killed holder left it`);
+    }
+    await relinkedByNextTerm(owed);
+  });
+
+  test("outbounds it linked: their waybills follow in the next term's first round", async () => {
+    const hub = stack.orderLink.hubDb;
+    // Waybills that name their outbound, not the order: only the outbound's link wakes them.
+    const owed = await untouched(2, 48, async (o) => (await hub.query("SELECT reference_doc FROM hub_document WHERE system = 'TMS' AND document_no = ?", [o.waybill!.waybillNo]))[0]?.reference_doc === o.outbound!.outboundNo);
+    await stack.orderLink.linker.stop();
+    const mark = await wokenMark();
+    for (const o of owed) {
+      await hub.query("UPDATE hub_document SET linked_at = ? WHERE system = 'WMS' AND document_no = ?", [mark.at + 1, o.outbound!.outboundNo]);
+      await hub.query(unlink, ['OUTBOUND_UNLINKED', 'TMS', o.waybill!.waybillNo]);
+      await hub.query('UPDATE hub_order SET tms_waybill_no = NULL WHERE erp_order_no = ?', [o.erpOrderNo]);
+      const res = await stack.query(ORDER, { id: o.erpOrderNo });
+      assert.deepEqual([res.data.order.wmsOutboundNo, res.data.order.tmsWaybillNo], [o.outbound!.outboundNo, null], `${o.erpOrderNo}'s waybill waits as the killed holder left it`);
+    }
+    await relinkedByNextTerm(owed);
+  });
+});

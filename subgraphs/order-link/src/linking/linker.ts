@@ -100,6 +100,16 @@ const MATCH_CONFIDENCE_PER_DAY = 0.1;
 const STATUS_BACKFILL = 'wms-status';
 /** Outbounds the walk looks at per round (by key, on the primary key): a bounded cost however large the hub. */
 const STATUS_SCAN = 5000;
+/**
+ * hub_sync_cursor's row for how far the wake-ups are done: the last order inserted, and the start of
+ * the last round that finished clean. What a round inserts or changes after that is owed a look by
+ * whoever runs the next round, even if the holder that wrote it was killed before waking anything.
+ */
+const WOKEN = 'link-woken';
+interface WokenMark {
+  orderId: number;
+  at: number;
+}
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
@@ -168,6 +178,8 @@ export class Linker {
   lastError: unknown = null;
   /** The last round that did not finish cleanly: what it woke or touched is carried into the next. */
   private unfinished: Round | null = null;
+  /** The first round of a process or lease term takes on what an earlier holder owed (WOKEN). */
+  private owedLook = true;
   /** What the completeness sweep found (sweep.ts, hub_sync_repair), not yet handled: keys to read again, rows deleted in their system. */
   private readonly asked: Record<FeedSource, { reread: Set<string>; deleted: Set<string> }> = {
     erp: { reread: new Set(), deleted: new Set() },
@@ -201,6 +213,7 @@ export class Linker {
 
   start(): void {
     this.stopped = false;
+    this.owedLook = true;
     this.rounds.start();
   }
 
@@ -233,6 +246,40 @@ export class Linker {
     return rows.map((r) => Number(r.id));
   }
 
+  /**
+   * The wake-ups an earlier holder owed and may not have paid: a holder killed after inserting or
+   * changing orders and before the documents waiting for them were decided again leaves them
+   * waiting, the feeds' cursors past them. Everything written after the last clean round (WOKEN) is
+   * taken on as if this round had written it: orders inserted since are new, orders changed since are
+   * changed (their documents decided again), outbounds linked since have their waybills follow and
+   * their customers' waiting outbounds looked at. Normally there is nothing: three range reads.
+   */
+  private async takeOwedWakeUps(round: Round): Promise<void> {
+    const [row] = await this.query('cursor.get', 'SELECT position FROM hub_sync_cursor WHERE source = ?', [WOKEN]);
+    const mark: WokenMark = row ? JSON.parse(row.position) : { orderId: 0, at: 0 };
+    for (const o of await this.query('order.owedNew', 'SELECT id, erp_order_no, customer_code FROM hub_order WHERE id > ?', [mark.orderId])) {
+      round.touch(Number(o.id));
+      round.newOrderNos.add(o.erp_order_no);
+      round.newCustomers.add(o.customer_code);
+    }
+    for (const o of await this.query('order.owedChanged', 'SELECT id, erp_order_no FROM hub_order WHERE updated_at > ? AND id <= ?', [mark.at, mark.orderId])) {
+      round.touch(Number(o.id));
+      round.changedOrderNos.add(o.erp_order_no);
+    }
+    const linked = await this.query('document.owedLinked', "SELECT document_no, customer_code FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND linked_at > ?", [mark.at]);
+    for (const d of linked) {
+      round.relinkedOutbounds.add(d.document_no);
+      if (d.customer_code) round.linkedCustomers.add(d.customer_code);
+    }
+  }
+
+  /** A clean round has woken everything it and the rounds it carried wrote: the mark moves past them. */
+  private async markWoken(round: Round): Promise<void> {
+    const [last] = await this.query('order.last', 'SELECT MAX(id) AS id FROM hub_order');
+    const mark: WokenMark = { orderId: Number(last?.id ?? 0), at: round.now };
+    await upsertRows(this.hub, 'hub_sync_cursor', [{ source: WOKEN, position: JSON.stringify(mark), updated_at: round.now }], ['source']);
+  }
+
   /** What the hub holds: its orders, and the outbounds and waybills linked to them (start-up's summary). */
   async holdings(): Promise<{ orders: number; outbounds: number; waybills: number }> {
     const [r] = await this.query(
@@ -257,6 +304,16 @@ export class Linker {
     // picks up where it stopped once its system is back.
     await this.options.roundMarks?.('started', round.now);
     const failures: unknown[] = [];
+    if (this.owedLook) {
+      try {
+        await this.takeOwedWakeUps(round);
+        this.owedLook = false;
+      } catch (err) {
+        // Not clean, so the mark stays where it is and the next round looks again.
+        failures.push(err);
+        this.logger.warn({ err: (err as Error)?.message }, 'wake-ups owed by an earlier holder not read this round');
+      }
+    }
     const findings = await this.takeSweepFindings();
     for (const [feed, sync] of [
       ['erp', () => this.syncErp(round)],
@@ -279,7 +336,15 @@ export class Linker {
       }
     }
     const refreshed = await this.refreshOrders([...round.touchedOrders], round.now);
-    if (!failures.length) this.unfinished = null;
+    if (!failures.length) {
+      this.unfinished = null;
+      try {
+        await this.markWoken(round);
+      } catch (err) {
+        // The mark stays behind: a later term looks at this round's writes again, which is idempotent.
+        this.logger.warn({ err: (err as Error)?.message }, 'wake-up mark not moved this round');
+      }
+    }
     // An UPDATE answers with a result header, not rows: not through queryIn, which gathers rows.
     if (!failures.length && findings.length)
       for (let i = 0; i < findings.length; i += IN_LIST_MAX) {
