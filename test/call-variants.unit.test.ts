@@ -504,3 +504,49 @@ test('我查一下单子/快递 with the number is a chase; 我查一下单号 (
     return [`${customer}${rng.pick(['你好，', '喂，', ''])}我${rng.pick(['查一下', '想查一下', '问一下', '跟一下'])}${rng.pick(['单子', '订单', '快递', '物流', '我那个单子'])}啊，${rng.pick(SAID)}。${agent}好的稍等。`, ['CHASE']];
   });
 });
+
+test('a waybill read in groups with pauses keeps its CN suffix said after a pause (…9 0 1，C N)', () => {
+  const rng = new Random(51);
+  const failures: string[] = [];
+  const SPOKEN_DIGITS = '洞幺二三四五六七八九';
+  for (let i = 0; i < 300; i++) {
+    const prefix = rng.pick(['SF', 'ZTO', 'YT', 'JD']);
+    const digits = Array.from({ length: rng.int(9, 13) }, () => String(rng.int(0, 9))).join('');
+    // One way of saying per number (spoken, digit by digit, in groups); groups of three or four (a last digit alone
+    // after a pause, 0，9，CN, and spoken and typed digits mixed in one number are other classes, not read yet).
+    const way = rng.int(0, 2);
+    const say = (d: string) => (way === 0 ? [...d].map((c) => SPOKEN_DIGITS[Number(c)]).join('') : way === 1 ? [...d].join(' ') : d);
+    const groups: string[] = [];
+    for (let k = 0; k < digits.length; ) {
+      const n = digits.length - k <= 5 ? digits.length - k : rng.int(3, 4);
+      groups.push(say(digits.slice(k, k + n)));
+      k += n;
+    }
+    const pause = () => rng.pick(['，', ' ', '，']);
+    const letters = rng.chance(0.5) ? [...prefix].join(' ') : prefix;
+    const cn = rng.pick(['，C N', '，CN', ' C N', 'CN', ', C N']);
+    const [agent, customer] = rng.pick(TAGS);
+    const text = `${customer}你好，我查一下快递啊，单号是${letters} ${groups.map((g, j) => (j ? pause() : '') + g).join('')}${cn}。${agent}好的稍等。${customer}系统上好几天没动了，到底走到哪了？`;
+    const r = readCall(text);
+    if (r.orderRef?.canonical !== `${prefix}${digits}CN`) failures.push(`${text}\n  got ${r.orderRef?.canonical}, want ${prefix}${digits}CN`);
+  }
+  assert.deepEqual(failures.slice(0, 8), [], `${failures.length} read wrong`);
+});
+
+test('an address the agent cuts into (送到，呃，双流区，客服：嗯，双流区。客户：东升街道…45号) is the caller\'s pieces on both sides of the echo', () => {
+  const rng = new Random(52);
+  const failures: string[] = [];
+  const P = WORDINGS.ADDRESS_PIECES;
+  for (let i = 0; i < 300; i++) {
+    const [agent, customer] = rng.pick(TAGS.filter(([a]) => /[\p{Script=Han}]{2}/u.test(a)));
+    const [district, street] = [rng.pick(P.districts), rng.pick(P.streets)];
+    const piece = district.replace(/^(.*?(?:区|县|市)).*$/u, '$1');
+    const rest = district.slice(piece.length);
+    const echo = rng.pick([`嗯，${piece}。`, `${piece}，然后呢？`, `好的，您说。`, `${piece}哪里？`, '嗯嗯。']);
+    const text = `${customer}${rng.pick(['地址改一下啊', '我要改个地址'])}，单子是${SO}。${agent}好的您说。${customer}${rng.pick(['送到，呃，', '送到', '改到，那个，'])}${piece}，${agent}${echo}${customer}${rest}${street}${rng.pick(P.numbers)}号。${agent}好的。`;
+    const r = readCall(text);
+    const want = `${piece}${rest}${street}158号`;
+    if (r.newAddress?.value !== want || r.intents.map((x) => x.intent).join() !== 'CHANGE_ADDRESS') failures.push(`${text}\n  got ${r.intents.map((x) => x.intent).join()} ${r.newAddress?.value}, want ${want}`);
+  }
+  assert.deepEqual(failures.slice(0, 8), [], `${failures.length} read wrong`);
+});

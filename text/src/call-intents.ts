@@ -100,6 +100,8 @@ interface Compiled {
   threats: RegExp[];
   otherwise: RegExp[];
   tag: RegExp;
+  /** A listed tag right after a comma (…双流区，客服：嗯，双流区。): the agent cut in before the caller's sentence ended. */
+  cutIn: RegExp;
   side: (name: string) => Side;
   /** The address verbs, each with what may stand between it and the address (改到新店，…). */
   verbsBefore: { verb: string; re: RegExp }[];
@@ -125,6 +127,8 @@ function compiled(lex: Lexicon) {
     // A tag not listed: a few letters around a role word (客服小李, 王老板), not a verb of saying (老板说:).
     const named = `[\\p{Script=Han}A-Za-z]{0,4}(?:${roles})[\\p{Script=Han}A-Za-z0-9*＊]{0,12}(?<![说讲问道])`;
     // A tag opens the text, a line, or follows the end of the previous turn; it ends in a colon or sits in brackets.
+    // After a comma only names that cannot be a word of the sentence: no single letters (A, Q, X).
+    const long = names.filter((n) => n.length >= 2).map(escape).join('|');
     const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt}|${named})[\\]】]\\s*:?|(${alt}|${named})\\s*:)`, 'gu');
     const agent = new Set(norm(speakers.agent));
     const customer = new Set(norm(speakers.customer));
@@ -139,6 +143,7 @@ function compiled(lex: Lexicon) {
       threats: lex.calls.conditions.threats.map((p) => new RegExp(p, 'gu')),
       otherwise: lex.calls.conditions.otherwise.map((p) => new RegExp(p, 'gu')),
       tag,
+      cutIn: new RegExp(`(?<=,)\\s*(?:\\[[\\d:.]+\\]\\s*)?(?:[\\[【](${long}|${named})[\\]】]\\s*:?|(${long}|${named})\\s*:)`, 'gu'),
       side,
       ...addressPatterns(lex),
     };
@@ -166,12 +171,18 @@ function addressPatterns(lex: Lexicon) {
 
 /** The speaker turns; text with no tags at all is the caller's. */
 export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[] {
-  const { tag, side } = compiled(lex);
+  const { tag, cutIn, side } = compiled(lex);
   const marks: { at: number; end: number; name: string; side: Side }[] = [];
   tag.lastIndex = 0;
   for (let m; (m = tag.exec(norm)); ) {
     const name = m[1] ?? m[2];
     marks.push({ at: m.index, end: m.index + m[0].length, name, side: side(name) });
+  }
+  // Only beside tags already found: in a text with none, 客户: after a comma is a word, not a speaker.
+  cutIn.lastIndex = 0;
+  for (let m; marks.length && (m = cutIn.exec(norm)); ) {
+    const [at, end] = [m.index, m.index + m[0].length];
+    if (!marks.some((k) => k.at < end && at < k.end)) marks.push({ at, end, name: m[1] ?? m[2], side: side(m[1] ?? m[2]) });
   }
   // A name with no role word (小王：, 小李：) is a tag when it opens turns more than once, or beside tags
   // that are (小李：… 陈老板：…): a speaker the platform names, neutral until the others tell it apart.
@@ -424,8 +435,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     // The same, with fillers and pauses between its parts (送到萧山区，那个，市心北路……108号): the address as meant, without them.
     // A street corrected as it is said (竹山路，呃，不是，是金箔路55号): the street said after the correction.
     // Said piece by piece, the address is the district or town and what follows; the city before a district is where it is.
-    const meant = (s: number, e: number) =>
-      spokenAddress(raw.slice(s, e))
+    const meant = (s: number, e: number, said = raw) =>
+      spokenAddress(said.slice(s, e))
         .replace(/(?<=区|县|市|镇|乡|街道|^)[^区县镇乡路街巷弄\d]{1,10}?(?:大道|大街|路|街|巷|弄)(?:不是|不对)是/u, '')
         .replace(ABOVE_DISTRICT, '');
     const take = (s: number, e: number) => {
@@ -445,6 +456,34 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER' || !/(?:新地址|地址|改到|送到|寄到|送|改)[^,.;!?。]{0,6}(?:哪|是)[^,.;!?。]{0,4}[?？]\s*$/u.test(norm.slice(...agent.span).replace(/\[[\d:.]+\]\s*$/, ''))) continue;
       const m = answered.exec(norm.slice(...reply.span));
       if (m) take(reply.span[0] + m[0].length - m[1].length, reply.span[0] + m[0].length);
+    }
+    // The agent echoes a piece as it is said (送到，呃，双流区，— 客服：嗯，双流区。— 东升街道棠湖西路45号): the caller's pieces on
+    // both sides of the echo are one address. Only a backchannel (嗯, 好的, 您说) or words the caller has just said are passed over.
+    if (!newAddress) {
+      let [joinedNorm, joinedRaw] = [norm, raw];
+      for (let i = 1; i + 1 < turns.length; i++) {
+        const [before, agent, after] = [turns[i - 1], turns[i], turns[i + 1]];
+        if (agent.speaker !== 'AGENT' || before.speaker !== 'CUSTOMER' || after.speaker !== 'CUSTOMER') continue;
+        const echo = norm
+          .slice(...agent.span)
+          .replace(/\[[\d:.]+\]\s*$/, '')
+          .replace(/^[\s,.。…]*(?:(?:嗯+|哦|好的?|对|是的?|您说|请讲|请说|然后呢|还有呢)[\s,.。…]*)*/u, '')
+          .replace(/[\s,.。…?？]+$/u, '')
+          .replace(/(?:的)?(?:哪里|哪儿|哪|什么路|然后呢)$/u, '');
+        if (echo.length > 10 || (echo && !norm.slice(...before.span).includes(echo))) continue;
+        // From the end of the caller's words, before the timestamp the platform writes ahead of the next tag.
+        const cut = before.span[1] - (/\[[\d:.]+\]\s*$/.exec(norm.slice(...before.span))?.[0].length ?? 0);
+        const blank = (t: string) => t.slice(0, cut) + ' '.repeat(after.span[0] - cut) + t.slice(after.span[0]);
+        [joinedNorm, joinedRaw] = [blank(joinedNorm), blank(joinedRaw)];
+      }
+      filled.lastIndex = 0;
+      for (let m; joinedNorm !== norm && !newAddress && (m = filled.exec(joinedNorm)); ) {
+        const [s, e] = [m.index + m[0].length - m[1].length, m.index + m[0].length];
+        if (!turnOf(s) || !turnOf(e - 1) || turnOf(s) === turnOf(e - 1) || refTaken(s, e)) continue;
+        const value = meant(s, e, joinedRaw);
+        newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
+        found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+      }
     }
     // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
     for (const cue of found.filter((m) => m.group.label === 'CHANGE_ADDRESS' && !m.negated && m.cue !== 'ADDRESS')) {
