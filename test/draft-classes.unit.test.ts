@@ -763,10 +763,20 @@ test('placeholder names (张三, 李四, 赵六) set off are contacts; a market 
 const SAID_COUNT = ['', '一', '两', '三', '四', '五', '六', '七', '八', '九', '十'];
 const count = (rng: Random, n: number) => (rng.chance(0.5) ? String(n) : SAID_COUNT[n]);
 
-test('sibling sizes each with a quantity, then 再来/再加/还要 N of another product: each keeps its own', () => {
-  const rng = new Random(707);
+/** Runs `n` variants made by `make` ([text, the items wanted]); reports every one read wrong at once. */
+function checkItems(n: number, seed: number, make: (rng: Random) => [string, string[]]) {
+  const rng = new Random(seed);
   const failures: string[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < n; i++) {
+    const [text, want] = make(rng);
+    const got = items(text).sort();
+    if (got.join() !== [...want].sort().join()) failures.push(`${text}\n  got ${got.join()} want ${[...want].sort().join()}`);
+  }
+  assert.deepEqual(failures.slice(0, 6), [], `${failures.length} read wrong`);
+}
+
+test('sibling sizes each with a quantity, then 再来/再加/还要 N of another product: each keeps its own', () => {
+  checkItems(200, 707, (rng) => {
     const [a, b, n] = [rng.int(2, 20), rng.int(2, 20), rng.int(2, 9)];
     const [first, second] = rng.chance(0.5) ? ['24', '19'] : ['19', '24'];
     const unit = rng.pick(['支', '根', '条']);
@@ -775,17 +785,12 @@ test('sibling sizes each with a quantity, then 再来/再加/还要 N of another
     const more = rng.pick(['再来', '再加', '还要', '另外']);
     const [fluid, model] = rng.pick([['DOT4 1L', 'DOT4-1L'], ['DOT4-1L', 'DOT4-1L'], ['DOT4 500ML', 'DOT4-500ML']]);
     const text = `${tail(rng)}。要博世雨刮${first}寸${a}${unit}${sep}${second}寸${b}${unit}，${more}${count(rng, n)}瓶${fluid}${rng.pick(['的', '', '吧'])}`;
-    const want = [`BOSCH-AEROTWIN-${first}×${a}`, `BOSCH-AEROTWIN-${second}×${b}`, `${model}×${n}`].sort();
-    const got = items(text).sort();
-    if (got.join() !== want.join()) failures.push(`${text}\n  got ${got.join()} want ${want.join()}`);
-  }
-  assert.deepEqual(failures.slice(0, 6), [], `${failures.length} read wrong`);
+    return [text, [`BOSCH-AEROTWIN-${first}×${a}`, `BOSCH-AEROTWIN-${second}×${b}`, `${model}×${n}`]];
+  });
 });
 
 test('a model written in parts that read as specs (DOT4 1L), and 俩/仨 right after a model, are read with their quantity', () => {
-  const rng = new Random(708);
-  const failures: string[] = [];
-  for (let i = 0; i < 200; i++) {
+  checkItems(200, 708, (rng) => {
     const [fluid, model] = rng.pick([['DOT4 1L', 'DOT4-1L'], ['DOT4 500ML', 'DOT4-500ML'], ['dot4 1L', 'DOT4-1L']]);
     const n = rng.int(2, 9);
     const p = rng.pick(typed);
@@ -795,11 +800,8 @@ test('a model written in parts that read as specs (DOT4 1L), and 俩/仨 right a
       `${rng.pick(['', '刹车盘', '件'])}${p.said}${word}`,
     ]);
     const text = `${parts.join(rng.pick([' + ', '，', '\n', '；']))}\n${tail(rng)}`;
-    const want = [`${model}×${n}`, `${p.model}×${k}`].sort();
-    const got = items(text).sort();
-    if (got.join() !== want.join()) failures.push(`${text}\n  got ${got.join()} want ${want.join()}`);
-  }
-  assert.deepEqual(failures.slice(0, 6), [], `${failures.length} read wrong`);
+    return [text, [`${model}×${n}`, `${p.model}×${k}`]];
+  });
 });
 
 test('a contact set off alone as 老赵, 小王, 杨师傅, 刘经理 with no mobile beside it is the contact; a word like 黄油 is not', () => {
