@@ -285,8 +285,8 @@ export const LOOKALIKES: [string, Intent[]][] = [
 
 /** An address said piece by piece: pauses between the pieces, the house number read out digit by digit. */
 export const ADDRESS_PIECES = {
-  // A city before the district is kept as said by the address reader and dropped when said piece by piece: not varied.
-  cities: [''],
+  // A province or city before the district is dropped (the new address is the district and what follows).
+  cities: ['', '杭州市', '广东省广州市', '四川省成都市', '哈尔滨市'],
   districts: ['萧山区', '番禺区市桥街道', '武侯区簇桥街道', '宝山区', '呼兰区利民开发区'],
   streets: ['市心北路', '清河东路', '龙腾东路', '沪太路'],
   /** 158 as said on the phone. */

@@ -51,7 +51,7 @@ export interface CallReading {
 /** A house number, read out digit by digit as on the phone (3 1 9 号, 2 幺 8 8 号), with an annex number (66号附3号). */
 const HOUSE = '[\\d幺洞](?:\\s*[\\d幺洞])*\\s*号(?:\\s*附\\s*\\d+\\s*号)?';
 /** A street and house number, with the district or town said before it (科技城锦峰路8号, 吴中区木渎镇金山路 88 号). */
-const STREET = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)\\s*${HOUSE}`;
+const STREET = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道))*[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)(?:[东南西北中]段?)?\\s*${HOUSE}`;
 /** The new place named between an address verb and the street (改到新店，…; 送我家里，…). */
 const PLACE = '新店|新仓库?|新地址|新厂|新址|家里|店里|公司|仓库|厂里|(?:我们)?另一个(?:门店|店|仓库)|分店|新门店|(?:我|俺|咱)(?:们)?(?:的)?(?:新)?(?:家里?|店里?|公司|仓库|厂里?)';
 /** Words that turn to another matter (还有，另外，对了): a subject named before them is not carried past them. */
@@ -86,7 +86,35 @@ const WITHDRAWN_OF: Record<string, CallIntentKind[]> = {
 const GOODS_SAID = /型号|尺寸|规格|买错|发错|装不上|不合适|不匹配|不配套|坏了|破了|质量/u;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 type Side = Turn['speaker'] | 'NEUTRAL';
-const compiledFor = new WeakMap<Lexicon, { intents: CompiledCue[]; takeBack: RegExp[]; deadlineMissed: RegExp[]; threats: RegExp[]; otherwise: RegExp[]; tag: RegExp; side: (name: string) => Side }>();
+/** A street and house number, with the district or town said before it, as said piece by piece (萧山区，那个，市心北路……108号). */
+const ROAD = `[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)(?:[东南西北中]段?)?`;
+const PIECES = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*(?:${ROAD}${FILL}(?:不是|不对)${FILL}是${FILL})?${ROAD}${FILL}${HOUSE}`;
+/** A landmark said between the verb and the street (送到万达广场对面那个汽配城，就是建设路256号; 送到物流园，华阳物流园3号门，南湖路58号). */
+const LANDMARK = '(?:[^,.;!?。\\n:]{1,16}[,，]\\s*(?:就是|就在|在|是|地址是)?){1,2}?';
+/** Above the district: a province and a city said before it (广东省佛山市南海区…), which the new address leaves out. */
+const ABOVE_DISTRICT = /^(?:[\p{Script=Han}]{2,7}?(?:省|自治区))?(?:[\p{Script=Han}]{2,4}?市)?(?=[\p{Script=Han}]{1,6}?(?:区|县|旗))/u;
+interface Compiled {
+  intents: CompiledCue[];
+  takeBack: RegExp[];
+  deadlineMissed: RegExp[];
+  threats: RegExp[];
+  otherwise: RegExp[];
+  tag: RegExp;
+  /** A listed tag right after a comma (…双流区，客服：嗯，双流区。): the agent cut in before the caller's sentence ended. */
+  cutIn: RegExp;
+  side: (name: string) => Side;
+  /** The address verbs, each with what may stand between it and the address (改到新店，…). */
+  verbsBefore: { verb: string; re: RegExp }[];
+  verbsAfter: { verb: string; re: RegExp }[];
+  /** Verb, place, street: said at once, with pauses, past a landmark; a street answering the agent; a street after a change-of-address cue. */
+  street: RegExp;
+  filled: RegExp;
+  landmarked: RegExp;
+  answered: RegExp;
+  bare: RegExp;
+  bareHurry: RegExp[];
+}
+const compiledFor = new WeakMap<Lexicon, Compiled>();
 
 function compiled(lex: Lexicon) {
   let c = compiledFor.get(lex);
@@ -99,6 +127,8 @@ function compiled(lex: Lexicon) {
     // A tag not listed: a few letters around a role word (客服小李, 王老板), not a verb of saying (老板说:).
     const named = `[\\p{Script=Han}A-Za-z]{0,4}(?:${roles})[\\p{Script=Han}A-Za-z0-9*＊]{0,12}(?<![说讲问道])`;
     // A tag opens the text, a line, or follows the end of the previous turn; it ends in a colon or sits in brackets.
+    // After a comma only names that cannot be a word of the sentence: no single letters (A, Q, X).
+    const long = names.filter((n) => n.length >= 2).map(escape).join('|');
     const tag = new RegExp(`(?:^|(?<=[\\n。.!?…)\\]】]))\\s*(?:[\\[【](${alt}|${named})[\\]】]\\s*:?|(${alt}|${named})\\s*:)`, 'gu');
     const agent = new Set(norm(speakers.agent));
     const customer = new Set(norm(speakers.customer));
@@ -113,21 +143,46 @@ function compiled(lex: Lexicon) {
       threats: lex.calls.conditions.threats.map((p) => new RegExp(p, 'gu')),
       otherwise: lex.calls.conditions.otherwise.map((p) => new RegExp(p, 'gu')),
       tag,
+      cutIn: new RegExp(`(?<=,)\\s*(?:\\[[\\d:.]+\\]\\s*)?(?:[\\[【](${long}|${named})[\\]】]\\s*:?|(${long}|${named})\\s*:)`, 'gu'),
       side,
+      ...addressPatterns(lex),
     };
     compiledFor.set(lex, c);
   }
   return c;
 }
 
+/** The lexicon's address verbs and hurries as patterns: compiled once per lexicon, not per call. */
+function addressPatterns(lex: Lexicon) {
+  const cues = lex.calls;
+  const verbs = [...cues.addressVerbs.before].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const hurries = (cues.meanings.HURRY as string[] | undefined) ?? [];
+  return {
+    verbsBefore: cues.addressVerbs.before.map((verb) => ({ verb, re: new RegExp(`${escape(verb)}(?:${PLACE})?.{0,2}$`) })),
+    verbsAfter: cues.addressVerbs.after.map((verb) => ({ verb, re: new RegExp(`^[,，\\s]{0,2}${escape(verb)}`) })),
+    street: new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}(${STREET})`, 'gu'),
+    filled: new RegExp(`(?:${verbs})(?:${PLACE})?${FILL}(${PIECES})`, 'gu'),
+    landmarked: new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}${LANDMARK}(${STREET})`, 'gu'),
+    answered: new RegExp(`^${FILL}(${PIECES})`, 'u'),
+    bare: new RegExp(`(?<=^|[\\s:,是在为])(?![是在为])${STREET}`, 'gu'),
+    bareHurry: hurries.map((h) => new RegExp(`^(?:${escape(h)})+[啊吧呀哈嘛啦哦]*$`)),
+  };
+}
+
 /** The speaker turns; text with no tags at all is the caller's. */
 export function splitTurns(norm: string, lex: Lexicon = defaultLexicon()): Turn[] {
-  const { tag, side } = compiled(lex);
+  const { tag, cutIn, side } = compiled(lex);
   const marks: { at: number; end: number; name: string; side: Side }[] = [];
   tag.lastIndex = 0;
   for (let m; (m = tag.exec(norm)); ) {
     const name = m[1] ?? m[2];
     marks.push({ at: m.index, end: m.index + m[0].length, name, side: side(name) });
+  }
+  // Only beside tags already found: in a text with none, 客户: after a comma is a word, not a speaker.
+  cutIn.lastIndex = 0;
+  for (let m; marks.length && (m = cutIn.exec(norm)); ) {
+    const [at, end] = [m.index, m.index + m[0].length];
+    if (!marks.some((k) => k.at < end && at < k.end)) marks.push({ at, end, name: m[1] ?? m[2], side: side(m[1] ?? m[2]) });
   }
   // A name with no role word (小王：, 小李：) is a tag when it opens turns more than once, or beside tags
   // that are (小李：… 陈老板：…): a speaker the platform names, neutral until the others tell it apart.
@@ -168,7 +223,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   const cues = lex.calls;
   const raw = transcript ?? '';
   const norm = normalizeText(raw, lex);
-  const { intents: intentCues, takeBack, deadlineMissed, threats, otherwise } = compiled(lex);
+  const { intents: intentCues, takeBack, deadlineMissed, threats, otherwise, verbsBefore, verbsAfter, street, filled, landmarked, answered, bare, bareHurry: hurries } = compiled(lex);
   const pastBefore = (before: string) => cues.past.words.some((w) => before.lastIndexOf(w) >= 0 && before.length - (before.lastIndexOf(w) + w.length) <= 4);
   // 钱已经退回来了, 发票也一起到了; 少发了两个，后来补过来了 — the matter told as done or fine, in the cue's clause or put
   // right in the next: nothing asked of it, unless the sentence goes on to a trouble (发票到了，但是金额不对).
@@ -245,14 +300,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       if (!o.reason && o.group.label === m.group.label && turn && o.span[0] >= turn.span[0] && o.span[1] <= m.span[0] && m.span[0] - o.span[1] <= cues.takeBack.window) o.reason = 'TAKEN_BACK';
   }
   const goods = [...((cues.meanings.GOODS as string[] | undefined) ?? []), ...lex.partTypes.map((t) => t.type)];
-  const hurry = (cues.meanings.HURRY as string[] | undefined) ?? [];
   // Seeing or receiving, or a bare 换 (我们要的是专票，能换一下吗), takes its object from the clause before: 发票弄啥嘞，到现在还没见着 is still about the
   // invoice, 发票还没收到，寄了没有 still the invoice. Only into the next clause and only when the cue opens it (after a few words of time: 到现在, 一直); a
   // cue with a verb of its own (发货了没有, 能退吗) says what it is about, whatever the clause before named.
   for (const m of found) {
     const turn = turnOf(m.span[0]);
     const said = norm.slice(...m.span);
-    const bareHurry = hurry.some((h) => new RegExp(`^(?:${escape(h)})+[啊吧呀哈嘛啦哦]*$`).test(said));
+    const bareHurry = hurries.some((re) => re.test(said));
     if (m.reason || !m.group.unlessClauseHas.length || !turn || !(bareHurry || /见|收到|了?没有?$|了(?:吗|么|伐)$|^换成|^(?:能不能|可不可以|能否|能|可以)?(?:帮我|给我|给|帮)?换(?:一下|下)?(?:吗)?$|^(?:我们?|俺)?不(?:想)?要了$/.test(said)) || goods.some((g) => said.includes(g))) continue;
     const [cs] = clauseAt(norm, m.span[0], breaks);
     if (cs <= turn.span[0] || m.span[0] - cs > 4 || /[要想请麻烦帮给快赶]/.test(norm.slice(cs, m.span[0])) || /[.!。\n]/.test(norm[cs - 1])) continue;
@@ -300,7 +354,14 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     let end = agent.span[0] + norm.slice(agent.span[0]).indexOf(asked) + asked.length;
     while (end > agent.span[0] && /[\s?.。!]/.test(norm[end - 1])) end--;
     const [qs] = clauseAt(norm, Math.max(agent.span[0], end - 1), breaks);
-    const proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(qs, agent.span[0]) && sp[1] <= agent.span[1]).filter((m) => !m.negated);
+    let proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(qs, agent.span[0]) && sp[1] <= agent.span[1]).filter((m) => !m.negated);
+    // 我们给您换骆驼70Ah，差价您补一下可以吗？— the question asks assent to what the agent offers to do for the caller earlier
+    // in the sentence (给您换, 帮您退): that offer is what the caller agrees to.
+    if (!proposed.length) {
+      const [ss] = sentenceOf(Math.max(agent.span[0], end - 1));
+      proposed = matchCues(norm, intentCues, scope, [], (sp) => sp[0] >= Math.max(ss, agent.span[0]) && sp[1] <= qs)
+        .filter((m) => !m.negated && /(?:给|帮|为|替)您/.test(norm.slice(Math.max(ss, agent.span[0], m.span[0] - 4), m.span[1])));
+    }
     if (!declined) for (const m of proposed) found.push({ ...m, cue: `CONSENT:${m.cue}` });
     else
       for (const m of found)
@@ -340,12 +401,13 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const before = norm.slice(Math.max(0, s - 8), s);
     const after = norm.slice(e, e + 8);
     // The verb may name the new place before the street (改到新店，姑苏区…).
-    const verbBefore = cues.addressVerbs.before.find((v) => before.replace(/\s+$/, '').endsWith(v) || new RegExp(`${escape(v)}(?:${PLACE})?.{0,2}$`).test(before));
-    const verbAfter = cues.addressVerbs.after.find((v) => new RegExp(`^[,，\\s]{0,2}${escape(v)}`).test(after) || after.includes(v));
+    const verbBefore = verbsBefore.find(({ verb, re }) => before.replace(/\s+$/, '').endsWith(verb) || re.test(before))?.verb;
+    const verbAfter = verbsAfter.find(({ verb, re }) => re.test(after) || after.includes(verb))?.verb;
     const changeCue = found.some((m) => m.group.label === 'CHANGE_ADDRESS');
     if (verbBefore || verbAfter || changeCue) {
       newAddress = {
-        value: spokenAddress(raw.slice(s, e)),
+        // The street and number with the district or town said; a province and city said before them are left out.
+        value: spokenAddress(raw.slice(s, e)).replace(ABOVE_DISTRICT, ''),
         span: [s, e],
         province: address.province.value,
         city: address.city.value,
@@ -361,8 +423,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
   // No division named (应该是人民路108号, 送我家里，科技城锦峰路8号): a street and house number right after an
   // address verb is the new address all the same, its district or town kept as said.
   if (!newAddress) {
-    const verbs = [...cues.addressVerbs.before].sort((a, b) => b.length - a.length).map(escape).join('|');
-    const street = new RegExp(`(?:${verbs})(?:${PLACE})?[\\s:,]{0,2}(${STREET})`, 'gu');
+    street.lastIndex = 0;
     for (let m; !newAddress && (m = street.exec(norm)); ) {
       const s = m.index + m[0].length - m[1].length;
       const e = m.index + m[0].length;
@@ -373,31 +434,58 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     }
     // The same, with fillers and pauses between its parts (送到萧山区，那个，市心北路……108号): the address as meant, without them.
     // A street corrected as it is said (竹山路，呃，不是，是金箔路55号): the street said after the correction.
-    const road = `[\\p{Script=Han}A-Za-z0-9]{1,10}?(?:大道|大街|路|街|巷|弄|道)`;
-    const pieces = `(?:[\\p{Script=Han}]{2,8}?(?:区|县|市|镇|乡|街道)${FILL})*(?:${road}${FILL}(?:不是|不对)${FILL}是${FILL})?${road}${FILL}${HOUSE}`;
     // Said piece by piece, the address is the district or town and what follows; the city before a district is where it is.
-    const meant = (s: number, e: number) =>
-      spokenAddress(raw.slice(s, e))
+    const meant = (s: number, e: number, said = raw) =>
+      spokenAddress(said.slice(s, e))
         .replace(/(?<=区|县|市|镇|乡|街道|^)[^区县镇乡路街巷弄\d]{1,10}?(?:大道|大街|路|街|巷|弄)(?:不是|不对)是/u, '')
-        .replace(/^[\p{Script=Han}]{2,3}市(?=[\p{Script=Han}]{1,6}[区县])/u, '');
+        .replace(ABOVE_DISTRICT, '');
     const take = (s: number, e: number) => {
       if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) return;
       const value = meant(s, e);
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     };
-    const filled = new RegExp(`(?:${verbs})(?:${PLACE})?${FILL}(${pieces})`, 'gu');
+    filled.lastIndex = 0;
     for (let m; !newAddress && (m = filled.exec(norm)); ) take(m.index + m[0].length - m[1].length, m.index + m[0].length);
+    // A landmark named between the verb and the street (送到万达广场对面那个汽配城，就是建设路256号): the street is the address.
+    landmarked.lastIndex = 0;
+    for (let m; !newAddress && (m = landmarked.exec(norm)); ) take(m.index + m[0].length - m[1].length, m.index + m[0].length);
     // The agent asks where to (新地址是？改到哪里？) and the caller's next turn opens with the address: the verb was the agent's.
-    const answered = new RegExp(`^${FILL}(${pieces})`, 'u');
     for (let i = 0; !newAddress && i + 1 < turns.length; i++) {
       const [agent, reply] = [turns[i], turns[i + 1]];
       if (agent.speaker !== 'AGENT' || reply.speaker !== 'CUSTOMER' || !/(?:新地址|地址|改到|送到|寄到|送|改)[^,.;!?。]{0,6}(?:哪|是)[^,.;!?。]{0,4}[?？]\s*$/u.test(norm.slice(...agent.span).replace(/\[[\d:.]+\]\s*$/, ''))) continue;
       const m = answered.exec(norm.slice(...reply.span));
       if (m) take(reply.span[0] + m[0].length - m[1].length, reply.span[0] + m[0].length);
     }
+    // The agent echoes a piece as it is said (送到，呃，双流区，— 客服：嗯，双流区。— 东升街道棠湖西路45号): the caller's pieces on
+    // both sides of the echo are one address. Only a backchannel (嗯, 好的, 您说) or words the caller has just said are passed over.
+    if (!newAddress) {
+      let [joinedNorm, joinedRaw] = [norm, raw];
+      for (let i = 1; i + 1 < turns.length; i++) {
+        const [before, agent, after] = [turns[i - 1], turns[i], turns[i + 1]];
+        if (agent.speaker !== 'AGENT' || before.speaker !== 'CUSTOMER' || after.speaker !== 'CUSTOMER') continue;
+        const echo = norm
+          .slice(...agent.span)
+          .replace(/\[[\d:.]+\]\s*$/, '')
+          .replace(/^[\s,.。…]*(?:(?:嗯+|哦|好的?|对|是的?|您说|请讲|请说|然后呢|还有呢)[\s,.。…]*)*/u, '')
+          .replace(/[\s,.。…?？]+$/u, '')
+          .replace(/(?:的)?(?:哪里|哪儿|哪|什么路|然后呢)$/u, '');
+        if (echo.length > 10 || (echo && !norm.slice(...before.span).includes(echo))) continue;
+        // From the end of the caller's words, before the timestamp the platform writes ahead of the next tag.
+        const cut = before.span[1] - (/\[[\d:.]+\]\s*$/.exec(norm.slice(...before.span))?.[0].length ?? 0);
+        const blank = (t: string) => t.slice(0, cut) + ' '.repeat(after.span[0] - cut) + t.slice(after.span[0]);
+        [joinedNorm, joinedRaw] = [blank(joinedNorm), blank(joinedRaw)];
+      }
+      filled.lastIndex = 0;
+      for (let m; joinedNorm !== norm && !newAddress && (m = filled.exec(joinedNorm)); ) {
+        const [s, e] = [m.index + m[0].length - m[1].length, m.index + m[0].length];
+        if (!turnOf(s) || !turnOf(e - 1) || turnOf(s) === turnOf(e - 1) || refTaken(s, e)) continue;
+        const value = meant(s, e, joinedRaw);
+        newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
+        found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
+      }
+    }
     // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
-    const bare = new RegExp(`(?<=^|[\\s:,是在为])(?![是在为])${STREET}`, 'gu');
     for (const cue of found.filter((m) => m.group.label === 'CHANGE_ADDRESS' && !m.negated && m.cue !== 'ADDRESS')) {
       const turn = turnOf(cue.span[0]);
       if (newAddress || !turn) break;
@@ -489,7 +577,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     const turn = turnOf(m.span[0]);
     const [ps] = clauseAt(norm, Math.max(turn?.span[0] ?? 0, cs - 2), breaks);
     // Said of the same address: the invoice word and 地址 in one clause (发票的邮寄地址改一下), not 发票不用开，<address>.
-    const clauses = norm.slice(Math.max(ps, turn?.span[0] ?? 0), m.span[0]).split(/[,;]/);
+    // Back to the sentence's start: a landmark may stand between (发票的邮寄地址改一下，寄到财务那边，工业园区星湖街328号).
+    const clauses = norm.slice(Math.max(Math.min(ps, sentenceOf(m.span[0])[0]), turn?.span[0] ?? 0), m.span[0]).split(/[,;]/);
     if (clauses.some((c) => c.includes('地址') && m.group.unlessClauseHas.some((w) => c.includes(w)))) m.reason = 'OTHER_SUBJECT';
   }
   // Taken back: 取消……算了 / 我要退……不对，不退了 — cues shortly before, in the same turn.
@@ -504,6 +593,8 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       if (!turn) continue;
       // Words of a request itself (地址搞错了 asks to change the address) take nothing back.
       if (found.some((m) => !m.reason && m.span[0] <= t!.index && t!.index < m.span[1])) continue;
+      // 尺寸又弄错了, 型号搞错了 — what is wrong with the goods, said as why: the fault, not a change of mind.
+      if (/^(?:搞|弄)/.test(t[0]) && GOODS_SAID.test(norm.slice(clauseAt(norm, t.index, breaks)[0], t.index))) continue;
       // 算了不买了: a request said right after, without a pause, is what 算了 leads to, not what it takes back.
       const end = t.index + t[0].length;
       if (found.some((m) => !m.reason && !m.negated && m.span[0] >= end && m.span[0] <= end + 1 && !breaks.has(norm[end]))) continue;
@@ -589,6 +680,16 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
     return cues.received.faults.some((w) => said.includes(w)) && !/箱|门|墙|包装|外壳|车/.test(said) && !TOPIC_SHIFT.test(said) && !cues.hedges.words.some((w) => said.includes(w)) && ![...cues.conditions.openers, '的话'].some((w) => said.includes(w));
   };
   for (const m of found) if (!m.reason && m.group.label === 'CANCEL' && (received || faultBeside(m)) && cues.received.unwanted.some((w) => norm.slice(...m.span).includes(w))) m.group = returnGroup;
+  // 那我这单退了吧，…车型不对装不上 — an order sent back (退, not 取消) in the sentence of a fault only the holder can find,
+  // or by a caller who has the goods, is a return of what came, not a cancel of what has not left.
+  for (const m of found) {
+    if (m.reason || m.group.label !== 'CANCEL' || !/退(?!订)/.test(norm.slice(...m.span))) continue;
+    const turn = turnOf(m.span[0]);
+    const [ss, se] = sentenceOf(m.span[0]);
+    const sentence = norm.slice(Math.max(ss, turn?.span[0] ?? ss), Math.min(se, turn?.span[1] ?? se));
+    const fault = cues.received.faults.some((w) => sentence.includes(w)) && !/箱|门|墙|包装|外壳/.test(sentence) && ![...cues.conditions.openers, '的话'].some((w) => sentence.includes(w));
+    if ((received || fault) && !NOT_SENT.test(sentence.replace(/^.*?(?=还|都|也|一直|没|未)/u, ''))) m.group = returnGroup;
+  }
   if (cues.noOrderYet.words.some((w) => callerText.includes(w))) for (const m of found) m.reason ??= 'NO_ORDER_YET';
   for (const m of found) if (!m.reason && m.group.unlessCallHas.some((w) => callerText.includes(w))) m.reason = 'OTHER_SUBJECT';
   // 你们说好昨天发的，到今天都没发，我们等不了了，那个单不要了 — a delay told in the turn of a cancel is why it is cancelled,

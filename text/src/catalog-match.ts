@@ -332,6 +332,25 @@ export function findProductHits(
       }
     tokens.push(...splitSlashList(text, s, e, idx.codeKeys));
   }
+  // DOT4 1L, DOT4 500ML: a model whose parts read as specs (DOT4, 1L) when written apart — the specs were taken first;
+  // parts next to each other (a space or a dash between) that make a whole catalog model are the product.
+  const pieces = [...hits.filter((h) => h.kind === 'spec'), ...tokens.filter((t) => !hits.some((h) => h.start < t.end && t.start < h.end))].sort((a, b) => a.start - b.start);
+  for (let i = 0; i + 1 < pieces.length; i++) {
+    for (let n = Math.min(3, pieces.length - i); n >= 2; n--) {
+      const group = pieces.slice(i, i + n);
+      if (group.some((g, j) => j > 0 && !/^[\s-]?$/.test(text.slice(group[j - 1].end, g.start)))) continue;
+      const [s0, e0] = [group[0].start, group[n - 1].end];
+      const key = compact(text.slice(s0, e0));
+      const found = idx.codeKeys.get(key);
+      if (!found || found.strength !== 'FULL' || !free(s0, e0)) continue;
+      for (const g of group) if (hits.includes(g as ProductHit)) hits.splice(hits.indexOf(g as ProductHit), 1);
+      taken.fill(0, s0, e0);
+      hits.push({ start: s0, end: e0, kind: 'code', key, items: found.items, strength: found.strength });
+      take(s0, e0);
+      i += n - 1;
+      break;
+    }
+  }
   for (let i = 0; i < tokens.length; i++) {
     let matched = false;
     for (let n = Math.min(3, tokens.length - i); n >= 1 && !matched; n--) {

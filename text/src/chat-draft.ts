@@ -366,6 +366,18 @@ function findContactName(text: string, norm: string, mask: SpanMask, lex: Lexico
     if (isPersonName(sender[1], lex) && mask.isFree(start, start + sender[1].length))
       return field(text.slice(start, start + sender[1].length), 0.5, [start, start + sender[1].length], 'SENDER');
   }
+  // 5. No mobile beside it (哈尔滨…学府路266号 冰城汽修 老赵; 杨师傅 贵阳市…): a field set off whole that is only a
+  // form of address — 老/小 and a surname, or a surname and a title (师傅, 经理, 姐) — is the contact. Only these
+  // forms: a bare surname and a character (黄油, 高压) is too often a word.
+  for (const m of norm.matchAll(/(?<=^|[\s,;:|/。、!?])([\u4e00-\u9fff]{2,4})(?=$|[\s,;:|/。、!?])/g)) {
+    const [s0, e0] = [m.index!, m.index! + m[1].length];
+    const run = m[1];
+    if (!mask.isFree(s0, e0) || !isPersonName(run, lex)) continue;
+    const { single, double } = lex.surnames;
+    const fond = run.length === 2 && /^[老小]/.test(run) && single.has(run[1]);
+    const titled = [1, 2].some((n) => (n === 2 ? double : single).has(run.slice(0, n)) && lex.chat.personTitles.includes(run.slice(n)));
+    if (fond || titled) return field(text.slice(s0, e0), 0.5, [s0, e0], 'SET_OFF');
+  }
   return emptyField(null);
 }
 
@@ -525,7 +537,10 @@ function findShop(text: string, norm: string, mask: SpanMask, lex: Lexicon, know
     const numbered = /(?:^|[\s,;:!?，。；：、|/])(\d{1,4}号)$/.exec(norm.slice(0, far));
     if (numbered && mask.isFree(far - numbered[1].length, far)) far -= numbered[1].length;
     while (far < p0 && /[0-9]/.test(norm[far]) && !(far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]))) far++;
-    const fieldOfItsOwn = far < p0 && (far === 0 || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]) || (/[号弄]/.test(norm[far - 1]) && /\d/.test(norm[far - 2] ?? '') && !/\d/.test(norm.slice(far, p0))));
+    // 我们是石家庄宏远汽车维修有限公司: after the caller introduces themselves (我们是, 这边是), the name runs back to the 是 however long
+    // its own part (a city said in it, 石家庄…), as a field of its own does.
+    const introduced = far < p0 && /(?:我|我们|咱们?|俺们?|这边|这里|我们这边|我们这里|我这边)是$/.test(norm.slice(Math.max(0, far - 6), far));
+    const fieldOfItsOwn = far < p0 && (far === 0 || introduced || /[\s,.;:!?，。；：、|/()（）【】\[\]]/.test(norm[far - 1]) || (/[号弄]/.test(norm[far - 1]) && /\d/.test(norm[far - 2] ?? '') && !/\d/.test(norm.slice(far, p0))));
     let start = fieldOfItsOwn ? far : p0;
     while (!fieldOfItsOwn && start > 0 && p0 - start < 4) {
       const c = norm[start - 1];
@@ -744,8 +759,14 @@ function findItems(
   clusters.forEach((c, i) => {
     if (assigned[i] || c.weak) return;
     // …also in brackets or after = (N204(10), N204【10】, N204=10).
-    const m = /^(?:[ \t]+(\d{1,5})(?=[ \t]|$|[\n,;。)）])|[ \t]*[=(（【[][ \t]*(\d{1,5})[ \t]*(?:[)）】\]]|(?![\d.])))/.exec(masked.slice(c.span[1]));
+    // …and 俩/仨 said right after it (刹车盘09.A820.11俩, 雨刮仨就行): a numeral that counts alone.
+    const m = /^(?:[ \t]+(\d{1,5})(?=[ \t]|$|[\n,;。)）])|[ \t]*[=(（【[][ \t]*(\d{1,5})[ \t]*(?:[)）】\]]|(?![\d.]))|[ \t]*(俩|仨)(?=$|[^\u4e00-\u9fff]|就|吧|啊|呗|哈))/.exec(masked.slice(c.span[1]));
     if (!m) return;
+    if (m[3]) {
+      const start = c.span[1] + m[0].indexOf(m[3]);
+      if (!quantities.some((q) => q.span[0] < start + 1 && start < q.span[1])) assigned[i] = { span: [start, start + 1], qty: m[3] === '俩' ? 2 : 3, unit: null, each: false, confidence: 0.6, form: 'BARE' };
+      return;
+    }
     const digits = m[1] ?? m[2];
     const start = c.span[1] + m[0].indexOf(digits);
     const span: Span = [start, start + digits.length];
@@ -762,6 +783,8 @@ function findItems(
       const at = q.span[1] + cue[0].length;
       const next = quantities.find((x) => x.span[0] > q.span[1] && x.span[0] <= at && x.span[1] > at && x.qty !== null && x !== q);
       if (!next) return;
+      // 19寸10支，再来两瓶DOT4 1L: a quantity said right before another product is that product's, not more of this one.
+      if (!/不对|不是|不|错|更正|改/.test(cue[0]) && clusters.some((o, j) => j > i && o.span[0] >= next.span[1] && /^[\s的]{0,2}$/.test(norm.slice(next.span[1], o.span[0])))) return;
       assigned.forEach((x, j) => x === next && (assigned[j] = null));
       const adds = /加/.test(cue[0]) && !/不对|不是|不|错|更正|改/.test(cue[0]);
       assigned[i] = { ...next, span: [q.span[0], next.span[1]], qty: adds ? q.qty + next.qty! : next.qty, form: adds ? 'ADDED' : 'CORRECTED' };

@@ -64,10 +64,12 @@ function written(text: string): string {
   // A prefix heard with a zero for its O (S0 2025…): SO.
   s = s.replace(/(?<![A-Z0-9])S0(?=\s?\d{8})/g, 'SO');
   // Digits read out one by one with a pause between each (S O 2 0 2 5 1 1 1 1 0 3 3): the gaps move behind them.
-  s = s.replace(/(?<![\dA-Z])\d(?: \d){7,}(?![\dA-Z])/g, (m) => m.replace(/ /g, '').padEnd(m.length, ' '));
+  // With a pause between groups too (2 2 4 7 1 8 4 3，9 1 7 1 7), and the last digit glued to a CN suffix (…4 0 1CN).
+  s = s.replace(/(?<![\dA-Z])\d(?:(?: ?, ?| )\d){7,}(?![\dA-BD-Z]|C(?! ?N))/g, (m) => m.replace(/[ ,]/g, '').padEnd(m.length, ' '));
   // Letters spelt apart before the digits: S O, S F, Z T O → SO, SF, ZTO (the gaps move behind them); C N after them.
   s = s.replace(/(?<![A-Z])[A-Z](?:[ \-,]{1,2}[A-Z]){1,3}(?![A-Z])(?=[\s\-,]*\d)/g, (m) => m.replace(/[ \-,]/g, '').padEnd(m.length, ' '));
-  s = s.replace(/(?<=\d)\s*C ?N(?![A-Z])/g, (m) => 'CN'.padEnd(m.length, ' '));
+  // …9 0 1，C N: the suffix said after a pause too (a comma where the caller paused).
+  s = s.replace(/(?<=\d)\s*(?:,\s*)?C[ ,]?N(?![A-Z])/g, (m) => 'CN'.padEnd(m.length, ' '));
   // A number read in groups after its prefix (SO 2025 11 20 0 1 3, CK 2025 1119 106): the groups are one number.
   s = s.replace(/(?<![A-Z0-9])(SO|CK|OH)([\s\-:,]{0,3})(\d+(?:[ ,]+\d+){2,})(?![\dA-Z])/g, (m, prefix: string, gap: string, groups: string) =>
     groups.replace(/[ ,]/g, '').length >= 11 ? `${prefix}${gap}${groups.replace(/[ ,]/g, '')}`.padEnd(m.length, ' ') : m,
