@@ -379,8 +379,8 @@ describe('a lease holder killed between its writes and the wake-ups they owed', 
     return found;
   }
   const unlink = "UPDATE hub_document SET state = 'UNLINKED', order_id = NULL, method = NULL, confidence = NULL, linked_at = NULL, candidates = NULL, reason = ? WHERE system = ? AND document_no = ?";
-  const wokenMark = async () => JSON.parse((await stack.orderLink.hubDb.query("SELECT position FROM hub_sync_cursor WHERE source = 'link-woken'"))[0].position) as { orderId: number; at: number };
-  const setMark = (mark: { orderId: number; at: number }) => stack.orderLink.hubDb.query("UPDATE hub_sync_cursor SET position = ? WHERE source = 'link-woken'", [JSON.stringify(mark)]);
+  const wokenMark = async () => JSON.parse((await stack.orderLink.hubDb.query("SELECT position FROM hub_sync_cursor WHERE source = 'link-woken'"))[0].position) as { orderId: number; changedUs: number };
+  const setMark = (mark: { orderId: number; changedUs: number }) => stack.orderLink.hubDb.query("UPDATE hub_sync_cursor SET position = ? WHERE source = 'link-woken'", [JSON.stringify(mark)]);
 
   async function relinkedByNextTerm(owed: TruthOrder[]) {
     stack.orderLink.linker.start();
@@ -395,28 +395,40 @@ describe('a lease holder killed between its writes and the wake-ups they owed', 
     }
   }
 
+  /** Every document's link but the owed ones': the look must decide nothing else differently. */
+  const linksBesides = async (owed: TruthOrder[]) => {
+    const skip = new Set(owed.flatMap((o) => [o.outbound!.outboundNo, o.waybill!.waybillNo]));
+    const rows = await stack.orderLink.hubDb.query('SELECT system, document_no, state, order_id, method, reason FROM hub_document ORDER BY system, document_no');
+    return rows.filter((r: any) => !skip.has(r.document_no)).map((r: any) => [r.system, r.document_no, r.state, r.order_id == null ? null : Number(r.order_id), r.method, r.reason].join(' '));
+  };
+
   test("orders it inserted: their waiting outbounds and waybills are linked by the next term's first round, though no feed names them again", async () => {
-    const owed = await untouched(3, 47);
     const hub = stack.orderLink.hubDb;
+    const idOf = async (o: TruthOrder) => Number((await hub.query('SELECT id FROM hub_order WHERE erp_order_no = ?', [o.erpOrderNo]))[0].id);
+    // The last three orders the hub inserted among those left as generated: a kill owes only what came after the mark.
+    const candidates = await untouched(12, 47);
+    const withIds = await Promise.all(candidates.map(async (o) => ({ o, id: await idOf(o) })));
+    const owed = withIds.sort((a, b) => b.id - a.id).slice(0, 3).map((x) => x.o);
+    const ids = withIds.sort((a, b) => b.id - a.id).slice(0, 3).map((x) => x.id);
     await stack.orderLink.linker.stop();
+    const others = await linksBesides(owed);
     // What a holder killed after inserting the orders and before waking their documents leaves: the
     // orders known and written after the last clean round's mark, their outbounds and waybills waiting
     // as they were decided before the orders arrived, the feeds' cursors past all of them.
-    const ids: number[] = [];
+    const mark = await wokenMark();
+    assert.ok(Math.min(...ids) <= mark.orderId, 'the last clean round had woken them');
     for (const o of owed) {
       await hub.query(unlink, ['REFERENCE_NOT_FOUND', 'WMS', o.outbound!.outboundNo]);
       await hub.query(unlink, ['OUTBOUND_UNLINKED', 'TMS', o.waybill!.waybillNo]);
       await hub.query('UPDATE hub_order SET wms_outbound_no = NULL, tms_waybill_no = NULL WHERE erp_order_no = ?', [o.erpOrderNo]);
-      ids.push(Number((await hub.query('SELECT id FROM hub_order WHERE erp_order_no = ?', [o.erpOrderNo]))[0].id));
     }
-    const mark = await wokenMark();
-    assert.ok(Math.min(...ids) <= mark.orderId, 'the last clean round had woken them');
     await setMark({ ...mark, orderId: Math.min(...ids) - 1 });
     for (const o of owed) {
       const res = await stack.query(ORDER, { id: o.erpOrderNo });
       assert.deepEqual([res.data.order.wmsOutboundNo, res.data.order.tmsWaybillNo], [null, null], `${o.erpOrderNo} waits as the killed holder left it`);
     }
     await relinkedByNextTerm(owed);
+    assert.deepEqual(await linksBesides(owed), others, 'no other document decided differently');
   });
 
   test("outbounds it linked: their waybills follow in the next term's first round", async () => {
@@ -425,13 +437,17 @@ describe('a lease holder killed between its writes and the wake-ups they owed', 
     const owed = await untouched(2, 48, async (o) => (await hub.query("SELECT reference_doc FROM hub_document WHERE system = 'TMS' AND document_no = ?", [o.waybill!.waybillNo]))[0]?.reference_doc === o.outbound!.outboundNo);
     await stack.orderLink.linker.stop();
     const mark = await wokenMark();
+    const others = await linksBesides(owed);
     for (const o of owed) {
-      await hub.query("UPDATE hub_document SET linked_at = ? WHERE system = 'WMS' AND document_no = ?", [mark.at + 1, o.outbound!.outboundNo]);
+      // Linked again by the killed holder (the database stamps the write past the mark), its waybill not followed.
+      await hub.query("UPDATE hub_document SET linked_at = linked_at + 1 WHERE system = 'WMS' AND document_no = ?", [o.outbound!.outboundNo]);
       await hub.query(unlink, ['OUTBOUND_UNLINKED', 'TMS', o.waybill!.waybillNo]);
       await hub.query('UPDATE hub_order SET tms_waybill_no = NULL WHERE erp_order_no = ?', [o.erpOrderNo]);
       const res = await stack.query(ORDER, { id: o.erpOrderNo });
       assert.deepEqual([res.data.order.wmsOutboundNo, res.data.order.tmsWaybillNo], [o.outbound!.outboundNo, null], `${o.erpOrderNo}'s waybill waits as the killed holder left it`);
     }
+    assert.equal((await wokenMark()).changedUs, mark.changedUs, 'nothing moved the mark meanwhile');
     await relinkedByNextTerm(owed);
+    assert.deepEqual(await linksBesides(owed), others, 'no other document decided differently');
   });
 });

@@ -101,15 +101,17 @@ const STATUS_BACKFILL = 'wms-status';
 /** Outbounds the walk looks at per round (by key, on the primary key): a bounded cost however large the hub. */
 const STATUS_SCAN = 5000;
 /**
- * hub_sync_cursor's row for how far the wake-ups are done: the last order inserted, and the start of
- * the last round that finished clean. What a round inserts or changes after that is owed a look by
- * whoever runs the next round, even if the holder that wrote it was killed before waking anything.
+ * hub_sync_cursor's row for how far the wake-ups are done: the last order inserted, and the database's
+ * clock (the `changed_us` stamps of migration FactStamps, so one clock whichever host wrote) when the
+ * last clean round ended. What is written after it is owed a look by whoever runs the next round,
+ * even if the holder that wrote it was killed before waking anything.
  */
 const WOKEN = 'link-woken';
 interface WokenMark {
   orderId: number;
-  at: number;
+  changedUs: number;
 }
+const isWokenMark = (m: any): m is WokenMark => Number.isSafeInteger(m?.orderId) && Number.isSafeInteger(m?.changedUs);
 
 const epoch = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
@@ -250,24 +252,39 @@ export class Linker {
    * The wake-ups an earlier holder owed and may not have paid: a holder killed after inserting or
    * changing orders and before the documents waiting for them were decided again leaves them
    * waiting, the feeds' cursors past them. Everything written after the last clean round (WOKEN) is
-   * taken on as if this round had written it: orders inserted since are new, orders changed since are
-   * changed (their documents decided again), outbounds linked since have their waybills follow and
-   * their customers' waiting outbounds looked at. Normally there is nothing: three range reads.
+   * taken on as if this round had written it: orders inserted since are new; orders written since
+   * are changed (their documents decided again); outbounds written since, in any state, have their
+   * waybills follow, their orders refreshed and their customers' waiting outbounds looked at;
+   * waybills written since have their orders refreshed. Index range reads on the stamps; normally
+   * only what other writers (the rules) stamped on orders after the last round.
    */
   private async takeOwedWakeUps(round: Round): Promise<void> {
     const [row] = await this.query('cursor.get', 'SELECT position FROM hub_sync_cursor WHERE source = ?', [WOKEN]);
-    const mark: WokenMark = row ? JSON.parse(row.position) : { orderId: 0, at: 0 };
+    let mark: unknown = null;
+    try {
+      mark = row ? JSON.parse(row.position) : null;
+    } catch {
+      /* unreadable: as absent */
+    }
+    if (!isWokenMark(mark)) {
+      // A hub from before the mark (or one whose cursors were reset): what an earlier holder owed is
+      // unknown, and taking the whole hub as owed would re-link everything in one round. The mark is
+      // written when this round ends clean.
+      if (row) this.logger.warn({ position: row.position }, 'wake-up mark unreadable: not looked at, written anew');
+      return;
+    }
     for (const o of await this.query('order.owedNew', 'SELECT id, erp_order_no, customer_code FROM hub_order WHERE id > ?', [mark.orderId])) {
       round.touch(Number(o.id));
       round.newOrderNos.add(o.erp_order_no);
       round.newCustomers.add(o.customer_code);
     }
-    for (const o of await this.query('order.owedChanged', 'SELECT id, erp_order_no FROM hub_order WHERE updated_at > ? AND id <= ?', [mark.at, mark.orderId])) {
+    for (const o of await this.query('order.owedChanged', 'SELECT id, erp_order_no FROM hub_order WHERE changed_us > ? AND id <= ?', [mark.changedUs, mark.orderId])) {
       round.touch(Number(o.id));
       round.changedOrderNos.add(o.erp_order_no);
     }
-    const linked = await this.query('document.owedLinked', "SELECT document_no, customer_code FROM hub_document WHERE system = 'WMS' AND state = 'LINKED' AND linked_at > ?", [mark.at]);
-    for (const d of linked) {
+    for (const d of await this.query('document.owed', 'SELECT system, document_no, order_id, customer_code FROM hub_document WHERE changed_us > ?', [mark.changedUs])) {
+      round.touch(d.order_id == null ? null : Number(d.order_id));
+      if (d.system !== 'WMS') continue;
       round.relinkedOutbounds.add(d.document_no);
       if (d.customer_code) round.linkedCustomers.add(d.customer_code);
     }
@@ -275,8 +292,9 @@ export class Linker {
 
   /** A clean round has woken everything it and the rounds it carried wrote: the mark moves past them. */
   private async markWoken(round: Round): Promise<void> {
-    const [last] = await this.query('order.last', 'SELECT MAX(id) AS id FROM hub_order');
-    const mark: WokenMark = { orderId: Number(last?.id ?? 0), at: round.now };
+    const now = this.hub.options.type === 'mysql' ? 'CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS SIGNED)' : "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
+    const [last] = await this.query('order.last', `SELECT MAX(id) AS id, ${now} AS now_us FROM hub_order`);
+    const mark: WokenMark = { orderId: Number(last?.id ?? 0), changedUs: Number(last.now_us) };
     await upsertRows(this.hub, 'hub_sync_cursor', [{ source: WOKEN, position: JSON.stringify(mark), updated_at: round.now }], ['source']);
   }
 
@@ -304,14 +322,15 @@ export class Linker {
     // picks up where it stopped once its system is back.
     await this.options.roundMarks?.('started', round.now);
     const failures: unknown[] = [];
+    // Until the look has been taken the mark must not move; the round's own work goes on.
+    let owedTaken = !this.owedLook;
     if (this.owedLook) {
       try {
         await this.takeOwedWakeUps(round);
         this.owedLook = false;
+        owedTaken = true;
       } catch (err) {
-        // Not clean, so the mark stays where it is and the next round looks again.
-        failures.push(err);
-        this.logger.warn({ err: (err as Error)?.message }, 'wake-ups owed by an earlier holder not read this round');
+        this.logger.warn({ err: (err as Error)?.message }, 'wake-ups owed by an earlier holder not read this round; looked for again next round');
       }
     }
     const findings = await this.takeSweepFindings();
@@ -339,7 +358,7 @@ export class Linker {
     if (!failures.length) {
       this.unfinished = null;
       try {
-        await this.markWoken(round);
+        if (owedTaken) await this.markWoken(round);
       } catch (err) {
         // The mark stays behind: a later term looks at this round's writes again, which is idempotent.
         this.logger.warn({ err: (err as Error)?.message }, 'wake-up mark not moved this round');
