@@ -184,6 +184,10 @@ export async function insertIgnore(db: DataSource | EntityManager, table: string
 }
 
 /** `?, ?, ?` for an IN list. */
+/** The database's clock in epoch microseconds, as the FactStamps triggers stamp rows (SYSDATE(6): the moment of the write). */
+export const nowMicrosSql = (db: DataSource | EntityManager): string =>
+  (db instanceof DataSource ? db : db.connection).options.type === 'mysql' ? 'CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS SIGNED)' : "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
+
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /** Inserts one row and returns its AUTO_INCREMENT id; run on an EntityManager (one connection). */

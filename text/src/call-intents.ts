@@ -439,9 +439,11 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
       spokenAddress(said.slice(s, e))
         .replace(/(?<=区|县|市|镇|乡|街道|^)[^区县镇乡路街巷弄\d]{1,10}?(?:大道|大街|路|街|巷|弄)(?:不是|不对)是/u, '')
         .replace(ABOVE_DISTRICT, '');
-    const take = (s: number, e: number) => {
-      if (!turnOf(s) || turnOf(s) !== turnOf(e - 1) || refTaken(s, e)) return;
-      const value = meant(s, e);
+    // In one caller turn, or (pieces joined across the agent's echo) starting in one and ending in the next.
+    const take = (s: number, e: number, across?: { said: string }) => {
+      const [first, last] = [turnOf(s), turnOf(e - 1)];
+      if (!first || !last || (across ? first === last : first !== last) || refTaken(s, e)) return;
+      const value = meant(s, e, across?.said);
       newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
       found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
     };
@@ -477,13 +479,7 @@ export function readCall(transcript: string, lexicon?: Lexicon): CallReading {
         [joinedNorm, joinedRaw] = [blank(joinedNorm), blank(joinedRaw)];
       }
       filled.lastIndex = 0;
-      for (let m; joinedNorm !== norm && !newAddress && (m = filled.exec(joinedNorm)); ) {
-        const [s, e] = [m.index + m[0].length - m[1].length, m.index + m[0].length];
-        if (!turnOf(s) || !turnOf(e - 1) || turnOf(s) === turnOf(e - 1) || refTaken(s, e)) continue;
-        const value = meant(s, e, joinedRaw);
-        newAddress = { value, span: [s, e], province: null, city: null, district: null, detail: value };
-        found.push({ span: [s, e], cue: 'ADDRESS', group: cues.intents.find((g) => g.label === 'CHANGE_ADDRESS')!, negated: false });
-      }
+      for (let m; joinedNorm !== norm && !newAddress && (m = filled.exec(joinedNorm)); ) take(m.index + m[0].length - m[1].length, m.index + m[0].length, { said: joinedRaw });
     }
     // After a change-of-address cue (少写了个门牌号，是新华路66号) the street said next in the turn is the new one.
     for (const cue of found.filter((m) => m.group.label === 'CHANGE_ADDRESS' && !m.negated && m.cue !== 'ADDRESS')) {

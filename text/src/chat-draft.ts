@@ -784,9 +784,9 @@ function findItems(
       const next = quantities.find((x) => x.span[0] > q.span[1] && x.span[0] <= at && x.span[1] > at && x.qty !== null && x !== q);
       if (!next) return;
       // 19寸10支，再来两瓶DOT4 1L: a quantity said right before another product is that product's, not more of this one.
-      if (!/不对|不是|不|错|更正|改/.test(cue[0]) && clusters.some((o, j) => j > i && o.span[0] >= next.span[1] && /^[\s的]{0,2}$/.test(norm.slice(next.span[1], o.span[0])))) return;
+      if (!CORRECTS.test(cue[0]) && clusters.some((o, j) => j > i && o.span[0] >= next.span[1] && /^[\s的]{0,2}$/.test(norm.slice(next.span[1], o.span[0])))) return;
       assigned.forEach((x, j) => x === next && (assigned[j] = null));
-      const adds = /加/.test(cue[0]) && !/不对|不是|不|错|更正|改/.test(cue[0]);
+      const adds = /加/.test(cue[0]) && !CORRECTS.test(cue[0]);
       assigned[i] = { ...next, span: [q.span[0], next.span[1]], qty: adds ? q.qty + next.qty! : next.qty, form: adds ? 'ADDED' : 'CORRECTED' };
     }
   });
@@ -907,6 +907,8 @@ function mergeRepeats(items: DraftItem[], norm: string, unresolved: Unresolved[]
 
 /** Gives each quantity to the product it belongs to: the one just before it, or the one it precedes (两瓶冷却液). */
 /** Between a quantity and the one that replaces it (，不对，改成 / ，哦不，要) or adds to it (，再加). */
+/** A correction's words (不对, 改成): the quantity after them replaces the last one, it does not add to it. */
+const CORRECTS = /不对|不是|不|错|更正|改/;
 const QTY_CORRECTION =
   /^[ \t,，、;；.。]*(?:(?:(?:不对|不是|哦不|噢不|喔不|呃不|错了|说错了|打错了|写错了|更正)[ \t,，、;；:：!！.。]*)+(?:改成|改为|换成|应该是|是|要|来)?|改成|改为|换成|再加|再来|另加|加)[ \t:：]*/;
 

@@ -20,6 +20,7 @@
 // open, not a proof — docs/bi.md says so.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { nowMicrosSql } from '../db.js';
 import type { Logger } from '../logger.js';
 
 export interface Horizon {
@@ -36,7 +37,6 @@ const CACHE_IDLE_MS = 110;
 const CACHE_TRIES = 5;
 /** How long an answered horizon serves further askers: just past InnoDB's 0.1 s, so freshness barely moves. */
 const REUSE_MS = 150;
-const NOW_US = 'CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS SIGNED)';
 
 export function createHorizon(db: DataSource, options: { lagMs: number; logger: Logger }): Horizon {
   const mysql = db.options.type === 'mysql';
@@ -45,7 +45,7 @@ export function createHorizon(db: DataSource, options: { lagMs: number; logger: 
   const lag = async (): Promise<number> => {
     method = 'lag';
     // SQLite stamps with this host's clock; MariaDB with its own.
-    const now = mysql ? Number((await db.query(`SELECT ${NOW_US} AS now_us`))[0].now_us) : Date.now() * 1000;
+    const now = mysql ? Number((await db.query(`SELECT ${nowMicrosSql(db)} AS now_us`))[0].now_us) : Date.now() * 1000;
     return now - options.lagMs * 1000;
   };
   /** The oldest open transaction's start from a copy of INNODB_TRX filled after `asked`, or undefined if none came. */
@@ -53,7 +53,7 @@ export function createHorizon(db: DataSource, options: { lagMs: number; logger: 
     const runner = db.createQueryRunner();
     try {
       await runner.connect();
-      const [start] = await runner.query(`SELECT ${NOW_US} AS now_us`);
+      const [start] = await runner.query(`SELECT ${nowMicrosSql(db)} AS now_us`);
       await runner.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
       for (let attempt = 0; attempt < CACHE_TRIES; attempt++) {
         // Our own row with this very statement as its query: a copy filled while the statement ran (an

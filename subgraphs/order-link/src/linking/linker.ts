@@ -7,7 +7,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../../../common/src/logger.js';
 import type { LegacySystem } from '../../../../common/src/legacy.js';
-import { insertRows, placeholders, upsertRows } from '../../../../common/src/db.js';
+import { insertRows, nowMicrosSql, placeholders, upsertRows } from '../../../../common/src/db.js';
 import { FEED_START, type ChangeCursor } from '../../../../common/src/change-feed.js';
 import { beijingDate } from '../../../../common/src/time.js';
 import { traceRound } from '../../../../common/src/event-trace.js';
@@ -292,8 +292,7 @@ export class Linker {
 
   /** A clean round has woken everything it and the rounds it carried wrote: the mark moves past them. */
   private async markWoken(round: Round): Promise<void> {
-    const now = this.hub.options.type === 'mysql' ? 'CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS SIGNED)' : "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
-    const [last] = await this.query('order.last', `SELECT MAX(id) AS id, ${now} AS now_us FROM hub_order`);
+    const [last] = await this.query('order.last', `SELECT MAX(id) AS id, ${nowMicrosSql(this.hub)} AS now_us FROM hub_order`);
     const mark: WokenMark = { orderId: Number(last?.id ?? 0), changedUs: Number(last.now_us) };
     await upsertRows(this.hub, 'hub_sync_cursor', [{ source: WOKEN, position: JSON.stringify(mark), updated_at: round.now }], ['source']);
   }
