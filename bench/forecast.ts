@@ -2,7 +2,8 @@
 // weeks of generated history: WAPE and bias against two naive baselines — the mean of the last four
 // weeks and the same week last year — and the stock-outs and overstock each would have caused when
 // used to order (same order-up-to policy and safety stock for all three; only the point forecast
-// differs). The model only sees the history before each week, as the service does.
+// differs). The model only sees the history before each week, as the service does: the whole company's
+// orders, forecasting one warehouse's cities.
 // Run: npm run bench:forecast [-- --weeks 104 --orders-per-day 400 --test-weeks 52 --seed 20251108]
 import { execSync } from 'node:child_process';
 import { DEFAULT_SEED_OPTIONS, generate } from '../legacy-sim/src/generator.js';
@@ -32,20 +33,22 @@ const floor = { absErr: 0, err: 0 };
 let actualTotal = 0;
 let demandWeeks = 0;
 
+// The company's orders and alerts: the model learns the season, growth, weather and SKU shares from all
+// of them and forecasts one warehouse's cities at a time, as the service does.
+const companyEvents: DemandEvent[] = [];
+for (const o of history.orders) {
+  const day = dayText(o.orderedAt);
+  for (const l of o.lines) companyEvents.push({ day, city: o.region, customerCode: o.customerCode, skuCode: l.skuCode, quantity: l.quantity });
+}
+const sorted = [...companyEvents].sort((a, b) => a.day.localeCompare(b.day));
+const alerts: AlertSpan[] = history.alerts.map((a) => ({ alertId: a.alert_id, city: a.city, type: a.alert_type, level: a.level, startAt: parseBeijing(a.start_time)!, endAt: parseBeijing(a.end_time)! }));
+
 for (const wh of [...new Set(CITIES.map((c) => c.warehouse))]) {
   const cities = new Set(CITIES.filter((c) => c.warehouse === wh).map((c) => c.name));
-  const events: DemandEvent[] = [];
-  for (const o of history.orders) {
-    if (!cities.has(o.region)) continue;
-    const day = dayText(o.orderedAt);
-    for (const l of o.lines) events.push({ day, city: o.region, customerCode: o.customerCode, skuCode: l.skuCode, quantity: l.quantity });
-  }
-  const alerts: AlertSpan[] = history.alerts
-    .filter((a) => cities.has(a.city))
-    .map((a) => ({ alertId: a.alert_id, city: a.city, type: a.alert_type, level: a.level, startAt: parseBeijing(a.start_time)!, endAt: parseBeijing(a.end_time)! }));
   // Actual units per SKU and week.
   const actual = new Map<string, number>();
-  for (const e of events) {
+  for (const e of companyEvents) {
+    if (!cities.has(e.city)) continue;
     const t = parseBeijing(e.day)!;
     const w = from + Math.floor((t - from) / WEEK) * WEEK;
     const key = `${e.skuCode}|${w}`;
@@ -64,11 +67,10 @@ for (const wh of [...new Set(CITIES.map((c) => c.warehouse))]) {
   const expectedBase = new Map(history.truth.expected.filter((x) => x.warehouseCode === wh).map((x) => [`${x.skuCode}|${parseBeijing(x.weekStarting)}`, x.baseUnits]));
   // Stock per policy and SKU: start with two weeks of the first forecast; orders arrive after the lead time.
   const stock = new Map<string, { onHand: number; pipeline: { at: number; qty: number }[] }>();
-  const sorted = [...events].sort((a, b) => a.day.localeCompare(b.day));
   let cut = 0;
   for (const w of testWeeks) {
     while (cut < sorted.length && parseBeijing(sorted[cut].day)! < w) cut++;
-    const forecasts = forecastWeek({ weekStarting: w, events: sorted.slice(0, cut), skus, alerts });
+    const forecasts = forecastWeek({ weekStarting: w, events: sorted.slice(0, cut), skus, alerts, cities: [...cities] });
     for (const f of forecasts) {
       const a = units(f.skuCode, w);
       const mean4 = [1, 2, 3, 4].reduce((s, k) => s + units(f.skuCode, w - k * WEEK), 0) / 4;

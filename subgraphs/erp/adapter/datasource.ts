@@ -504,6 +504,16 @@ export class ErpDatasource {
     return rows.map((r) => r.cRegion);
   }
 
+  /** Every city (Department.cRegion) a warehouse serves: the company's market. */
+  async regionsServed(): Promise<string[]> {
+    const rows: { cRegion: string }[] = await this.call(
+      'Department.regions',
+      () => this.db.query("SELECT DISTINCT cRegion FROM Department WHERE cWhCode IS NOT NULL AND cWhCode <> '' ORDER BY cRegion"),
+      { idempotent: true },
+    );
+    return rows.map((r) => r.cRegion);
+  }
+
   /**
    * Units sold (SO_SODetails.iQuantity) per customer, delivery city, Beijing day and SKU, for orders
    * (SO_SOMain, not voided) delivered to these cities and dated in [from, to): the history purchase

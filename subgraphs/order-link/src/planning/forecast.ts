@@ -81,8 +81,16 @@ export interface ForecastInput {
   /** History before the target week. */
   events: DemandEvent[];
   skus: { code: string; category: string }[];
-  /** Alerts in the warehouse's cities, past ones and those known for the target week. */
+  /** Alerts in the cities of the events, past ones and those known for the target week. */
   alerts: AlertSpan[];
+  /**
+   * The cities whose demand is forecast (a warehouse's); every city of the events when absent. The
+   * other cities' events and alerts are the rest of the company: the season, the growth, each kind of
+   * weather's pull and each SKU's share of its category are learned from all of them together (the same
+   * goods sell to the same trades everywhere, and three times the weeks tell these apart from chance),
+   * while the level comes from the cities forecast alone.
+   */
+  cities?: readonly string[];
 }
 
 export interface ForecastSettings {
@@ -113,19 +121,58 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
 };
+/** The mean without the tenth largest and the tenth smallest. */
+const trimmedMean = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const cut = Math.floor(s.length / 10);
+  return mean(s.slice(cut, s.length - cut));
+};
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** Orders of the same size as `quantity`: within 15 %, or a unit and a half (a unit either way of a median that may fall between two). */
+const sameSize = (quantity: number) => Math.max(1.5, 0.15 * quantity);
+
+/** Rhythms looked for per customer and SKU. */
+const MAX_RHYTHMS = 3;
+
+/** How far a step may stray from the cycle and still keep the rhythm. */
+const toleranceMs = (cycleDays: number) => Math.max(2.5, 0.25 * cycleDays) * DAY;
+
+/**
+ * How unlikely a chain must be by chance to count as a rhythm. Small, because it is asked of thousands
+ * of customer × SKU pairs and dozens of candidate cycles each: at this level a few chance chains in a
+ * warehouse's history pass, not hundreds.
+ */
+const CHANCE_CHAIN = 1e-5;
+
+/** P(X ≥ k) for X ~ Binomial(n, p). */
+function binomialTail(n: number, k: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) n = k;
+  if (p >= 1) return 1;
+  if (p <= 0) return 0;
+  let total = 0;
+  let logC = 0; // log C(n, i), built up from i = 0
+  for (let i = 0; i <= n; i++) {
+    if (i > 0) logC += Math.log((n - i + 1) / i);
+    if (i >= k) total += Math.exp(logC + i * Math.log(p) + (n - i) * Math.log(1 - p));
+  }
+  return Math.min(1, total);
+}
 
 /**
  * A customer's orders of one SKU that follow one rhythm and one size: each step about `cycle` days
- * before the next, each about the same quantity. Any of the last three orders may end the chain
- * (a one-off order can come after it) and every gap back from it is tried as the cycle; the cycle
- * is then re-estimated from the chain and the chain drawn again. The longest, steadiest chain wins.
+ * before the next, each about the same quantity. Any of the last three orders, or the last of each
+ * size in the last nine weeks, may end the chain (one-off orders can come after it; a customer who
+ * also buys the SKU often has many) and every gap back from it is tried as the cycle; the cycle is then
+ * re-estimated from the chain and the chain drawn again. A chain counts when chance would hardly ever make it; the longest,
+ * steadiest one wins.
  */
 function findChain(days: number[], qty: number[], minOrders: number, minSpanDays: number): { chain: number[]; cycle: number; quantity: number; stepSd: number } | null {
   if (days.length < minOrders) return null;
   let best: { chain: number[]; cycle: number; quantity: number; spread: number; stepSd: number } | null = null;
   const build = (anchor: number, cycle: number) => {
-    const tol = Math.max(2.5, 0.25 * cycle) * DAY;
+    const tol = toleranceMs(cycle);
     const chain = [anchor];
     let t = days[anchor];
     for (let j = anchor - 1; j >= 0; j--) {
@@ -143,7 +190,18 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
     }
     return chain;
   };
-  for (let anchor = days.length - 1; anchor >= Math.max(0, days.length - 3); anchor--) {
+  // The chain's span over its cycles: a skipped order's step is two cycles, not one.
+  const cycleOf = (chain: number[], guess: number) => {
+    let cycles = 0;
+    for (let k = 1; k < chain.length; k++) cycles += Math.max(1, Math.round((days[chain[k]] - days[chain[k - 1]]) / DAY / guess));
+    return (days[chain[chain.length - 1]] - days[chain[0]]) / DAY / cycles;
+  };
+  const newest = days[days.length - 1];
+  const anchorSizes: number[] = [];
+  for (let anchor = days.length - 1; anchor >= 0 && (anchor >= days.length - 3 || newest - days[anchor] <= 63 * DAY); anchor--) {
+    // Past the last three, only the last order of each size: a chain ends at the last order of its size.
+    if (anchor < days.length - 3 && anchorSizes.some((q) => Math.abs(q - qty[anchor]) <= sameSize(qty[anchor]))) continue;
+    anchorSizes.push(qty[anchor]);
     // Candidate cycles: every gap back from the anchor (and its halves and thirds, a rhythm seen over
     // two or three steps), and the median step between consecutive orders.
     const gaps = new Set<number>();
@@ -158,10 +216,10 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
     for (const gap of gaps) {
       let chain = build(anchor, gap);
       if (chain.length < 3) continue;
-      const refined = (days[chain[chain.length - 1]] - days[chain[0]]) / (chain.length - 1) / DAY;
+      const refined = cycleOf(chain, gap);
       chain = build(anchor, refined);
       if (chain.length < minOrders) continue;
-      const cycle = (days[chain[chain.length - 1]] - days[chain[0]]) / (chain.length - 1) / DAY;
+      const cycle = cycleOf(chain, refined);
       // Cycles of five days to nine weeks: a longer one has too few orders in a year to tell from chance.
       if (cycle < 5 || cycle > 63) continue;
       // A rhythm kept for a good part of the time looked at, not four orders that happen to line up.
@@ -169,15 +227,36 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
       // A rhythm, not a coincidence: most steps present, and the same size every time.
       const expectedSteps = Math.round((days[anchor] - days[chain[0]]) / DAY / cycle);
       if (chain.length - 1 < 0.75 * expectedSteps) continue;
-      // A customer who buys the SKU all the time has no rhythm to find, whatever a chain looks like.
-      const others = anchor + 1 - chain[0] - chain.length;
-      if (others > 0.5 * chain.length) continue;
       const sizes = chain.map((i) => qty[i]);
-      const quantity = median(sizes);
+      // The order's size: the mean of the chain's sizes without its tenth largest and smallest (a day
+      // that also held other buying is an outlier; a median of sizes a unit either way sits on an edge).
+      const quantity = trimmedMean(sizes);
       const spread = median(sizes.map((q) => Math.abs(q - quantity)));
-      if (spread > Math.max(1, 0.15 * quantity)) continue;
+      if (spread > sameSize(quantity)) continue;
+      // A rhythm, not chance: a customer who orders the SKU often in orders of this size finds one in
+      // almost any window. Taking every order of the chain's size in its span as if it came at random,
+      // how likely would as many steps each find one in their window (only steps that landed on an
+      // order of the chain's size count)? Only a chain chance would hardly ever make counts.
+      const span = (days[anchor] - days[chain[0]]) / DAY;
+      const isAlike = (i: number) => Math.abs(qty[i] - quantity) <= sameSize(quantity);
+      const hits = chain.slice(1).filter(isAlike).length;
+      let alike = 0;
+      for (let i = chain[0]; i <= anchor; i++) if (isAlike(i)) alike++;
+      // The window a step had to land in: as wide as the chain's steps actually strayed (a day either
+      // side at least), not the whole tolerance searched.
+      let stray = 0;
+      for (let k = 1; k < chain.length; k++) {
+        const step = (days[chain[k]] - days[chain[k - 1]]) / DAY;
+        stray = Math.max(stray, Math.abs(step - Math.max(1, Math.round(step / cycle)) * cycle));
+      }
+      const window = Math.min((2 * toleranceMs(cycle)) / DAY, 2 * stray + 1);
+      const perWindow = 1 - Math.exp(-(alike / span) * window);
+      if (binomialTail(expectedSteps, hits, perWindow) > CHANCE_CHAIN) continue;
+      // … and a rhythm holds the orders of its size: a walk picked through a stream of like orders
+      // (every few days, each step finds one) leaves as many of them beside it as it takes.
+      if (alike - chain.filter(isAlike).length > 0.5 * chain.length) continue;
       const steps = chain.slice(1).map((c, k) => (days[c] - days[chain[k]]) / DAY);
-      const stepSd = Math.sqrt(mean(steps.map((x) => (x - cycle) ** 2)));
+      const stepSd = Math.sqrt(mean(steps.map((x) => (x - Math.max(1, Math.round(x / cycle)) * cycle) ** 2)));
       if (!best || chain.length > best.chain.length || (chain.length === best.chain.length && spread < best.spread)) best = { chain: chain.map((i) => days[i]), cycle, quantity, spread, stepSd };
     }
   }
@@ -246,7 +325,11 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   const ws = input.weekStarting;
   const events = input.events.filter((e) => dayMs(e.day) < ws);
   const weekOf = (t: number) => Math.floor((t - ws) / WEEK);
-  if (!events.length) return input.skus.map((s) => emptyForecast(s));
+  // Group 0: the cities forecast; group 1: the rest of the company (empty without `cities`).
+  const forecastCities = input.cities ? new Set(input.cities) : null;
+  const groupOf = (city: string) => (!forecastCities || forecastCities.has(city) ? 0 : 1);
+  const GROUPS = [0, 1];
+  if (!events.some((e) => groupOf(e.city) === 0)) return input.skus.map((s) => emptyForecast(s));
   // The last full week of data: the newest day's week when that day is a Sunday, else the week before.
   let newest = -Infinity;
   let oldest = Infinity;
@@ -260,107 +343,131 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   const firstFull = oldest === ws + weekOf(oldest) * WEEK ? weekOf(oldest) : weekOf(oldest) + 1;
   const categoryOf = new Map(input.skus.map((s) => [s.code, s.category]));
 
-  // 1. Regular customers: chains of orders of one SKU at a steady rhythm.
+  // 1. Regular customers: chains of orders of one SKU at a steady rhythm — everywhere, so that no
+  // group's base carries them; only the forecast cities' customers are due.
   const lookbackFrom = ws + (lastFull + 1) * WEEK - settings.regularLookbackWeeks * WEEK;
-  const perPair = new Map<string, Map<number, number>>();
+  const perPair = new Map<string, { city: string; days: Map<number, number> }>();
   for (const e of events) {
     const t = dayMs(e.day);
     if (t < lookbackFrom) continue;
     const key = `${e.customerCode}\u0000${e.skuCode}`;
-    const days = perPair.get(key) ?? new Map<number, number>();
-    perPair.set(key, days);
-    days.set(t, (days.get(t) ?? 0) + e.quantity);
+    const pair = perPair.get(key) ?? { city: e.city, days: new Map<number, number>() };
+    perPair.set(key, pair);
+    pair.city = e.city;
+    pair.days.set(t, (pair.days.get(t) ?? 0) + e.quantity);
   }
   // Units of each chain's day that are the regular order (the rest of that day's units are ordinary buying).
   const regularDays = new Map<string, number>();
   const regularsBySku = new Map<string, RegularCustomer[]>();
-  for (const [key, byDay] of perPair) {
-    const days = [...byDay.keys()].sort((a, b) => a - b);
-    const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders, Math.min(182, (settings.regularLookbackWeeks * 7) / 2));
-    if (!found) continue;
+  for (const [key, { city, days: byDay }] of perPair) {
     const [customerCode, skuCode] = key.split('\u0000');
-    for (const d of found.chain) regularDays.set(`${key}\u0000${d}`, found.quantity);
-    const last = found.chain[found.chain.length - 1];
-    const due = dueInWeek(last, found.cycle, found.stepSd, newest + DAY, ws);
-    if (!due) continue;
-    const list = regularsBySku.get(skuCode) ?? [];
-    regularsBySku.set(skuCode, list);
-    list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: beijingDate(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
+    // A customer may keep more than one rhythm for a SKU (a steady large order and small top-ups every
+    // few days): once one is found, the rest of the orders are searched again.
+    let days = [...byDay.keys()].sort((a, b) => a - b);
+    for (let rhythm = 0; rhythm < MAX_RHYTHMS; rhythm++) {
+      const found = findChain(days, days.map((d) => byDay.get(d)!), settings.regularMinOrders, Math.min(182, (settings.regularLookbackWeeks * 7) / 2));
+      if (!found) break;
+      // A chain day's units are the regular order when they are about its size; a day with more holds
+      // ordinary buying besides, and keeps that in the base.
+      for (const d of found.chain) {
+        const units = byDay.get(d)!;
+        regularDays.set(`${key}\u0000${d}`, Math.abs(units - found.quantity) <= sameSize(found.quantity) ? units : Math.min(units, found.quantity));
+      }
+      // The next search keeps the days this chain only stepped on (an order of another size).
+      const taken = new Set(found.chain.filter((d) => Math.abs(byDay.get(d)! - found.quantity) <= sameSize(found.quantity)));
+      days = days.filter((d) => !taken.has(d));
+      if (groupOf(city) !== 0) continue;
+      const last = found.chain[found.chain.length - 1];
+      const due = dueInWeek(last, found.cycle, found.stepSd, newest + DAY, ws);
+      if (!due) continue;
+      const list = regularsBySku.get(skuCode) ?? [];
+      regularsBySku.set(skuCode, list);
+      list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: beijingDate(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
+    }
   }
 
-  // 2. Weekly base (everything but the regular chains) per SKU; per category all units (the chains are
-  // only known for the recent weeks, and last year's season must be read the same way throughout);
-  // each city's share.
+  // 2. Weekly base (everything but the regular chains) per group and SKU; per group and category all
+  // units (the chains are only known for the recent weeks, and last year's season must be read the
+  // same way throughout); each city's share of its group.
   const nWeeks = lastFull - firstFull + 1;
   const idx = (w: number) => w - firstFull;
-  const base = new Map<string, Float64Array>();
-  const byCategory = new Map<string, Float64Array>();
+  const weeksArray = () => new Float64Array(Math.max(0, nWeeks));
+  const base = GROUPS.map(() => new Map(input.skus.map((s) => [s.code, weeksArray()])));
+  const byCategory = GROUPS.map(() => new Map(input.skus.map((s) => [s.category, weeksArray()])));
   const cityUnits = new Map<string, number>();
-  for (const s of input.skus) {
-    base.set(s.code, new Float64Array(Math.max(0, nWeeks)));
-    if (!byCategory.has(s.category)) byCategory.set(s.category, new Float64Array(Math.max(0, nWeeks)));
-  }
+  const groupUnits = [0, 0];
   for (const e of events) {
     const t = dayMs(e.day);
     const w = weekOf(t);
     if (w < firstFull || w > lastFull) continue;
-    const series = base.get(e.skuCode);
+    const g = groupOf(e.city);
+    const series = base[g].get(e.skuCode);
     if (!series) continue;
-    byCategory.get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
+    byCategory[g].get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
     cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
+    groupUnits[g] += e.quantity;
     const dayKey = `${e.customerCode}\u0000${e.skuCode}\u0000${t}`;
     const regular = Math.min(e.quantity, regularDays.get(dayKey) ?? 0);
     if (regular) regularDays.set(dayKey, regularDays.get(dayKey)! - regular);
     series[idx(w)] += e.quantity - regular;
   }
-  const allUnits = [...cityUnits.values()].reduce((a, b) => a + b, 0) || 1;
-  const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / allUnits;
+  const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / (groupUnits[groupOf(city)] || 1);
 
-  // 3. Weather: each week's exposure to each alert type (city share × days covered / 7), and the
-  // lift of each type on each category by least squares against the neighbouring weeks.
+  // 3. Weather: each week's exposure of each group to each alert type (city share × days covered / 7),
+  // and the lift of each type on each category by least squares against the neighbouring weeks, the
+  // groups' estimates weighed by how noisy their calm weeks are.
   const types = [...new Set(input.alerts.map((a) => a.type))];
-  const exposure = (w: number) => {
+  const exposure = (g: number, w: number) => {
     const from = ws + w * WEEK;
     const out = new Map<string, number>();
     for (const a of input.alerts) {
+      if (groupOf(a.city) !== g) continue;
       const days = Math.max(0, Math.min(a.endAt, from + WEEK) - Math.max(a.startAt, from)) / DAY;
       if (days > 0) out.set(a.type, (out.get(a.type) ?? 0) + (cityShare(a.city) * days) / 7);
     }
     return out;
   };
-  const exposures = Array.from({ length: Math.max(0, nWeeks) }, (_, i) => exposure(firstFull + i));
+  const exposures = GROUPS.map((g) => Array.from({ length: Math.max(0, nWeeks) }, (_, i) => exposure(g, firstFull + i)));
   const lift = new Map<string, number>();
   const pastAlerts = new Map<string, number>();
-  for (const a of input.alerts) if (a.endAt <= ws) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
-  const neighbours = (series: Float64Array, i: number) => {
+  for (const a of input.alerts) if (a.endAt <= ws && groupOf(a.city) === 0) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
+  const neighbours = (g: number, series: Float64Array, i: number) => {
     const around: number[] = [];
-    for (let j = Math.max(0, i - 3); j <= Math.min(series.length - 1, i + 3); j++) if (j !== i && !exposures[j].size) around.push(series[j]);
+    for (let j = Math.max(0, i - 3); j <= Math.min(series.length - 1, i + 3); j++) if (j !== i && !exposures[g][j].size) around.push(series[j]);
     return around.length >= 2 ? mean(around) : 0;
   };
-  for (const [category, series] of byCategory) {
-    // How much a calm week strays from its neighbours: the noise a weather effect must stand out of.
-    const calmStray: number[] = [];
-    for (let i = 0; i < series.length; i++) {
-      const expected = neighbours(series, i);
-      if (!exposures[i].size && expected > 0) calmStray.push(series[i] / expected - 1);
-    }
-    const noise = calmStray.length >= 8 ? Math.sqrt(mean(calmStray.map((r) => r * r))) : Infinity;
-    for (const type of types) {
-      // Relative change against the neighbours ≈ (lift − 1) × exposure: least squares through 0.
-      let num = 0;
-      let den = 0;
+  for (const category of byCategory[0].keys()) {
+    // Per type: Σ x·y / noise² and Σ x² / noise² over the groups (inverse-variance weighting).
+    const num = new Map<string, number>();
+    const den = new Map<string, number>();
+    for (const g of GROUPS) {
+      const series = byCategory[g].get(category)!;
+      // How much a calm week strays from its neighbours: the noise a weather effect must stand out of.
+      const calmStray: number[] = [];
       for (let i = 0; i < series.length; i++) {
-        const e = exposures[i].get(type) ?? 0;
-        const expected = e ? neighbours(series, i) : 0;
-        if (!expected) continue;
-        num += (series[i] / expected - 1) * e;
-        den += e * e;
+        const expected = neighbours(g, series, i);
+        if (!exposures[g][i].size && expected > 0) calmStray.push(series[i] / expected - 1);
       }
-      if (!den || !Number.isFinite(noise)) continue;
-      const beta = num / den;
-      const se = noise / Math.sqrt(den);
+      if (calmStray.length < 8) continue;
+      const noise2 = mean(calmStray.map((r) => r * r));
+      if (!(noise2 > 0)) continue;
+      for (const type of types) {
+        // Relative change against the neighbours ≈ (lift − 1) × exposure: least squares through 0.
+        for (let i = 0; i < series.length; i++) {
+          const e = exposures[g][i].get(type) ?? 0;
+          const expected = e ? neighbours(g, series, i) : 0;
+          if (!expected) continue;
+          num.set(type, (num.get(type) ?? 0) + ((series[i] / expected - 1) * e) / noise2);
+          den.set(type, (den.get(type) ?? 0) + (e * e) / noise2);
+        }
+      }
+    }
+    for (const [type, d] of den) {
+      if (!d) continue;
+      const beta = num.get(type)! / d;
+      const se2 = 1 / d;
       // Shrunk by its own uncertainty: an effect seen a few times in noisy weeks counts for little.
-      const shrunk = beta * ((beta * beta) / (beta * beta + se * se));
+      const shrunk = beta * ((beta * beta) / (beta * beta + se2));
       lift.set(`${type}\u0000${category}`, Math.min(4, Math.max(0.3, 1 + shrunk)));
     }
   }
@@ -370,16 +477,17 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     return m;
   };
   // The series with the weather taken out, so neither the level nor last year's season carries it.
-  const calm = (category: string, series: Float64Array) => series.map((v, i) => v / weatherMultiplier(category, exposures[i]));
+  const calmBase = GROUPS.map((g) => new Map(input.skus.map((s) => [s.code, base[g].get(s.code)!.map((v, i) => v / weatherMultiplier(s.category, exposures[g][i]))])));
 
-  // 4. Season and level per category, from every full week of its calm base: log units ≈ a + b·t +
-  // Σₖ (cₖ cos + sₖ sin)(2πk·t / 52.18) by least squares (a smooth yearly shape and a steady growth,
-  // each week counting once; two years of weeks pin it far better than any single week last year).
-  // The level is the fit carried to the target week, corrected by an exponential smoothing of how far
-  // the weeks actually ran from the fit (a shift the fit has not caught yet shows there first). The
-  // smoothing is slow: once a year of weeks fits the season, the weeks stray from the fit mostly by
-  // chance, and a quick correction chases that chance. One year (every week of it seen once) is enough
-  // to fit a season; with less, a level and a growth alone miss the season's turn.
+  // 4. Season and level per category. The season and the growth come from every full week of the
+  // company's calm base (both groups): log units ≈ a + b·t + Σₖ (cₖ cos + sₖ sin)(2πk·t / 52.18) by
+  // least squares (a smooth yearly shape and a steady growth, each week counting once; two years of
+  // weeks pin it far better than any single week last year). The forecast cities' level is their share
+  // of that fit over the whole history, carried to the target week and corrected by an exponential
+  // smoothing of how far their weeks actually ran from it (a shift the fit has not caught yet shows
+  // there first). The smoothing is slow: once a year of weeks fits the season, the weeks stray from the
+  // fit mostly by chance, and a quick correction chases that chance. One year (every week of it seen
+  // once) is enough to fit a season; with less, a level and a growth alone miss the season's turn.
   const levelWeeks = Array.from({ length: settings.levelWeeks }, (_, k) => lastFull - k);
   const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
   const harmonics = nWeeks >= settings.seasonMinWeeks ? settings.harmonics : 0;
@@ -388,12 +496,14 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     for (let k = 1; k <= harmonics; k++) x.push(Math.cos((2 * Math.PI * k * w) / YEAR_WEEKS), Math.sin((2 * Math.PI * k * w) / YEAR_WEEKS));
     return x;
   };
-  const calmBase = new Map<string, Float64Array>();
-  for (const sku of input.skus) calmBase.set(sku.code, calm(sku.category, base.get(sku.code)!));
+  const categories = [...new Set(input.skus.map((x) => x.category))];
+  const membersOf = new Map(categories.map((c) => [c, input.skus.filter((x) => x.category === c)]));
+  const categorySeries = (g: number, category: string) => Float64Array.from({ length: Math.max(0, nWeeks) }, (_, i) => membersOf.get(category)!.reduce((t, m) => t + calmBase[g].get(m.code)![i], 0));
   const seasonOf = new Map<string, { index: number; ratio: number; level: number }>();
-  for (const category of new Set(input.skus.map((x) => x.category))) {
-    const members = input.skus.filter((x) => x.category === category);
-    const series = Float64Array.from({ length: Math.max(0, nWeeks) }, (_, i) => members.reduce((t, m) => t + calmBase.get(m.code)![i], 0));
+  for (const category of categories) {
+    const own = categorySeries(0, category);
+    const rest = categorySeries(1, category);
+    const series = own.map((v, i) => v + rest[i]);
     const weeks = Array.from(series.keys()).filter((i) => series[i] > 0);
     if (weeks.length < 4) continue;
     const beta = leastSquares(
@@ -431,30 +541,38 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
         trendAt = (w: number) => Math.exp(trend[0] + trend[1] * regressors(w)[1]);
       }
     }
+    // The forecast cities' part of the company's fitted weeks, then the drift of their own weeks from it.
+    let fittedTotal = 0;
+    let ownTotal = 0;
+    for (let i = 0; i < own.length; i++) {
+      fittedTotal += trendAt(firstFull + i) * seasonAt(firstFull + i);
+      ownTotal += own[i];
+    }
+    const part = fittedTotal > 0 ? ownTotal / fittedTotal : 0;
     let drift = 1;
-    for (let i = 0; i < series.length; i++) {
-      const fitted = trendAt(firstFull + i) * seasonAt(firstFull + i);
-      if (fitted > 0) drift += settings.levelAlpha * (series[i] / fitted - drift);
+    for (let i = 0; i < own.length; i++) {
+      const fitted = part * trendAt(firstFull + i) * seasonAt(firstFull + i);
+      if (fitted > 0) drift += settings.levelAlpha * (own[i] / fitted - drift);
     }
     const recentSeason = mean(levelWeeks.map(seasonAt));
-    seasonOf.set(category, { index: seasonAt(0), ratio: recentSeason > 0 ? seasonAt(0) / recentSeason : 1, level: trendAt(0) * drift });
+    seasonOf.set(category, { index: seasonAt(0), ratio: recentSeason > 0 ? seasonAt(0) / recentSeason : 1, level: part * trendAt(0) * drift });
   }
 
-  // Each SKU's share of its category: every week counts, the older ones less (half-life of a year).
+  // Each SKU's share of its category, from the company's weeks: every week counts, the older ones less
+  // (half-life of a year).
   const shareOf = new Map<string, number>();
-  for (const category of new Set(input.skus.map((x) => x.category))) {
-    const members = input.skus.filter((x) => x.category === category);
-    const weighted = (code: string) => calmBase.get(code)!.reduce((t, v, i) => t + v * 0.5 ** ((nWeeks - 1 - i) / 52), 0);
+  for (const members of membersOf.values()) {
+    const weighted = (code: string) => GROUPS.reduce((sum: number, g) => sum + calmBase[g].get(code)!.reduce((t, v, i) => t + v * 0.5 ** ((nWeeks - 1 - i) / 52), 0), 0);
     const total = members.reduce((t, m) => t + weighted(m.code), 0);
     if (total > 0) for (const m of members) shareOf.set(m.code, weighted(m.code) / total);
   }
 
-  // 5. The target week's weather.
-  const targetExposure = exposure(0);
-  const targetAlerts = input.alerts.filter((a) => a.startAt < ws + WEEK && a.endAt > ws);
+  // 5. The target week's weather in the forecast cities.
+  const targetExposure = exposure(0, 0);
+  const targetAlerts = input.alerts.filter((a) => groupOf(a.city) === 0 && a.startAt < ws + WEEK && a.endAt > ws);
 
   return input.skus.map((s) => {
-    const series = calmBase.get(s.code)!;
+    const series = calmBase[0].get(s.code)!;
     const season = seasonOf.get(s.category);
     // The SKU's level is its share of its category times the category's level for the target week
     // (without season, weather and regular customers): a category's weeks are steadier than one SKU's.

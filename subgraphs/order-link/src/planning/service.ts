@@ -100,14 +100,17 @@ export class PurchasePlanner {
 
   async plan(warehouseCode: string, weekStarting: string): Promise<PurchasePlan> {
     const ws = requireMonday(weekStarting);
-    const regions = await this.regionsOf(warehouseCode);
+    // The whole company's sales and weather: the forecast learns season, growth, weather and SKU shares
+    // from every city and takes the level from the warehouse's own.
+    const [regions, market] = await Promise.all([this.regionsOf(warehouseCode), this.deps.erp.regionsServed()]);
+    const cities = [...new Set([...market, ...regions])];
     const from = ws - this.settings.historyWeeks * 7 * DAY;
     const warnings: Bilingual[] = [];
     const [skus, sold, alerts, stock, open, months] = await Promise.all([
       this.deps.erp.allSkus(),
-      this.deps.erp.unitsSold(regions, formatBeijing(from), formatBeijing(ws)),
+      this.deps.erp.unitsSold(cities, formatBeijing(from), formatBeijing(ws)),
       // Without the TMS the forecast goes on without weather, and says so.
-      this.deps.tms.weatherAlerts(regions, from, ws + 7 * DAY).catch(() => {
+      this.deps.tms.weatherAlerts(cities, from, ws + 7 * DAY).catch(() => {
         warnings.push({ zh: 'TMS 暂不可用：本周预测未计天气因素', en: 'TMS unavailable: this forecast leaves the weather out' });
         return [];
       }),
@@ -116,12 +119,14 @@ export class PurchasePlanner {
       this.deps.expiryMonths(),
     ]);
     const goods = skus.filter((s) => !s.isService).sort((a, b) => a.code.localeCompare(b.code));
-    if (!sold.length) warnings.push({ zh: `${beijingDate(from)} 起无销售记录：预测为零`, en: `No sales since ${beijingDate(from)}: the forecast is zero` });
+    const regionSet = new Set(regions);
+    if (!sold.some((s) => regionSet.has(s.region))) warnings.push({ zh: `${beijingDate(from)} 起无销售记录：预测为零`, en: `No sales since ${beijingDate(from)}: the forecast is zero` });
     const forecasts = forecastWeek({
       weekStarting: ws,
       events: sold.map((s) => ({ day: s.day, city: s.region, customerCode: s.customerCode, skuCode: s.skuCode, quantity: s.units })),
       skus: goods.map((s) => ({ code: s.code, category: s.category })),
       alerts: alerts.map((a) => ({ alertId: a.alertId, city: a.city, type: a.type, level: a.level, startAt: a.startAt, endAt: a.endAt })),
+      cities: regions,
     });
     const lotsBySku = new Map<string, StockRow[]>();
     for (const lot of stock) lotsBySku.set(lot.skuCode, [...(lotsBySku.get(lot.skuCode) ?? []), lot]);
@@ -153,8 +158,8 @@ export class PurchasePlanner {
       {
         kind: 'SEASONAL',
         value: r2(f.seasonalRatio),
-        messageZh: `季节：去年同期「${sku.category}」类是当年均周的 ${r2(f.seasonalIndex)} 倍，较前几周变化 ×${r2(f.seasonalRatio)}`,
-        messageEn: `Season: this week last year, "${sku.category}" ran at ${r2(f.seasonalIndex)}× that year's average week, ×${r2(f.seasonalRatio)} against the weeks before`,
+        messageZh: `季节：去年同期「${sku.category}」类是当年均周的 ${r2(f.seasonalIndex)} 倍，较前几周变化 ×${r2(f.seasonalRatio)}（按全公司各城市的历史拟合）`,
+        messageEn: `Season: this week last year, "${sku.category}" ran at ${r2(f.seasonalIndex)}× that year's average week, ×${r2(f.seasonalRatio)} against the weeks before (fitted on every city's history)`,
       },
     ];
     if (f.weather.length) {
