@@ -76,3 +76,24 @@ test('a customer who buys the SKU all the time at random sizes and days is no re
   }
   assert.deepEqual(named, []);
 });
+
+test("a city that joined the market mid-history reads as neither growth nor season: each city's forecast stays at its own level", () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const rng = new Random(seed * 31);
+    const ws = START + 104 * 7 * DAY;
+    const joinedAt = START + rng.int(40, 90) * 7 * DAY;
+    const linesPerDay = { 杭州: rng.int(6, 14), 宁波: rng.int(2, 6) };
+    const events: DemandEvent[] = [];
+    for (let t = START; t < ws; t += DAY) {
+      for (const [city, n] of Object.entries(linesPerDay)) {
+        if (city === '宁波' && t < joinedAt) continue;
+        for (let k = 0; k < n; k++) events.push({ day: beijingDate(t), city, customerCode: `${city}-${rng.int(1, 400)}`, skuCode: rng.pick(['SKU-A', 'SKU-B']), quantity: rng.int(1, 5) });
+      }
+    }
+    for (const [city, n] of Object.entries(linesPerDay)) {
+      const units = forecastWeek({ weekStarting: ws, events, skus: SKUS, alerts: [], cities: [city] }).reduce((s, f) => s + f.units, 0);
+      const expected = n * 7 * 3; // lines a day × 7 days × the mean quantity
+      assert.ok(Math.abs(units - expected) <= 0.1 * expected, `seed ${seed} ${city} (宁波 from week ${(joinedAt - START) / 7 / DAY}): ${units.toFixed(0)} units forecast, ${expected} expected`);
+    }
+  }
+});

@@ -2722,7 +2722,7 @@ export type WeatherFactor = {
   days: Scalars['Float']['output'];
   /** 蓝, 黄, 橙, 红 */
   level: Scalars['String']['output'];
-  /** Multiplier on the category's demand, measured from past alerts of this type in these cities */
+  /** Multiplier on the category's demand, measured from past alerts of this type in every city of the history */
   lift: Scalars['Float']['output'];
   pastAlerts: Scalars['Int']['output'];
   /** 台风, 暴雨, 寒潮, 大雾 … */

@@ -1139,7 +1139,7 @@ export const orderLinkLineage: FieldLineage[] = [
       type: { transform: 'HUB_STATE', note: "台风, 暴雨, 寒潮, 大雾 …" },
       level: { transform: 'HUB_STATE', note: "蓝, 黄, 橙, 红" },
       days: { transform: 'HUB_STATE', note: "Days of the week it covers" },
-      lift: { transform: 'HUB_STATE', note: "Multiplier on the category's demand, measured from past alerts of this type in these cities" },
+      lift: { transform: 'HUB_STATE', note: "Multiplier on the category's demand, measured from past alerts of this type in every city of the history" },
       pastAlerts: { transform: 'HUB_STATE' },
     },
   },

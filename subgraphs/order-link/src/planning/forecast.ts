@@ -51,7 +51,7 @@ export interface WeatherPull {
   days: number;
   /** Multiplier on the category's demand, measured from past alerts of this type. */
   lift: number;
-  /** How many past alerts of this type in these cities the lift was measured from. */
+  /** How many past alerts of this type, in every city of the history, the lift was measured from. */
   pastAlerts: number;
 }
 
@@ -121,7 +121,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
 };
-/** The mean without the tenth largest and the tenth smallest. */
+/** The mean without the tenth largest and the tenth smallest (none cut below ten). */
 const trimmedMean = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const cut = Math.floor(s.length / 10);
@@ -139,9 +139,9 @@ const MAX_RHYTHMS = 3;
 const toleranceMs = (cycleDays: number) => Math.max(2.5, 0.25 * cycleDays) * DAY;
 
 /**
- * How unlikely a chain must be by chance to count as a rhythm. Small, because it is asked of thousands
- * of customer × SKU pairs and dozens of candidate cycles each: at this level a few chance chains in a
- * warehouse's history pass, not hundreds.
+ * How unlikely a chain must be by chance to count as a rhythm. Small, because it is asked of tens of
+ * thousands of customer × SKU pairs (the company's) and dozens of candidate cycles each: at this level a
+ * few chance chains pass, not hundreds.
  */
 const CHANCE_CHAIN = 1e-5;
 
@@ -325,11 +325,9 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   const ws = input.weekStarting;
   const events = input.events.filter((e) => dayMs(e.day) < ws);
   const weekOf = (t: number) => Math.floor((t - ws) / WEEK);
-  // Group 0: the cities forecast; group 1: the rest of the company (empty without `cities`).
   const forecastCities = input.cities ? new Set(input.cities) : null;
-  const groupOf = (city: string) => (!forecastCities || forecastCities.has(city) ? 0 : 1);
-  const GROUPS = [0, 1];
-  if (!events.some((e) => groupOf(e.city) === 0)) return input.skus.map((s) => emptyForecast(s));
+  const isForecastCity = (city: string) => !forecastCities || forecastCities.has(city);
+  if (!events.some((e) => isForecastCity(e.city))) return input.skus.map((s) => emptyForecast(s));
   // The last full week of data: the newest day's week when that day is a Sunday, else the week before.
   let newest = -Infinity;
   let oldest = Infinity;
@@ -342,25 +340,46 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   // The first full week: the oldest day's week when that day is a Monday, else the week after.
   const firstFull = oldest === ws + weekOf(oldest) * WEEK ? weekOf(oldest) : weekOf(oldest) + 1;
   const categoryOf = new Map(input.skus.map((s) => [s.code, s.category]));
+  // Group 0: the cities forecast; group 1: the rest of the company that sold throughout the history
+  // (empty without `cities`); group 2: cities that began or stopped selling within it, left out — a
+  // city joining the market would read as growth or season in the company's fit.
+  const cityWeeks = new Map<string, { first: number; last: number }>();
+  for (const e of events) {
+    const w = weekOf(dayMs(e.day));
+    const span = cityWeeks.get(e.city);
+    if (!span) cityWeeks.set(e.city, { first: w, last: w });
+    else {
+      span.first = Math.min(span.first, w);
+      span.last = Math.max(span.last, w);
+    }
+  }
+  const throughout = (city: string) => {
+    const span = cityWeeks.get(city);
+    return !!span && span.first <= firstFull + 4 && span.last >= lastFull - 4;
+  };
+  const groupOf = (city: string) => (isForecastCity(city) ? 0 : throughout(city) ? 1 : 2);
+  const GROUPS = [0, 1];
+  const forecastThroughout = [...cityWeeks.keys()].filter(isForecastCity).every(throughout);
 
   // 1. Regular customers: chains of orders of one SKU at a steady rhythm — everywhere, so that no
   // group's base carries them; only the forecast cities' customers are due.
   const lookbackFrom = ws + (lastFull + 1) * WEEK - settings.regularLookbackWeeks * WEEK;
-  const perPair = new Map<string, { city: string; days: Map<number, number> }>();
+  // Per customer, SKU and group: a customer delivered to cities of both keeps a rhythm in each apart.
+  const pairKey = (e: DemandEvent) => `${e.customerCode}\u0000${e.skuCode}\u0000${groupOf(e.city)}`;
+  const perPair = new Map<string, Map<number, number>>();
   for (const e of events) {
     const t = dayMs(e.day);
     if (t < lookbackFrom) continue;
-    const key = `${e.customerCode}\u0000${e.skuCode}`;
-    const pair = perPair.get(key) ?? { city: e.city, days: new Map<number, number>() };
-    perPair.set(key, pair);
-    pair.city = e.city;
-    pair.days.set(t, (pair.days.get(t) ?? 0) + e.quantity);
+    const key = pairKey(e);
+    const days = perPair.get(key) ?? new Map<number, number>();
+    perPair.set(key, days);
+    days.set(t, (days.get(t) ?? 0) + e.quantity);
   }
   // Units of each chain's day that are the regular order (the rest of that day's units are ordinary buying).
   const regularDays = new Map<string, number>();
   const regularsBySku = new Map<string, RegularCustomer[]>();
-  for (const [key, { city, days: byDay }] of perPair) {
-    const [customerCode, skuCode] = key.split('\u0000');
+  for (const [key, byDay] of perPair) {
+    const [customerCode, skuCode, group] = key.split('\u0000');
     // A customer may keep more than one rhythm for a SKU (a steady large order and small top-ups every
     // few days): once one is found, the rest of the orders are searched again.
     let days = [...byDay.keys()].sort((a, b) => a - b);
@@ -369,14 +388,17 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
       if (!found) break;
       // A chain day's units are the regular order when they are about its size; a day with more holds
       // ordinary buying besides, and keeps that in the base.
+      // (A day an earlier rhythm also took keeps both rhythms' units.)
       for (const d of found.chain) {
         const units = byDay.get(d)!;
-        regularDays.set(`${key}\u0000${d}`, Math.abs(units - found.quantity) <= sameSize(found.quantity) ? units : Math.min(units, found.quantity));
+        const dayKey = `${key}\u0000${d}`;
+        const regular = Math.abs(units - found.quantity) <= sameSize(found.quantity) ? units : found.quantity;
+        regularDays.set(dayKey, Math.min(units, (regularDays.get(dayKey) ?? 0) + regular));
       }
       // The next search keeps the days this chain only stepped on (an order of another size).
       const taken = new Set(found.chain.filter((d) => Math.abs(byDay.get(d)! - found.quantity) <= sameSize(found.quantity)));
       days = days.filter((d) => !taken.has(d));
-      if (groupOf(city) !== 0) continue;
+      if (group !== '0') continue;
       const last = found.chain[found.chain.length - 1];
       const due = dueInWeek(last, found.cycle, found.stepSd, newest + DAY, ws);
       if (!due) continue;
@@ -401,17 +423,21 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     const w = weekOf(t);
     if (w < firstFull || w > lastFull) continue;
     const g = groupOf(e.city);
+    if (g === 2) continue;
     const series = base[g].get(e.skuCode);
     if (!series) continue;
     byCategory[g].get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
     cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
     groupUnits[g] += e.quantity;
-    const dayKey = `${e.customerCode}\u0000${e.skuCode}\u0000${t}`;
+    const dayKey = `${pairKey(e)}\u0000${t}`;
     const regular = Math.min(e.quantity, regularDays.get(dayKey) ?? 0);
     if (regular) regularDays.set(dayKey, regularDays.get(dayKey)! - regular);
     series[idx(w)] += e.quantity - regular;
   }
   const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / (groupUnits[groupOf(city)] || 1);
+  // The first full week the forecast cities sold anything.
+  let ownFrom = 0;
+  while (ownFrom < nWeeks && ![...byCategory[0].values()].some((series) => series[ownFrom] > 0)) ownFrom++;
 
   // 3. Weather: each week's exposure of each group to each alert type (city share × days covered / 7),
   // and the lift of each type on each category by least squares against the neighbouring weeks, the
@@ -430,7 +456,7 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   const exposures = GROUPS.map((g) => Array.from({ length: Math.max(0, nWeeks) }, (_, i) => exposure(g, firstFull + i)));
   const lift = new Map<string, number>();
   const pastAlerts = new Map<string, number>();
-  for (const a of input.alerts) if (a.endAt <= ws && groupOf(a.city) === 0) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
+  for (const a of input.alerts) if (a.endAt <= ws && groupOf(a.city) !== 2) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
   const neighbours = (g: number, series: Float64Array, i: number) => {
     const around: number[] = [];
     for (let j = Math.max(0, i - 3); j <= Math.min(series.length - 1, i + 3); j++) if (j !== i && !exposures[g][j].size) around.push(series[j]);
@@ -503,7 +529,9 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   for (const category of categories) {
     const own = categorySeries(0, category);
     const rest = categorySeries(1, category);
-    const series = own.map((v, i) => v + rest[i]);
+    // The forecast cities join the company's fit when they sold throughout too (or are all there is).
+    const restSold = rest.some((v) => v > 0);
+    const series = own.map((v, i) => (forecastThroughout || !restSold ? v : 0) + rest[i]);
     const weeks = Array.from(series.keys()).filter((i) => series[i] > 0);
     if (weeks.length < 4) continue;
     const beta = leastSquares(
@@ -542,15 +570,16 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
       }
     }
     // The forecast cities' part of the company's fitted weeks, then the drift of their own weeks from it.
+    // Only from the week the forecast cities first sold (a warehouse or city that started later).
     let fittedTotal = 0;
     let ownTotal = 0;
-    for (let i = 0; i < own.length; i++) {
+    for (let i = ownFrom; i < own.length; i++) {
       fittedTotal += trendAt(firstFull + i) * seasonAt(firstFull + i);
       ownTotal += own[i];
     }
     const part = fittedTotal > 0 ? ownTotal / fittedTotal : 0;
     let drift = 1;
-    for (let i = 0; i < own.length; i++) {
+    for (let i = ownFrom; i < own.length; i++) {
       const fitted = part * trendAt(firstFull + i) * seasonAt(firstFull + i);
       if (fitted > 0) drift += settings.levelAlpha * (own[i] / fitted - drift);
     }

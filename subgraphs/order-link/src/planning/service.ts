@@ -173,11 +173,12 @@ export class PurchasePlanner {
       });
     }
     if (f.regulars.length) {
+      const customers = new Set(f.regulars.map((r) => r.customerCode)).size;
       factors.push({
         kind: 'REPEAT_CUSTOMERS',
         value: r1(f.regularUnits),
-        messageZh: `复购：${f.regulars.length} 位规律客户按各自周期本周到期，预计 ${r1(f.regularUnits)} ${sku.unit}`,
-        messageEn: `Repeat customers: ${f.regulars.length} regular customer(s) due this week by their own cycles, about ${r1(f.regularUnits)} units`,
+        messageZh: `复购：${customers} 位规律客户按各自周期本周到期，预计 ${r1(f.regularUnits)} ${sku.unit}`,
+        messageEn: `Repeat customers: ${customers} regular customer(s) due this week by their own cycles, about ${r1(f.regularUnits)} units`,
       });
     }
     factors.push({
