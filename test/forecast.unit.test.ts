@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../legacy-sim/src/random.js';
-import { forecastWeek, type DemandEvent } from '../subgraphs/order-link/src/planning/forecast.js';
+import { forecastWarehouses, forecastWeek, fullWeeks, type DemandEvent } from '../subgraphs/order-link/src/planning/forecast.js';
 import { beijingDate, parseBeijing } from '../common/src/time.js';
 
 const DAY = 86_400_000;
@@ -96,4 +96,35 @@ test("a city that joined the market mid-history reads as neither growth nor seas
       assert.ok(Math.abs(units - expected) <= 0.1 * expected, `seed ${seed} ${city} (宁波 from week ${(joinedAt - START) / 7 / DAY}): ${units.toFixed(0)} units forecast, ${expected} expected`);
     }
   }
+});
+
+test('full weeks of a history: the Monday-to-Sunday weeks between its first and last day, whatever weekdays it begins and ends on', () => {
+  const rng = new Random(4242);
+  for (let k = 0; k < 60; k++) {
+    const first = START + rng.int(0, 30) * DAY;
+    const last = first + rng.int(0, 40) * DAY;
+    const ws = mondayOnOrBefore(last) + (rng.chance(0.5) ? 14 : 7) * DAY; // a Monday after the last day
+    const events: DemandEvent[] = [first, last].map((t) => ({ day: beijingDate(t), city: '上海', customerCode: 'C1', skuCode: 'SKU-A', quantity: 1 }));
+    // Counted by hand: each Monday whose week lies wholly within [first, last] and before ws.
+    let expected = 0;
+    for (let m = mondayOnOrBefore(first); m + 6 * DAY <= last; m += 7 * DAY) if (m >= first && m + 7 * DAY <= ws) expected++;
+    assert.equal(fullWeeks(events, ws), expected, `${beijingDate(first)} … ${beijingDate(last)}, week of ${beijingDate(ws)}`);
+  }
+  assert.equal(fullWeeks([], START), 0);
+});
+
+test('every warehouse forecast from one reading of the history is what it would be alone', () => {
+  const rng = new Random(77);
+  const ws = START + 60 * 7 * DAY;
+  const events: DemandEvent[] = [];
+  for (let t = START; t < ws; t += DAY) {
+    for (const city of ['杭州', '宁波', '苏州']) for (let k = 0; k < 4; k++) events.push({ day: beijingDate(t), city, customerCode: `${city}-${rng.int(1, 40)}`, skuCode: rng.pick(['SKU-A', 'SKU-B']), quantity: rng.int(1, 5) });
+    // A regular customer in 宁波, every 12 days.
+    if (Math.round((t - START) / DAY) % 12 === 0) events.push({ day: beijingDate(t), city: '宁波', customerCode: 'R1', skuCode: 'SKU-B', quantity: 30 });
+  }
+  const warehouses = [['杭州'], ['宁波', '苏州'], undefined];
+  const together = forecastWarehouses({ weekStarting: ws, events, skus: SKUS, alerts: [] }, warehouses);
+  warehouses.forEach((cities, i) => assert.deepEqual(together[i], forecastWeek({ weekStarting: ws, events, skus: SKUS, alerts: [], cities })));
+  assert.ok(together[1].find((f) => f.skuCode === 'SKU-B')!.regulars.some((r) => r.customerCode === 'R1' && r.cycleDays === 12));
+  assert.equal(together[0].find((f) => f.skuCode === 'SKU-B')!.regulars.length, 0);
 });

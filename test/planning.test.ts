@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../common/src/db.js';
-import { parseBeijing } from '../common/src/time.js';
+import { beijingDate, parseBeijing } from '../common/src/time.js';
 import { DEFAULT_SEED_OPTIONS, generate } from '../legacy-sim/src/generator.js';
 import { CITIES, LEAD_TIME_DAYS } from '../legacy-sim/src/world.js';
 import { startStack, type Stack } from './helpers/stack.js';
@@ -144,6 +144,8 @@ describe('purchase suggestions and requisitions through the gateway', () => {
       for (const kind of ['BASE_LEVEL', 'SEASONAL', 'SAFETY_STOCK']) assert.ok(line.factors.some((f: any) => f.kind === kind), `${line.sku.code} says its ${kind}`);
       for (const f of line.factors) assert.ok(CJK.test(f.messageZh) && /^[\x20-\x7e×…–—’]+$/.test(f.messageEn), `${f.kind}: ${f.messageZh} / ${f.messageEn}`);
     }
+    // Sixty weeks of history: a season is fitted, nothing to warn of.
+    assert.deepEqual(plan.warnings, []);
     // The expiry rule is on by default and DOT4 brake fluid keeps an old lot three months from expiry.
     assert.ok(plan.minShelfLifeMonths > 0);
     assert.ok(plan.lines.some((l: any) => l.expiryBlocked > 0), 'some lot is too short-dated to count');
@@ -206,6 +208,21 @@ describe('purchase suggestions and requisitions through the gateway', () => {
     const forecast = plan.lines.reduce((s: number, l: any) => s + l.forecastQuantity, 0);
     const expected = expectedBase + regularDue;
     assert.ok(Math.abs(forecast - expected) <= 0.25 * expected, `forecast ${forecast.toFixed(0)} units against ${expected.toFixed(0)} expected (base ${expectedBase.toFixed(0)}, regulars ${regularDue})`);
+  });
+
+  test('a short history is said: the week the history begins has no sales, a week later one full week and no season', async () => {
+    // The generated history begins on the Monday HISTORY.weeks before the start's week.
+    const first = beijingDate(parseBeijing('2025-11-03')! - HISTORY.weeks * 7 * DAY);
+    const second = beijingDate(parseBeijing(first)! + 7 * DAY);
+    const token = await stack.token('ops');
+    const none = (await stack.query(PLAN, { wh: 'WH-SH01', week: first }, { token })).data.purchaseSuggestions;
+    assert.deepEqual(none.warnings.map((w: any) => w.messageEn), [`No sales since ${none.historyFrom}: the forecast is zero`]);
+    assert.ok(none.lines.every((l: any) => l.forecastQuantity === 0));
+    const one = (await stack.query(PLAN, { wh: 'WH-SH01', week: second }, { token })).data.purchaseSuggestions;
+    assert.deepEqual(one.warnings.map((w: any) => w.messageEn), ['Only 1 full week of sales company-wide, less than a year: no season fitted, the forecast is level and growth alone']);
+    assert.ok(CJK.test(one.warnings[0].messageZh));
+    assert.ok(one.lines.reduce((s: number, l: any) => s + l.forecastQuantity, 0) > 0, 'one week of sales is forecast from');
+    assert.ok(one.lines.every((l: any) => l.factors.find((f: any) => f.kind === 'SEASONAL').value === 1));
   });
 
   test('finance may read the suggestions; warehouse, sales and customers may not', async () => {

@@ -321,14 +321,13 @@ function dueInWeek(last: number, cycle: number, stepSd: number, dataEnd: number,
   return { dueOn, orders };
 }
 
-export function forecastWeek(input: ForecastInput, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): SkuForecast[] {
-  const ws = input.weekStarting;
-  const events = input.events.filter((e) => dayMs(e.day) < ws);
+/**
+ * The full weeks of a history before the week starting `ws` (weeks counted from it: −1 is the week
+ * before): the first is the oldest day's week when that day is a Monday, else the week after; the last
+ * is the newest day's week when that day is a Sunday, else the week before.
+ */
+function calendar(events: readonly DemandEvent[], ws: number): { newest: number; firstFull: number; lastFull: number } {
   const weekOf = (t: number) => Math.floor((t - ws) / WEEK);
-  const forecastCities = input.cities ? new Set(input.cities) : null;
-  const isForecastCity = (city: string) => !forecastCities || forecastCities.has(city);
-  if (!events.some((e) => isForecastCity(e.city))) return input.skus.map((s) => emptyForecast(s));
-  // The last full week of data: the newest day's week when that day is a Sunday, else the week before.
   let newest = -Infinity;
   let oldest = Infinity;
   for (const e of events) {
@@ -336,13 +335,35 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     if (t > newest) newest = t;
     if (t < oldest) oldest = t;
   }
-  const lastFull = weekOf(newest + DAY) - 1;
-  // The first full week: the oldest day's week when that day is a Monday, else the week after.
-  const firstFull = oldest === ws + weekOf(oldest) * WEEK ? weekOf(oldest) : weekOf(oldest) + 1;
+  return { newest, firstFull: oldest === ws + weekOf(oldest) * WEEK ? weekOf(oldest) : weekOf(oldest) + 1, lastFull: weekOf(newest + DAY) - 1 };
+}
+
+/** How many full weeks of sales a history holds before the week starting `ws`. */
+export function fullWeeks(events: readonly DemandEvent[], ws: number): number {
+  const before = events.filter((e) => dayMs(e.day) < ws);
+  if (!before.length) return 0;
+  const { firstFull, lastFull } = calendar(before, ws);
+  return Math.max(0, lastFull - firstFull + 1);
+}
+
+export function forecastWeek(input: ForecastInput, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): SkuForecast[] {
+  return forecastWarehouses(input, [input.cities], settings)[0];
+}
+
+/**
+ * Each warehouse's forecast for one week (`warehouses`: each one's cities; undefined: every city of the
+ * events) from one reading of the company's history: the regular customers are searched once for all
+ * of them, not once per warehouse.
+ */
+export function forecastWarehouses(input: Omit<ForecastInput, 'cities'>, warehouses: readonly (readonly string[] | undefined)[], settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): SkuForecast[][] {
+  const ws = input.weekStarting;
+  const events = input.events.filter((e) => dayMs(e.day) < ws);
+  const weekOf = (t: number) => Math.floor((t - ws) / WEEK);
+  if (!events.length) return warehouses.map(() => input.skus.map((s) => emptyForecast(s)));
+  const { newest, firstFull, lastFull } = calendar(events, ws);
   const categoryOf = new Map(input.skus.map((s) => [s.code, s.category]));
-  // Group 0: the cities forecast; group 1: the rest of the company that sold throughout the history
-  // (empty without `cities`); group 2: cities that began or stopped selling within it, left out — a
-  // city joining the market would read as growth or season in the company's fit.
+  // The weeks each city sold in: a city that began or stopped selling within the history is kept out of
+  // the company's fit (a city joining the market would read as growth or season).
   const cityWeeks = new Map<string, { first: number; last: number }>();
   for (const e of events) {
     const w = weekOf(dayMs(e.day));
@@ -357,19 +378,18 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
     const span = cityWeeks.get(city);
     return !!span && span.first <= firstFull + 4 && span.last >= lastFull - 4;
   };
-  const groupOf = (city: string) => (isForecastCity(city) ? 0 : throughout(city) ? 1 : 2);
-  const GROUPS = [0, 1];
-  const forecastThroughout = [...cityWeeks.keys()].filter(isForecastCity).every(throughout);
 
   // 1. Regular customers: chains of orders of one SKU at a steady rhythm — everywhere, so that no
-  // group's base carries them; only the forecast cities' customers are due.
+  // city's base carries them; only the forecast cities' customers are due. Per customer, SKU and city:
+  // a store re-orders for its own city (one that delivers to two keeps a rhythm in each apart). The
+  // cities no warehouse forecasts and the company's fit leaves out are not searched.
+  const searched = (city: string) => throughout(city) || warehouses.some((cities) => !cities || cities.includes(city));
   const lookbackFrom = ws + (lastFull + 1) * WEEK - settings.regularLookbackWeeks * WEEK;
-  // Per customer, SKU and group: a customer delivered to cities of both keeps a rhythm in each apart.
-  const pairKey = (e: DemandEvent) => `${e.customerCode}\u0000${e.skuCode}\u0000${groupOf(e.city)}`;
+  const pairKey = (e: DemandEvent) => `${e.customerCode}\u0000${e.skuCode}\u0000${e.city}`;
   const perPair = new Map<string, Map<number, number>>();
   for (const e of events) {
     const t = dayMs(e.day);
-    if (t < lookbackFrom) continue;
+    if (t < lookbackFrom || !searched(e.city)) continue;
     const key = pairKey(e);
     const days = perPair.get(key) ?? new Map<number, number>();
     perPair.set(key, days);
@@ -377,9 +397,9 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
   }
   // Units of each chain's day that are the regular order (the rest of that day's units are ordinary buying).
   const regularDays = new Map<string, number>();
-  const regularsBySku = new Map<string, RegularCustomer[]>();
+  const dueBySku = new Map<string, { city: string; regular: RegularCustomer }[]>();
   for (const [key, byDay] of perPair) {
-    const [customerCode, skuCode, group] = key.split('\u0000');
+    const [customerCode, skuCode, city] = key.split('\u0000');
     // A customer may keep more than one rhythm for a SKU (a steady large order and small top-ups every
     // few days): once one is found, the rest of the orders are searched again.
     let days = [...byDay.keys()].sort((a, b) => a - b);
@@ -398,242 +418,254 @@ export function forecastWeek(input: ForecastInput, settings: ForecastSettings = 
       // The next search keeps the days this chain only stepped on (an order of another size).
       const taken = new Set(found.chain.filter((d) => Math.abs(byDay.get(d)! - found.quantity) <= sameSize(found.quantity)));
       days = days.filter((d) => !taken.has(d));
-      if (group !== '0') continue;
       const last = found.chain[found.chain.length - 1];
       const due = dueInWeek(last, found.cycle, found.stepSd, newest + DAY, ws);
       if (!due) continue;
-      const list = regularsBySku.get(skuCode) ?? [];
-      regularsBySku.set(skuCode, list);
-      list.push({ customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: beijingDate(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity });
+      const list = dueBySku.get(skuCode) ?? [];
+      dueBySku.set(skuCode, list);
+      list.push({ city, regular: { customerCode, cycleDays: Math.round(found.cycle * 10) / 10, lastOrderedOn: beijingDate(last), dueOn: due.dueOn, orders: due.orders, quantity: found.quantity } });
     }
   }
 
-  // 2. Weekly base (everything but the regular chains) per group and SKU; per group and category all
-  // units (the chains are only known for the recent weeks, and last year's season must be read the
-  // same way throughout); each city's share of its group.
-  const nWeeks = lastFull - firstFull + 1;
-  const idx = (w: number) => w - firstFull;
-  const weeksArray = () => new Float64Array(Math.max(0, nWeeks));
-  const base = GROUPS.map(() => new Map(input.skus.map((s) => [s.code, weeksArray()])));
-  const byCategory = GROUPS.map(() => new Map(input.skus.map((s) => [s.category, weeksArray()])));
-  const cityUnits = new Map<string, number>();
-  const groupUnits = [0, 0];
-  for (const e of events) {
-    const t = dayMs(e.day);
-    const w = weekOf(t);
-    if (w < firstFull || w > lastFull) continue;
-    const g = groupOf(e.city);
-    if (g === 2) continue;
-    const series = base[g].get(e.skuCode);
-    if (!series) continue;
-    byCategory[g].get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
-    cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
-    groupUnits[g] += e.quantity;
-    const dayKey = `${pairKey(e)}\u0000${t}`;
-    const regular = Math.min(e.quantity, regularDays.get(dayKey) ?? 0);
-    if (regular) regularDays.set(dayKey, regularDays.get(dayKey)! - regular);
-    series[idx(w)] += e.quantity - regular;
-  }
-  const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / (groupUnits[groupOf(city)] || 1);
-  // The first full week the forecast cities sold anything.
-  let ownFrom = 0;
-  while (ownFrom < nWeeks && ![...byCategory[0].values()].some((series) => series[ownFrom] > 0)) ownFrom++;
+  return warehouses.map((cities) => {
+    const forecastCities = cities ? new Set(cities) : null;
+    const isForecastCity = (city: string) => !forecastCities || forecastCities.has(city);
+    if (!events.some((e) => isForecastCity(e.city))) return input.skus.map((s) => emptyForecast(s));
+    // Group 0: the cities forecast; group 1: the rest of the company that sold throughout the history
+    // (empty without `cities`); group 2: cities that began or stopped selling within it, left out.
+    const groupOf = (city: string) => (isForecastCity(city) ? 0 : throughout(city) ? 1 : 2);
+    const GROUPS = [0, 1];
+    const forecastThroughout = [...cityWeeks.keys()].filter(isForecastCity).every(throughout);
+    // Each chain day's regular units, used up as the day's events take them out of the base.
+    const regularLeft = new Map(regularDays);
 
-  // 3. Weather: each week's exposure of each group to each alert type (city share × days covered / 7),
-  // and the lift of each type on each category by least squares against the neighbouring weeks, the
-  // groups' estimates weighed by how noisy their calm weeks are.
-  const types = [...new Set(input.alerts.map((a) => a.type))];
-  const exposure = (g: number, w: number) => {
-    const from = ws + w * WEEK;
-    const out = new Map<string, number>();
-    for (const a of input.alerts) {
-      if (groupOf(a.city) !== g) continue;
-      const days = Math.max(0, Math.min(a.endAt, from + WEEK) - Math.max(a.startAt, from)) / DAY;
-      if (days > 0) out.set(a.type, (out.get(a.type) ?? 0) + (cityShare(a.city) * days) / 7);
+    // 2. Weekly base (everything but the regular chains) per group and SKU; per group and category all
+    // units (the chains are only known for the recent weeks, and last year's season must be read the
+    // same way throughout); each city's share of its group.
+    const nWeeks = lastFull - firstFull + 1;
+    const idx = (w: number) => w - firstFull;
+    const weeksArray = () => new Float64Array(Math.max(0, nWeeks));
+    const base = GROUPS.map(() => new Map(input.skus.map((s) => [s.code, weeksArray()])));
+    const byCategory = GROUPS.map(() => new Map(input.skus.map((s) => [s.category, weeksArray()])));
+    const cityUnits = new Map<string, number>();
+    const groupUnits = [0, 0];
+    for (const e of events) {
+      const t = dayMs(e.day);
+      const w = weekOf(t);
+      if (w < firstFull || w > lastFull) continue;
+      const g = groupOf(e.city);
+      if (g === 2) continue;
+      const series = base[g].get(e.skuCode);
+      if (!series) continue;
+      byCategory[g].get(categoryOf.get(e.skuCode)!)![idx(w)] += e.quantity;
+      cityUnits.set(e.city, (cityUnits.get(e.city) ?? 0) + e.quantity);
+      groupUnits[g] += e.quantity;
+      const dayKey = `${pairKey(e)}\u0000${t}`;
+      const regular = Math.min(e.quantity, regularLeft.get(dayKey) ?? 0);
+      if (regular) regularLeft.set(dayKey, regularLeft.get(dayKey)! - regular);
+      series[idx(w)] += e.quantity - regular;
     }
-    return out;
-  };
-  const exposures = GROUPS.map((g) => Array.from({ length: Math.max(0, nWeeks) }, (_, i) => exposure(g, firstFull + i)));
-  const lift = new Map<string, number>();
-  const pastAlerts = new Map<string, number>();
-  for (const a of input.alerts) if (a.endAt <= ws && groupOf(a.city) !== 2) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
-  const neighbours = (g: number, series: Float64Array, i: number) => {
-    const around: number[] = [];
-    for (let j = Math.max(0, i - 3); j <= Math.min(series.length - 1, i + 3); j++) if (j !== i && !exposures[g][j].size) around.push(series[j]);
-    return around.length >= 2 ? mean(around) : 0;
-  };
-  for (const category of byCategory[0].keys()) {
-    // Per type: Σ x·y / noise² and Σ x² / noise² over the groups (inverse-variance weighting).
-    const num = new Map<string, number>();
-    const den = new Map<string, number>();
-    for (const g of GROUPS) {
-      const series = byCategory[g].get(category)!;
-      // How much a calm week strays from its neighbours: the noise a weather effect must stand out of.
-      const calmStray: number[] = [];
-      for (let i = 0; i < series.length; i++) {
-        const expected = neighbours(g, series, i);
-        if (!exposures[g][i].size && expected > 0) calmStray.push(series[i] / expected - 1);
+    const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / (groupUnits[groupOf(city)] || 1);
+    // The first full week the forecast cities sold anything.
+    let ownFrom = 0;
+    while (ownFrom < nWeeks && ![...byCategory[0].values()].some((series) => series[ownFrom] > 0)) ownFrom++;
+
+    // 3. Weather: each week's exposure of each group to each alert type (city share × days covered / 7),
+    // and the lift of each type on each category by least squares against the neighbouring weeks, the
+    // groups' estimates weighed by how noisy their calm weeks are.
+    const types = [...new Set(input.alerts.map((a) => a.type))];
+    const exposure = (g: number, w: number) => {
+      const from = ws + w * WEEK;
+      const out = new Map<string, number>();
+      for (const a of input.alerts) {
+        if (groupOf(a.city) !== g) continue;
+        const days = Math.max(0, Math.min(a.endAt, from + WEEK) - Math.max(a.startAt, from)) / DAY;
+        if (days > 0) out.set(a.type, (out.get(a.type) ?? 0) + (cityShare(a.city) * days) / 7);
       }
-      if (calmStray.length < 8) continue;
-      const noise2 = mean(calmStray.map((r) => r * r));
-      if (!(noise2 > 0)) continue;
-      for (const type of types) {
-        // Relative change against the neighbours ≈ (lift − 1) × exposure: least squares through 0.
+      return out;
+    };
+    const exposures = GROUPS.map((g) => Array.from({ length: Math.max(0, nWeeks) }, (_, i) => exposure(g, firstFull + i)));
+    const lift = new Map<string, number>();
+    const pastAlerts = new Map<string, number>();
+    for (const a of input.alerts) if (a.endAt <= ws && groupOf(a.city) !== 2) pastAlerts.set(a.type, (pastAlerts.get(a.type) ?? 0) + 1);
+    const neighbours = (g: number, series: Float64Array, i: number) => {
+      const around: number[] = [];
+      for (let j = Math.max(0, i - 3); j <= Math.min(series.length - 1, i + 3); j++) if (j !== i && !exposures[g][j].size) around.push(series[j]);
+      return around.length >= 2 ? mean(around) : 0;
+    };
+    for (const category of byCategory[0].keys()) {
+      // Per type: Σ x·y / noise² and Σ x² / noise² over the groups (inverse-variance weighting).
+      const num = new Map<string, number>();
+      const den = new Map<string, number>();
+      for (const g of GROUPS) {
+        const series = byCategory[g].get(category)!;
+        // How much a calm week strays from its neighbours: the noise a weather effect must stand out of.
+        const calmStray: number[] = [];
         for (let i = 0; i < series.length; i++) {
-          const e = exposures[g][i].get(type) ?? 0;
-          const expected = e ? neighbours(g, series, i) : 0;
-          if (!expected) continue;
-          num.set(type, (num.get(type) ?? 0) + ((series[i] / expected - 1) * e) / noise2);
-          den.set(type, (den.get(type) ?? 0) + (e * e) / noise2);
+          const expected = neighbours(g, series, i);
+          if (!exposures[g][i].size && expected > 0) calmStray.push(series[i] / expected - 1);
+        }
+        if (calmStray.length < 8) continue;
+        const noise2 = mean(calmStray.map((r) => r * r));
+        if (!(noise2 > 0)) continue;
+        for (const type of types) {
+          // Relative change against the neighbours ≈ (lift − 1) × exposure: least squares through 0.
+          for (let i = 0; i < series.length; i++) {
+            const e = exposures[g][i].get(type) ?? 0;
+            const expected = e ? neighbours(g, series, i) : 0;
+            if (!expected) continue;
+            num.set(type, (num.get(type) ?? 0) + ((series[i] / expected - 1) * e) / noise2);
+            den.set(type, (den.get(type) ?? 0) + (e * e) / noise2);
+          }
         }
       }
-    }
-    for (const [type, d] of den) {
-      if (!d) continue;
-      const beta = num.get(type)! / d;
-      const se2 = 1 / d;
-      // Shrunk by its own uncertainty: an effect seen a few times in noisy weeks counts for little.
-      const shrunk = beta * ((beta * beta) / (beta * beta + se2));
-      lift.set(`${type}\u0000${category}`, Math.min(4, Math.max(0.3, 1 + shrunk)));
-    }
-  }
-  const weatherMultiplier = (category: string, ex: Map<string, number>) => {
-    let m = 1;
-    for (const [type, e] of ex) m *= 1 + ((lift.get(`${type}\u0000${category}`) ?? 1) - 1) * e;
-    return m;
-  };
-  // The series with the weather taken out, so neither the level nor last year's season carries it.
-  const calmBase = GROUPS.map((g) => new Map(input.skus.map((s) => [s.code, base[g].get(s.code)!.map((v, i) => v / weatherMultiplier(s.category, exposures[g][i]))])));
-
-  // 4. Season and level per category. The season and the growth come from every full week of the
-  // company's calm base (both groups): log units ≈ a + b·t + Σₖ (cₖ cos + sₖ sin)(2πk·t / 52.18) by
-  // least squares (a smooth yearly shape and a steady growth, each week counting once; two years of
-  // weeks pin it far better than any single week last year). The forecast cities' level is their share
-  // of that fit over the whole history, carried to the target week and corrected by an exponential
-  // smoothing of how far their weeks actually ran from it (a shift the fit has not caught yet shows
-  // there first). The smoothing is slow: once a year of weeks fits the season, the weeks stray from the
-  // fit mostly by chance, and a quick correction chases that chance. One year (every week of it seen
-  // once) is enough to fit a season; with less, a level and a growth alone miss the season's turn.
-  const levelWeeks = Array.from({ length: settings.levelWeeks }, (_, k) => lastFull - k);
-  const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
-  const harmonics = nWeeks >= settings.seasonMinWeeks ? settings.harmonics : 0;
-  const regressors = (w: number) => {
-    const x = [1, nWeeks >= 16 ? w / 52 : 0];
-    for (let k = 1; k <= harmonics; k++) x.push(Math.cos((2 * Math.PI * k * w) / YEAR_WEEKS), Math.sin((2 * Math.PI * k * w) / YEAR_WEEKS));
-    return x;
-  };
-  const categories = [...new Set(input.skus.map((x) => x.category))];
-  const membersOf = new Map(categories.map((c) => [c, input.skus.filter((x) => x.category === c)]));
-  const categorySeries = (g: number, category: string) => Float64Array.from({ length: Math.max(0, nWeeks) }, (_, i) => membersOf.get(category)!.reduce((t, m) => t + calmBase[g].get(m.code)![i], 0));
-  const seasonOf = new Map<string, { index: number; ratio: number; level: number }>();
-  for (const category of categories) {
-    const own = categorySeries(0, category);
-    const rest = categorySeries(1, category);
-    // The forecast cities join the company's fit when they sold throughout too (or are all there is).
-    const restSold = rest.some((v) => v > 0);
-    const series = own.map((v, i) => (forecastThroughout || !restSold ? v : 0) + rest[i]);
-    const weeks = Array.from(series.keys()).filter((i) => series[i] > 0);
-    if (weeks.length < 4) continue;
-    const beta = leastSquares(
-      weeks.map((i) => regressors(firstFull + i)),
-      weeks.map((i) => Math.log(series[i])),
-    );
-    if (!beta) continue;
-    let trendAt = (w: number) => Math.exp(beta[0] + beta[1] * regressors(w)[1]);
-    const rawSeason = (w: number) => Math.exp(regressors(w).slice(2).reduce((t, x, k) => t + x * beta[k + 2], 0));
-    // The yearly shape scaled so that its average week is 1.
-    const norm = mean(Array.from({ length: 52 }, (_, k) => rawSeason(k)));
-    let seasonAt = (w: number) => rawSeason(w) / norm;
-    // A season is a share more or less of the category's average week (1 + a·cos + b·sin), not a power
-    // of it: one log harmonic flattens a strong season's peak and deepens its trough. So the shape is
-    // refitted on the units themselves, deflated by the growth, and the growth on the units divided by
-    // that shape — a few rounds, starting from the log fit.
-    if (harmonics) {
-      let growth = beta[1];
-      for (let round = 0; round < 3; round++) {
-        const deflated = leastSquares(
-          weeks.map((i) => [1, ...regressors(firstFull + i).slice(2)]),
-          weeks.map((i) => series[i] / Math.exp(growth * regressors(firstFull + i)[1])),
-        );
-        if (!deflated || deflated[0] <= 0) break;
-        const shape = (w: number) => regressors(w).slice(2).reduce((t, x, k) => t + x * deflated[k + 1], deflated[0]) / deflated[0];
-        const shaped = weeks.filter((i) => shape(firstFull + i) > 0);
-        const trend = leastSquares(
-          shaped.map((i) => regressors(firstFull + i).slice(0, 2)),
-          shaped.map((i) => Math.log(series[i] / shape(firstFull + i))),
-        );
-        if (!trend) break;
-        growth = trend[1];
-        // The harmonics average 0 over a year, so the shape's average week is already 1.
-        seasonAt = (w: number) => Math.max(0.05, shape(w));
-        trendAt = (w: number) => Math.exp(trend[0] + trend[1] * regressors(w)[1]);
+      for (const [type, d] of den) {
+        if (!d) continue;
+        const beta = num.get(type)! / d;
+        const se2 = 1 / d;
+        // Shrunk by its own uncertainty: an effect seen a few times in noisy weeks counts for little.
+        const shrunk = beta * ((beta * beta) / (beta * beta + se2));
+        lift.set(`${type}\u0000${category}`, Math.min(4, Math.max(0.3, 1 + shrunk)));
       }
     }
-    // The forecast cities' part of the company's fitted weeks, then the drift of their own weeks from it.
-    // Only from the week the forecast cities first sold (a warehouse or city that started later).
-    let fittedTotal = 0;
-    let ownTotal = 0;
-    for (let i = ownFrom; i < own.length; i++) {
-      fittedTotal += trendAt(firstFull + i) * seasonAt(firstFull + i);
-      ownTotal += own[i];
-    }
-    const part = fittedTotal > 0 ? ownTotal / fittedTotal : 0;
-    let drift = 1;
-    for (let i = ownFrom; i < own.length; i++) {
-      const fitted = part * trendAt(firstFull + i) * seasonAt(firstFull + i);
-      if (fitted > 0) drift += settings.levelAlpha * (own[i] / fitted - drift);
-    }
-    const recentSeason = mean(levelWeeks.map(seasonAt));
-    seasonOf.set(category, { index: seasonAt(0), ratio: recentSeason > 0 ? seasonAt(0) / recentSeason : 1, level: part * trendAt(0) * drift });
-  }
-
-  // Each SKU's share of its category, from the company's weeks: every week counts, the older ones less
-  // (half-life of a year).
-  const shareOf = new Map<string, number>();
-  for (const members of membersOf.values()) {
-    const weighted = (code: string) => GROUPS.reduce((sum: number, g) => sum + calmBase[g].get(code)!.reduce((t, v, i) => t + v * 0.5 ** ((nWeeks - 1 - i) / 52), 0), 0);
-    const total = members.reduce((t, m) => t + weighted(m.code), 0);
-    if (total > 0) for (const m of members) shareOf.set(m.code, weighted(m.code) / total);
-  }
-
-  // 5. The target week's weather in the forecast cities.
-  const targetExposure = exposure(0, 0);
-  const targetAlerts = input.alerts.filter((a) => groupOf(a.city) === 0 && a.startAt < ws + WEEK && a.endAt > ws);
-
-  return input.skus.map((s) => {
-    const series = calmBase[0].get(s.code)!;
-    const season = seasonOf.get(s.category);
-    // The SKU's level is its share of its category times the category's level for the target week
-    // (without season, weather and regular customers): a category's weeks are steadier than one SKU's.
-    const level = season ? (shareOf.get(s.code) ?? 0) * season.level : mean(levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v)));
-    const weather = weatherMultiplier(s.category, targetExposure);
-    const regulars = (regularsBySku.get(s.code) ?? []).filter((r) => r.orders >= 0.05).sort((a, b) => a.customerCode.localeCompare(b.customerCode));
-    const regularUnits = regulars.reduce((sum, r) => sum + r.quantity * r.orders, 0);
-    // Spread of the weekly base around a four-week moving level.
-    const residuals: number[] = [];
-    for (let i = Math.max(settings.levelWeeks, series.length - 12); i < series.length; i++) residuals.push(series[i] - mean(Array.from(series.slice(i - settings.levelWeeks, i))));
-    const sigma = residuals.length >= 4 ? Math.sqrt(mean(residuals.map((r) => r * r))) : Math.sqrt(Math.max(1, level));
-    return {
-      skuCode: s.code,
-      category: s.category,
-      units: level * (season?.index ?? 1) * weather + regularUnits,
-      level,
-      seasonalIndex: season?.index ?? 1,
-      seasonalRatio: season?.ratio ?? 1,
-      weatherMultiplier: weather,
-      weather: targetAlerts.map((a) => ({
-        alertId: a.alertId,
-        city: a.city,
-        type: a.type,
-        level: a.level,
-        days: Math.round((Math.max(0, Math.min(a.endAt, ws + WEEK) - Math.max(a.startAt, ws)) / DAY) * 10) / 10,
-        lift: lift.get(`${a.type}\u0000${s.category}`) ?? 1,
-        pastAlerts: pastAlerts.get(a.type) ?? 0,
-      })),
-      regularUnits,
-      regulars,
-      sigma,
+    const weatherMultiplier = (category: string, ex: Map<string, number>) => {
+      let m = 1;
+      for (const [type, e] of ex) m *= 1 + ((lift.get(`${type}\u0000${category}`) ?? 1) - 1) * e;
+      return m;
     };
+    // The series with the weather taken out, so neither the level nor last year's season carries it.
+    const calmBase = GROUPS.map((g) => new Map(input.skus.map((s) => [s.code, base[g].get(s.code)!.map((v, i) => v / weatherMultiplier(s.category, exposures[g][i]))])));
+
+    // 4. Season and level per category. The season and the growth come from every full week of the
+    // company's calm base (both groups): log units ≈ a + b·t + Σₖ (cₖ cos + sₖ sin)(2πk·t / 52.18) by
+    // least squares (a smooth yearly shape and a steady growth, each week counting once; two years of
+    // weeks pin it far better than any single week last year). The forecast cities' level is their share
+    // of that fit over the whole history, carried to the target week and corrected by an exponential
+    // smoothing of how far their weeks actually ran from it (a shift the fit has not caught yet shows
+    // there first). The smoothing is slow: once a year of weeks fits the season, the weeks stray from the
+    // fit mostly by chance, and a quick correction chases that chance. One year (every week of it seen
+    // once) is enough to fit a season; with less, a level and a growth alone miss the season's turn.
+    const levelWeeks = Array.from({ length: settings.levelWeeks }, (_, k) => lastFull - k);
+    const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
+    const harmonics = nWeeks >= settings.seasonMinWeeks ? settings.harmonics : 0;
+    const regressors = (w: number) => {
+      const x = [1, nWeeks >= 16 ? w / 52 : 0];
+      for (let k = 1; k <= harmonics; k++) x.push(Math.cos((2 * Math.PI * k * w) / YEAR_WEEKS), Math.sin((2 * Math.PI * k * w) / YEAR_WEEKS));
+      return x;
+    };
+    const categories = [...new Set(input.skus.map((x) => x.category))];
+    const membersOf = new Map(categories.map((c) => [c, input.skus.filter((x) => x.category === c)]));
+    const categorySeries = (g: number, category: string) => Float64Array.from({ length: Math.max(0, nWeeks) }, (_, i) => membersOf.get(category)!.reduce((t, m) => t + calmBase[g].get(m.code)![i], 0));
+    const seasonOf = new Map<string, { index: number; ratio: number; level: number }>();
+    for (const category of categories) {
+      const own = categorySeries(0, category);
+      const rest = categorySeries(1, category);
+      // The forecast cities join the company's fit when they sold throughout too (or are all there is).
+      const restSold = rest.some((v) => v > 0);
+      const series = own.map((v, i) => (forecastThroughout || !restSold ? v : 0) + rest[i]);
+      const weeks = Array.from(series.keys()).filter((i) => series[i] > 0);
+      if (weeks.length < 4) continue;
+      const beta = leastSquares(
+        weeks.map((i) => regressors(firstFull + i)),
+        weeks.map((i) => Math.log(series[i])),
+      );
+      if (!beta) continue;
+      let trendAt = (w: number) => Math.exp(beta[0] + beta[1] * regressors(w)[1]);
+      const rawSeason = (w: number) => Math.exp(regressors(w).slice(2).reduce((t, x, k) => t + x * beta[k + 2], 0));
+      // The yearly shape scaled so that its average week is 1.
+      const norm = mean(Array.from({ length: 52 }, (_, k) => rawSeason(k)));
+      let seasonAt = (w: number) => rawSeason(w) / norm;
+      // A season is a share more or less of the category's average week (1 + a·cos + b·sin), not a power
+      // of it: one log harmonic flattens a strong season's peak and deepens its trough. So the shape is
+      // refitted on the units themselves, deflated by the growth, and the growth on the units divided by
+      // that shape — a few rounds, starting from the log fit.
+      if (harmonics) {
+        let growth = beta[1];
+        for (let round = 0; round < 3; round++) {
+          const deflated = leastSquares(
+            weeks.map((i) => [1, ...regressors(firstFull + i).slice(2)]),
+            weeks.map((i) => series[i] / Math.exp(growth * regressors(firstFull + i)[1])),
+          );
+          if (!deflated || deflated[0] <= 0) break;
+          const shape = (w: number) => regressors(w).slice(2).reduce((t, x, k) => t + x * deflated[k + 1], deflated[0]) / deflated[0];
+          const shaped = weeks.filter((i) => shape(firstFull + i) > 0);
+          const trend = leastSquares(
+            shaped.map((i) => regressors(firstFull + i).slice(0, 2)),
+            shaped.map((i) => Math.log(series[i] / shape(firstFull + i))),
+          );
+          if (!trend) break;
+          growth = trend[1];
+          // The harmonics average 0 over a year, so the shape's average week is already 1.
+          seasonAt = (w: number) => Math.max(0.05, shape(w));
+          trendAt = (w: number) => Math.exp(trend[0] + trend[1] * regressors(w)[1]);
+        }
+      }
+      // The forecast cities' part of the company's fitted weeks, then the drift of their own weeks from it.
+      // Only from the week the forecast cities first sold (a warehouse or city that started later).
+      let fittedTotal = 0;
+      let ownTotal = 0;
+      for (let i = ownFrom; i < own.length; i++) {
+        fittedTotal += trendAt(firstFull + i) * seasonAt(firstFull + i);
+        ownTotal += own[i];
+      }
+      const part = fittedTotal > 0 ? ownTotal / fittedTotal : 0;
+      let drift = 1;
+      for (let i = ownFrom; i < own.length; i++) {
+        const fitted = part * trendAt(firstFull + i) * seasonAt(firstFull + i);
+        if (fitted > 0) drift += settings.levelAlpha * (own[i] / fitted - drift);
+      }
+      const recentSeason = mean(levelWeeks.map(seasonAt));
+      seasonOf.set(category, { index: seasonAt(0), ratio: recentSeason > 0 ? seasonAt(0) / recentSeason : 1, level: part * trendAt(0) * drift });
+    }
+
+    // Each SKU's share of its category, from the company's weeks: every week counts, the older ones less
+    // (half-life of a year).
+    const shareOf = new Map<string, number>();
+    for (const members of membersOf.values()) {
+      const weighted = (code: string) => GROUPS.reduce((sum: number, g) => sum + calmBase[g].get(code)!.reduce((t, v, i) => t + v * 0.5 ** ((nWeeks - 1 - i) / 52), 0), 0);
+      const total = members.reduce((t, m) => t + weighted(m.code), 0);
+      if (total > 0) for (const m of members) shareOf.set(m.code, weighted(m.code) / total);
+    }
+
+    // 5. The target week's weather in the forecast cities.
+    const targetExposure = exposure(0, 0);
+    const targetAlerts = input.alerts.filter((a) => groupOf(a.city) === 0 && a.startAt < ws + WEEK && a.endAt > ws);
+
+    return input.skus.map((s) => {
+      const series = calmBase[0].get(s.code)!;
+      const season = seasonOf.get(s.category);
+      // The SKU's level is its share of its category times the category's level for the target week
+      // (without season, weather and regular customers): a category's weeks are steadier than one SKU's.
+      const level = season ? (shareOf.get(s.code) ?? 0) * season.level : mean(levelWeeks.map((w) => at(series, w)).filter((v) => !Number.isNaN(v)));
+      const weather = weatherMultiplier(s.category, targetExposure);
+      const regulars = (dueBySku.get(s.code) ?? []).filter((d) => isForecastCity(d.city) && d.regular.orders >= 0.05).map((d) => d.regular).sort((a, b) => a.customerCode.localeCompare(b.customerCode));
+      const regularUnits = regulars.reduce((sum, r) => sum + r.quantity * r.orders, 0);
+      // Spread of the weekly base around a four-week moving level.
+      const residuals: number[] = [];
+      for (let i = Math.max(settings.levelWeeks, series.length - 12); i < series.length; i++) residuals.push(series[i] - mean(Array.from(series.slice(i - settings.levelWeeks, i))));
+      const sigma = residuals.length >= 4 ? Math.sqrt(mean(residuals.map((r) => r * r))) : Math.sqrt(Math.max(1, level));
+      return {
+        skuCode: s.code,
+        category: s.category,
+        units: level * (season?.index ?? 1) * weather + regularUnits,
+        level,
+        seasonalIndex: season?.index ?? 1,
+        seasonalRatio: season?.ratio ?? 1,
+        weatherMultiplier: weather,
+        weather: targetAlerts.map((a) => ({
+          alertId: a.alertId,
+          city: a.city,
+          type: a.type,
+          level: a.level,
+          days: Math.round((Math.max(0, Math.min(a.endAt, ws + WEEK) - Math.max(a.startAt, ws)) / DAY) * 10) / 10,
+          lift: lift.get(`${a.type}\u0000${s.category}`) ?? 1,
+          pastAlerts: pastAlerts.get(a.type) ?? 0,
+        })),
+        regularUnits,
+        regulars,
+        sigma,
+      };
+    });
   });
 }
 

@@ -7,7 +7,7 @@ import type { WmsDatasource, StockRow } from '#adapters/wms';
 import type { TmsDatasource } from '#adapters/tms';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { addMonths, beijingDate, beijingWeekday, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
-import { forecastWeek, suggestedQuantity, type RegularCustomer, type SkuForecast, type WeatherPull } from './forecast.js';
+import { DEFAULT_FORECAST_SETTINGS, forecastWeek, fullWeeks, suggestedQuantity, type RegularCustomer, type SkuForecast, type WeatherPull } from './forecast.js';
 
 const DAY = 86_400_000;
 
@@ -120,10 +120,29 @@ export class PurchasePlanner {
     ]);
     const goods = skus.filter((s) => !s.isService).sort((a, b) => a.code.localeCompare(b.code));
     const regionSet = new Set(regions);
-    if (!sold.some((s) => regionSet.has(s.region))) warnings.push({ zh: `${beijingDate(from)} 起无销售记录：预测为零`, en: `No sales since ${beijingDate(from)}: the forecast is zero` });
+    const events = sold.map((s) => ({ day: s.day, city: s.region, customerCode: s.customerCode, skuCode: s.skuCode, quantity: s.units }));
+    // A short history is said, not left to show as zeros: less than a full week is no forecast at all,
+    // less than a year no season.
+    const ownEvents = events.filter((e) => regionSet.has(e.city));
+    const ownWeeks = fullWeeks(ownEvents, ws);
+    const companyWeeks = fullWeeks(events, ws);
+    if (!ownEvents.length) warnings.push({ zh: `${beijingDate(from)} 起无销售记录：预测为零`, en: `No sales since ${beijingDate(from)}: the forecast is zero` });
+    else if (ownWeeks < 1) {
+      const first = ownEvents.reduce((d, e) => (e.day < d ? e.day : d), ownEvents[0].day);
+      warnings.push({
+        zh: `销售记录不足一个整周（最早 ${first}）：无法预测需求，预测为零，建议量只含最低安全库存`,
+        en: `Less than one full week of sales (the first on ${first}): no demand can be forecast, the forecast is zero and the suggestions hold only a minimal safety stock`,
+      });
+    }
+    if (ownWeeks >= 1 && companyWeeks < DEFAULT_FORECAST_SETTINGS.seasonMinWeeks) {
+      warnings.push({
+        zh: `全公司仅有 ${companyWeeks} 个整周的销售记录，不足一年：未计季节，仅按水平与增长预测`,
+        en: `Only ${companyWeeks} full week${companyWeeks === 1 ? '' : 's'} of sales company-wide, less than a year: no season fitted, the forecast is level and growth alone`,
+      });
+    }
     const forecasts = forecastWeek({
       weekStarting: ws,
-      events: sold.map((s) => ({ day: s.day, city: s.region, customerCode: s.customerCode, skuCode: s.skuCode, quantity: s.units })),
+      events,
       skus: goods.map((s) => ({ code: s.code, category: s.category })),
       alerts: alerts.map((a) => ({ alertId: a.alertId, city: a.city, type: a.type, level: a.level, startAt: a.startAt, endAt: a.endAt })),
       cities: regions,
