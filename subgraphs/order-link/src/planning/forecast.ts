@@ -121,16 +121,16 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
 };
-/** The mean without the tenth largest and the tenth smallest (none cut below ten). */
-const trimmedMean = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const cut = Math.floor(s.length / 10);
-  return mean(s.slice(cut, s.length - cut));
-};
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** Orders of the same size as `quantity`: within 15 %, or a unit and a half (a unit either way of a median that may fall between two). */
 const sameSize = (quantity: number) => Math.max(1.5, 0.15 * quantity);
+
+/** The size a run of orders keeps: the mean of those of about the median's size. */
+const sizeOf = (sizes: number[]) => {
+  const centre = median(sizes);
+  return mean(sizes.filter((q) => Math.abs(q - centre) <= sameSize(centre)));
+};
 
 /** Rhythms looked for per customer and SKU. */
 const MAX_RHYTHMS = 3;
@@ -228,9 +228,9 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
       const expectedSteps = Math.round((days[anchor] - days[chain[0]]) / DAY / cycle);
       if (chain.length - 1 < 0.75 * expectedSteps) continue;
       const sizes = chain.map((i) => qty[i]);
-      // The order's size: the mean of the chain's sizes without its tenth largest and smallest (a day
-      // that also held other buying is an outlier; a median of sizes a unit either way sits on an edge).
-      const quantity = trimmedMean(sizes);
+      // The order's size: the mean of the chain's sizes that are about its median (a day that also held
+      // other buying is an outlier, however many of them; a median of sizes a unit either way sits on an edge).
+      const quantity = sizeOf(sizes);
       const spread = median(sizes.map((q) => Math.abs(q - quantity)));
       if (spread > sameSize(quantity)) continue;
       // A rhythm, not chance: a customer who orders the SKU often in orders of this size finds one in
@@ -255,6 +255,23 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
       // … and a rhythm holds the orders of its size: a walk picked through a stream of like orders
       // (every few days, each step finds one) leaves as many of them beside it as it takes.
       if (alike - chain.filter(isAlike).length > 0.5 * chain.length) continue;
+      // The chain ends at an order that holds its size (no smaller than its smallest order of that size,
+      // give or take the same-size margin): an anchor smaller than that (a top-up) only stepped on the
+      // rhythm. It carries on through later orders at its rhythm that hold as much: the regular order on
+      // a day the customer also bought other units of the SKU. A step may stray as far as the chain's did.
+      const holdsOrder = Math.min(...chain.filter(isAlike).map((i) => qty[i])) - sameSize(quantity);
+      while (chain.length > minOrders && qty[chain[chain.length - 1]] < holdsOrder) chain.pop();
+      const reach = (stray + 0.5) * DAY;
+      for (let end = chain[chain.length - 1]; ; ) {
+        let next = -1;
+        for (let k = end + 1; k < days.length && days[k] - days[end] <= cycle * DAY + reach; k++) {
+          if (days[k] - days[end] < cycle * DAY - reach || qty[k] < holdsOrder) continue;
+          if (next < 0 || Math.abs(days[k] - days[end] - cycle * DAY) < Math.abs(days[next] - days[end] - cycle * DAY)) next = k;
+        }
+        if (next < 0) break;
+        chain.push(next);
+        end = next;
+      }
       const steps = chain.slice(1).map((c, k) => (days[c] - days[chain[k]]) / DAY);
       const stepSd = Math.sqrt(mean(steps.map((x) => (x - Math.max(1, Math.round(x / cycle)) * cycle) ** 2)));
       if (!best || chain.length > best.chain.length || (chain.length === best.chain.length && spread < best.spread)) best = { chain: chain.map((i) => days[i]), cycle, quantity, spread, stepSd };
@@ -297,26 +314,33 @@ function normalCdf(z: number): number {
 }
 
 /**
- * When a regular customer's next orders fall: the k-th after the last about k cycles later, give or
- * take √k times the spread of the steps seen (a late order pushes the next one later too). Given
- * that no order came between the last one and the end of the data, the expected number of orders
- * in the week [ws, ws + 7 days). A customer long overdue has stopped.
+ * When a regular customer's next orders fall: the next one about a cycle after the last, give or take
+ * the spread of the steps seen — and, since none came between the last one and the end of the data,
+ * not before that end (a customer who is late now is late for the orders after it too); each later
+ * one a cycle after the one before, the spread growing with √k. The expected number of orders in the
+ * week [ws, ws + 7 days). Orders fall on whole days. A customer long overdue has stopped.
  */
 function dueInWeek(last: number, cycle: number, stepSd: number, dataEnd: number, ws: number): { dueOn: string[]; orders: number } | null {
   const sd = Math.max(0.7, stepSd);
-  const cdf = (k: number, t: number) => normalCdf((t / DAY - (last / DAY + k * cycle)) / (sd * Math.sqrt(k)));
-  // Half a day either side: orders fall on whole days.
-  const before = (k: number, t: number) => cdf(k, t - DAY / 2);
-  const stillToCome = 1 - before(1, dataEnd);
+  // Days after the last order.
+  const end = Math.round((dataEnd - last) / DAY);
+  const week = Math.round((ws - last) / DAY);
+  const before = (day: number, mu: number, spread: number) => normalCdf((day - 0.5 - mu) / spread);
+  const stillToCome = 1 - before(end, cycle, sd);
   if (stillToCome < 0.05) return null;
+  // The next order's day, given that it is not before the end of the data.
   let orders = 0;
+  for (let day = end; day <= Math.max(end, cycle) + 6 * sd; day++) {
+    const p = (before(day + 1, cycle, sd) - before(day, cycle, sd)) / stillToCome;
+    if (p < 1e-9) continue;
+    // It and the orders after it that fall in the week.
+    if (day >= week && day < week + 7) orders += p;
+    for (let k = 1; day + k * cycle - 4 * sd * Math.sqrt(k) < week + 7; k++) orders += p * (before(week + 7, day + k * cycle, sd * Math.sqrt(k)) - before(week, day + k * cycle, sd * Math.sqrt(k)));
+  }
   const dueOn: string[] = [];
-  for (let k = 1; k < 60; k++) {
-    const mass = before(k, ws + WEEK) - before(k, ws);
-    orders += k === 1 ? mass / stillToCome : mass;
+  for (let k = 1; last + (k * cycle - 0.5) * DAY < ws + WEEK; k++) {
     const at = last + Math.round(k * cycle) * DAY;
     if (at >= ws && at < ws + WEEK) dueOn.push(beijingDate(at));
-    if (last + (k * cycle - 4 * sd * Math.sqrt(k)) * DAY > ws + WEEK) break;
   }
   return { dueOn, orders };
 }
