@@ -494,24 +494,16 @@ export class ErpDatasource {
     );
   }
 
-  /** The cities (Department.cRegion) of the stores a warehouse (Department.cWhCode) serves; none for an unknown warehouse. */
-  async regionsServedBy(warehouseCode: string): Promise<string[]> {
-    const rows: { cRegion: string }[] = await this.call(
-      'Department.byWarehouse',
-      () => this.db.query('SELECT DISTINCT cRegion FROM Department WHERE cWhCode = ? ORDER BY cRegion', [warehouseCode]),
-      { idempotent: true },
-    );
-    return rows.map((r) => r.cRegion);
-  }
-
-  /** Every city (Department.cRegion) a warehouse serves: the company's market. */
-  async regionsServed(): Promise<string[]> {
-    const rows: { cRegion: string }[] = await this.call(
+  /** Each warehouse's cities: the cities (Department.cRegion) of the stores it (Department.cWhCode) serves — the company's market, in one read. */
+  async regionsByWarehouse(): Promise<Map<string, string[]>> {
+    const rows: { cWhCode: string; cRegion: string }[] = await this.call(
       'Department.regions',
-      () => this.db.query("SELECT DISTINCT cRegion FROM Department WHERE cWhCode IS NOT NULL AND cWhCode <> '' ORDER BY cRegion"),
+      () => this.db.query("SELECT DISTINCT cWhCode, cRegion FROM Department WHERE cWhCode IS NOT NULL AND cWhCode <> '' ORDER BY cWhCode, cRegion"),
       { idempotent: true },
     );
-    return rows.map((r) => r.cRegion);
+    const byWarehouse = new Map<string, string[]>();
+    for (const r of rows) byWarehouse.set(r.cWhCode, [...(byWarehouse.get(r.cWhCode) ?? []), r.cRegion]);
+    return byWarehouse;
   }
 
   /**

@@ -86,24 +86,24 @@ export class PurchasePlanner {
     private readonly settings: PlannerSettings,
   ) {}
 
-  /** The warehouse's cities, or BAD_USER_INPUT for a warehouse no store is served by. */
-  async regionsOf(warehouseCode: string): Promise<string[]> {
-    const regions = await this.deps.erp.regionsServedBy(warehouseCode);
+  /** The warehouse's cities and every warehouse's (the company's market), or BAD_USER_INPUT for a warehouse no store is served by. */
+  async regionsOf(warehouseCode: string): Promise<{ regions: string[]; market: string[] }> {
+    const byWarehouse = await this.deps.erp.regionsByWarehouse();
+    const regions = byWarehouse.get(warehouseCode) ?? [];
     if (!regions.length) {
       throw badInput(
         { zh: `仓库「${warehouseCode.slice(0, 20)}」不存在或不服务任何门店`, en: `Warehouse "${warehouseCode.slice(0, 20)}" does not exist or serves no store` },
         { argument: 'warehouse' },
       );
     }
-    return regions;
+    return { regions, market: [...new Set([...byWarehouse.values()].flat())] };
   }
 
   async plan(warehouseCode: string, weekStarting: string): Promise<PurchasePlan> {
     const ws = requireMonday(weekStarting);
     // The whole company's sales and weather: the forecast learns season, growth, weather and SKU shares
     // from every city and takes the level from the warehouse's own.
-    const [regions, market] = await Promise.all([this.regionsOf(warehouseCode), this.deps.erp.regionsServed()]);
-    const cities = [...new Set([...market, ...regions])];
+    const { regions, market: cities } = await this.regionsOf(warehouseCode);
     const from = ws - this.settings.historyWeeks * 7 * DAY;
     const warnings: Bilingual[] = [];
     const [skus, sold, alerts, stock, open, months] = await Promise.all([
