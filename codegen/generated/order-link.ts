@@ -1606,7 +1606,7 @@ export type PurchasePlan = {
   /** The cities of the stores the warehouse serves (ERP Department.cRegion where cWhCode is the warehouse) */
   regions: Array<Scalars['String']['output']>;
   warehouseCode: Scalars['String']['output'];
-  /** What the plan had to do without (the TMS down: no weather), in Chinese and English */
+  /** What the plan had to do without (the TMS down: no weather; a history too short for a forecast or a season), in Chinese and English */
   warnings: Array<PlanWarning>;
   weekStarting: Scalars['Date']['output'];
 };

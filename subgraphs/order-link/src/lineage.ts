@@ -1087,7 +1087,7 @@ export const orderLinkLineage: FieldLineage[] = [
       historyFrom: { transform: 'HUB_STATE', note: "First day of the history read" },
       minShelfLifeMonths: { transform: 'HUB_STATE', note: "Shelf life a lot must keep from the week's Monday to count as usable (the enabled expiry-control rule; 0 when off)" },
       lines: { transform: 'HUB_STATE' },
-      warnings: { transform: 'HUB_STATE', note: "What the plan had to do without (the TMS down: no weather), in Chinese and English" },
+      warnings: { transform: 'HUB_STATE', note: "What the plan had to do without (the TMS down: no weather; a history too short for a forecast or a season), in Chinese and English" },
     },
   },
   PlanWarning: {
