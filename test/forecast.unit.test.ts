@@ -86,6 +86,46 @@ test('the last steady orders came with other units of the SKU the same day: the 
   assert.ok(missed.length <= 2, `${missed.length} of ${variants} missed:\n${missed.join('\n')}`);
 });
 
+test('a customer late for the next order is due from the end of the data, once in the week, not a cycle after the last order', () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    const rng = new Random(seed * 3571);
+    const cycle = rng.int(8, 30);
+    const size = rng.int(8, 40);
+    const late = rng.int(1, 2);
+    // A steady rhythm (steps ± 2 days) whose next order is one or two days late when the data ends, the
+    // day before the week.
+    const ws = START + 60 * 7 * DAY;
+    const events: DemandEvent[] = [];
+    for (let t = ws - (cycle + late) * DAY; t > START; t -= (cycle + rng.int(-2, 2)) * DAY) events.push({ day: beijingDate(t), city: '上海', customerCode: 'C0004', skuCode: 'SKU-A', quantity: size + rng.int(-1, 1) });
+    const data = [...events, ...background(rng, ws)];
+    const named = forecastWeek({ weekStarting: ws, events: data, skus: SKUS, alerts: [] })
+      .find((f) => f.skuCode === 'SKU-A')!
+      .regulars.find((r) => r.customerCode === 'C0004');
+    assert.ok(named, `seed ${seed}: cycle ${cycle}, ${late} d late: named`);
+    assert.deepEqual(named.dueOn, [beijingDate(ws)], `seed ${seed}: due on the week's first day`);
+    assert.ok(named.orders >= 0.9 && named.orders <= 1.05, `seed ${seed}: cycle ${cycle}, ${late} d late: ${named.orders.toFixed(3)} orders expected (one, and the one after it a cycle later)`);
+  }
+});
+
+test('a rhythm that stopped while the customer goes on buying that much every few days is not carried on as due', () => {
+  const named: string[] = [];
+  for (let seed = 1; seed <= 30; seed++) {
+    const rng = new Random(seed * 911);
+    const cycle = rng.int(10, 35);
+    const size = rng.int(10, 40);
+    const ws = START + 70 * 7 * DAY;
+    const stopped = ws - Math.round((1.5 + 1.5 * rng.next()) * cycle) * DAY;
+    const events: DemandEvent[] = [];
+    for (let t = stopped; t > START; t -= (cycle + rng.int(-2, 2)) * DAY) events.push({ day: beijingDate(t), city: '上海', customerCode: 'C0005', skuCode: 'SKU-A', quantity: size + rng.int(-1, 1) });
+    for (let t = stopped + rng.int(1, 3) * DAY; t < ws; t += rng.int(1, 4) * DAY) events.push({ day: beijingDate(t), city: '上海', customerCode: 'C0005', skuCode: 'SKU-A', quantity: rng.int(Math.round(1.5 * size), 3 * size) });
+    const forecast = forecastWeek({ weekStarting: ws, events: [...events, ...background(rng, ws)], skus: SKUS, alerts: [] });
+    for (const r of forecast.find((f) => f.skuCode === 'SKU-A')!.regulars) {
+      if (r.customerCode === 'C0005' && Math.abs(r.quantity - size) <= Math.max(1.5, 0.15 * size) && r.orders >= 0.3) named.push(`seed ${seed}: cycle ${cycle} × ${size} stopped ${beijingDate(stopped)} → due ${r.orders.toFixed(2)}, last ${r.lastOrderedOn}`);
+    }
+  }
+  assert.deepEqual(named, []);
+});
+
 test('a customer who buys the SKU all the time at random sizes and days is no regular customer', () => {
   const named: string[] = [];
   const variants = 40;
@@ -129,13 +169,17 @@ test('full weeks of a history: the Monday-to-Sunday weeks between its first and 
     const first = START + rng.int(0, 30) * DAY;
     const last = first + rng.int(0, 40) * DAY;
     const ws = mondayOnOrBefore(last) + (rng.chance(0.5) ? 14 : 7) * DAY; // a Monday after the last day
-    const events: DemandEvent[] = [first, last].map((t) => ({ day: beijingDate(t), city: '上海', customerCode: 'C1', skuCode: 'SKU-A', quantity: 1 }));
+    // And a sale on or after the week's Monday, which the week's history does not hold.
+    const events: DemandEvent[] = [first, last, ws + rng.int(0, 20) * DAY].map((t) => ({ day: beijingDate(t), city: '上海', customerCode: 'C1', skuCode: 'SKU-A', quantity: 1 }));
     // Counted by hand: each Monday whose week lies wholly within [first, last] and before ws.
     let expected = 0;
     for (let m = mondayOnOrBefore(first); m + 6 * DAY <= last; m += 7 * DAY) if (m >= first && m + 7 * DAY <= ws) expected++;
-    assert.equal(fullWeeks(events, ws), expected, `${beijingDate(first)} … ${beijingDate(last)}, week of ${beijingDate(ws)}`);
+    const got = fullWeeks(events, ws);
+    assert.equal(got.weeks, expected, `${beijingDate(first)} … ${beijingDate(last)}, week of ${beijingDate(ws)}`);
+    // The first full week's Monday on or after the first day, the last one's end on or before the day after the last.
+    if (expected) assert.ok(got.from >= first && got.from - first < 7 * DAY && got.to <= last + DAY && last + DAY - got.to < 7 * DAY && (got.to - got.from) / (7 * DAY) === expected);
   }
-  assert.equal(fullWeeks([], START), 0);
+  assert.deepEqual(fullWeeks([], START), { weeks: 0, from: START, to: START });
 });
 
 test('every warehouse forecast from one reading of the history is what it would be alone', () => {
@@ -143,11 +187,12 @@ test('every warehouse forecast from one reading of the history is what it would 
   const ws = START + 60 * 7 * DAY;
   const events: DemandEvent[] = [];
   for (let t = START; t < ws; t += DAY) {
-    for (const city of ['杭州', '宁波', '苏州']) for (let k = 0; k < 4; k++) events.push({ day: beijingDate(t), city, customerCode: `${city}-${rng.int(1, 40)}`, skuCode: rng.pick(['SKU-A', 'SKU-B']), quantity: rng.int(1, 5) });
+    // 温州 joins the market in week 30; 无锡 is no warehouse's.
+    for (const city of ['杭州', '宁波', '苏州', '无锡', ...(t >= START + 30 * 7 * DAY ? ['温州'] : [])]) for (let k = 0; k < 4; k++) events.push({ day: beijingDate(t), city, customerCode: `${city}-${rng.int(1, 40)}`, skuCode: rng.pick(['SKU-A', 'SKU-B']), quantity: rng.int(1, 5) });
     // A regular customer in 宁波, every 12 days.
     if (Math.round((t - START) / DAY) % 12 === 0) events.push({ day: beijingDate(t), city: '宁波', customerCode: 'R1', skuCode: 'SKU-B', quantity: 30 });
   }
-  const warehouses = [['杭州'], ['宁波', '苏州'], undefined];
+  const warehouses = [['杭州'], ['宁波', '苏州', '温州'], undefined];
   const together = forecastWarehouses({ weekStarting: ws, events, skus: SKUS, alerts: [] }, warehouses);
   warehouses.forEach((cities, i) => assert.deepEqual(together[i], forecastWeek({ weekStarting: ws, events, skus: SKUS, alerts: [], cities })));
   assert.ok(together[1].find((f) => f.skuCode === 'SKU-B')!.regulars.some((r) => r.customerCode === 'R1' && r.cycleDays === 12));

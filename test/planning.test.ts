@@ -219,7 +219,7 @@ describe('purchase suggestions and requisitions through the gateway', () => {
     assert.deepEqual(none.warnings.map((w: any) => w.messageEn), [`No sales since ${none.historyFrom}: the forecast is zero`]);
     assert.ok(none.lines.every((l: any) => l.forecastQuantity === 0));
     const one = (await stack.query(PLAN, { wh: 'WH-SH01', week: second }, { token })).data.purchaseSuggestions;
-    assert.deepEqual(one.warnings.map((w: any) => w.messageEn), ['Only 1 full week of sales company-wide, less than a year: no season fitted, the forecast is level and growth alone']);
+    assert.deepEqual(one.warnings.map((w: any) => w.messageEn), ['Only 1 full week of sales company-wide: no season or growth fitted, the forecast is the recent level alone']);
     assert.ok(CJK.test(one.warnings[0].messageZh));
     assert.ok(one.lines.reduce((s: number, l: any) => s + l.forecastQuantity, 0) > 0, 'one week of sales is forecast from');
     assert.ok(one.lines.every((l: any) => l.factors.find((f: any) => f.kind === 'SEASONAL').value === 1));
@@ -325,5 +325,42 @@ describe('purchase suggestions and requisitions through the gateway', () => {
     // Finance reads plans but does not raise requisitions.
     const fin = await stack.query(CREATE, { wh: 'WH-HZ01', week: WEEK_OF, key: `finance-${Date.now()}`, lines: [{ skuCode: 'FLT-C27', quantity: 1 }] }, { token: await stack.token('finance') });
     assert.ok(['FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED'].includes(fin.errors?.[0]?.extensions?.code), JSON.stringify(fin.errors));
+  });
+
+  // Last: it moves orders into a new city, which the tests above must not see.
+  test('a warehouse whose city began selling within the last full week is forecast from those days; one after it is not yet, and both say so', async () => {
+    // The history's last full week runs 27 October to 2 November; the start (8 November) is a Saturday.
+    await erp.query("INSERT INTO Department (cDepCode, cDepName, cRegion, cWhCode) VALUES ('T-NEW1', '测试门店一', '测试一市', 'WH-T01'), ('T-NEW2', '测试门店二', '测试二市', 'WH-T02')");
+    await erp.query("UPDATE SO_SOMain SET cRegion = '测试一市' WHERE dDate >= '2025-10-30' AND dDate < '2025-11-03' ORDER BY cSOCode LIMIT 40");
+    await erp.query("UPDATE SO_SOMain SET cRegion = '测试二市' WHERE dDate >= '2025-11-05' AND dDate < '2025-11-08' ORDER BY cSOCode LIMIT 40");
+    const firstOf = async (city: string) => String((await erp.query('SELECT MIN(SUBSTR(dDate, 1, 10)) AS d FROM SO_SOMain WHERE cRegion = ?', [city]))[0].d);
+    const token = await stack.token('ops');
+    const within = (await stack.query(PLAN, { wh: 'WH-T01', week: WEEK_OF }, { token })).data.purchaseSuggestions;
+    assert.deepEqual(within.regions, ['测试一市']);
+    assert.deepEqual(within.warnings.map((w: any) => w.messageEn), [`The warehouse's cities first sold on ${await firstOf('测试一市')}, within the last full week of sales (through 2025-11-02): their level rests on those days alone and may be low`]);
+    assert.ok(within.lines.reduce((s: number, l: any) => s + l.forecastQuantity, 0) > 0, 'those days are forecast from');
+    const after = (await stack.query(PLAN, { wh: 'WH-T02', week: WEEK_OF }, { token })).data.purchaseSuggestions;
+    assert.deepEqual(after.warnings.map((w: any) => w.messageEn), [`The warehouse's cities first sold on ${await firstOf('测试二市')}, after the last full week of sales the forecast reads (through 2025-11-02): nothing to forecast from yet, the forecast is zero`]);
+    assert.ok(after.lines.every((l: any) => l.forecastQuantity === 0));
+    for (const w of [...within.warnings, ...after.warnings]) assert.ok(CJK.test(w.messageZh));
+  });
+});
+
+describe('purchase suggestions with no history before the generated days', () => {
+  let stack: Stack;
+  before(async () => {
+    // The demo data: orders from the start (a Saturday) on, no history before it.
+    stack = await startStack({ name: 'planningnew', orders: 40, days: 2, linkRounds: 0 });
+  });
+  after(async () => stack?.close());
+
+  test('less than a full week of sales: no forecast, and the plan says so rather than showing zeros', async () => {
+    const plan = (
+      await stack.query(`query { purchaseSuggestions(warehouse: "WH-SH01", weekStarting: "${WEEK_OF}") { warnings { messageZh messageEn } lines { forecastQuantity suggestedQuantity } } }`, {}, { token: await stack.token('ops') })
+    ).data.purchaseSuggestions;
+    assert.equal(DEFAULT_SEED_OPTIONS.start, '2025-11-08');
+    assert.deepEqual(plan.warnings.map((w: any) => w.messageEn), ['Less than one full week of sales (the first on 2025-11-08): no demand can be forecast, the forecast is zero and the suggestions hold only a minimal safety stock']);
+    assert.ok(CJK.test(plan.warnings[0].messageZh));
+    assert.ok(plan.lines.every((l: any) => l.forecastQuantity === 0));
   });
 });

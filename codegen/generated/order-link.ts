@@ -451,7 +451,7 @@ export type DueCustomer = {
   /** Orders expected in the week (the cycle's spread considered, and that none came since) */
   expectedOrders: Scalars['Float']['output'];
   lastOrderedOn: Scalars['Date']['output'];
-  /** Units per order (median) */
+  /** Units per order: the mean of the orders of about the median size */
   quantity: Scalars['Float']['output'];
 };
 

@@ -1129,7 +1129,7 @@ export const orderLinkLineage: FieldLineage[] = [
       lastOrderedOn: { transform: 'HUB_STATE' },
       dueOn: { transform: 'HUB_STATE', note: "Days of the week the cycle points at" },
       expectedOrders: { transform: 'HUB_STATE', note: "Orders expected in the week (the cycle's spread considered, and that none came since)" },
-      quantity: { transform: 'HUB_STATE', note: "Units per order (median)" },
+      quantity: { transform: 'HUB_STATE', note: "Units per order: the mean of the orders of about the median size" },
     },
   },
   WeatherFactor: {

@@ -38,7 +38,7 @@ export interface RegularCustomer {
   dueOn: string[];
   /** Orders expected in the target week: each due order's chance of falling in it, given the steps' spread and that none came since. */
   orders: number;
-  /** Units per order (median of the chain). */
+  /** Units per order: the mean of the chain's orders of about its median size. */
   quantity: number;
 }
 
@@ -131,6 +131,9 @@ const sizeOf = (sizes: number[]) => {
   const centre = median(sizes);
   return mean(sizes.filter((q) => Math.abs(q - centre) <= sameSize(centre)));
 };
+
+/** Least full weeks of history to fit a growth (fewer: the level alone). */
+export const GROWTH_MIN_WEEKS = 16;
 
 /** Rhythms looked for per customer and SKU. */
 const MAX_RHYTHMS = 3;
@@ -256,21 +259,28 @@ function findChain(days: number[], qty: number[], minOrders: number, minSpanDays
       // (every few days, each step finds one) leaves as many of them beside it as it takes.
       if (alike - chain.filter(isAlike).length > 0.5 * chain.length) continue;
       // The chain ends at an order that holds its size (no smaller than its smallest order of that size,
-      // give or take the same-size margin): an anchor smaller than that (a top-up) only stepped on the
-      // rhythm. It carries on through later orders at its rhythm that hold as much: the regular order on
-      // a day the customer also bought other units of the SKU. A step may stray as far as the chain's did.
+      // less the same-size margin; a larger one alone within half a cycle): an anchor smaller than that
+      // (a top-up), or one of a run of large orders, only stepped on the rhythm.
+      // It carries on through a later order at its rhythm that holds as much — the regular order on a
+      // day the customer also bought other units of the SKU — when no other order that large falls
+      // within half a cycle of it: a customer who buys that much every few days has left the rhythm
+      // behind, or never had it. A step may stray as far as the chain's did.
       const holdsOrder = Math.min(...chain.filter(isAlike).map((i) => qty[i])) - sameSize(quantity);
-      while (chain.length > minOrders && qty[chain[chain.length - 1]] < holdsOrder) chain.pop();
+      // An order larger than the chain's size holds its order only when no other that large is near it.
+      const alone = (i: number) => {
+        for (let k = 0; k < days.length; k++) if (k !== i && Math.abs(days[k] - days[i]) < 0.5 * cycle * DAY && qty[k] >= holdsOrder) return false;
+        return true;
+      };
+      while (chain.length > 1 && (qty[chain[chain.length - 1]] < holdsOrder || (!isAlike(chain[chain.length - 1]) && !alone(chain[chain.length - 1])))) chain.pop();
+      if (chain.length < minOrders) continue;
       const reach = (stray + 0.5) * DAY;
       for (let end = chain[chain.length - 1]; ; ) {
-        let next = -1;
-        for (let k = end + 1; k < days.length && days[k] - days[end] <= cycle * DAY + reach; k++) {
-          if (days[k] - days[end] < cycle * DAY - reach || qty[k] < holdsOrder) continue;
-          if (next < 0 || Math.abs(days[k] - days[end] - cycle * DAY) < Math.abs(days[next] - days[end] - cycle * DAY)) next = k;
-        }
-        if (next < 0) break;
-        chain.push(next);
-        end = next;
+        // The orders that large within half a cycle of the next step: exactly one, and at the rhythm.
+        const near: number[] = [];
+        for (let k = end + 1; k < days.length && days[k] - days[end] < 1.5 * cycle * DAY; k++) if (days[k] - days[end] >= 0.5 * cycle * DAY && qty[k] >= holdsOrder) near.push(k);
+        if (near.length !== 1 || Math.abs(days[near[0]] - days[end] - cycle * DAY) > reach) break;
+        chain.push(near[0]);
+        end = near[0];
       }
       const steps = chain.slice(1).map((c, k) => (days[c] - days[chain[k]]) / DAY);
       const stepSd = Math.sqrt(mean(steps.map((x) => (x - Math.max(1, Math.round(x / cycle)) * cycle) ** 2)));
@@ -337,10 +347,13 @@ function dueInWeek(last: number, cycle: number, stepSd: number, dataEnd: number,
     if (day >= week && day < week + 7) orders += p;
     for (let k = 1; day + k * cycle - 4 * sd * Math.sqrt(k) < week + 7; k++) orders += p * (before(week + 7, day + k * cycle, sd * Math.sqrt(k)) - before(week, day + k * cycle, sd * Math.sqrt(k)));
   }
+  // The days by the cycle alone: the next a cycle after the last, or the end of the data when it is
+  // late already; each after it a cycle later.
   const dueOn: string[] = [];
-  for (let k = 1; last + (k * cycle - 0.5) * DAY < ws + WEEK; k++) {
-    const at = last + Math.round(k * cycle) * DAY;
-    if (at >= ws && at < ws + WEEK) dueOn.push(beijingDate(at));
+  const next = Math.max(end, Math.round(cycle));
+  for (let k = 0; next + k * cycle - 0.5 < week + 7; k++) {
+    const day = next + Math.round(k * cycle);
+    if (day >= week && day < week + 7) dueOn.push(beijingDate(last + day * DAY));
   }
   return { dueOn, orders };
 }
@@ -362,12 +375,16 @@ function calendar(events: readonly DemandEvent[], ws: number): { newest: number;
   return { newest, firstFull: oldest === ws + weekOf(oldest) * WEEK ? weekOf(oldest) : weekOf(oldest) + 1, lastFull: weekOf(newest + DAY) - 1 };
 }
 
-/** How many full weeks of sales a history holds before the week starting `ws`. */
-export function fullWeeks(events: readonly DemandEvent[], ws: number): number {
+/**
+ * The full weeks of sales a history holds before the week starting `ws` — the weeks the forecast reads:
+ * how many, the first one's Monday and the Monday after the last (epoch ms; 0 weeks: both `ws`).
+ */
+export function fullWeeks(events: readonly DemandEvent[], ws: number): { weeks: number; from: number; to: number } {
   const before = events.filter((e) => dayMs(e.day) < ws);
-  if (!before.length) return 0;
+  if (!before.length) return { weeks: 0, from: ws, to: ws };
   const { firstFull, lastFull } = calendar(before, ws);
-  return Math.max(0, lastFull - firstFull + 1);
+  const weeks = Math.max(0, lastFull - firstFull + 1);
+  return weeks ? { weeks, from: ws + firstFull * WEEK, to: ws + (lastFull + 1) * WEEK } : { weeks: 0, from: ws, to: ws };
 }
 
 export function forecastWeek(input: ForecastInput, settings: ForecastSettings = DEFAULT_FORECAST_SETTINGS): SkuForecast[] {
@@ -573,7 +590,7 @@ export function forecastWarehouses(input: Omit<ForecastInput, 'cities'>, warehou
     const at = (series: Float64Array, w: number) => (w >= firstFull && w <= lastFull ? series[idx(w)] : NaN);
     const harmonics = nWeeks >= settings.seasonMinWeeks ? settings.harmonics : 0;
     const regressors = (w: number) => {
-      const x = [1, nWeeks >= 16 ? w / 52 : 0];
+      const x = [1, nWeeks >= GROWTH_MIN_WEEKS ? w / 52 : 0];
       for (let k = 1; k <= harmonics; k++) x.push(Math.cos((2 * Math.PI * k * w) / YEAR_WEEKS), Math.sin((2 * Math.PI * k * w) / YEAR_WEEKS));
       return x;
     };

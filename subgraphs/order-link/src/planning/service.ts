@@ -7,7 +7,7 @@ import type { WmsDatasource, StockRow } from '#adapters/wms';
 import type { TmsDatasource } from '#adapters/tms';
 import { appError, badInput, ErrorCode } from '../../../../common/src/errors.js';
 import { addMonths, beijingDate, beijingWeekday, formatBeijing, parseBeijing } from '../../../../common/src/time.js';
-import { DEFAULT_FORECAST_SETTINGS, forecastWeek, fullWeeks, suggestedQuantity, type RegularCustomer, type SkuForecast, type WeatherPull } from './forecast.js';
+import { DEFAULT_FORECAST_SETTINGS, GROWTH_MIN_WEEKS, forecastWeek, fullWeeks, suggestedQuantity, type RegularCustomer, type SkuForecast, type WeatherPull } from './forecast.js';
 
 const DAY = 86_400_000;
 
@@ -121,24 +121,40 @@ export class PurchasePlanner {
     const goods = skus.filter((s) => !s.isService).sort((a, b) => a.code.localeCompare(b.code));
     const regionSet = new Set(regions);
     const events = sold.map((s) => ({ day: s.day, city: s.region, customerCode: s.customerCode, skuCode: s.skuCode, quantity: s.units }));
-    // A short history is said, not left to show as zeros: less than a full week is no forecast at all,
-    // less than a year no season.
+    // A short history is said, not left to show as zeros. The forecast reads the company's full weeks:
+    // with none nothing can be forecast; a warehouse whose cities first sold after the last of them has
+    // nothing to be forecast from yet, and one whose cities began within it has its level from those
+    // days alone; with less than a year no season is fitted (nor a growth, below GROWTH_MIN_WEEKS).
     const ownEvents = events.filter((e) => regionSet.has(e.city));
-    const ownWeeks = fullWeeks(ownEvents, ws);
-    const companyWeeks = fullWeeks(events, ws);
+    const company = fullWeeks(events, ws);
+    const ownFirst = ownEvents.reduce((d, e) => (e.day < d ? e.day : d), ownEvents[0]?.day ?? '');
+    const lastFullDay = beijingDate(company.to - DAY);
     if (!ownEvents.length) warnings.push({ zh: `${beijingDate(from)} 起无销售记录：预测为零`, en: `No sales since ${beijingDate(from)}: the forecast is zero` });
-    else if (ownWeeks < 1) {
-      const first = ownEvents.reduce((d, e) => (e.day < d ? e.day : d), ownEvents[0].day);
+    else if (company.weeks < 1) {
       warnings.push({
-        zh: `销售记录不足一个整周（最早 ${first}）：无法预测需求，预测为零，建议量只含最低安全库存`,
-        en: `Less than one full week of sales (the first on ${first}): no demand can be forecast, the forecast is zero and the suggestions hold only a minimal safety stock`,
+        zh: `销售记录不足一个整周（最早 ${ownFirst}）：无法预测需求，预测为零，建议量只含最低安全库存`,
+        en: `Less than one full week of sales (the first on ${ownFirst}): no demand can be forecast, the forecast is zero and the suggestions hold only a minimal safety stock`,
       });
-    }
-    if (ownWeeks >= 1 && companyWeeks < DEFAULT_FORECAST_SETTINGS.seasonMinWeeks) {
+    } else if (parseBeijing(ownFirst)! >= company.to) {
       warnings.push({
-        zh: `全公司仅有 ${companyWeeks} 个整周的销售记录，不足一年：未计季节，仅按水平与增长预测`,
-        en: `Only ${companyWeeks} full week${companyWeeks === 1 ? '' : 's'} of sales company-wide, less than a year: no season fitted, the forecast is level and growth alone`,
+        zh: `本仓服务的城市自 ${ownFirst} 起才有销售，晚于预测所读的最后一个整周（至 ${lastFullDay}）：尚无可据预测，预测为零`,
+        en: `The warehouse's cities first sold on ${ownFirst}, after the last full week of sales the forecast reads (through ${lastFullDay}): nothing to forecast from yet, the forecast is zero`,
       });
+    } else {
+      if (parseBeijing(ownFirst)! > company.to - 7 * DAY) {
+        warnings.push({
+          zh: `本仓服务的城市自 ${ownFirst} 起才有销售，不足一个整周：需求水平仅据这几天估计，可能偏低`,
+          en: `The warehouse's cities first sold on ${ownFirst}, within the last full week of sales (through ${lastFullDay}): their level rests on those days alone and may be low`,
+        });
+      }
+      if (company.weeks < DEFAULT_FORECAST_SETTINGS.seasonMinWeeks) {
+        const weeks = `${company.weeks} full week${company.weeks === 1 ? '' : 's'}`;
+        warnings.push(
+          company.weeks < GROWTH_MIN_WEEKS
+            ? { zh: `全公司仅有 ${company.weeks} 个整周的销售记录：未计季节与增长，仅按近期水平预测`, en: `Only ${weeks} of sales company-wide: no season or growth fitted, the forecast is the recent level alone` }
+            : { zh: `全公司仅有 ${company.weeks} 个整周的销售记录，不足一年：未计季节，仅按水平与增长预测`, en: `Only ${weeks} of sales company-wide, less than a year: no season fitted, the forecast is level and growth alone` },
+        );
+      }
     }
     const forecasts = forecastWeek({
       weekStarting: ws,
