@@ -163,6 +163,21 @@ test("a city that joined the market mid-history reads as neither growth nor seas
   }
 });
 
+test('a city that began selling in the middle of a week is forecast at its own rate, not pulled down by that part week', () => {
+  const ws = START + 60 * 7 * DAY;
+  for (const [startedDaysBefore, perDay] of [[25, 4], [39, 9], [18, 2], [60, 5]] as const) {
+    const began = ws - startedDaysBefore * DAY;
+    const events: DemandEvent[] = [];
+    for (let t = START; t < ws; t += DAY) {
+      // Each line its own customer, so no rhythm is found; three units a line.
+      for (let k = 0; k < 10; k++) events.push({ day: beijingDate(t), city: '杭州', customerCode: `杭州-${t}-${k}`, skuCode: k % 2 ? 'SKU-A' : 'SKU-B', quantity: 3 });
+      if (t >= began) for (let k = 0; k < perDay; k++) events.push({ day: beijingDate(t), city: '宁波', customerCode: `宁波-${t}-${k}`, skuCode: k % 2 ? 'SKU-A' : 'SKU-B', quantity: 3 });
+    }
+    const units = forecastWeek({ weekStarting: ws, events, skus: SKUS, alerts: [], cities: ['宁波'] }).reduce((sum, f) => sum + f.units, 0);
+    assert.ok(Math.abs(units - perDay * 7 * 3) <= 0.02 * perDay * 7 * 3, `began ${startedDaysBefore} days before: ${units.toFixed(1)} units forecast, ${perDay * 7 * 3} sold a week`);
+  }
+});
+
 test('full weeks of a history: the Monday-to-Sunday weeks between its first and last day, whatever weekdays it begins and ends on', () => {
   const rng = new Random(4242);
   for (let k = 0; k < 60; k++) {

@@ -106,13 +106,18 @@ describe('purchase suggestions on the board', () => {
       .sort();
     const before = Number((await erp.query('SELECT COUNT(*) AS n FROM PU_AppVouch'))[0].n);
     const raised = () => erp.query("SELECT cCode, cInvCode, iQuantity, cWhCode, cDefine10 FROM PU_AppVouch WHERE cCode LIKE 'QG-PS-%' ORDER BY cInvCode") as Promise<{ cCode: string; cInvCode: string; iQuantity: string; cWhCode: string; cDefine10: string }[]>;
-    // The first answer is lost on the way back: the hub writes the rows, the page hears nothing.
-    let lost = false;
+    // The first answer is lost on the way back (the hub writes the rows, the page hears nothing); the
+    // second comes back as a system not answering in time (as the gateway says after its timeout).
+    let spoiled = 0;
     await page.route('**/graphql', async (route) => {
-      if (!lost && route.request().method() === 'POST' && (route.request().postData() ?? '').includes('RaiseRequisitions')) {
-        lost = true;
-        await route.fetch();
-        return route.abort('failed');
+      if (spoiled < 2 && route.request().method() === 'POST' && (route.request().postData() ?? '').includes('RaiseRequisitions')) {
+        spoiled++;
+        const response = await route.fetch();
+        if (spoiled === 1) return route.abort('failed');
+        return route.fulfill({
+          response,
+          json: { data: null, errors: [{ message: 'order-link', extensions: { code: 'UPSTREAM_UNAVAILABLE', system: 'ORDER-LINK', messageZh: '订单中台子图暂时不可用', messageEn: 'The order-link subgraph is unavailable right now' } }] },
+        });
       }
       return route.continue();
     });
@@ -122,8 +127,17 @@ describe('purchase suggestions on the board', () => {
     assert.deepEqual(rows1.map((r) => [r.cInvCode, Number(r.iQuantity)]).sort(), expected);
     assert.ok(rows1.every((r) => r.cWhCode === 'WH-SH01' && r.cDefine10 === rows1[0].cDefine10), 'one draft, one key');
     assert.equal(await page.locator(`[data-test=purchase-line][data-sku="${edited.sku.code}"] [data-test=purchase-quantity]`).isDisabled(), true, 'the unanswered request is kept as sent');
+    assert.equal(await page.locator('[data-test=purchase-plan]').isDisabled(), true, 'no new plan while requisitions are unanswered');
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('RaiseRequisitions'));
+    await page.click('[data-test=purchase-raise]');
+    await answered;
+    await page.waitForSelector('[data-test=purchase-raise]:not([disabled])');
+    assert.equal(spoiled, 2);
+    assert.equal(await page.locator('[data-test=purchase-unanswered]').count(), 1, 'still unanswered: the rows may be written');
+    assert.equal(await page.locator('[data-test=purchase-raised]').count(), 0);
+    assert.deepEqual(await raised(), rows1, 'the second press found the rows');
 
-    // Pressed again: the same request under the same key; the ERP's rows are found, none raised twice.
+    // Pressed a third time: the same request under the same key; the ERP's rows are found, none raised twice.
     await page.click('[data-test=purchase-raise]');
     await page.waitForSelector('[data-test=purchase-raised]');
     assert.match(await page.innerText('[data-test=purchase-raised]'), /raised before/); // the page is in English by now

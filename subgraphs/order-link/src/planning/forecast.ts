@@ -507,9 +507,17 @@ export function forecastWarehouses(input: Omit<ForecastInput, 'cities'>, warehou
       series[idx(w)] += e.quantity - regular;
     }
     const cityShare = (city: string) => (cityUnits.get(city) ?? 0) / (groupUnits[groupOf(city)] || 1);
-    // The first full week the forecast cities sold anything.
-    let ownFrom = 0;
-    while (ownFrom < nWeeks && ![...byCategory[0].values()].some((series) => series[ownFrom] > 0)) ownFrom++;
+    // The first week the forecast cities sold throughout: the week of their first sale when that was a
+    // Monday, else the week after (a week they began in the middle of would pull their level down) —
+    // unless that leaves none, when the days they have are all there is.
+    let ownFirst = Infinity;
+    for (const e of events) if (isForecastCity(e.city)) ownFirst = Math.min(ownFirst, dayMs(e.day));
+    const ownFirstWeek = weekOf(ownFirst) + (ownFirst === ws + weekOf(ownFirst) * WEEK ? 0 : 1);
+    let ownFrom = Math.max(0, idx(ownFirstWeek));
+    if (ownFrom >= nWeeks) {
+      ownFrom = 0;
+      while (ownFrom < nWeeks && ![...byCategory[0].values()].some((series) => series[ownFrom] > 0)) ownFrom++;
+    }
 
     // 3. Weather: each week's exposure of each group to each alert type (city share × days covered / 7),
     // and the lift of each type on each category by least squares against the neighbouring weeks, the

@@ -151,7 +151,7 @@ export class PurchasePlanner {
         const weeks = `${company.weeks} full week${company.weeks === 1 ? '' : 's'}`;
         warnings.push(
           company.weeks < GROWTH_MIN_WEEKS
-            ? { zh: `全公司仅有 ${company.weeks} 个整周的销售记录：未计季节与增长，仅按近期水平预测`, en: `Only ${weeks} of sales company-wide: no season or growth fitted, the forecast is the recent level alone` }
+            ? { zh: `全公司仅有 ${company.weeks} 个整周的销售记录：未计季节与增长，仅按这几周的水平预测`, en: `Only ${weeks} of sales company-wide: no season or growth fitted, the forecast is the level of those weeks alone` }
             : { zh: `全公司仅有 ${company.weeks} 个整周的销售记录，不足一年：未计季节，仅按水平与增长预测`, en: `Only ${weeks} of sales company-wide, less than a year: no season fitted, the forecast is level and growth alone` },
         );
       }
